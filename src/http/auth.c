@@ -1,0 +1,110 @@
+/* auth.c: who is asking. People log in with a password (argon2id) and
+ * get a random session token, kept in an HttpOnly SameSite=Strict cookie or
+ * sent as a bearer token; gateways send their gateway token. Only hashes
+ * of tokens are stored. Repeated wrong passwords lock a user name for a
+ * while. */
+#include "http/http_int.h"
+#include "util/err.h"
+#include "util/ltime.h"
+#include "util/secret.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define LOCK_AFTER 5
+#define LOCK_MS    (5 * 60 * 1000)
+
+static const char *bearer(http_req *r)
+{
+	const char *h =
+	    MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	if (h && strncmp(h, "Bearer ", 7) == 0)
+		return h + 7;
+	return NULL;
+}
+
+void http__authenticate(http_req *r, store *db)
+{
+	r->auth = AUTH_NONE;
+	const char *tok = bearer(r);
+	if (!tok)
+		tok = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "gloved_session");
+	if (!tok || strlen(tok) > SECRET_TOKEN_MAX || !db)
+		return;
+	uint8_t h[SECRET_HASH_LEN];
+	secret_token_hash(tok, h);
+	if (strncmp(tok, "gw_", 3) == 0) {
+		store_gateway g;
+		if (store_gateway_by_token(db, h, &g) == GLOVED_OK) {
+			r->auth = AUTH_GATEWAY;
+			r->gateway_enterprise = g.enterprise_id;
+			r->scope.enterprise_id = g.enterprise_id;
+		}
+		return;
+	}
+	int64_t uid;
+	if (store_session_get(db, h, ltime_now_ms(), &uid) != GLOVED_OK)
+		return;
+	if (store_user_by_id(db, uid, &r->user) != GLOVED_OK)
+		return;
+	memset(r->user.pw_hash, 0, sizeof r->user.pw_hash);
+	r->auth = AUTH_USER;
+	memcpy(r->session_hash, h, sizeof h);
+	/* cluster roles see the whole cluster; every other role one firm */
+	int cluster =
+	    strcmp(r->user.role, "cluster_admin") == 0 || strcmp(r->user.role, "bureau") == 0;
+	r->scope.enterprise_id = cluster ? 0 : r->user.enterprise_id;
+	if (!cluster && r->scope.enterprise_id == 0)
+		r->auth = AUTH_NONE; /* a firm role without a firm sees nothing */
+}
+
+int http__is_cluster_admin(const http_req *r)
+{
+	return r->auth == AUTH_USER && strcmp(r->user.role, "cluster_admin") == 0;
+}
+
+int http__can_manage(const http_req *r, int64_t enterprise_id)
+{
+	if (http__is_cluster_admin(r))
+		return 1;
+	return r->auth == AUTH_USER && strcmp(r->user.role, "enterprise_admin") == 0 &&
+	       r->user.enterprise_id == enterprise_id;
+}
+
+static login_slot *slot_for(http_server *s, const char *user)
+{
+	uint32_t h = 2166136261u;
+	for (const char *p = user; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	return &s->limits[h % LIMIT_SLOTS];
+}
+
+int http__login_locked(http_server *s, const char *user, int64_t now_ms)
+{
+	pthread_mutex_lock(&s->limit_mu);
+	login_slot *sl = slot_for(s, user);
+	int locked = strcmp(sl->user, user) == 0 && sl->locked_until_ms > now_ms;
+	pthread_mutex_unlock(&s->limit_mu);
+	return locked;
+}
+
+void http__login_result(http_server *s, const char *user, int ok, int64_t now_ms)
+{
+	pthread_mutex_lock(&s->limit_mu);
+	login_slot *sl = slot_for(s, user);
+	if (strcmp(sl->user, user) != 0) {
+		memset(sl, 0, sizeof *sl);
+		snprintf(sl->user, sizeof sl->user, "%s", user);
+	}
+	if (ok) {
+		sl->fails = 0;
+		sl->locked_until_ms = 0;
+	} else {
+		if (now_ms - sl->last_fail_ms > LOCK_MS)
+			sl->fails = 0;
+		sl->last_fail_ms = now_ms;
+		if (++sl->fails >= LOCK_AFTER)
+			sl->locked_until_ms = now_ms + LOCK_MS;
+	}
+	pthread_mutex_unlock(&s->limit_mu);
+}

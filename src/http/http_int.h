@@ -1,0 +1,81 @@
+/* http_int.h: what the files of src/http/ share: the server struct, the
+ * per-request context, reply helpers, auth and the route handlers. */
+#ifndef GLOVED_HTTP_INT_H
+#define GLOVED_HTTP_INT_H
+
+#include "http/server.h"
+#include "store/store.h"
+#include "util/buf.h"
+
+#include <cjson/cJSON.h>
+#include <microhttpd.h>
+#include <pthread.h>
+
+#define POOL_MAX    32
+#define LIMIT_SLOTS 256
+
+typedef struct login_slot {
+	char user[64];
+	int fails;
+	int64_t locked_until_ms;
+	int64_t last_fail_ms;
+} login_slot;
+
+struct http_server {
+	http_app app;
+	struct MHD_Daemon *d;
+	int port;
+	pthread_mutex_t pool_mu;
+	store *pool[POOL_MAX];
+	int pool_n;
+	pthread_mutex_t limit_mu;
+	login_slot limits[LIMIT_SLOTS];
+};
+
+typedef enum auth_kind { AUTH_NONE = 0, AUTH_USER, AUTH_GATEWAY } auth_kind;
+
+typedef struct http_req {
+	http_server *srv;
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *url;
+	buf body;
+	int too_big;
+	int done;
+	/* who is asking */
+	auth_kind auth;
+	store_user user;
+	store_scope scope;
+	int64_t gateway_enterprise;
+	uint8_t session_hash[32];
+} http_req;
+
+/* A read connection from the pool (opened on demand); NULL on failure. */
+store *http__db_get(http_server *s);
+void http__db_put(http_server *s, store *db);
+
+/* Replies. All return an MHD_Result for the access handler. */
+enum MHD_Result http__reply(http_req *r, unsigned status, const char *ctype, char *body, size_t len,
+			    const char *set_cookie);
+enum MHD_Result http__reply_json(http_req *r, unsigned status, cJSON *json);
+enum MHD_Result http__reply_error(http_req *r, unsigned status, const char *code, long record,
+				  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Query parameter or NULL. */
+const char *http__arg(http_req *r, const char *name);
+
+/* Authenticates from the cookie or bearer token; fills r->auth etc. */
+void http__authenticate(http_req *r, store *db);
+/* Role checks. */
+int http__is_cluster_admin(const http_req *r);
+int http__can_manage(const http_req *r, int64_t enterprise_id);
+/* Login rate limit: 1 when the name is locked now. */
+int http__login_locked(http_server *s, const char *user, int64_t now_ms);
+void http__login_result(http_server *s, const char *user, int ok, int64_t now_ms);
+
+/* Routes (api.c) and the live feed (sse.c). */
+enum MHD_Result http__route_api(http_req *r);
+enum MHD_Result http__serve_events(http_req *r);
+/* JSON object of one machine with its live state. */
+cJSON *http__machine_json(http_server *s, const store_machine *m, int64_t now_ms);
+
+#endif

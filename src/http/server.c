@@ -1,0 +1,366 @@
+/* server.c: libmicrohttpd plumbing: the access handler (bodies read into
+ * capped buffers, then dispatched), replies with security headers, the
+ * read-connection pool, /healthz, /metrics and the static dashboard. */
+#include "http/http_int.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/metrics.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- read-connection pool ---- */
+
+store *http__db_get(http_server *s)
+{
+	store *db = NULL;
+	pthread_mutex_lock(&s->pool_mu);
+	if (s->pool_n > 0)
+		db = s->pool[--s->pool_n];
+	pthread_mutex_unlock(&s->pool_mu);
+	if (!db) {
+		store_options o = {0};
+		if (store_open(s->app.cfg->db_path, STORE_READ, &o, &db))
+			return NULL;
+	}
+	return db;
+}
+
+void http__db_put(http_server *s, store *db)
+{
+	if (!db)
+		return;
+	pthread_mutex_lock(&s->pool_mu);
+	if (s->pool_n < POOL_MAX) {
+		s->pool[s->pool_n++] = db;
+		db = NULL;
+	}
+	pthread_mutex_unlock(&s->pool_mu);
+	store_close(db);
+}
+
+/* ---- replies ---- */
+
+static void common_headers(struct MHD_Response *resp)
+{
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "Content-Security-Policy",
+				"default-src 'self'; img-src 'self' data:; style-src 'self' "
+				"'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'");
+}
+
+enum MHD_Result http__reply(http_req *r, unsigned status, const char *ctype, char *body, size_t len,
+			    const char *set_cookie)
+{
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(body);
+		return MHD_NO;
+	}
+	common_headers(resp);
+	if (ctype)
+		MHD_add_response_header(resp, "Content-Type", ctype);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	if (set_cookie)
+		MHD_add_response_header(resp, "Set-Cookie", set_cookie);
+	enum MHD_Result ret = MHD_queue_response(r->conn, status, resp);
+	MHD_destroy_response(resp);
+	r->done = 1;
+	return ret;
+}
+
+enum MHD_Result http__reply_json(http_req *r, unsigned status, cJSON *json)
+{
+	char *text = json ? cJSON_PrintUnformatted(json) : NULL;
+	cJSON_Delete(json);
+	if (!text) {
+		char *oom =
+		    strdup("{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}");
+		return http__reply(r, 500, "application/json", oom, oom ? strlen(oom) : 0, NULL);
+	}
+	return http__reply(r, status, "application/json; charset=utf-8", text, strlen(text), NULL);
+}
+
+enum MHD_Result http__reply_error(http_req *r, unsigned status, const char *code, long record,
+				  const char *fmt, ...)
+{
+	char msg[300];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	cJSON *root = cJSON_CreateObject();
+	cJSON *err = cJSON_AddObjectToObject(root, "error");
+	cJSON_AddStringToObject(err, "code", code);
+	cJSON_AddStringToObject(err, "message", msg);
+	if (record >= 0)
+		cJSON_AddNumberToObject(err, "record", (double)record);
+	return http__reply_json(r, status, root);
+}
+
+const char *http__arg(http_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* ---- health, metrics, static files ---- */
+
+static enum MHD_Result serve_health(http_req *r)
+{
+	store *db = http__db_get(r->srv);
+	int v = 0;
+	int ok = db && store_schema_version(db, &v) == GLOVED_OK && v > 0;
+	http__db_put(r->srv, db);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "status", ok ? "ok" : "degraded");
+	cJSON_AddStringToObject(o, "db", ok ? "ok" : "unavailable");
+	cJSON_AddStringToObject(o, "mqtt",
+				!r->srv->app.mqtt                         ? "disabled"
+				: mqtt_ingest_connected(r->srv->app.mqtt) ? "connected"
+									  : "disconnected");
+	return http__reply_json(r, ok ? 200 : 503, o);
+}
+
+static enum MHD_Result serve_metrics(http_req *r)
+{
+	buf b;
+	buf_init(&b, 0);
+	if (metrics_render(&b)) {
+		buf_free(&b);
+		return http__reply_error(r, 500, "internal", -1, "metrics unavailable");
+	}
+	size_t len = b.len;
+	char *text = buf_steal(&b);
+	return http__reply(r, 200, "text/plain; version=0.0.4", text, len, NULL);
+}
+
+static const struct {
+	const char *ext;
+	const char *type;
+} mime[] = {
+    {".html", "text/html; charset=utf-8"},
+    {".js", "text/javascript; charset=utf-8"},
+    {".mjs", "text/javascript; charset=utf-8"},
+    {".css", "text/css; charset=utf-8"},
+    {".json", "application/json"},
+    {".svg", "image/svg+xml"},
+    {".png", "image/png"},
+    {".ico", "image/x-icon"},
+    {".webmanifest", "application/manifest+json"},
+    {".woff2", "font/woff2"},
+};
+
+static enum MHD_Result serve_static(http_req *r)
+{
+	const char *url = r->url;
+	const char *root = r->srv->app.cfg->web_root;
+	char rel[256];
+	if (strncmp(url, "/vendor/", 8) == 0) {
+		root = r->srv->app.cfg->vendor_dir;
+		url += 7;
+	}
+	if (strcmp(url, "/") == 0)
+		url = "/index.html";
+	size_t n = strlen(url);
+	if (n >= sizeof rel || strstr(url, "..") || strstr(url, "//") ||
+	    strspn(url, "/abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != n)
+		return http__reply_error(r, 404, "not_found", -1, "no such page");
+	memcpy(rel, url, n + 1);
+	char path[1024];
+	snprintf(path, sizeof path, "%s%s", root, rel);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		return http__reply_error(r, 404, "not_found", -1, "no such page: %s", rel);
+	}
+	const char *type = "application/octet-stream";
+	const char *dot = strrchr(rel, '.');
+	for (size_t i = 0; dot && i < sizeof mime / sizeof mime[0]; i++)
+		if (strcmp(dot, mime[i].ext) == 0)
+			type = mime[i].type;
+	struct MHD_Response *resp = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+	if (!resp) {
+		close(fd);
+		return MHD_NO;
+	}
+	common_headers(resp);
+	MHD_add_response_header(resp, "Content-Type", type);
+	MHD_add_response_header(resp, "Cache-Control", "no-cache");
+	enum MHD_Result ret = MHD_queue_response(r->conn, 200, resp);
+	MHD_destroy_response(resp);
+	r->done = 1;
+	return ret;
+}
+
+/* ---- the access handler ---- */
+
+static enum MHD_Result dispatch(http_req *r)
+{
+	metrics_add(M_HTTP_REQUESTS, 1);
+	if (r->too_big)
+		return http__reply_error(r, 413, "too_large", -1,
+					 "request body over the %lld-byte limit",
+					 (long long)r->srv->app.cfg->max_body);
+	if (strcmp(r->url, "/healthz") == 0)
+		return serve_health(r);
+	if (strcmp(r->url, "/metrics") == 0)
+		return serve_metrics(r);
+	if (strncmp(r->url, "/api/", 5) == 0)
+		return http__route_api(r);
+	if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0)
+		return http__reply_error(r, 405, "bad_request", -1, "method not allowed");
+	return serve_static(r);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_size, void **con_cls)
+{
+	(void)version;
+	http_server *s = cls;
+	http_req *r = *con_cls;
+	if (!r) {
+		r = calloc(1, sizeof *r);
+		if (!r)
+			return MHD_NO;
+		r->srv = s;
+		r->conn = conn;
+		r->url = url;
+		r->method = method;
+		buf_init(&r->body, (size_t)s->app.cfg->max_body);
+		*con_cls = r;
+		const char *cl =
+		    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		if (cl) {
+			char *end = NULL;
+			long long len = strtoll(cl, &end, 10);
+			if (*end == '\0' && len > s->app.cfg->max_body) {
+				r->too_big = 1;
+				return dispatch(r);
+			}
+		}
+		return MHD_YES;
+	}
+	if (r->done) {
+		*upload_size = 0; /* a reply is queued: discard the rest */
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!r->too_big && buf_append(&r->body, upload_data, *upload_size))
+			r->too_big = 1;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	return dispatch(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	http_req *r = *con_cls;
+	if (!r)
+		return;
+	buf_free(&r->body);
+	free(r);
+	*con_cls = NULL;
+}
+
+int http_start(const http_app *app, http_server **out)
+{
+	*out = NULL;
+	http_server *s = calloc(1, sizeof *s);
+	if (!s)
+		return GLOVED_ENOMEM;
+	s->app = *app;
+	pthread_mutex_init(&s->pool_mu, NULL);
+	pthread_mutex_init(&s->limit_mu, NULL);
+	char host[128];
+	const char *colon = strrchr(app->cfg->listen, ':');
+	size_t hl = (size_t)(colon - app->cfg->listen);
+	if (hl >= sizeof host)
+		hl = sizeof host - 1;
+	memcpy(host, app->cfg->listen, hl);
+	host[hl] = '\0';
+	long port = strtol(colon + 1, NULL, 10);
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof ss);
+	unsigned flags =
+	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	socklen_t sl;
+	char h6[128];
+	if (host[0] == '[' && hl > 2) {
+		memcpy(h6, host + 1, hl - 2);
+		h6[hl - 2] = '\0';
+	}
+	struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
+	if (host[0] == '\0' || strcmp(host, "0.0.0.0") == 0 || strcmp(host, "*") == 0) {
+		a4->sin_family = AF_INET;
+		a4->sin_addr.s_addr = htonl(INADDR_ANY);
+		a4->sin_port = htons((uint16_t)port);
+		sl = sizeof *a4;
+	} else if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons((uint16_t)port);
+		sl = sizeof *a4;
+	} else if (host[0] == '[' && inet_pton(AF_INET6, h6, &a6->sin6_addr) == 1) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+		sl = sizeof *a6;
+		flags |= MHD_USE_IPv6;
+	} else {
+		log_error("http: listen address '%s' must be an IP address and port",
+			  app->cfg->listen);
+		free(s);
+		return GLOVED_EINVAL;
+	}
+	(void)sl;
+	s->d =
+	    MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
+			     (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg->http_threads,
+			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+			     MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+	if (!s->d) {
+		log_error("http: cannot listen on %s", app->cfg->listen);
+		free(s);
+		return GLOVED_EIO;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = info ? info->port : (int)port;
+	*out = s;
+	return GLOVED_OK;
+}
+
+int http_port(http_server *s)
+{
+	return s->port;
+}
+
+void http_stop(http_server *s)
+{
+	if (!s)
+		return;
+	live_shutdown(s->app.lv);
+	MHD_stop_daemon(s->d);
+	for (int i = 0; i < s->pool_n; i++)
+		store_close(s->pool[i]);
+	pthread_mutex_destroy(&s->pool_mu);
+	pthread_mutex_destroy(&s->limit_mu);
+	free(s);
+}

@@ -1,0 +1,33 @@
+/* server.h: gloved's HTTP side: the REST/JSON API under /api/v1/, the
+ * live feed (server-sent events), /healthz, /metrics and the dashboard's
+ * static files, on libmicrohttpd with one thread per connection (so a
+ * request may block waiting for its group commit or for live updates
+ * without holding up others). */
+#ifndef GLOVED_HTTP_SERVER_H
+#define GLOVED_HTTP_SERVER_H
+
+#include "ingest/live.h"
+#include "ingest/mqtt.h"
+#include "ingest/registry.h"
+#include "ingest/writer.h"
+#include "util/config.h"
+
+typedef struct http_app {
+	const gloved_config *cfg;
+	registry *reg;
+	live *lv;
+	writer *w;
+	mqtt_ingest *mqtt; /* NULL when MQTT is disabled */
+} http_app;
+
+typedef struct http_server http_server;
+
+/* Listens on cfg->listen. Returns GLOVED_OK and *out, or an error (message
+ * logged) when the address cannot be bound. */
+int http_start(const http_app *app, http_server **out);
+/* The port actually bound (useful with port 0). */
+int http_port(http_server *s);
+/* Stops accepting, ends live feeds, waits for open requests. NULL is fine. */
+void http_stop(http_server *s);
+
+#endif

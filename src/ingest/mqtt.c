@@ -1,0 +1,193 @@
+/* mqtt.c: see mqtt.h. */
+#include "ingest/mqtt.h"
+#include "ingest/report.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/ltime.h"
+#include "util/metrics.h"
+
+#include <mosquitto.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TOPIC_FILTER "gloved/v1/+/+/report"
+#define MAX_PAYLOAD  (256 * 1024)
+#define MAX_RECORDS  10000
+
+struct mqtt_ingest {
+	struct mosquitto *mosq;
+	registry *reg;
+	store *rdb; /* read connection, used only by the network thread */
+	writer *w;
+	int64_t max_future_ms;
+	_Atomic int connected;
+	/* rate limit of rejection logs, per enterprise code (small table) */
+	struct {
+		char key[40];
+		int64_t last_ms;
+		int64_t suppressed;
+	} logs[64];
+};
+
+static void log_reject(mqtt_ingest *m, const char *ent, const char *topic, const char *why)
+{
+	int64_t now = ltime_mono_ms();
+	size_t slot = 0;
+	uint32_t h = 2166136261u;
+	for (const char *p = ent; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	slot = h % 64;
+	if (strcmp(m->logs[slot].key, ent) == 0 && now - m->logs[slot].last_ms < 60000) {
+		m->logs[slot].suppressed++;
+		return;
+	}
+	log_warn("mqtt: rejected message on %s: %s%s", topic, why,
+		 m->logs[slot].suppressed ? " (and earlier messages suppressed)" : "");
+	snprintf(m->logs[slot].key, sizeof m->logs[slot].key, "%s", ent);
+	m->logs[slot].last_ms = now;
+	m->logs[slot].suppressed = 0;
+}
+
+static void on_connect(struct mosquitto *mosq, void *obj, int rc)
+{
+	mqtt_ingest *m = obj;
+	if (rc != 0) {
+		log_warn("mqtt: connection refused: %s", mosquitto_connack_string(rc));
+		return;
+	}
+	int s = mosquitto_subscribe(mosq, NULL, TOPIC_FILTER, 1);
+	if (s != MOSQ_ERR_SUCCESS)
+		log_error("mqtt: subscribe failed: %s", mosquitto_strerror(s));
+	atomic_store(&m->connected, 1);
+	metrics_set(M_MQTT_CONNECTED, 1);
+	log_info("mqtt: connected, subscribed to %s", TOPIC_FILTER);
+}
+
+static void on_disconnect(struct mosquitto *mosq, void *obj, int rc)
+{
+	(void)mosq;
+	mqtt_ingest *m = obj;
+	atomic_store(&m->connected, 0);
+	metrics_set(M_MQTT_CONNECTED, 0);
+	if (rc != 0)
+		log_warn("mqtt: disconnected (%s), reconnecting", mosquitto_strerror(rc));
+}
+
+static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto_message *msg)
+{
+	(void)mosq;
+	mqtt_ingest *m = obj;
+	metrics_add(M_MQTT_MESSAGES, 1);
+	char ent[40] = "", mach[40] = "";
+	char **parts = NULL;
+	int count = 0;
+	ingest_record *recs = NULL;
+	size_t n = 0;
+	const char *why = NULL;
+	char whybuf[240];
+	if (mosquitto_sub_topic_tokenise(msg->topic, &parts, &count) != MOSQ_ERR_SUCCESS ||
+	    count != 5) {
+		why = "topic is not gloved/v1/<enterprise>/<machine>/report";
+		goto reject;
+	}
+	if (strlen(parts[2]) >= sizeof ent || strlen(parts[3]) >= sizeof mach) {
+		why = "enterprise or machine code too long";
+		goto reject;
+	}
+	memcpy(ent, parts[2], strlen(parts[2]) + 1);
+	memcpy(mach, parts[3], strlen(parts[3]) + 1);
+	if (msg->payloadlen <= 0 || msg->payloadlen > MAX_PAYLOAD) {
+		why = "payload empty or over 256 KiB";
+		goto reject;
+	}
+	store_enterprise e;
+	if (registry_enterprise_by_code(m->reg, ent, &e)) {
+		registry_refresh(m->reg, m->rdb, 0);
+		if (registry_enterprise_by_code(m->reg, ent, &e)) {
+			why = "unknown enterprise";
+			goto reject;
+		}
+	}
+	report_ctx ctx = {m->reg, m->rdb, e.id, e.code, ltime_now_ms(), m->max_future_ms, mach};
+	report_error err;
+	if (report_parse_body(&ctx, msg->payload, (size_t)msg->payloadlen, MAX_RECORDS, &recs, &n,
+			      &err)) {
+		snprintf(whybuf, sizeof whybuf, "%s", err.message);
+		why = whybuf;
+		goto reject;
+	}
+	int rc = writer_submit_async(m->w, recs, n);
+	if (rc) {
+		snprintf(whybuf, sizeof whybuf, "writer: %s", gloved_strerror(rc));
+		why = whybuf;
+		goto reject;
+	}
+	goto out;
+reject:
+	metrics_add(M_MQTT_REJECTED, 1);
+	metrics_add(M_REPORTS_REJECTED, 1);
+	log_reject(m, ent, msg->topic, why);
+out:
+	free(recs);
+	if (parts)
+		mosquitto_sub_topic_tokens_free(&parts, count);
+}
+
+int mqtt_ingest_start(const mqtt_options *opt, registry *reg, store *rdb, writer *w,
+		      mqtt_ingest **out)
+{
+	*out = NULL;
+	mosquitto_lib_init();
+	mqtt_ingest *m = calloc(1, sizeof *m);
+	if (!m)
+		return GLOVED_ENOMEM;
+	m->reg = reg;
+	m->rdb = rdb;
+	m->w = w;
+	m->max_future_ms = opt->max_future_ms;
+	char id[64];
+	snprintf(id, sizeof id, "gloved-%lld", (long long)ltime_now_ms());
+	m->mosq = mosquitto_new(id, true, m);
+	if (!m->mosq) {
+		free(m);
+		return GLOVED_ENOMEM;
+	}
+	mosquitto_int_option(m->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+	if (opt->username && opt->username[0])
+		mosquitto_username_pw_set(m->mosq, opt->username, opt->password);
+	mosquitto_connect_callback_set(m->mosq, on_connect);
+	mosquitto_disconnect_callback_set(m->mosq, on_disconnect);
+	mosquitto_message_callback_set(m->mosq, on_message);
+	mosquitto_reconnect_delay_set(m->mosq, 1, 30, true);
+	int rc = mosquitto_connect_async(m->mosq, opt->host, opt->port, 30);
+	if (rc != MOSQ_ERR_SUCCESS)
+		log_warn("mqtt: cannot connect to %s:%d yet (%s); retrying", opt->host, opt->port,
+			 mosquitto_strerror(rc));
+	if (mosquitto_loop_start(m->mosq) != MOSQ_ERR_SUCCESS) {
+		mosquitto_destroy(m->mosq);
+		free(m);
+		return GLOVED_EIO;
+	}
+	*out = m;
+	return GLOVED_OK;
+}
+
+void mqtt_ingest_stop(mqtt_ingest *m)
+{
+	if (!m)
+		return;
+	mosquitto_disconnect(m->mosq);
+	mosquitto_loop_stop(m->mosq, true);
+	mosquitto_destroy(m->mosq);
+	store_close(m->rdb);
+	free(m);
+	mosquitto_lib_cleanup();
+}
+
+int mqtt_ingest_connected(mqtt_ingest *m)
+{
+	return m ? atomic_load(&m->connected) : 0;
+}

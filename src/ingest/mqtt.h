@@ -1,0 +1,31 @@
+/* mqtt.h: the MQTT JSON transport. Subscribes to
+ * gloved/v1/<enterprise>/<machine>/report on the broker (libmosquitto's
+ * own network thread, reconnecting with backoff and resubscribing), turns
+ * each message into reports through the same parser and writer as HTTP.
+ * Bad messages are counted (gloved_mqtt_rejected_total) and logged at most
+ * once a minute per enterprise, never fatal. */
+#ifndef GLOVED_INGEST_MQTT_H
+#define GLOVED_INGEST_MQTT_H
+
+#include "ingest/registry.h"
+#include "ingest/writer.h"
+
+typedef struct mqtt_ingest mqtt_ingest;
+
+typedef struct mqtt_options {
+	const char *host;
+	int port;
+	const char *username; /* NULL or "" for none */
+	const char *password;
+	int64_t max_future_ms;
+} mqtt_options;
+
+/* Starts the client; connection failures are retried in the background. */
+int mqtt_ingest_start(const mqtt_options *opt, registry *reg, store *rdb, writer *w,
+		      mqtt_ingest **out);
+/* Disconnects and stops; NULL is fine. */
+void mqtt_ingest_stop(mqtt_ingest *m);
+/* 1 while connected. */
+int mqtt_ingest_connected(mqtt_ingest *m);
+
+#endif

@@ -1,0 +1,611 @@
+/* writer.c: see writer.h. */
+#include "ingest/writer.h"
+#include "core/counter.h"
+#include "core/state.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/ltime.h"
+#include "util/metrics.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { JOB_REPORTS, JOB_CALL };
+
+typedef struct job {
+	struct job *next;
+	int kind;
+	ingest_record *recs;
+	size_t n;
+	int async; /* the writer frees it */
+	int (*fn)(store *s, void *ctx);
+	void *ctx;
+	int done;
+	int rc;
+	writer_result res;
+} job;
+
+/* The writer's own per-machine state. */
+typedef struct wmachine {
+	int init;
+	counter_track track;
+	live_machine live;
+	int touched;
+	int64_t day_start, day_next; /* cache of the local day of the last change */
+} wmachine;
+
+typedef struct racc {
+	int used;
+	int level;
+	int64_t bucket, machine_id, ent, ws;
+	int64_t good, reject;
+} racc;
+
+struct writer {
+	writer_options opt;
+	store *db;
+	registry *reg;
+	live *lv;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t work_cv;  /* jobs arrived */
+	pthread_cond_t done_cv;  /* jobs finished */
+	pthread_cond_t space_cv; /* queue has room */
+	job *head, *tail;
+	int64_t queued; /* records queued */
+	int stop;
+	/* writer-thread only */
+	wmachine *wm;
+	size_t wm_cap;
+	racc *acc;
+	size_t acc_cap, acc_used;
+	live_machine *pub;
+	size_t pub_cap;
+};
+
+static wmachine *wm_get(writer *w, int64_t id)
+{
+	if (id <= 0)
+		return NULL;
+	if ((size_t)id >= w->wm_cap) {
+		size_t cap = w->wm_cap ? w->wm_cap : 64;
+		while (cap <= (size_t)id)
+			cap *= 2;
+		wmachine *p = realloc(w->wm, cap * sizeof *p);
+		if (!p)
+			return NULL;
+		memset(p + w->wm_cap, 0, (cap - w->wm_cap) * sizeof *p);
+		w->wm = p;
+		w->wm_cap = cap;
+	}
+	wmachine *m = &w->wm[id];
+	if (!m->init) {
+		m->init = 1;
+		counter_track_init(&m->track);
+		m->live.machine_id = id;
+		m->live.state = MS_UNKNOWN;
+	}
+	return m;
+}
+
+static void wm_clear(writer *w)
+{
+	for (size_t i = 0; i < w->wm_cap; i++)
+		if (w->wm[i].init)
+			counter_track_free(&w->wm[i].track);
+	free(w->wm);
+	w->wm = NULL;
+	w->wm_cap = 0;
+}
+
+/* ---- loading state from the store ---- */
+
+typedef struct load_ctx {
+	writer *w;
+	int rc;
+} load_ctx;
+
+static int load_sample(void *ctx, const store_sample *x)
+{
+	load_ctx *lc = ctx;
+	wmachine *m = wm_get(lc->w, x->machine_id);
+	if (!m)
+		return GLOVED_ENOMEM;
+	counter_sample s = {x->ts_ms, x->count, x->reject, x->d_good, x->d_reject};
+	return counter_track_load(&m->track, &s);
+}
+
+static int publish_all(writer *w)
+{
+	size_t n = 0;
+	live_machine *all = malloc((w->wm_cap ? w->wm_cap : 1) * sizeof *all);
+	if (!all)
+		return GLOVED_ENOMEM;
+	for (size_t i = 0; i < w->wm_cap; i++)
+		if (w->wm[i].init)
+			all[n++] = w->wm[i].live;
+	int rc = live_update(w->lv, all, n);
+	free(all);
+	return rc;
+}
+
+static int reload(writer *w)
+{
+	int rc;
+	store_live *lives = NULL;
+	store_machine_total *tot = NULL;
+	size_t nl = 0, nt = 0;
+	wm_clear(w);
+	if ((rc = registry_refresh(w->reg, w->db, 1)))
+		goto out;
+	if ((rc = store_live_list(w->db, &lives, &nl)))
+		goto out;
+	for (size_t i = 0; i < nl; i++) {
+		wmachine *m = wm_get(w, lives[i].machine_id);
+		if (!m) {
+			rc = GLOVED_ENOMEM;
+			goto out;
+		}
+		m->live.state = lives[i].state;
+		memcpy(m->live.reason, lives[i].reason, sizeof m->live.reason);
+		m->live.since_ts = lives[i].since_ts;
+		m->live.last_ts = lives[i].last_ts;
+		m->live.count = lives[i].count;
+		m->live.reject = lives[i].reject;
+	}
+	int64_t now = ltime_now_ms();
+	int64_t today = ltime_day_start(now), next = ltime_next_day_start(now);
+	store_scope all = {0};
+	if ((rc = store_machine_totals(w->db, all, STORE_DAY, today, next, &tot, &nt)))
+		goto out;
+	for (size_t i = 0; i < nt; i++) {
+		wmachine *m = wm_get(w, tot[i].machine_id);
+		if (!m) {
+			rc = GLOVED_ENOMEM;
+			goto out;
+		}
+		m->live.good_today = tot[i].good;
+		m->live.reject_today = tot[i].reject;
+		m->live.today_start = today;
+	}
+	int64_t newest = 0;
+	if ((rc = store_samples_newest(w->db, &newest)))
+		goto out;
+	if (newest) {
+		load_ctx lc = {w, 0};
+		if ((rc = store_samples_since(w->db, newest - w->opt.window_ms, load_sample, &lc)))
+			goto out;
+	}
+	/* machines silent for longer than the window: their last report anchors */
+	for (size_t i = 0; i < nl; i++) {
+		wmachine *m = wm_get(w, lives[i].machine_id);
+		if (m->track.n == 0) {
+			counter_sample s = {lives[i].last_ts, lives[i].count, lives[i].reject, 0,
+					    0};
+			if ((rc = counter_track_load(&m->track, &s)))
+				goto out;
+		}
+	}
+	rc = publish_all(w);
+out:
+	free(lives);
+	free(tot);
+	if (rc)
+		log_error("writer: loading state failed: %s", gloved_strerror(rc));
+	return rc;
+}
+
+/* ---- rollup accumulation (one open-addressing table per group) ---- */
+
+static int acc_reset(writer *w, size_t records)
+{
+	size_t need = 16;
+	while (need < records * 8)
+		need *= 2;
+	if (need > w->acc_cap) {
+		racc *p = realloc(w->acc, need * sizeof *p);
+		if (!p)
+			return GLOVED_ENOMEM;
+		w->acc = p;
+		w->acc_cap = need;
+	}
+	memset(w->acc, 0, w->acc_cap * sizeof *w->acc);
+	w->acc_used = 0;
+	return GLOVED_OK;
+}
+
+static void acc_add(writer *w, int level, int64_t bucket, const store_machine *m, int64_t good,
+		    int64_t reject)
+{
+	uint64_t h = (uint64_t)bucket * 0x9E3779B97F4A7C15ull ^
+		     (uint64_t)m->id * 0xC2B2AE3D27D4EB4Full ^ (uint64_t)level;
+	size_t mask = w->acc_cap - 1;
+	for (size_t i = (size_t)(h ^ (h >> 29)) & mask;; i = (i + 1) & mask) {
+		racc *a = &w->acc[i];
+		if (!a->used) {
+			*a = (racc){1,    level, bucket, m->id, m->enterprise_id, m->workshop_id,
+				    good, reject};
+			w->acc_used++;
+			return;
+		}
+		if (a->level == level && a->bucket == bucket && a->machine_id == m->id) {
+			a->good += good;
+			a->reject += reject;
+			return;
+		}
+	}
+}
+
+/* ---- the group commit ---- */
+
+static void credit_change(writer *w, wmachine *wmach, const store_machine *m,
+			  const counter_change *c, int64_t today)
+{
+	if (c->d_good == 0 && c->d_reject == 0)
+		return;
+	int64_t minute = c->ts_ms - (c->ts_ms % 60000);
+	int64_t hour = c->ts_ms - (c->ts_ms % 3600000);
+	if (c->ts_ms < wmach->day_start || c->ts_ms >= wmach->day_next) {
+		wmach->day_start = ltime_day_start(c->ts_ms);
+		wmach->day_next = ltime_next_day_start(c->ts_ms);
+	}
+	acc_add(w, STORE_MINUTE, minute, m, c->d_good, c->d_reject);
+	acc_add(w, STORE_HOUR, hour, m, c->d_good, c->d_reject);
+	acc_add(w, STORE_DAY, wmach->day_start, m, c->d_good, c->d_reject);
+	if (wmach->day_start == today) {
+		if (wmach->live.today_start != today) {
+			wmach->live.today_start = today;
+			wmach->live.good_today = 0;
+			wmach->live.reject_today = 0;
+		}
+		wmach->live.good_today += c->d_good;
+		wmach->live.reject_today += c->d_reject;
+	}
+}
+
+static int apply_record(writer *w, const ingest_record *r, int64_t today, writer_result *res)
+{
+	store_machine m;
+	if (registry_machine(w->reg, r->machine_id, &m)) {
+		registry_refresh(w->reg, w->db, 0);
+		if (registry_machine(w->reg, r->machine_id, &m))
+			return GLOVED_ENOTFOUND;
+	}
+	wmachine *wmach = wm_get(w, r->machine_id);
+	if (!wmach)
+		return GLOVED_ENOMEM;
+	counter_params p = {m.counter_bits ? m.counter_bits : 64, w->opt.window_ms, m.cycle_ms};
+	counter_change ch[2];
+	int nc = 0;
+	int rc = counter_apply(&wmach->track, &p, r->ts_ms, r->count, r->reject, ch, &nc);
+	if (rc < 0)
+		return rc;
+	res->accepted++;
+	if (rc == COUNTER_DUPLICATE) {
+		res->duplicates++;
+		return GLOVED_OK;
+	}
+	if (rc == COUNTER_LATE) {
+		res->late++;
+		return GLOVED_OK;
+	}
+	for (int i = 0; i < nc; i++) {
+		const counter_change *c = &ch[i];
+		if (c->inserted) {
+			store_sample s;
+			s.ts_ms = c->ts_ms;
+			s.machine_id = m.id;
+			s.count = c->count;
+			s.reject = c->reject;
+			s.d_good = c->new_good;
+			s.d_reject = c->new_reject;
+			s.state = r->state;
+			memcpy(s.reason, r->reason, sizeof s.reason);
+			memcpy(s.worker, r->worker, sizeof s.worker);
+			rc = store_sample_insert(w->db, &s);
+		} else {
+			rc = store_sample_update_delta(w->db, m.id, c->ts_ms, c->new_good,
+						       c->new_reject);
+		}
+		if (rc)
+			return rc;
+		credit_change(w, wmach, &m, c, today);
+	}
+	live_machine *lv = &wmach->live;
+	if (r->ts_ms >= lv->last_ts) {
+		if (lv->state != r->state || strcmp(lv->reason, r->reason) != 0 || !lv->since_ts)
+			lv->since_ts = r->ts_ms;
+		lv->state = r->state;
+		memcpy(lv->reason, r->reason, sizeof lv->reason);
+		lv->last_ts = r->ts_ms;
+		lv->count = r->count;
+		lv->reject = r->reject;
+	}
+	wmach->touched = 1;
+	return GLOVED_OK;
+}
+
+static int commit_group(writer *w, job *group, size_t nrec, size_t *n_touched)
+{
+	int rc;
+	int64_t today = ltime_day_start(ltime_now_ms());
+	if ((rc = acc_reset(w, nrec)))
+		return rc;
+	if ((rc = store_begin(w->db)))
+		return rc;
+	for (job *j = group; j; j = j->next) {
+		memset(&j->res, 0, sizeof j->res);
+		for (size_t i = 0; i < j->n; i++) {
+			if ((rc = apply_record(w, &j->recs[i], today, &j->res)))
+				goto fail;
+		}
+	}
+	for (size_t i = 0; i < w->acc_cap; i++) {
+		racc *a = &w->acc[i];
+		if (!a->used)
+			continue;
+		if ((rc = store_rollup_add(w->db, (store_level)a->level, a->bucket, a->machine_id,
+					   a->ent, a->ws, a->good, a->reject)))
+			goto fail;
+	}
+	size_t nt = 0;
+	for (size_t i = 0; i < w->wm_cap; i++) {
+		wmachine *m = &w->wm[i];
+		if (!m->init || !m->touched)
+			continue;
+		store_live sl;
+		sl.machine_id = (int64_t)i;
+		sl.last_ts = m->live.last_ts;
+		sl.count = m->live.count;
+		sl.reject = m->live.reject;
+		sl.state = m->live.state;
+		memcpy(sl.reason, m->live.reason, sizeof sl.reason);
+		sl.since_ts = m->live.since_ts;
+		if ((rc = store_live_put(w->db, &sl)))
+			goto fail;
+		nt++;
+	}
+	if ((rc = store_commit(w->db)))
+		goto fail;
+	*n_touched = nt;
+	return GLOVED_OK;
+fail:
+	log_error("writer: group of %zu reports failed: %s (%s)", nrec, gloved_strerror(rc),
+		  store_errmsg(w->db));
+	store_rollback(w->db);
+	metrics_add(M_COMMIT_FAILURES, 1);
+	reload(w);
+	return rc;
+}
+
+static void publish_touched(writer *w, size_t n_touched)
+{
+	if (n_touched > w->pub_cap) {
+		live_machine *p = realloc(w->pub, n_touched * sizeof *p);
+		if (!p)
+			return;
+		w->pub = p;
+		w->pub_cap = n_touched;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < w->wm_cap && k < n_touched; i++) {
+		wmachine *m = &w->wm[i];
+		if (m->init && m->touched) {
+			w->pub[k++] = m->live;
+			m->touched = 0;
+		}
+	}
+	live_update(w->lv, w->pub, k);
+}
+
+static void finish(writer *w, job *list, int rc)
+{
+	pthread_mutex_lock(&w->mu);
+	job *j = list;
+	while (j) {
+		job *next = j->next;
+		w->queued -= (int64_t)j->n;
+		if (j->async) {
+			free(j->recs);
+			free(j);
+		} else {
+			j->rc = rc;
+			j->done = 1;
+		}
+		j = next;
+	}
+	metrics_set(M_WRITER_QUEUE, w->queued);
+	pthread_cond_broadcast(&w->done_cv);
+	pthread_cond_broadcast(&w->space_cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+static void *writer_main(void *arg)
+{
+	writer *w = arg;
+	for (;;) {
+		pthread_mutex_lock(&w->mu);
+		while (!w->head && !w->stop)
+			pthread_cond_wait(&w->work_cv, &w->mu);
+		if (!w->head && w->stop) {
+			pthread_mutex_unlock(&w->mu);
+			break;
+		}
+		if (w->head->kind == JOB_CALL) {
+			job *j = w->head;
+			w->head = j->next;
+			if (!w->head)
+				w->tail = NULL;
+			pthread_mutex_unlock(&w->mu);
+			j->next = NULL;
+			int rc = j->fn(w->db, j->ctx);
+			finish(w, j, rc);
+			continue;
+		}
+		/* light traffic: give concurrent submitters a moment to join */
+		if (w->opt.batch_wait_ms > 0 && w->queued < w->opt.batch_max && !w->stop) {
+			pthread_mutex_unlock(&w->mu);
+			struct timespec ts = {0, (long)w->opt.batch_wait_ms * 1000000L};
+			nanosleep(&ts, NULL);
+			pthread_mutex_lock(&w->mu);
+		}
+		job *group = w->head, *last = w->head;
+		size_t nrec = last->n;
+		while (last->next && last->next->kind == JOB_REPORTS &&
+		       nrec + last->next->n <= (size_t)w->opt.batch_max) {
+			last = last->next;
+			nrec += last->n;
+		}
+		w->head = last->next;
+		if (!w->head)
+			w->tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&w->mu);
+
+		size_t touched = 0;
+		int rc = commit_group(w, group, nrec, &touched);
+		if (!rc) {
+			publish_touched(w, touched);
+			metrics_add(M_COMMITS, 1);
+			metrics_observe_batch(nrec);
+			size_t dup = 0, late = 0;
+			for (job *j = group; j; j = j->next) {
+				dup += j->res.duplicates;
+				late += j->res.late;
+			}
+			metrics_add(M_REPORTS_ACCEPTED, (int64_t)nrec);
+			metrics_add(M_REPORTS_DUPLICATE, (int64_t)dup);
+			metrics_add(M_REPORTS_LATE, (int64_t)late);
+		}
+		finish(w, group, rc);
+	}
+	return NULL;
+}
+
+int writer_open(const writer_options *opt, store *wdb, registry *reg, live *lv, writer **out)
+{
+	*out = NULL;
+	writer *w = calloc(1, sizeof *w);
+	if (!w)
+		return GLOVED_ENOMEM;
+	w->opt = *opt;
+	if (w->opt.queue_max <= 0)
+		w->opt.queue_max = 1000000;
+	w->db = wdb;
+	w->reg = reg;
+	w->lv = lv;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->work_cv, NULL);
+	pthread_cond_init(&w->done_cv, NULL);
+	pthread_cond_init(&w->space_cv, NULL);
+	int rc = reload(w);
+	if (rc) {
+		writer_close(w);
+		return rc;
+	}
+	if (pthread_create(&w->thread, NULL, writer_main, w)) {
+		w->db = NULL;
+		writer_close(w);
+		return GLOVED_ENOMEM;
+	}
+	*out = w;
+	return GLOVED_OK;
+}
+
+void writer_close(writer *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	int running = w->thread != 0;
+	w->stop = 1;
+	pthread_cond_broadcast(&w->work_cv);
+	pthread_mutex_unlock(&w->mu);
+	if (running)
+		pthread_join(w->thread, NULL);
+	wm_clear(w);
+	free(w->acc);
+	free(w->pub);
+	store_close(w->db);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->work_cv);
+	pthread_cond_destroy(&w->done_cv);
+	pthread_cond_destroy(&w->space_cv);
+	free(w);
+}
+
+static int enqueue(writer *w, job *j)
+{
+	pthread_mutex_lock(&w->mu);
+	while (!w->stop && j->kind == JOB_REPORTS && w->queued > 0 &&
+	       w->queued + (int64_t)j->n > w->opt.queue_max)
+		pthread_cond_wait(&w->space_cv, &w->mu);
+	if (w->stop) {
+		pthread_mutex_unlock(&w->mu);
+		return GLOVED_ESHUTDOWN;
+	}
+	j->next = NULL;
+	if (w->tail)
+		w->tail->next = j;
+	else
+		w->head = j;
+	w->tail = j;
+	w->queued += (int64_t)j->n;
+	metrics_set(M_WRITER_QUEUE, w->queued);
+	pthread_cond_signal(&w->work_cv);
+	if (!j->async) {
+		while (!j->done)
+			pthread_cond_wait(&w->done_cv, &w->mu);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return GLOVED_OK;
+}
+
+int writer_submit(writer *w, const ingest_record *recs, size_t n, writer_result *res)
+{
+	job j = {0};
+	j.kind = JOB_REPORTS;
+	j.recs = (ingest_record *)recs;
+	j.n = n;
+	int rc = enqueue(w, &j);
+	if (rc)
+		return rc;
+	if (!j.rc && res)
+		*res = j.res;
+	return j.rc;
+}
+
+int writer_submit_async(writer *w, const ingest_record *recs, size_t n)
+{
+	job *j = calloc(1, sizeof *j);
+	if (!j)
+		return GLOVED_ENOMEM;
+	j->recs = malloc((n ? n : 1) * sizeof *recs);
+	if (!j->recs) {
+		free(j);
+		return GLOVED_ENOMEM;
+	}
+	memcpy(j->recs, recs, n * sizeof *recs);
+	j->kind = JOB_REPORTS;
+	j->n = n;
+	j->async = 1;
+	int rc = enqueue(w, j);
+	if (rc) {
+		free(j->recs);
+		free(j);
+	}
+	return rc;
+}
+
+int writer_call(writer *w, int (*fn)(store *s, void *ctx), void *ctx)
+{
+	job j = {0};
+	j.kind = JOB_CALL;
+	j.fn = fn;
+	j.ctx = ctx;
+	int rc = enqueue(w, &j);
+	return rc ? rc : j.rc;
+}

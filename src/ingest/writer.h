@@ -1,0 +1,61 @@
+/* writer.h: the one thread that writes. Every transport (HTTP, MQTT, later
+ * Sparkplug and Modbus) hands validated reports to the writer; it runs
+ * them through the counter reconciliation (core/counter.h), appends
+ * samples, adjusts the minute/hour/day rollups the changes touch, persists
+ * each touched machine's live state, and commits many requests in one
+ * transaction (group commit). Only then are the submitters told, so an
+ * HTTP 200 means the reports are on disk. After a commit the in-memory
+ * live state is published (live.h). If a commit fails, nothing of the
+ * group is kept: the transaction rolls back and the writer reloads its
+ * state from the store. Registry writes from the API also run here
+ * (writer_call) so that the write connection has one owner. */
+#ifndef GLOVED_INGEST_WRITER_H
+#define GLOVED_INGEST_WRITER_H
+
+#include "ingest/live.h"
+#include "ingest/registry.h"
+#include "store/store.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct ingest_record {
+	int64_t machine_id;
+	int64_t ts_ms;
+	uint64_t count, reject;
+	int state; /* machine_state */
+	char reason[33];
+	char worker[33];
+} ingest_record;
+
+typedef struct writer_result {
+	size_t accepted;   /* records in the request */
+	size_t duplicates; /* of them, already seen */
+	size_t late;       /* of them, older than the reorder window */
+} writer_result;
+
+typedef struct writer_options {
+	int64_t window_ms;
+	int64_t batch_max;
+	int64_t batch_wait_ms;
+	int64_t queue_max; /* records waiting before submitters block */
+} writer_options;
+
+typedef struct writer writer;
+
+/* Starts the writer thread on the write connection wdb (the writer takes
+ * it over and closes it in writer_close). Loads the counter tracks and live
+ * state from the store first. */
+int writer_open(const writer_options *opt, store *wdb, registry *reg, live *lv, writer **out);
+/* Drains the queue, stops the thread, closes the connection. NULL is fine. */
+void writer_close(writer *w);
+/* Submits n records and waits until they are committed (or failed).
+ * Returns GLOVED_OK with *res filled, or an error (nothing was written). */
+int writer_submit(writer *w, const ingest_record *recs, size_t n, writer_result *res);
+/* Submits n records (copied) without waiting. */
+int writer_submit_async(writer *w, const ingest_record *recs, size_t n);
+/* Runs fn(wdb, ctx) on the writer thread (outside any ingest transaction)
+ * and returns its result. */
+int writer_call(writer *w, int (*fn)(store *s, void *ctx), void *ctx);
+
+#endif

@@ -1,0 +1,729 @@
+/* main.c: the gloved command line.
+ *   gloved serve   run the daemon (HTTP API, dashboard, MQTT ingest)
+ *   gloved demo    seed a simulated cluster and serve it
+ *   gloved admin   register firms, workshops, machines, tokens, users
+ *   gloved sim     run the cluster simulator against a broker
+ * serve and demo share the option table of util/config.h. */
+#include "http/server.h"
+#include "ingest/live.h"
+#include "ingest/mqtt.h"
+#include "ingest/registry.h"
+#include "ingest/writer.h"
+#include "sim/sim.h"
+#include "store/store.h"
+#include "util/config.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/ltime.h"
+#include "util/secret.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define GLOVED_VERSION "0.1.0"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"gloved %s: the platform of a glove industrial cluster\n\n"
+		"usage: gloved <command> [options]\n\n"
+		"commands:\n"
+		"  serve    run the daemon: HTTP API and dashboard, MQTT ingest\n"
+		"  demo     create a simulated cluster (3 firms, 60 machines) and serve it\n"
+		"  admin    register enterprises, workshops, machines, gateway tokens, users\n"
+		"  sim      run the cluster simulator, publishing to an MQTT broker\n"
+		"  version  print the version\n\n"
+		"'gloved <command> --help' describes a command.\n",
+		GLOVED_VERSION);
+}
+
+static void serve_usage(FILE *out, const char *cmd)
+{
+	fprintf(out,
+		"usage: gloved %s [--config FILE] [options]\n\n"
+		"Runs the daemon. Options come from the INI file (see gloved.ini.example),\n"
+		"then from these flags, which win:\n\n",
+		cmd);
+	config_print_flags(out);
+	if (strcmp(cmd, "demo") == 0)
+		fprintf(out, "  %-28s %s\n", "--machines N", "simulated machines (default 60)");
+}
+
+/* Parses serve/demo options. extra receives demo-only values. Returns 0,
+ * 1 when help was printed, or -1 after printing an error. */
+static int parse_serve(int argc, char **argv, gloved_config *cfg, int *machines)
+{
+	char err[300];
+	config_defaults(cfg);
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "gloved: --config needs a file\n");
+				return -1;
+			}
+			if (config_load_file(cfg, argv[i + 1], err, sizeof err)) {
+				fprintf(stderr, "gloved: %s\n", err);
+				return -1;
+			}
+		}
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			serve_usage(stdout, argv[0]);
+			return 1;
+		}
+		if (strcmp(a, "--config") == 0) {
+			i++;
+			continue;
+		}
+		if (strncmp(a, "--", 2) != 0) {
+			fprintf(stderr, "gloved %s: unexpected argument '%s'\n", argv[0], a);
+			return -1;
+		}
+		const char *flag = a + 2;
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+		if (machines && strcmp(flag, "machines") == 0) {
+			char *end = NULL;
+			long v = val ? strtol(val, &end, 10) : 0;
+			if (!val || *end || v < 1 || v > 100000) {
+				fprintf(stderr, "gloved demo: --machines needs 1..100000\n");
+				return -1;
+			}
+			*machines = (int)v;
+			i++;
+			continue;
+		}
+		int rc = config_apply_flag(cfg, flag, val, err, sizeof err);
+		if (rc == 0) {
+			fprintf(stderr, "gloved %s: unknown option '%s' (see --help)\n", argv[0],
+				a);
+			return -1;
+		}
+		if (rc < 0) {
+			fprintf(stderr, "gloved %s: %s\n", argv[0], err);
+			return -1;
+		}
+		if (rc == 1)
+			i++;
+	}
+	if (config_validate(cfg, err, sizeof err)) {
+		fprintf(stderr, "gloved %s: %s\n", argv[0], err);
+		return -1;
+	}
+	return 0;
+}
+
+typedef struct daemon {
+	registry *reg;
+	live *lv;
+	writer *w;
+	mqtt_ingest *mqtt;
+	http_server *http;
+} daemon_t;
+
+static void daemon_stop(daemon_t *d)
+{
+	http_stop(d->http);
+	mqtt_ingest_stop(d->mqtt);
+	writer_close(d->w);
+	live_free(d->lv);
+	registry_free(d->reg);
+	memset(d, 0, sizeof *d);
+}
+
+static int daemon_start(const gloved_config *cfg, daemon_t *d)
+{
+	memset(d, 0, sizeof *d);
+	log_level lvl = LOG_INFO;
+	log_parse_level(cfg->log_level, &lvl);
+	log_set_level(lvl);
+	if (ltime_set_zone(cfg->timezone)) {
+		log_error("unknown time zone '%s'", cfg->timezone);
+		return GLOVED_EINVAL;
+	}
+	if (secret_init())
+		return GLOVED_EIO;
+	store_options so = {strcmp(cfg->db_sync, "full") == 0};
+	store *wdb = NULL;
+	int rc = store_open(cfg->db_path, STORE_WRITE, &so, &wdb);
+	if (rc) {
+		log_error("cannot open database %s: %s", cfg->db_path, gloved_strerror(rc));
+		return rc;
+	}
+	d->reg = registry_new();
+	d->lv = live_new();
+	if (!d->reg || !d->lv) {
+		store_close(wdb);
+		daemon_stop(d);
+		return GLOVED_ENOMEM;
+	}
+	writer_options wo = {cfg->reorder_window_s * 1000, cfg->batch_max, cfg->batch_wait_ms, 0};
+	if ((rc = writer_open(&wo, wdb, d->reg, d->lv, &d->w))) {
+		daemon_stop(d);
+		return rc;
+	}
+	if (cfg->mqtt_enabled) {
+		store *rdb = NULL;
+		if ((rc = store_open(cfg->db_path, STORE_READ, &so, &rdb))) {
+			daemon_stop(d);
+			return rc;
+		}
+		mqtt_options mo = {cfg->mqtt_host, (int)cfg->mqtt_port, cfg->mqtt_username,
+				   cfg->mqtt_password, cfg->max_future_s * 1000};
+		if ((rc = mqtt_ingest_start(&mo, d->reg, rdb, d->w, &d->mqtt))) {
+			store_close(rdb);
+			daemon_stop(d);
+			return rc;
+		}
+	}
+	http_app app = {cfg, d->reg, d->lv, d->w, d->mqtt};
+	if ((rc = http_start(&app, &d->http))) {
+		daemon_stop(d);
+		return rc;
+	}
+	log_info("gloved %s listening on http://%s (database %s, time zone %s, mqtt %s)",
+		 GLOVED_VERSION, cfg->listen, cfg->db_path, cfg->timezone,
+		 cfg->mqtt_enabled ? cfg->mqtt_host : "off");
+	return GLOVED_OK;
+}
+
+static void wait_for_signal(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	while (!stop_requested)
+		pause();
+	log_info("stopping");
+}
+
+static void block_signals_in_threads(void)
+{
+	/* signals go to the main thread, which sleeps in pause() */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+	gloved_config cfg;
+	int p = parse_serve(argc, argv, &cfg, NULL);
+	if (p)
+		return p > 0 ? 0 : 2;
+	block_signals_in_threads();
+	daemon_t d;
+	if (daemon_start(&cfg, &d))
+		return 1;
+	wait_for_signal();
+	daemon_stop(&d);
+	return 0;
+}
+
+/* ---- demo ---- */
+
+static const char *const DEMO_PASSWORD = "gloved-demo";
+
+static int seed_demo(const gloved_config *cfg, const sim_options *so, int *seeded)
+{
+	*seeded = 0;
+	store_options o = {1};
+	store *db = NULL;
+	int rc = store_open(cfg->db_path, STORE_WRITE, &o, &db);
+	if (rc)
+		return rc;
+	store_scope all = {0};
+	store_enterprise *es = NULL;
+	size_t ne = 0;
+	if ((rc = store_enterprise_list(db, all, &es, &ne)))
+		goto out;
+	free(es);
+	if (ne > 0)
+		goto out; /* already seeded: keep what is there */
+	sim *s = sim_open(so, ltime_now_ms());
+	if (!s) {
+		rc = GLOVED_ENOMEM;
+		goto out;
+	}
+	const sim_firm *f;
+	const sim_workshop *w;
+	const sim_machine_def *m;
+	size_t nf = sim_firms(s, &f), nw = sim_workshops(s, &w), nm = sim_machines(s, &m);
+	store_begin(db);
+	for (size_t i = 0; i < nf && !rc; i++) {
+		store_enterprise e = {0};
+		snprintf(e.code, sizeof e.code, "%s", f[i].code);
+		snprintf(e.name, sizeof e.name, "%s", f[i].name);
+		snprintf(e.town, sizeof e.town, "%s", f[i].town);
+		rc = store_enterprise_add(db, all, &e);
+		if (!rc) {
+			store_user u = {0};
+			snprintf(u.username, sizeof u.username, "%s", f[i].code);
+			for (char *c = u.username; *c; c++)
+				if (*c >= 'A' && *c <= 'Z')
+					*c = (char)(*c - 'A' + 'a');
+			snprintf(u.role, sizeof u.role, "enterprise_admin");
+			u.enterprise_id = e.id;
+			rc = secret_password_hash(DEMO_PASSWORD, u.pw_hash, sizeof u.pw_hash);
+			if (!rc)
+				rc = store_user_add(db, all, &u);
+		}
+	}
+	for (size_t i = 0; i < nw && !rc; i++) {
+		store_enterprise e;
+		if ((rc = store_enterprise_by_code(db, all, w[i].enterprise, &e)))
+			break;
+		store_workshop ws = {0};
+		ws.enterprise_id = e.id;
+		snprintf(ws.code, sizeof ws.code, "%s", w[i].code);
+		snprintf(ws.name, sizeof ws.name, "%s", w[i].name);
+		rc = store_workshop_add(db, all, &ws);
+	}
+	store_workshop *wl = NULL;
+	size_t nwl = 0;
+	if (!rc)
+		rc = store_workshop_list(db, all, 0, &wl, &nwl);
+	for (size_t i = 0; i < nm && !rc; i++) {
+		store_enterprise e;
+		if ((rc = store_enterprise_by_code(db, all, m[i].enterprise, &e)))
+			break;
+		store_machine mm = {0};
+		mm.enterprise_id = e.id;
+		for (size_t k = 0; k < nwl; k++)
+			if (wl[k].enterprise_id == e.id && strcmp(wl[k].code, m[i].workshop) == 0)
+				mm.workshop_id = wl[k].id;
+		snprintf(mm.code, sizeof mm.code, "%s", m[i].code);
+		snprintf(mm.kind, sizeof mm.kind, "%s", m[i].kind);
+		mm.gauge = m[i].gauge;
+		mm.cycle_ms = m[i].cycle_ms;
+		mm.counter_bits = m[i].counter_bits;
+		rc = store_machine_add(db, all, &mm);
+	}
+	free(wl);
+	if (!rc) {
+		store_user u = {0};
+		snprintf(u.username, sizeof u.username, "admin");
+		snprintf(u.role, sizeof u.role, "cluster_admin");
+		rc = secret_password_hash(DEMO_PASSWORD, u.pw_hash, sizeof u.pw_hash);
+		if (!rc)
+			rc = store_user_add(db, all, &u);
+	}
+	if (rc)
+		store_rollback(db);
+	else
+		rc = store_commit(db);
+	sim_close(s);
+	*seeded = !rc;
+out:
+	if (rc)
+		log_error("demo: seeding failed: %s (%s)", gloved_strerror(rc), store_errmsg(db));
+	store_close(db);
+	return rc;
+}
+
+static int cmd_demo(int argc, char **argv)
+{
+	gloved_config cfg;
+	int machines = 60;
+	config_defaults(&cfg);
+	int p = parse_serve(argc, argv, &cfg, &machines);
+	if (p)
+		return p > 0 ? 0 : 2;
+	if (strcmp(cfg.db_path, "gloved.db") == 0)
+		snprintf(cfg.db_path, sizeof cfg.db_path, "demo-data/gloved.db");
+	if (strncmp(cfg.db_path, "demo-data/", 10) == 0 && access("demo-data", F_OK) != 0) {
+		if (system("mkdir -p demo-data") != 0) {
+			fprintf(stderr, "gloved demo: cannot create demo-data/\n");
+			return 1;
+		}
+	}
+	if (ltime_set_zone(cfg.timezone) || secret_init()) {
+		fprintf(stderr, "gloved demo: bad time zone or no randomness\n");
+		return 1;
+	}
+	sim_options so;
+	sim_options_default(&so);
+	so.machines = machines;
+	int seeded = 0;
+	if (seed_demo(&cfg, &so, &seeded))
+		return 1;
+	block_signals_in_threads();
+	daemon_t d;
+	if (daemon_start(&cfg, &d))
+		return 1;
+	sim_thread *st = NULL;
+	if (cfg.mqtt_enabled) {
+		/* today's history first (only on a fresh database), then live */
+		int64_t backfill = seeded ? ltime_day_start(ltime_now_ms()) : 0;
+		if (sim_mqtt_start(&so, cfg.mqtt_host, (int)cfg.mqtt_port, backfill, &st))
+			log_warn("demo: simulator did not start");
+	}
+	printf("\n  gloved demo is running: %d simulated machines in 3 firms\n"
+	       "  dashboard: http://%s/\n"
+	       "  log in as: admin / %s   (cluster admin; firm admins: py01, gm01, jx01, same "
+	       "password)\n"
+	       "  database:  %s\n"
+	       "  stop with Ctrl-C\n\n",
+	       machines, cfg.listen, DEMO_PASSWORD, cfg.db_path);
+	fflush(stdout);
+	wait_for_signal();
+	sim_mqtt_stop(st);
+	daemon_stop(&d);
+	return 0;
+}
+
+/* ---- admin ---- */
+
+static const char *opt_value(int argc, char **argv, const char *name)
+{
+	for (int i = 0; i + 1 < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return argv[i + 1];
+	return NULL;
+}
+
+static int has_flag(int argc, char **argv, const char *name)
+{
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int copy_arg(char *dst, size_t cap, const char *v, const char *what)
+{
+	if (!v || !*v) {
+		fprintf(stderr, "gloved admin: %s is required\n", what);
+		return -1;
+	}
+	if (strlen(v) >= cap) {
+		fprintf(stderr, "gloved admin: %s is longer than %zu bytes\n", what, cap - 1);
+		return -1;
+	}
+	memcpy(dst, v, strlen(v) + 1);
+	return 0;
+}
+
+static int valid_code(const char *s)
+{
+	size_t n = strlen(s);
+	return n > 0 && n <= 32 &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n;
+}
+
+static int int_arg(const char *v, long lo, long hi, long dflt, long *out, const char *what)
+{
+	if (!v) {
+		*out = dflt;
+		return 0;
+	}
+	char *end = NULL;
+	long x = strtol(v, &end, 10);
+	if (!*v || *end || x < lo || x > hi) {
+		fprintf(stderr, "gloved admin: %s must be an integer in %ld..%ld\n", what, lo, hi);
+		return -1;
+	}
+	*out = x;
+	return 0;
+}
+
+static void admin_usage(FILE *out)
+{
+	fprintf(
+	    out,
+	    "usage: gloved admin [--db PATH] <what> <verb> [options]\n\n"
+	    "  enterprise add --code C --name N [--town T]\n"
+	    "  enterprise list\n"
+	    "  workshop add --enterprise C --code W --name N\n"
+	    "  workshop list [--enterprise C]\n"
+	    "  machine add --enterprise C --workshop W --code M [--kind knitting] [--gauge 13]\n"
+	    "              [--cycle-ms 120000] [--counter-bits 16|32|64]\n"
+	    "  machine list\n"
+	    "  token add --enterprise C [--name N]     prints a new gateway token once\n"
+	    "  user add --username U --role cluster_admin|bureau|enterprise_admin|supervisor\n"
+	    "           [--enterprise C] (--password P | --password-stdin)\n"
+	    "  user list\n\n"
+	    "The database is created if missing (default gloved.db). Works while the daemon\n"
+	    "runs: the daemon picks up registry changes by itself.\n");
+}
+
+static int admin_report(int rc, const char *what, const char *code, store *db)
+{
+	if (rc == GLOVED_EEXIST)
+		fprintf(stderr, "gloved admin: %s '%s' already exists\n", what, code);
+	else if (rc == GLOVED_ENOTFOUND)
+		fprintf(stderr, "gloved admin: the %s's enterprise or workshop does not exist\n",
+			what);
+	else if (rc)
+		fprintf(stderr, "gloved admin: cannot add %s: %s (%s)\n", what, gloved_strerror(rc),
+			store_errmsg(db));
+	return rc ? 1 : 0;
+}
+
+static int cmd_admin(int argc, char **argv)
+{
+	if (argc < 2 || has_flag(argc, argv, "--help") || has_flag(argc, argv, "-h")) {
+		admin_usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	const char *dbp = opt_value(argc, argv, "--db");
+	if (!dbp)
+		dbp = "gloved.db";
+	/* the positional words: what and verb */
+	const char *pos[2] = {NULL, NULL};
+	int np = 0;
+	for (int i = 1; i < argc && np < 2; i++) {
+		if (strncmp(argv[i], "--", 2) == 0) {
+			if (strcmp(argv[i], "--password-stdin") != 0)
+				i++;
+			continue;
+		}
+		pos[np++] = argv[i];
+	}
+	if (np < 2) {
+		admin_usage(stderr);
+		return 2;
+	}
+	if (secret_init())
+		return 1;
+	store_options so = {1};
+	store *db = NULL;
+	if (store_open(dbp, STORE_WRITE, &so, &db)) {
+		fprintf(stderr, "gloved admin: cannot open database %s\n", dbp);
+		return 1;
+	}
+	store_scope all = {0};
+	int rc = 2;
+	const char *what = pos[0], *verb = pos[1];
+	const char *ent_code = opt_value(argc, argv, "--enterprise");
+	store_enterprise e = {0};
+	if (ent_code && store_enterprise_by_code(db, all, ent_code, &e)) {
+		fprintf(stderr, "gloved admin: no enterprise '%s'\n", ent_code);
+		rc = 1;
+		goto out;
+	}
+	if (strcmp(what, "enterprise") == 0 && strcmp(verb, "add") == 0) {
+		store_enterprise ne = {0};
+		if (copy_arg(ne.code, sizeof ne.code, opt_value(argc, argv, "--code"), "--code") ||
+		    copy_arg(ne.name, sizeof ne.name, opt_value(argc, argv, "--name"), "--name"))
+			goto out;
+		if (!valid_code(ne.code)) {
+			fprintf(stderr, "gloved admin: --code must be 1-32 of A-Z a-z 0-9 _ -\n");
+			goto out;
+		}
+		const char *town = opt_value(argc, argv, "--town");
+		if (town && copy_arg(ne.town, sizeof ne.town, town, "--town"))
+			goto out;
+		rc = admin_report(store_enterprise_add(db, all, &ne), "enterprise", ne.code, db);
+	} else if (strcmp(what, "enterprise") == 0 && strcmp(verb, "list") == 0) {
+		store_enterprise *es = NULL;
+		size_t n = 0;
+		rc = store_enterprise_list(db, all, &es, &n) ? 1 : 0;
+		for (size_t i = 0; i < n; i++)
+			printf("%s\t%s\t%s\n", es[i].code, es[i].name, es[i].town);
+		free(es);
+	} else if (strcmp(what, "workshop") == 0 && strcmp(verb, "add") == 0) {
+		store_workshop w = {0};
+		if (!ent_code) {
+			fprintf(stderr, "gloved admin: --enterprise is required\n");
+			goto out;
+		}
+		w.enterprise_id = e.id;
+		if (copy_arg(w.code, sizeof w.code, opt_value(argc, argv, "--code"), "--code") ||
+		    copy_arg(w.name, sizeof w.name, opt_value(argc, argv, "--name"), "--name"))
+			goto out;
+		if (!valid_code(w.code)) {
+			fprintf(stderr, "gloved admin: --code must be 1-32 of A-Z a-z 0-9 _ -\n");
+			goto out;
+		}
+		rc = admin_report(store_workshop_add(db, all, &w), "workshop", w.code, db);
+	} else if (strcmp(what, "workshop") == 0 && strcmp(verb, "list") == 0) {
+		store_workshop *ws = NULL;
+		size_t n = 0;
+		rc = store_workshop_list(db, all, e.id, &ws, &n) ? 1 : 0;
+		for (size_t i = 0; i < n; i++)
+			printf("%lld\t%s\t%s\n", (long long)ws[i].enterprise_id, ws[i].code,
+			       ws[i].name);
+		free(ws);
+	} else if (strcmp(what, "machine") == 0 && strcmp(verb, "add") == 0) {
+		store_machine m = {0};
+		if (!ent_code) {
+			fprintf(stderr, "gloved admin: --enterprise is required\n");
+			goto out;
+		}
+		m.enterprise_id = e.id;
+		const char *wcode = opt_value(argc, argv, "--workshop");
+		if (!wcode) {
+			fprintf(stderr, "gloved admin: --workshop is required\n");
+			goto out;
+		}
+		store_workshop *ws = NULL;
+		size_t n = 0;
+		store_workshop_list(db, all, e.id, &ws, &n);
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(ws[i].code, wcode) == 0)
+				m.workshop_id = ws[i].id;
+		free(ws);
+		if (!m.workshop_id) {
+			fprintf(stderr, "gloved admin: no workshop '%s' in %s\n", wcode, ent_code);
+			rc = 1;
+			goto out;
+		}
+		long gauge, cycle, bits;
+		const char *kind = opt_value(argc, argv, "--kind");
+		if (copy_arg(m.code, sizeof m.code, opt_value(argc, argv, "--code"), "--code") ||
+		    copy_arg(m.kind, sizeof m.kind, kind ? kind : "knitting", "--kind") ||
+		    int_arg(opt_value(argc, argv, "--gauge"), 0, 40, 0, &gauge, "--gauge") ||
+		    int_arg(opt_value(argc, argv, "--cycle-ms"), 0, 86400000, 0, &cycle,
+			    "--cycle-ms") ||
+		    int_arg(opt_value(argc, argv, "--counter-bits"), 16, 64, 64, &bits,
+			    "--counter-bits"))
+			goto out;
+		if (!valid_code(m.code) || (bits != 16 && bits != 32 && bits != 64)) {
+			fprintf(stderr,
+				"gloved admin: bad --code or --counter-bits (16, 32, 64)\n");
+			goto out;
+		}
+		static const char *const kinds[] = {"knitting", "overlock", "dipping", "sewing",
+						    "cutting",  "ironing",  "packing", "other"};
+		int ok = 0;
+		for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+			ok |= strcmp(kinds[i], m.kind) == 0;
+		if (!ok) {
+			fprintf(stderr, "gloved admin: --kind must be knitting, overlock, dipping, "
+					"sewing, cutting, ironing, packing or other\n");
+			goto out;
+		}
+		m.gauge = (int)gauge;
+		m.cycle_ms = cycle;
+		m.counter_bits = (int)bits;
+		rc = admin_report(store_machine_add(db, all, &m), "machine", m.code, db);
+	} else if (strcmp(what, "machine") == 0 && strcmp(verb, "list") == 0) {
+		store_machine *ms = NULL;
+		size_t n = 0;
+		store_scope sc = {e.id};
+		rc = store_machine_list(db, sc, &ms, &n) ? 1 : 0;
+		for (size_t i = 0; i < n; i++)
+			printf("%lld\t%s\t%s\t%d\t%lld\t%d\n", (long long)ms[i].enterprise_id,
+			       ms[i].code, ms[i].kind, ms[i].gauge, (long long)ms[i].cycle_ms,
+			       ms[i].counter_bits);
+		free(ms);
+	} else if (strcmp(what, "token") == 0 && strcmp(verb, "add") == 0) {
+		if (!ent_code) {
+			fprintf(stderr, "gloved admin: --enterprise is required\n");
+			goto out;
+		}
+		store_gateway g = {0};
+		g.enterprise_id = e.id;
+		const char *name = opt_value(argc, argv, "--name");
+		if (copy_arg(g.name, sizeof g.name, name ? name : "gateway", "--name"))
+			goto out;
+		char token[SECRET_TOKEN_MAX];
+		uint8_t h[SECRET_HASH_LEN];
+		if (secret_token_new("gw_", token, sizeof token)) {
+			rc = 1;
+			goto out;
+		}
+		secret_token_hash(token, h);
+		rc = admin_report(store_gateway_add(db, all, &g, h), "gateway", g.name, db);
+		if (!rc)
+			printf("%s\n", token);
+	} else if (strcmp(what, "user") == 0 && strcmp(verb, "add") == 0) {
+		store_user u = {0};
+		char pass[256] = "";
+		if (copy_arg(u.username, sizeof u.username, opt_value(argc, argv, "--username"),
+			     "--username") ||
+		    copy_arg(u.role, sizeof u.role, opt_value(argc, argv, "--role"), "--role"))
+			goto out;
+		if (!valid_code(u.username)) {
+			fprintf(stderr,
+				"gloved admin: --username must be 1-32 of A-Z a-z 0-9 _ -\n");
+			goto out;
+		}
+		int cluster = strcmp(u.role, "cluster_admin") == 0 || strcmp(u.role, "bureau") == 0;
+		int firm =
+		    strcmp(u.role, "enterprise_admin") == 0 || strcmp(u.role, "supervisor") == 0;
+		if (!cluster && !firm) {
+			fprintf(stderr, "gloved admin: --role must be cluster_admin, bureau, "
+					"enterprise_admin or supervisor\n");
+			goto out;
+		}
+		if (firm && !ent_code) {
+			fprintf(stderr, "gloved admin: a %s needs --enterprise\n", u.role);
+			goto out;
+		}
+		u.enterprise_id = firm ? e.id : 0;
+		if (has_flag(argc, argv, "--password-stdin")) {
+			if (!fgets(pass, sizeof pass, stdin)) {
+				fprintf(stderr, "gloved admin: no password on stdin\n");
+				goto out;
+			}
+			pass[strcspn(pass, "\r\n")] = '\0';
+		} else if (copy_arg(pass, sizeof pass, opt_value(argc, argv, "--password"),
+				    "--password or --password-stdin")) {
+			goto out;
+		}
+		if (strlen(pass) < 8) {
+			fprintf(stderr, "gloved admin: the password needs at least 8 characters\n");
+			goto out;
+		}
+		if (secret_password_hash(pass, u.pw_hash, sizeof u.pw_hash)) {
+			rc = 1;
+			goto out;
+		}
+		memset(pass, 0, sizeof pass);
+		rc = admin_report(store_user_add(db, all, &u), "user", u.username, db);
+	} else if (strcmp(what, "user") == 0 && strcmp(verb, "list") == 0) {
+		store_user *us = NULL;
+		size_t n = 0;
+		rc = store_user_list(db, all, &us, &n) ? 1 : 0;
+		for (size_t i = 0; i < n; i++)
+			printf("%s\t%s\t%lld\n", us[i].username, us[i].role,
+			       (long long)us[i].enterprise_id);
+		free(us);
+	} else {
+		fprintf(stderr, "gloved admin: unknown command '%s %s'\n", what, verb);
+		admin_usage(stderr);
+	}
+out:
+	store_close(db);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "serve") == 0)
+		return cmd_serve(argc - 1, argv + 1);
+	if (strcmp(cmd, "demo") == 0)
+		return cmd_demo(argc - 1, argv + 1);
+	if (strcmp(cmd, "admin") == 0)
+		return cmd_admin(argc - 1, argv + 1);
+	if (strcmp(cmd, "sim") == 0)
+		return sim_main(argc - 1, argv + 1);
+	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+		printf("gloved %s\n", GLOVED_VERSION);
+		return 0;
+	}
+	fprintf(stderr, "gloved: unknown command '%s'\n\n", cmd);
+	usage(stderr);
+	return 2;
+}

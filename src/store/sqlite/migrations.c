@@ -1,0 +1,111 @@
+/* migrations.c: the SQLite schema, as an ordered list of migrations. The
+ * database's PRAGMA user_version is the number of migrations applied; each
+ * runs in its own transaction, so a crash mid-way leaves a consistent
+ * version. Never edit a released migration: append a new one. */
+#include "store/sqlite/sqlite_int.h"
+#include "util/err.h"
+
+#include <stdio.h>
+
+static const char *const migrations[] = {
+    /* 1: registry, people, ingest, rollups */
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
+    "INSERT INTO meta VALUES('registry_rev', 1);"
+    "CREATE TABLE enterprise("
+    "  id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+    "  town TEXT NOT NULL DEFAULT '');"
+    "CREATE TABLE workshop("
+    "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL REFERENCES enterprise(id),"
+    "  code TEXT NOT NULL, name TEXT NOT NULL, UNIQUE(enterprise_id, code));"
+    "CREATE TABLE machine("
+    "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL REFERENCES enterprise(id),"
+    "  workshop_id INTEGER NOT NULL REFERENCES workshop(id), code TEXT NOT NULL,"
+    "  kind TEXT NOT NULL, gauge INTEGER NOT NULL DEFAULT 0,"
+    "  cycle_ms INTEGER NOT NULL DEFAULT 0, counter_bits INTEGER NOT NULL DEFAULT 64,"
+    "  UNIQUE(enterprise_id, code));"
+    "CREATE TABLE gateway("
+    "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL REFERENCES enterprise(id),"
+    "  name TEXT NOT NULL, token_hash BLOB NOT NULL UNIQUE,"
+    "  revoked INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE user_account("
+    "  id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE, pw_hash TEXT NOT NULL,"
+    "  role TEXT NOT NULL, enterprise_id INTEGER REFERENCES enterprise(id));"
+    "CREATE TABLE session("
+    "  token_hash BLOB PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES user_account(id),"
+    "  expires_ms INTEGER NOT NULL) WITHOUT ROWID;"
+    /* a report with the pieces credited to it; time-first key */
+    "CREATE TABLE sample("
+    "  ts INTEGER NOT NULL, machine_id INTEGER NOT NULL, count INTEGER NOT NULL,"
+    "  reject INTEGER NOT NULL, d_good INTEGER NOT NULL, d_reject INTEGER NOT NULL,"
+    "  state INTEGER NOT NULL, reason TEXT, worker TEXT,"
+    "  PRIMARY KEY(ts, machine_id)) WITHOUT ROWID;"
+    "CREATE TABLE machine_live("
+    "  machine_id INTEGER PRIMARY KEY, last_ts INTEGER NOT NULL, count INTEGER NOT NULL,"
+    "  reject INTEGER NOT NULL, state INTEGER NOT NULL, reason TEXT NOT NULL,"
+    "  since_ts INTEGER NOT NULL);"
+    "CREATE TABLE rollup_minute(bucket INTEGER NOT NULL, machine_id INTEGER NOT NULL,"
+    "  enterprise_id INTEGER NOT NULL, workshop_id INTEGER NOT NULL,"
+    "  good INTEGER NOT NULL, reject INTEGER NOT NULL,"
+    "  PRIMARY KEY(bucket, machine_id)) WITHOUT ROWID;"
+    "CREATE TABLE rollup_hour(bucket INTEGER NOT NULL, machine_id INTEGER NOT NULL,"
+    "  enterprise_id INTEGER NOT NULL, workshop_id INTEGER NOT NULL,"
+    "  good INTEGER NOT NULL, reject INTEGER NOT NULL,"
+    "  PRIMARY KEY(bucket, machine_id)) WITHOUT ROWID;"
+    "CREATE TABLE rollup_day(bucket INTEGER NOT NULL, machine_id INTEGER NOT NULL,"
+    "  enterprise_id INTEGER NOT NULL, workshop_id INTEGER NOT NULL,"
+    "  good INTEGER NOT NULL, reject INTEGER NOT NULL,"
+    "  PRIMARY KEY(bucket, machine_id)) WITHOUT ROWID;"
+    /* any registry change bumps registry_rev so that running daemons reload */
+    "CREATE TRIGGER enterprise_rev AFTER INSERT ON enterprise BEGIN"
+    "  UPDATE meta SET value = value + 1 WHERE key = 'registry_rev'; END;"
+    "CREATE TRIGGER workshop_rev AFTER INSERT ON workshop BEGIN"
+    "  UPDATE meta SET value = value + 1 WHERE key = 'registry_rev'; END;"
+    "CREATE TRIGGER machine_rev AFTER INSERT ON machine BEGIN"
+    "  UPDATE meta SET value = value + 1 WHERE key = 'registry_rev'; END;"
+    "CREATE TRIGGER machine_rev_u AFTER UPDATE ON machine BEGIN"
+    "  UPDATE meta SET value = value + 1 WHERE key = 'registry_rev'; END;"
+    "CREATE TRIGGER gateway_rev AFTER INSERT ON gateway BEGIN"
+    "  UPDATE meta SET value = value + 1 WHERE key = 'registry_rev'; END;",
+};
+
+#define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+int sqlite__user_version(sqlite3 *db, int *out)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return GLOVED_EDB;
+	int rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? GLOVED_OK : GLOVED_EDB;
+}
+
+int sqlite__migrate(sqlite3 *db, char *err, size_t errlen)
+{
+	int v = 0;
+	if (sqlite__user_version(db, &v)) {
+		snprintf(err, errlen, "cannot read user_version: %s", sqlite3_errmsg(db));
+		return GLOVED_EDB;
+	}
+	if (v > N_MIGRATIONS) {
+		snprintf(err, errlen, "database schema %d is newer than this gloved (%d)", v,
+			 N_MIGRATIONS);
+		return GLOVED_EDB;
+	}
+	for (; v < N_MIGRATIONS; v++) {
+		char set[64];
+		snprintf(set, sizeof set, "PRAGMA user_version = %d;", v + 1);
+		if (sqlite__exec(db, "BEGIN IMMEDIATE", err, errlen))
+			return GLOVED_EDB;
+		if (sqlite__exec(db, migrations[v], err, errlen) ||
+		    sqlite__exec(db, set, err, errlen)) {
+			char ignore[64];
+			sqlite__exec(db, "ROLLBACK", ignore, sizeof ignore);
+			return GLOVED_EDB;
+		}
+		if (sqlite__exec(db, "COMMIT", err, errlen))
+			return GLOVED_EDB;
+	}
+	return GLOVED_OK;
+}

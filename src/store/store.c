@@ -1,0 +1,187 @@
+/* store.c: the thin wrappers that dispatch store.h calls to the backend
+ * of the connection (store_int.h); the one place to add logging or fault
+ * injection around storage. */
+#include "store/store_int.h"
+#include "util/err.h"
+
+#include <string.h>
+
+int store_open(const char *uri, store_mode mode, const store_options *opt, store **out)
+{
+	*out = NULL;
+	if (!uri || !*uri)
+		return GLOVED_EINVAL;
+	if (strncmp(uri, "postgres", 8) == 0)
+		return GLOVED_EINVAL; /* not built yet */
+	return store__sqlite_open(uri, mode, opt, out);
+}
+
+void store_close(store *s)
+{
+	if (s)
+		s->ops->close(s);
+}
+
+const char *store_errmsg(store *s)
+{
+	return s->ops->errmsg(s);
+}
+
+int store_schema_version(store *s, int *out)
+{
+	return s->ops->schema_version(s, out);
+}
+
+int store_begin(store *s)
+{
+	return s->ops->begin(s);
+}
+
+int store_commit(store *s)
+{
+	return s->ops->commit(s);
+}
+
+int store_rollback(store *s)
+{
+	return s->ops->rollback(s);
+}
+
+int store_enterprise_add(store *s, store_scope sc, store_enterprise *e)
+{
+	return s->ops->enterprise_add(s, sc, e);
+}
+
+int store_enterprise_list(store *s, store_scope sc, store_enterprise **out, size_t *n)
+{
+	return s->ops->enterprise_list(s, sc, out, n);
+}
+
+int store_enterprise_by_code(store *s, store_scope sc, const char *code, store_enterprise *out)
+{
+	return s->ops->enterprise_by_code(s, sc, code, out);
+}
+
+int store_workshop_add(store *s, store_scope sc, store_workshop *w)
+{
+	return s->ops->workshop_add(s, sc, w);
+}
+
+int store_workshop_list(store *s, store_scope sc, int64_t enterprise_id, store_workshop **out,
+			size_t *n)
+{
+	return s->ops->workshop_list(s, sc, enterprise_id, out, n);
+}
+
+int store_machine_add(store *s, store_scope sc, store_machine *m)
+{
+	return s->ops->machine_add(s, sc, m);
+}
+
+int store_machine_list(store *s, store_scope sc, store_machine **out, size_t *n)
+{
+	return s->ops->machine_list(s, sc, out, n);
+}
+
+int store_registry_rev(store *s, int64_t *out)
+{
+	return s->ops->registry_rev(s, out);
+}
+
+int store_user_add(store *s, store_scope sc, store_user *u)
+{
+	return s->ops->user_add(s, sc, u);
+}
+
+int store_user_by_name(store *s, const char *username, store_user *out)
+{
+	return s->ops->user_by_name(s, username, out);
+}
+
+int store_user_by_id(store *s, int64_t id, store_user *out)
+{
+	return s->ops->user_by_id(s, id, out);
+}
+
+int store_user_list(store *s, store_scope sc, store_user **out, size_t *n)
+{
+	return s->ops->user_list(s, sc, out, n);
+}
+
+int store_session_add(store *s, const uint8_t *token_hash, int64_t user_id, int64_t expires_ms)
+{
+	return s->ops->session_add(s, token_hash, user_id, expires_ms);
+}
+
+int store_session_get(store *s, const uint8_t *token_hash, int64_t now_ms, int64_t *user_id)
+{
+	return s->ops->session_get(s, token_hash, now_ms, user_id);
+}
+
+int store_session_delete(store *s, const uint8_t *token_hash)
+{
+	return s->ops->session_delete(s, token_hash);
+}
+
+int store_gateway_add(store *s, store_scope sc, store_gateway *g, const uint8_t *token_hash)
+{
+	return s->ops->gateway_add(s, sc, g, token_hash);
+}
+
+int store_gateway_by_token(store *s, const uint8_t *token_hash, store_gateway *out)
+{
+	return s->ops->gateway_by_token(s, token_hash, out);
+}
+
+int store_sample_insert(store *s, const store_sample *x)
+{
+	return s->ops->sample_insert(s, x);
+}
+
+int store_sample_update_delta(store *s, int64_t machine_id, int64_t ts_ms, int64_t d_good,
+			      int64_t d_reject)
+{
+	return s->ops->sample_update_delta(s, machine_id, ts_ms, d_good, d_reject);
+}
+
+int store_rollup_add(store *s, store_level lvl, int64_t bucket_ms, int64_t machine_id,
+		     int64_t enterprise_id, int64_t workshop_id, int64_t d_good, int64_t d_reject)
+{
+	return s->ops->rollup_add(s, lvl, bucket_ms, machine_id, enterprise_id, workshop_id, d_good,
+				  d_reject);
+}
+
+int store_live_put(store *s, const store_live *l)
+{
+	return s->ops->live_put(s, l);
+}
+
+int store_live_list(store *s, store_live **out, size_t *n)
+{
+	return s->ops->live_list(s, out, n);
+}
+
+int store_samples_since(store *s, int64_t from_ms, int (*cb)(void *ctx, const store_sample *x),
+			void *ctx)
+{
+	return s->ops->samples_since(s, from_ms, cb, ctx);
+}
+
+int store_samples_newest(store *s, int64_t *out)
+{
+	return s->ops->samples_newest(s, out);
+}
+
+int store_output(store *s, store_scope sc, store_level lvl, int64_t enterprise_id,
+		 int64_t workshop_id, int64_t machine_id, int64_t from_ms, int64_t to_ms,
+		 store_bucket **out, size_t *n)
+{
+	return s->ops->output(s, sc, lvl, enterprise_id, workshop_id, machine_id, from_ms, to_ms,
+			      out, n);
+}
+
+int store_machine_totals(store *s, store_scope sc, store_level lvl, int64_t from_ms, int64_t to_ms,
+			 store_machine_total **out, size_t *n)
+{
+	return s->ops->machine_totals(s, sc, lvl, from_ms, to_ms, out, n);
+}

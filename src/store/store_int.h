@@ -1,0 +1,61 @@
+/* store_int.h: the backend method table behind store.h; only src/store/
+ * includes this. A backend fills one `store_ops` and embeds `store` as the
+ * first member of its connection struct. */
+#ifndef GLOVED_STORE_INT_H
+#define GLOVED_STORE_INT_H
+
+#include "store/store.h"
+
+typedef struct store_ops {
+	const char *name;
+	void (*close)(store *s);
+	const char *(*errmsg)(store *s);
+	int (*schema_version)(store *s, int *out);
+	int (*begin)(store *s);
+	int (*commit)(store *s);
+	int (*rollback)(store *s);
+	int (*enterprise_add)(store *s, store_scope sc, store_enterprise *e);
+	int (*enterprise_list)(store *s, store_scope sc, store_enterprise **out, size_t *n);
+	int (*enterprise_by_code)(store *s, store_scope sc, const char *code,
+				  store_enterprise *out);
+	int (*workshop_add)(store *s, store_scope sc, store_workshop *w);
+	int (*workshop_list)(store *s, store_scope sc, int64_t enterprise_id, store_workshop **out,
+			     size_t *n);
+	int (*machine_add)(store *s, store_scope sc, store_machine *m);
+	int (*machine_list)(store *s, store_scope sc, store_machine **out, size_t *n);
+	int (*registry_rev)(store *s, int64_t *out);
+	int (*user_add)(store *s, store_scope sc, store_user *u);
+	int (*user_by_name)(store *s, const char *username, store_user *out);
+	int (*user_by_id)(store *s, int64_t id, store_user *out);
+	int (*user_list)(store *s, store_scope sc, store_user **out, size_t *n);
+	int (*session_add)(store *s, const uint8_t *h, int64_t user_id, int64_t expires_ms);
+	int (*session_get)(store *s, const uint8_t *h, int64_t now_ms, int64_t *user_id);
+	int (*session_delete)(store *s, const uint8_t *h);
+	int (*gateway_add)(store *s, store_scope sc, store_gateway *g, const uint8_t *h);
+	int (*gateway_by_token)(store *s, const uint8_t *h, store_gateway *out);
+	int (*sample_insert)(store *s, const store_sample *x);
+	int (*sample_update_delta)(store *s, int64_t machine_id, int64_t ts_ms, int64_t d_good,
+				   int64_t d_reject);
+	int (*rollup_add)(store *s, store_level lvl, int64_t bucket_ms, int64_t machine_id,
+			  int64_t enterprise_id, int64_t workshop_id, int64_t d_good,
+			  int64_t d_reject);
+	int (*live_put)(store *s, const store_live *l);
+	int (*live_list)(store *s, store_live **out, size_t *n);
+	int (*samples_since)(store *s, int64_t from_ms, int (*cb)(void *ctx, const store_sample *x),
+			     void *ctx);
+	int (*samples_newest)(store *s, int64_t *out);
+	int (*output)(store *s, store_scope sc, store_level lvl, int64_t enterprise_id,
+		      int64_t workshop_id, int64_t machine_id, int64_t from_ms, int64_t to_ms,
+		      store_bucket **out, size_t *n);
+	int (*machine_totals)(store *s, store_scope sc, store_level lvl, int64_t from_ms,
+			      int64_t to_ms, store_machine_total **out, size_t *n);
+} store_ops;
+
+struct store {
+	const store_ops *ops;
+};
+
+/* The SQLite backend's open. */
+int store__sqlite_open(const char *path, store_mode mode, const store_options *opt, store **out);
+
+#endif

@@ -1,0 +1,52 @@
+/* config.h: gloved's settings. One table lists every option with its INI
+ * section/key, its command-line flag, its type and its help text; the INI
+ * file (inih) is read first and flags override it. gloved.ini.example at
+ * the top of the repo documents every option. */
+#ifndef GLOVED_UTIL_CONFIG_H
+#define GLOVED_UTIL_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct gloved_config {
+	char db_path[512];        /* [store] db */
+	char db_sync[16];         /* [store] sync: full | normal */
+	char listen[128];         /* [http] listen host:port */
+	char web_root[512];       /* [http] web_root */
+	char vendor_dir[512];     /* [http] vendor_dir (echarts dist) */
+	int64_t max_body;         /* [http] max_body bytes */
+	int64_t max_records;      /* [http] max_records per ingest request */
+	int64_t http_threads;     /* [http] connection limit */
+	int64_t session_hours;    /* [http] session lifetime */
+	char mqtt_host[128];      /* [mqtt] host */
+	int64_t mqtt_port;        /* [mqtt] port */
+	int64_t mqtt_enabled;     /* [mqtt] enabled 0/1 */
+	char mqtt_username[64];   /* [mqtt] username */
+	char mqtt_password[128];  /* [mqtt] password */
+	char timezone[64];        /* [cluster] timezone */
+	int64_t reorder_window_s; /* [ingest] reorder_window */
+	int64_t max_future_s;     /* [ingest] max_future */
+	int64_t offline_after_s;  /* [ingest] offline_after */
+	int64_t batch_max;        /* [writer] batch_max records per commit */
+	int64_t batch_wait_ms;    /* [writer] batch_wait_ms */
+	char log_level[16];       /* [log] level */
+} gloved_config;
+
+/* Fills c with the defaults. */
+void config_defaults(gloved_config *c);
+/* Reads an INI file into c. On error writes a message naming the line to
+ * err and returns GLOVED_EINVAL (or GLOVED_EIO when unreadable). */
+int config_load_file(gloved_config *c, const char *path, char *err, size_t errlen);
+/* Applies one command-line flag (without the leading "--"); value may be
+ * NULL for boolean flags. Returns 1 when the flag is known and applied and
+ * takes a value, 2 when it is known and takes no value, 0 when unknown,
+ * GLOVED_EINVAL when the value is bad (message in err). */
+int config_apply_flag(gloved_config *c, const char *flag, const char *value, char *err,
+		      size_t errlen);
+/* Checks cross-field rules (ranges, the time zone). */
+int config_validate(const gloved_config *c, char *err, size_t errlen);
+/* Prints every flag with its help text. */
+void config_print_flags(FILE *out);
+
+#endif

@@ -1,0 +1,24 @@
+/* secret.h: passwords and tokens (libsodium). Passwords are hashed with
+ * argon2id; tokens are 32 random bytes shown once as text with a prefix
+ * ("gw_" gateway, "s_" session) and stored only as their BLAKE2b hash, so
+ * a stolen database yields no usable token. Call secret_init() once. */
+#ifndef GLOVED_UTIL_SECRET_H
+#define GLOVED_UTIL_SECRET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SECRET_HASH_LEN  32
+#define SECRET_TOKEN_MAX 80
+
+int secret_init(void);
+/* argon2id hash of password into out (>= 128 bytes). */
+int secret_password_hash(const char *password, char *out, size_t outlen);
+/* 1 when password matches the stored hash, 0 otherwise. */
+int secret_password_verify(const char *hash, const char *password);
+/* A new random token "<prefix><base64url>" into out (>= SECRET_TOKEN_MAX). */
+int secret_token_new(const char *prefix, char *out, size_t outlen);
+/* Hash of a token for storage and lookup. */
+void secret_token_hash(const char *token, uint8_t out[SECRET_HASH_LEN]);
+
+#endif
