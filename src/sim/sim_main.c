@@ -1,0 +1,301 @@
+/*
+ * The `gloved sim` subcommand: parses its options (a table, below), then
+ * either prints the simulated cluster as JSON (--print; the same shapes as the
+ * registry's POST bodies, so a demo script can register the machines) or runs
+ * the simulator against an MQTT broker until SIGINT or SIGTERM.
+ */
+#include "sim/sim.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <mosquitto.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define LOCAL_OFFSET_MS (8 * 3600000LL) /* Asia/Shanghai, for --backfill-hours today */
+
+static volatile sig_atomic_t g_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	g_stop = 1;
+}
+
+typedef struct cli {
+	char host[256];
+	int64_t port;
+	int64_t firms, machines, seed, report_every_ms;
+	double speed;
+	double backfill_hours; /* < 0: since local midnight */
+	int print;
+	int help;
+} cli;
+
+enum opt_type { OPT_INT, OPT_DOUBLE, OPT_STR, OPT_FLAG, OPT_BACKFILL };
+
+typedef struct opt_def {
+	const char *name;
+	enum opt_type type;
+	size_t offset;
+	double min, max;
+	const char *arg;
+	const char *help;
+} opt_def;
+
+static const opt_def opts[] = {
+    {"--mqtt-host", OPT_STR, offsetof(cli, host), 0, 0, "H", "broker host (localhost)"},
+    {"--mqtt-port", OPT_INT, offsetof(cli, port), 1, 65535, "P", "broker port (1883)"},
+    {"--firms", OPT_INT, offsetof(cli, firms), 1, SIM_MAX_FIRMS, "N",
+     "firms, one per town in turn: Pingyi, Gaomi, Jiaxiang (3)"},
+    {"--machines", OPT_INT, offsetof(cli, machines), 1, SIM_MAX_MACHINES, "N",
+     "machines in the cluster (60)"},
+    {"--seed", OPT_INT, offsetof(cli, seed), 0, 4294967295.0, "S",
+     "the same seed gives the same cluster and history (1)"},
+    {"--speed", OPT_DOUBLE, offsetof(cli, speed), 0.001, 10000, "X",
+     "simulated seconds per real second after the replay (1)"},
+    {"--report-every-ms", OPT_INT, offsetof(cli, report_every_ms), 100, 86400000, "MS",
+     "report period of each machine (30000)"},
+    {"--backfill-hours", OPT_BACKFILL, offsetof(cli, backfill_hours), 0, 24 * 366, "H",
+     "first replay the last H hours, or `today` since local midnight (0)"},
+    {"--print", OPT_FLAG, offsetof(cli, print), 0, 0, NULL,
+     "print firms, workshops and machines as JSON and exit"},
+    {"--help", OPT_FLAG, offsetof(cli, help), 0, 0, NULL, "this help"},
+};
+
+#define N_OPTS (sizeof(opts) / sizeof(opts[0]))
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: gloved sim [options]\n"
+		   "Simulates a glove cluster's machines and publishes their reports to\n"
+		   "gloved/v1/<enterprise>/<machine>/report until SIGINT or SIGTERM.\n\n");
+	for (size_t i = 0; i < N_OPTS; i++) {
+		char left[40];
+		snprintf(left, sizeof(left), "%s%s%s", opts[i].name, opts[i].arg ? " " : "",
+			 opts[i].arg ? opts[i].arg : "");
+		fprintf(f, "  %-22s %s\n", left, opts[i].help);
+	}
+}
+
+static int parse_int(const char *s, double min, double max, int64_t *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || (double)v < min || (double)v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_double(const char *s, double min, double max, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !isfinite(v) || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Sets option d from its value v; -1 when the value is bad. */
+static int set_option(cli *c, const opt_def *d, const char *v)
+{
+	char *field = (char *)c + d->offset;
+	size_t n;
+
+	switch (d->type) {
+	case OPT_INT:
+		return parse_int(v, d->min, d->max, (int64_t *)(void *)field);
+	case OPT_DOUBLE:
+		return parse_double(v, d->min, d->max, (double *)(void *)field);
+	case OPT_BACKFILL:
+		if (strcmp(v, "today") == 0) {
+			*(double *)(void *)field = -1.0;
+			return 0;
+		}
+		return parse_double(v, d->min, d->max, (double *)(void *)field);
+	case OPT_STR:
+		n = strlen(v);
+		if (n == 0 || n >= sizeof(c->host))
+			return -1;
+		memcpy(field, v, n + 1);
+		return 0;
+	case OPT_FLAG:
+		*(int *)(void *)field = 1;
+		return 0;
+	}
+	return -1;
+}
+
+/* Parses argv[1..]; options take their value as the next word or after '='.
+ * Returns 0, or -1 after printing what is wrong. */
+static int parse_args(int argc, char **argv, cli *c)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *eq = strchr(a, '=');
+		size_t len = eq ? (size_t)(eq - a) : strlen(a);
+		const opt_def *d = NULL;
+		for (size_t k = 0; k < N_OPTS; k++) {
+			if (strlen(opts[k].name) == len && strncmp(opts[k].name, a, len) == 0) {
+				d = &opts[k];
+				break;
+			}
+		}
+		if (!d) {
+			fprintf(stderr, "gloved sim: unknown option '%s' (see --help)\n", a);
+			return -1;
+		}
+		const char *v = NULL;
+		if (d->type == OPT_FLAG) {
+			if (eq) {
+				fprintf(stderr, "gloved sim: %s takes no value\n", d->name);
+				return -1;
+			}
+		} else if (eq) {
+			v = eq + 1;
+		} else if (i + 1 < argc) {
+			v = argv[++i];
+		} else {
+			fprintf(stderr, "gloved sim: %s needs a value\n", d->name);
+			return -1;
+		}
+		if (set_option(c, d, v) != 0) {
+			fprintf(stderr, "gloved sim: bad value '%s' for %s\n", v, d->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Writes the cluster as JSON to stdout; 0 or -1. */
+static int print_cluster(const sim_options *o)
+{
+	int rc = -1;
+	sim *s = sim_open(o, 0);
+	cJSON *root = cJSON_CreateObject();
+	char *text = NULL;
+	const sim_firm *f;
+	const sim_workshop *w;
+	const sim_machine_def *m;
+
+	if (!s || !root)
+		goto out;
+	cJSON *fa = cJSON_AddArrayToObject(root, "enterprises");
+	cJSON *wa = cJSON_AddArrayToObject(root, "workshops");
+	cJSON *ma = cJSON_AddArrayToObject(root, "machines");
+	if (!fa || !wa || !ma)
+		goto out;
+	size_t nf = sim_firms(s, &f);
+	for (size_t i = 0; i < nf; i++) {
+		cJSON *e = cJSON_CreateObject();
+		if (!e || !cJSON_AddItemToArray(fa, e))
+			goto out;
+		if (!cJSON_AddStringToObject(e, "code", f[i].code) ||
+		    !cJSON_AddStringToObject(e, "name", f[i].name) ||
+		    !cJSON_AddStringToObject(e, "town", f[i].town))
+			goto out;
+	}
+	size_t nw = sim_workshops(s, &w);
+	for (size_t i = 0; i < nw; i++) {
+		cJSON *e = cJSON_CreateObject();
+		if (!e || !cJSON_AddItemToArray(wa, e))
+			goto out;
+		if (!cJSON_AddStringToObject(e, "enterprise", w[i].enterprise) ||
+		    !cJSON_AddStringToObject(e, "code", w[i].code) ||
+		    !cJSON_AddStringToObject(e, "name", w[i].name))
+			goto out;
+	}
+	size_t nm = sim_machines(s, &m);
+	for (size_t i = 0; i < nm; i++) {
+		cJSON *e = cJSON_CreateObject();
+		if (!e || !cJSON_AddItemToArray(ma, e))
+			goto out;
+		if (!cJSON_AddStringToObject(e, "enterprise", m[i].enterprise) ||
+		    !cJSON_AddStringToObject(e, "workshop", m[i].workshop) ||
+		    !cJSON_AddStringToObject(e, "code", m[i].code) ||
+		    !cJSON_AddStringToObject(e, "kind", m[i].kind) ||
+		    (m[i].gauge > 0 && !cJSON_AddNumberToObject(e, "gauge", m[i].gauge)) ||
+		    !cJSON_AddNumberToObject(e, "cycle_ms", (double)m[i].cycle_ms) ||
+		    !cJSON_AddNumberToObject(e, "counter_bits", m[i].counter_bits))
+			goto out;
+	}
+	text = cJSON_Print(root);
+	if (!text)
+		goto out;
+	if (fputs(text, stdout) == EOF || fputc('\n', stdout) == EOF || fflush(stdout) != 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc != 0)
+		fprintf(stderr, "gloved sim: cannot print the cluster\n");
+	cJSON_free(text);
+	cJSON_Delete(root);
+	sim_close(s);
+	return rc;
+}
+
+int sim_main(int argc, char **argv)
+{
+	cli c;
+	sim_options o;
+
+	memset(&c, 0, sizeof(c));
+	memcpy(c.host, "localhost", sizeof("localhost"));
+	c.port = 1883;
+	sim_options_default(&o);
+	c.firms = o.firms;
+	c.machines = o.machines;
+	c.seed = o.seed;
+	c.report_every_ms = o.report_every_ms;
+	c.speed = o.speed;
+
+	if (parse_args(argc, argv, &c) != 0)
+		return 2;
+	if (c.help) {
+		usage(stdout);
+		return 0;
+	}
+	o.seed = (unsigned)c.seed;
+	o.firms = (int)c.firms;
+	o.machines = (int)c.machines;
+	o.report_every_ms = c.report_every_ms;
+	o.speed = c.speed;
+	if (c.print)
+		return print_cluster(&o) == 0 ? 0 : 1;
+
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	int64_t backfill_from = 0;
+	if (c.backfill_hours < 0.0) {
+		int64_t day = 86400000LL;
+		int64_t local = now + LOCAL_OFFSET_MS;
+		backfill_from = local / day * day - LOCAL_OFFSET_MS;
+	} else if (c.backfill_hours > 0.0) {
+		backfill_from = now - (int64_t)(c.backfill_hours * 3600000.0);
+	}
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	fprintf(stderr, "sim: %d firms, %d machines, seed %u, reports every %lld ms -> %s:%lld\n",
+		o.firms, o.machines, o.seed, (long long)o.report_every_ms, c.host,
+		(long long)c.port);
+	mosquitto_lib_init();
+	int rc = sim_mqtt_run(&o, c.host, (int)c.port, backfill_from, &g_stop);
+	mosquitto_lib_cleanup();
+	return rc == 0 ? 0 : 1;
+}

@@ -1,0 +1,199 @@
+/* test_report.c: parsing and validation of machine reports
+ * (ingest/report.c) against a real SQLite registry in a temp file: good
+ * arrays and NDJSON, and each kind of bad record refused with the record's
+ * index and a message naming the field. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/state.h"
+#include "ingest/registry.h"
+#include "ingest/report.h"
+#include "store/store.h"
+
+static char path[64];
+static store *db;
+static registry *reg;
+static int64_t ent_a, ent_b;
+static const int64_t NOW = 1764400000000;
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(path, sizeof path, "/tmp/gloved-test-report-%d.db", (int)getpid());
+	unlink(path);
+	store_options o = {0};
+	assert_int_equal(store_open(path, STORE_WRITE, &o, &db), 0);
+	store_scope all = {0};
+	store_enterprise a = {0, "PY01", "A", ""}, b = {0, "GM01", "B", ""};
+	assert_int_equal(store_enterprise_add(db, all, &a), 0);
+	assert_int_equal(store_enterprise_add(db, all, &b), 0);
+	ent_a = a.id;
+	ent_b = b.id;
+	store_workshop wa = {0, a.id, "W1", "w"}, wb = {0, b.id, "W1", "w"};
+	assert_int_equal(store_workshop_add(db, all, &wa), 0);
+	assert_int_equal(store_workshop_add(db, all, &wb), 0);
+	store_machine m1 = {0, a.id, wa.id, "K001", "knitting", 13, 120000, 64};
+	store_machine m2 = {0, a.id, wa.id, "K016", "knitting", 13, 120000, 16};
+	store_machine m3 = {0, b.id, wb.id, "B001", "knitting", 13, 120000, 64};
+	assert_int_equal(store_machine_add(db, all, &m1), 0);
+	assert_int_equal(store_machine_add(db, all, &m2), 0);
+	assert_int_equal(store_machine_add(db, all, &m3), 0);
+	reg = registry_new();
+	assert_int_equal(registry_refresh(reg, db, 1), 0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	registry_free(reg);
+	store_close(db);
+	unlink(path);
+	char p[80];
+	snprintf(p, sizeof p, "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", path);
+	unlink(p);
+	return 0;
+}
+
+static int parse(const char *body, size_t max, ingest_record **out, size_t *n, report_error *e)
+{
+	report_ctx ctx = {reg, db, ent_a, "PY01", NOW, 300000, NULL};
+	return report_parse_body(&ctx, body, strlen(body), max, out, n, e);
+}
+
+static void test_array_and_ndjson(void **state)
+{
+	(void)state;
+	ingest_record *r = NULL;
+	size_t n = 0;
+	report_error e;
+	assert_int_equal(parse("[{\"machine\":\"K001\",\"ts\":1764400000000,\"count\":5,"
+			       "\"reject\":1,\"state\":\"stop\",\"reason\":\"yarn_break\","
+			       "\"worker\":\"W07\",\"seq\":9}]",
+			       100, &r, &n, &e),
+			 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].count, 5);
+	assert_int_equal(r[0].reject, 1);
+	assert_int_equal(r[0].state, MS_STOP);
+	assert_string_equal(r[0].reason, "yarn_break");
+	assert_string_equal(r[0].worker, "W07");
+	free(r);
+	assert_int_equal(parse("{\"machine\":\"K001\",\"ts\":1764400000000,\"count\":1,\"state\":"
+			       "\"run\"}\n\n{\"machine\":\"K016\",\"ts\":1764400001000,\"count\":2,"
+			       "\"state\":\"idle\"}\n",
+			       100, &r, &n, &e),
+			 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(r[1].count, 2);
+	free(r);
+}
+
+typedef struct bad_case {
+	const char *body;
+	long record;
+	int status;
+	const char *needle;
+} bad_case;
+
+static void test_bad_records(void **state)
+{
+	(void)state;
+	static const bad_case cases[] = {
+	    {"[{\"machine\":\"K001\",\"ts\":1764400000000,\"count\":1,\"state\":\"run\"},"
+	     "{\"machine\":\"K001\",\"ts\":1764400000001,\"count\":-1,\"state\":\"run\"}]",
+	     1, 400, "'count'"},
+	    {"[{\"machine\":\"K001\",\"ts\":1764400000000,\"count\":1.5,\"state\":\"run\"}]", 0,
+	     400, "'count'"},
+	    {"[{\"machine\":\"K001\",\"ts\":1764400000000,\"count\":\"7\",\"state\":\"run\"}]", 0,
+	     400, "'count'"},
+	    {"[{\"machine\":\"K999\",\"ts\":1764400000000,\"count\":1,\"state\":\"run\"}]", 0, 404,
+	     "K999"},
+	    {"[{\"machine\":\"B001\",\"ts\":1764400000000,\"count\":1,\"state\":\"run\"}]", 0, 404,
+	     "B001"},
+	    {"[{\"machine\":\"K001\",\"ts\":1764403600000,\"count\":1,\"state\":\"run\"}]", 0, 400,
+	     "future"},
+	    {"[{\"machine\":\"K001\",\"ts\":1764400000,\"count\":1,\"state\":\"run\"}]", 0, 400,
+	     "milliseconds"},
+	    {"[{\"machine\":\"K001\",\"ts\":1764400000000,\"count\":1}]", 0, 400, "'state'"},
+	    {"[{\"machine\":\"K001\",\"ts\":1764400000000,\"count\":1,\"state\":\"dancing\"}]", 0,
+	     400, "'state'"},
+	    {"[{\"machine\":\"K016\",\"ts\":1764400000000,\"count\":70000,\"state\":\"run\"}]", 0,
+	     400, "16-bit"},
+	    {"[{\"machine\":\"K001\",\"ts\":1764400000000,\"count\":1,\"state\":\"run\","
+	     "\"reason\":\"a b\"}]",
+	     0, 400, "'reason'"},
+	    {"[{\"ts\":1764400000000,\"count\":1,\"state\":\"run\"}]", 0, 400, "'machine'"},
+	    {"[1]", 0, 400, "object"},
+	    {"[{\"machine\":\"K001\",", -1, 400, "malformed"},
+	    {"{\"machine\":\"K001\",\"ts\":1764400000000,\"count\":1,\"state\":\"run\"}\n{oops}", 1,
+	     400, "malformed"},
+	    {"", -1, 400, "empty"},
+	    {"[{\"machine\":\"K001\",\"ts\":1764400000000,\"count\":1,\"state\":\"run\"}] x", -1,
+	     400, "array"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		ingest_record *r = (ingest_record *)1;
+		size_t n = 99;
+		report_error e;
+		int rc = parse(cases[i].body, 100, &r, &n, &e);
+		if (rc == 0 || e.record != cases[i].record || e.status != cases[i].status ||
+		    !strstr(e.message, cases[i].needle))
+			fail_msg("case %zu: rc=%d record=%ld status=%d message=%s", i, rc, e.record,
+				 e.status, rc ? e.message : "");
+		assert_null(r);
+		assert_int_equal(n, 0);
+	}
+}
+
+static void test_too_many_records(void **state)
+{
+	(void)state;
+	ingest_record *r = NULL;
+	size_t n = 0;
+	report_error e;
+	const char *body =
+	    "[{\"machine\":\"K001\",\"ts\":1764400000000,\"count\":1,\"state\":\"run\"},"
+	    "{\"machine\":\"K001\",\"ts\":1764400001000,\"count\":1,\"state\":\"run\"}]";
+	assert_int_not_equal(parse(body, 1, &r, &n, &e), 0);
+	assert_int_equal(e.status, 413);
+}
+
+static void test_topic_machine(void **state)
+{
+	(void)state;
+	report_ctx ctx = {reg, db, ent_a, "PY01", NOW, 300000, "K001"};
+	ingest_record *r = NULL;
+	size_t n = 0;
+	report_error e;
+	const char *ok = "{\"ts\":1764400000000,\"count\":3,\"state\":\"run\"}";
+	assert_int_equal(report_parse_body(&ctx, ok, strlen(ok), 10, &r, &n, &e), 0);
+	assert_int_equal(n, 1);
+	free(r);
+	const char *clash =
+	    "{\"machine\":\"K016\",\"ts\":1764400000000,\"count\":3,\"state\":\"run\"}";
+	assert_int_not_equal(report_parse_body(&ctx, clash, strlen(clash), 10, &r, &n, &e), 0);
+	assert_non_null(strstr(e.message, "topic"));
+	(void)ent_b;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_array_and_ndjson),
+	    cmocka_unit_test(test_bad_records),
+	    cmocka_unit_test(test_too_many_records),
+	    cmocka_unit_test(test_topic_machine),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
