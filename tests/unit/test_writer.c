@@ -1,0 +1,245 @@
+/* test_writer.c: the writer thread on a real SQLite file: concurrent
+ * submitters share group commits and each gets its own result; a late
+ * report moves pieces between minute buckets in the stored rollups; the
+ * live state follows the newest report; after closing and reopening on the
+ * same database the counting continues exactly where it stopped. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/state.h"
+#include "ingest/live.h"
+#include "ingest/registry.h"
+#include "ingest/writer.h"
+#include "store/store.h"
+#include "util/ltime.h"
+
+static char path[64];
+static int64_t machine_id, ent_id;
+
+static void rm_db(void)
+{
+	char p[80];
+	unlink(path);
+	snprintf(p, sizeof p, "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", path);
+	unlink(p);
+}
+
+typedef struct rig {
+	registry *reg;
+	live *lv;
+	writer *w;
+	store *rdb;
+} rig;
+
+static void rig_open(rig *r)
+{
+	store_options o = {0};
+	store *wdb = NULL;
+	assert_int_equal(store_open(path, STORE_WRITE, &o, &wdb), 0);
+	r->reg = registry_new();
+	r->lv = live_new();
+	writer_options wo = {900000, 20000, 1, 0};
+	assert_int_equal(writer_open(&wo, wdb, r->reg, r->lv, &r->w), 0);
+	assert_int_equal(store_open(path, STORE_READ, &o, &r->rdb), 0);
+}
+
+static void rig_close(rig *r)
+{
+	writer_close(r->w);
+	store_close(r->rdb);
+	live_free(r->lv);
+	registry_free(r->reg);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	ltime_set_zone("Asia/Shanghai");
+	snprintf(path, sizeof path, "/tmp/gloved-test-writer-%d.db", (int)getpid());
+	rm_db();
+	store_options o = {0};
+	store *db = NULL;
+	assert_int_equal(store_open(path, STORE_WRITE, &o, &db), 0);
+	store_scope all = {0};
+	store_enterprise e = {0, "PY01", "A", ""};
+	assert_int_equal(store_enterprise_add(db, all, &e), 0);
+	store_workshop w = {0, e.id, "W1", "w"};
+	assert_int_equal(store_workshop_add(db, all, &w), 0);
+	for (int i = 0; i < 8; i++) {
+		store_machine m = {0, e.id, w.id, "", "knitting", 13, 1000, 64};
+		snprintf(m.code, sizeof m.code, "K%03d", i);
+		assert_int_equal(store_machine_add(db, all, &m), 0);
+		if (i == 0)
+			machine_id = m.id;
+	}
+	ent_id = e.id;
+	store_close(db);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	rm_db();
+	return 0;
+}
+
+static ingest_record rec(int64_t mid, int64_t ts, uint64_t count, int st)
+{
+	ingest_record r;
+	memset(&r, 0, sizeof r);
+	r.machine_id = mid;
+	r.ts_ms = ts;
+	r.count = count;
+	r.state = st;
+	return r;
+}
+
+static int64_t total_of(rig *r, int64_t mid, store_level lvl, int64_t from, int64_t to)
+{
+	store_bucket *b = NULL;
+	size_t n = 0;
+	store_scope all = {0};
+	assert_int_equal(store_output(r->rdb, all, lvl, 0, 0, mid, from, to, &b, &n), 0);
+	int64_t t = 0;
+	for (size_t i = 0; i < n; i++)
+		t += b[i].good;
+	free(b);
+	return t;
+}
+
+static int64_t total(rig *r, store_level lvl, int64_t from, int64_t to)
+{
+	return total_of(r, 0, lvl, from, to);
+}
+
+typedef struct sub_arg {
+	writer *w;
+	int64_t mid;
+	int64_t t0;
+	writer_result res;
+	int rc;
+} sub_arg;
+
+static void *submitter(void *p)
+{
+	sub_arg *a = p;
+	ingest_record rs[50];
+	for (int i = 0; i < 50; i++)
+		rs[i] = rec(a->mid, a->t0 + (int64_t)i * 1000, (uint64_t)i * 2, MS_RUN);
+	a->rc = writer_submit(a->w, rs, 50, &a->res);
+	return NULL;
+}
+
+static void test_concurrent_group_commit(void **state)
+{
+	(void)state;
+	rig r;
+	rig_open(&r);
+	int64_t t0 = ltime_now_ms() - 600000;
+	pthread_t th[6];
+	sub_arg args[6];
+	for (int i = 0; i < 6; i++) {
+		args[i] = (sub_arg){r.w, machine_id + 1 + i, t0, {0}, -1};
+		pthread_create(&th[i], NULL, submitter, &args[i]);
+	}
+	for (int i = 0; i < 6; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(args[i].rc, 0);
+		assert_int_equal(args[i].res.accepted, 50);
+		assert_int_equal(args[i].res.duplicates, 0);
+	}
+	/* 6 machines x 49 intervals x 2 pieces */
+	assert_int_equal(total(&r, STORE_MINUTE, 0, INT64_MAX), 6 * 98);
+	assert_int_equal(total(&r, STORE_HOUR, 0, INT64_MAX), 6 * 98);
+	assert_int_equal(total(&r, STORE_DAY, 0, INT64_MAX), 6 * 98);
+	/* the same again: all duplicates, nothing changes */
+	args[0].res = (writer_result){0};
+	submitter(&args[0]);
+	assert_int_equal(args[0].res.duplicates, 50);
+	assert_int_equal(total(&r, STORE_MINUTE, 0, INT64_MAX), 6 * 98);
+	rig_close(&r);
+}
+
+static void test_late_report_moves_pieces(void **state)
+{
+	(void)state;
+	rig r;
+	rig_open(&r);
+	int64_t base = ltime_now_ms() - 400000;
+	base -= base % 60000; /* a minute boundary */
+	ingest_record a[2] = {rec(machine_id, base + 1000, 100, MS_RUN),
+			      rec(machine_id, base + 121000, 160, MS_STOP)};
+	writer_result res;
+	assert_int_equal(writer_submit(r.w, a, 2, &res), 0);
+	/* all 60 pieces sit in the minute of the second report */
+	assert_int_equal(total_of(&r, machine_id, STORE_MINUTE, base, base + 60000), 0);
+	assert_int_equal(total_of(&r, machine_id, STORE_MINUTE, base + 120000, base + 180000), 60);
+	/* a late report in the middle minute moves 25 pieces there */
+	ingest_record late = rec(machine_id, base + 61000, 125, MS_RUN);
+	assert_int_equal(writer_submit(r.w, &late, 1, &res), 0);
+	assert_int_equal(res.late, 0);
+	assert_int_equal(total_of(&r, machine_id, STORE_MINUTE, base + 60000, base + 120000), 25);
+	assert_int_equal(total_of(&r, machine_id, STORE_MINUTE, base + 120000, base + 180000), 35);
+	assert_int_equal(total_of(&r, machine_id, STORE_MINUTE, 0, INT64_MAX), 60);
+	/* the live state stays with the newest report */
+	live_machine lm;
+	live_get(r.lv, machine_id, &lm);
+	assert_int_equal(lm.state, MS_STOP);
+	assert_int_equal(lm.count, 160);
+	assert_int_equal(lm.last_ts, base + 121000);
+	rig_close(&r);
+
+	/* reopen: counting continues from the stored state */
+	rig_open(&r);
+	live_get(r.lv, machine_id, &lm);
+	assert_int_equal(lm.state, MS_STOP);
+	assert_int_equal(lm.count, 160);
+	ingest_record next = rec(machine_id, base + 181000, 170, MS_RUN);
+	assert_int_equal(writer_submit(r.w, &next, 1, &res), 0);
+	assert_int_equal(total_of(&r, machine_id, STORE_MINUTE, 0, INT64_MAX), 70);
+	/* a duplicate of a report stored before the restart changes nothing */
+	assert_int_equal(writer_submit(r.w, &late, 1, &res), 0);
+	assert_int_equal(res.duplicates + res.late, 1);
+	assert_int_equal(total_of(&r, machine_id, STORE_MINUTE, 0, INT64_MAX), 70);
+	rig_close(&r);
+}
+
+static void test_unknown_machine_fails_whole_group(void **state)
+{
+	(void)state;
+	rig r;
+	rig_open(&r);
+	int64_t t = ltime_now_ms() - 1000;
+	int64_t before = total(&r, STORE_MINUTE, 0, INT64_MAX);
+	ingest_record rs[2] = {rec(machine_id + 2, t, 999999, MS_RUN), rec(424242, t, 5, MS_RUN)};
+	writer_result res;
+	assert_int_not_equal(writer_submit(r.w, rs, 2, &res), 0);
+	assert_int_equal(total(&r, STORE_MINUTE, 0, INT64_MAX), before);
+	/* the writer recovered and still works */
+	ingest_record ok = rec(machine_id + 7, t, 1, MS_RUN);
+	assert_int_equal(writer_submit(r.w, &ok, 1, &res), 0);
+	assert_int_equal(res.accepted, 1);
+	rig_close(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_concurrent_group_commit),
+	    cmocka_unit_test(test_late_report_moves_pieces),
+	    cmocka_unit_test(test_unknown_machine_fails_whole_group),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
