@@ -15,7 +15,9 @@ while listening "$http_port"; do http_port=$((http_port + 1)); done
 mqtt_port=${GLOVED_DEMO_MQTT_PORT:-1883}
 
 broker_pid=""
+gloved_pid=""
 cleanup() {
+	if [ -n "$gloved_pid" ]; then kill "$gloved_pid" 2>/dev/null || true; wait "$gloved_pid" 2>/dev/null || true; fi
 	if [ -n "$broker_pid" ]; then kill "$broker_pid" 2>/dev/null || true; fi
 }
 trap cleanup EXIT INT TERM
@@ -33,4 +35,6 @@ fi
 
 ./build/gloved demo --db demo-data/gloved.db --listen "127.0.0.1:$http_port" \
 	--mqtt-host 127.0.0.1 --mqtt-port "$mqtt_port" \
-	--web-root "$PWD/web" --vendor-dir "$PWD/node_modules/echarts/dist" "$@"
+	--web-root "$PWD/web" --vendor-dir "$PWD/node_modules/echarts/dist" "$@" &
+gloved_pid=$!
+wait "$gloved_pid" || true
