@@ -5,7 +5,7 @@
 set -eu
 PKGS="build-essential cmake pkg-config clang-format
 libmicrohttpd-dev libcjson-dev libmosquitto-dev mosquitto mosquitto-clients
-libsqlite3-dev sqlite3 libsodium-dev libinih-dev libcmocka-dev
+libsqlite3-dev sqlite3 libsodium-dev libinih-dev libcmocka-dev fonts-wqy-microhei
 chromium curl ca-certificates tzdata"
 missing=""
 for p in $PKGS; do

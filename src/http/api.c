@@ -839,8 +839,6 @@ static enum MHD_Result h_summary(http_req *r, store *db)
 			cnt++;
 			states[state_effective(lm.state, lm.last_ts, now, offline_ms)]++;
 		}
-		if (!cnt)
-			continue;
 		cJSON *e = cJSON_CreateObject();
 		cJSON_AddStringToObject(e, "code", es[i].code);
 		cJSON_AddStringToObject(e, "name", es[i].name);
@@ -866,8 +864,6 @@ static enum MHD_Result h_summary(http_req *r, store *db)
 			rj += mr;
 			cnt++;
 		}
-		if (!cnt)
-			continue;
 		store_enterprise e;
 		if (registry_enterprise(reg, ws[i].enterprise_id, &e))
 			continue;

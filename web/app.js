@@ -1,0 +1,816 @@
+// gloved dashboard: login, machine wall, today's totals and output chart.
+// Plain ES module, no build step. Live data comes from one EventSource on
+// /api/v1/events; nothing polls the API on a timer.
+
+import { STATES, getLang, has, setLang, t } from "./i18n.js";
+
+const LANG_KEY = "gloved.lang";
+const ENT_KEY = "gloved.enterprise";
+const WS_KEY = "gloved.workshop."; // + enterprise code
+const CHART_MIN_INTERVAL_MS = 30000;
+const ALL = ""; // the workshop picker's "all workshops" value
+
+const $ = (id) => document.getElementById(id);
+
+const app = {
+  user: null,
+  tz: undefined, // IANA zone from /api/v1/summary; undefined = browser's
+  day: "", // summary's local day, YYYY-MM-DD
+  enterprises: [], // [{code, name, town}]
+  workshops: new Map(), // enterprise -> [{enterprise, code, name}]
+  ent: "",
+  ws: ALL,
+  machines: new Map(), // "ENT/CODE" -> machine object (from the event feed)
+  haveSnapshot: false,
+  summary: { enterprises: new Map(), workshops: new Map() }, // from /summary
+  es: null,
+  esRetry: null,
+  lastEventAt: 0,
+  chart: null,
+  chartData: null,
+  chartLastFetch: 0,
+  chartTimer: null,
+  chartSeq: 0,
+  summarySeq: 0,
+  summaryLoading: false,
+  summaryLastFetch: 0,
+  totalsTimer: null,
+};
+
+// ---------------------------------------------------------------- helpers
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function key(ent, code) {
+  return ent + "/" + code;
+}
+
+function numFmt() {
+  return new Intl.NumberFormat(getLang());
+}
+
+function pieces(n) {
+  return t("unit.piece.fmt", { n: numFmt().format(Number(n) || 0) });
+}
+
+function safeTz(tz) {
+  if (!tz) return undefined;
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return tz;
+  } catch {
+    return undefined;
+  }
+}
+
+// YYYY-MM-DD of a moment in the configured zone.
+function localDay(ms) {
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone: app.tz,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).formatToParts(new Date(ms));
+  const get = (type) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${get("year")}-${get("month")}-${get("day")}`;
+}
+
+function fmtTime(ms, withSeconds = false) {
+  if (!ms) return "";
+  const opts = { timeZone: app.tz, hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  if (withSeconds) opts.second = "2-digit";
+  if (localDay(ms) !== localDay(Date.now())) {
+    opts.month = "2-digit";
+    opts.day = "2-digit";
+  }
+  return new Intl.DateTimeFormat(getLang(), opts).format(new Date(ms));
+}
+
+function fmtHour(ms) {
+  return new Intl.DateTimeFormat(getLang(), {
+    timeZone: app.tz,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(new Date(ms));
+}
+
+function stateName(s) {
+  return t("state." + (STATES.includes(s) ? s : "unknown"));
+}
+
+function reasonName(r) {
+  if (!r) return "";
+  return has("reason." + r) ? t("reason." + r) : r;
+}
+
+// ---------------------------------------------------------------- API
+
+class LoggedOut extends Error {}
+
+async function api(method, path, body) {
+  const opts = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
+  if (body !== undefined) {
+    opts.headers["Content-Type"] = "application/json";
+    opts.body = JSON.stringify(body);
+  }
+  const res = await fetch(path, opts);
+  let json = null;
+  const text = await res.text();
+  if (text) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+  }
+  if (res.status === 401 && path !== "/api/v1/login" && path !== "/api/v1/me") {
+    loggedOut();
+    throw new LoggedOut();
+  }
+  return { status: res.status, json };
+}
+
+function errMessage(r) {
+  return r?.json?.error?.message || r?.json?.error?.code || "HTTP " + r?.status;
+}
+
+// ---------------------------------------------------------------- language
+
+function applyLang() {
+  const lang = getLang();
+  document.documentElement.lang = lang;
+  document.title = t("app.title");
+  for (const e of document.querySelectorAll("[data-i18n]")) e.textContent = t(e.dataset.i18n);
+  for (const e of document.querySelectorAll("[data-i18n-title]")) e.title = t(e.dataset.i18nTitle);
+  $("lang").setAttribute("aria-label", t("lang.switch.title"));
+  if (app.user) {
+    renderUser();
+    renderPickers();
+    renderAll();
+    renderLive();
+    drawChart();
+  }
+}
+
+function toggleLang() {
+  const next = getLang() === "zh-CN" ? "en" : "zh-CN";
+  setLang(next);
+  try {
+    localStorage.setItem(LANG_KEY, next);
+  } catch {
+    /* private mode: the choice lasts this page only */
+  }
+  applyLang();
+}
+
+// ---------------------------------------------------------------- login
+
+function showView(which) {
+  document.body.classList.remove("booting");
+  $("login-view").hidden = which !== "login";
+  $("wall-view").hidden = which !== "wall";
+  $("logout").hidden = which !== "wall";
+  $("user").hidden = which !== "wall";
+  $("live").hidden = which !== "wall";
+}
+
+function showLogin(message) {
+  showView("login");
+  const err = $("login-error");
+  err.hidden = !message;
+  err.textContent = message || "";
+  $("login-submit").disabled = false;
+  $("login-submit").textContent = t("login.submit");
+  $("login-username").focus();
+}
+
+async function onLogin(ev) {
+  ev.preventDefault();
+  const username = $("login-username").value.trim();
+  const password = $("login-password").value;
+  const btn = $("login-submit");
+  btn.disabled = true;
+  btn.textContent = t("login.busy");
+  $("login-error").hidden = true;
+  let r;
+  try {
+    r = await api("POST", "/api/v1/login", { username, password });
+  } catch {
+    showLogin(t("error.network"));
+    return;
+  }
+  if (r.status === 200 && r.json?.user) {
+    $("login-password").value = "";
+    btn.disabled = false;
+    btn.textContent = t("login.submit");
+    await startSession(r.json.user);
+  } else if (r.status === 401) {
+    showLogin(t("login.bad"));
+  } else if (r.status === 429) {
+    showLogin(t("login.locked"));
+  } else {
+    showLogin(t("login.failed", { message: errMessage(r) }));
+  }
+}
+
+async function onLogout() {
+  try {
+    await api("POST", "/api/v1/logout");
+  } catch {
+    /* the session ends locally whatever the server said */
+  }
+  loggedOut();
+}
+
+// Drops everything the session showed and returns to the login form.
+function loggedOut() {
+  stopEvents();
+  if (app.chartTimer) clearTimeout(app.chartTimer);
+  app.chartTimer = null;
+  if (app.totalsTimer) clearTimeout(app.totalsTimer);
+  app.totalsTimer = null;
+  app.user = null;
+  app.machines.clear();
+  app.haveSnapshot = false;
+  app.enterprises = [];
+  app.workshops.clear();
+  app.chartData = null;
+  $("wall").replaceChildren();
+  showLogin();
+}
+
+// ---------------------------------------------------------------- session
+
+async function startSession(user) {
+  app.user = user;
+  app.machines.clear();
+  app.haveSnapshot = false;
+  showView("wall");
+  renderUser();
+  $("wall").replaceChildren(el("p", "muted", t("wall.loading")));
+  try {
+    const [sum, ents] = await Promise.all([
+      api("GET", "/api/v1/summary"),
+      api("GET", "/api/v1/enterprises"),
+    ]);
+    app.summaryLastFetch = Date.now();
+    if (sum.status === 200) applySummary(sum.json);
+    if (ents.status !== 200) throw new Error(errMessage(ents));
+    app.enterprises = ents.json.enterprises || [];
+    let ent = null;
+    try {
+      ent = localStorage.getItem(ENT_KEY);
+    } catch {
+      /* ignore */
+    }
+    if (!app.enterprises.some((e) => e.code === ent)) ent = user.enterprise || app.enterprises[0]?.code || "";
+    await selectEnterprise(ent, false);
+    openEvents();
+  } catch (e) {
+    if (e instanceof LoggedOut) return;
+    showWallError(t("error.generic", { message: e.message }));
+  }
+}
+
+function showWallError(msg) {
+  const p = $("wall-error");
+  p.hidden = !msg;
+  p.textContent = msg || "";
+}
+
+function renderUser() {
+  const u = app.user;
+  if (!u) return;
+  const role = has("role." + u.role) ? t("role." + u.role) : u.role;
+  $("user").textContent = `${u.username} · ${role}`;
+}
+
+function applySummary(s) {
+  if (!s) return;
+  app.tz = safeTz(s.timezone);
+  app.day = s.day || localDay(Date.now());
+  app.summary.enterprises = new Map((s.enterprises || []).map((e) => [e.code, e]));
+  app.summary.workshops = new Map((s.workshops || []).map((w) => [key(w.enterprise, w.code), w]));
+}
+
+// Re-reads the summary when the local day has turned (totals start again).
+async function refreshSummary() {
+  if (app.summaryLoading || Date.now() - app.summaryLastFetch < 60000) return;
+  app.summaryLoading = true;
+  app.summaryLastFetch = Date.now();
+  const seq = ++app.summarySeq;
+  try {
+    const r = await api("GET", "/api/v1/summary");
+    if (seq === app.summarySeq && r.status === 200) applySummary(r.json);
+    renderTotals();
+    refreshChartNow();
+  } catch {
+    /* the next event tries again */
+  } finally {
+    app.summaryLoading = false;
+  }
+}
+
+async function loadWorkshops(ent) {
+  if (!ent) return [];
+  if (app.workshops.has(ent)) return app.workshops.get(ent);
+  const r = await api("GET", "/api/v1/workshops?enterprise=" + encodeURIComponent(ent));
+  const list = r.status === 200 ? r.json.workshops || [] : [];
+  app.workshops.set(ent, list);
+  return list;
+}
+
+async function selectEnterprise(ent, remember = true) {
+  app.ent = ent;
+  if (remember) {
+    try {
+      localStorage.setItem(ENT_KEY, ent);
+    } catch {
+      /* ignore */
+    }
+  }
+  const list = await loadWorkshops(ent);
+  let ws = ALL;
+  try {
+    ws = localStorage.getItem(WS_KEY + ent) ?? ALL;
+  } catch {
+    /* ignore */
+  }
+  if (ws !== ALL && !list.some((w) => w.code === ws)) ws = ALL;
+  app.ws = ws;
+  renderPickers();
+  renderAll();
+  refreshChartNow();
+}
+
+function selectWorkshop(ws) {
+  app.ws = ws;
+  try {
+    localStorage.setItem(WS_KEY + app.ent, ws);
+  } catch {
+    /* ignore */
+  }
+  renderAll();
+  refreshChartNow();
+}
+
+function renderPickers() {
+  const pe = $("pick-enterprise");
+  pe.replaceChildren(
+    ...app.enterprises.map((e) => {
+      const o = el("option", "", e.name ? `${e.name} (${e.code})` : e.code);
+      o.value = e.code;
+      return o;
+    }),
+  );
+  if (!app.enterprises.length) pe.append(el("option", "", t("pick.none")));
+  pe.value = app.ent;
+  pe.disabled = app.enterprises.length <= 1;
+
+  const pw = $("pick-workshop");
+  const all = el("option", "", t("pick.all_workshops"));
+  all.value = ALL;
+  pw.replaceChildren(
+    all,
+    ...(app.workshops.get(app.ent) || []).map((w) => {
+      const o = el("option", "", w.name ? `${w.name} (${w.code})` : w.code);
+      o.value = w.code;
+      return o;
+    }),
+  );
+  pw.value = app.ws;
+}
+
+// ---------------------------------------------------------------- live feed
+
+function openEvents() {
+  stopEvents();
+  app.liveStatus = "connecting";
+  renderLive();
+  const es = new EventSource("/api/v1/events");
+  app.es = es;
+  es.onopen = () => {
+    app.liveStatus = "ok";
+    renderLive();
+  };
+  es.addEventListener("snapshot", (ev) => {
+    let d;
+    try {
+      d = JSON.parse(ev.data);
+    } catch {
+      return;
+    }
+    app.machines.clear();
+    for (const m of d.machines || []) app.machines.set(key(m.enterprise, m.code), m);
+    app.haveSnapshot = true;
+    app.liveStatus = "ok";
+    app.lastEventAt = Date.now();
+    renderAll();
+    renderLive();
+    checkDay();
+  });
+  es.addEventListener("machine", (ev) => {
+    let m;
+    try {
+      m = JSON.parse(ev.data);
+    } catch {
+      return;
+    }
+    onMachine(m);
+  });
+  es.onerror = () => {
+    if (app.es !== es) return;
+    if (es.readyState === EventSource.CLOSED) {
+      // The browser gives up on a non-200 answer (e.g. the session ended
+      // or the server restarted mid-handshake): find out which, then open
+      // a new stream once.
+      app.liveStatus = "lost";
+      renderLive();
+      app.esRetry = setTimeout(async () => {
+        app.esRetry = null;
+        try {
+          const r = await api("GET", "/api/v1/me");
+          if (r.status === 401) return loggedOut();
+        } catch {
+          /* server still down: try the stream anyway, it reports again */
+        }
+        if (app.user && app.es === es) openEvents();
+      }, 3000);
+    } else {
+      app.liveStatus = "lost"; // EventSource reconnects by itself
+      renderLive();
+    }
+  };
+}
+
+function stopEvents() {
+  if (app.esRetry) clearTimeout(app.esRetry);
+  app.esRetry = null;
+  if (app.es) app.es.close();
+  app.es = null;
+}
+
+function onMachine(m) {
+  if (!m || !m.code) return;
+  const k = key(m.enterprise, m.code);
+  app.machines.set(k, m);
+  app.lastEventAt = Date.now();
+  if (app.liveStatus !== "ok") app.liveStatus = "ok";
+  if (m.enterprise === app.ent && (app.ws === ALL || m.workshop === app.ws)) {
+    const tile = document.querySelector(`.tile[data-key="${CSS.escape(k)}"]`);
+    if (tile) fillTile(tile, m);
+    else renderWall(); // a machine new to this view
+    scheduleChart();
+  }
+  scheduleTotals();
+  checkDay();
+}
+
+// Totals and the status line sum over every machine in scope: redraw them
+// once for a burst of events rather than once per event.
+function scheduleTotals() {
+  if (app.totalsTimer) return;
+  app.totalsTimer = setTimeout(() => {
+    app.totalsTimer = null;
+    renderTotals();
+    renderLive();
+  }, 200);
+}
+
+function checkDay() {
+  if (app.day && localDay(Date.now()) !== app.day) refreshSummary();
+}
+
+function renderLive() {
+  const e = $("live");
+  const s = app.liveStatus || "connecting";
+  e.dataset.status = s;
+  let text = t("live." + s);
+  if (s === "ok" && app.lastEventAt) text += " · " + t("live.updated", { time: fmtTime(app.lastEventAt, true) });
+  e.textContent = text;
+}
+
+// ---------------------------------------------------------------- wall
+
+function machinesOf(ent, ws) {
+  const out = [];
+  for (const m of app.machines.values()) {
+    if (m.enterprise === ent && (ws === ALL || m.workshop === ws)) out.push(m);
+  }
+  out.sort((a, b) => a.code.localeCompare(b.code, "en", { numeric: true }));
+  return out;
+}
+
+function renderAll() {
+  renderWall();
+  renderTotals();
+}
+
+function renderWall() {
+  const wall = $("wall");
+  if (!app.user) return;
+  if (!app.haveSnapshot) {
+    wall.replaceChildren(el("p", "muted", t("wall.loading")));
+    return;
+  }
+  const list = machinesOf(app.ent, app.ws);
+  const known = app.workshops.get(app.ent) || [];
+  // Sections in the workshop list's order, then any workshop the list did
+  // not name (created after the page loaded).
+  const order = known.map((w) => w.code);
+  const groups = new Map();
+  for (const code of order) if (app.ws === ALL || code === app.ws) groups.set(code, []);
+  for (const m of list) {
+    if (!groups.has(m.workshop)) groups.set(m.workshop, []);
+    groups.get(m.workshop).push(m);
+  }
+  const sections = [];
+  for (const [wsCode, ms] of groups) {
+    if (!ms.length && app.ws === ALL) continue;
+    const w = known.find((x) => x.code === wsCode);
+    const sec = el("section", "ws");
+    sec.dataset.workshop = wsCode;
+    const h = el("h3", "ws-title");
+    h.append(el("span", "ws-name", w?.name ? `${w.name} (${wsCode})` : wsCode));
+    h.append(el("span", "ws-total"));
+    sec.append(h);
+    const grid = el("div", "tiles");
+    for (const m of ms) grid.append(makeTile(m));
+    if (!ms.length) grid.append(el("p", "muted", t("wall.empty")));
+    sec.append(grid);
+    sections.push(sec);
+  }
+  if (!sections.length) sections.push(el("p", "muted", t("wall.empty")));
+  wall.replaceChildren(...sections);
+  renderTotals();
+}
+
+function makeTile(m) {
+  const tile = el("article", "tile");
+  tile.dataset.machine = m.code;
+  tile.dataset.key = key(m.enterprise, m.code);
+  tile.dataset.enterprise = m.enterprise;
+  tile.dataset.workshop = m.workshop;
+  const head = el("div", "tile-head");
+  head.append(el("span", "tile-code", m.code), el("span", "tile-state"));
+  tile.append(
+    head,
+    el("div", "tile-count"),
+    el("div", "tile-reason"),
+    el("div", "tile-meta"),
+  );
+  fillTile(tile, m);
+  return tile;
+}
+
+function fillTile(tile, m) {
+  const state = STATES.includes(m.state) ? m.state : "unknown";
+  tile.dataset.state = state;
+  tile.querySelector(".tile-state").textContent = stateName(state);
+  tile.querySelector(".tile-count").textContent = pieces(m.good_today);
+  tile.querySelector(".tile-count").title = t("tile.today");
+
+  const reason = tile.querySelector(".tile-reason");
+  const showReason = m.reason && ["stop", "fault", "idle", "setup", "off"].includes(state);
+  reason.textContent = showReason ? reasonName(m.reason) : "";
+  reason.hidden = !showReason;
+
+  const meta = [];
+  if (m.reject_today) meta.push(t("tile.reject", { n: numFmt().format(m.reject_today) }));
+  if (m.since && state !== "unknown") meta.push(t("tile.since", { time: fmtTime(m.since) }));
+  tile.querySelector(".tile-meta").textContent = meta.join(" · ");
+
+  const info = [m.code];
+  if (m.kind) info.push(t("kind." + m.kind));
+  if (m.gauge) info.push(t("gauge", { n: m.gauge }));
+  info.push(m.last_seen ? t("tile.last_seen", { time: fmtTime(m.last_seen, true) }) : t("tile.never"));
+  tile.title = info.join(" · ");
+}
+
+// ---------------------------------------------------------------- totals
+
+// Today's totals: the summary's figures, replaced by the sum over the live
+// machines wherever the event feed holds machines of that firm/workshop.
+function totals() {
+  const ents = new Map();
+  const wss = new Map();
+  for (const [code, e] of app.summary.enterprises)
+    ents.set(code, { good: e.good || 0, reject: e.reject || 0, machines: e.machines || 0, live: false });
+  for (const [k, w] of app.summary.workshops)
+    wss.set(k, { good: w.good || 0, reject: w.reject || 0, machines: w.machines || 0, live: false });
+  for (const m of app.machines.values()) {
+    for (const [map, k] of [
+      [ents, m.enterprise],
+      [wss, key(m.enterprise, m.workshop)],
+    ]) {
+      let v = map.get(k);
+      if (!v || !v.live) {
+        v = { good: 0, reject: 0, machines: 0, live: true };
+        map.set(k, v);
+      }
+      v.good += Number(m.good_today) || 0;
+      v.reject += Number(m.reject_today) || 0;
+      v.machines += 1;
+    }
+  }
+  return { ents, wss };
+}
+
+function fillStat(id, label, v) {
+  const card = $(id);
+  if (label !== null) card.querySelector(".stat-label").textContent = label;
+  card.querySelector(".stat-value").textContent = pieces(v?.good || 0);
+  const sub = [t("totals.machines", { n: v?.machines || 0 })];
+  if (v?.reject) sub.push(t("totals.reject", { n: numFmt().format(v.reject) }));
+  card.querySelector(".stat-sub").textContent = sub.join(" · ");
+}
+
+function renderTotals() {
+  if (!app.user) return;
+  const { ents, wss } = totals();
+  const entTotal = ents.get(app.ent);
+  fillStat("total-enterprise", null, entTotal);
+  if (app.ws === ALL) {
+    fillStat("total-scope", t("totals.all_workshops"), entTotal);
+  } else {
+    fillStat("total-scope", t("totals.workshop"), wss.get(key(app.ent, app.ws)));
+  }
+  for (const sec of document.querySelectorAll("#wall section.ws")) {
+    const v = wss.get(key(app.ent, sec.dataset.workshop));
+    sec.querySelector(".ws-total").textContent = t("tile.today") + " " + pieces(v?.good || 0);
+  }
+
+  // Machines per state in the chosen scope.
+  const counts = Object.fromEntries(STATES.map((s) => [s, 0]));
+  for (const m of machinesOf(app.ent, app.ws)) counts[STATES.includes(m.state) ? m.state : "unknown"]++;
+  const box = $("state-counts");
+  box.replaceChildren(
+    ...STATES.filter((s) => counts[s] > 0 || ["run", "stop", "fault"].includes(s)).map((s) => {
+      // Not data-state: that attribute marks machine tiles only.
+      const chip = el("span", "chip");
+      chip.dataset.chip = s;
+      chip.style.setProperty("--st", `var(--c-${s})`);
+      chip.append(el("span", "dot"), el("span", "chip-label", stateName(s)), el("b", "chip-n", String(counts[s])));
+      return chip;
+    }),
+  );
+
+  $("day").textContent = app.day ? t("totals.day", { day: app.day, tz: app.tz || "" }) : "";
+}
+
+// ---------------------------------------------------------------- chart
+
+function refreshChartNow() {
+  if (app.chartTimer) clearTimeout(app.chartTimer);
+  app.chartTimer = null;
+  fetchChart();
+}
+
+// Called on machine events: at most one fetch per CHART_MIN_INTERVAL_MS.
+function scheduleChart() {
+  if (app.chartTimer) return;
+  const wait = Math.max(0, app.chartLastFetch + CHART_MIN_INTERVAL_MS - Date.now());
+  app.chartTimer = setTimeout(() => {
+    app.chartTimer = null;
+    fetchChart();
+  }, wait);
+}
+
+async function fetchChart() {
+  if (!app.user || !app.ent) return;
+  const seq = ++app.chartSeq;
+  app.chartLastFetch = Date.now();
+  const q = new URLSearchParams({ enterprise: app.ent, bucket: "hour" });
+  if (app.ws !== ALL) q.set("workshop", app.ws);
+  try {
+    const r = await api("GET", "/api/v1/output?" + q);
+    if (seq !== app.chartSeq) return; // a newer request is under way
+    if (r.status !== 200) throw new Error(errMessage(r));
+    if (r.json.timezone && !app.tz) app.tz = safeTz(r.json.timezone);
+    app.chartData = r.json;
+  } catch (e) {
+    if (e instanceof LoggedOut || seq !== app.chartSeq) return;
+    app.chartData = { error: e.message };
+  }
+  drawChart();
+}
+
+function chartRows(d) {
+  // One bar per local hour of today, empty hours included.
+  const byTs = new Map((d.series || []).map((p) => [p.ts, p]));
+  const rows = [];
+  const start = d.from;
+  const day = localDay(start);
+  for (let i = 0, ts = start; i < 25; i++, ts += 3600000) {
+    if (localDay(ts) !== day) break;
+    const p = byTs.get(ts);
+    byTs.delete(ts);
+    rows.push({ ts, good: p?.good || 0, reject: p?.reject || 0 });
+  }
+  // Buckets off the hour grid (e.g. a zone with a half-hour offset change).
+  for (const p of byTs.values()) rows.push({ ts: p.ts, good: p.good || 0, reject: p.reject || 0 });
+  rows.sort((a, b) => a.ts - b.ts);
+  return rows;
+}
+
+function drawChart() {
+  const box = $("chart");
+  const msg = $("chart-msg");
+  const d = app.chartData;
+  if (!d) return;
+  if (!window.echarts) {
+    msg.hidden = false;
+    msg.textContent = t("chart.unavailable");
+    return;
+  }
+  if (d.error) {
+    msg.hidden = false;
+    msg.textContent = t("error.generic", { message: d.error });
+    return;
+  }
+  const rows = chartRows(d);
+  const empty = !(d.total?.good || d.total?.reject) && !rows.some((r) => r.good || r.reject);
+  msg.hidden = !empty;
+  msg.textContent = empty ? t("chart.empty") : "";
+  if (!app.chart) {
+    app.chart = window.echarts.init(box, null, { renderer: "canvas" });
+    new ResizeObserver(() => app.chart && app.chart.resize()).observe(box);
+  }
+  const unit = t("unit.piece");
+  const css = getComputedStyle(document.documentElement);
+  const good = css.getPropertyValue("--c-run").trim() || "#1e9e5a";
+  const bad = css.getPropertyValue("--c-fault").trim() || "#d93025";
+  app.chart.setOption(
+    {
+      animation: false,
+      textStyle: { fontFamily: css.getPropertyValue("--font").trim() || "sans-serif" },
+      grid: { left: 48, right: 16, top: 36, bottom: 28, containLabel: false },
+      legend: { top: 0, right: 8, data: [t("chart.good"), t("chart.reject")] },
+      tooltip: {
+        trigger: "axis",
+        axisPointer: { type: "shadow" },
+        valueFormatter: (v) => pieces(v),
+      },
+      xAxis: {
+        type: "category",
+        data: rows.map((r) => fmtHour(r.ts)),
+        axisTick: { alignWithLabel: true },
+      },
+      yAxis: { type: "value", name: unit, minInterval: 1, nameTextStyle: { align: "right" } },
+      series: [
+        {
+          name: t("chart.good"),
+          type: "bar",
+          stack: "out",
+          data: rows.map((r) => r.good),
+          itemStyle: { color: good },
+          barMaxWidth: 28,
+        },
+        {
+          name: t("chart.reject"),
+          type: "bar",
+          stack: "out",
+          data: rows.map((r) => r.reject),
+          itemStyle: { color: bad },
+          barMaxWidth: 28,
+        },
+      ],
+    },
+    true,
+  );
+}
+
+// ---------------------------------------------------------------- boot
+
+async function boot() {
+  let lang = "zh-CN";
+  try {
+    lang = localStorage.getItem(LANG_KEY) || "zh-CN";
+  } catch {
+    /* ignore */
+  }
+  setLang(lang);
+  applyLang();
+  $("lang").addEventListener("click", toggleLang);
+  $("logout").addEventListener("click", onLogout);
+  $("login-form").addEventListener("submit", onLogin);
+  $("pick-enterprise").addEventListener("change", (e) => selectEnterprise(e.target.value).catch(() => {}));
+  $("pick-workshop").addEventListener("change", (e) => selectWorkshop(e.target.value));
+
+  let me = null;
+  try {
+    me = await api("GET", "/api/v1/me");
+  } catch {
+    /* server unreachable: show the form, the login reports the error */
+  }
+  if (me && me.status === 200 && me.json?.user) await startSession(me.json.user);
+  else showLogin();
+}
+
+boot();
