@@ -17,6 +17,7 @@
 #include "util/ltime.h"
 #include "util/secret.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,14 +25,6 @@
 #include <unistd.h>
 
 #define GLOVED_VERSION "0.1.0"
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
 
 static void usage(FILE *out)
 {
@@ -201,20 +194,27 @@ static int daemon_start(const gloved_config *cfg, daemon_t *d)
 
 static void wait_for_signal(void)
 {
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	while (!stop_requested)
-		pause();
+	/* SIGINT and SIGTERM are blocked in every thread (see
+	 * block_signals_in_threads); take them here, synchronously */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	int sig = 0;
+	while (sigwait(&set, &sig) != 0)
+		;
 	log_info("stopping");
 }
 
 static void block_signals_in_threads(void)
 {
-	/* signals go to the main thread, which sleeps in pause() */
+	/* Called before any thread starts: threads inherit the mask, so
+	 * SIGINT/SIGTERM are only ever taken by wait_for_signal's sigwait. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 

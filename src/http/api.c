@@ -19,6 +19,13 @@
 
 typedef enum need { PUBLIC, USER, GATEWAY } need;
 
+/* Counts a refused ingest request; returns 1 to sit inside a condition. */
+static int metrics_inc_rejected(void)
+{
+	metrics_add(M_REPORTS_REJECTED, 1);
+	return 1;
+}
+
 typedef struct route {
 	const char *method;
 	const char *path;
@@ -934,7 +941,7 @@ enum MHD_Result http__route_api(http_req *r)
 					r->auth == AUTH_GATEWAY
 					    ? "a gateway token may only send reports"
 					    : "log in first (POST /api/v1/login)");
-	else if (rt->who == GATEWAY && r->auth != AUTH_GATEWAY)
+	else if (rt->who == GATEWAY && r->auth != AUTH_GATEWAY && metrics_inc_rejected())
 		ret = http__reply_error(r, 401, "unauthorized", -1,
 					"send a gateway token: Authorization: Bearer gw_...");
 	else if (rt->who == USER && strcmp(r->method, "POST") == 0 &&

@@ -71,19 +71,39 @@ int http__can_manage(const http_req *r, int64_t enterprise_id)
 	       r->user.enterprise_id == enterprise_id;
 }
 
-static login_slot *slot_for(http_server *s, const char *user)
+/* The slot of a user name: its own if it has one, else a free slot, else
+ * the unlocked slot whose last failure is oldest (a locked name is never
+ * evicted, so spraying other names cannot reset a lock). NULL when every
+ * slot holds a locked name. Called with limit_mu held. */
+static login_slot *slot_for(http_server *s, const char *user, int64_t now_ms, int create)
 {
-	uint32_t h = 2166136261u;
-	for (const char *p = user; *p; p++)
-		h = (h ^ (uint8_t)*p) * 16777619u;
-	return &s->limits[h % LIMIT_SLOTS];
+	login_slot *victim = NULL;
+	for (int i = 0; i < LIMIT_SLOTS; i++) {
+		login_slot *sl = &s->limits[i];
+		if (sl->user[0] && strcmp(sl->user, user) == 0)
+			return sl;
+		if (!create || sl->locked_until_ms > now_ms)
+			continue;
+		if (!sl->user[0]) {
+			if (!victim || victim->user[0])
+				victim = sl;
+		} else if (!victim ||
+			   (victim->user[0] && sl->last_fail_ms < victim->last_fail_ms)) {
+			victim = sl;
+		}
+	}
+	if (victim) {
+		memset(victim, 0, sizeof *victim);
+		snprintf(victim->user, sizeof victim->user, "%s", user);
+	}
+	return victim;
 }
 
 int http__login_locked(http_server *s, const char *user, int64_t now_ms)
 {
 	pthread_mutex_lock(&s->limit_mu);
-	login_slot *sl = slot_for(s, user);
-	int locked = strcmp(sl->user, user) == 0 && sl->locked_until_ms > now_ms;
+	login_slot *sl = slot_for(s, user, now_ms, 0);
+	int locked = sl && sl->locked_until_ms > now_ms;
 	pthread_mutex_unlock(&s->limit_mu);
 	return locked;
 }
@@ -91,15 +111,11 @@ int http__login_locked(http_server *s, const char *user, int64_t now_ms)
 void http__login_result(http_server *s, const char *user, int ok, int64_t now_ms)
 {
 	pthread_mutex_lock(&s->limit_mu);
-	login_slot *sl = slot_for(s, user);
-	if (strcmp(sl->user, user) != 0) {
-		memset(sl, 0, sizeof *sl);
-		snprintf(sl->user, sizeof sl->user, "%s", user);
-	}
+	login_slot *sl = slot_for(s, user, now_ms, !ok);
 	if (ok) {
-		sl->fails = 0;
-		sl->locked_until_ms = 0;
-	} else {
+		if (sl)
+			memset(sl, 0, sizeof *sl);
+	} else if (sl) {
 		if (now_ms - sl->last_fail_ms > LOCK_MS)
 			sl->fails = 0;
 		sl->last_fail_ms = now_ms;

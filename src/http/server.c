@@ -209,10 +209,13 @@ static enum MHD_Result serve_static(http_req *r)
 static enum MHD_Result dispatch(http_req *r)
 {
 	metrics_add(M_HTTP_REQUESTS, 1);
-	if (r->too_big)
+	if (r->too_big) {
+		if (strcmp(r->url, "/api/v1/reports") == 0)
+			metrics_add(M_REPORTS_REJECTED, 1);
 		return http__reply_error(r, 413, "too_large", -1,
 					 "request body over the %lld-byte limit",
 					 (long long)r->srv->app.cfg->max_body);
+	}
 	if (strcmp(r->url, "/healthz") == 0)
 		return serve_health(r);
 	if (strcmp(r->url, "/metrics") == 0)

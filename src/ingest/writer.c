@@ -118,6 +118,67 @@ static int load_sample(void *ctx, const store_sample *x)
 	return counter_track_load(&m->track, &s);
 }
 
+typedef struct span {
+	int64_t from, to;
+} span;
+
+static int cmp_span(const void *a, const void *b)
+{
+	const span *x = a, *y = b;
+	return (x->from > y->from) - (x->from < y->from);
+}
+
+/* Keeps a sample only if it lies within its own machine's window (the
+ * window before that machine's last report). */
+static int load_windowed(void *ctx, const store_sample *x)
+{
+	load_ctx *lc = ctx;
+	writer *w = lc->w;
+	if (x->machine_id <= 0 || (size_t)x->machine_id >= w->wm_cap || !w->wm[x->machine_id].init)
+		return GLOVED_OK;
+	const live_machine *l = &w->wm[x->machine_id].live;
+	if (x->ts_ms < l->last_ts - w->opt.window_ms || x->ts_ms > l->last_ts)
+		return GLOVED_OK;
+	return load_sample(ctx, x);
+}
+
+/* Reloads every machine's track: the samples within the reorder window
+ * before its own last report, each machine's window read from the
+ * time-first sample table by merging the windows into as few time ranges
+ * as possible. A machine without stored samples in its window keeps its
+ * last report (machine_live) as the anchor. */
+static int load_tracks(writer *w, const store_live *lives, size_t nl)
+{
+	int rc = GLOVED_OK;
+	span *sp = malloc((nl ? nl : 1) * sizeof *sp);
+	if (!sp)
+		return GLOVED_ENOMEM;
+	for (size_t i = 0; i < nl; i++)
+		sp[i] = (span){lives[i].last_ts - w->opt.window_ms, lives[i].last_ts};
+	qsort(sp, nl, sizeof *sp, cmp_span);
+	load_ctx lc = {w, 0};
+	size_t i = 0;
+	while (i < nl && !rc) {
+		span cur = sp[i++];
+		while (i < nl && sp[i].from <= cur.to) {
+			if (sp[i].to > cur.to)
+				cur.to = sp[i].to;
+			i++;
+		}
+		rc = store_samples_range(w->db, cur.from, cur.to, load_windowed, &lc);
+	}
+	free(sp);
+	for (size_t k = 0; k < nl && !rc; k++) {
+		wmachine *m = wm_get(w, lives[k].machine_id);
+		if (m && m->track.n == 0) {
+			counter_sample s = {lives[k].last_ts, lives[k].count, lives[k].reject, 0,
+					    0};
+			rc = counter_track_load(&m->track, &s);
+		}
+	}
+	return rc;
+}
+
 static int publish_all(writer *w)
 {
 	size_t n = 0;
@@ -171,24 +232,8 @@ static int reload(writer *w)
 		m->live.reject_today = tot[i].reject;
 		m->live.today_start = today;
 	}
-	int64_t newest = 0;
-	if ((rc = store_samples_newest(w->db, &newest)))
+	if ((rc = load_tracks(w, lives, nl)))
 		goto out;
-	if (newest) {
-		load_ctx lc = {w, 0};
-		if ((rc = store_samples_since(w->db, newest - w->opt.window_ms, load_sample, &lc)))
-			goto out;
-	}
-	/* machines silent for longer than the window: their last report anchors */
-	for (size_t i = 0; i < nl; i++) {
-		wmachine *m = wm_get(w, lives[i].machine_id);
-		if (m->track.n == 0) {
-			counter_sample s = {lives[i].last_ts, lives[i].count, lives[i].reject, 0,
-					    0};
-			if ((rc = counter_track_load(&m->track, &s)))
-				goto out;
-		}
-	}
 	rc = publish_all(w);
 out:
 	free(lives);

@@ -161,10 +161,10 @@ int store_live_list(store *s, store_live **out, size_t *n)
 	return s->ops->live_list(s, out, n);
 }
 
-int store_samples_since(store *s, int64_t from_ms, int (*cb)(void *ctx, const store_sample *x),
-			void *ctx)
+int store_samples_range(store *s, int64_t from_ms, int64_t to_ms,
+			int (*cb)(void *ctx, const store_sample *x), void *ctx)
 {
-	return s->ops->samples_since(s, from_ms, cb, ctx);
+	return s->ops->samples_range(s, from_ms, to_ms, cb, ctx);
 }
 
 int store_samples_newest(store *s, int64_t *out)

@@ -156,9 +156,10 @@ int store_rollup_add(store *s, store_level lvl, int64_t bucket_ms, int64_t machi
 		     int64_t enterprise_id, int64_t workshop_id, int64_t d_good, int64_t d_reject);
 int store_live_put(store *s, const store_live *l);
 int store_live_list(store *s, store_live **out, size_t *n);
-/* Samples with ts_ms >= from_ms in time order, for reloading counter tracks. */
-int store_samples_since(store *s, int64_t from_ms, int (*cb)(void *ctx, const store_sample *x),
-			void *ctx);
+/* Samples with from_ms <= ts_ms <= to_ms in time order, for reloading
+ * counter tracks; cb returning nonzero stops the scan with that value. */
+int store_samples_range(store *s, int64_t from_ms, int64_t to_ms,
+			int (*cb)(void *ctx, const store_sample *x), void *ctx);
 /* Newest sample timestamp of all machines (0 if none). */
 int store_samples_newest(store *s, int64_t *out);
 

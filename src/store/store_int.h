@@ -41,8 +41,8 @@ typedef struct store_ops {
 			  int64_t d_reject);
 	int (*live_put)(store *s, const store_live *l);
 	int (*live_list)(store *s, store_live **out, size_t *n);
-	int (*samples_since)(store *s, int64_t from_ms, int (*cb)(void *ctx, const store_sample *x),
-			     void *ctx);
+	int (*samples_range)(store *s, int64_t from_ms, int64_t to_ms,
+			     int (*cb)(void *ctx, const store_sample *x), void *ctx);
 	int (*samples_newest)(store *s, int64_t *out);
 	int (*output)(store *s, store_scope sc, store_level lvl, int64_t enterprise_id,
 		      int64_t workshop_id, int64_t machine_id, int64_t from_ms, int64_t to_ms,

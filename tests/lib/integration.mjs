@@ -264,3 +264,20 @@ export async function openEvents(url, { token, cookie } = {}) {
   stream.close = () => ac.abort();
   return stream;
 }
+
+// Stops every daemon/broker given (null entries skipped), in order, even
+// when one of them fails to stop cleanly; then throws the first failure.
+// Use it in `after` hooks so that one failure does not leave processes
+// running (which would keep the test process alive).
+export async function stopAll(...things) {
+  let first = null;
+  for (const x of things) {
+    if (!x) continue;
+    try {
+      await x.stop();
+    } catch (e) {
+      first ??= e;
+    }
+  }
+  if (first) throw first;
+}

@@ -693,16 +693,17 @@ static int sq_live_list(store *s, store_live **out, size_t *n)
 	return rc == SQLITE_DONE ? GLOVED_OK : fail(q, rc);
 }
 
-static int sq_samples_since(store *s, int64_t from_ms, int (*cb)(void *ctx, const store_sample *x),
-			    void *ctx)
+static int sq_samples_range(store *s, int64_t from_ms, int64_t to_ms,
+			    int (*cb)(void *ctx, const store_sample *x), void *ctx)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st = prep(q, "SELECT ts, machine_id, count, reject, d_good, d_reject, state,"
 				   " coalesce(reason, ''), coalesce(worker, '') FROM sample"
-				   " WHERE ts >= ? ORDER BY ts, machine_id");
+				   " WHERE ts >= ? AND ts <= ? ORDER BY ts, machine_id");
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_int64(st, 1, from_ms);
+	sqlite3_bind_int64(st, 2, to_ms);
 	int rc, r = GLOVED_OK;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		store_sample x;
@@ -843,7 +844,7 @@ static const store_ops sqlite_ops = {
     .rollup_add = sq_rollup_add,
     .live_put = sq_live_put,
     .live_list = sq_live_list,
-    .samples_since = sq_samples_since,
+    .samples_range = sq_samples_range,
     .samples_newest = sq_samples_newest,
     .output = sq_output,
     .machine_totals = sq_machine_totals,
