@@ -37,8 +37,10 @@ unit: deps
 	cmake --build $(TESTBUILD) -j $(JOBS)
 	cd $(TESTBUILD) && ctest --output-on-failure -L unit
 
+# Benchmarks print figures and ratios (docs/performance.md); BENCH_ARGS go to
+# each, e.g. make bench BENCH_ARGS=--quick.
 bench: build
-	./bench/run.sh
+	BUILD=$(BUILD) ./bench/run.sh $(BENCH_ARGS)
 
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'bench/*.c')
