@@ -162,7 +162,9 @@ static int daemon_start(const gloved_config *cfg, daemon_t *d)
 		daemon_stop(d);
 		return GLOVED_ENOMEM;
 	}
-	writer_options wo = {cfg->reorder_window_s * 1000, cfg->batch_max, cfg->batch_wait_ms, 0};
+	writer_options wo = {cfg->reorder_window_s * 1000, cfg->batch_max,
+			     cfg->batch_wait_ms,           0,
+			     cfg->rollup_flush_ms,         0};
 	if ((rc = writer_open(&wo, wdb, d->reg, d->lv, &d->w))) {
 		daemon_stop(d);
 		return rc;

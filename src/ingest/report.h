@@ -10,7 +10,6 @@
 #include "ingest/registry.h"
 #include "ingest/writer.h"
 
-#include <cjson/cJSON.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,9 +35,5 @@ typedef struct report_error {
  * *out is NULL. */
 int report_parse_body(const report_ctx *ctx, const char *body, size_t len, size_t max_records,
 		      ingest_record **out, size_t *n, report_error *err);
-
-/* Validates one report object into out. index is used in messages. */
-int report_from_json(const report_ctx *ctx, const cJSON *obj, long index, ingest_record *out,
-		     report_error *err);
 
 #endif

@@ -28,21 +28,31 @@ typedef struct job {
 	writer_result res;
 } job;
 
-/* The writer's own per-machine state. */
-typedef struct wmachine {
-	int init;
-	counter_track track;
-	live_machine live;
-	int touched;
-	int64_t day_start, day_next; /* cache of the local day of the last change */
-} wmachine;
-
 typedef struct racc {
 	int used;
 	int level;
 	int64_t bucket, machine_id, ent, ws;
 	int64_t good, reject;
 } racc;
+
+/* The writer's own per-machine state. */
+typedef struct wmachine {
+	int init;
+	counter_track track;
+	live_machine live;
+	int touched;                 /* changed since the last publish */
+	int live_dirty;              /* live row changed since the last flush */
+	int64_t day_start, day_next; /* cache of the local day of the last change */
+	racc open[STORE_LEVELS];     /* open minute/hour/day bucket (pending rollups) */
+	int open_used;
+} wmachine;
+
+/* A record of a group with its job, for applying the group in time order. */
+typedef struct gref {
+	const ingest_record *r;
+	job *j;
+	size_t seq;
+} gref;
 
 struct writer {
 	writer_options opt;
@@ -60,8 +70,14 @@ struct writer {
 	/* writer-thread only */
 	wmachine *wm;
 	size_t wm_cap;
-	racc *acc;
-	size_t acc_cap, acc_used;
+	racc *pend; /* closed rollup buckets not yet written */
+	size_t pend_cap, pend_used;
+	int pending;    /* commits since the last flush */
+	int64_t *dirty; /* local days marked in rollup_dirty since the last flush */
+	size_t n_dirty, dirty_cap;
+	int64_t last_flush_ms;
+	gref *order;
+	size_t order_cap;
 	live_machine *pub;
 	size_t pub_cap;
 };
@@ -100,6 +116,10 @@ static void wm_clear(writer *w)
 	w->wm = NULL;
 	w->wm_cap = 0;
 }
+
+static int reload(writer *w);
+static void pend_drop(writer *w);
+static int recover_rollups(writer *w);
 
 /* ---- loading state from the store ---- */
 
@@ -199,8 +219,12 @@ static int reload(writer *w)
 	store_live *lives = NULL;
 	store_machine_total *tot = NULL;
 	size_t nl = 0, nt = 0;
+	pend_drop(w);
+	w->pending = 0;
 	wm_clear(w);
 	if ((rc = registry_refresh(w->reg, w->db, 1)))
+		goto out;
+	if ((rc = recover_rollups(w)))
 		goto out;
 	if ((rc = store_live_list(w->db, &lives, &nl)))
 		goto out;
@@ -243,63 +267,182 @@ out:
 	return rc;
 }
 
-/* ---- rollup accumulation (one open-addressing table per group) ---- */
+/* ---- rollups: accumulated in memory, written at most every flush_ms ----
+ *
+ * Rollup rows are a function of the samples. Writing them on every commit
+ * costs three upserts per report; instead the writer adds the changes up
+ * in memory (`pend`) across commits and writes them, with the touched
+ * machines' live rows, when the queue runs dry (so light traffic sees its
+ * rollups at once), when flush_ms has passed, or when pend is full. Every
+ * commit marks the local days its changes touch in rollup_dirty; the flush
+ * clears them in the same transaction that writes the rollups. After a
+ * crash the marked days are rebuilt from the samples (reload()), so the
+ * rollups never disagree with the samples for long and never for good. */
 
-static int acc_reset(writer *w, size_t records)
+/* Appends a finished bucket to pend. */
+static int pend_push(writer *w, const racc *a)
 {
-	size_t need = 16;
-	while (need < records * 8)
-		need *= 2;
-	if (need > w->acc_cap) {
-		racc *p = realloc(w->acc, need * sizeof *p);
+	if (a->good == 0 && a->reject == 0)
+		return GLOVED_OK;
+	if (w->pend_used == w->pend_cap) {
+		size_t cap = w->pend_cap ? w->pend_cap * 2 : 4096;
+		racc *p = realloc(w->pend, cap * sizeof *p);
 		if (!p)
 			return GLOVED_ENOMEM;
-		w->acc = p;
-		w->acc_cap = need;
+		w->pend = p;
+		w->pend_cap = cap;
 	}
-	memset(w->acc, 0, w->acc_cap * sizeof *w->acc);
-	w->acc_used = 0;
+	w->pend[w->pend_used++] = *a;
 	return GLOVED_OK;
 }
 
-static void acc_add(writer *w, int level, int64_t bucket, const store_machine *m, int64_t good,
-		    int64_t reject)
+/* Adds a change to the machine's open bucket of that level. Reports come
+ * mostly in time order, so the open bucket absorbs nearly every change; a
+ * change to another bucket closes it into pend (a later change to the same
+ * bucket makes a second row of pend, and the upserts add up). */
+static int pend_add(writer *w, wmachine *wm, int level, int64_t bucket, const store_machine *m,
+		    int64_t good, int64_t reject)
 {
-	uint64_t h = (uint64_t)bucket * 0x9E3779B97F4A7C15ull ^
-		     (uint64_t)m->id * 0xC2B2AE3D27D4EB4Full ^ (uint64_t)level;
-	size_t mask = w->acc_cap - 1;
-	for (size_t i = (size_t)(h ^ (h >> 29)) & mask;; i = (i + 1) & mask) {
-		racc *a = &w->acc[i];
-		if (!a->used) {
-			*a = (racc){1,    level, bucket, m->id, m->enterprise_id, m->workshop_id,
-				    good, reject};
-			w->acc_used++;
-			return;
-		}
-		if (a->level == level && a->bucket == bucket && a->machine_id == m->id) {
-			a->good += good;
-			a->reject += reject;
-			return;
+	racc *cur = &wm->open[level];
+	if (cur->used && cur->bucket == bucket) {
+		cur->good += good;
+		cur->reject += reject;
+		return GLOVED_OK;
+	}
+	if (cur->used) {
+		int rc = pend_push(w, cur);
+		if (rc)
+			return rc;
+	}
+	*cur = (racc){1, level, bucket, m->id, m->enterprise_id, m->workshop_id, good, reject};
+	wm->open_used = 1;
+	return GLOVED_OK;
+}
+
+/* Closes every machine's open buckets into pend. */
+static int pend_close_all(writer *w)
+{
+	for (size_t i = 0; i < w->wm_cap; i++) {
+		wmachine *m = &w->wm[i];
+		if (!m->init || !m->open_used)
+			continue;
+		for (int l = 0; l < STORE_LEVELS; l++) {
+			if (m->open[l].used) {
+				int rc = pend_push(w, &m->open[l]);
+				if (rc)
+					return rc;
+			}
 		}
 	}
+	return GLOVED_OK;
+}
+
+static void pend_drop(writer *w)
+{
+	w->pend_used = 0;
+	w->n_dirty = 0;
+	for (size_t i = 0; i < w->wm_cap; i++) {
+		w->wm[i].live_dirty = 0;
+		memset(w->wm[i].open, 0, sizeof w->wm[i].open);
+		w->wm[i].open_used = 0;
+	}
+}
+
+/* Marks the local day [day, next) dirty in the current transaction, once
+ * per flush period. */
+static int mark_day(writer *w, int64_t day, int64_t next)
+{
+	for (size_t i = 0; i < w->n_dirty; i++)
+		if (w->dirty[i] == day)
+			return GLOVED_OK;
+	if (w->n_dirty == w->dirty_cap) {
+		size_t cap = w->dirty_cap ? w->dirty_cap * 2 : 8;
+		int64_t *p = realloc(w->dirty, cap * sizeof *p);
+		if (!p)
+			return GLOVED_ENOMEM;
+		w->dirty = p;
+		w->dirty_cap = cap;
+	}
+	int rc = store_dirty_day_mark(w->db, day, next);
+	if (!rc)
+		w->dirty[w->n_dirty++] = day;
+	return rc;
+}
+
+/* Writes pend and the dirty live rows inside the current transaction. */
+static int flush_pending(writer *w)
+{
+	int rc = pend_close_all(w);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < w->pend_used; i++) {
+		racc *a = &w->pend[i];
+		if ((rc = store_rollup_add(w->db, (store_level)a->level, a->bucket, a->machine_id,
+					   a->ent, a->ws, a->good, a->reject)))
+			return rc;
+	}
+	for (size_t i = 0; i < w->wm_cap; i++) {
+		wmachine *m = &w->wm[i];
+		if (!m->init || !m->live_dirty)
+			continue;
+		store_live sl;
+		sl.machine_id = (int64_t)i;
+		sl.last_ts = m->live.last_ts;
+		sl.count = m->live.count;
+		sl.reject = m->live.reject;
+		sl.state = m->live.state;
+		memcpy(sl.reason, m->live.reason, sizeof sl.reason);
+		sl.since_ts = m->live.since_ts;
+		if ((rc = store_live_put(w->db, &sl)))
+			return rc;
+	}
+	if (w->n_dirty && (rc = store_dirty_day_clear_all(w->db)))
+		return rc;
+	return GLOVED_OK;
+}
+
+/* Rebuilds the rollups of every day marked dirty (after a crash or a failed
+ * commit), one transaction per day. */
+static int recover_rollups(writer *w)
+{
+	int64_t *days = NULL;
+	size_t n = 0;
+	int rc = store_dirty_day_list(w->db, &days, &n);
+	for (size_t i = 0; i < n && !rc; i++) {
+		char day[16];
+		ltime_format_day(days[2 * i], day, sizeof day);
+		log_info("writer: rebuilding the rollups of %s from the samples", day);
+		if ((rc = store_begin(w->db)))
+			break;
+		rc = store_rollup_rebuild_day(w->db, days[2 * i], days[2 * i + 1]);
+		if (rc)
+			store_rollback(w->db);
+		else
+			rc = store_commit(w->db);
+	}
+	free(days);
+	return rc;
 }
 
 /* ---- the group commit ---- */
 
-static void credit_change(writer *w, wmachine *wmach, const store_machine *m,
-			  const counter_change *c, int64_t today)
+static int credit_change(writer *w, wmachine *wmach, const store_machine *m,
+			 const counter_change *c, int64_t today)
 {
+	int rc;
 	if (c->d_good == 0 && c->d_reject == 0)
-		return;
+		return GLOVED_OK;
 	int64_t minute = c->ts_ms - (c->ts_ms % 60000);
 	int64_t hour = c->ts_ms - (c->ts_ms % 3600000);
 	if (c->ts_ms < wmach->day_start || c->ts_ms >= wmach->day_next) {
 		wmach->day_start = ltime_day_start(c->ts_ms);
 		wmach->day_next = ltime_next_day_start(c->ts_ms);
 	}
-	acc_add(w, STORE_MINUTE, minute, m, c->d_good, c->d_reject);
-	acc_add(w, STORE_HOUR, hour, m, c->d_good, c->d_reject);
-	acc_add(w, STORE_DAY, wmach->day_start, m, c->d_good, c->d_reject);
+	if ((rc = mark_day(w, wmach->day_start, wmach->day_next)) ||
+	    (rc = pend_add(w, wmach, STORE_MINUTE, minute, m, c->d_good, c->d_reject)) ||
+	    (rc = pend_add(w, wmach, STORE_HOUR, hour, m, c->d_good, c->d_reject)) ||
+	    (rc = pend_add(w, wmach, STORE_DAY, wmach->day_start, m, c->d_good, c->d_reject)))
+		return rc;
 	if (wmach->day_start == today) {
 		if (wmach->live.today_start != today) {
 			wmach->live.today_start = today;
@@ -309,6 +452,7 @@ static void credit_change(writer *w, wmachine *wmach, const store_machine *m,
 		wmach->live.good_today += c->d_good;
 		wmach->live.reject_today += c->d_reject;
 	}
+	return GLOVED_OK;
 }
 
 static int apply_record(writer *w, const ingest_record *r, int64_t today, writer_result *res)
@@ -357,7 +501,8 @@ static int apply_record(writer *w, const ingest_record *r, int64_t today, writer
 		}
 		if (rc)
 			return rc;
-		credit_change(w, wmach, &m, c, today);
+		if ((rc = credit_change(w, wmach, &m, c, today)))
+			return rc;
 	}
 	live_machine *lv = &wmach->live;
 	if (r->ts_ms >= lv->last_ts) {
@@ -368,53 +513,74 @@ static int apply_record(writer *w, const ingest_record *r, int64_t today, writer
 		lv->last_ts = r->ts_ms;
 		lv->count = r->count;
 		lv->reject = r->reject;
+		wmach->live_dirty = 1;
 	}
 	wmach->touched = 1;
 	return GLOVED_OK;
+}
+
+static int cmp_ref(const void *a, const void *b)
+{
+	const gref *x = a, *y = b;
+	if (x->r->ts_ms != y->r->ts_ms)
+		return x->r->ts_ms < y->r->ts_ms ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* 1 when nothing waits in the queue (the rollups should be written now). */
+static int queue_empty(writer *w)
+{
+	pthread_mutex_lock(&w->mu);
+	int empty = w->head == NULL;
+	pthread_mutex_unlock(&w->mu);
+	return empty;
 }
 
 static int commit_group(writer *w, job *group, size_t nrec, size_t *n_touched)
 {
 	int rc;
 	int64_t today = ltime_day_start(ltime_now_ms());
-	if ((rc = acc_reset(w, nrec)))
-		return rc;
-	if ((rc = store_begin(w->db)))
-		return rc;
+	if (nrec > w->order_cap) {
+		gref *p = realloc(w->order, nrec * sizeof *p);
+		if (!p)
+			return GLOVED_ENOMEM;
+		w->order = p;
+		w->order_cap = nrec;
+	}
+	/* apply the group in time order: a counter is then mostly appended to
+	 * its track and rarely re-credits a successor; the result is the same
+	 * in any order */
+	size_t k = 0;
 	for (job *j = group; j; j = j->next) {
 		memset(&j->res, 0, sizeof j->res);
-		for (size_t i = 0; i < j->n; i++) {
-			if ((rc = apply_record(w, &j->recs[i], today, &j->res)))
-				goto fail;
-		}
+		for (size_t i = 0; i < j->n; i++, k++)
+			w->order[k] = (gref){&j->recs[i], j, k};
 	}
-	for (size_t i = 0; i < w->acc_cap; i++) {
-		racc *a = &w->acc[i];
-		if (!a->used)
-			continue;
-		if ((rc = store_rollup_add(w->db, (store_level)a->level, a->bucket, a->machine_id,
-					   a->ent, a->ws, a->good, a->reject)))
+	qsort(w->order, nrec, sizeof *w->order, cmp_ref);
+	if ((rc = store_begin(w->db)))
+		return rc;
+	for (size_t i = 0; i < nrec; i++) {
+		if ((rc = apply_record(w, w->order[i].r, today, &w->order[i].j->res)))
 			goto fail;
 	}
-	size_t nt = 0;
-	for (size_t i = 0; i < w->wm_cap; i++) {
-		wmachine *m = &w->wm[i];
-		if (!m->init || !m->touched)
-			continue;
-		store_live sl;
-		sl.machine_id = (int64_t)i;
-		sl.last_ts = m->live.last_ts;
-		sl.count = m->live.count;
-		sl.reject = m->live.reject;
-		sl.state = m->live.state;
-		memcpy(sl.reason, m->live.reason, sizeof sl.reason);
-		sl.since_ts = m->live.since_ts;
-		if ((rc = store_live_put(w->db, &sl)))
-			goto fail;
-		nt++;
-	}
+	int64_t now = ltime_mono_ms();
+	int flush = queue_empty(w) || now - w->last_flush_ms >= w->opt.flush_ms ||
+		    w->pend_used >= (size_t)w->opt.pend_max;
+	if (flush && (rc = flush_pending(w)))
+		goto fail;
 	if ((rc = store_commit(w->db)))
 		goto fail;
+	if (flush) {
+		pend_drop(w);
+		w->pending = 0;
+		w->last_flush_ms = now;
+		metrics_add(M_ROLLUP_FLUSHES, 1);
+	} else {
+		w->pending = 1;
+	}
+	size_t nt = 0;
+	for (size_t i = 0; i < w->wm_cap; i++)
+		nt += w->wm[i].init && w->wm[i].touched;
 	*n_touched = nt;
 	return GLOVED_OK;
 fail:
@@ -424,6 +590,25 @@ fail:
 	metrics_add(M_COMMIT_FAILURES, 1);
 	reload(w);
 	return rc;
+}
+
+/* Writes what is pending when the queue has run dry. */
+static void flush_only(writer *w)
+{
+	int rc = store_begin(w->db);
+	if (!rc && !(rc = flush_pending(w)))
+		rc = store_commit(w->db);
+	if (rc) {
+		log_error("writer: writing rollups failed: %s (%s)", gloved_strerror(rc),
+			  store_errmsg(w->db));
+		store_rollback(w->db);
+		reload(w);
+		return;
+	}
+	pend_drop(w);
+	w->pending = 0;
+	w->last_flush_ms = ltime_mono_ms();
+	metrics_add(M_ROLLUP_FLUSHES, 1);
 }
 
 static void publish_touched(writer *w, size_t n_touched)
@@ -473,6 +658,11 @@ static void *writer_main(void *arg)
 	writer *w = arg;
 	for (;;) {
 		pthread_mutex_lock(&w->mu);
+		if (!w->head && w->pending) {
+			pthread_mutex_unlock(&w->mu);
+			flush_only(w);
+			continue;
+		}
 		while (!w->head && !w->stop)
 			pthread_cond_wait(&w->work_cv, &w->mu);
 		if (!w->head && w->stop) {
@@ -539,6 +729,10 @@ int writer_open(const writer_options *opt, store *wdb, registry *reg, live *lv, 
 	w->opt = *opt;
 	if (w->opt.queue_max <= 0)
 		w->opt.queue_max = 1000000;
+	if (w->opt.flush_ms <= 0)
+		w->opt.flush_ms = 1000;
+	if (w->opt.pend_max <= 0)
+		w->opt.pend_max = 200000;
 	w->db = wdb;
 	w->reg = reg;
 	w->lv = lv;
@@ -572,7 +766,9 @@ void writer_close(writer *w)
 	if (running)
 		pthread_join(w->thread, NULL);
 	wm_clear(w);
-	free(w->acc);
+	free(w->pend);
+	free(w->dirty);
+	free(w->order);
 	free(w->pub);
 	store_close(w->db);
 	pthread_mutex_destroy(&w->mu);

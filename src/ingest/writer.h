@@ -1,10 +1,11 @@
 /* writer.h: the one thread that writes. Every transport (HTTP, MQTT, later
  * Sparkplug and Modbus) hands validated reports to the writer; it runs
  * them through the counter reconciliation (core/counter.h), appends
- * samples, adjusts the minute/hour/day rollups the changes touch, persists
- * each touched machine's live state, and commits many requests in one
- * transaction (group commit). Only then are the submitters told, so an
- * HTTP 200 means the reports are on disk. After a commit the in-memory
+ * samples and commits many requests in one transaction (group commit).
+ * Only then are the submitters told, so an HTTP 200 means the reports are
+ * on disk. The minute/hour/day rollups and the machines' live rows are
+ * added up in memory and written when the queue runs dry or at most every
+ * flush_ms under load (crash-safe: see writer.c). After a commit the in-memory
  * live state is published (live.h). If a commit fails, nothing of the
  * group is kept: the transaction rolls back and the writer reloads its
  * state from the store. Registry writes from the API also run here
@@ -38,7 +39,9 @@ typedef struct writer_options {
 	int64_t window_ms;
 	int64_t batch_max;
 	int64_t batch_wait_ms;
-	int64_t queue_max; /* records waiting before submitters block */
+	int64_t queue_max; /* records waiting before submitters block (0: 1,000,000) */
+	int64_t flush_ms;  /* longest time rollups trail the samples under load (0: 1000) */
+	int64_t pend_max;  /* most pending rollup rows before a flush (0: 200,000) */
 } writer_options;
 
 typedef struct writer writer;

@@ -185,3 +185,23 @@ int store_machine_totals(store *s, store_scope sc, store_level lvl, int64_t from
 {
 	return s->ops->machine_totals(s, sc, lvl, from_ms, to_ms, out, n);
 }
+
+int store_dirty_day_mark(store *s, int64_t day_ms, int64_t next_day_ms)
+{
+	return s->ops->dirty_day_mark(s, day_ms, next_day_ms);
+}
+
+int store_dirty_day_clear_all(store *s)
+{
+	return s->ops->dirty_day_clear_all(s);
+}
+
+int store_dirty_day_list(store *s, int64_t **out, size_t *npairs)
+{
+	return s->ops->dirty_day_list(s, out, npairs);
+}
+
+int store_rollup_rebuild_day(store *s, int64_t day_ms, int64_t next_day_ms)
+{
+	return s->ops->rollup_rebuild_day(s, day_ms, next_day_ms);
+}

@@ -163,6 +163,21 @@ int store_samples_range(store *s, int64_t from_ms, int64_t to_ms,
 /* Newest sample timestamp of all machines (0 if none). */
 int store_samples_newest(store *s, int64_t *out);
 
+/* Deferred rollups (see ingest/writer.c): the local days whose rollups
+ * may lag the samples. A day is marked in the transaction that commits its
+ * samples and cleared in the one that writes its rollups, so after a crash
+ * the marked days are exactly those to rebuild. */
+int store_dirty_day_mark(store *s, int64_t day_ms, int64_t next_day_ms);
+int store_dirty_day_clear_all(store *s);
+/* Days marked dirty: *out holds pairs (day start, next day start). */
+int store_dirty_day_list(store *s, int64_t **out, size_t *npairs);
+/* Recomputes every rollup of the local day [day_ms, next_day_ms) from the
+ * samples (minute and hour rows over the whole hours that cover the day),
+ * replacing what was there, and brings machine_live up to the newest
+ * sample of the day where it is older. Used for crash recovery and for
+ * `gloved admin rebuild`. */
+int store_rollup_rebuild_day(store *s, int64_t day_ms, int64_t next_day_ms);
+
 /* Queries. machine_id / workshop_id / enterprise_id of 0 mean "any"; the
  * scope narrows further. Buckets with data in [from_ms, to_ms), in order. */
 int store_output(store *s, store_scope sc, store_level lvl, int64_t enterprise_id,

@@ -44,6 +44,10 @@ typedef struct store_ops {
 	int (*samples_range)(store *s, int64_t from_ms, int64_t to_ms,
 			     int (*cb)(void *ctx, const store_sample *x), void *ctx);
 	int (*samples_newest)(store *s, int64_t *out);
+	int (*dirty_day_mark)(store *s, int64_t day_ms, int64_t next_day_ms);
+	int (*dirty_day_clear_all)(store *s);
+	int (*dirty_day_list)(store *s, int64_t **out, size_t *npairs);
+	int (*rollup_rebuild_day)(store *s, int64_t day_ms, int64_t next_day_ms);
 	int (*output)(store *s, store_scope sc, store_level lvl, int64_t enterprise_id,
 		      int64_t workshop_id, int64_t machine_id, int64_t from_ms, int64_t to_ms,
 		      store_bucket **out, size_t *n);

@@ -63,6 +63,8 @@ static const option_def options[] = {
 	"most reports in one group commit"),
     INT("writer", "batch_wait_ms", "batch-wait-ms", batch_wait_ms, 0, 1000,
 	"how long the writer waits to fill a commit when traffic is light"),
+    INT("writer", "rollup_flush_ms", "rollup-flush-ms", rollup_flush_ms, 1, 60000,
+	"under load, the longest time (ms) rollups may trail the stored reports"),
     STR("log", "level", "log-level", log_level, "debug, info, warn or error"),
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
@@ -88,7 +90,8 @@ void config_defaults(gloved_config *c)
 	c->max_future_s = 300;
 	c->offline_after_s = 120;
 	c->batch_max = 20000;
-	c->batch_wait_ms = 2;
+	c->batch_wait_ms = 0;
+	c->rollup_flush_ms = 1000;
 	snprintf(c->log_level, sizeof c->log_level, "info");
 }
 

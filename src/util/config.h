@@ -30,6 +30,7 @@ typedef struct gloved_config {
 	int64_t offline_after_s;  /* [ingest] offline_after */
 	int64_t batch_max;        /* [writer] batch_max records per commit */
 	int64_t batch_wait_ms;    /* [writer] batch_wait_ms */
+	int64_t rollup_flush_ms;  /* [writer] rollup_flush_ms */
 	char log_level[16];       /* [log] level */
 } gloved_config;
 

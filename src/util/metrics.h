@@ -19,6 +19,7 @@ typedef enum metric_id {
 	M_WRITER_QUEUE,   /* gauge */
 	M_COMMITS,
 	M_COMMIT_FAILURES,
+	M_ROLLUP_FLUSHES,
 	M_HTTP_REQUESTS,
 	M_SSE_CLIENTS, /* gauge */
 	M_COUNT

@@ -156,6 +156,57 @@ static void test_bad_records(void **state)
 	}
 }
 
+/* The scanner accepts exactly JSON: escapes, nested fields it does not
+ * know, exponent integers; and refuses what JSON does not allow. */
+static void test_json_grammar(void **state)
+{
+	(void)state;
+	static const char *const good[] = {
+	    "[{\"machine\":\"K\\u0030\\u00301\",\"ts\":1764400000000,\"count\":1e3,"
+	    "\"state\":\"run\",\"note\":\"\\u624b\\u5957 \\ud83e\\udde4\","
+	    "\"extra\":{\"a\":[1,2,{\"b\":null}],\"c\":true,\"d\":-0.5e-3}}]",
+	    " [ { \"state\" : \"run\" , \"count\" : 0 , \"ts\" : 1764400000000 ,"
+	    " \"machine\" : \"K001\" , \"reason\" : null } ] \r\n",
+	    "[]",
+	};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		ingest_record *r = NULL;
+		size_t n = 0;
+		report_error e;
+		int rc = parse(good[i], 100, &r, &n, &e);
+		if (rc)
+			fail_msg("good %zu refused: %s", i, e.message);
+		if (i == 0) {
+			assert_int_equal(n, 1);
+			assert_int_equal(r[0].count, 1000);
+		}
+		free(r);
+	}
+	static const char *const bad_json[] = {
+	    "[{\"machine\":\"K001\",\"ts\":1764400000000,\"count\":01,\"state\":\"run\"}]",
+	    "[{\"machine\":\"K001\",\"ts\":1764400000000,\"count\":1,\"state\":\"run\",}]",
+	    "[{\"machine\":\"K001\",\"ts\":1764400000000,\"count\":1,\"state\":\"run\"},]",
+	    "[{\"machine\":\"K0\x01\",\"ts\":1764400000000,\"count\":1,\"state\":\"run\"}]",
+	    "[{\"machine\":\"K001\",\"ts\":1764400000000,\"count\":1,\"state\":\"run\","
+	    "\"x\":\"\\ud800\"}]",
+	    "[{\"machine\":\"K001\",\"ts\":1764400000000,\"count\":1,\"state\":\"run\","
+	    "\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}]",
+	    "[{\"machine\":\"K001\",\"ts\":1764400000000,\"count\":1,\"state\":\"run\","
+	    "\"x\":tru}]",
+	    "[{'machine':'K001'}]",
+	    "[{\"machine\":\"K001\" \"ts\":1}]",
+	};
+	for (size_t i = 0; i < sizeof bad_json / sizeof bad_json[0]; i++) {
+		ingest_record *r = NULL;
+		size_t n = 0;
+		report_error e;
+		int rc = parse(bad_json[i], 100, &r, &n, &e);
+		if (rc == 0 || e.status != 400 || !strstr(e.message, "malformed"))
+			fail_msg("bad %zu: rc=%d message=%s", i, rc, rc ? e.message : "accepted");
+		assert_null(r);
+	}
+}
+
 static void test_too_many_records(void **state)
 {
 	(void)state;
@@ -190,9 +241,8 @@ static void test_topic_machine(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_array_and_ndjson),
-	    cmocka_unit_test(test_bad_records),
-	    cmocka_unit_test(test_too_many_records),
+	    cmocka_unit_test(test_array_and_ndjson), cmocka_unit_test(test_bad_records),
+	    cmocka_unit_test(test_json_grammar),     cmocka_unit_test(test_too_many_records),
 	    cmocka_unit_test(test_topic_machine),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

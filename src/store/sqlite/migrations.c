@@ -66,6 +66,8 @@ static const char *const migrations[] = {
     "  UPDATE meta SET value = value + 1 WHERE key = 'registry_rev'; END;"
     "CREATE TRIGGER gateway_rev AFTER INSERT ON gateway BEGIN"
     "  UPDATE meta SET value = value + 1 WHERE key = 'registry_rev'; END;",
+    /* 2: local days whose rollups lag their samples (deferred rollup writes) */
+    "CREATE TABLE rollup_dirty(day INTEGER PRIMARY KEY, next_day INTEGER NOT NULL);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

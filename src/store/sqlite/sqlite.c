@@ -132,7 +132,10 @@ int store__sqlite_open(const char *path, store_mode mode, const store_options *o
 			 sizeof err))
 		goto out;
 	if (mode == STORE_WRITE) {
-		if (sqlite__exec(q->db, "PRAGMA journal_mode = WAL;", err, sizeof err))
+		/* a 64 MiB page cache keeps the rollup and index pages the writer
+		 * revisits in memory */
+		if (sqlite__exec(q->db, "PRAGMA journal_mode = WAL; PRAGMA cache_size = -65536;",
+				 err, sizeof err))
 			goto out;
 		if (sqlite__exec(q->db,
 				 opt && !opt->sync_full ? "PRAGMA synchronous = NORMAL;"
@@ -737,6 +740,107 @@ static int sq_samples_newest(store *s, int64_t *out)
 	return rc == SQLITE_ROW ? GLOVED_OK : fail(q, rc);
 }
 
+/* ---- deferred rollups ---- */
+
+static int sq_dirty_day_mark(store *s, int64_t day_ms, int64_t next_day_ms)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st = prep(q, "INSERT OR IGNORE INTO rollup_dirty(day, next_day) VALUES(?,?)");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, day_ms);
+	sqlite3_bind_int64(st, 2, next_day_ms);
+	return run(q, st);
+}
+
+static int sq_dirty_day_clear_all(store *s)
+{
+	return simple(s, "DELETE FROM rollup_dirty");
+}
+
+static int sq_dirty_day_list(store *s, int64_t **out, size_t *npairs)
+{
+	sq *q = (sq *)s;
+	*out = NULL;
+	*npairs = 0;
+	sqlite3_stmt *st = prep(q, "SELECT day, next_day FROM rollup_dirty ORDER BY day");
+	if (!st)
+		return GLOVED_EDB;
+	size_t cap = 0, n = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t *p = grow((void **)out, &n, &cap, 2 * sizeof(int64_t));
+		if (!p) {
+			sqlite3_finalize(st);
+			return GLOVED_ENOMEM;
+		}
+		p[0] = sqlite3_column_int64(st, 0);
+		p[1] = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	*npairs = n;
+	return rc == SQLITE_DONE ? GLOVED_OK : fail(q, rc);
+}
+
+static int sq_rollup_rebuild_day(store *s, int64_t day_ms, int64_t next_day_ms)
+{
+	sq *q = (sq *)s;
+	/* minute and hour rows of the whole hours that cover the local day */
+	int64_t lo = day_ms - (day_ms % 3600000);
+	int64_t hi =
+	    next_day_ms % 3600000 ? next_day_ms - (next_day_ms % 3600000) + 3600000 : next_day_ms;
+	static const char *const sql[] = {
+	    "DELETE FROM rollup_minute WHERE bucket >= ?1 AND bucket < ?2",
+	    "DELETE FROM rollup_hour WHERE bucket >= ?1 AND bucket < ?2",
+	    "DELETE FROM rollup_day WHERE bucket = ?3 AND ?4 > 0",
+	    "INSERT INTO rollup_minute(bucket, machine_id, enterprise_id, workshop_id, good,"
+	    " reject) SELECT s.ts - s.ts % 60000 AS b, s.machine_id, m.enterprise_id,"
+	    " m.workshop_id, sum(s.d_good), sum(s.d_reject) FROM sample s JOIN machine m ON"
+	    " m.id = s.machine_id WHERE s.ts >= ?1 AND s.ts < ?2 GROUP BY b, s.machine_id"
+	    " HAVING sum(s.d_good) != 0 OR sum(s.d_reject) != 0",
+	    "INSERT INTO rollup_hour(bucket, machine_id, enterprise_id, workshop_id, good,"
+	    " reject) SELECT s.ts - s.ts % 3600000 AS b, s.machine_id, m.enterprise_id,"
+	    " m.workshop_id, sum(s.d_good), sum(s.d_reject) FROM sample s JOIN machine m ON"
+	    " m.id = s.machine_id WHERE s.ts >= ?1 AND s.ts < ?2 GROUP BY b, s.machine_id"
+	    " HAVING sum(s.d_good) != 0 OR sum(s.d_reject) != 0",
+	    "INSERT INTO rollup_day(bucket, machine_id, enterprise_id, workshop_id, good,"
+	    " reject) SELECT ?3, s.machine_id, m.enterprise_id, m.workshop_id, sum(s.d_good),"
+	    " sum(s.d_reject) FROM sample s JOIN machine m ON m.id = s.machine_id"
+	    " WHERE s.ts >= ?3 AND s.ts < ?4 GROUP BY s.machine_id"
+	    " HAVING sum(s.d_good) != 0 OR sum(s.d_reject) != 0",
+	    /* machine_live as of the newest sample of the day, where newer */
+	    "INSERT INTO machine_live(machine_id, last_ts, count, reject, state, reason, since_ts)"
+	    " SELECT s.machine_id, s.ts, s.count, s.reject, s.state, coalesce(s.reason, ''),"
+	    " s.ts FROM sample s JOIN (SELECT machine_id, max(ts) AS mts FROM sample"
+	    " WHERE ts >= ?3 AND ts < ?4 GROUP BY machine_id) n ON n.machine_id = s.machine_id"
+	    " AND n.mts = s.ts WHERE 1 ON CONFLICT(machine_id) DO UPDATE SET"
+	    " since_ts = CASE WHEN machine_live.state = excluded.state AND"
+	    " machine_live.reason = excluded.reason THEN machine_live.since_ts"
+	    " ELSE excluded.since_ts END, last_ts = excluded.last_ts, count = excluded.count,"
+	    " reject = excluded.reject, state = excluded.state, reason = excluded.reason"
+	    " WHERE excluded.last_ts > machine_live.last_ts",
+	    "DELETE FROM rollup_dirty WHERE day = ?3 AND ?4 > 0",
+	};
+	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+		sqlite3_stmt *st = prep(q, sql[i]);
+		if (!st)
+			return GLOVED_EDB;
+		int np = sqlite3_bind_parameter_count(st);
+		if (np >= 1)
+			sqlite3_bind_int64(st, 1, lo);
+		if (np >= 2)
+			sqlite3_bind_int64(st, 2, hi);
+		if (np >= 3)
+			sqlite3_bind_int64(st, 3, day_ms);
+		if (np >= 4)
+			sqlite3_bind_int64(st, 4, next_day_ms);
+		int rc = run(q, st);
+		if (rc)
+			return rc;
+	}
+	return GLOVED_OK;
+}
+
 /* ---- queries ---- */
 
 static const char *const rollup_table[STORE_LEVELS] = {"rollup_minute", "rollup_hour",
@@ -754,7 +858,7 @@ static int sq_output(store *s, store_scope sc, store_level lvl, int64_t enterpri
 		 "SELECT bucket, sum(good), sum(reject) FROM %s WHERE bucket >= ?1 AND bucket < ?2"
 		 " AND (?3 = 0 OR enterprise_id = ?3) AND (?4 = 0 OR enterprise_id = ?4)"
 		 " AND (?5 = 0 OR workshop_id = ?5) AND (?6 = 0 OR machine_id = ?6)"
-		 " GROUP BY bucket ORDER BY bucket",
+		 " GROUP BY bucket HAVING sum(good) != 0 OR sum(reject) != 0 ORDER BY bucket",
 		 rollup_table[lvl]);
 	sqlite3_stmt *st = prep(q, sql);
 	if (!st)
@@ -846,6 +950,10 @@ static const store_ops sqlite_ops = {
     .live_list = sq_live_list,
     .samples_range = sq_samples_range,
     .samples_newest = sq_samples_newest,
+    .dirty_day_mark = sq_dirty_day_mark,
+    .dirty_day_clear_all = sq_dirty_day_clear_all,
+    .dirty_day_list = sq_dirty_day_list,
+    .rollup_rebuild_day = sq_rollup_rebuild_day,
     .output = sq_output,
     .machine_totals = sq_machine_totals,
 };
