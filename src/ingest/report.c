@@ -383,6 +383,28 @@ static int valid_code(const char *s, size_t max)
 	return 1;
 }
 
+int report_check(const report_ctx *ctx, const store_machine *m, const ingest_record *r, long index,
+		 report_error *err)
+{
+	if (r->ts_ms < MIN_TS_MS)
+		return bad(err, index, 400, GLOVED_EINVAL,
+			   "field 'ts' (%lld) is before 2001: it must be Unix milliseconds",
+			   (long long)r->ts_ms);
+	if (r->ts_ms > ctx->now_ms + ctx->max_future_ms)
+		return bad(err, index, 400, GLOVED_EINVAL,
+			   "field 'ts' is %lld s in the future (limit %lld s)",
+			   (long long)((r->ts_ms - ctx->now_ms) / 1000),
+			   (long long)(ctx->max_future_ms / 1000));
+	if (m->counter_bits > 0 && m->counter_bits < 64) {
+		uint64_t lim = (uint64_t)1 << m->counter_bits;
+		if (r->count >= lim || r->reject >= lim)
+			return bad(err, index, 400, GLOVED_EINVAL,
+				   "counter exceeds machine %s's %d-bit width", m->code,
+				   m->counter_bits);
+	}
+	return GLOVED_OK;
+}
+
 /* A field that must be a non-negative integer within 2^53. Returns 0 and
  * *out, 1 when absent (or null), -1 when it is something else. */
 static int field_uint(const jfield *f, uint64_t *out)
@@ -459,15 +481,8 @@ static int validate(const report_ctx *ctx, const jfield f[F_N], long index, inge
 		return bad(err, index, 400, GLOVED_EINVAL,
 			   r > 0 ? "field 'ts' is missing"
 				 : "field 'ts' must be an integer (Unix milliseconds)");
-	if ((int64_t)ts < MIN_TS_MS)
-		return bad(err, index, 400, GLOVED_EINVAL,
-			   "field 'ts' (%llu) is before 2001: it must be Unix milliseconds",
-			   (unsigned long long)ts);
-	if ((int64_t)ts > ctx->now_ms + ctx->max_future_ms)
-		return bad(err, index, 400, GLOVED_EINVAL,
-			   "field 'ts' is %lld s in the future (limit %lld s)",
-			   (long long)(((int64_t)ts - ctx->now_ms) / 1000),
-			   (long long)(ctx->max_future_ms / 1000));
+	if (ts > (uint64_t)INT64_MAX / 2)
+		return bad(err, index, 400, GLOVED_EINVAL, "field 'ts' is out of range");
 	out->ts_ms = (int64_t)ts;
 
 	r = field_uint(&f[F_COUNT], &out->count);
@@ -478,13 +493,9 @@ static int validate(const report_ctx *ctx, const jfield f[F_N], long index, inge
 	if (field_uint(&f[F_REJECT], &out->reject) < 0)
 		return bad(err, index, 400, GLOVED_EINVAL,
 			   "field 'reject' must be a non-negative integer");
-	if (m.counter_bits > 0 && m.counter_bits < 64) {
-		uint64_t lim = (uint64_t)1 << m.counter_bits;
-		if (out->count >= lim || out->reject >= lim)
-			return bad(err, index, 400, GLOVED_EINVAL,
-				   "counter exceeds machine %s's %d-bit width", code,
-				   m.counter_bits);
-	}
+	int rc = report_check(ctx, &m, out, index, err);
+	if (rc)
+		return rc;
 	uint64_t seq;
 	if (field_uint(&f[F_SEQ], &seq) < 0)
 		return bad(err, index, 400, GLOVED_EINVAL,

@@ -36,4 +36,10 @@ typedef struct report_error {
 int report_parse_body(const report_ctx *ctx, const char *body, size_t len, size_t max_records,
 		      ingest_record **out, size_t *n, report_error *err);
 
+/* Checks a report that arrived already typed (Sparkplug B, Modbus) for
+ * machine m: the timestamp window and the counter width. The JSON path
+ * applies the same checks. Returns GLOVED_OK or GLOVED_EINVAL with err. */
+int report_check(const report_ctx *ctx, const store_machine *m, const ingest_record *r, long index,
+		 report_error *err);
+
 #endif

@@ -68,6 +68,24 @@ static const char *const migrations[] = {
     "  UPDATE meta SET value = value + 1 WHERE key = 'registry_rev'; END;",
     /* 2: local days whose rollups lag their samples (deferred rollup writes) */
     "CREATE TABLE rollup_dirty(day INTEGER PRIMARY KEY, next_day INTEGER NOT NULL);",
+    /* 3: machines behind Sparkplug B edge nodes and Modbus TCP devices */
+    "CREATE TABLE sparkplug_map("
+    "  enterprise_id INTEGER NOT NULL REFERENCES enterprise(id), edge_node TEXT NOT NULL,"
+    "  count_metric TEXT NOT NULL DEFAULT 'count', reject_metric TEXT NOT NULL DEFAULT 'reject',"
+    "  state_metric TEXT NOT NULL DEFAULT 'state', reason_metric TEXT NOT NULL DEFAULT 'reason',"
+    "  PRIMARY KEY(enterprise_id, edge_node));"
+    "CREATE TABLE modbus_device("
+    "  machine_id INTEGER PRIMARY KEY REFERENCES machine(id), host TEXT NOT NULL,"
+    "  port INTEGER NOT NULL DEFAULT 502, unit_id INTEGER NOT NULL DEFAULT 1,"
+    "  counter_reg INTEGER NOT NULL, counter_words INTEGER NOT NULL DEFAULT 2,"
+    "  word_order TEXT NOT NULL DEFAULT 'big', reject_reg INTEGER, state_reg INTEGER,"
+    "  state_map TEXT NOT NULL DEFAULT '0:off,1:run,2:idle,3:stop,4:fault,5:setup',"
+    "  poll_ms INTEGER NOT NULL DEFAULT 5000, timeout_ms INTEGER NOT NULL DEFAULT 2000,"
+    "  enabled INTEGER NOT NULL DEFAULT 1);"
+    "CREATE TRIGGER sparkplug_map_rev AFTER INSERT ON sparkplug_map BEGIN"
+    "  UPDATE meta SET value = value + 1 WHERE key = 'registry_rev'; END;"
+    "CREATE TRIGGER modbus_device_rev AFTER INSERT ON modbus_device BEGIN"
+    "  UPDATE meta SET value = value + 1 WHERE key = 'registry_rev'; END;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
