@@ -5,6 +5,7 @@
  *   gloved sim     run the cluster simulator against a broker
  * serve and demo share the option table of util/config.h. */
 #include "http/server.h"
+#include "ingest/fleet.h"
 #include "ingest/live.h"
 #include "ingest/mqtt.h"
 #include "ingest/registry.h"
@@ -121,6 +122,7 @@ static int parse_serve(int argc, char **argv, gloved_config *cfg, int *machines)
 typedef struct daemon {
 	registry *reg;
 	live *lv;
+	fleet *fleet;
 	writer *w;
 	mqtt_ingest *mqtt;
 	http_server *http;
@@ -132,6 +134,7 @@ static void daemon_stop(daemon_t *d)
 	mqtt_ingest_stop(d->mqtt);
 	writer_close(d->w);
 	live_free(d->lv);
+	fleet_free(d->fleet);
 	registry_free(d->reg);
 	memset(d, 0, sizeof *d);
 }
@@ -157,7 +160,8 @@ static int daemon_start(const gloved_config *cfg, daemon_t *d)
 	}
 	d->reg = registry_new();
 	d->lv = live_new();
-	if (!d->reg || !d->lv) {
+	d->fleet = fleet_new();
+	if (!d->reg || !d->lv || !d->fleet) {
 		store_close(wdb);
 		daemon_stop(d);
 		return GLOVED_ENOMEM;
@@ -175,15 +179,15 @@ static int daemon_start(const gloved_config *cfg, daemon_t *d)
 			daemon_stop(d);
 			return rc;
 		}
-		mqtt_options mo = {cfg->mqtt_host, (int)cfg->mqtt_port, cfg->mqtt_username,
-				   cfg->mqtt_password, cfg->max_future_s * 1000};
+		mqtt_options mo = {cfg->mqtt_host,     (int)cfg->mqtt_port,      cfg->mqtt_username,
+				   cfg->mqtt_password, cfg->max_future_s * 1000, d->fleet};
 		if ((rc = mqtt_ingest_start(&mo, d->reg, rdb, d->w, &d->mqtt))) {
 			store_close(rdb);
 			daemon_stop(d);
 			return rc;
 		}
 	}
-	http_app app = {cfg, d->reg, d->lv, d->w, d->mqtt};
+	http_app app = {cfg, d->reg, d->lv, d->w, d->mqtt, d->fleet};
 	if ((rc = http_start(&app, &d->http))) {
 		daemon_stop(d);
 		return rc;

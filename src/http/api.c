@@ -692,9 +692,12 @@ static enum MHD_Result h_reports(http_req *r, store *db)
 	ingest_record *recs = NULL;
 	size_t n = 0;
 	report_error err;
+	fleet *fl = r->srv->app.fleet;
 	if (report_parse_body(&ctx, r->body.data ? r->body.data : "", r->body.len,
 			      (size_t)cfg->max_records, &recs, &n, &err)) {
 		metrics_add(M_REPORTS_REJECTED, 1);
+		if (fl)
+			fleet_error(fl, e.id, FLEET_HTTP, r->gateway_name, err.message, ctx.now_ms);
 		const char *code = err.status == 404   ? "not_found"
 				   : err.status == 413 ? "too_large"
 				   : err.status == 500 ? "internal"
@@ -703,6 +706,15 @@ static enum MHD_Result h_reports(http_req *r, store *db)
 					 err.message);
 	}
 	/* the read connection is not needed while waiting for the commit */
+	if (fl) {
+		int64_t last = -1;
+		for (size_t i = 0; i < n; i++) {
+			if (recs[i].machine_id == last)
+				continue;
+			last = recs[i].machine_id;
+			fleet_seen(fl, e.id, FLEET_HTTP, r->gateway_name, last, ctx.now_ms);
+		}
+	}
 	writer_result res = {0};
 	int rc = writer_submit(r->srv->app.w, recs, n, &res);
 	free(recs);
@@ -886,6 +898,52 @@ static enum MHD_Result h_summary(http_req *r, store *db)
 	free(ms);
 	free(es);
 	free(ws);
+	return http__reply_json(r, 200, o);
+}
+
+static enum MHD_Result h_gateways(http_req *r, store *db)
+{
+	enum MHD_Result ret;
+	refresh(r, db);
+	int64_t ent;
+	if (resolve_enterprise(r, http__arg(r, "enterprise"), &ent, &ret))
+		return ret;
+	fleet_entry *fe = NULL;
+	size_t n = 0;
+	int64_t now = ltime_now_ms();
+	store_scope sc = {ent};
+	if (!r->srv->app.fleet || fleet_list(r->srv->app.fleet, sc, now, &fe, &n))
+		return http__reply_error(r, 500, "internal", -1, "out of memory");
+	int64_t offline_ms = r->srv->app.cfg->offline_after_s * 1000;
+	cJSON *o = cJSON_CreateObject();
+	cJSON *arr = cJSON_AddArrayToObject(o, "gateways");
+	for (size_t i = 0; i < n; i++) {
+		store_enterprise e;
+		if (registry_enterprise(r->srv->app.reg, fe[i].enterprise_id, &e))
+			continue;
+		cJSON *g = cJSON_CreateObject();
+		cJSON_AddStringToObject(g, "enterprise", e.code);
+		cJSON_AddStringToObject(g, "protocol", fleet_proto_name(fe[i].proto));
+		cJSON_AddStringToObject(g, "name", fe[i].name);
+		int online =
+		    fe[i].online >= 0 ? fe[i].online : now - fe[i].last_seen_ms <= offline_ms;
+		cJSON_AddBoolToObject(g, "online", online);
+		cJSON_AddNumberToObject(g, "first_seen", (double)fe[i].first_seen_ms);
+		cJSON_AddNumberToObject(g, "last_seen", (double)fe[i].last_seen_ms);
+		cJSON_AddNumberToObject(g, "messages", (double)fe[i].messages);
+		cJSON_AddNumberToObject(g, "messages_per_minute", (double)fe[i].msgs_per_min);
+		cJSON_AddNumberToObject(g, "errors", (double)fe[i].errors);
+		cJSON_AddStringToObject(g, "last_error", fe[i].last_error);
+		cJSON_AddNumberToObject(g, "last_error_at", (double)fe[i].last_error_ms);
+		cJSON *ms = cJSON_AddArrayToObject(g, "machines");
+		for (size_t k = 0; k < fe[i].n_machines; k++) {
+			store_machine m;
+			if (registry_machine(r->srv->app.reg, fe[i].machines[k], &m) == GLOVED_OK)
+				cJSON_AddItemToArray(ms, cJSON_CreateString(m.code));
+		}
+		cJSON_AddItemToArray(arr, g);
+	}
+	free(fe);
 	return http__reply_json(r, 200, o);
 }
 

@@ -38,6 +38,7 @@ void http__authenticate(http_req *r, store *db)
 		if (store_gateway_by_token(db, h, &g) == GLOVED_OK) {
 			r->auth = AUTH_GATEWAY;
 			r->gateway_enterprise = g.enterprise_id;
+			memcpy(r->gateway_name, g.name, sizeof r->gateway_name);
 			r->scope.enterprise_id = g.enterprise_id;
 		}
 		return;

@@ -47,6 +47,7 @@ typedef struct http_req {
 	store_user user;
 	store_scope scope;
 	int64_t gateway_enterprise;
+	char gateway_name[64];
 	uint8_t session_hash[32];
 } http_req;
 

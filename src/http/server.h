@@ -6,6 +6,7 @@
 #ifndef GLOVED_HTTP_SERVER_H
 #define GLOVED_HTTP_SERVER_H
 
+#include "ingest/fleet.h"
 #include "ingest/live.h"
 #include "ingest/mqtt.h"
 #include "ingest/registry.h"
@@ -18,6 +19,7 @@ typedef struct http_app {
 	live *lv;
 	writer *w;
 	mqtt_ingest *mqtt; /* NULL when MQTT is disabled */
+	fleet *fleet;
 } http_app;
 
 typedef struct http_server http_server;

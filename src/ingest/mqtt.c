@@ -23,6 +23,7 @@ struct mqtt_ingest {
 	store *rdb; /* read connection, used only by the network thread */
 	writer *w;
 	int64_t max_future_ms;
+	fleet *fleet;
 	_Atomic int connected;
 	/* rate limit of rejection logs, per enterprise code (small table) */
 	struct {
@@ -117,8 +118,13 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
 			      &err)) {
 		snprintf(whybuf, sizeof whybuf, "%s", err.message);
 		why = whybuf;
+		if (m->fleet)
+			fleet_error(m->fleet, e.id, FLEET_MQTT_JSON, e.code, err.message,
+				    ctx.now_ms);
 		goto reject;
 	}
+	if (m->fleet && n > 0)
+		fleet_seen(m->fleet, e.id, FLEET_MQTT_JSON, e.code, recs[0].machine_id, ctx.now_ms);
 	int rc = writer_submit_async(m->w, recs, n);
 	if (rc) {
 		snprintf(whybuf, sizeof whybuf, "writer: %s", gloved_strerror(rc));
@@ -148,6 +154,7 @@ int mqtt_ingest_start(const mqtt_options *opt, registry *reg, store *rdb, writer
 	m->rdb = rdb;
 	m->w = w;
 	m->max_future_ms = opt->max_future_ms;
+	m->fleet = opt->fleet;
 	char id[64];
 	snprintf(id, sizeof id, "gloved-%lld", (long long)ltime_now_ms());
 	m->mosq = mosquitto_new(id, true, m);

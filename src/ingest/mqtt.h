@@ -7,6 +7,7 @@
 #ifndef GLOVED_INGEST_MQTT_H
 #define GLOVED_INGEST_MQTT_H
 
+#include "ingest/fleet.h"
 #include "ingest/registry.h"
 #include "ingest/writer.h"
 
@@ -18,6 +19,7 @@ typedef struct mqtt_options {
 	const char *username; /* NULL or "" for none */
 	const char *password;
 	int64_t max_future_ms;
+	fleet *fleet; /* may be NULL */
 } mqtt_options;
 
 /* Starts the client; connection failures are retried in the background. */
