@@ -970,6 +970,7 @@ static const route routes[] = {
     {"GET", "/api/v1/output", USER, h_output},
     {"GET", "/api/v1/summary", USER, h_summary},
     {"GET", "/api/v1/events", USER, h_events},
+    {"GET", "/api/v1/gateways", USER, h_gateways},
 };
 
 enum MHD_Result http__route_api(http_req *r)
