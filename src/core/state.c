@@ -23,6 +23,8 @@ const char *state_name(int st)
 
 int state_effective(int st, int64_t last_ts, int64_t now_ms, int64_t offline_ms)
 {
+	if (st == MS_OFFLINE)
+		return MS_OFFLINE;
 	if (st == MS_UNKNOWN || last_ts == 0)
 		return MS_UNKNOWN;
 	if (now_ms - last_ts > offline_ms)

@@ -21,7 +21,8 @@ typedef enum machine_state {
 int state_parse(const char *s);
 /* English name of a state, static. */
 const char *state_name(int st);
-/* The state to show now: offline when last_ts is older than offline_ms. */
+/* The state to show now: offline when the source said so (st is
+ * MS_OFFLINE) or when last_ts is older than offline_ms. */
 int state_effective(int st, int64_t last_ts, int64_t now_ms, int64_t offline_ms);
 
 #endif

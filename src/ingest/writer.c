@@ -466,6 +466,19 @@ static int apply_record(writer *w, const ingest_record *r, int64_t today, writer
 	wmachine *wmach = wm_get(w, r->machine_id);
 	if (!wmach)
 		return GLOVED_ENOMEM;
+	if (r->state_only) {
+		res->accepted++;
+		live_machine *lv = &wmach->live;
+		if (r->ts_ms >= lv->last_ts &&
+		    (lv->state != r->state || strcmp(lv->reason, r->reason))) {
+			lv->since_ts = r->ts_ms;
+			lv->state = r->state;
+			memcpy(lv->reason, r->reason, sizeof lv->reason);
+			wmach->live_dirty = 1;
+			wmach->touched = 1;
+		}
+		return GLOVED_OK;
+	}
 	counter_params p = {m.counter_bits ? m.counter_bits : 64, w->opt.window_ms, m.cycle_ms};
 	counter_change ch[2];
 	int nc = 0;

@@ -27,6 +27,8 @@ typedef struct ingest_record {
 	int state; /* machine_state */
 	char reason[33];
 	char worker[33];
+	int state_only; /* 1: no counters, only a state change (e.g. MS_OFFLINE when a
+			 * Sparkplug node dies or a Modbus device stops answering) */
 } ingest_record;
 
 typedef struct writer_result {
