@@ -3,8 +3,11 @@
 BUILD ?= build
 TESTBUILD ?= build-asan
 JOBS ?= $(shell nproc)
+FUZZBUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TEST_SECONDS ?= 20
 
-.PHONY: all deps build demo test unit format format-check bench clean node_modules
+.PHONY: all deps build demo test unit format format-check bench clean node_modules fuzz fuzz-build
 
 all: build
 
@@ -31,6 +34,7 @@ test: deps node_modules
 	cmake --build $(TESTBUILD) -j $(JOBS)
 	./scripts/format-check.sh
 	cd $(TESTBUILD) && ctest --output-on-failure -j 2
+	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_TEST_SECONDS)
 
 unit: deps
 	cmake -S . -B $(TESTBUILD) -DCMAKE_BUILD_TYPE=Debug -DGLOVED_SANITIZE=ON
@@ -42,8 +46,32 @@ unit: deps
 bench: build
 	BUILD=$(BUILD) ./bench/run.sh $(BENCH_ARGS)
 
+# libFuzzer targets (fuzz/fuzz_*.c, docs/fuzzing.md), built with clang and
+# ASan+UBSan into $(FUZZBUILD), each run for FUZZ_SECONDS from its seed
+# corpus (fuzz/corpus/<target>, read only; new inputs go to
+# $(FUZZBUILD)/corpus/<target>). A crash stops make; its input is saved as
+# $(FUZZBUILD)/crashes/<target>-crash-<sha1>. `make test` runs each for
+# FUZZ_TEST_SECONDS.
+fuzz-build: deps
+	CC=clang cmake -S . -B $(FUZZBUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGLOVED_FUZZ=ON
+	cmake --build $(FUZZBUILD) -j $(JOBS) --target $$(for f in fuzz/fuzz_*.c; do basename $$f .c; done)
+
+fuzz: fuzz-build
+	@set -e; for src in fuzz/fuzz_*.c; do \
+		t=$$(basename $$src .c); \
+		mkdir -p $(FUZZBUILD)/corpus/$$t $(FUZZBUILD)/crashes; \
+		dict=""; [ -f fuzz/$$t.dict ] && dict="-dict=fuzz/$$t.dict"; \
+		echo "== $$t for $(FUZZ_SECONDS) s"; \
+		$(FUZZBUILD)/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+			-print_final_stats=1 $$dict \
+			-artifact_prefix=$(FUZZBUILD)/crashes/$$t- \
+			$(FUZZBUILD)/corpus/$$t fuzz/corpus/$$t 2>$(FUZZBUILD)/$$t.log \
+			|| { tail -n 60 $(FUZZBUILD)/$$t.log; echo "make fuzz: $$t failed (log: $(FUZZBUILD)/$$t.log)" >&2; exit 1; }; \
+		grep -E '^(Done|stat::(number_of_executed_units|new_units_added))' $(FUZZBUILD)/$$t.log; \
+	done
+
 format:
-	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'bench/*.c')
+	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'bench/*.c' 'fuzz/*.c')
 
 clean:
-	rm -rf $(BUILD) $(TESTBUILD)
+	rm -rf $(BUILD) $(TESTBUILD) $(FUZZBUILD)

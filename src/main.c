@@ -7,8 +7,12 @@
 #include "http/server.h"
 #include "ingest/fleet.h"
 #include "ingest/live.h"
+#include "ingest/modbus.h"
+#include "ingest/modbus_decode.h"
 #include "ingest/mqtt.h"
+#include "ingest/mqtt_acl.h"
 #include "ingest/registry.h"
+#include "ingest/sparkplug.h"
 #include "ingest/writer.h"
 #include "sim/sim.h"
 #include "store/store.h"
@@ -125,6 +129,8 @@ typedef struct daemon {
 	fleet *fleet;
 	writer *w;
 	mqtt_ingest *mqtt;
+	sparkplug_host *spb;
+	modbus_poller *modbus;
 	http_server *http;
 } daemon_t;
 
@@ -132,6 +138,8 @@ static void daemon_stop(daemon_t *d)
 {
 	http_stop(d->http);
 	mqtt_ingest_stop(d->mqtt);
+	sparkplug_stop(d->spb);
+	modbus_poller_stop(d->modbus);
 	writer_close(d->w);
 	live_free(d->lv);
 	fleet_free(d->fleet);
@@ -166,9 +174,13 @@ static int daemon_start(const gloved_config *cfg, daemon_t *d)
 		daemon_stop(d);
 		return GLOVED_ENOMEM;
 	}
-	writer_options wo = {cfg->reorder_window_s * 1000, cfg->batch_max,
-			     cfg->batch_wait_ms,           0,
-			     cfg->rollup_flush_ms,         0};
+	writer_options wo = {cfg->reorder_window_s * 1000,
+			     cfg->batch_max,
+			     cfg->batch_wait_ms,
+			     0,
+			     cfg->rollup_flush_ms,
+			     0,
+			     cfg->async_wait_ms};
 	if ((rc = writer_open(&wo, wdb, d->reg, d->lv, &d->w))) {
 		daemon_stop(d);
 		return rc;
@@ -183,6 +195,34 @@ static int daemon_start(const gloved_config *cfg, daemon_t *d)
 				   cfg->mqtt_password, cfg->max_future_s * 1000, d->fleet};
 		if ((rc = mqtt_ingest_start(&mo, d->reg, rdb, d->w, &d->mqtt))) {
 			store_close(rdb);
+			daemon_stop(d);
+			return rc;
+		}
+	}
+	if (cfg->mqtt_enabled && cfg->spb_enabled) {
+		store *rdb = NULL;
+		if ((rc = store_open(cfg->db_path, STORE_READ, &so, &rdb))) {
+			daemon_stop(d);
+			return rc;
+		}
+		sparkplug_options spo = {cfg->mqtt_host,           (int)cfg->mqtt_port,
+					 cfg->mqtt_username,       cfg->mqtt_password,
+					 cfg->spb_host_id,         cfg->spb_reorder_ms,
+					 cfg->max_future_s * 1000, d->fleet};
+		if ((rc = sparkplug_start(&spo, d->reg, rdb, d->w, &d->spb))) {
+			store_close(rdb);
+			daemon_stop(d);
+			return rc;
+		}
+	}
+	if (cfg->modbus_enabled) {
+		store *rdb = NULL;
+		if ((rc = store_open(cfg->db_path, STORE_READ, &so, &rdb))) {
+			daemon_stop(d);
+			return rc;
+		}
+		modbus_poller_options po = {cfg->max_future_s * 1000, 0, d->fleet};
+		if ((rc = modbus_poller_start(&po, d->reg, rdb, d->w, &d->modbus))) {
 			daemon_stop(d);
 			return rc;
 		}
@@ -461,7 +501,16 @@ static void admin_usage(FILE *out)
 	    "  token add --enterprise C [--name N]     prints a new gateway token once\n"
 	    "  user add --username U --role cluster_admin|bureau|enterprise_admin|supervisor\n"
 	    "           [--enterprise C] (--password P | --password-stdin)\n"
-	    "  user list\n\n"
+	    "  user list\n"
+	    "  mqtt-acl --out-dir DIR [--broker-user gloved]  broker users, passwd and acl\n"
+	    "  modbus add --enterprise C --machine M --host H [--port 502] [--unit 1]\n"
+	    "             --counter-reg N [--counter-words 1|2] [--word-order big|little]\n"
+	    "             [--reject-reg N] [--state-reg N] [--state-map '0:off,1:run,...']\n"
+	    "             [--poll-ms 5000] [--timeout-ms 2000]\n"
+	    "  modbus list [--enterprise C]\n"
+	    "  sparkplug map --enterprise C --edge-node N [--count-metric count]\n"
+	    "             [--reject-metric reject] [--state-metric state] [--reason-metric "
+	    "reason]\n\n"
 	    "The database is created if missing (default gloved.db). Works while the daemon\n"
 	    "runs: the daemon picks up registry changes by itself.\n");
 }
@@ -477,6 +526,123 @@ static int admin_report(int rc, const char *what, const char *code, store *db)
 		fprintf(stderr, "gloved admin: cannot add %s: %s (%s)\n", what, gloved_strerror(rc),
 			store_errmsg(db));
 	return rc ? 1 : 0;
+}
+
+/* `gloved admin modbus add`: validates everything the poller relies on
+ * (registers, widths against the machine's counter_bits, the state map)
+ * so that a stored device can always be polled. Returns the exit status. */
+static int admin_modbus_add(int argc, char **argv, store *db, const char *ent_code,
+			    const store_enterprise *e)
+{
+	store_modbus_device d;
+	memset(&d, 0, sizeof d);
+	const char *mcode = opt_value(argc, argv, "--machine");
+	if (!ent_code || !mcode) {
+		fprintf(stderr, "gloved admin: --enterprise and --machine are required\n");
+		return 2;
+	}
+	store_machine *ms = NULL, m = {0};
+	size_t n = 0;
+	store_scope sc = {e->id};
+	if (store_machine_list(db, sc, &ms, &n)) {
+		fprintf(stderr, "gloved admin: cannot list machines: %s\n", store_errmsg(db));
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(ms[i].code, mcode) == 0)
+			m = ms[i];
+	free(ms);
+	if (!m.id) {
+		fprintf(stderr, "gloved admin: no machine '%s' in %s\n", mcode, ent_code);
+		return 1;
+	}
+	d.machine_id = m.id;
+	const char *host = opt_value(argc, argv, "--host");
+	if (copy_arg(d.host, 49, host, "--host"))
+		return 2;
+	if (strspn(d.host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:_") !=
+	    strlen(d.host)) {
+		fprintf(stderr, "gloved admin: --host must be a host name or IP address\n");
+		return 2;
+	}
+	long port, unit, creg, words, rreg, sreg, poll, tmo;
+	if (int_arg(opt_value(argc, argv, "--port"), 1, 65535, 502, &port, "--port") ||
+	    int_arg(opt_value(argc, argv, "--unit"), 0, 255, 1, &unit, "--unit") ||
+	    int_arg(opt_value(argc, argv, "--counter-reg"), 0, 65535, -1, &creg, "--counter-reg") ||
+	    int_arg(opt_value(argc, argv, "--counter-words"), 1, 2, 2, &words, "--counter-words") ||
+	    int_arg(opt_value(argc, argv, "--reject-reg"), 0, 65535, -1, &rreg, "--reject-reg") ||
+	    int_arg(opt_value(argc, argv, "--state-reg"), 0, 65535, -1, &sreg, "--state-reg") ||
+	    int_arg(opt_value(argc, argv, "--poll-ms"), 100, 3600000, 5000, &poll, "--poll-ms") ||
+	    int_arg(opt_value(argc, argv, "--timeout-ms"), 100, 30000, 2000, &tmo, "--timeout-ms"))
+		return 2;
+	if (creg < 0) {
+		fprintf(stderr, "gloved admin: --counter-reg is required\n");
+		return 2;
+	}
+	const char *order = opt_value(argc, argv, "--word-order");
+	if (!order)
+		order = "big";
+	if (mbus_word_order_parse(order) < 0) {
+		fprintf(stderr, "gloved admin: --word-order must be big or little\n");
+		return 2;
+	}
+	snprintf(d.word_order, sizeof d.word_order, "%s", order);
+	const char *map = opt_value(argc, argv, "--state-map");
+	if (!map)
+		map = "0:off,1:run,2:idle,3:stop,4:fault,5:setup";
+	if (copy_arg(d.state_map, sizeof d.state_map, map, "--state-map"))
+		return 2;
+	d.port = (int)port;
+	d.unit_id = (int)unit;
+	d.counter_reg = (int)creg;
+	d.counter_words = (int)words;
+	d.reject_reg = (int)rreg;
+	d.state_reg = (int)sreg;
+	d.poll_ms = poll;
+	d.timeout_ms = tmo;
+	d.enabled = 1;
+	char err[240];
+	if (mbus_device_check(&d, m.counter_bits, err, sizeof err)) {
+		fprintf(stderr, "gloved admin: machine %s: %s\n", m.code, err);
+		return 2;
+	}
+	if (words * 16 < m.counter_bits)
+		fprintf(
+		    stderr,
+		    "gloved admin: note: machine %s is registered with --counter-bits %d but its "
+		    "register has %ld bits: a wrap of the register will look like a reset\n",
+		    m.code, m.counter_bits, words * 16);
+	int rc = store_modbus_device_add(db, (store_scope){0}, &d);
+	if (rc == GLOVED_EEXIST) {
+		fprintf(stderr, "gloved admin: machine %s/%s already has a Modbus device\n",
+			ent_code, m.code);
+		return 1;
+	}
+	return admin_report(rc, "modbus device", m.code, db);
+}
+
+/* gloved admin mqtt-acl: see ingest/mqtt_acl.h. */
+static int admin_mqtt_acl(int argc, char **argv, store *db)
+{
+	const char *dir = opt_value(argc, argv, "--out-dir");
+	const char *user = opt_value(argc, argv, "--broker-user");
+	size_t n = 0;
+	if (!dir || !*dir) {
+		fprintf(stderr, "gloved admin: mqtt-acl needs --out-dir DIR\n");
+		return 2;
+	}
+	if (!user)
+		user = "gloved";
+	if (!valid_code(user)) {
+		fprintf(stderr, "gloved admin: --broker-user must be 1-32 of A-Z a-z 0-9 _ -\n");
+		return 2;
+	}
+	if (mqtt_acl_write(db, dir, user, &n) != 0)
+		return 1;
+	printf("wrote %s/passwd, %s/acl and %s/credentials.txt (mode 0600): %zu broker users, "
+	       "new passwords for all\n",
+	       dir, dir, dir, n);
+	return 0;
 }
 
 static int cmd_admin(int argc, char **argv)
@@ -499,7 +665,7 @@ static int cmd_admin(int argc, char **argv)
 		}
 		pos[np++] = argv[i];
 	}
-	if (np < 2) {
+	if (np < 2 && !(np == 1 && strcmp(pos[0], "mqtt-acl") == 0)) {
 		admin_usage(stderr);
 		return 2;
 	}
@@ -519,6 +685,10 @@ static int cmd_admin(int argc, char **argv)
 	if (ent_code && store_enterprise_by_code(db, all, ent_code, &e)) {
 		fprintf(stderr, "gloved admin: no enterprise '%s'\n", ent_code);
 		rc = 1;
+		goto out;
+	}
+	if (strcmp(what, "mqtt-acl") == 0) {
+		rc = admin_mqtt_acl(argc, argv, db);
 		goto out;
 	}
 	if (strcmp(what, "enterprise") == 0 && strcmp(verb, "add") == 0) {
@@ -692,6 +862,56 @@ static int cmd_admin(int argc, char **argv)
 		}
 		memset(pass, 0, sizeof pass);
 		rc = admin_report(store_user_add(db, all, &u), "user", u.username, db);
+	} else if (strcmp(what, "modbus") == 0 && strcmp(verb, "add") == 0) {
+		rc = admin_modbus_add(argc, argv, db, ent_code, &e);
+	} else if (strcmp(what, "modbus") == 0 && strcmp(verb, "list") == 0) {
+		store_modbus_device *ds = NULL;
+		size_t n = 0;
+		store_scope sc = {e.id};
+		rc = store_modbus_device_list(db, sc, &ds, &n) ? 1 : 0;
+		for (size_t i = 0; i < n; i++) {
+			char rej[12] = "-", st[12] = "-";
+			if (ds[i].reject_reg >= 0)
+				snprintf(rej, sizeof rej, "%d", ds[i].reject_reg);
+			if (ds[i].state_reg >= 0)
+				snprintf(st, sizeof st, "%d", ds[i].state_reg);
+			printf("%s\t%s\t%s:%d/%d\tcounter=%d\twords=%d\t%s\treject=%s\tstate=%s\t"
+			       "poll_ms=%lld\ttimeout_ms=%lld\t%s\t%s\n",
+			       ds[i].enterprise_code, ds[i].machine_code, ds[i].host, ds[i].port,
+			       ds[i].unit_id, ds[i].counter_reg, ds[i].counter_words,
+			       ds[i].word_order, rej, st, (long long)ds[i].poll_ms,
+			       (long long)ds[i].timeout_ms, ds[i].enabled ? "enabled" : "disabled",
+			       ds[i].state_map);
+		}
+		free(ds);
+	} else if (strcmp(what, "sparkplug") == 0 && strcmp(verb, "map") == 0) {
+		/* which metrics of an edge node's devices are counter, rejects,
+		 * state and reason; read at the node's next NBIRTH */
+		store_sparkplug_map sm = {0};
+		sm.enterprise_id = e.id;
+		static const struct {
+			const char *flag;
+			size_t off;
+			const char *dflt;
+		} f[] = {
+		    {"--count-metric", offsetof(store_sparkplug_map, count_metric), "count"},
+		    {"--reject-metric", offsetof(store_sparkplug_map, reject_metric), "reject"},
+		    {"--state-metric", offsetof(store_sparkplug_map, state_metric), "state"},
+		    {"--reason-metric", offsetof(store_sparkplug_map, reason_metric), "reason"}};
+		if (!ent_code) {
+			fprintf(stderr, "gloved admin: --enterprise is required\n");
+			goto out;
+		}
+		if (copy_arg(sm.edge_node, sizeof sm.edge_node,
+			     opt_value(argc, argv, "--edge-node"), "--edge-node"))
+			goto out;
+		for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+			const char *v = opt_value(argc, argv, f[i].flag);
+			if (copy_arg((char *)&sm + f[i].off, 64, v ? v : f[i].dflt, f[i].flag))
+				goto out;
+		}
+		rc = admin_report(store_sparkplug_map_put(db, all, &sm), "sparkplug map",
+				  sm.edge_node, db);
 	} else if (strcmp(what, "user") == 0 && strcmp(verb, "list") == 0) {
 		store_user *us = NULL;
 		size_t n = 0;

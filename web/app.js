@@ -1,6 +1,8 @@
-// gloved dashboard: login, machine wall, today's totals and output chart.
-// Plain ES module, no build step. Live data comes from one EventSource on
-// /api/v1/events; nothing polls the API on a timer.
+// gloved dashboard: login, machine wall, today's totals and output chart,
+// and the gateway fleet page. Plain ES module, no build step. Live data comes
+// from one EventSource on /api/v1/events; nothing polls the API on a timer
+// (the fleet list is read when its page opens and again, throttled, when
+// machine events arrive while it is shown).
 
 import { STATES, getLang, has, setLang, t } from "./i18n.js";
 
@@ -8,6 +10,8 @@ const LANG_KEY = "gloved.lang";
 const ENT_KEY = "gloved.enterprise";
 const WS_KEY = "gloved.workshop."; // + enterprise code
 const CHART_MIN_INTERVAL_MS = 30000;
+const VIEW_KEY = "gloved.view";
+const FLEET_MIN_INTERVAL_MS = 5000;
 const ALL = ""; // the workshop picker's "all workshops" value
 
 const $ = (id) => document.getElementById(id);
@@ -35,6 +39,12 @@ const app = {
   summaryLoading: false,
   summaryLastFetch: 0,
   totalsTimer: null,
+  view: "wall", // "wall" or "fleet"
+  fleet: null, // GET /api/v1/gateways answer, or {error}
+  fleetAt: 0, // when it was read
+  fleetTimer: null,
+  fleetLastFetch: 0,
+  fleetSeq: 0,
 };
 
 // ---------------------------------------------------------------- helpers
@@ -155,6 +165,7 @@ function applyLang() {
     renderAll();
     renderLive();
     drawChart();
+    renderFleet();
   }
 }
 
@@ -235,6 +246,10 @@ function loggedOut() {
   app.chartTimer = null;
   if (app.totalsTimer) clearTimeout(app.totalsTimer);
   app.totalsTimer = null;
+  if (app.fleetTimer) clearTimeout(app.fleetTimer);
+  app.fleetTimer = null;
+  app.fleet = null;
+  $("fleet-rows").replaceChildren();
   app.user = null;
   app.machines.clear();
   app.haveSnapshot = false;
@@ -347,6 +362,7 @@ async function selectEnterprise(ent, remember = true) {
   renderPickers();
   renderAll();
   refreshChartNow();
+  if (app.view === "fleet") refreshFleetNow();
 }
 
 function selectWorkshop(ws) {
@@ -468,6 +484,7 @@ function onMachine(m) {
     else renderWall(); // a machine new to this view
     scheduleChart();
   }
+  if (app.view === "fleet") scheduleFleet();
   scheduleTotals();
   checkDay();
 }
@@ -786,6 +803,110 @@ function drawChart() {
   );
 }
 
+// ---------------------------------------------------------------- fleet
+
+// Shows the machine wall or the gateway fleet (remembered across loads).
+function showPage(view, remember = true) {
+  app.view = view === "fleet" ? "fleet" : "wall";
+  if (remember) {
+    try {
+      localStorage.setItem(VIEW_KEY, app.view);
+    } catch {
+      /* ignore */
+    }
+  }
+  $("page-wall").hidden = app.view !== "wall";
+  $("page-fleet").hidden = app.view !== "fleet";
+  $("pick-workshop").closest(".field").hidden = app.view !== "wall";
+  for (const b of document.querySelectorAll(".tab")) b.setAttribute("aria-selected", String(b.dataset.view === app.view));
+  if (app.view === "fleet" && app.user) refreshFleetNow();
+  if (app.view === "wall" && app.chart) app.chart.resize();
+}
+
+function refreshFleetNow() {
+  if (app.fleetTimer) clearTimeout(app.fleetTimer);
+  app.fleetTimer = null;
+  fetchFleet();
+}
+
+// Called on machine events while the fleet is shown: at most one read per
+// FLEET_MIN_INTERVAL_MS.
+function scheduleFleet() {
+  if (app.fleetTimer) return;
+  const wait = Math.max(0, app.fleetLastFetch + FLEET_MIN_INTERVAL_MS - Date.now());
+  app.fleetTimer = setTimeout(() => {
+    app.fleetTimer = null;
+    if (app.view === "fleet") fetchFleet();
+  }, wait);
+}
+
+async function fetchFleet() {
+  if (!app.user) return;
+  const seq = ++app.fleetSeq;
+  app.fleetLastFetch = Date.now();
+  const q = app.ent ? "?enterprise=" + encodeURIComponent(app.ent) : "";
+  try {
+    const r = await api("GET", "/api/v1/gateways" + q);
+    if (seq !== app.fleetSeq) return;
+    if (r.status !== 200) throw new Error(errMessage(r));
+    app.fleet = r.json;
+  } catch (e) {
+    if (e instanceof LoggedOut || seq !== app.fleetSeq) return;
+    app.fleet = { error: e.message };
+  }
+  app.fleetAt = Date.now();
+  renderFleet();
+}
+
+function protoName(p) {
+  return has("fleet.proto." + p) ? t("fleet.proto." + p) : p;
+}
+
+function renderFleet() {
+  const d = app.fleet;
+  const err = $("fleet-error");
+  err.hidden = !d?.error;
+  err.textContent = d?.error ? t("error.generic", { message: d.error }) : "";
+  $("fleet-updated").textContent = app.fleetAt ? t("fleet.updated", { time: fmtTime(app.fleetAt, true) }) : "";
+  const list = (d && !d.error && d.gateways) || [];
+  $("fleet-empty").hidden = !d || !!d.error || list.length > 0;
+  $("fleet-table").hidden = list.length === 0;
+  const sorted = list.slice().sort((a, b) => a.protocol.localeCompare(b.protocol) || a.name.localeCompare(b.name, "en", { numeric: true }));
+  $("fleet-rows").replaceChildren(
+    ...sorted.map((g) => {
+      const tr = el("tr");
+      tr.dataset.gateway = `${g.protocol}/${g.name}`;
+      tr.dataset.online = String(!!g.online);
+      const status = el("span", "fleet-status");
+      status.dataset.online = String(!!g.online);
+      status.append(el("span", "dot"), el("span", "", t(g.online ? "fleet.online" : "fleet.offline")));
+      const errs = el("td", "fleet-errors");
+      if (g.errors) {
+        errs.append(el("span", "fleet-err", t("fleet.errors", { n: numFmt().format(g.errors) })));
+        if (g.last_error) {
+          errs.append(el("span", "fleet-err-msg", t("fleet.last_error", { time: fmtTime(g.last_error_at, true), message: g.last_error })));
+        }
+      } else {
+        errs.append(el("span", "muted", t("fleet.no_errors")));
+      }
+      const ms = g.machines || [];
+      const mcell = el("td", "fleet-machines", ms.length ? `${t("fleet.machines", { n: ms.length })} · ${ms.join(", ")}` : t("fleet.never"));
+      const statusCell = el("td", "fleet-state");
+      statusCell.append(status);
+      tr.append(
+        el("td", "fleet-proto", protoName(g.protocol)),
+        el("td", "fleet-name", g.name),
+        statusCell,
+        el("td", "fleet-last-seen", g.last_seen ? fmtTime(g.last_seen, true) : t("fleet.never")),
+        el("td", "num fleet-rate", numFmt().format(g.messages_per_minute || 0)),
+        errs,
+        mcell,
+      );
+      return tr;
+    }),
+  );
+}
+
 // ---------------------------------------------------------------- boot
 
 async function boot() {
@@ -802,6 +923,14 @@ async function boot() {
   $("login-form").addEventListener("submit", onLogin);
   $("pick-enterprise").addEventListener("change", (e) => selectEnterprise(e.target.value).catch(() => {}));
   $("pick-workshop").addEventListener("change", (e) => selectWorkshop(e.target.value));
+  for (const b of document.querySelectorAll(".tab")) b.addEventListener("click", () => showPage(b.dataset.view));
+  let view = "wall";
+  try {
+    view = localStorage.getItem(VIEW_KEY) || "wall";
+  } catch {
+    /* ignore */
+  }
+  showPage(view, false);
 
   let me = null;
   try {

@@ -6,6 +6,7 @@
  * connection); reports go to the writer and are answered after commit. */
 #include "core/state.h"
 #include "http/http_int.h"
+#include "ingest/modbus_decode.h"
 #include "ingest/report.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -284,11 +285,12 @@ typedef struct add_ctx {
 	store_machine m;
 	store_user u;
 	store_gateway g;
+	store_modbus_device md;
 	uint8_t hash[SECRET_HASH_LEN];
 	int64_t expires_ms;
 } add_ctx;
 
-enum { ADD_ENT, ADD_WS, ADD_MACHINE, ADD_USER, ADD_GATEWAY, ADD_SESSION, DEL_SESSION };
+enum { ADD_ENT, ADD_WS, ADD_MACHINE, ADD_USER, ADD_GATEWAY, ADD_SESSION, DEL_SESSION, ADD_MODBUS };
 
 static int do_add(store *s, void *ctx)
 {
@@ -308,6 +310,8 @@ static int do_add(store *s, void *ctx)
 		return store_session_add(s, a->hash, a->u.id, a->expires_ms);
 	case DEL_SESSION:
 		return store_session_delete(s, a->hash);
+	case ADD_MODBUS:
+		return store_modbus_device_add(s, a->scope, &a->md);
 	}
 	return GLOVED_EINVAL;
 }
@@ -947,6 +951,121 @@ static enum MHD_Result h_gateways(http_req *r, store *db)
 	return http__reply_json(r, 200, o);
 }
 
+/* ---- Modbus devices (docs/internals/modbus.md) ---- */
+
+static cJSON *modbus_device_json(const store_modbus_device *d)
+{
+	cJSON *o = cJSON_CreateObject();
+	char name[200];
+	snprintf(name, sizeof name, "%s:%d/%d", d->host, d->port, d->unit_id);
+	cJSON_AddStringToObject(o, "enterprise", d->enterprise_code);
+	cJSON_AddStringToObject(o, "machine", d->machine_code);
+	cJSON_AddStringToObject(o, "name", name);
+	cJSON_AddStringToObject(o, "host", d->host);
+	cJSON_AddNumberToObject(o, "port", d->port);
+	cJSON_AddNumberToObject(o, "unit", d->unit_id);
+	cJSON_AddNumberToObject(o, "counter_reg", d->counter_reg);
+	cJSON_AddNumberToObject(o, "counter_words", d->counter_words);
+	cJSON_AddStringToObject(o, "word_order", d->word_order);
+	if (d->reject_reg >= 0)
+		cJSON_AddNumberToObject(o, "reject_reg", d->reject_reg);
+	else
+		cJSON_AddNullToObject(o, "reject_reg");
+	if (d->state_reg >= 0)
+		cJSON_AddNumberToObject(o, "state_reg", d->state_reg);
+	else
+		cJSON_AddNullToObject(o, "state_reg");
+	cJSON_AddStringToObject(o, "state_map", d->state_map);
+	cJSON_AddNumberToObject(o, "poll_ms", (double)d->poll_ms);
+	cJSON_AddNumberToObject(o, "timeout_ms", (double)d->timeout_ms);
+	cJSON_AddBoolToObject(o, "enabled", d->enabled);
+	return o;
+}
+
+static enum MHD_Result h_modbus_devices(http_req *r, store *db)
+{
+	enum MHD_Result ret;
+	refresh(r, db);
+	int64_t ent;
+	if (resolve_enterprise(r, http__arg(r, "enterprise"), &ent, &ret))
+		return ret;
+	store_modbus_device *ds = NULL;
+	size_t n = 0;
+	store_scope sc = {ent};
+	if (store_modbus_device_list(db, sc, &ds, &n))
+		return http__reply_error(r, 503, "unavailable", -1, "cannot read the devices");
+	cJSON *o = cJSON_CreateObject();
+	cJSON *arr = cJSON_AddArrayToObject(o, "modbus_devices");
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(arr, modbus_device_json(&ds[i]));
+	free(ds);
+	return http__reply_json(r, 200, o);
+}
+
+static enum MHD_Result h_modbus_device_add(http_req *r, store *db)
+{
+	enum MHD_Result ret;
+	refresh(r, db);
+	cJSON *j = parse_body(r, &ret);
+	if (!j)
+		return ret;
+	add_ctx a = {0};
+	a.kind = ADD_MODBUS;
+	a.scope = r->scope;
+	store_modbus_device *d = &a.md;
+	char ent[40], mcode[40];
+	int64_t port, unit, creg, words, rreg, sreg, poll, tmo;
+	if (field_text(r, j, "enterprise", 1, 1, ent, sizeof ent, &ret) ||
+	    field_text(r, j, "machine", 1, 1, mcode, sizeof mcode, &ret) ||
+	    field_text(r, j, "host", 1, 0, d->host, 49, &ret) ||
+	    field_int(r, j, "port", 1, 65535, 502, &port, &ret) ||
+	    field_int(r, j, "unit", 0, 255, 1, &unit, &ret) ||
+	    field_int(r, j, "counter_reg", 0, 65535, -1, &creg, &ret) ||
+	    field_int(r, j, "counter_words", 1, 2, 2, &words, &ret) ||
+	    field_text(r, j, "word_order", 0, 0, d->word_order, sizeof d->word_order, &ret) ||
+	    field_int(r, j, "reject_reg", 0, 65535, -1, &rreg, &ret) ||
+	    field_int(r, j, "state_reg", 0, 65535, -1, &sreg, &ret) ||
+	    field_text(r, j, "state_map", 0, 0, d->state_map, sizeof d->state_map, &ret) ||
+	    field_int(r, j, "poll_ms", 100, 3600000, 5000, &poll, &ret) ||
+	    field_int(r, j, "timeout_ms", 100, 30000, 2000, &tmo, &ret) ||
+	    resolve_enterprise(r, ent, &d->enterprise_id, &ret)) {
+		cJSON_Delete(j);
+		return ret;
+	}
+	cJSON_Delete(j);
+	if (creg < 0)
+		return http__reply_error(r, 400, "bad_request", -1,
+					 "field 'counter_reg' is missing");
+	if (!d->word_order[0])
+		snprintf(d->word_order, sizeof d->word_order, "big");
+	if (!d->state_map[0])
+		snprintf(d->state_map, sizeof d->state_map,
+			 "0:off,1:run,2:idle,3:stop,4:fault,5:setup");
+	if (!http__can_manage(r, d->enterprise_id))
+		return http__reply_error(r, 403, "forbidden", -1,
+					 "only an admin of %s adds its Modbus devices", ent);
+	store_machine m;
+	if (registry_machine_by_code(r->srv->app.reg, d->enterprise_id, mcode, &m))
+		return http__reply_error(r, 404, "not_found", -1, "no machine '%s' in %s", mcode,
+					 ent);
+	d->machine_id = m.id;
+	d->port = (int)port;
+	d->unit_id = (int)unit;
+	d->counter_reg = (int)creg;
+	d->counter_words = (int)words;
+	d->reject_reg = (int)rreg;
+	d->state_reg = (int)sreg;
+	d->poll_ms = poll;
+	d->timeout_ms = tmo;
+	d->enabled = 1;
+	char err[240];
+	if (mbus_device_check(d, m.counter_bits, err, sizeof err))
+		return http__reply_error(r, 400, "bad_request", -1, "%s", err);
+	snprintf(d->enterprise_code, sizeof d->enterprise_code, "%.32s", ent);
+	snprintf(d->machine_code, sizeof d->machine_code, "%s", m.code);
+	return add_reply(r, db, &a, "Modbus device of machine", m.code, modbus_device_json(d));
+}
+
 static enum MHD_Result h_events(http_req *r, store *db)
 {
 	refresh(r, db);
@@ -971,6 +1090,8 @@ static const route routes[] = {
     {"GET", "/api/v1/summary", USER, h_summary},
     {"GET", "/api/v1/events", USER, h_events},
     {"GET", "/api/v1/gateways", USER, h_gateways},
+    {"GET", "/api/v1/modbus-devices", USER, h_modbus_devices},
+    {"POST", "/api/v1/modbus-devices", USER, h_modbus_device_add},
 };
 
 enum MHD_Result http__route_api(http_req *r)

@@ -66,6 +66,7 @@ struct writer {
 	pthread_cond_t space_cv; /* queue has room */
 	job *head, *tail;
 	int64_t queued; /* records queued */
+	int n_sync;     /* queued jobs whose submitter waits */
 	int stop;
 	/* writer-thread only */
 	wmachine *wm;
@@ -577,7 +578,13 @@ static int commit_group(writer *w, job *group, size_t nrec, size_t *n_touched)
 			goto fail;
 	}
 	int64_t now = ltime_mono_ms();
-	int flush = queue_empty(w) || now - w->last_flush_ms >= w->opt.flush_ms ||
+	/* a waiting submitter (HTTP) reads its rollups right after the answer
+	 * when the queue is empty; reports nobody waits for (MQTT) let the
+	 * rollups gather for up to flush_ms */
+	int sync = 0;
+	for (job *j = group; j; j = j->next)
+		sync |= !j->async;
+	int flush = (sync && queue_empty(w)) || now - w->last_flush_ms >= w->opt.flush_ms ||
 		    w->pend_used >= (size_t)w->opt.pend_max;
 	if (flush && (rc = flush_pending(w)))
 		goto fail;
@@ -672,6 +679,24 @@ static void *writer_main(void *arg)
 	for (;;) {
 		pthread_mutex_lock(&w->mu);
 		if (!w->head && w->pending) {
+			/* rollups pending: write them once flush_ms has passed since the
+			 * last write, or at once when stopping */
+			int64_t due = w->last_flush_ms + w->opt.flush_ms - ltime_mono_ms();
+			if (due > 0 && !w->stop) {
+				struct timespec dl;
+				clock_gettime(CLOCK_MONOTONIC, &dl);
+				dl.tv_sec += (time_t)(due / 1000);
+				dl.tv_nsec += (long)(due % 1000) * 1000000L;
+				if (dl.tv_nsec >= 1000000000L) {
+					dl.tv_sec++;
+					dl.tv_nsec -= 1000000000L;
+				}
+				pthread_cond_timedwait(&w->work_cv, &w->mu, &dl);
+				if (w->head) {
+					pthread_mutex_unlock(&w->mu);
+					continue;
+				}
+			}
 			pthread_mutex_unlock(&w->mu);
 			flush_only(w);
 			continue;
@@ -687,6 +712,7 @@ static void *writer_main(void *arg)
 			w->head = j->next;
 			if (!w->head)
 				w->tail = NULL;
+			w->n_sync--;
 			pthread_mutex_unlock(&w->mu);
 			j->next = NULL;
 			int rc = j->fn(w->db, j->ctx);
@@ -700,12 +726,33 @@ static void *writer_main(void *arg)
 			nanosleep(&ts, NULL);
 			pthread_mutex_lock(&w->mu);
 		}
+		/* reports nobody waits for (MQTT: one message, one report) gather for
+		 * up to async_wait_ms so that a commit holds many of them; a
+		 * submitter that waits for its answer cuts the gathering short */
+		if (w->head->async && w->opt.async_wait_ms > 0) {
+			struct timespec dl;
+			clock_gettime(CLOCK_MONOTONIC, &dl);
+			dl.tv_nsec += (long)w->opt.async_wait_ms * 1000000L;
+			while (dl.tv_nsec >= 1000000000L) {
+				dl.tv_sec++;
+				dl.tv_nsec -= 1000000000L;
+			}
+			while (!w->stop && w->queued < w->opt.batch_max && w->n_sync == 0) {
+				if (pthread_cond_timedwait(&w->work_cv, &w->mu, &dl) == ETIMEDOUT)
+					break;
+			}
+		}
 		job *group = w->head, *last = w->head;
 		size_t nrec = last->n;
 		while (last->next && last->next->kind == JOB_REPORTS &&
 		       nrec + last->next->n <= (size_t)w->opt.batch_max) {
 			last = last->next;
 			nrec += last->n;
+		}
+		for (job *j = group;; j = j->next) {
+			w->n_sync -= !j->async;
+			if (j == last)
+				break;
 		}
 		w->head = last->next;
 		if (!w->head)
@@ -746,11 +793,17 @@ int writer_open(const writer_options *opt, store *wdb, registry *reg, live *lv, 
 		w->opt.flush_ms = 1000;
 	if (w->opt.pend_max <= 0)
 		w->opt.pend_max = 200000;
+	if (w->opt.async_wait_ms < 0)
+		w->opt.async_wait_ms = 0;
 	w->db = wdb;
 	w->reg = reg;
 	w->lv = lv;
 	pthread_mutex_init(&w->mu, NULL);
-	pthread_cond_init(&w->work_cv, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->work_cv, &ca);
+	pthread_condattr_destroy(&ca);
 	pthread_cond_init(&w->done_cv, NULL);
 	pthread_cond_init(&w->space_cv, NULL);
 	int rc = reload(w);
@@ -809,7 +862,11 @@ static int enqueue(writer *w, job *j)
 	w->tail = j;
 	w->queued += (int64_t)j->n;
 	metrics_set(M_WRITER_QUEUE, w->queued);
-	pthread_cond_signal(&w->work_cv);
+	w->n_sync += !j->async;
+	/* wake the writer when it may be asleep on an empty queue, when someone
+	 * waits, or when a commit is full; not for every gathered MQTT report */
+	if (!j->async || w->head == j || w->queued >= w->opt.batch_max)
+		pthread_cond_signal(&w->work_cv);
 	if (!j->async) {
 		while (!j->done)
 			pthread_cond_wait(&w->done_cv, &w->mu);

@@ -41,9 +41,10 @@ typedef struct writer_options {
 	int64_t window_ms;
 	int64_t batch_max;
 	int64_t batch_wait_ms;
-	int64_t queue_max; /* records waiting before submitters block (0: 1,000,000) */
-	int64_t flush_ms;  /* longest time rollups trail the samples under load (0: 1000) */
-	int64_t pend_max;  /* most pending rollup rows before a flush (0: 200,000) */
+	int64_t queue_max;     /* records waiting before submitters block (0: 1,000,000) */
+	int64_t flush_ms;      /* longest time rollups trail the samples under load (0: 1000) */
+	int64_t pend_max;      /* most pending rollup rows before a flush (0: 200,000) */
+	int64_t async_wait_ms; /* how long reports nobody waits for gather before a commit */
 } writer_options;
 
 typedef struct writer writer;

@@ -587,6 +587,20 @@ static void make_machine(sim *s, rng *cr, size_t i, enum firm_type ft, enum kind
 		start = (UINT64_C(1) << 32) - (uint64_t)rng_between(cr, 1, 3000);
 	else
 		start = (uint64_t)rng_between(cr, 0, 20000000);
+	if (s->opt.counter_bits == 16 || s->opt.counter_bits == 32) {
+		/* Forced width (fault mode): every counter starts just below the top,
+		 * without drawing from cr, so the cluster is otherwise the same. */
+		d->counter_bits = s->opt.counter_bits;
+		m->mask = (UINT64_C(1) << d->counter_bits) - 1;
+		/* Below the top by 0.5-1.25 h of work, and by at least twice what the
+		 * daemon takes for a plausible wrap between two reports, so that a
+		 * reset near the start is still told from a wrap. */
+		int64_t per_h = 3600000 / (d->cycle_ms > 0 ? d->cycle_ms : 1);
+		int64_t gap = per_h * (2 + (int64_t)(i % 4)) / 4;
+		int64_t cap =
+		    2 * (4 * s->opt.report_every_ms / (d->cycle_ms > 0 ? d->cycle_ms : 1) + 16);
+		start = m->mask - (uint64_t)(gap > cap ? gap : cap) - (uint64_t)((i * 7919u) % 40u);
+	}
 	m->cnt_good = start;
 	m->cnt_reject = (uint64_t)((double)start * m->reject_p);
 	m->r.s = s->opt.seed * UINT64_C(0xD1B54A32D192ED03) +
@@ -622,6 +636,9 @@ static int normalise_options(const sim_options *in, sim_options *out)
 		out->report_every_ms = in->report_every_ms;
 	if (in->speed > 0.0)
 		out->speed = in->speed;
+	if (in->counter_bits != 0 && in->counter_bits != 16 && in->counter_bits != 32)
+		return -1;
+	out->counter_bits = in->counter_bits;
 	return 0;
 }
 
@@ -865,6 +882,22 @@ uint64_t sim_truth_reject(const sim *s, size_t machine_index)
 uint64_t sim_truth_resets(const sim *s, size_t machine_index)
 {
 	return machine_index < s->n_machines ? s->ms[machine_index].resets : 0;
+}
+
+void sim_truth_counters(const sim *s, size_t machine_index, uint64_t *good, uint64_t *reject)
+{
+	const machine *m = machine_index < s->n_machines ? &s->ms[machine_index] : NULL;
+	*good = m ? m->cnt_good : 0;
+	*reject = m ? m->cnt_reject : 0;
+}
+
+void sim_power_cycle(sim *s, size_t machine_index, int64_t at_ms)
+{
+	if (machine_index >= s->n_machines)
+		return;
+	machine *m = &s->ms[machine_index];
+	machine_advance(m, at_ms);
+	reset_counter(m);
 }
 
 int sim_report_json(const sim_report *r, char *buf, size_t cap)

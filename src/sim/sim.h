@@ -65,6 +65,8 @@ typedef struct sim_options {
 	int machines;            /* 0: 60 */
 	int64_t report_every_ms; /* 0: 30000 */
 	double speed;            /* 0: 1.0 = real time; only sim_mqtt_run uses it */
+	int counter_bits;        /* 0: the model's; 16 or 32: every machine's counter has
+				    that width and starts just below 2^bits (wraps soon) */
 } sim_options;
 
 /* Limits on sim_options that sim_open() accepts. */
@@ -122,6 +124,16 @@ uint64_t sim_truth_good(const sim *s, size_t machine_index);
 uint64_t sim_truth_reject(const sim *s, size_t machine_index);
 uint64_t sim_truth_resets(const sim *s, size_t machine_index);
 
+/* The machine's counters before masking to counter_bits: the pieces since
+ * its last reset (plus its start value when it was never reset). */
+void sim_truth_counters(const sim *s, size_t machine_index, uint64_t *good, uint64_t *reject);
+
+/* Power-cycles machine_index at at_ms (fault mode): advances its model to
+ * at_ms and resets its counters there, so the pieces made since its last
+ * report are never reported. at_ms must not be after the machine's next
+ * report; out of range is a no-op. */
+void sim_power_cycle(sim *s, size_t machine_index, int64_t at_ms);
+
 /*
  * Writes r as the MQTT/HTTP report object of docs/api.md:
  * {"ts":..,"count":..,"reject":..,"state":"..","reason":".."} (reason left
@@ -157,6 +169,22 @@ int sim_mqtt_start(const sim_options *opt, const char *host, int port, int64_t b
 
 /* Stops the thread, waits for it and frees t; NULL is a no-op. */
 void sim_mqtt_stop(sim_thread *t);
+
+/*
+ * Runs one Modbus TCP server per simulated machine on 127.0.0.1, ports
+ * base_port + machine index (sim_modbus.c describes the registers and the
+ * stdin command channel), advancing the model in real time scaled by
+ * opt->speed, until *stop_flag becomes nonzero. hang_index >= 0 makes that
+ * machine's server read requests and never answer. Returns 0 when stopped,
+ * -1 when it cannot start.
+ */
+#include <signal.h>
+int sim_modbus_run(const sim_options *opt, int base_port, long hang_index,
+		   volatile sig_atomic_t *stop_flag);
+
+/* Prints the `gloved admin modbus add` line of every simulated machine (or,
+ * with json, {"devices": [...]}) for servers from base_port. 0 or -1. */
+int sim_modbus_print_devices(const sim_options *opt, int base_port, int json);
 
 /* The `gloved sim` subcommand; argv[0] is "sim". Returns the exit status. */
 int sim_main(int argc, char **argv);

@@ -5,6 +5,8 @@
  * the simulator against an MQTT broker until SIGINT or SIGTERM.
  */
 #include "sim/sim.h"
+#include "sim/sim_sparkplug.h"
+#include "sim/sim_fault.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -35,6 +37,17 @@ typedef struct cli {
 	double backfill_hours; /* < 0: since local midnight */
 	int print;
 	int help;
+	char transport[256];      /* mqtt (default) or modbus */
+	int64_t modbus_base_port; /* modbus: machine i's server listens on base + i */
+	int64_t hang_machine;     /* modbus: this machine's server never answers (-1: none) */
+	int print_devices;
+	int json;
+	/* fault mode, ground truth, HTTP transport (sim_fault.h) */
+	char faults[256];
+	char truth[256];
+	double duration_s;
+	char http_url[256];
+	char http_tokens[256];
 } cli;
 
 enum opt_type { OPT_INT, OPT_DOUBLE, OPT_STR, OPT_FLAG, OPT_BACKFILL };
@@ -65,6 +78,27 @@ static const opt_def opts[] = {
      "first replay the last H hours, or `today` since local midnight (0)"},
     {"--print", OPT_FLAG, offsetof(cli, print), 0, 0, NULL,
      "print firms, workshops and machines as JSON and exit"},
+    {"--transport", OPT_STR, offsetof(cli, transport), 0, 0, "T",
+     "mqtt (publish reports), sparkplug (Sparkplug B edge nodes, one per workshop), http or "
+     "modbus (a Modbus TCP server per machine) (mqtt)"},
+    {"--modbus-base-port", OPT_INT, offsetof(cli, modbus_base_port), 1, 65535, "P",
+     "modbus: machine i's server listens on 127.0.0.1:P+i (15020)"},
+    {"--hang-machine", OPT_INT, offsetof(cli, hang_machine), 0, SIM_MAX_MACHINES, "I",
+     "modbus: machine I's server reads requests and never answers (fault)"},
+    {"--print-devices", OPT_FLAG, offsetof(cli, print_devices), 0, 0, NULL,
+     "modbus: print a `gloved admin modbus add` line per machine and exit"},
+    {"--json", OPT_FLAG, offsetof(cli, json), 0, 0, NULL, "with --print-devices: print JSON"},
+    /* fault mode, ground truth, HTTP transport (sim_fault.h) */
+    {"--faults", OPT_STR, offsetof(cli, faults), 0, 0, "LIST",
+     "dup=P,reorder=P,delay=P,drop=P,outage=S[/EVERY],powercycle=P,wrap16|wrap32"},
+    {"--truth", OPT_STR, offsetof(cli, truth), 0, 0, "FILE",
+     "at the end, write per machine the pieces the daemon must credit (JSON)"},
+    {"--duration", OPT_DOUBLE, offsetof(cli, duration_s), 1, 366 * 86400.0, "S",
+     "stop after S simulated seconds (default: at SIGINT or SIGTERM)"},
+    {"--http-url", OPT_STR, offsetof(cli, http_url), 0, 0, "URL",
+     "http: the daemon, http://host:port (http://127.0.0.1:8080)"},
+    {"--http-tokens", OPT_STR, offsetof(cli, http_tokens), 0, 0, "FILE",
+     "http: gateway tokens, lines 'ENTERPRISE TOKEN'"},
     {"--help", OPT_FLAG, offsetof(cli, help), 0, 0, NULL, "this help"},
 };
 
@@ -74,7 +108,10 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: gloved sim [options]\n"
 		   "Simulates a glove cluster's machines and publishes their reports to\n"
-		   "gloved/v1/<enterprise>/<machine>/report until SIGINT or SIGTERM.\n\n");
+		   "gloved/v1/<enterprise>/<machine>/report until SIGINT or SIGTERM.\n"
+		   "With --transport modbus it instead serves each machine's counters from a\n"
+		   "Modbus TCP server on 127.0.0.1 (docs/internals/modbus.md; commands on stdin:\n"
+		   "status, pause, resume, stop I, start I, hang I, unhang I).\n\n");
 	for (size_t i = 0; i < N_OPTS; i++) {
 		char left[40];
 		snprintf(left, sizeof(left), "%s%s%s", opts[i].name, opts[i].arg ? " " : "",
@@ -255,8 +292,11 @@ int sim_main(int argc, char **argv)
 	c.firms = o.firms;
 	c.machines = o.machines;
 	c.seed = o.seed;
-	c.report_every_ms = o.report_every_ms;
+	c.report_every_ms = 0; /* default below, by transport */
 	c.speed = o.speed;
+	memcpy(c.transport, "mqtt", sizeof("mqtt"));
+	c.modbus_base_port = 15020;
+	c.hang_machine = -1;
 
 	if (parse_args(argc, argv, &c) != 0)
 		return 2;
@@ -267,10 +307,29 @@ int sim_main(int argc, char **argv)
 	o.seed = (unsigned)c.seed;
 	o.firms = (int)c.firms;
 	o.machines = (int)c.machines;
-	o.report_every_ms = c.report_every_ms;
+	int modbus = strcmp(c.transport, "modbus") == 0;
+	int http = strcmp(c.transport, "http") == 0;
+	int sparkplug = strcmp(c.transport, "sparkplug") == 0;
+	if (!modbus && !http && !sparkplug && strcmp(c.transport, "mqtt") != 0) {
+		fprintf(stderr,
+			"gloved sim: --transport must be mqtt, sparkplug, http or modbus\n");
+		return 2;
+	}
+	/* a counter box updates its registers about every second; MQTT boxes
+	 * report every 30 s */
+	o.report_every_ms = c.report_every_ms ? c.report_every_ms : modbus ? 1000 : 30000;
 	o.speed = c.speed;
+	sim_fault_spec fs;
+	char ferr[160];
+	if (sim_fault_parse(c.faults, &fs, ferr, sizeof(ferr)) != 0) {
+		fprintf(stderr, "gloved sim: --faults: %s\n", ferr);
+		return 2;
+	}
+	o.counter_bits = fs.counter_bits; /* wrap16/wrap32: --print shows it too */
 	if (c.print)
 		return print_cluster(&o) == 0 ? 0 : 1;
+	if (c.print_devices)
+		return sim_modbus_print_devices(&o, (int)c.modbus_base_port, c.json) == 0 ? 0 : 1;
 
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -291,11 +350,35 @@ int sim_main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
+	if (modbus)
+		return sim_modbus_run(&o, (int)c.modbus_base_port, (long)c.hang_machine, &g_stop) ==
+			       0
+			   ? 0
+			   : 1;
+	sim_run_opts ro = {c.faults[0] ? &fs : NULL, 0, c.truth[0] ? c.truth : NULL};
+	if (c.duration_s > 0)
+		ro.end_ms =
+		    (backfill_from > 0 ? backfill_from : now) + (int64_t)(c.duration_s * 1000.0);
+	if (http) {
+		fprintf(stderr, "sim: %d firms, %d machines, seed %u -> %s\n", o.firms, o.machines,
+			o.seed, c.http_url[0] ? c.http_url : "http://127.0.0.1:8080");
+		return sim_http_run(&o, c.http_url[0] ? c.http_url : "http://127.0.0.1:8080",
+				    c.http_tokens[0] ? c.http_tokens : NULL, backfill_from, &ro,
+				    &g_stop) == 0
+			   ? 0
+			   : 1;
+	}
 	fprintf(stderr, "sim: %d firms, %d machines, seed %u, reports every %lld ms -> %s:%lld\n",
 		o.firms, o.machines, o.seed, (long long)o.report_every_ms, c.host,
 		(long long)c.port);
 	mosquitto_lib_init();
-	int rc = sim_mqtt_run(&o, c.host, (int)c.port, backfill_from, &g_stop);
+	if (sparkplug) {
+		int src =
+		    sim_sparkplug_run_opts(&o, c.host, (int)c.port, backfill_from, &ro, &g_stop);
+		mosquitto_lib_cleanup();
+		return src == 0 ? 0 : 1;
+	}
+	int rc = sim_mqtt_run_opts(&o, c.host, (int)c.port, backfill_from, &ro, &g_stop);
 	mosquitto_lib_cleanup();
 	return rc == 0 ? 0 : 1;
 }

@@ -1,13 +1,15 @@
 /*
  * Publishes the simulator's reports to an MQTT broker with libmosquitto, the
  * way a cluster's IoT counter boxes would: one QoS 1 message per report on
- * gloved/v1/<enterprise>/<machine>/report. It first replays history from a
- * given time up to now as fast as the broker acknowledges (a window of about
- * 1000 unacknowledged messages), then follows the wall clock scaled by the
- * speed option. Everything runs on the calling thread (mosquitto_loop, no
- * libmosquitto thread); sim_mqtt_start() puts that on a pthread of its own.
+ * gloved/v1/<enterprise>/<machine>/report. It is a transport of sim_drive()
+ * (sim_fault.h): history first, as fast as the broker acknowledges (a window
+ * of about 1000 unacknowledged messages), then the wall clock scaled by the
+ * speed option, every report through the fault layer. Everything runs on the
+ * calling thread (mosquitto_loop, no libmosquitto thread); sim_mqtt_start()
+ * puts that on a pthread of its own.
  */
 #include "sim/sim.h"
+#include "sim/sim_fault.h"
 
 #include <errno.h>
 #include <mosquitto.h>
@@ -19,12 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_INFLIGHT     1000         /* QoS 1 messages awaiting PUBACK */
-#define BACKFILL_STEP_MS (10 * 60000) /* simulated time per replay step */
-#define RETRY_MS         1000         /* between connection attempts */
-#define KEEPALIVE_S      30
-#define MAX_WAIT_MS      200  /* longest sleep in the real-time loop */
-#define DRAIN_MS         2000 /* wait for outstanding PUBACKs when stopping */
+#define MAX_INFLIGHT 1000 /* QoS 1 messages awaiting PUBACK */
+#define RETRY_MS     1000 /* between connection attempts */
+#define KEEPALIVE_S  30
+#define DRAIN_MS     10000 /* wait for outstanding PUBACKs when stopping */
 
 typedef struct pub {
 	struct mosquitto *mosq;
@@ -125,6 +125,8 @@ static void pump(pub *p, int timeout_ms)
 	}
 }
 
+/* Publishes one report (sim_deliver_fn): 0 when the broker has it or will,
+ * -1 when it is lost, 1 to stop. */
 static int emit_report(void *ctx, const sim_report *r)
 {
 	pub *p = ctx;
@@ -138,7 +140,7 @@ static int emit_report(void *ctx, const sim_report *r)
 			break;
 		if (!p->connected && !p->backfill) {
 			p->dropped++; /* the box has no buffer; the next report covers it */
-			return 0;
+			return -1;
 		}
 		pump(p, 50);
 	}
@@ -147,46 +149,66 @@ static int emit_report(void *ctx, const sim_report *r)
 	int n = sim_report_json(r, payload, sizeof(payload));
 	if (tn < 0 || (size_t)tn >= sizeof(topic) || n < 0) {
 		p->dropped++;
-		return 0;
+		return -1;
 	}
 	int rc = mosquitto_publish(p->mosq, NULL, topic, n, payload, 1, false);
-	if (rc == MOSQ_ERR_SUCCESS) {
-		p->inflight++;
-		p->sent++;
-	} else {
+	if (rc != MOSQ_ERR_SUCCESS) {
 		p->dropped++;
+		return -1;
 	}
+	p->inflight++;
+	p->sent++;
 	/* While replaying, read PUBACKs and flush now and then without waiting. */
 	if (p->backfill && p->sent % 64 == 0)
 		pump(p, 0);
 	return 0;
 }
 
+static void tp_replay(void *ctx, int on)
+{
+	((pub *)ctx)->backfill = on;
+}
+
+static int tp_step(void *ctx)
+{
+	pub *p = ctx;
+	if (p->linked)
+		pump(p, 0);
+	return 0;
+}
+
+static void tp_wait(void *ctx, int ms)
+{
+	pump(ctx, ms);
+}
+
+/* Waits for the outstanding PUBACKs; nonzero when some never came. */
+static int tp_drain(void *ctx)
+{
+	pub *p = ctx;
+	int64_t deadline = wall_ms() + DRAIN_MS;
+	while (p->connected && p->inflight > 0 && wall_ms() < deadline)
+		pump(p, 50);
+	return p->inflight > 0;
+}
+
 int sim_mqtt_run(const sim_options *opt, const char *host, int port, int64_t backfill_from_ms,
 		 volatile int *stop_flag)
 {
+	return sim_mqtt_run_opts(opt, host, port, backfill_from_ms, NULL, stop_flag);
+}
+
+int sim_mqtt_run_opts(const sim_options *opt, const char *host, int port, int64_t backfill_from_ms,
+		      const sim_run_opts *ro, volatile int *stop_flag)
+{
 	int ret = -1;
-	sim *s = NULL;
 	pub p;
-	sim_options o;
 	char id[64];
 
 	memset(&p, 0, sizeof(p));
 	if (!host || !stop_flag || port <= 0 || port > 65535)
 		goto out;
-	sim_options_default(&o);
-	if (opt)
-		o = *opt;
-	double speed = o.speed > 0.0 ? o.speed : 1.0;
-
-	int64_t now = wall_ms();
-	int64_t simt = backfill_from_ms > 0 && backfill_from_ms < now ? backfill_from_ms : now;
-	s = sim_open(&o, simt);
-	if (!s) {
-		fprintf(stderr, "sim: cannot build the cluster (bad options or out of memory)\n");
-		goto out;
-	}
-	snprintf(id, sizeof(id), "gloved-sim-%ld-%u", (long)getpid(), o.seed);
+	snprintf(id, sizeof(id), "gloved-sim-%ld-%u", (long)getpid(), opt ? opt->seed : 1u);
 	p.mosq = mosquitto_new(id, true, &p);
 	if (!p.mosq) {
 		fprintf(stderr, "sim: mosquitto_new: %s\n", strerror(errno));
@@ -195,59 +217,23 @@ int sim_mqtt_run(const sim_options *opt, const char *host, int port, int64_t bac
 	p.stop = stop_flag;
 	p.host = host;
 	p.port = port;
-	p.last_try_ms = now - RETRY_MS;
+	p.last_try_ms = wall_ms() - RETRY_MS;
 	mosquitto_connect_callback_set(p.mosq, on_connect);
 	mosquitto_disconnect_callback_set(p.mosq, on_disconnect);
 	mosquitto_publish_callback_set(p.mosq, on_publish);
 	mosquitto_max_inflight_messages_set(p.mosq, MAX_INFLIGHT);
 
-	if (simt < now) {
-		int64_t t0 = wall_ms();
-		fprintf(stderr, "sim: replaying %.1f h of history\n",
-			(double)(now - simt) / 3600000.0);
-		p.backfill = 1;
-		while (!*stop_flag) {
-			int64_t target = wall_ms();
-			int64_t until =
-			    simt + BACKFILL_STEP_MS < target ? simt + BACKFILL_STEP_MS : target;
-			if (sim_advance(s, until, emit_report, &p) != 0)
-				break;
-			simt = until;
-			if (p.linked)
-				pump(&p, 0);
-			if (simt >= target)
-				break;
-		}
-		p.backfill = 0;
-		fprintf(stderr, "sim: history %s: %llu reports in %.1f s\n",
-			*stop_flag ? "replay stopped" : "replayed", (unsigned long long)p.sent,
-			(double)(wall_ms() - t0) / 1000.0);
-	}
-
-	int64_t wall0 = wall_ms();
-	int64_t sim0 = simt > wall0 ? simt : wall0;
-	while (!*stop_flag) {
-		int64_t target = sim0 + (int64_t)((double)(wall_ms() - wall0) * speed);
-		if (sim_advance(s, target, emit_report, &p) != 0)
-			break;
-		double wait = (double)(sim_next_report_ms(s) - target) / speed;
-		pump(&p, wait <= 0.0 ? 0 : wait >= MAX_WAIT_MS ? MAX_WAIT_MS : (int)wait);
-	}
-
-	int64_t deadline = wall_ms() + DRAIN_MS;
-	while (p.connected && p.inflight > 0 && wall_ms() < deadline)
-		pump(&p, 50);
+	sim_transport tp = {&p, emit_report, tp_replay, tp_step, tp_wait, tp_drain};
+	ret = sim_drive(opt, backfill_from_ms, ro, &tp, stop_flag);
 	if (p.linked) {
 		mosquitto_disconnect(p.mosq);
 		mosquitto_loop(p.mosq, 100, 1);
 	}
 	fprintf(stderr, "sim: stopped: %llu reports sent, %llu dropped\n",
 		(unsigned long long)p.sent, (unsigned long long)p.dropped);
-	ret = 0;
 out:
 	if (p.mosq)
 		mosquitto_destroy(p.mosq);
-	sim_close(s);
 	return ret;
 }
 

@@ -88,6 +88,27 @@ int store_registry_rev(store *s, int64_t *out)
 	return s->ops->registry_rev(s, out);
 }
 
+int store_modbus_device_add(store *s, store_scope sc, store_modbus_device *d)
+{
+	return s->ops->modbus_device_add(s, sc, d);
+}
+
+int store_modbus_device_list(store *s, store_scope sc, store_modbus_device **out, size_t *n)
+{
+	return s->ops->modbus_device_list(s, sc, out, n);
+}
+
+int store_sparkplug_map_get(store *s, int64_t enterprise_id, const char *edge_node,
+			    store_sparkplug_map *out)
+{
+	return s->ops->sparkplug_map_get(s, enterprise_id, edge_node, out);
+}
+
+int store_sparkplug_map_put(store *s, store_scope sc, const store_sparkplug_map *m)
+{
+	return s->ops->sparkplug_map_put(s, sc, m);
+}
+
 int store_user_add(store *s, store_scope sc, store_user *u)
 {
 	return s->ops->user_add(s, sc, u);
@@ -131,6 +152,11 @@ int store_gateway_add(store *s, store_scope sc, store_gateway *g, const uint8_t 
 int store_gateway_by_token(store *s, const uint8_t *token_hash, store_gateway *out)
 {
 	return s->ops->gateway_by_token(s, token_hash, out);
+}
+
+int store_gateway_list(store *s, store_scope sc, store_gateway **out, size_t *n)
+{
+	return s->ops->gateway_list(s, sc, out, n);
 }
 
 int store_sample_insert(store *s, const store_sample *x)

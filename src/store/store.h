@@ -65,6 +65,40 @@ typedef struct store_gateway {
 	char name[64];
 } store_gateway;
 
+/* A machine's Modbus TCP device (the poller reads its registers). Register
+ * addresses are 0-based holding registers; reject_reg/state_reg are -1 when
+ * the device has none. enterprise_code/machine_code are filled by lists. */
+typedef struct store_modbus_device {
+	int64_t machine_id;
+	int64_t enterprise_id;
+	char enterprise_code[STORE_CODE_MAX];
+	char machine_code[STORE_CODE_MAX];
+	char host[128];
+	int port;
+	int unit_id;
+	int counter_reg;
+	int counter_words;   /* 1 (16-bit) or 2 (32-bit) */
+	char word_order[8];  /* "big" (high word first) or "little" */
+	int reject_reg;      /* -1: none */
+	int state_reg;       /* -1: none */
+	char state_map[256]; /* "0:off,1:run,2:idle,3:stop,4:fault,5:setup" */
+	int64_t poll_ms;
+	int64_t timeout_ms;
+	int enabled;
+} store_modbus_device;
+
+/* Which Sparkplug B metrics of an edge node's devices are the piece
+ * counter, the reject counter, the state and the stop reason (table
+ * sparkplug_map; without a row: "count", "reject", "state", "reason"). */
+typedef struct store_sparkplug_map {
+	int64_t enterprise_id;
+	char edge_node[64];
+	char count_metric[64];
+	char reject_metric[64];
+	char state_metric[64];
+	char reason_metric[64];
+} store_sparkplug_map;
+
 /* A stored report of one machine with the pieces credited to it. */
 typedef struct store_sample {
 	int64_t ts_ms;
@@ -136,6 +170,24 @@ int store_machine_list(store *s, store_scope sc, store_machine **out, size_t *n)
  * gateway tokens change (any connection). */
 int store_registry_rev(store *s, int64_t *out);
 
+/* Modbus TCP devices, one per machine. Add returns GLOVED_EEXIST when the
+ * machine already has one, GLOVED_ENOTFOUND when the machine does not
+ * exist, GLOVED_EPERM outside the scope (the machine's enterprise is taken
+ * from the machine). The list holds enabled and disabled devices in scope,
+ * ordered by enterprise and machine code. Adding bumps the registry
+ * revision, so a running daemon picks the device up. */
+int store_modbus_device_add(store *s, store_scope sc, store_modbus_device *d);
+int store_modbus_device_list(store *s, store_scope sc, store_modbus_device **out, size_t *n);
+
+/* Sparkplug B metric mapping of edge node `edge_node` of a firm: get fills
+ * *out (GLOVED_ENOTFOUND when there is no row: the caller uses the
+ * defaults); put inserts or replaces the row (enterprise_id and edge_node
+ * taken from *m; GLOVED_EPERM outside the scope) and bumps the registry
+ * revision. */
+int store_sparkplug_map_get(store *s, int64_t enterprise_id, const char *edge_node,
+			    store_sparkplug_map *out);
+int store_sparkplug_map_put(store *s, store_scope sc, const store_sparkplug_map *m);
+
 /* Users and sessions. */
 int store_user_add(store *s, store_scope sc, store_user *u);
 int store_user_by_name(store *s, const char *username, store_user *out);
@@ -147,6 +199,9 @@ int store_session_get(store *s, const uint8_t *token_hash, int64_t now_ms, int64
 int store_session_delete(store *s, const uint8_t *token_hash);
 int store_gateway_add(store *s, store_scope sc, store_gateway *g, const uint8_t *token_hash);
 int store_gateway_by_token(store *s, const uint8_t *token_hash, store_gateway *out);
+/* The gateways (tokens not revoked) in scope, by enterprise and id; the
+ * caller frees *out. */
+int store_gateway_list(store *s, store_scope sc, store_gateway **out, size_t *n);
 
 /* Ingest (the writer's connection, inside store_begin/commit). */
 int store_sample_insert(store *s, const store_sample *x);

@@ -24,6 +24,11 @@ typedef struct store_ops {
 	int (*machine_add)(store *s, store_scope sc, store_machine *m);
 	int (*machine_list)(store *s, store_scope sc, store_machine **out, size_t *n);
 	int (*registry_rev)(store *s, int64_t *out);
+	int (*modbus_device_add)(store *s, store_scope sc, store_modbus_device *d);
+	int (*modbus_device_list)(store *s, store_scope sc, store_modbus_device **out, size_t *n);
+	int (*sparkplug_map_get)(store *s, int64_t enterprise_id, const char *edge_node,
+				 store_sparkplug_map *out);
+	int (*sparkplug_map_put)(store *s, store_scope sc, const store_sparkplug_map *m);
 	int (*user_add)(store *s, store_scope sc, store_user *u);
 	int (*user_by_name)(store *s, const char *username, store_user *out);
 	int (*user_by_id)(store *s, int64_t id, store_user *out);
@@ -33,6 +38,7 @@ typedef struct store_ops {
 	int (*session_delete)(store *s, const uint8_t *h);
 	int (*gateway_add)(store *s, store_scope sc, store_gateway *g, const uint8_t *h);
 	int (*gateway_by_token)(store *s, const uint8_t *h, store_gateway *out);
+	int (*gateway_list)(store *s, store_scope sc, store_gateway **out, size_t *n);
 	int (*sample_insert)(store *s, const store_sample *x);
 	int (*sample_update_delta)(store *s, int64_t machine_id, int64_t ts_ms, int64_t d_good,
 				   int64_t d_reject);

@@ -51,6 +51,14 @@ static const option_def options[] = {
 	"1 to subscribe to machine reports over MQTT, 0 not to"),
     STR("mqtt", "username", "mqtt-username", mqtt_username, "MQTT user name (optional)"),
     STR("mqtt", "password", "mqtt-password", mqtt_password, "MQTT password (optional)"),
+    INT("modbus", "enabled", "modbus-enabled", modbus_enabled, 0, 1,
+	"1 to poll the Modbus TCP devices registered with `gloved admin modbus add`, 0 not to"),
+    INT("sparkplug", "enabled", "sparkplug-enabled", spb_enabled, 0, 1,
+	"1 to act as a Sparkplug B host application on the [mqtt] broker, 0 not to"),
+    STR("sparkplug", "host_id", "sparkplug-host-id", spb_host_id,
+	"Sparkplug host id: STATE is published on spBv1.0/STATE/<host_id>"),
+    INT("sparkplug", "reorder_timeout_ms", "sparkplug-reorder-ms", spb_reorder_ms, 10, 600000,
+	"how long (ms) a Sparkplug seq gap may last before gloved asks for a rebirth"),
     STR("cluster", "timezone", "timezone", timezone,
 	"IANA time zone of local days (Asia/Shanghai)"),
     INT("ingest", "reorder_window", "reorder-window", reorder_window_s, 60, 7 * 86400,
@@ -63,6 +71,8 @@ static const option_def options[] = {
 	"most reports in one group commit"),
     INT("writer", "batch_wait_ms", "batch-wait-ms", batch_wait_ms, 0, 1000,
 	"how long the writer waits to fill a commit when traffic is light"),
+    INT("writer", "async_wait_ms", "async-wait-ms", async_wait_ms, 0, 1000,
+	"how long (ms) MQTT reports gather before a commit (nobody waits for them)"),
     INT("writer", "rollup_flush_ms", "rollup-flush-ms", rollup_flush_ms, 1, 60000,
 	"under load, the longest time (ms) rollups may trail the stored reports"),
     STR("log", "level", "log-level", log_level, "debug, info, warn or error"),
@@ -85,6 +95,10 @@ void config_defaults(gloved_config *c)
 	snprintf(c->mqtt_host, sizeof c->mqtt_host, "127.0.0.1");
 	c->mqtt_port = 1883;
 	c->mqtt_enabled = 1;
+	c->modbus_enabled = 1;
+	c->spb_enabled = 1;
+	snprintf(c->spb_host_id, sizeof c->spb_host_id, "gloved");
+	c->spb_reorder_ms = 2000;
 	snprintf(c->timezone, sizeof c->timezone, "Asia/Shanghai");
 	c->reorder_window_s = 900;
 	c->max_future_s = 300;
@@ -92,6 +106,7 @@ void config_defaults(gloved_config *c)
 	c->batch_max = 20000;
 	c->batch_wait_ms = 0;
 	c->rollup_flush_ms = 1000;
+	c->async_wait_ms = 20;
 	snprintf(c->log_level, sizeof c->log_level, "info");
 }
 
@@ -192,6 +207,10 @@ int config_validate(const gloved_config *c, char *err, size_t errlen)
 	}
 	if (!strchr(c->listen, ':')) {
 		snprintf(err, errlen, "listen must be host:port, not '%s'", c->listen);
+		return GLOVED_EINVAL;
+	}
+	if (!c->spb_host_id[0] || strpbrk(c->spb_host_id, "/+#")) {
+		snprintf(err, errlen, "sparkplug host_id must be non-empty without / + #");
 		return GLOVED_EINVAL;
 	}
 	if (strcmp(c->log_level, "debug") && strcmp(c->log_level, "info") &&

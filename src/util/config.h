@@ -24,12 +24,17 @@ typedef struct gloved_config {
 	int64_t mqtt_enabled;     /* [mqtt] enabled 0/1 */
 	char mqtt_username[64];   /* [mqtt] username */
 	char mqtt_password[128];  /* [mqtt] password */
+	int64_t modbus_enabled;   /* [modbus] enabled 0/1 */
+	int64_t spb_enabled;      /* [sparkplug] enabled 0/1 (needs [mqtt] enabled) */
+	char spb_host_id[64];     /* [sparkplug] host_id */
+	int64_t spb_reorder_ms;   /* [sparkplug] reorder_timeout_ms */
 	char timezone[64];        /* [cluster] timezone */
 	int64_t reorder_window_s; /* [ingest] reorder_window */
 	int64_t max_future_s;     /* [ingest] max_future */
 	int64_t offline_after_s;  /* [ingest] offline_after */
 	int64_t batch_max;        /* [writer] batch_max records per commit */
 	int64_t batch_wait_ms;    /* [writer] batch_wait_ms */
+	int64_t async_wait_ms;    /* [writer] async_wait_ms */
 	int64_t rollup_flush_ms;  /* [writer] rollup_flush_ms */
 	char log_level[16];       /* [log] level */
 } gloved_config;

@@ -26,6 +26,22 @@ static const struct {
 			   "group commits that failed and were rolled back"},
     [M_HTTP_REQUESTS] = {"gloved_http_requests_total", "counter", "HTTP requests"},
     [M_SSE_CLIENTS] = {"gloved_sse_clients", "gauge", "open live-feed connections"},
+    [M_MODBUS_POLLS] = {"gloved_modbus_polls_total", "counter",
+			"Modbus TCP polls that read a device's registers"},
+    [M_MODBUS_ERRORS] = {"gloved_modbus_errors_total", "counter",
+			 "Modbus TCP connects and polls that failed (refused, timeout, exception)"},
+    [M_MODBUS_DEVICES] = {"gloved_modbus_devices", "gauge", "Modbus TCP devices being polled"},
+    [M_SPB_MESSAGES] = {"gloved_sparkplug_messages_total", "counter",
+			"Sparkplug B messages received (births, deaths, data)"},
+    [M_SPB_REJECTED] = {"gloved_sparkplug_rejected_total", "counter",
+			"Sparkplug B messages rejected (undecodable, missing fields, wrong "
+			"types, unknown alias or device, unknown firm or machine)"},
+    [M_SPB_REORDERED] = {"gloved_sparkplug_reordered_total", "counter",
+			 "Sparkplug B messages held for a sequence gap and applied in order"},
+    [M_SPB_REBIRTHS] = {"gloved_sparkplug_rebirths_total", "counter",
+			"Rebirth requests (NCMD) sent to edge nodes"},
+    [M_SPB_CONNECTED] = {"gloved_sparkplug_connected", "gauge",
+			 "1 while the Sparkplug B host is connected to the broker"},
 };
 
 static _Atomic int64_t values[M_COUNT];

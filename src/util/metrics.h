@@ -22,6 +22,14 @@ typedef enum metric_id {
 	M_ROLLUP_FLUSHES,
 	M_HTTP_REQUESTS,
 	M_SSE_CLIENTS, /* gauge */
+	M_MODBUS_POLLS,
+	M_MODBUS_ERRORS,
+	M_MODBUS_DEVICES, /* gauge */
+	M_SPB_MESSAGES,
+	M_SPB_REJECTED,
+	M_SPB_REORDERED,
+	M_SPB_REBIRTHS,
+	M_SPB_CONNECTED, /* gauge */
 	M_COUNT
 } metric_id;
 

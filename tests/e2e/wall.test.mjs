@@ -240,6 +240,69 @@ describe("machine wall in the browser", { timeout: 240000 }, () => {
     assert.equal(apiCalls.get("/api/v1/events"), 1, "one event stream");
   });
 
+  it("shows the gateway fleet, refreshed by machine events, without polling", async () => {
+    const fleetCalls = () => apiCalls.get("/api/v1/gateways") || 0;
+    const row = (gw) => page.locator(`#fleet-rows tr[data-gateway="${gw}"]`);
+    assert.equal(fleetCalls(), 0, "the fleet is not read while the wall is shown");
+    await page.click("#tab-fleet");
+    assert.equal(await page.getAttribute("#tab-fleet", "aria-selected"), "true");
+    assert.equal((await page.locator("#tab-fleet").innerText()).trim(), "网关");
+    await row("http/gw-e2e").waitFor({ state: "visible", timeout: 10000 });
+    assert.equal(await page.locator("#page-wall").isVisible(), false, "the wall is hidden");
+
+    const r = await api(daemon.url, sessionToken, "GET", `/api/v1/gateways?enterprise=${ENT}`);
+    assert.equal(r.status, 200, r.text);
+    const gw = r.json.gateways.find((g) => g.protocol === "http" && g.name === "gw-e2e");
+    assert.ok(gw, JSON.stringify(r.json));
+    const cells = async (gwKey) => {
+      const rw = row(gwKey);
+      return {
+        proto: (await rw.locator(".fleet-proto").innerText()).trim(),
+        status: (await rw.locator(".fleet-state").innerText()).trim(),
+        lastSeen: (await rw.locator(".fleet-last-seen").innerText()).trim(),
+        errors: (await rw.locator(".fleet-errors").innerText()).trim(),
+        machines: (await rw.locator(".fleet-machines").innerText()).trim(),
+      };
+    };
+    let c = await cells("http/gw-e2e");
+    assert.equal(c.proto, "HTTP");
+    assert.equal(c.status, "在线");
+    assert.equal(await row("http/gw-e2e").getAttribute("data-online"), "true");
+    assert.ok(c.lastSeen.startsWith(shanghaiTime(gw.last_seen)), `last seen in ${TZ}: "${c.lastSeen}" vs ${gw.last_seen}`);
+    assert.match(c.machines, /K001/);
+    assert.equal(c.errors, "无");
+    // the MQTT JSON topics of the firm are a source too
+    await row(`mqtt/${ENT}`).waitFor({ state: "visible", timeout: 10000 });
+    assert.match((await cells(`mqtt/${ENT}`)).machines, /K002/);
+
+    // A refused request and then a report for K003: the machine event
+    // refreshes the list (throttled), with the error and the new machine.
+    const bad = await api(daemon.url, gatewayToken, "POST", "/api/v1/reports", [{ machine: "K003", ts: Date.now(), count: -1, state: "run" }]);
+    assert.equal(bad.status, 400, bad.text);
+    const ok = await api(daemon.url, gatewayToken, "POST", "/api/v1/reports", [{ machine: "K003", ts: Date.now(), count: 3, state: "run" }]);
+    assert.equal(ok.status, 200, ok.text);
+    await waitFor(async () => /K003/.test((await cells("http/gw-e2e")).machines), { timeoutMs: 15000, what: "the fleet row to list K003" });
+    c = await cells("http/gw-e2e");
+    assert.match(c.errors, /^1 次/);
+    assert.match(c.errors, /count/, "the last error is shown");
+    // No free-running poll: without events, no more reads.
+    const n = fleetCalls();
+    await sleep(6000);
+    assert.equal(fleetCalls(), n, "the fleet is not polled");
+
+    await page.click("#lang");
+    await page.waitForFunction(() => document.documentElement.lang === "en");
+    assert.equal((await page.locator("#tab-fleet").innerText()).trim(), "Gateways");
+    assert.equal((await cells("http/gw-e2e")).status, "Online");
+    await page.click("#lang");
+    await page.waitForFunction(() => document.documentElement.lang === "zh-CN");
+
+    await page.click("#tab-wall");
+    await tile("K001").waitFor({ state: "visible" });
+    assert.equal(await page.locator("#page-fleet").isVisible(), false);
+    assert.equal(await page.evaluate(() => window.__sameLoad), "yes", "the page was not reloaded");
+  });
+
   it("switches to English and remembers it", async () => {
     await page.click("#lang");
     await page.waitForFunction(() => document.documentElement.lang === "en");

@@ -210,15 +210,23 @@ async function terminate(child) {
 
 // Starts Debian's mosquitto on a free loopback port (anonymous access), or
 // on `port` when given (e.g. to restart a broker where clients expect it).
-// Returns {port, dir, log, stop()}.
-export async function startBroker({ t, port: wantPort } = {}) {
+// `conf`: more mosquitto.conf lines (e.g. "max_queued_messages 0"); a line
+// "allow_anonymous false" replaces the default. Returns {port, dir, log, stop()}.
+export async function startBroker({ t, port: wantPort, conf: extraConf = [] } = {}) {
   const dir = await makeTempDir("gloved-mosq-");
   const port = wantPort || (await freePort());
   const conf = path.join(dir, "mosquitto.conf");
   const log = path.join(dir, "mosquitto.log");
   await fsp.writeFile(
     conf,
-    [`listener ${port} 127.0.0.1`, "allow_anonymous true", "persistence false", "log_dest stderr", ""].join("\n"),
+    [
+      `listener ${port} 127.0.0.1`,
+      ...(extraConf.some((l) => /^allow_anonymous\b/.test(l)) ? [] : ["allow_anonymous true"]),
+      "persistence false",
+      "log_dest stderr",
+      ...extraConf,
+      "",
+    ].join("\n"),
   );
   const child = spawnLogged(MOSQUITTO_BIN, ["-c", conf], log);
   let stopped = false;

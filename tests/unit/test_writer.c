@@ -49,7 +49,7 @@ static void rig_open(rig *r)
 	assert_int_equal(store_open(path, STORE_WRITE, &o, &wdb), 0);
 	r->reg = registry_new();
 	r->lv = live_new();
-	writer_options wo = {900000, 20000, 1, 0, 1000, 0};
+	writer_options wo = {900000, 20000, 1, 0, 1000, 0, 5};
 	assert_int_equal(writer_open(&wo, wdb, r->reg, r->lv, &r->w), 0);
 	assert_int_equal(store_open(path, STORE_READ, &o, &r->rdb), 0);
 }

@@ -415,6 +415,149 @@ static int sq_registry_rev(store *s, int64_t *out)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? GLOVED_OK : fail(q, rc);
 }
 
+/* ---- Sparkplug B metric mapping ---- */
+
+static int sq_sparkplug_map_get(store *s, int64_t enterprise_id, const char *edge_node,
+				store_sparkplug_map *out)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st = prep(q, "SELECT count_metric, reject_metric, state_metric, reason_metric"
+				   " FROM sparkplug_map WHERE enterprise_id = ? AND edge_node = ?");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, enterprise_id);
+	sqlite3_bind_text(st, 2, edge_node, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	int r = GLOVED_ENOTFOUND;
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof *out);
+		out->enterprise_id = enterprise_id;
+		snprintf(out->edge_node, sizeof out->edge_node, "%s", edge_node);
+		text_col(st, 0, out->count_metric, sizeof out->count_metric);
+		text_col(st, 1, out->reject_metric, sizeof out->reject_metric);
+		text_col(st, 2, out->state_metric, sizeof out->state_metric);
+		text_col(st, 3, out->reason_metric, sizeof out->reason_metric);
+		r = GLOVED_OK;
+	} else if (rc != SQLITE_DONE) {
+		r = fail(q, rc);
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+static int sq_sparkplug_map_put(store *s, store_scope sc, const store_sparkplug_map *m)
+{
+	sq *q = (sq *)s;
+	if (sc.enterprise_id && sc.enterprise_id != m->enterprise_id)
+		return GLOVED_EPERM;
+	sqlite3_stmt *st = prep(q, "INSERT OR REPLACE INTO sparkplug_map(enterprise_id, edge_node,"
+				   " count_metric, reject_metric, state_metric, reason_metric)"
+				   " VALUES (?, ?, ?, ?, ?, ?)");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, m->enterprise_id);
+	sqlite3_bind_text(st, 2, m->edge_node, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, m->count_metric, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, m->reject_metric, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, m->state_metric, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, m->reason_metric, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_CONSTRAINT)
+		return GLOVED_ENOTFOUND;
+	return rc == SQLITE_DONE ? GLOVED_OK : fail(q, rc);
+}
+
+/* ---- Modbus devices ---- */
+
+static int sq_modbus_device_add(store *s, store_scope sc, store_modbus_device *d)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *chk = prep(q, "SELECT enterprise_id FROM machine WHERE id = ?");
+	if (!chk)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(chk, 1, d->machine_id);
+	int found = sqlite3_step(chk) == SQLITE_ROW;
+	int64_t ent = found ? sqlite3_column_int64(chk, 0) : 0;
+	sqlite3_finalize(chk);
+	if (!found)
+		return GLOVED_ENOTFOUND;
+	if (sc.enterprise_id && sc.enterprise_id != ent)
+		return GLOVED_EPERM;
+	d->enterprise_id = ent;
+	sqlite3_stmt *st =
+	    prep(q, "INSERT INTO modbus_device(machine_id, host, port, unit_id, counter_reg,"
+		    " counter_words, word_order, reject_reg, state_reg, state_map, poll_ms,"
+		    " timeout_ms, enabled) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, d->machine_id);
+	sqlite3_bind_text(st, 2, d->host, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, d->port);
+	sqlite3_bind_int(st, 4, d->unit_id);
+	sqlite3_bind_int(st, 5, d->counter_reg);
+	sqlite3_bind_int(st, 6, d->counter_words);
+	sqlite3_bind_text(st, 7, d->word_order, -1, SQLITE_STATIC);
+	if (d->reject_reg >= 0)
+		sqlite3_bind_int(st, 8, d->reject_reg);
+	else
+		sqlite3_bind_null(st, 8);
+	if (d->state_reg >= 0)
+		sqlite3_bind_int(st, 9, d->state_reg);
+	else
+		sqlite3_bind_null(st, 9);
+	sqlite3_bind_text(st, 10, d->state_map, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 11, d->poll_ms);
+	sqlite3_bind_int64(st, 12, d->timeout_ms);
+	sqlite3_bind_int(st, 13, d->enabled ? 1 : 0);
+	return run(q, st);
+}
+
+static int sq_modbus_device_list(store *s, store_scope sc, store_modbus_device **out, size_t *n)
+{
+	sq *q = (sq *)s;
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st = prep(
+	    q, "SELECT d.machine_id, m.enterprise_id, e.code, m.code, d.host, d.port, d.unit_id,"
+	       " d.counter_reg, d.counter_words, d.word_order, coalesce(d.reject_reg, -1),"
+	       " coalesce(d.state_reg, -1), d.state_map, d.poll_ms, d.timeout_ms, d.enabled"
+	       " FROM modbus_device d JOIN machine m ON m.id = d.machine_id"
+	       " JOIN enterprise e ON e.id = m.enterprise_id"
+	       " WHERE (?1 = 0 OR m.enterprise_id = ?1) ORDER BY e.code, m.code");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, sc.enterprise_id);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_modbus_device *d = grow((void **)out, n, &cap, sizeof **out);
+		if (!d) {
+			sqlite3_finalize(st);
+			return GLOVED_ENOMEM;
+		}
+		memset(d, 0, sizeof *d);
+		d->machine_id = sqlite3_column_int64(st, 0);
+		d->enterprise_id = sqlite3_column_int64(st, 1);
+		text_col(st, 2, d->enterprise_code, sizeof d->enterprise_code);
+		text_col(st, 3, d->machine_code, sizeof d->machine_code);
+		text_col(st, 4, d->host, sizeof d->host);
+		d->port = sqlite3_column_int(st, 5);
+		d->unit_id = sqlite3_column_int(st, 6);
+		d->counter_reg = sqlite3_column_int(st, 7);
+		d->counter_words = sqlite3_column_int(st, 8);
+		text_col(st, 9, d->word_order, sizeof d->word_order);
+		d->reject_reg = sqlite3_column_int(st, 10);
+		d->state_reg = sqlite3_column_int(st, 11);
+		text_col(st, 12, d->state_map, sizeof d->state_map);
+		d->poll_ms = sqlite3_column_int64(st, 13);
+		d->timeout_ms = sqlite3_column_int64(st, 14);
+		d->enabled = sqlite3_column_int(st, 15);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? GLOVED_OK : fail(q, rc);
+}
+
 /* ---- users, sessions, gateways ---- */
 
 static int sq_user_add(store *s, store_scope sc, store_user *u)
@@ -596,6 +739,33 @@ static int sq_gateway_by_token(store *s, const uint8_t *h, store_gateway *out)
 	}
 	sqlite3_finalize(st);
 	return r;
+}
+
+static int sq_gateway_list(store *s, store_scope sc, store_gateway **out, size_t *n)
+{
+	sq *q = (sq *)s;
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st = prep(q, "SELECT id, enterprise_id, name FROM gateway"
+				   " WHERE revoked = 0 AND (?1 = 0 OR enterprise_id = ?1)"
+				   " ORDER BY enterprise_id, id");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, sc.enterprise_id);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_gateway *g = grow((void **)out, n, &cap, sizeof **out);
+		if (!g) {
+			sqlite3_finalize(st);
+			return GLOVED_ENOMEM;
+		}
+		g->id = sqlite3_column_int64(st, 0);
+		g->enterprise_id = sqlite3_column_int64(st, 1);
+		text_col(st, 2, g->name, sizeof g->name);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? GLOVED_OK : fail(q, rc);
 }
 
 /* ---- ingest (hot, prepared once) ---- */
@@ -934,6 +1104,10 @@ static const store_ops sqlite_ops = {
     .machine_add = sq_machine_add,
     .machine_list = sq_machine_list,
     .registry_rev = sq_registry_rev,
+    .modbus_device_add = sq_modbus_device_add,
+    .modbus_device_list = sq_modbus_device_list,
+    .sparkplug_map_get = sq_sparkplug_map_get,
+    .sparkplug_map_put = sq_sparkplug_map_put,
     .user_add = sq_user_add,
     .user_by_name = sq_user_by_name,
     .user_by_id = sq_user_by_id,
@@ -943,6 +1117,7 @@ static const store_ops sqlite_ops = {
     .session_delete = sq_session_delete,
     .gateway_add = sq_gateway_add,
     .gateway_by_token = sq_gateway_by_token,
+    .gateway_list = sq_gateway_list,
     .sample_insert = sq_sample_insert,
     .sample_update_delta = sq_sample_update_delta,
     .rollup_add = sq_rollup_add,
