@@ -77,29 +77,46 @@ static void on_disconnect(struct mosquitto *mosq, void *obj, int rc)
 		log_warn("mqtt: disconnected (%s), reconnecting", mosquitto_strerror(rc));
 }
 
+/* Splits gloved/v1/<ent>/<machine>/report in place, without allocating.
+ * Returns 0, 1 when a level is too long for its buffer, -1 otherwise. */
+static int split_topic(const char *t, char *ent, size_t ent_cap, char *mach, size_t mach_cap)
+{
+	static const char prefix[] = "gloved/v1/";
+	if (strncmp(t, prefix, sizeof prefix - 1) != 0)
+		return -1;
+	const char *e = t + sizeof prefix - 1;
+	const char *s1 = strchr(e, '/');
+	if (!s1)
+		return -1;
+	const char *s2 = strchr(s1 + 1, '/');
+	if (!s2 || strcmp(s2, "/report") != 0 || s1 == e || s2 == s1 + 1)
+		return -1;
+	size_t el = (size_t)(s1 - e), ml = (size_t)(s2 - s1 - 1);
+	if (el >= ent_cap || ml >= mach_cap)
+		return 1;
+	memcpy(ent, e, el);
+	ent[el] = '\0';
+	memcpy(mach, s1 + 1, ml);
+	mach[ml] = '\0';
+	return 0;
+}
+
 static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto_message *msg)
 {
 	(void)mosq;
 	mqtt_ingest *m = obj;
 	metrics_add(M_MQTT_MESSAGES, 1);
 	char ent[40] = "", mach[40] = "";
-	char **parts = NULL;
-	int count = 0;
 	ingest_record *recs = NULL;
 	size_t n = 0;
 	const char *why = NULL;
 	char whybuf[240];
-	if (mosquitto_sub_topic_tokenise(msg->topic, &parts, &count) != MOSQ_ERR_SUCCESS ||
-	    count != 5) {
-		why = "topic is not gloved/v1/<enterprise>/<machine>/report";
+	int tr = split_topic(msg->topic, ent, sizeof ent, mach, sizeof mach);
+	if (tr) {
+		why = tr > 0 ? "enterprise or machine code too long"
+			     : "topic is not gloved/v1/<enterprise>/<machine>/report";
 		goto reject;
 	}
-	if (strlen(parts[2]) >= sizeof ent || strlen(parts[3]) >= sizeof mach) {
-		why = "enterprise or machine code too long";
-		goto reject;
-	}
-	memcpy(ent, parts[2], strlen(parts[2]) + 1);
-	memcpy(mach, parts[3], strlen(parts[3]) + 1);
 	if (msg->payloadlen <= 0 || msg->payloadlen > MAX_PAYLOAD) {
 		why = "payload empty or over 256 KiB";
 		goto reject;
@@ -138,8 +155,6 @@ reject:
 	log_reject(m, ent, msg->topic, why);
 out:
 	free(recs);
-	if (parts)
-		mosquitto_sub_topic_tokens_free(&parts, count);
 }
 
 int mqtt_ingest_start(const mqtt_options *opt, registry *reg, store *rdb, writer *w,

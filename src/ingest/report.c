@@ -533,7 +533,7 @@ static int push(ingest_record **arr, size_t *n, size_t *cap)
 {
 	if (*n < *cap)
 		return GLOVED_OK;
-	size_t nc = *cap ? *cap * 2 : 64;
+	size_t nc = *cap ? *cap * 2 : 4; /* MQTT: mostly one report per message */
 	ingest_record *p = realloc(*arr, nc * sizeof *p);
 	if (!p)
 		return GLOVED_ENOMEM;

@@ -659,8 +659,7 @@ static void finish(writer *w, job *list, int rc)
 		job *next = j->next;
 		w->queued -= (int64_t)j->n;
 		if (j->async) {
-			free(j->recs);
-			free(j);
+			free(j); /* the records live in the same block */
 		} else {
 			j->rc = rc;
 			j->done = 1;
@@ -891,23 +890,19 @@ int writer_submit(writer *w, const ingest_record *recs, size_t n, writer_result 
 
 int writer_submit_async(writer *w, const ingest_record *recs, size_t n)
 {
-	job *j = calloc(1, sizeof *j);
+	/* one allocation: the job with its records right after it */
+	job *j = malloc(sizeof *j + (n ? n : 1) * sizeof *recs);
 	if (!j)
 		return GLOVED_ENOMEM;
-	j->recs = malloc((n ? n : 1) * sizeof *recs);
-	if (!j->recs) {
-		free(j);
-		return GLOVED_ENOMEM;
-	}
+	memset(j, 0, sizeof *j);
+	j->recs = (ingest_record *)(void *)(j + 1);
 	memcpy(j->recs, recs, n * sizeof *recs);
 	j->kind = JOB_REPORTS;
 	j->n = n;
 	j->async = 1;
 	int rc = enqueue(w, j);
-	if (rc) {
-		free(j->recs);
+	if (rc)
 		free(j);
-	}
 	return rc;
 }
 
