@@ -17,6 +17,7 @@
  * daemon's peak RSS and CPU time, and the database size per million
  * reports. A benchmark, not a test: see docs/performance.md. */
 #include "store/store.h"
+#include "lib/bench_util.h"
 #include "util/buf.h"
 #include "util/ltime.h"
 
@@ -46,15 +47,6 @@
 
 extern char **environ;
 
-#define REPORT_PERIOD_MS 30000
-#define ENTERPRISE       "BENCH"
-#define WORKSHOP         "W1"
-#define USERNAME         "bench"
-#define PASSWORD         "bench-password"
-#define TIMEZONE         "Asia/Shanghai" /* the daemon's default: day buckets */
-#define RESP_MAX         ((size_t)16 << 20)
-#define ADMIN_PARALLEL   4
-
 typedef struct bench_opt {
 	long machines;     /* M */
 	long batch;        /* B: reports per request and per raw transaction */
@@ -78,26 +70,6 @@ typedef struct rep {
 
 /* ---- small helpers ---- */
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int parse_long(const char *s, long lo, long hi, long *out)
-{
-	if (!s || !*s)
-		return -1;
-	char *end = NULL;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || *end || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* The temporary folder, the files we make in it and the daemon, so that a
  * signal can clean up (unlink and rmdir are async-signal-safe). */
 static const char *const tmp_names[] = {
@@ -108,26 +80,6 @@ static char tmp_dir[256];
 static char tmp_files[N_TMP_NAMES][300];
 static volatile sig_atomic_t keep_tmp;
 static volatile pid_t daemon_pid;
-
-static void remove_tmp_dir(void)
-{
-	if (!tmp_dir[0])
-		return;
-	DIR *d = opendir(tmp_dir);
-	if (d) {
-		struct dirent *e;
-		while ((e = readdir(d)) != NULL) {
-			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-				continue;
-			char p[600];
-			snprintf(p, sizeof p, "%s/%s", tmp_dir, e->d_name);
-			unlink(p);
-		}
-		closedir(d);
-	}
-	rmdir(tmp_dir);
-	tmp_dir[0] = '\0';
-}
 
 static void on_signal(int sig)
 {
@@ -160,11 +112,6 @@ static int64_t db_bytes(const char *path)
 	char wal[600];
 	snprintf(wal, sizeof wal, "%s-wal", path);
 	return file_size(path) + file_size(wal);
-}
-
-static void machine_code(long j, char *out, size_t n)
-{
-	snprintf(out, n, "M%05ld", j);
 }
 
 /* ---- the reports ---- */
@@ -325,7 +272,7 @@ static int raw_run(const bench_opt *o, const rep *reps, const char *path, int fu
 			goto out;
 	}
 	int64_t day_start = 0, day_next = 0;
-	double t = now_s();
+	double t = bench_now_s();
 	for (long i = 0; i < o->reports; i += o->batch) {
 		long end = i + o->batch < o->reports ? i + o->batch : o->reports;
 		if (exec(db, "BEGIN IMMEDIATE"))
@@ -402,7 +349,7 @@ static int raw_run(const bench_opt *o, const rep *reps, const char *path, int fu
 			goto out;
 		res->commits++;
 	}
-	res->secs = now_s() - t;
+	res->secs = bench_now_s() - t;
 	rc = 0;
 out:
 	sqlite3_finalize(ins);
@@ -420,294 +367,7 @@ out:
 
 /* ---- running gloved ---- */
 
-/* Starts argv with stdout to out_fd (or /dev/null when -1) and stderr to
- * err_fd (or inherited when -1). Returns the pid or -1. */
-static pid_t spawn(char *const argv[], int out_fd, int err_fd)
-{
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	if (out_fd >= 0)
-		posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
-	else
-		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	if (err_fd >= 0)
-		posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
-	pid_t pid = -1;
-	int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc) {
-		fprintf(stderr, "ingest_bench: cannot run %s: %s\n", argv[0], strerror(rc));
-		return -1;
-	}
-	return pid;
-}
-
-static int wait_ok(pid_t pid, const char *what)
-{
-	int st = 0;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		fprintf(stderr, "ingest_bench: %s failed\n", what);
-		return -1;
-	}
-	return 0;
-}
-
-/* Runs argv to completion; its stdout goes to out (NUL-terminated,
- * trailing newline removed) when out is not NULL. what names it in errors. */
-static int run_cmd(char *const argv[], const char *what, char *out, size_t cap)
-{
-	int fds[2] = {-1, -1};
-	if (out && pipe(fds))
-		return -1;
-	pid_t pid = spawn(argv, out ? fds[1] : -1, -1);
-	if (out)
-		close(fds[1]);
-	size_t len = 0;
-	if (out && pid > 0) {
-		for (;;) {
-			ssize_t n = read(fds[0], out + len, cap - 1 - len);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				break;
-			len += (size_t)n;
-			if (len == cap - 1)
-				break;
-		}
-		out[len] = '\0';
-		while (len && (out[len - 1] == '\n' || out[len - 1] == '\r'))
-			out[--len] = '\0';
-	}
-	if (out)
-		close(fds[0]);
-	if (pid < 0)
-		return -1;
-	return wait_ok(pid, what);
-}
-
-/* Registers the enterprise, workshop, machines, a gateway token and a
- * cluster_admin user with `gloved admin`, before the daemon starts. */
-static int register_cluster(const bench_opt *o, const char *dbp, char *token, size_t token_cap)
-{
-	char *g = (char *)o->gloved, *d = (char *)dbp;
-	char *ent[] = {g,        "admin",    "--db",   d,       "enterprise", "add",
-		       "--code", ENTERPRISE, "--name", "bench", NULL};
-	char *ws[] = {g,          "admin",  "--db",   d,        "workshop", "add", "--enterprise",
-		      ENTERPRISE, "--code", WORKSHOP, "--name", "bench",    NULL};
-	char *tok[] = {g, "admin", "--db", d, "token", "add", "--enterprise", ENTERPRISE, NULL};
-	char *usr[] = {g,        "admin",         "--db",       d,
-		       "user",   "add",           "--username", USERNAME,
-		       "--role", "cluster_admin", "--password", PASSWORD,
-		       NULL};
-	if (run_cmd(ent, "gloved admin enterprise add", NULL, 0) ||
-	    run_cmd(ws, "gloved admin workshop add", NULL, 0))
-		return -1;
-	/* machines: a few `gloved admin` processes at a time, in code order */
-	pid_t inflight[ADMIN_PARALLEL];
-	int nin = 0;
-	for (long j = 0; j < o->machines; j++) {
-		char code[24];
-		machine_code(j, code, sizeof code);
-		char *m[] = {
-		    g,          "admin",      "--db",   d,        "machine", "add", "--enterprise",
-		    ENTERPRISE, "--workshop", WORKSHOP, "--code", code,      NULL};
-		if (nin == ADMIN_PARALLEL) {
-			if (wait_ok(inflight[0], "gloved admin machine add"))
-				return -1;
-			memmove(inflight, inflight + 1, (size_t)(nin - 1) * sizeof *inflight);
-			nin--;
-		}
-		pid_t p = spawn(m, -1, -1);
-		if (p < 0)
-			return -1;
-		inflight[nin++] = p;
-	}
-	for (int i = 0; i < nin; i++)
-		if (wait_ok(inflight[i], "gloved admin machine add"))
-			return -1;
-	if (run_cmd(tok, "gloved admin token add", token, token_cap) ||
-	    strncmp(token, "gw_", 3) != 0)
-		return -1;
-	return run_cmd(usr, "gloved admin user add", NULL, 0);
-}
-
-static int free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (fd < 0)
-		return -1;
-	struct sockaddr_in a;
-	memset(&a, 0, sizeof a);
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	socklen_t len = sizeof a;
-	int port = -1;
-	if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-		port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
-
 /* ---- a minimal HTTP/1.1 client: keep-alive, Content-Length bodies ---- */
-
-typedef struct conn {
-	int fd;
-	char *buf;
-	size_t len, cap, used; /* used: bytes of the previous response */
-} conn;
-
-static int conn_open(conn *c, int port)
-{
-	memset(c, 0, sizeof *c);
-	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (c->fd < 0)
-		return -1;
-	int one = 1;
-	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	struct sockaddr_in a;
-	memset(&a, 0, sizeof a);
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	a.sin_port = htons((uint16_t)port);
-	if (connect(c->fd, (struct sockaddr *)&a, sizeof a)) {
-		close(c->fd);
-		c->fd = -1;
-		return -1;
-	}
-	return 0;
-}
-
-static void conn_close(conn *c)
-{
-	if (c->fd >= 0)
-		close(c->fd);
-	free(c->buf);
-	memset(c, 0, sizeof *c);
-	c->fd = -1;
-}
-
-static int conn_send(conn *c, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = send(c->fd, p, n, MSG_NOSIGNAL);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Reads one response. *body points into the connection's buffer and stays
- * valid until the next call. */
-static int conn_recv(conn *c, int *status, const char **body, size_t *blen)
-{
-	if (c->used) {
-		memmove(c->buf, c->buf + c->used, c->len - c->used);
-		c->len -= c->used;
-		c->used = 0;
-	}
-	size_t hdr = 0, clen = 0;
-	int have_len = 0;
-	for (;;) {
-		if (!hdr && c->len >= 4) {
-			for (size_t i = 0; i + 3 < c->len; i++) {
-				if (memcmp(c->buf + i, "\r\n\r\n", 4) == 0) {
-					hdr = i + 4;
-					break;
-				}
-			}
-			if (hdr) {
-				if (hdr < 13 || strncmp(c->buf, "HTTP/1.", 7) != 0)
-					return -1;
-				*status = (int)strtol(c->buf + 9, NULL, 10);
-				for (size_t i = 0; i < hdr; i++) {
-					if (c->buf[i] == '\n' && i + 16 < hdr &&
-					    strncasecmp(c->buf + i + 1, "content-length:", 15) ==
-						0) {
-						clen = (size_t)strtoull(c->buf + i + 16, NULL, 10);
-						have_len = 1;
-					}
-				}
-				if (!have_len || clen > RESP_MAX)
-					return -1;
-			}
-		}
-		if (hdr && c->len >= hdr + clen)
-			break;
-		if (c->len + 4096 > c->cap) {
-			size_t cap = c->cap ? c->cap * 2 : 65536;
-			if (cap > RESP_MAX + 65536)
-				return -1;
-			char *p = realloc(c->buf, cap + 1);
-			if (!p)
-				return -1;
-			c->buf = p;
-			c->cap = cap;
-		}
-		ssize_t n = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		c->len += (size_t)n;
-	}
-	*body = c->buf + hdr;
-	*blen = clen;
-	c->used = hdr + clen;
-	return 0;
-}
-
-/* Builds a request into b (reset first). */
-static int build_request(buf *b, const char *method, const char *path, const char *bearer,
-			 const char *body, size_t blen)
-{
-	buf_reset(b);
-	int rc = buf_printf(b, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n", method, path);
-	if (!rc && bearer)
-		rc = buf_printf(b, "Authorization: Bearer %s\r\n", bearer);
-	if (!rc && body)
-		rc = buf_printf(b, "Content-Type: application/json\r\nContent-Length: %zu\r\n",
-				blen);
-	if (!rc)
-		rc = buf_puts(b, "\r\n");
-	if (!rc && body)
-		rc = buf_append(b, body, blen);
-	return rc;
-}
-
-/* One request on a fresh connection; the body is copied into out. */
-static int http_once(int port, const char *method, const char *path, const char *bearer,
-		     const char *body, int *status, buf *out)
-{
-	conn c;
-	buf req;
-	buf_init(&req, 0);
-	int rc = -1;
-	if (conn_open(&c, port)) {
-		c.fd = -1;
-		goto out;
-	}
-	if (build_request(&req, method, path, bearer, body, body ? strlen(body) : 0) ||
-	    conn_send(&c, req.data, req.len))
-		goto out;
-	const char *b;
-	size_t bl;
-	if (conn_recv(&c, status, &b, &bl))
-		goto out;
-	buf_reset(out);
-	rc = buf_append(out, b, bl) ? -1 : 0;
-out:
-	conn_close(&c);
-	buf_free(&req);
-	return rc;
-}
 
 /* ---- (3) the daemon under load ---- */
 
@@ -722,7 +382,7 @@ typedef struct plan {
 
 typedef struct sender {
 	pthread_t th;
-	conn c;
+	bench_conn c;
 	plan *p;
 	long requests, accepted, duplicates, late, failures;
 	double end_s;
@@ -747,8 +407,8 @@ static void *send_main(void *arg)
 		int status = 0;
 		const char *body;
 		size_t blen;
-		if (conn_send(&s->c, p->req[k], p->req_len[k]) ||
-		    conn_recv(&s->c, &status, &body, &blen)) {
+		if (bench_conn_send(&s->c, p->req[k], p->req_len[k]) ||
+		    bench_conn_recv(&s->c, &status, &body, &blen)) {
 			snprintf(s->err, sizeof s->err, "request %ld: connection failed: %s", k,
 				 strerror(errno));
 			s->failures++;
@@ -771,7 +431,7 @@ static void *send_main(void *arg)
 		}
 		cJSON_Delete(o);
 	}
-	s->end_s = now_s();
+	s->end_s = bench_now_s();
 	return NULL;
 }
 
@@ -798,7 +458,7 @@ static int build_plan(const bench_opt *o, const rep *reps, const char *token, pl
 		rc = buf_puts(&body, "[");
 		for (long i = from; i < to && !rc; i++) {
 			char code[24];
-			machine_code(reps[i].machine, code, sizeof code);
+			bench_machine_code(reps[i].machine, code, sizeof code);
 			rc = buf_printf(&body,
 					"%s{\"machine\":\"%s\",\"ts\":%lld,\"count\":%llu,"
 					"\"reject\":%llu,\"state\":\"run\"}",
@@ -809,8 +469,8 @@ static int build_plan(const bench_opt *o, const rep *reps, const char *token, pl
 		if (!rc)
 			rc = buf_puts(&body, "]");
 		if (!rc)
-			rc = build_request(&req, "POST", "/api/v1/reports", token, body.data,
-					   body.len);
+			rc = bench_build_request(&req, "POST", "/api/v1/reports", token, body.data,
+						 body.len);
 		if (rc)
 			break;
 		if (body.len > *max_body)
@@ -834,93 +494,6 @@ static void free_plan(plan *p)
 	free(p->req_n);
 }
 
-/* A value from /proc/<pid>/status (kB). */
-static long proc_status_kb(pid_t pid, const char *key)
-{
-	char path[64], line[256];
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	long v = -1;
-	size_t kl = strlen(key);
-	while (fgets(line, sizeof line, f)) {
-		if (strncmp(line, key, kl) == 0 && line[kl] == ':') {
-			v = strtol(line + kl + 1, NULL, 10);
-			break;
-		}
-	}
-	fclose(f);
-	return v;
-}
-
-/* User + system CPU seconds of a process (all its threads). */
-static double proc_cpu_s(pid_t pid)
-{
-	char path[64], text[1024];
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	size_t n = fread(text, 1, sizeof text - 1, f);
-	fclose(f);
-	text[n] = '\0';
-	char *p = strrchr(text, ')'); /* the command name may hold spaces */
-	if (!p)
-		return -1;
-	/* after ") ": field 3 (state) ... field 14 utime, 15 stime */
-	p++;
-	for (int field = 2; field < 13 && p; field++)
-		p = strchr(p + 1, ' ');
-	if (!p)
-		return -1;
-	char *end = NULL;
-	unsigned long long ut = strtoull(p + 1, &end, 10);
-	unsigned long long st = strtoull(end, NULL, 10);
-	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
-}
-
-/* CPU seconds all CPUs spent busy since boot (/proc/stat), or -1. */
-static double system_busy_s(void)
-{
-	FILE *f = fopen("/proc/stat", "r");
-	if (!f)
-		return -1;
-	unsigned long long v[8] = {0};
-	int n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
-		       &v[4], &v[5], &v[6], &v[7]);
-	fclose(f);
-	if (n != 8)
-		return -1;
-	/* user nice system [idle iowait irq softirq] steal: interrupt time is
-	 * left out because loopback traffic of our own shows up there */
-	return (double)(v[0] + v[1] + v[2] + v[7]) / (double)sysconf(_SC_CLK_TCK);
-}
-
-static double self_cpu_s(void)
-{
-	struct rusage ru;
-	if (getrusage(RUSAGE_SELF, &ru))
-		return 0;
-	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-}
-
-/* A metric's value from Prometheus text, or -1. */
-static double metric(const char *text, const char *name)
-{
-	size_t n = strlen(name);
-	const char *p = text;
-	while (p && *p) {
-		if (strncmp(p, name, n) == 0 && p[n] == ' ')
-			return strtod(p + n + 1, NULL);
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return -1;
-}
-
 typedef struct daemon_result {
 	double secs;
 	long requests, accepted, duplicates, late, failures;
@@ -933,25 +506,6 @@ typedef struct daemon_result {
 	double verify_s;      /* until they matched what was sent */
 	int64_t bytes;
 } daemon_result;
-
-static int stop_daemon(pid_t pid)
-{
-	kill(pid, SIGTERM);
-	for (int i = 0; i < 300; i++) {
-		int st;
-		pid_t r = waitpid(pid, &st, WNOHANG);
-		if (r == pid) {
-			daemon_pid = 0;
-			return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
-		}
-		struct timespec ts = {0, 100000000L};
-		nanosleep(&ts, NULL);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-	daemon_pid = 0;
-	return -1;
-}
 
 static int daemon_run(const bench_opt *o, const rep *reps, int64_t t0, int64_t want_good,
 		      int64_t want_reject, daemon_result *res)
@@ -968,13 +522,13 @@ static int daemon_run(const bench_opt *o, const rep *reps, int64_t t0, int64_t w
 	snprintf(dbp, sizeof dbp, "%s/gloved.db", tmp_dir);
 	snprintf(logp, sizeof logp, "%s/gloved.log", tmp_dir);
 
-	double t = now_s();
-	if (register_cluster(o, dbp, token, sizeof token)) {
+	double t = bench_now_s();
+	if (bench_register_cluster(o->gloved, o->machines, dbp, token, sizeof token)) {
 		fprintf(stderr, "ingest_bench: registering the bench cluster failed\n");
 		goto out;
 	}
 	fprintf(stderr, "ingest_bench: registered %ld machines with gloved admin in %.1f s\n",
-		o->machines, now_s() - t);
+		o->machines, bench_now_s() - t);
 
 	size_t max_body = 0;
 	int planned = build_plan(o, reps, token, &p, &max_body);
@@ -1029,7 +583,7 @@ static int daemon_run(const bench_opt *o, const rep *reps, int64_t t0, int64_t w
 	 * then the daemon exits, and we try another port */
 	int status = 0, up = 0;
 	for (int attempt = 0; attempt < 3 && !up; attempt++) {
-		port = free_port();
+		port = bench_free_port();
 		if (port <= 0)
 			goto out;
 		snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
@@ -1038,7 +592,7 @@ static int daemon_run(const bench_opt *o, const rep *reps, int64_t t0, int64_t w
 		log_fd = open(logp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (log_fd < 0)
 			goto out;
-		pid = spawn(argv, log_fd, log_fd);
+		pid = bench_spawn(argv, log_fd, log_fd);
 		if (pid < 0)
 			goto out;
 		daemon_pid = pid;
@@ -1047,7 +601,8 @@ static int daemon_run(const bench_opt *o, const rep *reps, int64_t t0, int64_t w
 				daemon_pid = pid = 0;
 				break;
 			}
-			if (http_once(port, "GET", "/healthz", NULL, NULL, &status, &out) == 0 &&
+			if (bench_http_once(port, "GET", "/healthz", NULL, NULL, &status, &out) ==
+				0 &&
 			    status == 200)
 				up = 1;
 			else
@@ -1060,7 +615,7 @@ static int daemon_run(const bench_opt *o, const rep *reps, int64_t t0, int64_t w
 			up = 0;
 		}
 		if (!up && pid > 0) {
-			stop_daemon(pid);
+			bench_stop_daemon(pid, &daemon_pid);
 			pid = 0;
 		}
 	}
@@ -1085,7 +640,7 @@ static int daemon_run(const bench_opt *o, const rep *reps, int64_t t0, int64_t w
 	for (long i = 0; i < o->conns; i++)
 		snd[i].c.fd = -1;
 	for (long i = 0; i < o->conns; i++) {
-		if (conn_open(&snd[i].c, port)) {
+		if (bench_conn_open(&snd[i].c, port)) {
 			fprintf(stderr, "ingest_bench: cannot connect to %s\n", listen);
 			goto out;
 		}
@@ -1104,8 +659,8 @@ static int daemon_run(const bench_opt *o, const rep *reps, int64_t t0, int64_t w
 		kill(pid, SIGKILL);
 		_exit(1);
 	}
-	double sys0 = system_busy_s(), self0 = self_cpu_s(), d0 = proc_cpu_s(pid);
-	double start = now_s();
+	double sys0 = bench_system_busy_s(), self0 = bench_self_cpu_s(), d0 = bench_proc_cpu_s(pid);
+	double start = bench_now_s();
 	pthread_barrier_wait(&p.go);
 	double end = start;
 	for (long i = 0; i < o->conns; i++) {
@@ -1121,25 +676,26 @@ static int daemon_run(const bench_opt *o, const rep *reps, int64_t t0, int64_t w
 			fprintf(stderr, "ingest_bench: connection %ld: %s\n", i, snd[i].err);
 	}
 	res->secs = end - start;
-	res->peak_rss_kb = proc_status_kb(pid, "VmHWM");
-	res->cpu_s = proc_cpu_s(pid);
-	res->bench_cpu_s = self_cpu_s() - self0;
-	double busy = system_busy_s() - sys0, wall = now_s() - start;
+	res->peak_rss_kb = bench_proc_status_kb(pid, "VmHWM");
+	res->cpu_s = bench_proc_cpu_s(pid);
+	res->bench_cpu_s = bench_self_cpu_s() - self0;
+	double busy = bench_system_busy_s() - sys0, wall = bench_now_s() - start;
 	res->other_cores = wall > 0 ? (busy - res->bench_cpu_s - (res->cpu_s - d0)) / wall : 0;
 
 	/* what the daemon says about its commits */
-	if (http_once(port, "GET", "/metrics", NULL, NULL, &status, &out) == 0 && status == 200) {
-		res->commits = metric(out.data, "gloved_commits_total");
-		double sum = metric(out.data, "gloved_commit_batch_size_sum");
-		double cnt = metric(out.data, "gloved_commit_batch_size_count");
+	if (bench_http_once(port, "GET", "/metrics", NULL, NULL, &status, &out) == 0 &&
+	    status == 200) {
+		res->commits = bench_metric(out.data, "gloved_commits_total");
+		double sum = bench_metric(out.data, "gloved_commit_batch_size_sum");
+		double cnt = bench_metric(out.data, "gloved_commit_batch_size_count");
 		res->avg_commit = cnt > 0 ? sum / cnt : 0;
 	}
 
 	/* nothing lost: the day rollups hold every piece sent */
 	res->good = res->reject = -1;
-	if (http_once(port, "POST", "/api/v1/login", NULL,
-		      "{\"username\":\"" USERNAME "\",\"password\":\"" PASSWORD "\"}", &status,
-		      &out) ||
+	if (bench_http_once(port, "POST", "/api/v1/login", NULL,
+			    "{\"username\":\"" USERNAME "\",\"password\":\"" PASSWORD "\"}",
+			    &status, &out) ||
 	    status != 200) {
 		fprintf(stderr, "ingest_bench: login failed (HTTP %d)\n", status);
 		goto out;
@@ -1155,13 +711,14 @@ static int daemon_run(const bench_opt *o, const rep *reps, int64_t t0, int64_t w
 	char path[200];
 	snprintf(path, sizeof path, "/api/v1/output?bucket=day&from=%lld&to=%lld",
 		 (long long)ltime_day_start(t0), (long long)(ltime_now_ms() + 86400000LL));
-	double asked = now_s();
+	double asked = bench_now_s();
 	for (int tries = 0; tries < 100; tries++) {
 		if (tries) {
 			struct timespec ts = {0, 100000000L};
 			nanosleep(&ts, NULL);
 		}
-		if (http_once(port, "GET", path, session, NULL, &status, &out) || status != 200) {
+		if (bench_http_once(port, "GET", path, session, NULL, &status, &out) ||
+		    status != 200) {
 			fprintf(stderr, "ingest_bench: GET %s failed (HTTP %d)\n", path, status);
 			goto out;
 		}
@@ -1177,17 +734,17 @@ static int daemon_run(const bench_opt *o, const rep *reps, int64_t t0, int64_t w
 		if (res->good == want_good && res->reject == want_reject)
 			break;
 	}
-	res->verify_s = now_s() - asked;
+	res->verify_s = bench_now_s() - asked;
 	rc = 0;
 out:
 	if (snd) {
 		for (long i = 0; i < o->conns; i++)
-			conn_close(&snd[i].c);
+			bench_conn_close(&snd[i].c);
 		free(snd);
 	}
 	if (barrier)
 		pthread_barrier_destroy(&p.go);
-	if (pid > 0 && stop_daemon(pid)) {
+	if (pid > 0 && bench_stop_daemon(pid, &daemon_pid)) {
 		fprintf(stderr, "ingest_bench: gloved serve did not stop cleanly\n");
 		rc = -1;
 	}
@@ -1289,7 +846,7 @@ static int parse_args(int argc, char **argv, bench_opt *o)
 			usage(stderr);
 			return -1;
 		}
-		if (parse_long(v, lo, hi, target)) {
+		if (bench_parse_long(v, lo, hi, target)) {
 			fprintf(stderr, "ingest_bench: %s needs an integer in %ld..%ld\n", a, lo,
 				hi);
 			return -1;
@@ -1311,6 +868,7 @@ static void print_rate(const char *what, double items, double secs, const char *
 
 int main(int argc, char **argv)
 {
+	bench_prog = "ingest_bench";
 	bench_opt o;
 	memset(&o, 0, sizeof o);
 	int pa = parse_args(argc, argv, &o);
@@ -1346,7 +904,7 @@ int main(int argc, char **argv)
 	rep *reps = make_reports(&o, t0, &good, &reject);
 	if (!reps) {
 		fprintf(stderr, "ingest_bench: out of memory for %ld reports\n", o.reports);
-		remove_tmp_dir();
+		bench_remove_dir(tmp_dir);
 		return 1;
 	}
 
@@ -1371,13 +929,15 @@ int main(int argc, char **argv)
 	double raw_other = 0;
 	char path[400];
 	if (!o.skip_raw) {
-		double sys0 = system_busy_s(), self0 = self_cpu_s(), t = now_s();
+		double sys0 = bench_system_busy_s(), self0 = bench_self_cpu_s(), t = bench_now_s();
 		snprintf(path, sizeof path, "%s/raw.db", tmp_dir);
 		fail |= raw_run(&o, reps, path, 0, &raw) != 0;
 		snprintf(path, sizeof path, "%s/raw-full.db", tmp_dir);
 		fail |= raw_run(&o, reps, path, 1, &rawf) != 0;
-		double wall = now_s() - t;
-		raw_other = wall > 0 ? (system_busy_s() - sys0 - (self_cpu_s() - self0)) / wall : 0;
+		double wall = bench_now_s() - t;
+		raw_other =
+		    wall > 0 ? (bench_system_busy_s() - sys0 - (bench_self_cpu_s() - self0)) / wall
+			     : 0;
 	}
 	daemon_result d;
 	double other = raw_other;
@@ -1446,6 +1006,6 @@ result:
 	if (o.keep)
 		fprintf(stderr, "ingest_bench: kept %s\n", tmp_dir);
 	else
-		remove_tmp_dir();
+		bench_remove_dir(tmp_dir);
 	return fail || !verified || d.failures ? 1 : 0;
 }

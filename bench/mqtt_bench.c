@@ -19,6 +19,7 @@
  * exactly N, gloved must accept exactly N and reject none, and at the end
  * the day rollups must hold exactly the good and rejected pieces sent. A
  * benchmark, not a test: see docs/performance.md. */
+#include "lib/bench_util.h"
 #include "util/buf.h"
 #include "util/ltime.h"
 
@@ -48,16 +49,8 @@
 
 extern char **environ;
 
-#define REPORT_PERIOD_MS 30000
-#define ENTERPRISE       "BENCH"
-#define WORKSHOP         "W1"
-#define USERNAME         "bench"
-#define PASSWORD         "bench-password"
-#define TIMEZONE         "Asia/Shanghai" /* the daemon's default: day buckets */
-#define RESP_MAX         ((size_t)16 << 20)
-#define ADMIN_PARALLEL   4
-#define PUB_WINDOW       1000 /* messages a publisher has handed over but not seen sent/acked */
-#define STALL_S          30.0 /* no progress for this long: the run failed */
+#define PUB_WINDOW 1000 /* messages a publisher has handed over but not seen sent/acked */
+#define STALL_S    30.0 /* no progress for this long: the run failed */
 /* same length as "gloved", so that baseline and gloved messages are equal in size */
 #define BASE_PREFIX   "baseln"
 #define GLOVED_PREFIX "gloved"
@@ -79,26 +72,6 @@ static char tmp_dir[256];
 static volatile sig_atomic_t keep_tmp;
 static volatile pid_t daemon_pid, broker_pid;
 
-static void remove_tmp_dir(void)
-{
-	if (!tmp_dir[0])
-		return;
-	DIR *d = opendir(tmp_dir);
-	if (d) {
-		struct dirent *e;
-		while ((e = readdir(d)) != NULL) {
-			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-				continue;
-			char p[600];
-			snprintf(p, sizeof p, "%s/%s", tmp_dir, e->d_name);
-			unlink(p);
-		}
-		closedir(d);
-	}
-	rmdir(tmp_dir);
-	tmp_dir[0] = '\0';
-}
-
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -118,426 +91,9 @@ static void on_signal(int sig)
 }
 /* ---- small helpers ---- */
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int parse_long(const char *s, long lo, long hi, long *out)
-{
-	if (!s || !*s)
-		return -1;
-	char *end = NULL;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || *end || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static void machine_code(long j, char *out, size_t n)
-{
-	snprintf(out, n, "M%05ld", j);
-}
-
 /* ---- running gloved ---- */
 
-/* Starts argv with stdout to out_fd (or /dev/null when -1) and stderr to
- * err_fd (or inherited when -1). Returns the pid or -1. */
-static pid_t spawn(char *const argv[], int out_fd, int err_fd)
-{
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	if (out_fd >= 0)
-		posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
-	else
-		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	if (err_fd >= 0)
-		posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
-	pid_t pid = -1;
-	int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc) {
-		fprintf(stderr, "mqtt_bench: cannot run %s: %s\n", argv[0], strerror(rc));
-		return -1;
-	}
-	return pid;
-}
-
-static int wait_ok(pid_t pid, const char *what)
-{
-	int st = 0;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		fprintf(stderr, "mqtt_bench: %s failed\n", what);
-		return -1;
-	}
-	return 0;
-}
-
-/* Runs argv to completion; its stdout goes to out (NUL-terminated,
- * trailing newline removed) when out is not NULL. what names it in errors. */
-static int run_cmd(char *const argv[], const char *what, char *out, size_t cap)
-{
-	int fds[2] = {-1, -1};
-	if (out && pipe(fds))
-		return -1;
-	pid_t pid = spawn(argv, out ? fds[1] : -1, -1);
-	if (out)
-		close(fds[1]);
-	size_t len = 0;
-	if (out && pid > 0) {
-		for (;;) {
-			ssize_t n = read(fds[0], out + len, cap - 1 - len);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				break;
-			len += (size_t)n;
-			if (len == cap - 1)
-				break;
-		}
-		out[len] = '\0';
-		while (len && (out[len - 1] == '\n' || out[len - 1] == '\r'))
-			out[--len] = '\0';
-	}
-	if (out)
-		close(fds[0]);
-	if (pid < 0)
-		return -1;
-	return wait_ok(pid, what);
-}
-
-/* Registers the enterprise, workshop, machines, a gateway token and a
- * cluster_admin user with `gloved admin`, before the daemon starts. */
-static int register_cluster(const bench_opt *o, const char *dbp, char *token, size_t token_cap)
-{
-	char *g = (char *)o->gloved, *d = (char *)dbp;
-	char *ent[] = {g,        "admin",    "--db",   d,       "enterprise", "add",
-		       "--code", ENTERPRISE, "--name", "bench", NULL};
-	char *ws[] = {g,          "admin",  "--db",   d,        "workshop", "add", "--enterprise",
-		      ENTERPRISE, "--code", WORKSHOP, "--name", "bench",    NULL};
-	char *tok[] = {g, "admin", "--db", d, "token", "add", "--enterprise", ENTERPRISE, NULL};
-	char *usr[] = {g,        "admin",         "--db",       d,
-		       "user",   "add",           "--username", USERNAME,
-		       "--role", "cluster_admin", "--password", PASSWORD,
-		       NULL};
-	if (run_cmd(ent, "gloved admin enterprise add", NULL, 0) ||
-	    run_cmd(ws, "gloved admin workshop add", NULL, 0))
-		return -1;
-	/* machines: a few `gloved admin` processes at a time, in code order */
-	pid_t inflight[ADMIN_PARALLEL];
-	int nin = 0;
-	for (long j = 0; j < o->machines; j++) {
-		char code[24];
-		machine_code(j, code, sizeof code);
-		char *m[] = {
-		    g,          "admin",      "--db",   d,        "machine", "add", "--enterprise",
-		    ENTERPRISE, "--workshop", WORKSHOP, "--code", code,      NULL};
-		if (nin == ADMIN_PARALLEL) {
-			if (wait_ok(inflight[0], "gloved admin machine add"))
-				return -1;
-			memmove(inflight, inflight + 1, (size_t)(nin - 1) * sizeof *inflight);
-			nin--;
-		}
-		pid_t p = spawn(m, -1, -1);
-		if (p < 0)
-			return -1;
-		inflight[nin++] = p;
-	}
-	for (int i = 0; i < nin; i++)
-		if (wait_ok(inflight[i], "gloved admin machine add"))
-			return -1;
-	if (run_cmd(tok, "gloved admin token add", token, token_cap) ||
-	    strncmp(token, "gw_", 3) != 0)
-		return -1;
-	return run_cmd(usr, "gloved admin user add", NULL, 0);
-}
-
-static int free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (fd < 0)
-		return -1;
-	struct sockaddr_in a;
-	memset(&a, 0, sizeof a);
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	socklen_t len = sizeof a;
-	int port = -1;
-	if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-		port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
-
 /* ---- a minimal HTTP/1.1 client: keep-alive, Content-Length bodies ---- */
-
-typedef struct conn {
-	int fd;
-	char *buf;
-	size_t len, cap, used; /* used: bytes of the previous response */
-} conn;
-
-static int conn_open(conn *c, int port)
-{
-	memset(c, 0, sizeof *c);
-	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (c->fd < 0)
-		return -1;
-	int one = 1;
-	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	struct sockaddr_in a;
-	memset(&a, 0, sizeof a);
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	a.sin_port = htons((uint16_t)port);
-	if (connect(c->fd, (struct sockaddr *)&a, sizeof a)) {
-		close(c->fd);
-		c->fd = -1;
-		return -1;
-	}
-	return 0;
-}
-
-static void conn_close(conn *c)
-{
-	if (c->fd >= 0)
-		close(c->fd);
-	free(c->buf);
-	memset(c, 0, sizeof *c);
-	c->fd = -1;
-}
-
-static int conn_send(conn *c, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = send(c->fd, p, n, MSG_NOSIGNAL);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Reads one response. *body points into the connection's buffer and stays
- * valid until the next call. */
-static int conn_recv(conn *c, int *status, const char **body, size_t *blen)
-{
-	if (c->used) {
-		memmove(c->buf, c->buf + c->used, c->len - c->used);
-		c->len -= c->used;
-		c->used = 0;
-	}
-	size_t hdr = 0, clen = 0;
-	int have_len = 0;
-	for (;;) {
-		if (!hdr && c->len >= 4) {
-			for (size_t i = 0; i + 3 < c->len; i++) {
-				if (memcmp(c->buf + i, "\r\n\r\n", 4) == 0) {
-					hdr = i + 4;
-					break;
-				}
-			}
-			if (hdr) {
-				if (hdr < 13 || strncmp(c->buf, "HTTP/1.", 7) != 0)
-					return -1;
-				*status = (int)strtol(c->buf + 9, NULL, 10);
-				for (size_t i = 0; i < hdr; i++) {
-					if (c->buf[i] == '\n' && i + 16 < hdr &&
-					    strncasecmp(c->buf + i + 1, "content-length:", 15) ==
-						0) {
-						clen = (size_t)strtoull(c->buf + i + 16, NULL, 10);
-						have_len = 1;
-					}
-				}
-				if (!have_len || clen > RESP_MAX)
-					return -1;
-			}
-		}
-		if (hdr && c->len >= hdr + clen)
-			break;
-		if (c->len + 4096 > c->cap) {
-			size_t cap = c->cap ? c->cap * 2 : 65536;
-			if (cap > RESP_MAX + 65536)
-				return -1;
-			char *p = realloc(c->buf, cap + 1);
-			if (!p)
-				return -1;
-			c->buf = p;
-			c->cap = cap;
-		}
-		ssize_t n = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		c->len += (size_t)n;
-	}
-	*body = c->buf + hdr;
-	*blen = clen;
-	c->used = hdr + clen;
-	return 0;
-}
-
-/* Builds a request into b (reset first). */
-static int build_request(buf *b, const char *method, const char *path, const char *bearer,
-			 const char *body, size_t blen)
-{
-	buf_reset(b);
-	int rc = buf_printf(b, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n", method, path);
-	if (!rc && bearer)
-		rc = buf_printf(b, "Authorization: Bearer %s\r\n", bearer);
-	if (!rc && body)
-		rc = buf_printf(b, "Content-Type: application/json\r\nContent-Length: %zu\r\n",
-				blen);
-	if (!rc)
-		rc = buf_puts(b, "\r\n");
-	if (!rc && body)
-		rc = buf_append(b, body, blen);
-	return rc;
-}
-
-/* One request on a fresh connection; the body is copied into out. */
-static int http_once(int port, const char *method, const char *path, const char *bearer,
-		     const char *body, int *status, buf *out)
-{
-	conn c;
-	buf req;
-	buf_init(&req, 0);
-	int rc = -1;
-	if (conn_open(&c, port)) {
-		c.fd = -1;
-		goto out;
-	}
-	if (build_request(&req, method, path, bearer, body, body ? strlen(body) : 0) ||
-	    conn_send(&c, req.data, req.len))
-		goto out;
-	const char *b;
-	size_t bl;
-	if (conn_recv(&c, status, &b, &bl))
-		goto out;
-	buf_reset(out);
-	rc = buf_append(out, b, bl) ? -1 : 0;
-out:
-	conn_close(&c);
-	buf_free(&req);
-	return rc;
-}
-
-/* A value from /proc/<pid>/status (kB). */
-static long proc_status_kb(pid_t pid, const char *key)
-{
-	char path[64], line[256];
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	long v = -1;
-	size_t kl = strlen(key);
-	while (fgets(line, sizeof line, f)) {
-		if (strncmp(line, key, kl) == 0 && line[kl] == ':') {
-			v = strtol(line + kl + 1, NULL, 10);
-			break;
-		}
-	}
-	fclose(f);
-	return v;
-}
-
-/* User + system CPU seconds of a process (all its threads). */
-static double proc_cpu_s(pid_t pid)
-{
-	char path[64], text[1024];
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	size_t n = fread(text, 1, sizeof text - 1, f);
-	fclose(f);
-	text[n] = '\0';
-	char *p = strrchr(text, ')'); /* the command name may hold spaces */
-	if (!p)
-		return -1;
-	/* after ") ": field 3 (state) ... field 14 utime, 15 stime */
-	p++;
-	for (int field = 2; field < 13 && p; field++)
-		p = strchr(p + 1, ' ');
-	if (!p)
-		return -1;
-	char *end = NULL;
-	unsigned long long ut = strtoull(p + 1, &end, 10);
-	unsigned long long st = strtoull(end, NULL, 10);
-	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
-}
-
-/* CPU seconds all CPUs spent busy since boot (/proc/stat), or -1. */
-static double system_busy_s(void)
-{
-	FILE *f = fopen("/proc/stat", "r");
-	if (!f)
-		return -1;
-	unsigned long long v[8] = {0};
-	int n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
-		       &v[4], &v[5], &v[6], &v[7]);
-	fclose(f);
-	if (n != 8)
-		return -1;
-	/* user nice system [idle iowait irq softirq] steal: interrupt time is
-	 * left out because loopback traffic of our own shows up there */
-	return (double)(v[0] + v[1] + v[2] + v[7]) / (double)sysconf(_SC_CLK_TCK);
-}
-
-static double self_cpu_s(void)
-{
-	struct rusage ru;
-	if (getrusage(RUSAGE_SELF, &ru))
-		return 0;
-	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-}
-
-/* A metric's value from Prometheus text, or -1. */
-static double metric(const char *text, const char *name)
-{
-	size_t n = strlen(name);
-	const char *p = text;
-	while (p && *p) {
-		if (strncmp(p, name, n) == 0 && p[n] == ' ')
-			return strtod(p + n + 1, NULL);
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return -1;
-}
-static int stop_daemon(pid_t pid)
-{
-	kill(pid, SIGTERM);
-	for (int i = 0; i < 300; i++) {
-		int st;
-		pid_t r = waitpid(pid, &st, WNOHANG);
-		if (r == pid) {
-			daemon_pid = 0;
-			return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
-		}
-		struct timespec ts = {0, 100000000L};
-		nanosleep(&ts, NULL);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-	daemon_pid = 0;
-	return -1;
-}
 
 /* ---- the reports of one run ---- */
 
@@ -576,7 +132,7 @@ static int make_plan(const bench_opt *o, int64_t t0, uint64_t *cnt, uint64_t *re
 	int rc = p->off && p->len && p->topic ? 0 : -1;
 	for (long j = 0; j < o->machines && !rc; j++) {
 		char code[24];
-		machine_code(j, code, sizeof code);
+		bench_machine_code(j, code, sizeof code);
 		snprintf(p->topic[j], sizeof p->topic[j],
 			 GLOVED_PREFIX "/v1/" ENTERPRISE "/%s/report", code);
 	}
@@ -701,7 +257,7 @@ static void on_sub_message(struct mosquitto *mosq, void *obj, const struct mosqu
 	(void)m;
 	sub *s = obj;
 	if (atomic_fetch_add(&s->got, 1) + 1 == s->want)
-		s->end_s = now_s();
+		s->end_s = bench_now_s();
 }
 
 /* The subscriber's network thread: our own, so that its CPU time can be
@@ -801,12 +357,13 @@ typedef struct gloved_metrics {
 static int read_metrics(int http_port, gloved_metrics *g, buf *out)
 {
 	int status = 0;
-	if (http_once(http_port, "GET", "/metrics", NULL, NULL, &status, out) || status != 200)
+	if (bench_http_once(http_port, "GET", "/metrics", NULL, NULL, &status, out) ||
+	    status != 200)
 		return -1;
-	g->accepted = metric(out->data, "gloved_reports_accepted_total");
-	g->messages = metric(out->data, "gloved_mqtt_messages_total");
-	g->rejected = metric(out->data, "gloved_mqtt_rejected_total");
-	g->commits = metric(out->data, "gloved_commits_total");
+	g->accepted = bench_metric(out->data, "gloved_reports_accepted_total");
+	g->messages = bench_metric(out->data, "gloved_mqtt_messages_total");
+	g->rejected = bench_metric(out->data, "gloved_mqtt_rejected_total");
+	g->commits = bench_metric(out->data, "gloved_commits_total");
 	return 0;
 }
 
@@ -888,18 +445,18 @@ static int one_run(const bench_opt *o, const run_plan *p, int qos, int broker_po
 		fprintf(stderr, "mqtt_bench: cannot start publisher threads\n");
 		_exit(1); /* the barrier can never open */
 	}
-	double d0 = gloved > 0 ? proc_cpu_s(gloved) : 0, b0 = proc_cpu_s(broker),
-	       self0 = self_cpu_s(), sys0 = system_busy_s();
+	double d0 = gloved > 0 ? bench_proc_cpu_s(gloved) : 0, b0 = bench_proc_cpu_s(broker),
+	       self0 = bench_self_cpu_s(), sys0 = bench_system_busy_s();
 	double sub0 = sub_started ? thread_cpu_s(sub_th) : 0, gm0 = 0, go0 = 0;
 	if (gloved > 0)
 		task_cpu_s(gloved, &gm0, &go0);
-	double start = now_s(), last_progress = start, publish_end = 0;
+	double start = bench_now_s(), last_progress = start, publish_end = 0;
 	long last = -1;
 	pthread_barrier_wait(&go);
 	/* wait for the far end; the publishers finish on their own */
 	for (;;) {
 		nanosleep(&(struct timespec){0, http_port ? 5000000L : 2000000L}, NULL);
-		double t = now_s();
+		double t = bench_now_s();
 		long have;
 		if (!http_port) {
 			have = atomic_load(&s.got);
@@ -933,11 +490,11 @@ joined:
 		if (pubs[k].err[0])
 			fprintf(stderr, "mqtt_bench: publisher %ld: %s\n", k, pubs[k].err);
 	}
-	publish_end = now_s();
+	publish_end = bench_now_s();
 	res->publish_secs = publish_end - start;
-	res->daemon_cpu_s = gloved > 0 ? proc_cpu_s(gloved) - d0 : 0;
-	res->broker_cpu_s = proc_cpu_s(broker) - b0;
-	res->bench_cpu_s = self_cpu_s() - self0;
+	res->daemon_cpu_s = gloved > 0 ? bench_proc_cpu_s(gloved) - d0 : 0;
+	res->broker_cpu_s = bench_proc_cpu_s(broker) - b0;
+	res->bench_cpu_s = bench_self_cpu_s() - self0;
 	if (sub_started)
 		res->recv_thread_cpu_s = thread_cpu_s(sub_th) - sub0;
 	if (gloved > 0) {
@@ -946,8 +503,8 @@ joined:
 		res->recv_thread_cpu_s = gm1 - gm0;
 		res->other_thread_cpu_s = go1 - go0;
 	}
-	double wall = now_s() - start;
-	res->other_cores = wall > 0 ? (system_busy_s() - sys0 - res->daemon_cpu_s -
+	double wall = bench_now_s() - start;
+	res->other_cores = wall > 0 ? (bench_system_busy_s() - sys0 - res->daemon_cpu_s -
 				       res->broker_cpu_s - res->bench_cpu_s) /
 					  wall
 				    : 0;
@@ -988,10 +545,10 @@ out:
 
 static int port_open(int port)
 {
-	conn c;
-	if (conn_open(&c, port))
+	bench_conn c;
+	if (bench_conn_open(&c, port))
 		return 0;
-	conn_close(&c);
+	bench_conn_close(&c);
 	return 1;
 }
 
@@ -1002,7 +559,7 @@ static pid_t start_broker(const bench_opt *o, int *port_out)
 	snprintf(conf, sizeof conf, "%s/mosquitto.conf", tmp_dir);
 	snprintf(logp, sizeof logp, "%s/mosquitto.log", tmp_dir);
 	for (int attempt = 0; attempt < 3; attempt++) {
-		int port = free_port();
+		int port = bench_free_port();
 		FILE *f = fopen(conf, "w");
 		if (!f || port <= 0) {
 			if (f)
@@ -1021,7 +578,7 @@ static pid_t start_broker(const bench_opt *o, int *port_out)
 		if (log_fd < 0)
 			return -1;
 		char *argv[] = {(char *)o->mosquitto, "-c", conf, NULL};
-		pid_t pid = spawn(argv, log_fd, log_fd);
+		pid_t pid = bench_spawn(argv, log_fd, log_fd);
 		close(log_fd);
 		if (pid < 0)
 			return -1;
@@ -1068,14 +625,14 @@ static pid_t start_gloved(const bench_opt *o, const char *dbp, int broker_port, 
 	buf_init(&out, 0);
 	pid_t pid = -1;
 	for (int attempt = 0; attempt < 3; attempt++) {
-		int port = free_port();
+		int port = bench_free_port();
 		if (port <= 0)
 			break;
 		snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
 		int log_fd = open(logp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (log_fd < 0)
 			break;
-		pid = spawn(argv, log_fd, log_fd);
+		pid = bench_spawn(argv, log_fd, log_fd);
 		close(log_fd);
 		if (pid < 0)
 			break;
@@ -1086,8 +643,9 @@ static pid_t start_gloved(const bench_opt *o, const char *dbp, int broker_port, 
 				daemon_pid = pid = 0;
 				break;
 			}
-			if (http_once(port, "GET", "/metrics", NULL, NULL, &status, &out) == 0 &&
-			    status == 200 && metric(out.data, "gloved_mqtt_connected") == 1)
+			if (bench_http_once(port, "GET", "/metrics", NULL, NULL, &status, &out) ==
+				0 &&
+			    status == 200 && bench_metric(out.data, "gloved_mqtt_connected") == 1)
 				up = 1;
 			else
 				nanosleep(&(struct timespec){0, 50000000L}, NULL);
@@ -1100,7 +658,7 @@ static pid_t start_gloved(const bench_opt *o, const char *dbp, int broker_port, 
 			return pid;
 		}
 		if (pid > 0)
-			stop_daemon(pid);
+			bench_stop_daemon(pid, &daemon_pid);
 		pid = -1;
 	}
 	buf_free(&out);
@@ -1116,9 +674,9 @@ static int day_totals(int http_port, int64_t day_from, int64_t want_good, int64_
 	buf out;
 	buf_init(&out, 0);
 	*good = *reject = -1;
-	if (http_once(http_port, "POST", "/api/v1/login", NULL,
-		      "{\"username\":\"" USERNAME "\",\"password\":\"" PASSWORD "\"}", &status,
-		      &out) ||
+	if (bench_http_once(http_port, "POST", "/api/v1/login", NULL,
+			    "{\"username\":\"" USERNAME "\",\"password\":\"" PASSWORD "\"}",
+			    &status, &out) ||
 	    status != 200) {
 		fprintf(stderr, "mqtt_bench: login failed (HTTP %d)\n", status);
 		goto out;
@@ -1136,7 +694,7 @@ static int day_totals(int http_port, int64_t day_from, int64_t want_good, int64_
 	for (int tries = 0; tries < 100; tries++) {
 		if (tries)
 			nanosleep(&(struct timespec){0, 100000000L}, NULL);
-		if (http_once(http_port, "GET", path, session, NULL, &status, &out) ||
+		if (bench_http_once(http_port, "GET", path, session, NULL, &status, &out) ||
 		    status != 200) {
 			fprintf(stderr, "mqtt_bench: GET %s failed (HTTP %d)\n", path, status);
 			goto out;
@@ -1274,7 +832,7 @@ static int parse_args(int argc, char **argv, bench_opt *o)
 			usage(stderr);
 			return -1;
 		}
-		if (parse_long(v, lo, hi, target)) {
+		if (bench_parse_long(v, lo, hi, target)) {
 			fprintf(stderr, "mqtt_bench: %s needs an integer in %ld..%ld\n", a, lo, hi);
 			return -1;
 		}
@@ -1311,6 +869,7 @@ static void print_rate(const char *what, double items, double secs, const char *
 
 int main(int argc, char **argv)
 {
+	bench_prog = "mqtt_bench";
 	bench_opt o;
 	memset(&o, 0, sizeof o);
 	int pa = parse_args(argc, argv, &o);
@@ -1365,14 +924,14 @@ int main(int argc, char **argv)
 	if (!cnt || !rej)
 		goto out;
 
-	double t = now_s();
-	if (register_cluster(&o, dbp, token, sizeof token)) {
+	double t = bench_now_s();
+	if (bench_register_cluster(o.gloved, o.machines, dbp, token, sizeof token)) {
 		fprintf(stderr, "mqtt_bench: registering the bench cluster failed\n");
 		fail = 1;
 		goto out;
 	}
 	fprintf(stderr, "mqtt_bench: registered %ld machines with gloved admin in %.1f s\n",
-		o.machines, now_s() - t);
+		o.machines, bench_now_s() - t);
 	if ((broker = start_broker(&o, &broker_port)) < 0 ||
 	    (gloved = start_gloved(&o, dbp, broker_port, &http_port)) < 0) {
 		fail = 1;
@@ -1414,8 +973,8 @@ int main(int argc, char **argv)
 
 out:
 	if (gloved > 0)
-		peak_rss_kb = proc_status_kb(gloved, "VmHWM");
-	if (gloved > 0 && stop_daemon(gloved)) {
+		peak_rss_kb = bench_proc_status_kb(gloved, "VmHWM");
+	if (gloved > 0 && bench_stop_daemon(gloved, &daemon_pid)) {
 		fprintf(stderr, "mqtt_bench: gloved serve did not stop cleanly\n");
 		fail = 1;
 	}
@@ -1518,6 +1077,6 @@ out:
 	if (o.keep)
 		fprintf(stderr, "mqtt_bench: kept %s\n", tmp_dir);
 	else
-		remove_tmp_dir();
+		bench_remove_dir(tmp_dir);
 	return fail || lost || !verified ? 1 : 0;
 }

@@ -20,6 +20,7 @@
  * Printed: messages/s and metrics/s per core, and the ratios (2)/(1) (what
  * the mapping costs on top of decoding) and (2)/(3) (Sparkplug against
  * JSON, per report). A benchmark, not a test: see docs/performance.md. */
+#include "lib/bench_util.h"
 #include "ingest/registry.h"
 #include "ingest/report.h"
 #include "ingest/sparkplug_codec.h"
@@ -63,11 +64,6 @@ static int parse_num(const char *s, double lo, double hi, double *out)
 		return -1;
 	*out = v;
 	return 0;
-}
-
-static void machine_code(long j, char *out, size_t n)
-{
-	snprintf(out, n, "M%05ld", j);
 }
 
 /* ---- the messages ---- */
@@ -252,7 +248,7 @@ static int setup_world(const bench_opt *o, world *w)
 	if (!w->codes)
 		return -1;
 	for (long j = 0; j < o->devices; j++) {
-		machine_code(j, w->codes[j], sizeof w->codes[j]);
+		bench_machine_code(j, w->codes[j], sizeof w->codes[j]);
 		store_machine m = {0, e.id, ws.id, "", "knitting", 13, 120000, 64};
 		snprintf(m.code, sizeof m.code, "%s", w->codes[j]);
 		if (store_machine_add(w->db, all, &m))
