@@ -180,7 +180,10 @@ static int daemon_start(const gloved_config *cfg, daemon_t *d)
 			     0,
 			     cfg->rollup_flush_ms,
 			     0,
-			     cfg->async_wait_ms};
+			     cfg->async_wait_ms,
+			     NULL,
+			     cfg->raw_days,
+			     cfg->minute_days};
 	if ((rc = writer_open(&wo, wdb, d->reg, d->lv, &d->w))) {
 		daemon_stop(d);
 		return rc;

@@ -220,6 +220,16 @@ int oee_merge(oee_result *a, const oee_result *b)
 	return 0;
 }
 
+int oee_finish(oee_result *r)
+{
+	int64_t total;
+	if (r->planned_ms < 0 || r->run_ms < 0 || r->good < 0 || r->reject < 0 || r->ideal_ms < 0 ||
+	    r->cycle_missing < 0 || __builtin_add_overflow(r->good, r->reject, &total))
+		return -1;
+	finish(r);
+	return 0;
+}
+
 int oee_ratio_double(oee_ratio r, double *out)
 {
 	if (r.den <= 0 || r.num < 0)

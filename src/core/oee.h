@@ -103,6 +103,11 @@ int oee_compute(const oee_input *in, oee_result *out);
  * then unchanged). */
 int oee_merge(oee_result *a, const oee_result *b);
 
+/* Recomputes the derived fields of *r (speed_loss_ms and the four
+ * fractions) from its times, pieces and ideal times, the way oee_compute
+ * and oee_merge do: for results added up from stored rollups. Returns 0,
+ * or -1 when a figure is negative or the times overflow. */
+int oee_finish(oee_result *r);
 /* r as a double in *out (1.0 is 100%). Returns 0, or -1 when r is N/A. */
 int oee_ratio_double(oee_ratio r, double *out);
 

@@ -152,6 +152,43 @@ int64_t shift_planned_ms(const tz_zone *z, const shift_calendar *cal, const shif
 	return planned;
 }
 
+int shift_planned_spans(const tz_zone *z, const shift_calendar *cal, const shift_instance *in,
+			shift_span *out)
+{
+	const shift_def *d = &cal->shifts[in->shift];
+	int n = 0;
+	int64_t cur = in->start_ms;
+	/* breaks are in order inside the shift (shift_cal_validate) */
+	for (int32_t b = 0; b < d->n_breaks; b++) {
+		int64_t bs = at(z, in->day, rel_min(d, d->breaks[b].start_min, 0));
+		int64_t be = at(z, in->day, rel_min(d, d->breaks[b].end_min, 1));
+		if (bs < cur)
+			bs = cur;
+		if (be > in->end_ms)
+			be = in->end_ms;
+		if (be <= bs)
+			continue;
+		if (bs > cur)
+			out[n++] = (shift_span){cur, bs};
+		cur = be;
+	}
+	if (in->end_ms > cur)
+		out[n++] = (shift_span){cur, in->end_ms};
+	return n;
+}
+
+int64_t shift_spans_overlap_ms(const shift_span *sp, int n, int64_t a, int64_t b)
+{
+	int64_t ms = 0;
+	for (int i = 0; i < n; i++) {
+		int64_t lo = a > sp[i].from_ms ? a : sp[i].from_ms;
+		int64_t hi = b < sp[i].to_ms ? b : sp[i].to_ms;
+		if (hi > lo)
+			ms += hi - lo;
+	}
+	return ms;
+}
+
 void shift_iter_init(shift_iter *it, const tz_zone *z, const shift_calendar *cal, int64_t from_ms,
 		     int64_t to_ms)
 {

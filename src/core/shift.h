@@ -79,6 +79,18 @@ int shift_at(const tz_zone *z, const shift_calendar *cal, int64_t ts_ms, shift_i
  * break turned into UTC on the right date and clipped to the instance). */
 int64_t shift_planned_ms(const tz_zone *z, const shift_calendar *cal, const shift_instance *in);
 
+/* A planned span [from_ms, to_ms) of an instance (the instance minus its
+ * breaks is up to SHIFT_MAX_BREAKS + 1 of them). */
+typedef struct shift_span {
+	int64_t from_ms, to_ms;
+} shift_span;
+#define SHIFT_MAX_SPANS (SHIFT_MAX_BREAKS + 1)
+/* Fills out[0..n) (room for SHIFT_MAX_SPANS) with the planned spans of an
+ * instance in time order and returns n; they add up to shift_planned_ms. */
+int shift_planned_spans(const tz_zone *z, const shift_calendar *cal, const shift_instance *in,
+			shift_span *out);
+/* How much of [a, b) lies inside the spans. */
+int64_t shift_spans_overlap_ms(const shift_span *sp, int n, int64_t a, int64_t b);
 /* Iterates the instances (rest days skipped) that overlap the UTC range
  * [from_ms, to_ms), by shift day and then table order. Usage:
  *   shift_iter it; shift_instance in;

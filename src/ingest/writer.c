@@ -1,6 +1,8 @@
 /* writer.c: see writer.h. */
 #include "ingest/writer.h"
 #include "core/counter.h"
+#include "ingest/acct.h"
+#include "ingest/rebuild.h"
 #include "core/state.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -9,6 +11,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -28,23 +31,16 @@ typedef struct job {
 	writer_result res;
 } job;
 
-typedef struct racc {
-	int used;
-	int level;
-	int64_t bucket, machine_id, ent, ws;
-	int64_t good, reject;
-} racc;
-
 /* The writer's own per-machine state. */
 typedef struct wmachine {
 	int init;
 	counter_track track;
 	live_machine live;
-	int touched;                 /* changed since the last publish */
-	int live_dirty;              /* live row changed since the last flush */
-	int64_t day_start, day_next; /* cache of the local day of the last change */
-	racc open[STORE_LEVELS];     /* open minute/hour/day bucket (pending rollups) */
-	int open_used;
+	int touched;     /* changed since the last publish */
+	int live_dirty;  /* live row changed since the last flush */
+	acct_machine am; /* rollup accumulator: open rows, state timeline */
+	const firm_cal *today_cal;
+	int64_t today_start, today_next; /* the firm's local today */
 } wmachine;
 
 /* A record of a group with its job, for applying the group in time order. */
@@ -71,12 +67,14 @@ struct writer {
 	/* writer-thread only */
 	wmachine *wm;
 	size_t wm_cap;
-	racc *pend; /* closed rollup buckets not yet written */
-	size_t pend_cap, pend_used;
-	int pending;    /* commits since the last flush */
-	int64_t *dirty; /* local days marked in rollup_dirty since the last flush */
-	size_t n_dirty, dirty_cap;
+	acct_buf pend;        /* rollup rows not yet written */
+	size_t dirty_written; /* pend.dirty entries already marked in the store */
+	int pending;          /* commits since the last flush */
 	int64_t last_flush_ms;
+	int64_t last_house_ms; /* housekeeping: rebuild requests, retention */
+	int64_t last_retention_ms;
+	firmcal_cache *cals;
+	int own_cals;
 	gref *order;
 	size_t order_cap;
 	live_machine *pub;
@@ -132,6 +130,8 @@ typedef struct load_ctx {
 static int load_sample(void *ctx, const store_sample *x)
 {
 	load_ctx *lc = ctx;
+	if (x->flags & STORE_SAMPLE_MARK)
+		return GLOVED_OK; /* a state mark is not a counter reading */
 	wmachine *m = wm_get(lc->w, x->machine_id);
 	if (!m)
 		return GLOVED_ENOMEM;
@@ -214,12 +214,77 @@ static int publish_all(writer *w)
 	return rc;
 }
 
+/* Each machine's pieces today, in its firm's local day. */
+static int load_today(writer *w)
+{
+	store_enterprise *ents = NULL;
+	size_t ne = 0;
+	store_scope all = {0};
+	int rc = registry_enterprises(w->reg, all, &ents, &ne);
+	int64_t now = ltime_now_ms();
+	for (size_t e = 0; e < ne && !rc; e++) {
+		const firm_cal *fc = firmcal_get(w->cals, w->db, ents[e].id);
+		if (!fc) {
+			rc = GLOVED_ENOMEM;
+			break;
+		}
+		int64_t today = tz_day_start_ms(&fc->zone, now);
+		int64_t next = tz_next_day_start_ms(&fc->zone, now);
+		store_scope sc = {ents[e].id};
+		store_machine_total *tot = NULL;
+		size_t nt = 0;
+		if ((rc = store_machine_totals(w->db, sc, STORE_DAY, today, next, &tot, &nt)))
+			break;
+		for (size_t i = 0; i < nt; i++) {
+			wmachine *m = wm_get(w, tot[i].machine_id);
+			if (!m) {
+				rc = GLOVED_ENOMEM;
+				break;
+			}
+			m->live.good_today = tot[i].good;
+			m->live.reject_today = tot[i].reject;
+			m->live.today_start = today;
+			m->today_cal = fc;
+			m->today_start = today;
+			m->today_next = next;
+		}
+		free(tot);
+	}
+	free(ents);
+	return rc;
+}
+
+/* A machine whose newest timeline sample is inside its newest stop event
+ * (the event's end is that sample) is still in that stop. */
+static int load_open_stops(writer *w)
+{
+	store_stop *st = NULL;
+	size_t n = 0;
+	int rc = store_stop_recent(w->db, 0, &st, &n);
+	for (size_t i = 0; i < n && !rc; i++) {
+		wmachine *m = wm_get(w, st[i].machine_id);
+		if (!m) {
+			rc = GLOVED_ENOMEM;
+			break;
+		}
+		if (m->am.st_ts && st[i].end_ms == m->am.st_ts && st[i].state == m->am.st_state) {
+			m->am.ev = st[i];
+			m->am.ev_open = 1;
+			memcpy(m->am.ev_mreason, st[i].supervisor ? "" : st[i].reason,
+			       sizeof m->am.ev_mreason);
+			if (st[i].supervisor)
+				memcpy(m->am.ev_mreason, m->am.st_reason, sizeof m->am.ev_mreason);
+		}
+	}
+	free(st);
+	return rc;
+}
+
 static int reload(writer *w)
 {
 	int rc;
 	store_live *lives = NULL;
-	store_machine_total *tot = NULL;
-	size_t nl = 0, nt = 0;
+	size_t nl = 0;
 	pend_drop(w);
 	w->pending = 0;
 	wm_clear(w);
@@ -241,28 +306,17 @@ static int reload(writer *w)
 		m->live.last_ts = lives[i].last_ts;
 		m->live.count = lives[i].count;
 		m->live.reject = lives[i].reject;
+		m->am.st_ts = lives[i].st_ts;
+		m->am.st_state = lives[i].st_state;
+		memcpy(m->am.st_reason, lives[i].st_reason, sizeof m->am.st_reason);
 	}
-	int64_t now = ltime_now_ms();
-	int64_t today = ltime_day_start(now), next = ltime_next_day_start(now);
-	store_scope all = {0};
-	if ((rc = store_machine_totals(w->db, all, STORE_DAY, today, next, &tot, &nt)))
+	if ((rc = load_today(w)) || (rc = load_open_stops(w)))
 		goto out;
-	for (size_t i = 0; i < nt; i++) {
-		wmachine *m = wm_get(w, tot[i].machine_id);
-		if (!m) {
-			rc = GLOVED_ENOMEM;
-			goto out;
-		}
-		m->live.good_today = tot[i].good;
-		m->live.reject_today = tot[i].reject;
-		m->live.today_start = today;
-	}
 	if ((rc = load_tracks(w, lives, nl)))
 		goto out;
 	rc = publish_all(w);
 out:
 	free(lives);
-	free(tot);
 	if (rc)
 		log_error("writer: loading state failed: %s", gloved_strerror(rc));
 	return rc;
@@ -270,123 +324,57 @@ out:
 
 /* ---- rollups: accumulated in memory, written at most every flush_ms ----
  *
- * Rollup rows are a function of the samples. Writing them on every commit
- * costs three upserts per report; instead the writer adds the changes up
- * in memory (`pend`) across commits and writes them, with the touched
- * machines' live rows, when the queue runs dry (so light traffic sees its
- * rollups at once), when flush_ms has passed, or when pend is full. Every
- * commit marks the local days its changes touch in rollup_dirty; the flush
- * clears them in the same transaction that writes the rollups. After a
- * crash the marked days are rebuilt from the samples (reload()), so the
- * rollups never disagree with the samples for long and never for good. */
-
-/* Appends a finished bucket to pend. */
-static int pend_push(writer *w, const racc *a)
-{
-	if (a->good == 0 && a->reject == 0)
-		return GLOVED_OK;
-	if (w->pend_used == w->pend_cap) {
-		size_t cap = w->pend_cap ? w->pend_cap * 2 : 4096;
-		racc *p = realloc(w->pend, cap * sizeof *p);
-		if (!p)
-			return GLOVED_ENOMEM;
-		w->pend = p;
-		w->pend_cap = cap;
-	}
-	w->pend[w->pend_used++] = *a;
-	return GLOVED_OK;
-}
-
-/* Adds a change to the machine's open bucket of that level. Reports come
- * mostly in time order, so the open bucket absorbs nearly every change; a
- * change to another bucket closes it into pend (a later change to the same
- * bucket makes a second row of pend, and the upserts add up). */
-static int pend_add(writer *w, wmachine *wm, int level, int64_t bucket, const store_machine *m,
-		    int64_t good, int64_t reject)
-{
-	racc *cur = &wm->open[level];
-	if (cur->used && cur->bucket == bucket) {
-		cur->good += good;
-		cur->reject += reject;
-		return GLOVED_OK;
-	}
-	if (cur->used) {
-		int rc = pend_push(w, cur);
-		if (rc)
-			return rc;
-	}
-	*cur = (racc){1, level, bucket, m->id, m->enterprise_id, m->workshop_id, good, reject};
-	wm->open_used = 1;
-	return GLOVED_OK;
-}
-
-/* Closes every machine's open buckets into pend. */
-static int pend_close_all(writer *w)
-{
-	for (size_t i = 0; i < w->wm_cap; i++) {
-		wmachine *m = &w->wm[i];
-		if (!m->init || !m->open_used)
-			continue;
-		for (int l = 0; l < STORE_LEVELS; l++) {
-			if (m->open[l].used) {
-				int rc = pend_push(w, &m->open[l]);
-				if (rc)
-					return rc;
-			}
-		}
-	}
-	return GLOVED_OK;
-}
+ * Rollup rows are a function of the samples (ingest/acct.c computes them
+ * the same way here and in a rebuild). Writing them on every commit costs
+ * several upserts per report; instead the writer adds the changes up in
+ * memory (`pend` and each machine's open rows) across commits and writes
+ * them, with the touched machines' live rows, when the queue runs dry (so
+ * light traffic sees its rollups at once), when flush_ms has passed, or
+ * when pend is full. Every commit marks the (firm, local day) pairs its
+ * changes touch in rollup_dirty_day; the flush clears them in the same
+ * transaction that writes the rollups. After a crash the marked days are
+ * rebuilt from the samples (reload()), so the rollups never disagree with
+ * the samples for long and never for good. */
 
 static void pend_drop(writer *w)
 {
-	w->pend_used = 0;
-	w->n_dirty = 0;
+	acct_buf_clear(&w->pend);
+	w->dirty_written = 0;
 	for (size_t i = 0; i < w->wm_cap; i++) {
 		w->wm[i].live_dirty = 0;
-		memset(w->wm[i].open, 0, sizeof w->wm[i].open);
-		w->wm[i].open_used = 0;
+		acct_machine_drop_open(&w->wm[i].am);
 	}
 }
 
-/* Marks the local day [day, next) dirty in the current transaction, once
- * per flush period. */
-static int mark_day(writer *w, int64_t day, int64_t next)
+/* Marks the days touched since the last call in the current transaction. */
+static int mark_days(writer *w)
 {
-	for (size_t i = 0; i < w->n_dirty; i++)
-		if (w->dirty[i] == day)
-			return GLOVED_OK;
-	if (w->n_dirty == w->dirty_cap) {
-		size_t cap = w->dirty_cap ? w->dirty_cap * 2 : 8;
-		int64_t *p = realloc(w->dirty, cap * sizeof *p);
-		if (!p)
-			return GLOVED_ENOMEM;
-		w->dirty = p;
-		w->dirty_cap = cap;
+	for (; w->dirty_written < w->pend.n_dirty; w->dirty_written++) {
+		const acct_dirty *d = &w->pend.dirty[w->dirty_written];
+		int rc = store_dirty_day_mark(w->db, d->enterprise_id, d->day_ms, d->next_ms);
+		if (rc)
+			return rc;
 	}
-	int rc = store_dirty_day_mark(w->db, day, next);
-	if (!rc)
-		w->dirty[w->n_dirty++] = day;
-	return rc;
+	return GLOVED_OK;
 }
 
 /* Writes pend and the dirty live rows inside the current transaction. */
 static int flush_pending(writer *w)
 {
-	int rc = pend_close_all(w);
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < w->pend_used; i++) {
-		racc *a = &w->pend[i];
-		if ((rc = store_rollup_add(w->db, (store_level)a->level, a->bucket, a->machine_id,
-					   a->ent, a->ws, a->good, a->reject)))
+	int rc;
+	for (size_t i = 0; i < w->wm_cap; i++) {
+		wmachine *m = &w->wm[i];
+		if (m->init && (rc = acct_machine_close(&m->am, &w->pend)))
 			return rc;
 	}
+	if ((rc = acct_buf_write(&w->pend, w->db)))
+		return rc;
 	for (size_t i = 0; i < w->wm_cap; i++) {
 		wmachine *m = &w->wm[i];
 		if (!m->init || !m->live_dirty)
 			continue;
 		store_live sl;
+		memset(&sl, 0, sizeof sl);
 		sl.machine_id = (int64_t)i;
 		sl.last_ts = m->live.last_ts;
 		sl.count = m->live.count;
@@ -394,32 +382,48 @@ static int flush_pending(writer *w)
 		sl.state = m->live.state;
 		memcpy(sl.reason, m->live.reason, sizeof sl.reason);
 		sl.since_ts = m->live.since_ts;
+		sl.st_ts = m->am.st_ts;
+		sl.st_state = m->am.st_state;
+		memcpy(sl.st_reason, m->am.st_reason, sizeof sl.st_reason);
 		if ((rc = store_live_put(w->db, &sl)))
 			return rc;
 	}
-	if (w->n_dirty && (rc = store_dirty_day_clear_all(w->db)))
+	if (w->pend.n_dirty && (rc = store_dirty_day_clear_all(w->db)))
 		return rc;
 	return GLOVED_OK;
 }
 
-/* Rebuilds the rollups of every day marked dirty (after a crash or a failed
- * commit), one transaction per day. */
+/* Rebuilds the rollups of every (firm, day) marked dirty (after a crash
+ * or a failed commit), one transaction per day. */
 static int recover_rollups(writer *w)
 {
-	int64_t *days = NULL;
+	store_dirty_day *days = NULL;
 	size_t n = 0;
 	int rc = store_dirty_day_list(w->db, &days, &n);
 	for (size_t i = 0; i < n && !rc; i++) {
-		char day[16];
-		ltime_format_day(days[2 * i], day, sizeof day);
-		log_info("writer: rebuilding the rollups of %s from the samples", day);
+		const firm_cal *fc = firmcal_get(w->cals, w->db, days[i].enterprise_id);
+		if (!fc) {
+			rc = GLOVED_ENOMEM;
+			break;
+		}
+		tz_date d = tz_date_of(&fc->zone, days[i].day_ms);
+		int32_t dn = (int32_t)tz_days_from_civil(d);
+		log_info("writer: rebuilding the rollups of firm %lld, %04d-%02d-%02d from the"
+			 " samples",
+			 (long long)days[i].enterprise_id, (int)d.year, (int)d.month, (int)d.day);
 		if ((rc = store_begin(w->db)))
 			break;
-		rc = store_rollup_rebuild_day(w->db, days[2 * i], days[2 * i + 1]);
+		rc = rebuild_days(w->db, w->reg, w->cals, days[i].enterprise_id, dn, dn, 1, NULL);
 		if (rc)
 			store_rollback(w->db);
 		else
 			rc = store_commit(w->db);
+	}
+	if (!rc && n) {
+		if (!(rc = store_begin(w->db)) && !(rc = store_dirty_day_clear_all(w->db)))
+			rc = store_commit(w->db);
+		else
+			store_rollback(w->db);
 	}
 	free(days);
 	return rc;
@@ -427,26 +431,28 @@ static int recover_rollups(writer *w)
 
 /* ---- the group commit ---- */
 
+/* The pieces of one counter change: rollups and, when the change is today
+ * in the machine's firm, the live "today" figures. */
 static int credit_change(writer *w, wmachine *wmach, const store_machine *m,
-			 const counter_change *c, int64_t today)
+			 const counter_change *c, const char *worker, int64_t now)
 {
 	int rc;
 	if (c->d_good == 0 && c->d_reject == 0)
 		return GLOVED_OK;
-	int64_t minute = c->ts_ms - (c->ts_ms % 60000);
-	int64_t hour = c->ts_ms - (c->ts_ms % 3600000);
-	if (c->ts_ms < wmach->day_start || c->ts_ms >= wmach->day_next) {
-		wmach->day_start = ltime_day_start(c->ts_ms);
-		wmach->day_next = ltime_next_day_start(c->ts_ms);
-	}
-	if ((rc = mark_day(w, wmach->day_start, wmach->day_next)) ||
-	    (rc = pend_add(w, wmach, STORE_MINUTE, minute, m, c->d_good, c->d_reject)) ||
-	    (rc = pend_add(w, wmach, STORE_HOUR, hour, m, c->d_good, c->d_reject)) ||
-	    (rc = pend_add(w, wmach, STORE_DAY, wmach->day_start, m, c->d_good, c->d_reject)))
+	const firm_cal *fc = firmcal_get(w->cals, w->db, m->enterprise_id);
+	if (!fc)
+		return GLOVED_ENOMEM;
+	if ((rc = acct_pieces(&w->pend, &wmach->am, fc, m, c->ts_ms, c->d_good, c->d_reject,
+			      worker)))
 		return rc;
-	if (wmach->day_start == today) {
-		if (wmach->live.today_start != today) {
-			wmach->live.today_start = today;
+	if (wmach->today_cal != fc || now < wmach->today_start || now >= wmach->today_next) {
+		wmach->today_cal = fc;
+		wmach->today_start = tz_day_start_ms(&fc->zone, now);
+		wmach->today_next = tz_next_day_start_ms(&fc->zone, now);
+	}
+	if (c->ts_ms >= wmach->today_start && c->ts_ms < wmach->today_next) {
+		if (wmach->live.today_start != wmach->today_start) {
+			wmach->live.today_start = wmach->today_start;
 			wmach->live.good_today = 0;
 			wmach->live.reject_today = 0;
 		}
@@ -456,7 +462,16 @@ static int credit_change(writer *w, wmachine *wmach, const store_machine *m,
 	return GLOVED_OK;
 }
 
-static int apply_record(writer *w, const ingest_record *r, int64_t today, writer_result *res)
+/* The worker a re-credited older sample named. */
+static void sample_worker(writer *w, int64_t machine_id, int64_t ts, char out[33])
+{
+	store_sample x;
+	out[0] = '\0';
+	if (store_sample_get(w->db, machine_id, ts, &x) == GLOVED_OK)
+		memcpy(out, x.worker, 33);
+}
+
+static int apply_record(writer *w, const ingest_record *r, int64_t now, writer_result *res)
 {
 	store_machine m;
 	if (registry_machine(w->reg, r->machine_id, &m)) {
@@ -467,6 +482,12 @@ static int apply_record(writer *w, const ingest_record *r, int64_t today, writer
 	wmachine *wmach = wm_get(w, r->machine_id);
 	if (!wmach)
 		return GLOVED_ENOMEM;
+	const firm_cal *fc = firmcal_get(w->cals, w->db, m.enterprise_id);
+	if (!fc)
+		return GLOVED_ENOMEM;
+	int rc;
+	/* only reports newer than the machine's newest move its state timeline */
+	int in_order = !wmach->am.st_ts || r->ts_ms > wmach->am.st_ts;
 	if (r->state_only) {
 		res->accepted++;
 		live_machine *lv = &wmach->live;
@@ -478,12 +499,28 @@ static int apply_record(writer *w, const ingest_record *r, int64_t today, writer
 			wmach->live_dirty = 1;
 			wmach->touched = 1;
 		}
+		if (in_order) {
+			store_sample x;
+			memset(&x, 0, sizeof x);
+			x.ts_ms = r->ts_ms;
+			x.machine_id = m.id;
+			x.state = r->state;
+			x.flags = STORE_SAMPLE_MARK;
+			memcpy(x.reason, r->reason, sizeof x.reason);
+			if ((rc = store_sample_mark(w->db, &x)))
+				return rc;
+			rc =
+			    acct_state(&w->pend, &wmach->am, fc, &m, r->ts_ms, r->state, r->reason);
+			if (rc < 0)
+				return rc;
+			wmach->live_dirty = 1;
+		}
 		return GLOVED_OK;
 	}
 	counter_params p = {m.counter_bits ? m.counter_bits : 64, w->opt.window_ms, m.cycle_ms};
 	counter_change ch[2];
 	int nc = 0;
-	int rc = counter_apply(&wmach->track, &p, r->ts_ms, r->count, r->reject, ch, &nc);
+	rc = counter_apply(&wmach->track, &p, r->ts_ms, r->count, r->reject, ch, &nc);
 	if (rc < 0)
 		return rc;
 	res->accepted++;
@@ -497,6 +534,7 @@ static int apply_record(writer *w, const ingest_record *r, int64_t today, writer
 	}
 	for (int i = 0; i < nc; i++) {
 		const counter_change *c = &ch[i];
+		char worker[33];
 		if (c->inserted) {
 			store_sample s;
 			s.ts_ms = c->ts_ms;
@@ -506,16 +544,25 @@ static int apply_record(writer *w, const ingest_record *r, int64_t today, writer
 			s.d_good = c->new_good;
 			s.d_reject = c->new_reject;
 			s.state = r->state;
+			s.flags = in_order ? 0 : STORE_SAMPLE_LATE;
 			memcpy(s.reason, r->reason, sizeof s.reason);
 			memcpy(s.worker, r->worker, sizeof s.worker);
+			memcpy(worker, r->worker, sizeof worker);
 			rc = store_sample_insert(w->db, &s);
 		} else {
 			rc = store_sample_update_delta(w->db, m.id, c->ts_ms, c->new_good,
 						       c->new_reject);
+			if (!rc && (c->d_good || c->d_reject))
+				sample_worker(w, m.id, c->ts_ms, worker);
 		}
 		if (rc)
 			return rc;
-		if ((rc = credit_change(w, wmach, &m, c, today)))
+		if ((rc = credit_change(w, wmach, &m, c, worker, now)))
+			return rc;
+	}
+	if (in_order) {
+		rc = acct_state(&w->pend, &wmach->am, fc, &m, r->ts_ms, r->state, r->reason);
+		if (rc < 0)
 			return rc;
 	}
 	live_machine *lv = &wmach->live;
@@ -553,7 +600,7 @@ static int queue_empty(writer *w)
 static int commit_group(writer *w, job *group, size_t nrec, size_t *n_touched)
 {
 	int rc;
-	int64_t today = ltime_day_start(ltime_now_ms());
+	int64_t now_ms = ltime_now_ms();
 	if (nrec > w->order_cap) {
 		gref *p = realloc(w->order, nrec * sizeof *p);
 		if (!p)
@@ -574,9 +621,11 @@ static int commit_group(writer *w, job *group, size_t nrec, size_t *n_touched)
 	if ((rc = store_begin(w->db)))
 		return rc;
 	for (size_t i = 0; i < nrec; i++) {
-		if ((rc = apply_record(w, w->order[i].r, today, &w->order[i].j->res)))
+		if ((rc = apply_record(w, w->order[i].r, now_ms, &w->order[i].j->res)))
 			goto fail;
 	}
+	if ((rc = mark_days(w)))
+		goto fail;
 	int64_t now = ltime_mono_ms();
 	/* a waiting submitter (HTTP) reads its rollups right after the answer
 	 * when the queue is empty; reports nobody waits for (MQTT) let the
@@ -585,7 +634,7 @@ static int commit_group(writer *w, job *group, size_t nrec, size_t *n_touched)
 	for (job *j = group; j; j = j->next)
 		sync |= !j->async;
 	int flush = (sync && queue_empty(w)) || now - w->last_flush_ms >= w->opt.flush_ms ||
-		    w->pend_used >= (size_t)w->opt.pend_max;
+		    acct_buf_pending(&w->pend) >= (size_t)w->opt.pend_max;
 	if (flush && (rc = flush_pending(w)))
 		goto fail;
 	if ((rc = store_commit(w->db)))
@@ -629,6 +678,151 @@ static void flush_only(writer *w)
 	w->pending = 0;
 	w->last_flush_ms = ltime_mono_ms();
 	metrics_add(M_ROLLUP_FLUSHES, 1);
+}
+
+/* ---- housekeeping: rebuild requests and retention ---- */
+
+#define DAY_MS 86400000LL
+
+/* Rebuilds firm ent (0: every firm) days day0..day1 in one transaction,
+ * after writing what is pending (the rebuild replaces rows, so nothing may
+ * be added to them afterwards from before). */
+static int rebuild_now(writer *w, int64_t ent, int32_t day0, int32_t day1, char *msg, size_t len)
+{
+	int rc;
+	if (w->pending) {
+		flush_only(w);
+		if (w->pending)
+			return GLOVED_EDB;
+	}
+	if (w->opt.raw_days > 0) {
+		int64_t oldest = ltime_now_ms() - w->opt.raw_days * DAY_MS;
+		if ((int64_t)day0 * DAY_MS < oldest - DAY_MS) {
+			snprintf(msg, len,
+				 "days before the raw retention (%lld days) cannot be rebuilt",
+				 (long long)w->opt.raw_days);
+			return GLOVED_EINVAL;
+		}
+	}
+	store_enterprise *ents = NULL;
+	size_t ne = 0;
+	store_scope sc = {ent};
+	registry_refresh(w->reg, w->db, 0);
+	if ((rc = registry_enterprises(w->reg, sc, &ents, &ne)))
+		return rc;
+	if (ne == 0) {
+		free(ents);
+		snprintf(msg, len, "no such enterprise");
+		return GLOVED_ENOTFOUND;
+	}
+	int64_t samples = 0;
+	if ((rc = store_begin(w->db))) {
+		free(ents);
+		return rc;
+	}
+	for (size_t i = 0; i < ne && !rc; i++) {
+		rebuild_stats st = {0};
+		rc = rebuild_days(w->db, w->reg, w->cals, ents[i].id, day0, day1, 0, &st);
+		samples += st.samples;
+	}
+	free(ents);
+	if (rc) {
+		store_rollback(w->db);
+		snprintf(msg, len, "rebuild failed: %s", gloved_strerror(rc));
+		return rc;
+	}
+	if ((rc = store_commit(w->db))) {
+		store_rollback(w->db);
+		return rc;
+	}
+	snprintf(msg, len, "rebuilt %d day(s) of %zu firm(s) from %lld samples", day1 - day0 + 1,
+		 ne, (long long)samples);
+	log_info("writer: %s", msg);
+	return GLOVED_OK;
+}
+
+static void rebuild_requests(writer *w)
+{
+	store_rebuild rq;
+	while (store_rebuild_next(w->db, &rq) == GLOVED_OK) {
+		char msg[128] = "";
+		int rc = rebuild_now(w, rq.enterprise_id, rq.day0, rq.day1, msg, sizeof msg);
+		if (rc && !msg[0])
+			snprintf(msg, sizeof msg, "rebuild failed: %s", gloved_strerror(rc));
+		char result[160];
+		snprintf(result, sizeof result, "%s%s", rc ? "error: " : "ok: ", msg);
+		if (store_rebuild_done(w->db, rq.id, ltime_now_ms(), result) != GLOVED_OK)
+			break;
+	}
+}
+
+static void retention(writer *w)
+{
+	int64_t now = ltime_now_ms();
+	struct {
+		store_retain what;
+		int64_t days;
+	} jobs[] = {{STORE_RETAIN_SAMPLES, w->opt.raw_days},
+		    {STORE_RETAIN_MINUTE, w->opt.minute_days}};
+	for (size_t i = 0; i < sizeof jobs / sizeof jobs[0]; i++) {
+		if (jobs[i].days <= 0)
+			continue;
+		int64_t before = now - jobs[i].days * DAY_MS;
+		int64_t deleted = 0;
+		int rc = store_retention_delete(w->db, jobs[i].what, before, before, &deleted);
+		if (rc)
+			log_error("writer: retention failed: %s (%s)", gloved_strerror(rc),
+				  store_errmsg(w->db));
+		else if (deleted)
+			log_info("writer: retention removed %lld %s older than %lld days",
+				 (long long)deleted,
+				 jobs[i].what == STORE_RETAIN_SAMPLES ? "samples"
+								      : "minute rollups",
+				 (long long)jobs[i].days);
+	}
+}
+
+/* Runs on the writer thread when the queue is empty, at most once a
+ * second; retention once an hour. */
+static void housekeeping(writer *w)
+{
+	int64_t now = ltime_mono_ms();
+	if (now - w->last_house_ms < 1000)
+		return;
+	w->last_house_ms = now;
+	rebuild_requests(w);
+	if (!w->last_retention_ms || now - w->last_retention_ms >= 3600000) {
+		w->last_retention_ms = now;
+		retention(w);
+	}
+}
+
+typedef struct rebuild_call {
+	writer *w;
+	int64_t ent;
+	int32_t day0, day1;
+	char *msg;
+	size_t len;
+} rebuild_call;
+
+static int rebuild_fn(store *s, void *ctx)
+{
+	(void)s;
+	rebuild_call *c = ctx;
+	return rebuild_now(c->w, c->ent, c->day0, c->day1, c->msg, c->len);
+}
+
+int writer_rebuild(writer *w, int64_t enterprise_id, int32_t day0, int32_t day1, char *msg,
+		   size_t len)
+{
+	rebuild_call c = {w, enterprise_id, day0, day1, msg, len};
+	msg[0] = '\0';
+	return writer_call(w, rebuild_fn, &c);
+}
+
+firmcal_cache *writer_cals(writer *w)
+{
+	return w->cals;
 }
 
 static void publish_touched(writer *w, size_t n_touched)
@@ -700,8 +894,17 @@ static void *writer_main(void *arg)
 			flush_only(w);
 			continue;
 		}
-		while (!w->head && !w->stop)
-			pthread_cond_wait(&w->work_cv, &w->mu);
+		while (!w->head && !w->stop) {
+			pthread_mutex_unlock(&w->mu);
+			housekeeping(w);
+			pthread_mutex_lock(&w->mu);
+			if (w->head || w->stop)
+				break;
+			struct timespec dl;
+			clock_gettime(CLOCK_MONOTONIC, &dl);
+			dl.tv_sec += 1;
+			pthread_cond_timedwait(&w->work_cv, &w->mu, &dl);
+		}
 		if (!w->head && w->stop) {
 			pthread_mutex_unlock(&w->mu);
 			break;
@@ -797,6 +1000,16 @@ int writer_open(const writer_options *opt, store *wdb, registry *reg, live *lv, 
 	w->db = wdb;
 	w->reg = reg;
 	w->lv = lv;
+	acct_buf_init(&w->pend);
+	w->cals = opt->cals;
+	if (!w->cals) {
+		w->cals = firmcal_cache_new(ltime_zone(), NULL);
+		w->own_cals = 1;
+		if (!w->cals) {
+			free(w);
+			return GLOVED_ENOMEM;
+		}
+	}
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
@@ -831,8 +1044,9 @@ void writer_close(writer *w)
 	if (running)
 		pthread_join(w->thread, NULL);
 	wm_clear(w);
-	free(w->pend);
-	free(w->dirty);
+	acct_buf_free(&w->pend);
+	if (w->own_cals)
+		firmcal_cache_free(w->cals);
 	free(w->order);
 	free(w->pub);
 	store_close(w->db);

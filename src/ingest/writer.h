@@ -13,6 +13,7 @@
 #ifndef GLOVED_INGEST_WRITER_H
 #define GLOVED_INGEST_WRITER_H
 
+#include "ingest/firmcal.h"
 #include "ingest/live.h"
 #include "ingest/registry.h"
 #include "store/store.h"
@@ -45,6 +46,9 @@ typedef struct writer_options {
 	int64_t flush_ms;      /* longest time rollups trail the samples under load (0: 1000) */
 	int64_t pend_max;      /* most pending rollup rows before a flush (0: 200,000) */
 	int64_t async_wait_ms; /* how long reports nobody waits for gather before a commit */
+	firmcal_cache *cals;   /* firm calendars (NULL: the writer makes its own) */
+	int64_t raw_days;      /* retention of raw samples (0: keep) */
+	int64_t minute_days;   /* retention of minute rollups (0: keep) */
 } writer_options;
 
 typedef struct writer writer;
@@ -64,4 +68,11 @@ int writer_submit_async(writer *w, const ingest_record *recs, size_t n);
  * and returns its result. */
 int writer_call(writer *w, int (*fn)(store *s, void *ctx), void *ctx);
 
+/* Rebuilds the rollups of firm enterprise_id (0: every firm) for its local
+ * days day0..day1 from the samples, on the writer thread (after writing
+ * what is pending). msg (len bytes) receives a line for the user. */
+int writer_rebuild(writer *w, int64_t enterprise_id, int32_t day0, int32_t day1, char *msg,
+		   size_t len);
+/* The firm calendars the writer uses (shared with the API). */
+firmcal_cache *writer_cals(writer *w);
 #endif

@@ -212,9 +212,9 @@ int store_machine_totals(store *s, store_scope sc, store_level lvl, int64_t from
 	return s->ops->machine_totals(s, sc, lvl, from_ms, to_ms, out, n);
 }
 
-int store_dirty_day_mark(store *s, int64_t day_ms, int64_t next_day_ms)
+int store_dirty_day_mark(store *s, int64_t enterprise_id, int64_t day_ms, int64_t next_day_ms)
 {
-	return s->ops->dirty_day_mark(s, day_ms, next_day_ms);
+	return s->ops->dirty_day_mark(s, enterprise_id, day_ms, next_day_ms);
 }
 
 int store_dirty_day_clear_all(store *s)
@@ -222,12 +222,166 @@ int store_dirty_day_clear_all(store *s)
 	return s->ops->dirty_day_clear_all(s);
 }
 
-int store_dirty_day_list(store *s, int64_t **out, size_t *npairs)
+int store_dirty_day_list(store *s, store_dirty_day **out, size_t *n)
 {
-	return s->ops->dirty_day_list(s, out, npairs);
+	return s->ops->dirty_day_list(s, out, n);
 }
 
-int store_rollup_rebuild_day(store *s, int64_t day_ms, int64_t next_day_ms)
+/* ---- analytics.h ---- */
+
+int store_calendar_get(store *s, int64_t enterprise_id, char **json)
 {
-	return s->ops->rollup_rebuild_day(s, day_ms, next_day_ms);
+	return s->ops->calendar_get(s, enterprise_id, json);
+}
+
+int store_calendar_put(store *s, store_scope sc, int64_t enterprise_id, const char *json)
+{
+	return s->ops->calendar_put(s, sc, enterprise_id, json);
+}
+
+int store_stop_reason_list(store *s, store_scope sc, int64_t enterprise_id, store_stop_reason **out,
+			   size_t *n)
+{
+	return s->ops->stop_reason_list(s, sc, enterprise_id, out, n);
+}
+
+int store_stop_reason_put(store *s, store_scope sc, const store_stop_reason *r)
+{
+	return s->ops->stop_reason_put(s, sc, r);
+}
+
+int store_worker_list(store *s, store_scope sc, int64_t enterprise_id, store_worker **out,
+		      size_t *n)
+{
+	return s->ops->worker_list(s, sc, enterprise_id, out, n);
+}
+
+int store_worker_put(store *s, store_scope sc, const store_worker *w)
+{
+	return s->ops->worker_put(s, sc, w);
+}
+
+int store_assignment_list(store *s, store_scope sc, int64_t enterprise_id, int32_t day0,
+			  int32_t day1, store_assignment **out, size_t *n)
+{
+	return s->ops->assignment_list(s, sc, enterprise_id, day0, day1, out, n);
+}
+
+int store_assignment_put(store *s, store_scope sc, const store_assignment *a)
+{
+	return s->ops->assignment_put(s, sc, a);
+}
+
+int store_shift_add_row(store *s, const store_shift_add *a)
+{
+	return s->ops->shift_add_row(s, a);
+}
+
+int store_shift_reason_add(store *s, const store_shift_key *k, int state, const char *reason,
+			   int64_t ms)
+{
+	return s->ops->shift_reason_add(s, k, state, reason, ms);
+}
+
+int store_shift_worker_add(store *s, const store_shift_key *k, const char *worker, int64_t good,
+			   int64_t reject)
+{
+	return s->ops->shift_worker_add(s, k, worker, good, reject);
+}
+
+int store_stop_put(store *s, const store_stop *x)
+{
+	return s->ops->stop_put(s, x);
+}
+
+int store_stop_get(store *s, store_scope sc, int64_t machine_id, int64_t start_ms, store_stop *out)
+{
+	return s->ops->stop_get(s, sc, machine_id, start_ms, out);
+}
+
+int store_stop_set_reason(store *s, int64_t machine_id, int64_t start_ms, const char *reason)
+{
+	return s->ops->stop_set_reason(s, machine_id, start_ms, reason);
+}
+
+int store_stop_list(store *s, store_scope sc, int64_t enterprise_id, int64_t machine_id,
+		    int64_t from_ms, int64_t to_ms, size_t limit, store_stop **out, size_t *n)
+{
+	return s->ops->stop_list(s, sc, enterprise_id, machine_id, from_ms, to_ms, limit, out, n);
+}
+
+int store_stop_recent(store *s, int64_t since_ms, store_stop **out, size_t *n)
+{
+	return s->ops->stop_recent(s, since_ms, out, n);
+}
+
+int store_stop_supervised(store *s, int64_t enterprise_id, int64_t from_ms, int64_t to_ms,
+			  store_stop **out, size_t *n)
+{
+	return s->ops->stop_supervised(s, enterprise_id, from_ms, to_ms, out, n);
+}
+
+int store_sample_get(store *s, int64_t machine_id, int64_t ts_ms, store_sample *out)
+{
+	return s->ops->sample_get(s, machine_id, ts_ms, out);
+}
+
+int store_sample_mark(store *s, const store_sample *x)
+{
+	return s->ops->sample_mark(s, x);
+}
+
+int store_rollup_delete(store *s, int64_t enterprise_id, int64_t from_ms, int64_t to_ms,
+			int64_t hour_from, int64_t hour_to)
+{
+	return s->ops->rollup_delete(s, enterprise_id, from_ms, to_ms, hour_from, hour_to);
+}
+
+int store_retention_delete(store *s, store_retain what, int64_t before_ms, int64_t slice_ms,
+			   int64_t *deleted)
+{
+	return s->ops->retention_delete(s, what, before_ms, slice_ms, deleted);
+}
+
+int store_samples_oldest(store *s, int64_t *out)
+{
+	return s->ops->samples_oldest(s, out);
+}
+
+int store_rebuild_add(store *s, store_rebuild *r)
+{
+	return s->ops->rebuild_add(s, r);
+}
+
+int store_rebuild_next(store *s, store_rebuild *out)
+{
+	return s->ops->rebuild_next(s, out);
+}
+
+int store_rebuild_get(store *s, int64_t id, store_rebuild *out)
+{
+	return s->ops->rebuild_get(s, id, out);
+}
+
+int store_rebuild_done(store *s, int64_t id, int64_t done_ms, const char *result)
+{
+	return s->ops->rebuild_done(s, id, done_ms, result);
+}
+
+int store_shift_sums(store *s, store_scope sc, const store_filter *f, store_group g,
+		     store_shift_sum **out, size_t *n)
+{
+	return s->ops->shift_sums(s, sc, f, g, out, n);
+}
+
+int store_shift_reason_sums(store *s, store_scope sc, const store_filter *f, store_reason_sum **out,
+			    size_t *n)
+{
+	return s->ops->shift_reason_sums(s, sc, f, out, n);
+}
+
+int store_shift_worker_sums(store *s, store_scope sc, const store_filter *f, store_worker_sum **out,
+			    size_t *n)
+{
+	return s->ops->shift_worker_sums(s, sc, f, out, n);
 }

@@ -99,6 +99,11 @@ typedef struct store_sparkplug_map {
 	char reason_metric[64];
 } store_sparkplug_map;
 
+/* sample.flags */
+#define STORE_SAMPLE_MARK 1 /* a state-only mark: no pieces, not a counter reading */
+#define STORE_SAMPLE_LATE                                                                          \
+	2 /* came after a newer report of its machine: not in the state timeline */
+
 /* A stored report of one machine with the pieces credited to it. */
 typedef struct store_sample {
 	int64_t ts_ms;
@@ -108,6 +113,7 @@ typedef struct store_sample {
 	int state; /* core/state.h machine_state */
 	char reason[33];
 	char worker[33];
+	int flags; /* STORE_SAMPLE_* */
 } store_sample;
 
 /* What the writer persists of a machine's live state. */
@@ -118,6 +124,10 @@ typedef struct store_live {
 	int state;
 	char reason[33];
 	int64_t since_ts;
+	/* the newest sample of the state timeline (see docs/internals/analytics.md) */
+	int64_t st_ts;
+	int st_state;
+	char st_reason[33];
 } store_live;
 
 typedef enum store_level { STORE_MINUTE = 0, STORE_HOUR = 1, STORE_DAY = 2 } store_level;
@@ -218,20 +228,17 @@ int store_samples_range(store *s, int64_t from_ms, int64_t to_ms,
 /* Newest sample timestamp of all machines (0 if none). */
 int store_samples_newest(store *s, int64_t *out);
 
-/* Deferred rollups (see ingest/writer.c): the local days whose rollups
- * may lag the samples. A day is marked in the transaction that commits its
- * samples and cleared in the one that writes its rollups, so after a crash
- * the marked days are exactly those to rebuild. */
-int store_dirty_day_mark(store *s, int64_t day_ms, int64_t next_day_ms);
+/* Deferred rollups (see ingest/writer.c): the local days of a firm whose
+ * rollups may lag the samples. A day is marked in the transaction that
+ * commits its samples and cleared in the one that writes its rollups, so
+ * after a crash the marked days are exactly those to rebuild. */
+typedef struct store_dirty_day {
+	int64_t enterprise_id;
+	int64_t day_ms, next_day_ms;
+} store_dirty_day;
+int store_dirty_day_mark(store *s, int64_t enterprise_id, int64_t day_ms, int64_t next_day_ms);
 int store_dirty_day_clear_all(store *s);
-/* Days marked dirty: *out holds pairs (day start, next day start). */
-int store_dirty_day_list(store *s, int64_t **out, size_t *npairs);
-/* Recomputes every rollup of the local day [day_ms, next_day_ms) from the
- * samples (minute and hour rows over the whole hours that cover the day),
- * replacing what was there, and brings machine_live up to the newest
- * sample of the day where it is older. Used for crash recovery and for
- * `gloved admin rebuild`. */
-int store_rollup_rebuild_day(store *s, int64_t day_ms, int64_t next_day_ms);
+int store_dirty_day_list(store *s, store_dirty_day **out, size_t *n);
 
 /* Queries. machine_id / workshop_id / enterprise_id of 0 mean "any"; the
  * scope narrows further. Buckets with data in [from_ms, to_ms), in order. */
@@ -241,5 +248,7 @@ int store_output(store *s, store_scope sc, store_level lvl, int64_t enterprise_i
 /* Per-machine totals of one rollup bucket range (e.g. today). */
 int store_machine_totals(store *s, store_scope sc, store_level lvl, int64_t from_ms, int64_t to_ms,
 			 store_machine_total **out, size_t *n);
+
+#include "store/analytics.h"
 
 #endif

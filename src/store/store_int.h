@@ -50,15 +50,57 @@ typedef struct store_ops {
 	int (*samples_range)(store *s, int64_t from_ms, int64_t to_ms,
 			     int (*cb)(void *ctx, const store_sample *x), void *ctx);
 	int (*samples_newest)(store *s, int64_t *out);
-	int (*dirty_day_mark)(store *s, int64_t day_ms, int64_t next_day_ms);
+	int (*dirty_day_mark)(store *s, int64_t enterprise_id, int64_t day_ms, int64_t next_day_ms);
 	int (*dirty_day_clear_all)(store *s);
-	int (*dirty_day_list)(store *s, int64_t **out, size_t *npairs);
-	int (*rollup_rebuild_day)(store *s, int64_t day_ms, int64_t next_day_ms);
+	int (*dirty_day_list)(store *s, store_dirty_day **out, size_t *n);
 	int (*output)(store *s, store_scope sc, store_level lvl, int64_t enterprise_id,
 		      int64_t workshop_id, int64_t machine_id, int64_t from_ms, int64_t to_ms,
 		      store_bucket **out, size_t *n);
 	int (*machine_totals)(store *s, store_scope sc, store_level lvl, int64_t from_ms,
 			      int64_t to_ms, store_machine_total **out, size_t *n);
+	/* analytics.h */
+	int (*calendar_get)(store *s, int64_t enterprise_id, char **json);
+	int (*calendar_put)(store *s, store_scope sc, int64_t enterprise_id, const char *json);
+	int (*stop_reason_list)(store *s, store_scope sc, int64_t enterprise_id,
+				store_stop_reason **out, size_t *n);
+	int (*stop_reason_put)(store *s, store_scope sc, const store_stop_reason *r);
+	int (*worker_list)(store *s, store_scope sc, int64_t enterprise_id, store_worker **out,
+			   size_t *n);
+	int (*worker_put)(store *s, store_scope sc, const store_worker *w);
+	int (*assignment_list)(store *s, store_scope sc, int64_t enterprise_id, int32_t day0,
+			       int32_t day1, store_assignment **out, size_t *n);
+	int (*assignment_put)(store *s, store_scope sc, const store_assignment *a);
+	int (*shift_add_row)(store *s, const store_shift_add *a);
+	int (*shift_reason_add)(store *s, const store_shift_key *k, int state, const char *reason,
+				int64_t ms);
+	int (*shift_worker_add)(store *s, const store_shift_key *k, const char *worker,
+				int64_t good, int64_t reject);
+	int (*stop_put)(store *s, const store_stop *x);
+	int (*stop_get)(store *s, store_scope sc, int64_t machine_id, int64_t start_ms,
+			store_stop *out);
+	int (*stop_set_reason)(store *s, int64_t machine_id, int64_t start_ms, const char *reason);
+	int (*stop_list)(store *s, store_scope sc, int64_t enterprise_id, int64_t machine_id,
+			 int64_t from_ms, int64_t to_ms, size_t limit, store_stop **out, size_t *n);
+	int (*stop_recent)(store *s, int64_t since_ms, store_stop **out, size_t *n);
+	int (*stop_supervised)(store *s, int64_t enterprise_id, int64_t from_ms, int64_t to_ms,
+			       store_stop **out, size_t *n);
+	int (*sample_get)(store *s, int64_t machine_id, int64_t ts_ms, store_sample *out);
+	int (*sample_mark)(store *s, const store_sample *x);
+	int (*rollup_delete)(store *s, int64_t enterprise_id, int64_t from_ms, int64_t to_ms,
+			     int64_t hour_from, int64_t hour_to);
+	int (*retention_delete)(store *s, store_retain what, int64_t before_ms, int64_t slice_ms,
+				int64_t *deleted);
+	int (*samples_oldest)(store *s, int64_t *out);
+	int (*rebuild_add)(store *s, store_rebuild *r);
+	int (*rebuild_next)(store *s, store_rebuild *out);
+	int (*rebuild_get)(store *s, int64_t id, store_rebuild *out);
+	int (*rebuild_done)(store *s, int64_t id, int64_t done_ms, const char *result);
+	int (*shift_sums)(store *s, store_scope sc, const store_filter *f, store_group g,
+			  store_shift_sum **out, size_t *n);
+	int (*shift_reason_sums)(store *s, store_scope sc, const store_filter *f,
+				 store_reason_sum **out, size_t *n);
+	int (*shift_worker_sums)(store *s, store_scope sc, const store_filter *f,
+				 store_worker_sum **out, size_t *n);
 } store_ops;
 
 struct store {

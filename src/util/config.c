@@ -75,6 +75,10 @@ static const option_def options[] = {
 	"how long (ms) MQTT reports gather before a commit (nobody waits for them)"),
     INT("writer", "rollup_flush_ms", "rollup-flush-ms", rollup_flush_ms, 1, 60000,
 	"under load, the longest time (ms) rollups may trail the stored reports"),
+    INT("retention", "raw_days", "retention-raw-days", raw_days, 0, 36500,
+	"days raw samples are kept (0: forever); rollups can be rebuilt within them"),
+    INT("retention", "minute_days", "retention-minute-days", minute_days, 0, 36500,
+	"days minute rollups are kept (0: forever); hour, day and shift rollups are kept"),
     STR("log", "level", "log-level", log_level, "debug, info, warn or error"),
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
@@ -107,6 +111,8 @@ void config_defaults(gloved_config *c)
 	c->batch_wait_ms = 0;
 	c->rollup_flush_ms = 1000;
 	c->async_wait_ms = 20;
+	c->raw_days = 30;
+	c->minute_days = 90;
 	snprintf(c->log_level, sizeof c->log_level, "info");
 }
 

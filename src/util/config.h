@@ -36,6 +36,8 @@ typedef struct gloved_config {
 	int64_t batch_wait_ms;    /* [writer] batch_wait_ms */
 	int64_t async_wait_ms;    /* [writer] async_wait_ms */
 	int64_t rollup_flush_ms;  /* [writer] rollup_flush_ms */
+	int64_t raw_days;         /* [retention] raw_days */
+	int64_t minute_days;      /* [retention] minute_days */
 	char log_level[16];       /* [log] level */
 } gloved_config;
 

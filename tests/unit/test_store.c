@@ -133,13 +133,13 @@ static void test_samples_live_sessions(void **state)
 	store *db = NULL;
 	store_options o = {0};
 	assert_int_equal(store_open(path, STORE_WRITE, &o, &db), 0);
-	store_sample s1 = {1000, 1, 10, 0, 0, 0, 1, "", "W1"};
-	store_sample s2 = {2000, 1, 15, 0, 5, 0, 3, "yarn_break", ""};
+	store_sample s1 = {1000, 1, 10, 0, 0, 0, 1, "", "W1", 0};
+	store_sample s2 = {2000, 1, 15, 0, 5, 0, 3, "yarn_break", "", 0};
 	assert_int_equal(store_begin(db), 0);
 	assert_int_equal(store_sample_insert(db, &s1), 0);
 	assert_int_equal(store_sample_insert(db, &s2), 0);
 	assert_int_equal(store_sample_update_delta(db, 1, 2000, 4, 0), 0);
-	store_live l = {1, 2000, 15, 0, 3, "yarn_break", 2000};
+	store_live l = {1, 2000, 15, 0, 3, "yarn_break", 2000, 0, 0, ""};
 	assert_int_equal(store_live_put(db, &l), 0);
 	assert_int_equal(store_commit(db), 0);
 	int64_t sum = 0, newest = 0;

@@ -49,7 +49,7 @@ static void rig_open(rig *r)
 	assert_int_equal(store_open(path, STORE_WRITE, &o, &wdb), 0);
 	r->reg = registry_new();
 	r->lv = live_new();
-	writer_options wo = {900000, 20000, 1, 0, 1000, 0, 5};
+	writer_options wo = {900000, 20000, 1, 0, 1000, 0, 5, NULL, 0, 0};
 	assert_int_equal(writer_open(&wo, wdb, r->reg, r->lv, &r->w), 0);
 	assert_int_equal(store_open(path, STORE_READ, &o, &r->rdb), 0);
 }
@@ -248,13 +248,13 @@ static void test_recovery_rebuilds_dirty_days(void **state)
 	store *db = NULL;
 	assert_int_equal(store_open(path, STORE_WRITE, &o, &db), 0);
 	assert_int_equal(store_begin(db), 0);
-	store_sample s1 = {t, mid, 100, 1, 0, 0, MS_RUN, "", ""};
-	store_sample s2 = {t + 60000, mid, 105, 1, 5, 0, MS_RUN, "", ""};
-	store_sample s3 = {t + 120000, mid, 112, 2, 7, 1, MS_STOP, "yarn_break", ""};
+	store_sample s1 = {t, mid, 100, 1, 0, 0, MS_RUN, "", "", 0};
+	store_sample s2 = {t + 60000, mid, 105, 1, 5, 0, MS_RUN, "", "", 0};
+	store_sample s3 = {t + 120000, mid, 112, 2, 7, 1, MS_STOP, "yarn_break", "", 0};
 	assert_int_equal(store_sample_insert(db, &s1), 0);
 	assert_int_equal(store_sample_insert(db, &s2), 0);
 	assert_int_equal(store_sample_insert(db, &s3), 0);
-	assert_int_equal(store_dirty_day_mark(db, day, next), 0);
+	assert_int_equal(store_dirty_day_mark(db, 1, day, next), 0);
 	assert_int_equal(store_commit(db), 0);
 	store_close(db);
 
@@ -263,7 +263,7 @@ static void test_recovery_rebuilds_dirty_days(void **state)
 	assert_int_equal(total_of(&r, mid, STORE_MINUTE, 0, INT64_MAX), 12);
 	assert_int_equal(total_of(&r, mid, STORE_HOUR, 0, INT64_MAX), 12);
 	assert_int_equal(total_of(&r, mid, STORE_DAY, 0, INT64_MAX), 12);
-	int64_t *days = NULL;
+	store_dirty_day *days = NULL;
 	size_t n = 9;
 	assert_int_equal(store_dirty_day_list(r.rdb, &days, &n), 0);
 	assert_int_equal(n, 0);

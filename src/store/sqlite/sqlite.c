@@ -24,7 +24,7 @@ enum {
 
 static const char *const hot_sql[ST_COUNT] = {
     "INSERT OR IGNORE INTO sample(ts, machine_id, count, reject, d_good, d_reject, state,"
-    " reason, worker) VALUES(?,?,?,?,?,?,?,?,?)",
+    " reason, worker, flags) VALUES(?,?,?,?,?,?,?,?,?,?)",
     "UPDATE sample SET d_good = ?, d_reject = ? WHERE ts = ? AND machine_id = ?",
     "INSERT INTO rollup_minute(bucket, machine_id, enterprise_id, workshop_id, good, reject)"
     " VALUES(?,?,?,?,?,?) ON CONFLICT(bucket, machine_id) DO UPDATE SET"
@@ -35,18 +35,22 @@ static const char *const hot_sql[ST_COUNT] = {
     "INSERT INTO rollup_day(bucket, machine_id, enterprise_id, workshop_id, good, reject)"
     " VALUES(?,?,?,?,?,?) ON CONFLICT(bucket, machine_id) DO UPDATE SET"
     " good = good + excluded.good, reject = reject + excluded.reject",
-    "INSERT INTO machine_live(machine_id, last_ts, count, reject, state, reason, since_ts)"
-    " VALUES(?,?,?,?,?,?,?) ON CONFLICT(machine_id) DO UPDATE SET last_ts = excluded.last_ts,"
+    "INSERT INTO machine_live(machine_id, last_ts, count, reject, state, reason, since_ts,"
+    " st_ts, st_state, st_reason)"
+    " VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(machine_id) DO UPDATE SET"
+    " last_ts = excluded.last_ts,"
     " count = excluded.count, reject = excluded.reject, state = excluded.state,"
-    " reason = excluded.reason, since_ts = excluded.since_ts",
+    " reason = excluded.reason, since_ts = excluded.since_ts, st_ts = excluded.st_ts,"
+    " st_state = excluded.st_state, st_reason = excluded.st_reason",
 };
 
-typedef struct sq {
+struct sq {
 	store base;
 	sqlite3 *db;
 	sqlite3_stmt *hot[ST_COUNT];
+	sqlite3_stmt *ahot[SQ_AHOT_COUNT]; /* sqlite_analytics.c */
 	char err[256];
-} sq;
+};
 
 static const store_ops sqlite_ops;
 
@@ -81,6 +85,7 @@ static void sq_close(store *s)
 	sq *q = (sq *)s;
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(q->hot[i]);
+	sqlite__analytics_close(q->ahot);
 	sqlite3_close_v2(q->db);
 	free(q);
 }
@@ -217,6 +222,36 @@ static void *grow(void **arr, size_t *n, size_t *cap, size_t elem)
 		*cap = nc;
 	}
 	return (char *)*arr + (*n)++ * elem;
+}
+
+/* The helpers above for sqlite_analytics.c. */
+sqlite3_stmt *sqlite__prep(sq *q, const char *sql)
+{
+	return prep(q, sql);
+}
+int sqlite__run(sq *q, sqlite3_stmt *st)
+{
+	return run(q, st);
+}
+void *sqlite__grow(void **arr, size_t *n, size_t *cap, size_t elem)
+{
+	return grow(arr, n, cap, elem);
+}
+int sqlite__fail(sq *q, int rc)
+{
+	return fail(q, rc);
+}
+void sqlite__text_col(sqlite3_stmt *st, int col, char *dst, size_t n)
+{
+	text_col(st, col, dst, n);
+}
+sqlite3 *sqlite__db(sq *q)
+{
+	return q->db;
+}
+sqlite3_stmt **sqlite__ahot(sq *q)
+{
+	return q->ahot;
 }
 
 /* ---- registry ---- */
@@ -793,6 +828,7 @@ static int sq_sample_insert(store *s, const store_sample *x)
 		sqlite3_bind_text(st, 8, x->reason, -1, SQLITE_STATIC);
 	if (x->worker[0])
 		sqlite3_bind_text(st, 9, x->worker, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 10, x->flags);
 	return step_hot(q, st);
 }
 
@@ -834,6 +870,9 @@ static int sq_live_put(store *s, const store_live *l)
 	sqlite3_bind_int(st, 5, l->state);
 	sqlite3_bind_text(st, 6, l->reason, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, l->since_ts);
+	sqlite3_bind_int64(st, 8, l->st_ts);
+	sqlite3_bind_int(st, 9, l->st_state);
+	sqlite3_bind_text(st, 10, l->st_reason, -1, SQLITE_STATIC);
 	return step_hot(q, st);
 }
 
@@ -843,7 +882,7 @@ static int sq_live_list(store *s, store_live **out, size_t *n)
 	*out = NULL;
 	*n = 0;
 	sqlite3_stmt *st = prep(q, "SELECT machine_id, last_ts, count, reject, state, reason,"
-				   " since_ts FROM machine_live");
+				   " since_ts, st_ts, st_state, st_reason FROM machine_live");
 	if (!st)
 		return GLOVED_EDB;
 	size_t cap = 0;
@@ -861,6 +900,9 @@ static int sq_live_list(store *s, store_live **out, size_t *n)
 		l->state = sqlite3_column_int(st, 4);
 		text_col(st, 5, l->reason, sizeof l->reason);
 		l->since_ts = sqlite3_column_int64(st, 6);
+		l->st_ts = sqlite3_column_int64(st, 7);
+		l->st_state = sqlite3_column_int(st, 8);
+		text_col(st, 9, l->st_reason, sizeof l->st_reason);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? GLOVED_OK : fail(q, rc);
@@ -871,7 +913,7 @@ static int sq_samples_range(store *s, int64_t from_ms, int64_t to_ms,
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st = prep(q, "SELECT ts, machine_id, count, reject, d_good, d_reject, state,"
-				   " coalesce(reason, ''), coalesce(worker, '') FROM sample"
+				   " coalesce(reason, ''), coalesce(worker, ''), flags FROM sample"
 				   " WHERE ts >= ? AND ts <= ? ORDER BY ts, machine_id");
 	if (!st)
 		return GLOVED_EDB;
@@ -889,6 +931,7 @@ static int sq_samples_range(store *s, int64_t from_ms, int64_t to_ms,
 		x.state = sqlite3_column_int(st, 6);
 		text_col(st, 7, x.reason, sizeof x.reason);
 		text_col(st, 8, x.worker, sizeof x.worker);
+		x.flags = sqlite3_column_int(st, 9);
 		if ((r = cb(ctx, &x)) != 0)
 			break;
 	}
@@ -912,103 +955,47 @@ static int sq_samples_newest(store *s, int64_t *out)
 
 /* ---- deferred rollups ---- */
 
-static int sq_dirty_day_mark(store *s, int64_t day_ms, int64_t next_day_ms)
+static int sq_dirty_day_mark(store *s, int64_t enterprise_id, int64_t day_ms, int64_t next_day_ms)
 {
 	sq *q = (sq *)s;
-	sqlite3_stmt *st = prep(q, "INSERT OR IGNORE INTO rollup_dirty(day, next_day) VALUES(?,?)");
+	sqlite3_stmt *st = prep(q, "INSERT OR IGNORE INTO rollup_dirty_day(enterprise_id, day,"
+				   " next_day) VALUES(?,?,?)");
 	if (!st)
 		return GLOVED_EDB;
-	sqlite3_bind_int64(st, 1, day_ms);
-	sqlite3_bind_int64(st, 2, next_day_ms);
+	sqlite3_bind_int64(st, 1, enterprise_id);
+	sqlite3_bind_int64(st, 2, day_ms);
+	sqlite3_bind_int64(st, 3, next_day_ms);
 	return run(q, st);
 }
 
 static int sq_dirty_day_clear_all(store *s)
 {
-	return simple(s, "DELETE FROM rollup_dirty");
+	return simple(s, "DELETE FROM rollup_dirty_day");
 }
 
-static int sq_dirty_day_list(store *s, int64_t **out, size_t *npairs)
+static int sq_dirty_day_list(store *s, store_dirty_day **out, size_t *n)
 {
 	sq *q = (sq *)s;
 	*out = NULL;
-	*npairs = 0;
-	sqlite3_stmt *st = prep(q, "SELECT day, next_day FROM rollup_dirty ORDER BY day");
+	*n = 0;
+	sqlite3_stmt *st = prep(q, "SELECT enterprise_id, day, next_day FROM rollup_dirty_day"
+				   " ORDER BY enterprise_id, day");
 	if (!st)
 		return GLOVED_EDB;
-	size_t cap = 0, n = 0;
+	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t *p = grow((void **)out, &n, &cap, 2 * sizeof(int64_t));
+		store_dirty_day *p = grow((void **)out, n, &cap, sizeof **out);
 		if (!p) {
 			sqlite3_finalize(st);
 			return GLOVED_ENOMEM;
 		}
-		p[0] = sqlite3_column_int64(st, 0);
-		p[1] = sqlite3_column_int64(st, 1);
+		p->enterprise_id = sqlite3_column_int64(st, 0);
+		p->day_ms = sqlite3_column_int64(st, 1);
+		p->next_day_ms = sqlite3_column_int64(st, 2);
 	}
 	sqlite3_finalize(st);
-	*npairs = n;
 	return rc == SQLITE_DONE ? GLOVED_OK : fail(q, rc);
-}
-
-static int sq_rollup_rebuild_day(store *s, int64_t day_ms, int64_t next_day_ms)
-{
-	sq *q = (sq *)s;
-	/* minute and hour rows of the whole hours that cover the local day */
-	int64_t lo = day_ms - (day_ms % 3600000);
-	int64_t hi =
-	    next_day_ms % 3600000 ? next_day_ms - (next_day_ms % 3600000) + 3600000 : next_day_ms;
-	static const char *const sql[] = {
-	    "DELETE FROM rollup_minute WHERE bucket >= ?1 AND bucket < ?2",
-	    "DELETE FROM rollup_hour WHERE bucket >= ?1 AND bucket < ?2",
-	    "DELETE FROM rollup_day WHERE bucket = ?3 AND ?4 > 0",
-	    "INSERT INTO rollup_minute(bucket, machine_id, enterprise_id, workshop_id, good,"
-	    " reject) SELECT s.ts - s.ts % 60000 AS b, s.machine_id, m.enterprise_id,"
-	    " m.workshop_id, sum(s.d_good), sum(s.d_reject) FROM sample s JOIN machine m ON"
-	    " m.id = s.machine_id WHERE s.ts >= ?1 AND s.ts < ?2 GROUP BY b, s.machine_id"
-	    " HAVING sum(s.d_good) != 0 OR sum(s.d_reject) != 0",
-	    "INSERT INTO rollup_hour(bucket, machine_id, enterprise_id, workshop_id, good,"
-	    " reject) SELECT s.ts - s.ts % 3600000 AS b, s.machine_id, m.enterprise_id,"
-	    " m.workshop_id, sum(s.d_good), sum(s.d_reject) FROM sample s JOIN machine m ON"
-	    " m.id = s.machine_id WHERE s.ts >= ?1 AND s.ts < ?2 GROUP BY b, s.machine_id"
-	    " HAVING sum(s.d_good) != 0 OR sum(s.d_reject) != 0",
-	    "INSERT INTO rollup_day(bucket, machine_id, enterprise_id, workshop_id, good,"
-	    " reject) SELECT ?3, s.machine_id, m.enterprise_id, m.workshop_id, sum(s.d_good),"
-	    " sum(s.d_reject) FROM sample s JOIN machine m ON m.id = s.machine_id"
-	    " WHERE s.ts >= ?3 AND s.ts < ?4 GROUP BY s.machine_id"
-	    " HAVING sum(s.d_good) != 0 OR sum(s.d_reject) != 0",
-	    /* machine_live as of the newest sample of the day, where newer */
-	    "INSERT INTO machine_live(machine_id, last_ts, count, reject, state, reason, since_ts)"
-	    " SELECT s.machine_id, s.ts, s.count, s.reject, s.state, coalesce(s.reason, ''),"
-	    " s.ts FROM sample s JOIN (SELECT machine_id, max(ts) AS mts FROM sample"
-	    " WHERE ts >= ?3 AND ts < ?4 GROUP BY machine_id) n ON n.machine_id = s.machine_id"
-	    " AND n.mts = s.ts WHERE 1 ON CONFLICT(machine_id) DO UPDATE SET"
-	    " since_ts = CASE WHEN machine_live.state = excluded.state AND"
-	    " machine_live.reason = excluded.reason THEN machine_live.since_ts"
-	    " ELSE excluded.since_ts END, last_ts = excluded.last_ts, count = excluded.count,"
-	    " reject = excluded.reject, state = excluded.state, reason = excluded.reason"
-	    " WHERE excluded.last_ts > machine_live.last_ts",
-	    "DELETE FROM rollup_dirty WHERE day = ?3 AND ?4 > 0",
-	};
-	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
-		sqlite3_stmt *st = prep(q, sql[i]);
-		if (!st)
-			return GLOVED_EDB;
-		int np = sqlite3_bind_parameter_count(st);
-		if (np >= 1)
-			sqlite3_bind_int64(st, 1, lo);
-		if (np >= 2)
-			sqlite3_bind_int64(st, 2, hi);
-		if (np >= 3)
-			sqlite3_bind_int64(st, 3, day_ms);
-		if (np >= 4)
-			sqlite3_bind_int64(st, 4, next_day_ms);
-		int rc = run(q, st);
-		if (rc)
-			return rc;
-	}
-	return GLOVED_OK;
 }
 
 /* ---- queries ---- */
@@ -1128,7 +1115,35 @@ static const store_ops sqlite_ops = {
     .dirty_day_mark = sq_dirty_day_mark,
     .dirty_day_clear_all = sq_dirty_day_clear_all,
     .dirty_day_list = sq_dirty_day_list,
-    .rollup_rebuild_day = sq_rollup_rebuild_day,
     .output = sq_output,
     .machine_totals = sq_machine_totals,
+    .calendar_get = sa_calendar_get,
+    .calendar_put = sa_calendar_put,
+    .stop_reason_list = sa_stop_reason_list,
+    .stop_reason_put = sa_stop_reason_put,
+    .worker_list = sa_worker_list,
+    .worker_put = sa_worker_put,
+    .assignment_list = sa_assignment_list,
+    .assignment_put = sa_assignment_put,
+    .shift_add_row = sa_shift_add_row,
+    .shift_reason_add = sa_shift_reason_add,
+    .shift_worker_add = sa_shift_worker_add,
+    .stop_put = sa_stop_put,
+    .stop_get = sa_stop_get,
+    .stop_set_reason = sa_stop_set_reason,
+    .stop_list = sa_stop_list,
+    .stop_recent = sa_stop_recent,
+    .stop_supervised = sa_stop_supervised,
+    .sample_get = sa_sample_get,
+    .sample_mark = sa_sample_mark,
+    .rollup_delete = sa_rollup_delete,
+    .retention_delete = sa_retention_delete,
+    .samples_oldest = sa_samples_oldest,
+    .rebuild_add = sa_rebuild_add,
+    .rebuild_next = sa_rebuild_next,
+    .rebuild_get = sa_rebuild_get,
+    .rebuild_done = sa_rebuild_done,
+    .shift_sums = sa_shift_sums,
+    .shift_reason_sums = sa_shift_reason_sums,
+    .shift_worker_sums = sa_shift_worker_sums,
 };

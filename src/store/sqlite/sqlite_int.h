@@ -13,4 +13,58 @@ int sqlite__exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
 int sqlite__migrate(sqlite3 *db, char *err, size_t errlen);
 int sqlite__user_version(sqlite3 *db, int *out);
 
+/* The connection (sqlite.c). */
+typedef struct sq sq;
+enum { SQ_AHOT_SHIFT, SQ_AHOT_REASON, SQ_AHOT_WORKER, SQ_AHOT_STOP, SQ_AHOT_COUNT };
+sqlite3_stmt *sqlite__prep(sq *q, const char *sql);
+/* Steps a one-shot statement once and finalizes it. */
+int sqlite__run(sq *q, sqlite3_stmt *st);
+void *sqlite__grow(void **arr, size_t *n, size_t *cap, size_t elem);
+int sqlite__fail(sq *q, int rc);
+void sqlite__text_col(sqlite3_stmt *st, int col, char *dst, size_t n);
+sqlite3 *sqlite__db(sq *q);
+sqlite3_stmt **sqlite__ahot(sq *q);
+/* Finalizes the analytics statements of a connection (sq_close). */
+void sqlite__analytics_close(sqlite3_stmt **ahot);
+/* sqlite_analytics.c: the analytics.h functions */
+int sa_calendar_get(store *s, int64_t enterprise_id, char **json);
+int sa_calendar_put(store *s, store_scope sc, int64_t enterprise_id, const char *json);
+int sa_stop_reason_list(store *s, store_scope sc, int64_t enterprise_id, store_stop_reason **out,
+			size_t *n);
+int sa_stop_reason_put(store *s, store_scope sc, const store_stop_reason *r);
+int sa_worker_list(store *s, store_scope sc, int64_t enterprise_id, store_worker **out, size_t *n);
+int sa_worker_put(store *s, store_scope sc, const store_worker *w);
+int sa_assignment_list(store *s, store_scope sc, int64_t enterprise_id, int32_t day0, int32_t day1,
+		       store_assignment **out, size_t *n);
+int sa_assignment_put(store *s, store_scope sc, const store_assignment *a);
+int sa_shift_add_row(store *s, const store_shift_add *a);
+int sa_shift_reason_add(store *s, const store_shift_key *k, int state, const char *reason,
+			int64_t ms);
+int sa_shift_worker_add(store *s, const store_shift_key *k, const char *worker, int64_t good,
+			int64_t reject);
+int sa_stop_put(store *s, const store_stop *x);
+int sa_stop_get(store *s, store_scope sc, int64_t machine_id, int64_t start_ms, store_stop *out);
+int sa_stop_set_reason(store *s, int64_t machine_id, int64_t start_ms, const char *reason);
+int sa_stop_list(store *s, store_scope sc, int64_t enterprise_id, int64_t machine_id,
+		 int64_t from_ms, int64_t to_ms, size_t limit, store_stop **out, size_t *n);
+int sa_stop_recent(store *s, int64_t since_ms, store_stop **out, size_t *n);
+int sa_stop_supervised(store *s, int64_t enterprise_id, int64_t from_ms, int64_t to_ms,
+		       store_stop **out, size_t *n);
+int sa_sample_get(store *s, int64_t machine_id, int64_t ts_ms, store_sample *out);
+int sa_sample_mark(store *s, const store_sample *x);
+int sa_rollup_delete(store *s, int64_t enterprise_id, int64_t from_ms, int64_t to_ms,
+		     int64_t hour_from, int64_t hour_to);
+int sa_retention_delete(store *s, store_retain what, int64_t before_ms, int64_t slice_ms,
+			int64_t *deleted);
+int sa_samples_oldest(store *s, int64_t *out);
+int sa_rebuild_add(store *s, store_rebuild *r);
+int sa_rebuild_next(store *s, store_rebuild *out);
+int sa_rebuild_get(store *s, int64_t id, store_rebuild *out);
+int sa_rebuild_done(store *s, int64_t id, int64_t done_ms, const char *result);
+int sa_shift_sums(store *s, store_scope sc, const store_filter *f, store_group g,
+		  store_shift_sum **out, size_t *n);
+int sa_shift_reason_sums(store *s, store_scope sc, const store_filter *f, store_reason_sum **out,
+			 size_t *n);
+int sa_shift_worker_sums(store *s, store_scope sc, const store_filter *f, store_worker_sum **out,
+			 size_t *n);
 #endif

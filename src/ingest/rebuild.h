@@ -1,0 +1,27 @@
+/* rebuild.h: recomputes a firm's rollups of some local days from the stored
+ * samples, by replaying them through the same accumulator the writer runs
+ * (ingest/acct.h), so the rows come out identical. Used by the writer for
+ * crash recovery and for `gloved admin rebuild` requests, and by the admin
+ * command itself when no daemon holds the database. Runs on the write
+ * connection inside the caller's transaction. */
+#ifndef GLOVED_INGEST_REBUILD_H
+#define GLOVED_INGEST_REBUILD_H
+
+#include "ingest/firmcal.h"
+#include "ingest/registry.h"
+#include "store/store.h"
+
+#include <stdint.h>
+
+typedef struct rebuild_stats {
+	int64_t samples; /* samples replayed */
+	int64_t from_ms, to_ms;
+} rebuild_stats;
+
+/* Firm `enterprise_id`, local days day0..day1 (days since 1970-01-01,
+ * inclusive). fix_live: also bring machine_live up to the newest replayed
+ * sample where it lags (crash recovery). */
+int rebuild_days(store *s, registry *reg, firmcal_cache *cals, int64_t enterprise_id, int32_t day0,
+		 int32_t day1, int fix_live, rebuild_stats *st);
+
+#endif
