@@ -11,6 +11,7 @@
 #include "ingest/modbus_decode.h"
 #include "ingest/mqtt.h"
 #include "ingest/mqtt_acl.h"
+#include "ingest/rebuild.h"
 #include "ingest/registry.h"
 #include "ingest/sparkplug.h"
 #include "ingest/writer.h"
@@ -23,7 +24,10 @@
 #include "util/secret.h"
 
 #include <pthread.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,7 +136,25 @@ typedef struct daemon {
 	sparkplug_host *spb;
 	modbus_poller *modbus;
 	http_server *http;
+	int lock_fd; /* flock on <db>.lock: one daemon per database */
 } daemon_t;
+
+/* Locks <db>.lock exclusively without waiting. Returns the descriptor, -1
+ * when another process holds it, -2 on another error. */
+static int db_lock(const char *db_path)
+{
+	char p[1100];
+	if (snprintf(p, sizeof p, "%s.lock", db_path) >= (int)sizeof p)
+		return -2;
+	int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -2;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
 
 static void daemon_stop(daemon_t *d)
 {
@@ -144,6 +166,8 @@ static void daemon_stop(daemon_t *d)
 	live_free(d->lv);
 	fleet_free(d->fleet);
 	registry_free(d->reg);
+	if (d->lock_fd > 0)
+		close(d->lock_fd);
 	memset(d, 0, sizeof *d);
 }
 
@@ -159,6 +183,14 @@ static int daemon_start(const gloved_config *cfg, daemon_t *d)
 	}
 	if (secret_init())
 		return GLOVED_EIO;
+	d->lock_fd = db_lock(cfg->db_path);
+	if (d->lock_fd < 0) {
+		log_error("%s: %s", cfg->db_path,
+			  d->lock_fd == -1 ? "another gloved serves this database"
+					   : "cannot create its lock file");
+		d->lock_fd = 0;
+		return GLOVED_EBUSY;
+	}
 	store_options so = {strcmp(cfg->db_sync, "full") == 0};
 	store *wdb = NULL;
 	int rc = store_open(cfg->db_path, STORE_WRITE, &so, &wdb);
@@ -511,6 +543,9 @@ static void admin_usage(FILE *out)
 	    "             [--reject-reg N] [--state-reg N] [--state-map '0:off,1:run,...']\n"
 	    "             [--poll-ms 5000] [--timeout-ms 2000]\n"
 	    "  modbus list [--enterprise C]\n"
+	    "  rebuild [--enterprise C] --from YYYY-MM-DD [--to YYYY-MM-DD] [--timezone Z]\n"
+	    "          [--raw-days 30]  recompute rollups of those local days from the samples\n"
+	    "          (through the running daemon when one holds the database)\n"
 	    "  sparkplug map --enterprise C --edge-node N [--count-metric count]\n"
 	    "             [--reject-metric reject] [--state-metric state] [--reason-metric "
 	    "reason]\n\n"
@@ -624,6 +659,82 @@ static int admin_modbus_add(int argc, char **argv, store *db, const char *ent_co
 	return admin_report(rc, "modbus device", m.code, db);
 }
 
+static int parse_date_arg(const char *s, int32_t *day)
+{
+	int y, m, d;
+	char tail;
+	if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+		return -1;
+	tz_date t = {y, m, d};
+	if (!tz_date_valid(t))
+		return -1;
+	*day = (int32_t)tz_days_from_civil(t);
+	return 0;
+}
+
+/* gloved admin rebuild: when a daemon holds the database, the request goes
+ * to its writer (table rebuild_request) and this waits for the answer;
+ * otherwise the rebuild runs here, holding the lock so that no daemon
+ * starts meanwhile. */
+static int admin_rebuild(int argc, char **argv, store *db, const char *dbp, int64_t ent)
+{
+	int32_t d0, d1;
+	const char *fs = opt_value(argc, argv, "--from"), *ts = opt_value(argc, argv, "--to");
+	if (parse_date_arg(fs, &d0) || (ts ? parse_date_arg(ts, &d1) : (d1 = d0, 0))) {
+		fprintf(stderr,
+			"gloved admin: rebuild needs --from YYYY-MM-DD [--to YYYY-MM-DD]\n");
+		return 2;
+	}
+	long raw_days = 30;
+	const char *rd = opt_value(argc, argv, "--raw-days");
+	if (rd && int_arg(rd, 0, 36500, 30, &raw_days, "--raw-days"))
+		return 2;
+	const char *zone = opt_value(argc, argv, "--timezone");
+	int fd = db_lock(dbp);
+	if (fd == -1) {
+		store_rebuild rq = {0};
+		rq.enterprise_id = ent;
+		rq.day0 = d0;
+		rq.day1 = d1;
+		if (store_rebuild_add(db, &rq)) {
+			fprintf(stderr, "gloved admin: cannot queue the rebuild: %s\n",
+				store_errmsg(db));
+			return 1;
+		}
+		for (int i = 0; i < 6000; i++) { /* 10 minutes */
+			store_rebuild st;
+			if (store_rebuild_get(db, rq.id, &st) == GLOVED_OK && st.done_ms) {
+				int ok = strncmp(st.result, "ok: ", 4) == 0;
+				fprintf(ok ? stdout : stderr, "%s\n",
+					ok ? st.result + 4 : st.result);
+				return ok ? 0 : 1;
+			}
+			struct timespec t = {0, 100000000L};
+			nanosleep(&t, NULL);
+		}
+		fprintf(stderr, "gloved admin: the daemon did not answer the rebuild request\n");
+		return 1;
+	}
+	if (fd < 0) {
+		fprintf(stderr, "gloved admin: cannot create %s.lock\n", dbp);
+		return 1;
+	}
+	int rc = 1;
+	registry *reg = registry_new();
+	firmcal_cache *cals = firmcal_cache_new(zone ? zone : "Asia/Shanghai", NULL);
+	char msg[200];
+	if (reg && cals && registry_refresh(reg, db, 1) == GLOVED_OK) {
+		int r = rebuild_firms(db, reg, cals, ent, d0, d1, raw_days, ltime_now_ms(), msg,
+				      sizeof msg);
+		fprintf(r ? stderr : stdout, "%s\n", msg);
+		rc = r ? 1 : 0;
+	}
+	firmcal_cache_free(cals);
+	registry_free(reg);
+	close(fd);
+	return rc;
+}
+
 /* gloved admin mqtt-acl: see ingest/mqtt_acl.h. */
 static int admin_mqtt_acl(int argc, char **argv, store *db)
 {
@@ -668,7 +779,8 @@ static int cmd_admin(int argc, char **argv)
 		}
 		pos[np++] = argv[i];
 	}
-	if (np < 2 && !(np == 1 && strcmp(pos[0], "mqtt-acl") == 0)) {
+	if (np < 2 &&
+	    !(np == 1 && (strcmp(pos[0], "mqtt-acl") == 0 || strcmp(pos[0], "rebuild") == 0))) {
 		admin_usage(stderr);
 		return 2;
 	}
@@ -692,6 +804,10 @@ static int cmd_admin(int argc, char **argv)
 	}
 	if (strcmp(what, "mqtt-acl") == 0) {
 		rc = admin_mqtt_acl(argc, argv, db);
+		goto out;
+	}
+	if (strcmp(what, "rebuild") == 0) {
+		rc = admin_rebuild(argc, argv, db, dbp, e.id);
 		goto out;
 	}
 	if (strcmp(what, "enterprise") == 0 && strcmp(verb, "add") == 0) {

@@ -153,6 +153,30 @@ static void refresh(http_req *r, store *db)
 	registry_refresh(r->srv->app.reg, db, 0);
 }
 
+/* The helpers above for api_analytics.c. */
+cJSON *http__parse_body(http_req *r, enum MHD_Result *ret)
+{
+	return parse_body(r, ret);
+}
+int http__field_text(http_req *r, const cJSON *j, const char *key, int required, int code,
+		     char *dst, size_t cap, enum MHD_Result *ret)
+{
+	return field_text(r, j, key, required, code, dst, cap, ret);
+}
+int http__field_int(http_req *r, const cJSON *j, const char *key, int64_t lo, int64_t hi,
+		    int64_t dflt, int64_t *out, enum MHD_Result *ret)
+{
+	return field_int(r, j, key, lo, hi, dflt, out, ret);
+}
+int http__resolve_enterprise(http_req *r, const char *code, int64_t *id, enum MHD_Result *ret)
+{
+	return resolve_enterprise(r, code, id, ret);
+}
+void http__refresh(http_req *r, store *db)
+{
+	refresh(r, db);
+}
+
 static cJSON *user_json(const store_user *u, registry *reg)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -1092,6 +1116,22 @@ static const route routes[] = {
     {"GET", "/api/v1/gateways", USER, h_gateways},
     {"GET", "/api/v1/modbus-devices", USER, h_modbus_devices},
     {"POST", "/api/v1/modbus-devices", USER, h_modbus_device_add},
+    {"GET", "/api/v1/calendar", USER, http__h_calendar_get},
+    {"PUT", "/api/v1/calendar", USER, http__h_calendar_put},
+    {"GET", "/api/v1/oee", USER, http__h_oee},
+    {"GET", "/api/v1/stops", USER, http__h_stops},
+    {"POST", "/api/v1/stops/reason", USER, http__h_stop_reason},
+    {"GET", "/api/v1/stop-reasons", USER, http__h_stop_reasons},
+    {"POST", "/api/v1/stop-reasons", USER, http__h_stop_reason_add},
+    {"GET", "/api/v1/workers", USER, http__h_workers},
+    {"POST", "/api/v1/workers", USER, http__h_worker_add},
+    {"GET", "/api/v1/assignments", USER, http__h_assignments},
+    {"PUT", "/api/v1/assignments", USER, http__h_assignments_put},
+    {"GET", "/api/v1/worker-output", USER, http__h_worker_output},
+    {"GET", "/api/v1/wages", USER, http__h_wages},
+    {"GET", "/api/v1/trend", USER, http__h_trend},
+    {"GET", "/api/v1/output-table", USER, http__h_output_table},
+    {"POST", "/api/v1/rebuild", USER, http__h_rebuild},
 };
 
 enum MHD_Result http__route_api(http_req *r)
@@ -1124,7 +1164,7 @@ enum MHD_Result http__route_api(http_req *r)
 	else if (rt->who == GATEWAY && r->auth != AUTH_GATEWAY && metrics_inc_rejected())
 		ret = http__reply_error(r, 401, "unauthorized", -1,
 					"send a gateway token: Authorization: Bearer gw_...");
-	else if (rt->who == USER && strcmp(r->method, "POST") == 0 &&
+	else if (rt->who == USER && strcmp(r->method, "GET") != 0 &&
 		 strcmp(r->user.role, "bureau") == 0 && rt->fn != h_logout)
 		ret = http__reply_error(r, 403, "forbidden", -1, "the bureau role reads only");
 	else

@@ -76,6 +76,34 @@ void http__login_result(http_server *s, const char *user, int ok, int64_t now_ms
 /* Routes (api.c) and the live feed (sse.c). */
 enum MHD_Result http__route_api(http_req *r);
 enum MHD_Result http__serve_events(http_req *r);
+/* api.c helpers shared with api_analytics.c (see api.c). */
+cJSON *http__parse_body(http_req *r, enum MHD_Result *ret);
+int http__field_text(http_req *r, const cJSON *j, const char *key, int required, int code,
+		     char *dst, size_t cap, enum MHD_Result *ret);
+int http__field_int(http_req *r, const cJSON *j, const char *key, int64_t lo, int64_t hi,
+		    int64_t dflt, int64_t *out, enum MHD_Result *ret);
+int http__resolve_enterprise(http_req *r, const char *code, int64_t *id, enum MHD_Result *ret);
+void http__refresh(http_req *r, store *db);
+/* A download: body (malloc'd, taken) with a Content-Disposition file name. */
+enum MHD_Result http__reply_file(http_req *r, const char *ctype, char *body, size_t len,
+				 const char *filename);
+/* Analytics routes (api_analytics.c). */
+enum MHD_Result http__h_calendar_get(http_req *r, store *db);
+enum MHD_Result http__h_calendar_put(http_req *r, store *db);
+enum MHD_Result http__h_oee(http_req *r, store *db);
+enum MHD_Result http__h_stops(http_req *r, store *db);
+enum MHD_Result http__h_stop_reason(http_req *r, store *db);
+enum MHD_Result http__h_stop_reasons(http_req *r, store *db);
+enum MHD_Result http__h_stop_reason_add(http_req *r, store *db);
+enum MHD_Result http__h_workers(http_req *r, store *db);
+enum MHD_Result http__h_worker_add(http_req *r, store *db);
+enum MHD_Result http__h_assignments(http_req *r, store *db);
+enum MHD_Result http__h_assignments_put(http_req *r, store *db);
+enum MHD_Result http__h_worker_output(http_req *r, store *db);
+enum MHD_Result http__h_wages(http_req *r, store *db);
+enum MHD_Result http__h_trend(http_req *r, store *db);
+enum MHD_Result http__h_output_table(http_req *r, store *db);
+enum MHD_Result http__h_rebuild(http_req *r, store *db);
 /* JSON object of one machine with its live state. */
 cJSON *http__machine_json(http_server *s, const store_machine *m, int64_t now_ms);
 

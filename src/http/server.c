@@ -79,6 +79,28 @@ enum MHD_Result http__reply(http_req *r, unsigned status, const char *ctype, cha
 	return ret;
 }
 
+enum MHD_Result http__reply_file(http_req *r, const char *ctype, char *body, size_t len,
+				 const char *filename)
+{
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(body);
+		return MHD_NO;
+	}
+	common_headers(resp);
+	MHD_add_response_header(resp, "Content-Type", ctype);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	/* the name is ASCII by construction (table name, codes, dates) */
+	char cd[200];
+	snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", filename);
+	MHD_add_response_header(resp, "Content-Disposition", cd);
+	enum MHD_Result ret = MHD_queue_response(r->conn, 200, resp);
+	MHD_destroy_response(resp);
+	r->done = 1;
+	return ret;
+}
+
 enum MHD_Result http__reply_json(http_req *r, unsigned status, cJSON *json)
 {
 	char *text = json ? cJSON_PrintUnformatted(json) : NULL;

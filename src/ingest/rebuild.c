@@ -8,6 +8,7 @@
 #include "util/err.h"
 #include "util/log.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -212,4 +213,57 @@ out:
 	free(r.nw);
 	free(r.sup);
 	return rc;
+}
+
+int rebuild_firms(store *s, registry *reg, firmcal_cache *cals, int64_t enterprise_id, int32_t day0,
+		  int32_t day1, int64_t raw_days, int64_t now_ms, char *msg, size_t len)
+{
+	int rc;
+	msg[0] = '\0';
+	if (day1 < day0) {
+		snprintf(msg, len, "the last day is before the first");
+		return GLOVED_EINVAL;
+	}
+	/* a day is rebuildable when all of it lies within the raw retention
+	 * (UTC days: a day either side does not matter here) */
+	if (raw_days > 0 && ((int64_t)day0 + 1) * 86400000LL < now_ms - raw_days * 86400000LL) {
+		snprintf(msg, len,
+			 "days before the raw retention (%lld days) cannot be rebuilt: their "
+			 "samples are gone",
+			 (long long)raw_days);
+		return GLOVED_EINVAL;
+	}
+	store_enterprise *ents = NULL;
+	size_t ne = 0;
+	store_scope sc = {enterprise_id};
+	registry_refresh(reg, s, 0);
+	if ((rc = registry_enterprises(reg, sc, &ents, &ne)))
+		return rc;
+	if (ne == 0) {
+		free(ents);
+		snprintf(msg, len, "no such enterprise");
+		return GLOVED_ENOTFOUND;
+	}
+	int64_t samples = 0;
+	if ((rc = store_begin(s))) {
+		free(ents);
+		snprintf(msg, len, "cannot begin: %s", gloved_strerror(rc));
+		return rc;
+	}
+	for (size_t i = 0; i < ne && !rc; i++) {
+		rebuild_stats st = {0};
+		rc = rebuild_days(s, reg, cals, ents[i].id, day0, day1, 0, &st);
+		samples += st.samples;
+	}
+	free(ents);
+	if (!rc)
+		rc = store_commit(s);
+	if (rc) {
+		store_rollback(s);
+		snprintf(msg, len, "rebuild failed: %s (%s)", gloved_strerror(rc), store_errmsg(s));
+		return rc;
+	}
+	snprintf(msg, len, "rebuilt %d day(s) of %zu firm(s) from %lld samples", day1 - day0 + 1,
+		 ne, (long long)samples);
+	return GLOVED_OK;
 }

@@ -24,4 +24,11 @@ typedef struct rebuild_stats {
 int rebuild_days(store *s, registry *reg, firmcal_cache *cals, int64_t enterprise_id, int32_t day0,
 		 int32_t day1, int fix_live, rebuild_stats *st);
 
+/* Rebuilds firm enterprise_id (0: every firm in the registry) days
+ * day0..day1 in one transaction of s. Days that start before now_ms -
+ * raw_days (raw_days > 0) are refused with GLOVED_EINVAL: their samples are
+ * gone. msg (len bytes) receives a line for the user either way. */
+int rebuild_firms(store *s, registry *reg, firmcal_cache *cals, int64_t enterprise_id, int32_t day0,
+		  int32_t day1, int64_t raw_days, int64_t now_ms, char *msg, size_t len);
+
 #endif

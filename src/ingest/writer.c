@@ -689,56 +689,17 @@ static void flush_only(writer *w)
  * be added to them afterwards from before). */
 static int rebuild_now(writer *w, int64_t ent, int32_t day0, int32_t day1, char *msg, size_t len)
 {
-	int rc;
+	msg[0] = '\0';
 	if (w->pending) {
 		flush_only(w);
 		if (w->pending)
 			return GLOVED_EDB;
 	}
-	if (w->opt.raw_days > 0) {
-		int64_t oldest = ltime_now_ms() - w->opt.raw_days * DAY_MS;
-		if ((int64_t)day0 * DAY_MS < oldest - DAY_MS) {
-			snprintf(msg, len,
-				 "days before the raw retention (%lld days) cannot be rebuilt",
-				 (long long)w->opt.raw_days);
-			return GLOVED_EINVAL;
-		}
-	}
-	store_enterprise *ents = NULL;
-	size_t ne = 0;
-	store_scope sc = {ent};
-	registry_refresh(w->reg, w->db, 0);
-	if ((rc = registry_enterprises(w->reg, sc, &ents, &ne)))
-		return rc;
-	if (ne == 0) {
-		free(ents);
-		snprintf(msg, len, "no such enterprise");
-		return GLOVED_ENOTFOUND;
-	}
-	int64_t samples = 0;
-	if ((rc = store_begin(w->db))) {
-		free(ents);
-		return rc;
-	}
-	for (size_t i = 0; i < ne && !rc; i++) {
-		rebuild_stats st = {0};
-		rc = rebuild_days(w->db, w->reg, w->cals, ents[i].id, day0, day1, 0, &st);
-		samples += st.samples;
-	}
-	free(ents);
-	if (rc) {
-		store_rollback(w->db);
-		snprintf(msg, len, "rebuild failed: %s", gloved_strerror(rc));
-		return rc;
-	}
-	if ((rc = store_commit(w->db))) {
-		store_rollback(w->db);
-		return rc;
-	}
-	snprintf(msg, len, "rebuilt %d day(s) of %zu firm(s) from %lld samples", day1 - day0 + 1,
-		 ne, (long long)samples);
-	log_info("writer: %s", msg);
-	return GLOVED_OK;
+	int rc = rebuild_firms(w->db, w->reg, w->cals, ent, day0, day1, w->opt.raw_days,
+			       ltime_now_ms(), msg, len);
+	if (!rc)
+		log_info("writer: %s", msg);
+	return rc;
 }
 
 static void rebuild_requests(writer *w)
@@ -818,6 +779,75 @@ int writer_rebuild(writer *w, int64_t enterprise_id, int32_t day0, int32_t day1,
 	rebuild_call c = {w, enterprise_id, day0, day1, msg, len};
 	msg[0] = '\0';
 	return writer_call(w, rebuild_fn, &c);
+}
+
+typedef struct reason_call {
+	writer *w;
+	int64_t machine_id, start_ms;
+	const char *reason;
+} reason_call;
+
+/* Moves a stop's credited time from "unexplained" to the supervisor's
+ * reason and marks the stop; an open stop keeps crediting the reason. */
+static int stop_reason_fn(store *s, void *ctx)
+{
+	reason_call *c = ctx;
+	writer *w = c->w;
+	store_machine m;
+	store_stop x;
+	store_scope all = {0};
+	int rc;
+	if (w->pending) {
+		flush_only(w);
+		if (w->pending)
+			return GLOVED_EDB;
+	}
+	if (registry_machine(w->reg, c->machine_id, &m))
+		return GLOVED_ENOTFOUND;
+	if ((rc = store_stop_get(s, all, c->machine_id, c->start_ms, &x)))
+		return rc;
+	if (x.reason[0] && !x.supervisor)
+		return GLOVED_EEXIST; /* the machine gave its own reason */
+	const firm_cal *fc = firmcal_get(w->cals, s, m.enterprise_id);
+	if (!fc)
+		return GLOVED_ENOMEM;
+	wmachine *wm = wm_get(w, c->machine_id);
+	if (!wm)
+		return GLOVED_ENOMEM;
+	acct_buf tmp;
+	acct_machine am;
+	acct_buf_init(&tmp);
+	acct_machine_init(&am);
+	/* the credited part of the stop: to its end, or for the open one to
+	 * the newest sample of the timeline */
+	int64_t end = x.end_ms;
+	if (wm->am.ev_open && wm->am.ev.start_ms == x.start_ms)
+		end = wm->am.st_ts;
+	const char *old = x.supervisor ? x.reason : "";
+	if ((rc = store_begin(s))) {
+		acct_buf_free(&tmp);
+		return rc;
+	}
+	if (!(rc = acct_credit(&tmp, &am, fc, &m, x.start_ms, end, x.state, old, -1)) &&
+	    !(rc = acct_credit(&tmp, &am, fc, &m, x.start_ms, end, x.state, c->reason, 1)) &&
+	    !(rc = acct_machine_close(&am, &tmp)) && !(rc = acct_buf_write(&tmp, s)))
+		rc = store_stop_set_reason(s, c->machine_id, c->start_ms, c->reason);
+	acct_buf_free(&tmp);
+	if (rc || (rc = store_commit(s))) {
+		store_rollback(s);
+		return rc;
+	}
+	if (wm->am.ev_open && wm->am.ev.start_ms == x.start_ms) {
+		snprintf(wm->am.ev.reason, sizeof wm->am.ev.reason, "%s", c->reason);
+		wm->am.ev.supervisor = 1;
+	}
+	return GLOVED_OK;
+}
+
+int writer_set_stop_reason(writer *w, int64_t machine_id, int64_t start_ms, const char *reason)
+{
+	reason_call c = {w, machine_id, start_ms, reason};
+	return writer_call(w, stop_reason_fn, &c);
 }
 
 firmcal_cache *writer_cals(writer *w)

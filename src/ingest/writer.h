@@ -73,6 +73,10 @@ int writer_call(writer *w, int (*fn)(store *s, void *ctx), void *ctx);
  * what is pending). msg (len bytes) receives a line for the user. */
 int writer_rebuild(writer *w, int64_t enterprise_id, int32_t day0, int32_t day1, char *msg,
 		   size_t len);
+/* Sets a supervisor's reason on the stop of machine_id starting at start_ms
+ * and moves its time from unexplained to that reason in the rollups.
+ * GLOVED_ENOTFOUND: no such stop; GLOVED_EEXIST: the machine gave a reason. */
+int writer_set_stop_reason(writer *w, int64_t machine_id, int64_t start_ms, const char *reason);
 /* The firm calendars the writer uses (shared with the API). */
 firmcal_cache *writer_cals(writer *w);
 #endif

@@ -141,14 +141,10 @@ int store_rebuild_done(store *s, int64_t id, int64_t done_ms, const char *result
 
 /* ---- queries ---- */
 
-typedef enum store_group {
-	STORE_G_MACHINE = 0,
-	STORE_G_WORKSHOP = 1,
-	STORE_G_ENTERPRISE = 2,
-	STORE_G_DAY = 3,
-	STORE_G_SHIFT = 4,
-	STORE_G_ALL = 5,
-} store_group;
+/* A read snapshot: reads between begin and end see one state of the
+ * database (a deferred transaction on a read connection). */
+int store_read_begin(store *s);
+int store_read_end(store *s);
 
 typedef struct store_filter {
 	int64_t enterprise_id, workshop_id, machine_id; /* 0 = any */
@@ -156,15 +152,15 @@ typedef struct store_filter {
 	int32_t shift;                                  /* -1 = any */
 } store_filter;
 
-/* Sums of shift rows grouped by g: k holds the group's key fields (the
- * others 0; bucket 0 except for STORE_G_SHIFT rows of one firm). */
+/* A machine's shift row (the finest level; callers group in C). */
 typedef struct store_shift_sum {
 	store_shift_key k;
 	int64_t good, reject, ideal_ms, ideal_reject_ms;
 	int64_t ms[STORE_STATES];
 } store_shift_sum;
-int store_shift_sums(store *s, store_scope sc, const store_filter *f, store_group g,
-		     store_shift_sum **out, size_t *n);
+/* The shift rows in scope matching f, ordered by machine and bucket. */
+int store_shift_rows(store *s, store_scope sc, const store_filter *f, store_shift_sum **out,
+		     size_t *n);
 
 typedef struct store_reason_sum {
 	int state;

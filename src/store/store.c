@@ -368,10 +368,20 @@ int store_rebuild_done(store *s, int64_t id, int64_t done_ms, const char *result
 	return s->ops->rebuild_done(s, id, done_ms, result);
 }
 
-int store_shift_sums(store *s, store_scope sc, const store_filter *f, store_group g,
-		     store_shift_sum **out, size_t *n)
+int store_read_begin(store *s)
 {
-	return s->ops->shift_sums(s, sc, f, g, out, n);
+	return s->ops->read_begin(s);
+}
+
+int store_read_end(store *s)
+{
+	return s->ops->read_end(s);
+}
+
+int store_shift_rows(store *s, store_scope sc, const store_filter *f, store_shift_sum **out,
+		     size_t *n)
+{
+	return s->ops->shift_rows(s, sc, f, out, n);
 }
 
 int store_shift_reason_sums(store *s, store_scope sc, const store_filter *f, store_reason_sum **out,

@@ -95,8 +95,10 @@ typedef struct store_ops {
 	int (*rebuild_next)(store *s, store_rebuild *out);
 	int (*rebuild_get)(store *s, int64_t id, store_rebuild *out);
 	int (*rebuild_done)(store *s, int64_t id, int64_t done_ms, const char *result);
-	int (*shift_sums)(store *s, store_scope sc, const store_filter *f, store_group g,
-			  store_shift_sum **out, size_t *n);
+	int (*read_begin)(store *s);
+	int (*read_end)(store *s);
+	int (*shift_rows)(store *s, store_scope sc, const store_filter *f, store_shift_sum **out,
+			  size_t *n);
 	int (*shift_reason_sums)(store *s, store_scope sc, const store_filter *f,
 				 store_reason_sum **out, size_t *n);
 	int (*shift_worker_sums)(store *s, store_scope sc, const store_filter *f,

@@ -1143,7 +1143,9 @@ static const store_ops sqlite_ops = {
     .rebuild_next = sa_rebuild_next,
     .rebuild_get = sa_rebuild_get,
     .rebuild_done = sa_rebuild_done,
-    .shift_sums = sa_shift_sums,
+    .read_begin = sa_read_begin,
+    .read_end = sa_read_end,
+    .shift_rows = sa_shift_rows,
     .shift_reason_sums = sa_shift_reason_sums,
     .shift_worker_sums = sa_shift_worker_sums,
 };

@@ -30,9 +30,9 @@ static const char *const ahot_sql[SQ_AHOT_COUNT] = {
     " ON CONFLICT(bucket, machine_id, worker) DO UPDATE SET good = good + excluded.good,"
     " reject = reject + excluded.reject",
     "INSERT INTO stop_event(machine_id, start, end, enterprise_id, workshop_id, state, reason,"
-    " supervisor) VALUES(?,?,?,?,?,?,?,0) ON CONFLICT(machine_id, start) DO UPDATE SET"
+    " supervisor) VALUES(?,?,?,?,?,?,?,?) ON CONFLICT(machine_id, start) DO UPDATE SET"
     " end = excluded.end, state = excluded.state, reason = CASE WHEN supervisor"
-    " THEN reason ELSE excluded.reason END",
+    " THEN reason ELSE excluded.reason END, supervisor = max(supervisor, excluded.supervisor)",
 };
 
 void sqlite__analytics_close(sqlite3_stmt **ahot)
@@ -338,6 +338,7 @@ int sa_stop_put(store *s, const store_stop *x)
 	sqlite3_bind_int64(st, 5, x->workshop_id);
 	sqlite3_bind_int(st, 6, x->state);
 	sqlite3_bind_text(st, 7, x->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 8, x->supervisor ? 1 : 0);
 	return step_reset(q, st);
 }
 
@@ -670,47 +671,22 @@ static void bind_filter(sqlite3_stmt *st, store_scope sc, const store_filter *f)
 	sqlite3_bind_int(st, 7, f->shift);
 }
 
-int sa_shift_sums(store *s, store_scope sc, const store_filter *f, store_group g,
-		  store_shift_sum **out, size_t *n)
+int sa_shift_rows(store *s, store_scope sc, const store_filter *f, store_shift_sum **out, size_t *n)
 {
 	sq *q = (sq *)s;
 	*out = NULL;
 	*n = 0;
-	static const char *const keys[] = {
-	    "0, machine_id, enterprise_id, workshop_id, 0, 0",
-	    "0, 0, enterprise_id, workshop_id, 0, 0",
-	    "0, 0, enterprise_id, 0, 0, 0",
-	    "0, 0, 0, 0, shift_day, 0",
-	    "min(bucket), 0, enterprise_id, 0, shift_day, shift",
-	    "0, 0, 0, 0, 0, 0",
-	};
-	static const char *const groups[] = {
-	    " GROUP BY machine_id",
-	    " GROUP BY workshop_id",
-	    " GROUP BY enterprise_id",
-	    " GROUP BY shift_day",
-	    " GROUP BY enterprise_id, shift_day, shift",
-	    "",
-	};
-	if ((int)g < 0 || (int)g > STORE_G_ALL)
-		return GLOVED_EINVAL;
-	char sql[1024];
-	snprintf(
-	    sql, sizeof sql,
-	    "SELECT %s, sum(good), sum(reject), sum(ideal_ms), sum(ideal_reject_ms),"
-	    " sum(unknown_ms), sum(run_ms), sum(idle_ms), sum(stop_ms), sum(fault_ms),"
-	    " sum(setup_ms), sum(off_ms), sum(offline_ms), count(*) FROM rollup_shift" FILTER_SQL
-	    "%s",
-	    keys[g], groups[g]);
-	sqlite3_stmt *st = sqlite__prep(q, sql);
+	sqlite3_stmt *st = sqlite__prep(
+	    q, "SELECT bucket, machine_id, enterprise_id, workshop_id, shift_day, shift, good,"
+	       " reject, ideal_ms, ideal_reject_ms, unknown_ms, run_ms, idle_ms, stop_ms, fault_ms,"
+	       " setup_ms, off_ms, offline_ms FROM rollup_shift" FILTER_SQL
+	       " ORDER BY machine_id, bucket");
 	if (!st)
 		return GLOVED_EDB;
 	bind_filter(st, sc, f);
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_int64(st, 22) == 0)
-			continue; /* the empty aggregate of STORE_G_ALL */
 		store_shift_sum *r = sqlite__grow((void **)out, n, &cap, sizeof **out);
 		if (!r) {
 			sqlite3_finalize(st);
@@ -731,6 +707,20 @@ int sa_shift_sums(store *s, store_scope sc, const store_filter *f, store_group g
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? GLOVED_OK : sqlite__fail(q, rc);
+}
+
+int sa_read_begin(store *s)
+{
+	sq *q = (sq *)s;
+	int rc = sqlite3_exec(sqlite__db(q), "BEGIN", NULL, NULL, NULL);
+	return rc == SQLITE_OK ? GLOVED_OK : sqlite__fail(q, rc);
+}
+
+int sa_read_end(store *s)
+{
+	sq *q = (sq *)s;
+	int rc = sqlite3_exec(sqlite__db(q), "COMMIT", NULL, NULL, NULL);
+	return rc == SQLITE_OK ? GLOVED_OK : sqlite__fail(q, rc);
 }
 
 int sa_shift_reason_sums(store *s, store_scope sc, const store_filter *f, store_reason_sum **out,

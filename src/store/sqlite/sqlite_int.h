@@ -61,8 +61,10 @@ int sa_rebuild_add(store *s, store_rebuild *r);
 int sa_rebuild_next(store *s, store_rebuild *out);
 int sa_rebuild_get(store *s, int64_t id, store_rebuild *out);
 int sa_rebuild_done(store *s, int64_t id, int64_t done_ms, const char *result);
-int sa_shift_sums(store *s, store_scope sc, const store_filter *f, store_group g,
-		  store_shift_sum **out, size_t *n);
+int sa_read_begin(store *s);
+int sa_read_end(store *s);
+int sa_shift_rows(store *s, store_scope sc, const store_filter *f, store_shift_sum **out,
+		  size_t *n);
 int sa_shift_reason_sums(store *s, store_scope sc, const store_filter *f, store_reason_sum **out,
 			 size_t *n);
 int sa_shift_worker_sums(store *s, store_scope sc, const store_filter *f, store_worker_sum **out,
