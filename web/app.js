@@ -1,9 +1,12 @@
 // gloved dashboard: login, machine wall, today's totals and output chart,
-// and the gateway fleet page. Plain ES module, no build step. Live data comes
-// from one EventSource on /api/v1/events; nothing polls the API on a timer
-// (the fleet list is read when its page opens and again, throttled, when
-// machine events arrive while it is shown).
+// the gateway fleet page, and the tabs of analytics.js (analytics, stops,
+// shifts, wages). Plain ES module, no build step. Live data comes from one
+// EventSource on /api/v1/events; nothing polls the API on a timer (the fleet
+// list is read when its page opens and again, throttled, when machine events
+// arrive while it is shown; the analytics pages when they open or one of
+// their controls changes).
 
+import { ANALYTICS_VIEWS, createAnalytics } from "./analytics.js";
 import { STATES, getLang, has, setLang, t } from "./i18n.js";
 
 const LANG_KEY = "gloved.lang";
@@ -13,6 +16,9 @@ const CHART_MIN_INTERVAL_MS = 30000;
 const VIEW_KEY = "gloved.view";
 const FLEET_MIN_INTERVAL_MS = 5000;
 const ALL = ""; // the workshop picker's "all workshops" value
+const VIEWS = ["wall", "fleet", ...ANALYTICS_VIEWS];
+// Pages that follow the workshop picker (the others are per firm).
+const WS_VIEWS = ["wall", "analytics", "stops", "wages"];
 
 const $ = (id) => document.getElementById(id);
 
@@ -39,7 +45,7 @@ const app = {
   summaryLoading: false,
   summaryLastFetch: 0,
   totalsTimer: null,
-  view: "wall", // "wall" or "fleet"
+  view: "wall", // one of VIEWS
   fleet: null, // GET /api/v1/gateways answer, or {error}
   fleetAt: 0, // when it was read
   fleetTimer: null,
@@ -78,10 +84,10 @@ function safeTz(tz) {
   }
 }
 
-// YYYY-MM-DD of a moment in the configured zone.
-function localDay(ms) {
+// YYYY-MM-DD of a moment in the configured zone (or in `tz`).
+function localDay(ms, tz = app.tz) {
   const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone: app.tz,
+    timeZone: tz,
     year: "numeric",
     month: "2-digit",
     day: "2-digit",
@@ -90,20 +96,22 @@ function localDay(ms) {
   return `${get("year")}-${get("month")}-${get("day")}`;
 }
 
-function fmtTime(ms, withSeconds = false) {
+// A moment's time of day in the configured zone (or in `tz`), with the date
+// when it is not today there.
+function fmtTime(ms, withSeconds = false, tz = app.tz) {
   if (!ms) return "";
-  const opts = { timeZone: app.tz, hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  const opts = { timeZone: tz, hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
   if (withSeconds) opts.second = "2-digit";
-  if (localDay(ms) !== localDay(Date.now())) {
+  if (localDay(ms, tz) !== localDay(Date.now(), tz)) {
     opts.month = "2-digit";
     opts.day = "2-digit";
   }
   return new Intl.DateTimeFormat(getLang(), opts).format(new Date(ms));
 }
 
-function fmtHour(ms) {
+function fmtHour(ms, tz = app.tz) {
   return new Intl.DateTimeFormat(getLang(), {
-    timeZone: app.tz,
+    timeZone: tz,
     hour: "2-digit",
     minute: "2-digit",
     hourCycle: "h23",
@@ -166,6 +174,7 @@ function applyLang() {
     renderLive();
     drawChart();
     renderFleet();
+    analytics.render();
   }
 }
 
@@ -250,6 +259,7 @@ function loggedOut() {
   app.fleetTimer = null;
   app.fleet = null;
   $("fleet-rows").replaceChildren();
+  analytics.reset();
   app.user = null;
   app.machines.clear();
   app.haveSnapshot = false;
@@ -363,6 +373,7 @@ async function selectEnterprise(ent, remember = true) {
   renderAll();
   refreshChartNow();
   if (app.view === "fleet") refreshFleetNow();
+  if (ANALYTICS_VIEWS.includes(app.view)) analytics.show(app.view);
 }
 
 function selectWorkshop(ws) {
@@ -374,6 +385,7 @@ function selectWorkshop(ws) {
   }
   renderAll();
   refreshChartNow();
+  if (ANALYTICS_VIEWS.includes(app.view)) analytics.show(app.view);
 }
 
 function renderPickers() {
@@ -805,9 +817,10 @@ function drawChart() {
 
 // ---------------------------------------------------------------- fleet
 
-// Shows the machine wall or the gateway fleet (remembered across loads).
+// Shows one page: the machine wall, the gateway fleet or one of the
+// analytics pages (remembered across loads).
 function showPage(view, remember = true) {
-  app.view = view === "fleet" ? "fleet" : "wall";
+  app.view = VIEWS.includes(view) ? view : "wall";
   if (remember) {
     try {
       localStorage.setItem(VIEW_KEY, app.view);
@@ -815,11 +828,11 @@ function showPage(view, remember = true) {
       /* ignore */
     }
   }
-  $("page-wall").hidden = app.view !== "wall";
-  $("page-fleet").hidden = app.view !== "fleet";
-  $("pick-workshop").closest(".field").hidden = app.view !== "wall";
+  for (const v of VIEWS) $("page-" + v).hidden = app.view !== v;
+  $("pick-workshop").closest(".field").hidden = !WS_VIEWS.includes(app.view);
   for (const b of document.querySelectorAll(".tab")) b.setAttribute("aria-selected", String(b.dataset.view === app.view));
   if (app.view === "fleet" && app.user) refreshFleetNow();
+  analytics.show(app.user ? app.view : "");
   if (app.view === "wall" && app.chart) app.chart.resize();
 }
 
@@ -906,6 +919,26 @@ function renderFleet() {
     }),
   );
 }
+
+// ---------------------------------------------------------------- analytics
+
+const analytics = createAnalytics({
+  app,
+  $,
+  el,
+  api,
+  errMessage,
+  LoggedOut,
+  pieces,
+  numFmt,
+  localDay,
+  fmtTime,
+  fmtHour,
+  stateName,
+  safeTz,
+  key,
+  ALL,
+});
 
 // ---------------------------------------------------------------- boot
 

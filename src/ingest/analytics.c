@@ -519,7 +519,8 @@ int analytics_oee(store *db, registry *reg, firmcal_cache *cals, const an_query 
 			rc = GLOVED_ETOOBIG;
 	}
 	if (!rc) {
-		qsort(a.rows, a.n, sizeof *a.rows, cmp_row);
+		if (a.n)
+			qsort(a.rows, a.n, sizeof *a.rows, cmp_row);
 		int64_t cm = 0;
 		for (size_t i = 0; i < a.n && !rc; i++) {
 			oee_result r = a.rows[i].r;
@@ -537,7 +538,8 @@ int analytics_oee(store *db, registry *reg, firmcal_cache *cals, const an_query 
 				out->total.unexplained_ms += out->reasons[i].ms;
 		if (oee_finish(&out->total))
 			rc = GLOVED_ETOOBIG;
-		qsort(out->reasons, out->n_reasons, sizeof *out->reasons, cmp_reason);
+		if (out->n_reasons)
+			qsort(out->reasons, out->n_reasons, sizeof *out->reasons, cmp_reason);
 		while (out->n_reasons && out->reasons[out->n_reasons - 1].ms <= 0)
 			out->n_reasons--; /* reasons whose time all moved elsewhere */
 	}

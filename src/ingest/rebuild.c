@@ -192,7 +192,8 @@ int rebuild_days(store *s, registry *reg, firmcal_cache *cals, int64_t enterpris
 	}
 	if ((rc = store_stop_supervised(s, enterprise_id, a, b, &r.sup, &r.n_sup)))
 		goto out;
-	qsort(r.sup, r.n_sup, sizeof *r.sup, cmp_stop);
+	if (r.n_sup)
+		qsort(r.sup, r.n_sup, sizeof *r.sup, cmp_stop);
 	if ((rc = store_rollup_delete(s, enterprise_id, a, b, hf, ht)))
 		goto out;
 	int64_t lo = (hf < a ? hf : a) - r.fc->offline_after_ms;
