@@ -318,6 +318,82 @@ static int cmd_serve(int argc, char **argv)
 
 static const char *const DEMO_PASSWORD = "gloved-demo";
 
+/* Demo analytics settings: the sewing firm's calendar (07:30-21:00 with
+ * its meal breaks, as the simulator works), and for every machine a
+ * worker per shift with a piece-rate card, assigned for a week. */
+static int seed_analytics(store *db, const sim_machine_def *m, size_t nm)
+{
+	static const char *const surnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄",
+					       "周", "吴", "徐", "孙", "马", "朱", "胡", "郭"};
+	static const char *const given[] = {"芳", "强", "敏", "静", "磊", "丽", "军", "燕",
+					    "杰", "娟", "涛", "霞", "勇", "艳", "斌", "红"};
+	store_scope all = {0};
+	int rc = GLOVED_OK;
+	int64_t now = ltime_now_ms();
+	int32_t today = (int32_t)((ltime_day_start(now) + 12 * 3600000LL) / 86400000LL);
+	for (size_t i = 0; i < nm && !rc; i++) {
+		store_enterprise e;
+		if ((rc = store_enterprise_by_code(db, all, m[i].enterprise, &e)))
+			break;
+		/* a firm of sewing machines only works the sewing floor's day */
+		int sewing = 1;
+		for (size_t k = 0; k < nm; k++)
+			if (strcmp(m[k].enterprise, m[i].enterprise) == 0 &&
+			    strcmp(m[k].kind, "sewing") != 0 && strcmp(m[k].kind, "overlock") != 0)
+				sewing = 0;
+		if (sewing) {
+			char *json = NULL;
+			if (store_calendar_get(db, e.id, &json) == GLOVED_ENOTFOUND)
+				rc = store_calendar_put(
+				    db, all, e.id,
+				    "{\"tz\":\"Asia/Shanghai\",\"shifts\":[{\"name\":\"白班\","
+				    "\"start\":\"07:30\",\"end\":\"21:00\",\"breaks\":["
+				    "{\"start\":\"12:00\",\"end\":\"13:00\"},{\"start\":\"17:30\","
+				    "\"end\":\"18:00\"}]}],\"rest_weekdays\":[],\"offline_after_"
+				    "s\":120,"
+				    "\"target_pct\":85}");
+			free(json);
+		}
+		int shifts = sewing ? 1 : 2;
+		for (int sh = 0; sh < shifts && !rc; sh++) {
+			store_worker w = {0};
+			size_t k = i * 2 + (size_t)sh;
+			w.enterprise_id = e.id;
+			snprintf(w.code, sizeof w.code, "W%03zu", k + 1);
+			snprintf(w.name, sizeof w.name, "%s%s", surnames[k % 16],
+				 given[(k / 16 + k * 7) % 16]);
+			snprintf(w.card, sizeof w.card, "%s",
+				 sewing
+				     ? "{\"rate_unit\":\"pair\",\"rate\":\"0.3500\","
+				       "\"step_period\":\"day\",\"steps\":[{\"kind\":\"per_unit\","
+				       "\"threshold\":300,\"bonus\":\"0.0500\"}],"
+				       "\"reject_deduct\":\"0.1000\",\"allow_negative\":false}"
+				     : "{\"rate_unit\":\"dozen\",\"rate\":\"0.6000\","
+				       "\"step_period\":\"month\",\"steps\":[{\"kind\":\"flat\","
+				       "\"threshold\":1500,\"bonus\":\"100.0000\"}],"
+				       "\"reject_deduct\":\"0.0200\",\"allow_negative\":false}");
+			rc = store_worker_put(db, all, &w);
+			store_machine mm;
+			store_machine *ml = NULL;
+			size_t nml = 0;
+			if (!rc)
+				rc = store_machine_list(db, all, &ml, &nml);
+			memset(&mm, 0, sizeof mm);
+			for (size_t x = 0; x < nml; x++)
+				if (ml[x].enterprise_id == e.id &&
+				    strcmp(ml[x].code, m[i].code) == 0)
+					mm = ml[x];
+			free(ml);
+			for (int32_t d = today - 1; d <= today + 7 && !rc && mm.id; d++) {
+				store_assignment a = {mm.id, e.id, d, sh, ""};
+				snprintf(a.worker, sizeof a.worker, "%s", w.code);
+				rc = store_assignment_put(db, all, &a);
+			}
+		}
+	}
+	return rc;
+}
+
 static int seed_demo(const gloved_config *cfg, const sim_options *so, int *seeded)
 {
 	*seeded = 0;
@@ -394,6 +470,8 @@ static int seed_demo(const gloved_config *cfg, const sim_options *so, int *seede
 		rc = store_machine_add(db, all, &mm);
 	}
 	free(wl);
+	if (!rc)
+		rc = seed_analytics(db, m, nm);
 	if (!rc) {
 		store_user u = {0};
 		snprintf(u.username, sizeof u.username, "admin");

@@ -223,12 +223,20 @@ static const char *st_name(int st)
 
 static const store_stop_reason default_reasons[] = {
     {0, "yarn_break", "断纱", "Yarn break"},
+    {0, "yarn_out", "缺纱", "Out of yarn"},
     {0, "needle_break", "断针", "Needle break"},
-    {0, "changeover", "换款调机", "Style changeover"},
+    {0, "dropped_stitch", "漏针", "Dropped stitch"},
+    {0, "thread_break", "断线", "Thread break"},
+    {0, "style_change", "换款调机", "Style changeover"},
     {0, "no_material", "待料", "Waiting for material"},
+    {0, "no_order", "无订单", "No order"},
+    {0, "line_jam", "线体卡模", "Line jam"},
+    {0, "former_clean", "清洗手模", "Former cleaning"},
+    {0, "motor_fault", "电机故障", "Motor fault"},
     {0, "breakdown", "设备故障", "Machine breakdown"},
-    {0, "power_cut", "停电", "Power cut"},
     {0, "maintenance", "保养", "Maintenance"},
+    {0, "power_cut", "停电", "Power cut"},
+    {0, "meal_break", "用餐", "Meal break"},
     {0, "other", "其他", "Other"},
 };
 #define N_DEFAULT_REASONS (sizeof default_reasons / sizeof default_reasons[0])
@@ -1016,6 +1024,18 @@ enum MHD_Result http__h_assignments_put(http_req *r, store *db)
 			free(c.as);
 			cJSON_Delete(j);
 			return ret;
+		}
+		if (as->worker[0] &&
+		    strspn(as->worker,
+			   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
+			strlen(as->worker)) {
+			free(c.as);
+			cJSON_Delete(j);
+			return http__reply_error(
+			    r, 400, "bad_request", -1,
+			    "%s: field 'worker' must be a worker code (A-Z a-z 0-9 _ -) "
+			    "or \"\" to clear",
+			    field);
 		}
 		store_machine m;
 		if (sh < 0 || registry_machine_by_code(r->srv->app.reg, ent, mcode, &m)) {

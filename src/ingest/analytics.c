@@ -110,6 +110,8 @@ typedef struct inst {
 
 typedef struct firm_insts {
 	int64_t enterprise_id;
+	int day_before; /* a trend: also the day before (its night shift plans the first
+			 * hours) and instances not begun yet */
 	const firm_cal *fc;
 	inst *v;
 	size_t n;
@@ -127,22 +129,22 @@ static int load_insts(firm_insts *fi, store *db, firmcal_cache *cals, const an_q
 	if (!fi->fc)
 		return GLOVED_ENOMEM;
 	const firm_cal *fc = fi->fc;
-	size_t cap =
-	    (size_t)(q->day1 - q->day0 + 1) * (size_t)(fc->cal.n_shifts ? fc->cal.n_shifts : 1);
+	size_t cap = (size_t)(q->day1 - q->day0 + 1 + fi->day_before) *
+		     (size_t)(fc->cal.n_shifts ? fc->cal.n_shifts : 1);
 	fi->v = calloc(cap ? cap : 1, sizeof *fi->v);
 	if (!fi->v)
 		return GLOVED_ENOMEM;
-	for (int32_t d = q->day0; d <= q->day1; d++) {
+	for (int32_t d = q->day0 - fi->day_before; d <= q->day1; d++) {
 		tz_date day = tz_civil_from_days(d);
 		if (shift_is_rest_day(&fc->cal, day))
 			continue;
 		for (int32_t s = 0; s < fc->cal.n_shifts; s++) {
-			if (q->shift >= 0 && s != q->shift)
+			if ((q->shift >= 0 && s != q->shift) || fi->n >= cap)
 				continue;
 			inst *x = &fi->v[fi->n];
 			shift_instance_of(&fc->zone, &fc->cal, s, day, &x->in);
-			if (x->in.start_ms >= q->now_ms)
-				continue; /* not begun: nothing planned yet */
+			if (x->in.start_ms >= q->now_ms && !fi->day_before)
+				continue; /* not begun: nothing planned yet (a trend plans ahead) */
 			x->n_spans = shift_planned_spans(&fc->zone, &fc->cal, &x->in, x->spans);
 			x->planned_ms = clip_planned(x, q->now_ms);
 			fi->n++;
@@ -195,7 +197,8 @@ static void qctx_free(qctx *c)
 	memset(c, 0, sizeof *c);
 }
 
-static int qctx_load(qctx *c, store *db, registry *reg, firmcal_cache *cals, const an_query *q)
+static int qctx_load(qctx *c, store *db, registry *reg, firmcal_cache *cals, const an_query *q,
+		     int day_before)
 {
 	memset(c, 0, sizeof *c);
 	if (q->day1 < q->day0 || q->day1 - q->day0 >= MAX_DAYS)
@@ -224,6 +227,7 @@ static int qctx_load(qctx *c, store *db, registry *reg, firmcal_cache *cals, con
 	}
 	free(all);
 	for (size_t i = 0; i < c->nf; i++) {
+		c->firms[i].day_before = day_before;
 		if ((rc = load_insts(&c->firms[i], db, cals, q))) {
 			qctx_free(c);
 			return rc;
@@ -413,7 +417,7 @@ int analytics_oee(store *db, registry *reg, firmcal_cache *cals, const an_query 
 {
 	memset(out, 0, sizeof *out);
 	qctx c;
-	int rc = qctx_load(&c, db, reg, cals, q);
+	int rc = qctx_load(&c, db, reg, cals, q, 0);
 	if (rc)
 		return rc;
 	qsort(c.ms, c.nm, sizeof *c.ms, cmp_machine);
@@ -576,7 +580,8 @@ int analytics_trend(store *db, registry *reg, firmcal_cache *cals, const an_quer
 	if (level != STORE_HOUR && level != STORE_DAY)
 		return GLOVED_EINVAL;
 	qctx c;
-	int rc = qctx_load(&c, db, reg, cals, q);
+	/* a night shift of the day before plans the first hours */
+	int rc = qctx_load(&c, db, reg, cals, q, 1);
 	if (rc)
 		return rc;
 	store_bucket *b = NULL;

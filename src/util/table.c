@@ -335,8 +335,21 @@ static int csv_row(const table *t, const table_cell *cells, buf *out)
 	for (size_t c = 0; c < t->ncols && !rc; c++) {
 		if (c)
 			rc = buf_append(out, ",", 1);
-		if (!rc)
-			rc = csv_field(out, cell_text(t->cols[c].kind, &cells[c], num));
+		const char *v = cell_text(t->cols[c].kind, &cells[c], num);
+		/* text a spreadsheet would run as a formula (=, +, -, @, tab, CR
+		 * first) is written with a leading apostrophe (OWASP's advice) */
+		if (!rc && t->cols[c].kind == TABLE_TEXT && v[0] && strchr("=+-@\t\r", v[0])) {
+			buf g;
+			buf_init(&g, 0);
+			rc = buf_append(&g, "'", 1);
+			if (!rc)
+				rc = buf_puts(&g, v);
+			if (!rc)
+				rc = csv_field(out, g.data);
+			buf_free(&g);
+		} else if (!rc) {
+			rc = csv_field(out, v);
+		}
 	}
 	if (!rc)
 		rc = buf_append(out, "\r\n", 2);

@@ -423,6 +423,59 @@ describe("analytics", { timeout: 300000 }, () => {
     );
   });
 
+  it("answers every bad query with a 4xx naming the problem, never a 5xx", async () => {
+    const endpoints = ["oee", "stops", "worker-output", "wages", "trend", "output-table", "calendar", "assignments", "stop-reasons", "workers"];
+    const bad = [
+      "from=2026-13-01",
+      "from=yesterday",
+      "to=2026-02-30",
+      `from=${day}&to=2001-01-01`,
+      "from=2001-01-01&to=2026-12-31",
+      "shift=2026-11-27",
+      "shift=2026-11-27/9",
+      "shift=2026-11-27/-1",
+      "shift=2026-11-27/1x",
+      "group=hour",
+      "format=pdf",
+      "level=minute",
+      "month=2026-1",
+      "month=2026-13",
+      "day=26-11-27",
+      "enterprise=NOPE",
+      `enterprise=${OTHER}`,
+      `enterprise=${ENT}&machine=NOPE`,
+      `enterprise=${ENT}&workshop=NOPE`,
+      "machine=K1",
+      "from=" + "9".repeat(5000),
+    ];
+    for (const e of endpoints) {
+      for (const q of bad) {
+        const r = await get(admin, `/api/v1/${e}?${q}`);
+        assert.ok(r.status < 500, `${e}?${q.slice(0, 60)}: ${r.status} ${r.text.slice(0, 200)}`);
+        if (r.status >= 400) assert.ok(r.json?.error?.message, `${e}?${q.slice(0, 60)}: a JSON error with a message`);
+      }
+    }
+    const bodies = [
+      ["PUT", `/api/v1/calendar?enterprise=${ENT}`, "{"],
+      ["PUT", `/api/v1/calendar?enterprise=${ENT}`, JSON.stringify({ tz: "Asia/Shanghai", shifts: new Array(9).fill({ name: "x", start: "08:00", end: "09:00" }) })],
+      ["PUT", `/api/v1/calendar?enterprise=${ENT}`, JSON.stringify({ tz: "../../etc/passwd", shifts: [] })],
+      ["PUT", `/api/v1/assignments?enterprise=${ENT}`, JSON.stringify({ day, assignments: [{ machine: "K1", shift: 0, worker: "bad code!" }] })],
+      ["PUT", `/api/v1/assignments?enterprise=${ENT}`, JSON.stringify({ day: "x", assignments: [] })],
+      ["POST", "/api/v1/workers", JSON.stringify({ enterprise: ENT, code: "W9", name: "x", rate_unit: "pair", rate: "1", steps: [{ kind: "flat", threshold: -1, bonus: "1" }] })],
+      ["POST", "/api/v1/workers", JSON.stringify({ enterprise: ENT, code: "W9", name: "x", rate_unit: "pair", rate: "99999999999999" })],
+      ["POST", "/api/v1/stop-reasons", JSON.stringify({ enterprise: ENT, code: "", name_zh: "x", name_en: "x" })],
+      ["POST", "/api/v1/stops/reason", JSON.stringify({ enterprise: ENT, machine: "K1", start: "x", reason: "other" })],
+      ["POST", "/api/v1/rebuild", JSON.stringify({ enterprise: ENT, from: day, to: "2001-01-01" })],
+    ];
+    for (const [method, p, body] of bodies) {
+      const r = await api(daemon.url, admin, method, p, body);
+      assert.ok(r.status >= 400 && r.status < 500, `${method} ${p} ${body.slice(0, 80)}: ${r.status} ${r.text.slice(0, 200)}`);
+      assert.ok(r.json?.error?.message);
+    }
+    const health = await fetch(`${daemon.url}/healthz`);
+    assert.equal(health.status, 200);
+  });
+
   it("rebuilds every rollup from the samples with identical results", async () => {
     const snapshot = async () => ({
       oee: (await get(admin, `/api/v1/oee?enterprise=${ENT}&from=${day}&to=${day}&group=shift`)).json,

@@ -109,6 +109,38 @@ static void test_csv(void **state)
 	table_free(t);
 }
 
+/* Text a spreadsheet would take for a formula gets an apostrophe in CSV;
+ * numbers (-0.05) do not. */
+static void test_csv_formula_guard(void **state)
+{
+	(void)state;
+	static const table_col c[] = {
+	    {"名", "name", NULL, NULL, TABLE_TEXT},
+	    {"钱", "money", NULL, NULL, TABLE_FEN},
+	};
+	table *t = NULL;
+	assert_int_equal(table_new(c, 2, &t), GLOVED_OK);
+	table_cell r1[2] = {{.s = "=HYPERLINK(\"x\")"}, {.i = -5}};
+	table_cell r2[2] = {{.s = "@SUM(A1)"}, {.i = 5}};
+	table_cell r3[2] = {{.s = "-1+2"}, {.i = 0}};
+	table_cell r4[2] = {{.s = "王=芳"}, {.i = 0}};
+	assert_int_equal(table_add_row(t, r1), 0);
+	assert_int_equal(table_add_row(t, r2), 0);
+	assert_int_equal(table_add_row(t, r3), 0);
+	assert_int_equal(table_add_row(t, r4), 0);
+	buf b;
+	buf_init(&b, 0);
+	assert_int_equal(table_csv(t, 1, &b), 0);
+	assert_bytes(&b, "\xef\xbb\xbf"
+			 "name,money\r\n"
+			 "\"'=HYPERLINK(\"\"x\"\")\",-0.05\r\n"
+			 "'@SUM(A1),0.05\r\n"
+			 "'-1+2,0.00\r\n"
+			 "王=芳,0.00\r\n");
+	buf_free(&b);
+	table_free(t);
+}
+
 static void test_number_formats(void **state)
 {
 	(void)state;
@@ -364,8 +396,11 @@ static void test_row_limit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_csv),       cmocka_unit_test(test_number_formats),
-	    cmocka_unit_test(test_xlsx),      cmocka_unit_test(test_refusals),
+	    cmocka_unit_test(test_csv),
+	    cmocka_unit_test(test_csv_formula_guard),
+	    cmocka_unit_test(test_number_formats),
+	    cmocka_unit_test(test_xlsx),
+	    cmocka_unit_test(test_refusals),
 	    cmocka_unit_test(test_row_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
