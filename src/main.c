@@ -612,7 +612,9 @@ static void admin_usage(FILE *out)
 	    "              [--cycle-ms 120000] [--counter-bits 16|32|64]\n"
 	    "  machine list\n"
 	    "  token add --enterprise C [--name N]     prints a new gateway token once\n"
-	    "  user add --username U --role cluster_admin|bureau|enterprise_admin|supervisor\n"
+	    "  user add --username U --role "
+	    "cluster_admin|bureau|enterprise_admin|supervisor|worker\n"
+	    "           [--worker W001] (a worker login scans for that worker code)\n"
 	    "           [--enterprise C] (--password P | --password-stdin)\n"
 	    "  user list\n"
 	    "  mqtt-acl --out-dir DIR [--broker-user gloved]  broker users, passwd and acl\n"
@@ -1027,12 +1029,22 @@ static int cmd_admin(int argc, char **argv)
 			goto out;
 		}
 		int cluster = strcmp(u.role, "cluster_admin") == 0 || strcmp(u.role, "bureau") == 0;
-		int firm =
-		    strcmp(u.role, "enterprise_admin") == 0 || strcmp(u.role, "supervisor") == 0;
+		int firm = strcmp(u.role, "enterprise_admin") == 0 ||
+			   strcmp(u.role, "supervisor") == 0 || strcmp(u.role, "worker") == 0;
 		if (!cluster && !firm) {
 			fprintf(stderr, "gloved admin: --role must be cluster_admin, bureau, "
-					"enterprise_admin or supervisor\n");
+					"enterprise_admin, supervisor or worker\n");
 			goto out;
+		}
+		if (strcmp(u.role, "worker") == 0) {
+			const char *wc = opt_value(argc, argv, "--worker");
+			if (!wc || !valid_code(wc)) {
+				fprintf(stderr,
+					"gloved admin: a worker needs --worker CODE (A-Z a-z "
+					"0-9 _ -), the worker code it scans for\n");
+				goto out;
+			}
+			snprintf(u.worker, sizeof u.worker, "%s", wc);
 		}
 		if (firm && !ent_code) {
 			fprintf(stderr, "gloved admin: a %s needs --enterprise\n", u.role);

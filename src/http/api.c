@@ -187,6 +187,8 @@ static cJSON *user_json(const store_user *u, registry *reg)
 		cJSON_AddStringToObject(o, "enterprise", e.code);
 	else
 		cJSON_AddNullToObject(o, "enterprise");
+	if (u->worker[0])
+		cJSON_AddStringToObject(o, "worker", u->worker);
 	return o;
 }
 
@@ -668,19 +670,21 @@ static enum MHD_Result h_user_add(http_req *r, store *db)
 	if (field_text(r, j, "username", 1, 1, a.u.username, sizeof a.u.username, &ret) ||
 	    field_text(r, j, "role", 1, 0, a.u.role, sizeof a.u.role, &ret) ||
 	    field_text(r, j, "password", 1, 0, pass, sizeof pass, &ret) ||
-	    field_text(r, j, "enterprise", 0, 1, ent, sizeof ent, &ret)) {
+	    field_text(r, j, "enterprise", 0, 1, ent, sizeof ent, &ret) ||
+	    (strcmp(a.u.role, "worker") == 0 &&
+	     field_text(r, j, "worker", 1, 1, a.u.worker, sizeof a.u.worker, &ret))) {
 		cJSON_Delete(j);
 		return ret;
 	}
 	cJSON_Delete(j);
 	int cluster_role =
 	    strcmp(a.u.role, "cluster_admin") == 0 || strcmp(a.u.role, "bureau") == 0;
-	int firm_role =
-	    strcmp(a.u.role, "enterprise_admin") == 0 || strcmp(a.u.role, "supervisor") == 0;
+	int firm_role = strcmp(a.u.role, "enterprise_admin") == 0 ||
+			strcmp(a.u.role, "supervisor") == 0 || strcmp(a.u.role, "worker") == 0;
 	if (!cluster_role && !firm_role)
 		return http__reply_error(r, 400, "bad_request", -1,
 					 "field 'role' must be cluster_admin, bureau, "
-					 "enterprise_admin or supervisor");
+					 "enterprise_admin, supervisor or worker");
 	if (strlen(pass) < 8)
 		return http__reply_error(r, 400, "bad_request", -1,
 					 "field 'password' must have at least 8 characters");
@@ -1132,6 +1136,24 @@ static const route routes[] = {
     {"GET", "/api/v1/trend", USER, http__h_trend},
     {"GET", "/api/v1/output-table", USER, http__h_output_table},
     {"POST", "/api/v1/rebuild", USER, http__h_rebuild},
+    {"GET", "/api/v1/styles", USER, http__h_styles},
+    {"POST", "/api/v1/styles", USER, http__h_style_add},
+    {"POST", "/api/v1/styles/copy", USER, http__h_style_copy},
+    {"GET", "/api/v1/orders", USER, http__h_orders},
+    {"POST", "/api/v1/orders", USER, http__h_order_add},
+    {"POST", "/api/v1/orders/release", USER, http__h_order_release},
+    {"POST", "/api/v1/orders/machines", USER, http__h_order_machine},
+    {"POST", "/api/v1/cuts", USER, http__h_cut},
+    {"GET", "/api/v1/bundles", USER, http__h_bundles},
+    {"GET", "/api/v1/tickets", USER, http__h_tickets},
+    {"POST", "/api/v1/scans", USER, http__h_scans},
+    {"GET", "/api/v1/households", USER, http__h_households},
+    {"POST", "/api/v1/households", USER, http__h_household_add},
+    {"POST", "/api/v1/dispatches", USER, http__h_dispatch},
+    {"POST", "/api/v1/returns", USER, http__h_return},
+    {"GET", "/api/v1/wip", USER, http__h_wip},
+    {"GET", "/api/v1/scan-output", USER, http__h_scan_output},
+    {"POST", "/api/v1/sewn-settings", USER, http__h_sewn_settings},
 };
 
 enum MHD_Result http__route_api(http_req *r)
@@ -1164,6 +1186,9 @@ enum MHD_Result http__route_api(http_req *r)
 	else if (rt->who == GATEWAY && r->auth != AUTH_GATEWAY && metrics_inc_rejected())
 		ret = http__reply_error(r, 401, "unauthorized", -1,
 					"send a gateway token: Authorization: Bearer gw_...");
+	else if (rt->who == USER && strcmp(r->user.role, "worker") == 0 && rt->fn != h_logout &&
+		 rt->fn != h_me && rt->fn != http__h_scans)
+		ret = http__reply_error(r, 403, "forbidden", -1, "a worker login may only scan");
 	else if (rt->who == USER && strcmp(r->method, "GET") != 0 &&
 		 strcmp(r->user.role, "bureau") == 0 && rt->fn != h_logout)
 		ret = http__reply_error(r, 403, "forbidden", -1, "the bureau role reads only");

@@ -104,6 +104,25 @@ enum MHD_Result http__h_wages(http_req *r, store *db);
 enum MHD_Result http__h_trend(http_req *r, store *db);
 enum MHD_Result http__h_output_table(http_req *r, store *db);
 enum MHD_Result http__h_rebuild(http_req *r, store *db);
+/* Sewn-glove routes (api_sewn.c). */
+enum MHD_Result http__h_styles(http_req *r, store *db);
+enum MHD_Result http__h_style_add(http_req *r, store *db);
+enum MHD_Result http__h_style_copy(http_req *r, store *db);
+enum MHD_Result http__h_orders(http_req *r, store *db);
+enum MHD_Result http__h_order_add(http_req *r, store *db);
+enum MHD_Result http__h_order_release(http_req *r, store *db);
+enum MHD_Result http__h_order_machine(http_req *r, store *db);
+enum MHD_Result http__h_cut(http_req *r, store *db);
+enum MHD_Result http__h_bundles(http_req *r, store *db);
+enum MHD_Result http__h_tickets(http_req *r, store *db);
+enum MHD_Result http__h_scans(http_req *r, store *db);
+enum MHD_Result http__h_households(http_req *r, store *db);
+enum MHD_Result http__h_household_add(http_req *r, store *db);
+enum MHD_Result http__h_dispatch(http_req *r, store *db);
+enum MHD_Result http__h_return(http_req *r, store *db);
+enum MHD_Result http__h_wip(http_req *r, store *db);
+enum MHD_Result http__h_scan_output(http_req *r, store *db);
+enum MHD_Result http__h_sewn_settings(http_req *r, store *db);
 /* JSON object of one machine with its live state. */
 cJSON *http__machine_json(http_server *s, const store_machine *m, int64_t now_ms);
 

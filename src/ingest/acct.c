@@ -72,7 +72,14 @@ static int keep_daily(const acct_buf *b, int64_t bucket)
 
 static int mark_dirty(acct_buf *b, const firm_cal *fc, int64_t ent, int64_t ts)
 {
+	/* the same firm and day as the last mark: nothing to do */
+	if (b->n_dirty && b->last_dirty_ent == ent && ts >= b->last_dirty_from &&
+	    ts < b->last_dirty_to)
+		return GLOVED_OK;
 	int64_t day = tz_day_start_ms(&fc->zone, ts);
+	b->last_dirty_ent = ent;
+	b->last_dirty_from = day;
+	b->last_dirty_to = tz_next_day_start_ms(&fc->zone, ts);
 	for (size_t i = b->n_dirty; i-- > 0;)
 		if (b->dirty[i].day_ms == day && b->dirty[i].enterprise_id == ent)
 			return GLOVED_OK;

@@ -59,6 +59,7 @@ typedef struct acct_buf {
 	size_t n_stops, cap_stops;
 	acct_dirty *dirty; /* (firm, local day) pairs touched since the last clear */
 	size_t n_dirty, cap_dirty;
+	int64_t last_dirty_ent, last_dirty_from, last_dirty_to; /* the newest mark */
 	/* Keep only rows of these buckets (rebuilds; 0/0 = everything):
 	 * minute/hour buckets in [hour_from, hour_to), day and shift buckets and
 	 * stop starts in [from, to). */

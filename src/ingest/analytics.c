@@ -588,6 +588,16 @@ int analytics_trend(store *db, registry *reg, firmcal_cache *cals, const an_quer
 	size_t nb = 0;
 	rc = store_output(db, q->sc, level, q->enterprise_id, q->workshop_id, q->machine_id,
 			  from_ms, to_ms, &b, &nb);
+	/* ideal pieces per planned ms of each firm's machines with a cycle */
+	double *per_ms = calloc(c.nf ? c.nf : 1, sizeof *per_ms);
+	if (!per_ms)
+		rc = GLOVED_ENOMEM;
+	for (size_t i = 0; i < c.nm && !rc; i++) {
+		for (size_t fi = 0; fi < c.nf; fi++)
+			if (c.firms[fi].enterprise_id == c.ms[i].enterprise_id &&
+			    c.ms[i].cycle_ms > 0)
+				per_ms[fi] += 1.0 / (double)c.ms[i].cycle_ms;
+	}
 	/* the buckets: every hour, or every local day of the first firm */
 	size_t cap = 0;
 	an_trend_bucket *v = NULL;
@@ -624,12 +634,7 @@ int analytics_trend(store *db, registry *reg, firmcal_cache *cals, const an_quer
 			}
 			if (!planned)
 				continue;
-			double per_ms = 0;
-			for (size_t i = 0; i < c.nm; i++)
-				if (c.ms[i].enterprise_id == f->enterprise_id &&
-				    c.ms[i].cycle_ms > 0)
-					per_ms += 1.0 / (double)c.ms[i].cycle_ms;
-			plan += (double)planned * per_ms * f->fc->target_pct / 100.0;
+			plan += (double)planned * per_ms[fi] * f->fc->target_pct / 100.0;
 		}
 		x->plan = (int64_t)(plan + 0.5);
 		t = next;
@@ -645,6 +650,7 @@ int analytics_trend(store *db, registry *reg, firmcal_cache *cals, const an_quer
 		}
 	}
 	free(b);
+	free(per_ms);
 	qctx_free(&c);
 	if (rc) {
 		free(v);

@@ -395,3 +395,184 @@ int store_shift_worker_sums(store *s, store_scope sc, const store_filter *f, sto
 {
 	return s->ops->shift_worker_sums(s, sc, f, out, n);
 }
+
+/* ---- sewn.h ---- */
+
+int store_style_add(store *s, store_scope sc, store_style *st)
+{
+	return s->ops->style_add(s, sc, st);
+}
+
+int store_style_get(store *s, store_scope sc, int64_t enterprise_id, const char *code, int64_t id,
+		    store_style *out)
+{
+	return s->ops->style_get(s, sc, enterprise_id, code, id, out);
+}
+
+int store_style_list(store *s, store_scope sc, int64_t enterprise_id, store_style **out, size_t *n)
+{
+	return s->ops->style_list(s, sc, enterprise_id, out, n);
+}
+
+int store_order_add(store *s, store_scope sc, store_order *o)
+{
+	return s->ops->order_add(s, sc, o);
+}
+
+int store_order_get(store *s, store_scope sc, int64_t enterprise_id, const char *code, int64_t id,
+		    store_order *out)
+{
+	return s->ops->order_get(s, sc, enterprise_id, code, id, out);
+}
+
+int store_order_list(store *s, store_scope sc, int64_t enterprise_id, const char *status,
+		     store_order **out, size_t *n)
+{
+	return s->ops->order_list(s, sc, enterprise_id, status, out, n);
+}
+
+int store_order_set_status(store *s, int64_t order_id, const char *status)
+{
+	return s->ops->order_set_status(s, order_id, status);
+}
+
+int store_cut_add(store *s, int64_t order_id, int64_t enterprise_id, int32_t bundle_size,
+		  int64_t now_ms, int64_t *cut_id)
+{
+	return s->ops->cut_add(s, order_id, enterprise_id, bundle_size, now_ms, cut_id);
+}
+
+int store_cut_pairs(store *s, int64_t order_id, store_order_line *out, int32_t *n)
+{
+	return s->ops->cut_pairs(s, order_id, out, n);
+}
+
+int store_bundle_next_no(store *s, int64_t order_id, int32_t *out)
+{
+	return s->ops->bundle_next_no(s, order_id, out);
+}
+
+int store_bundle_add(store *s, store_bundle *b)
+{
+	return s->ops->bundle_add(s, b);
+}
+
+int store_bundle_get(store *s, int64_t id, store_bundle *out)
+{
+	return s->ops->bundle_get(s, id, out);
+}
+
+int store_bundle_list(store *s, store_scope sc, int64_t enterprise_id, int64_t order_id,
+		      int64_t cut_id, int64_t bundle_id, size_t limit, store_bundle **out,
+		      size_t *n)
+{
+	return s->ops->bundle_list(s, sc, enterprise_id, order_id, cut_id, bundle_id, limit, out,
+				   n);
+}
+
+int store_bundle_set_out(store *s, int64_t bundle_id, int64_t household_id, int64_t out_ms)
+{
+	return s->ops->bundle_set_out(s, bundle_id, household_id, out_ms);
+}
+
+int store_bundles_out(store *s, store_scope sc, int64_t enterprise_id, store_bundle **out,
+		      size_t *n)
+{
+	return s->ops->bundles_out(s, sc, enterprise_id, out, n);
+}
+
+int store_household_add(store *s, store_scope sc, store_household *h)
+{
+	return s->ops->household_add(s, sc, h);
+}
+
+int store_household_get(store *s, store_scope sc, int64_t enterprise_id, const char *code,
+			int64_t id, store_household *out)
+{
+	return s->ops->household_get(s, sc, enterprise_id, code, id, out);
+}
+
+int store_household_list(store *s, store_scope sc, int64_t enterprise_id, store_household **out,
+			 size_t *n)
+{
+	return s->ops->household_list(s, sc, enterprise_id, out, n);
+}
+
+int store_dispatch_add(store *s, store_dispatch *d)
+{
+	return s->ops->dispatch_add(s, d);
+}
+
+int store_dispatch_open(store *s, int64_t bundle_id, store_dispatch *out)
+{
+	return s->ops->dispatch_open(s, bundle_id, out);
+}
+
+int store_dispatch_close(store *s, const store_dispatch *d)
+{
+	return s->ops->dispatch_close(s, d);
+}
+
+int store_scan_get(store *s, int64_t bundle_id, int32_t seq, store_scan *out)
+{
+	return s->ops->scan_get(s, bundle_id, seq, out);
+}
+
+int store_scan_by_id(store *s, int64_t enterprise_id, const char *scan_id, store_scan *out)
+{
+	return s->ops->scan_by_id(s, enterprise_id, scan_id, out);
+}
+
+int store_scan_add(store *s, const store_scan *x, int32_t day)
+{
+	return s->ops->scan_add(s, x, day);
+}
+
+int store_scan_list(store *s, store_scope sc, int64_t order_id, int64_t bundle_id, store_scan **out,
+		    size_t *n)
+{
+	return s->ops->scan_list(s, sc, order_id, bundle_id, out, n);
+}
+
+int store_op_done_list(store *s, store_scope sc, int64_t enterprise_id, int64_t order_id,
+		       store_op_done **out, size_t *n)
+{
+	return s->ops->op_done_list(s, sc, enterprise_id, order_id, out, n);
+}
+
+int store_op_day_pairs(store *s, int64_t order_id, int32_t seq, int32_t day0, int32_t day1,
+		       int64_t *pairs)
+{
+	return s->ops->op_day_pairs(s, order_id, seq, day0, day1, pairs);
+}
+
+int store_scan_days(store *s, store_scope sc, int64_t enterprise_id, int32_t day0, int32_t day1,
+		    const char *worker, store_scan_day **out, size_t *n)
+{
+	return s->ops->scan_days(s, sc, enterprise_id, day0, day1, worker, out, n);
+}
+
+int store_firm_key_get(store *s, int64_t enterprise_id, uint8_t *key, char *order_check)
+{
+	return s->ops->firm_key_get(s, enterprise_id, key, order_check);
+}
+
+int store_firm_key_put(store *s, int64_t enterprise_id, const uint8_t *key, const char *order_check)
+{
+	return s->ops->firm_key_put(s, enterprise_id, key, order_check);
+}
+
+int store_order_machine_add(store *s, const store_order_machine *m)
+{
+	return s->ops->order_machine_add(s, m);
+}
+
+int store_order_machine_list(store *s, int64_t order_id, store_order_machine **out, size_t *n)
+{
+	return s->ops->order_machine_list(s, order_id, out, n);
+}
+
+int store_bundle_set_pairs(store *s, int64_t bundle_id, int64_t pairs)
+{
+	return s->ops->bundle_set_pairs(s, bundle_id, pairs);
+}

@@ -57,6 +57,7 @@ typedef struct store_user {
 	char pw_hash[128]; /* argon2id encoded string */
 	char role[24];
 	int64_t enterprise_id; /* 0 for cluster roles */
+	char worker[33];       /* role "worker": the firm's worker code it scans for */
 } store_user;
 
 typedef struct store_gateway {
@@ -250,5 +251,6 @@ int store_machine_totals(store *s, store_scope sc, store_level lvl, int64_t from
 			 store_machine_total **out, size_t *n);
 
 #include "store/analytics.h"
+#include "store/sewn.h"
 
 #endif

@@ -154,7 +154,7 @@ static void test_samples_live_sessions(void **state)
 	assert_string_equal(ls[0].reason, "yarn_break");
 	free(ls);
 
-	store_user u = {0, "boss", "$argon2id$fake", "enterprise_admin", 0};
+	store_user u = {0, "boss", "$argon2id$fake", "enterprise_admin", 0, ""};
 	assert_int_equal(store_user_add(db, (store_scope){0}, &u), 0);
 	uint8_t h[32];
 	memset(h, 7, sizeof h);

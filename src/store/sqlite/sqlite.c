@@ -601,7 +601,7 @@ static int sq_user_add(store *s, store_scope sc, store_user *u)
 	if (sc.enterprise_id && sc.enterprise_id != u->enterprise_id)
 		return GLOVED_EPERM;
 	sqlite3_stmt *st = prep(q, "INSERT INTO user_account(username, pw_hash, role,"
-				   " enterprise_id) VALUES(?,?,?,?)");
+				   " enterprise_id, worker) VALUES(?,?,?,?,?)");
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_text(st, 1, u->username, -1, SQLITE_STATIC);
@@ -611,6 +611,7 @@ static int sq_user_add(store *s, store_scope sc, store_user *u)
 		sqlite3_bind_int64(st, 4, u->enterprise_id);
 	else
 		sqlite3_bind_null(st, 4);
+	sqlite3_bind_text(st, 5, u->worker, -1, SQLITE_STATIC);
 	int rc = run(q, st);
 	if (!rc)
 		u->id = sqlite3_last_insert_rowid(q->db);
@@ -629,6 +630,7 @@ static int user_query(sq *q, sqlite3_stmt *st, store_user *out)
 		text_col(st, 2, out->pw_hash, sizeof out->pw_hash);
 		text_col(st, 3, out->role, sizeof out->role);
 		out->enterprise_id = sqlite3_column_int64(st, 4);
+		text_col(st, 5, out->worker, sizeof out->worker);
 		r = GLOVED_OK;
 	} else if (rc != SQLITE_DONE) {
 		r = fail(q, rc);
@@ -637,7 +639,8 @@ static int user_query(sq *q, sqlite3_stmt *st, store_user *out)
 	return r;
 }
 
-#define USER_COLS "SELECT id, username, pw_hash, role, coalesce(enterprise_id, 0) FROM user_account"
+#define USER_COLS                                                                                  \
+	"SELECT id, username, pw_hash, role, coalesce(enterprise_id, 0), worker FROM user_account"
 
 static int sq_user_by_name(store *s, const char *username, store_user *out)
 {
@@ -680,6 +683,7 @@ static int sq_user_list(store *s, store_scope sc, store_user **out, size_t *n)
 		u->pw_hash[0] = '\0'; /* never hand hashes out of a list */
 		text_col(st, 3, u->role, sizeof u->role);
 		u->enterprise_id = sqlite3_column_int64(st, 4);
+		text_col(st, 5, u->worker, sizeof u->worker);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? GLOVED_OK : fail(q, rc);
@@ -1011,21 +1015,29 @@ static int sq_output(store *s, store_scope sc, store_level lvl, int64_t enterpri
 	*out = NULL;
 	*n = 0;
 	char sql[512];
+	/* only the predicates an index serves lead: one machine (machine_id,
+	 * bucket), one firm (enterprise_id, bucket), else the bucket */
+	int64_t ent = enterprise_id ? enterprise_id : sc.enterprise_id;
+	if (sc.enterprise_id && enterprise_id && sc.enterprise_id != enterprise_id)
+		return GLOVED_OK;
 	snprintf(sql, sizeof sql,
-		 "SELECT bucket, sum(good), sum(reject) FROM %s WHERE bucket >= ?1 AND bucket < ?2"
-		 " AND (?3 = 0 OR enterprise_id = ?3) AND (?4 = 0 OR enterprise_id = ?4)"
-		 " AND (?5 = 0 OR workshop_id = ?5) AND (?6 = 0 OR machine_id = ?6)"
-		 " GROUP BY bucket HAVING sum(good) != 0 OR sum(reject) != 0 ORDER BY bucket",
-		 rollup_table[lvl]);
+		 "SELECT bucket, sum(good), sum(reject) FROM %s WHERE %s bucket >= ?1 AND"
+		 " bucket < ?2%s%s GROUP BY bucket HAVING sum(good) != 0 OR sum(reject) != 0"
+		 " ORDER BY bucket",
+		 rollup_table[lvl],
+		 machine_id ? "machine_id = ?5 AND"
+		 : ent      ? "enterprise_id = ?3 AND"
+			    : "",
+		 machine_id && ent ? " AND enterprise_id = ?3" : "",
+		 workshop_id ? " AND workshop_id = ?4" : "");
 	sqlite3_stmt *st = prep(q, sql);
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_int64(st, 1, from_ms);
 	sqlite3_bind_int64(st, 2, to_ms);
-	sqlite3_bind_int64(st, 3, sc.enterprise_id);
-	sqlite3_bind_int64(st, 4, enterprise_id);
-	sqlite3_bind_int64(st, 5, workshop_id);
-	sqlite3_bind_int64(st, 6, machine_id);
+	sqlite3_bind_int64(st, 3, ent);
+	sqlite3_bind_int64(st, 4, workshop_id);
+	sqlite3_bind_int64(st, 5, machine_id);
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1050,9 +1062,9 @@ static int sq_machine_totals(store *s, store_scope sc, store_level lvl, int64_t 
 	*n = 0;
 	char sql[384];
 	snprintf(sql, sizeof sql,
-		 "SELECT machine_id, sum(good), sum(reject) FROM %s WHERE bucket >= ?1 AND"
-		 " bucket < ?2 AND (?3 = 0 OR enterprise_id = ?3) GROUP BY machine_id",
-		 rollup_table[lvl]);
+		 "SELECT machine_id, sum(good), sum(reject) FROM %s WHERE %s bucket >= ?1 AND"
+		 " bucket < ?2 GROUP BY machine_id",
+		 rollup_table[lvl], sc.enterprise_id ? "enterprise_id = ?3 AND" : "");
 	sqlite3_stmt *st = prep(q, sql);
 	if (!st)
 		return GLOVED_EDB;
@@ -1148,4 +1160,37 @@ static const store_ops sqlite_ops = {
     .shift_rows = sa_shift_rows,
     .shift_reason_sums = sa_shift_reason_sums,
     .shift_worker_sums = sa_shift_worker_sums,
+    .style_add = sn_style_add,
+    .style_get = sn_style_get,
+    .style_list = sn_style_list,
+    .order_add = sn_order_add,
+    .order_get = sn_order_get,
+    .order_list = sn_order_list,
+    .order_set_status = sn_order_set_status,
+    .cut_add = sn_cut_add,
+    .cut_pairs = sn_cut_pairs,
+    .bundle_next_no = sn_bundle_next_no,
+    .bundle_add = sn_bundle_add,
+    .bundle_get = sn_bundle_get,
+    .bundle_list = sn_bundle_list,
+    .bundle_set_out = sn_bundle_set_out,
+    .bundles_out = sn_bundles_out,
+    .household_add = sn_household_add,
+    .household_get = sn_household_get,
+    .household_list = sn_household_list,
+    .dispatch_add = sn_dispatch_add,
+    .dispatch_open = sn_dispatch_open,
+    .dispatch_close = sn_dispatch_close,
+    .scan_get = sn_scan_get,
+    .scan_by_id = sn_scan_by_id,
+    .scan_add = sn_scan_add,
+    .scan_list = sn_scan_list,
+    .op_done_list = sn_op_done_list,
+    .op_day_pairs = sn_op_day_pairs,
+    .scan_days = sn_scan_days,
+    .firm_key_get = sn_firm_key_get,
+    .firm_key_put = sn_firm_key_put,
+    .order_machine_add = sn_order_machine_add,
+    .order_machine_list = sn_order_machine_list,
+    .bundle_set_pairs = sn_bundle_set_pairs,
 };

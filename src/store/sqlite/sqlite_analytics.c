@@ -655,20 +655,61 @@ int sa_rebuild_done(store *s, int64_t id, int64_t done_ms, const char *result)
 
 /* ---- queries ---- */
 
-#define FILTER_SQL                                                                                 \
-	" WHERE (?1 = 0 OR enterprise_id = ?1) AND (?2 = 0 OR enterprise_id = ?2) AND"             \
-	" (?3 = 0 OR workshop_id = ?3) AND (?4 = 0 OR machine_id = ?4) AND shift_day >= ?5 AND"    \
-	" shift_day <= ?6 AND (?7 < 0 OR shift = ?7)"
+/* The WHERE clause of a filter over a shift table, written so that SQLite
+ * can use an index: one machine by (machine_id, bucket), one firm by
+ * (enterprise_id, shift_day), the cluster by the bucket (the primary key).
+ * Shift instances of shift days [day0, day1] start between the local
+ * midnights of day0 and day1 + 1, which lie within UTC-14..UTC+12 of the
+ * UTC midnights. The values are bound by name (bind_filter). Returns 0, or
+ * -1 when the scope and the filter name different firms (no rows). */
+static int filter_where(char *out, size_t len, store_scope sc, const store_filter *f)
+{
+	int64_t ent = f->enterprise_id ? f->enterprise_id : sc.enterprise_id;
+	if (sc.enterprise_id && f->enterprise_id && sc.enterprise_id != f->enterprise_id)
+		return -1;
+	const char *lead = f->machine_id ? "machine_id = :m AND bucket >= :b0 AND bucket < :b1"
+			   : ent ? "enterprise_id = :e AND shift_day >= :d0 AND shift_day <= :d1"
+				 : "bucket >= :b0 AND bucket < :b1";
+	snprintf(out, len, " WHERE %s AND shift_day >= :d0 AND shift_day <= :d1%s%s%s", lead,
+		 ent && f->machine_id ? " AND enterprise_id = :e" : "",
+		 f->workshop_id ? " AND workshop_id = :w" : "",
+		 f->shift >= 0 ? " AND shift = :s" : "");
+	return 0;
+}
+
+static void bind_name(sqlite3_stmt *st, const char *name, int64_t v)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+	if (i > 0)
+		sqlite3_bind_int64(st, i, v);
+}
 
 static void bind_filter(sqlite3_stmt *st, store_scope sc, const store_filter *f)
 {
-	sqlite3_bind_int64(st, 1, sc.enterprise_id);
-	sqlite3_bind_int64(st, 2, f->enterprise_id);
-	sqlite3_bind_int64(st, 3, f->workshop_id);
-	sqlite3_bind_int64(st, 4, f->machine_id);
-	sqlite3_bind_int(st, 5, f->day0);
-	sqlite3_bind_int(st, 6, f->day1);
-	sqlite3_bind_int(st, 7, f->shift);
+	bind_name(st, ":e", f->enterprise_id ? f->enterprise_id : sc.enterprise_id);
+	bind_name(st, ":w", f->workshop_id);
+	bind_name(st, ":m", f->machine_id);
+	bind_name(st, ":d0", f->day0);
+	bind_name(st, ":d1", f->day1);
+	bind_name(st, ":s", f->shift);
+	bind_name(st, ":b0", (int64_t)f->day0 * 86400000 - 14 * 3600000LL);
+	bind_name(st, ":b1", ((int64_t)f->day1 + 1) * 86400000 + 12 * 3600000LL);
+}
+
+/* Prepares `head` + the filter's WHERE + `tail`; NULL when nothing can
+ * match (*none set) or on error. */
+static sqlite3_stmt *filtered(sq *q, store_scope sc, const store_filter *f, const char *head,
+			      const char *tail, int *none)
+{
+	char where[256], sql[1024];
+	*none = filter_where(where, sizeof where, sc, f) != 0;
+	if (*none)
+		return NULL;
+	snprintf(sql, sizeof sql, "%s%s%s", head, where, tail);
+	sqlite3_stmt *st = sqlite__prep(q, sql);
+	if (st)
+		bind_filter(st, sc, f);
+	return st;
 }
 
 int sa_shift_rows(store *s, store_scope sc, const store_filter *f, store_shift_sum **out, size_t *n)
@@ -676,14 +717,17 @@ int sa_shift_rows(store *s, store_scope sc, const store_filter *f, store_shift_s
 	sq *q = (sq *)s;
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *st = sqlite__prep(
-	    q, "SELECT bucket, machine_id, enterprise_id, workshop_id, shift_day, shift, good,"
-	       " reject, ideal_ms, ideal_reject_ms, unknown_ms, run_ms, idle_ms, stop_ms, fault_ms,"
-	       " setup_ms, off_ms, offline_ms FROM rollup_shift" FILTER_SQL
-	       " ORDER BY machine_id, bucket");
+	int none;
+	sqlite3_stmt *st = filtered(
+	    q, sc, f,
+	    "SELECT bucket, machine_id, enterprise_id, workshop_id, shift_day, shift, good,"
+	    " reject, ideal_ms, ideal_reject_ms, unknown_ms, run_ms, idle_ms, stop_ms, fault_ms,"
+	    " setup_ms, off_ms, offline_ms FROM rollup_shift",
+	    " ORDER BY machine_id, bucket", &none);
+	if (none)
+		return GLOVED_OK;
 	if (!st)
 		return GLOVED_EDB;
-	bind_filter(st, sc, f);
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -729,13 +773,16 @@ int sa_shift_reason_sums(store *s, store_scope sc, const store_filter *f, store_
 	sq *q = (sq *)s;
 	*out = NULL;
 	*n = 0;
+	int none;
 	sqlite3_stmt *st =
-	    sqlite__prep(q, "SELECT state, reason, sum(ms) AS t FROM"
-			    " rollup_shift_reason" FILTER_SQL
-			    " GROUP BY state, reason ORDER BY t DESC, state, reason");
+	    filtered(q, sc, f,
+		     "SELECT state, reason, sum(ms) AS t FROM"
+		     " rollup_shift_reason",
+		     " GROUP BY state, reason ORDER BY t DESC, state, reason", &none);
+	if (none)
+		return GLOVED_OK;
 	if (!st)
 		return GLOVED_EDB;
-	bind_filter(st, sc, f);
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -758,13 +805,17 @@ int sa_shift_worker_sums(store *s, store_scope sc, const store_filter *f, store_
 	sq *q = (sq *)s;
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *st = sqlite__prep(q, "SELECT machine_id, shift_day, shift, worker, sum(good),"
-					   " sum(reject) FROM rollup_shift_worker" FILTER_SQL
-					   " GROUP BY machine_id, shift_day, shift, worker"
-					   " ORDER BY shift_day, shift, machine_id, worker");
+	int none;
+	sqlite3_stmt *st = filtered(q, sc, f,
+				    "SELECT machine_id, shift_day, shift, worker, sum(good),"
+				    " sum(reject) FROM rollup_shift_worker",
+				    " GROUP BY machine_id, shift_day, shift, worker"
+				    " ORDER BY shift_day, shift, machine_id, worker",
+				    &none);
+	if (none)
+		return GLOVED_OK;
 	if (!st)
 		return GLOVED_EDB;
-	bind_filter(st, sc, f);
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -69,4 +69,49 @@ int sa_shift_reason_sums(store *s, store_scope sc, const store_filter *f, store_
 			 size_t *n);
 int sa_shift_worker_sums(store *s, store_scope sc, const store_filter *f, store_worker_sum **out,
 			 size_t *n);
+/* sqlite_sewn.c: the sewn.h functions */
+int sn_style_add(store *s, store_scope sc, store_style *st);
+int sn_style_get(store *s, store_scope sc, int64_t enterprise_id, const char *code, int64_t id,
+		 store_style *out);
+int sn_style_list(store *s, store_scope sc, int64_t enterprise_id, store_style **out, size_t *n);
+int sn_order_add(store *s, store_scope sc, store_order *o);
+int sn_order_get(store *s, store_scope sc, int64_t enterprise_id, const char *code, int64_t id,
+		 store_order *out);
+int sn_order_list(store *s, store_scope sc, int64_t enterprise_id, const char *status,
+		  store_order **out, size_t *n);
+int sn_order_set_status(store *s, int64_t order_id, const char *status);
+int sn_cut_add(store *s, int64_t order_id, int64_t enterprise_id, int32_t bundle_size,
+	       int64_t now_ms, int64_t *cut_id);
+int sn_cut_pairs(store *s, int64_t order_id, store_order_line *out, int32_t *n);
+int sn_bundle_next_no(store *s, int64_t order_id, int32_t *out);
+int sn_bundle_add(store *s, store_bundle *b);
+int sn_bundle_get(store *s, int64_t id, store_bundle *out);
+int sn_bundle_list(store *s, store_scope sc, int64_t enterprise_id, int64_t order_id,
+		   int64_t cut_id, int64_t bundle_id, size_t limit, store_bundle **out, size_t *n);
+int sn_bundle_set_out(store *s, int64_t bundle_id, int64_t household_id, int64_t out_ms);
+int sn_bundles_out(store *s, store_scope sc, int64_t enterprise_id, store_bundle **out, size_t *n);
+int sn_household_add(store *s, store_scope sc, store_household *h);
+int sn_household_get(store *s, store_scope sc, int64_t enterprise_id, const char *code, int64_t id,
+		     store_household *out);
+int sn_household_list(store *s, store_scope sc, int64_t enterprise_id, store_household **out,
+		      size_t *n);
+int sn_dispatch_add(store *s, store_dispatch *d);
+int sn_dispatch_open(store *s, int64_t bundle_id, store_dispatch *out);
+int sn_dispatch_close(store *s, const store_dispatch *d);
+int sn_scan_get(store *s, int64_t bundle_id, int32_t seq, store_scan *out);
+int sn_scan_by_id(store *s, int64_t enterprise_id, const char *scan_id, store_scan *out);
+int sn_scan_add(store *s, const store_scan *x, int32_t day);
+int sn_scan_list(store *s, store_scope sc, int64_t order_id, int64_t bundle_id, store_scan **out,
+		 size_t *n);
+int sn_op_done_list(store *s, store_scope sc, int64_t enterprise_id, int64_t order_id,
+		    store_op_done **out, size_t *n);
+int sn_op_day_pairs(store *s, int64_t order_id, int32_t seq, int32_t day0, int32_t day1,
+		    int64_t *pairs);
+int sn_scan_days(store *s, store_scope sc, int64_t enterprise_id, int32_t day0, int32_t day1,
+		 const char *worker, store_scan_day **out, size_t *n);
+int sn_firm_key_get(store *s, int64_t enterprise_id, uint8_t *key, char *order_check);
+int sn_firm_key_put(store *s, int64_t enterprise_id, const uint8_t *key, const char *order_check);
+int sn_order_machine_add(store *s, const store_order_machine *m);
+int sn_order_machine_list(store *s, int64_t order_id, store_order_machine **out, size_t *n);
+int sn_bundle_set_pairs(store *s, int64_t bundle_id, int64_t pairs);
 #endif

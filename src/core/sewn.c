@@ -1,0 +1,56 @@
+/* sewn.c: bundle splitting, routing order and pay for scanned work (see
+ * sewn.h). */
+#include "core/sewn.h"
+#include "util/err.h"
+
+int sewn_split(int64_t pairs, int32_t bundle_size, int64_t *out, size_t max, size_t *n)
+{
+	*n = 0;
+	if (pairs < 1 || pairs > SEWN_MAX_CUT_PAIRS || bundle_size < 1 ||
+	    bundle_size > SEWN_MAX_BUNDLE_PAIRS)
+		return -1;
+	size_t need = (size_t)((pairs + bundle_size - 1) / bundle_size);
+	if (need > max)
+		return -1;
+	for (size_t i = 0; i < need; i++) {
+		int64_t left = pairs - (int64_t)i * bundle_size;
+		out[i] = left < bundle_size ? left : bundle_size;
+	}
+	*n = need;
+	return 0;
+}
+
+int sewn_order_check(int32_t seq, int32_t n_ops, const unsigned char *done, int32_t *missing)
+{
+	if (seq < 1 || seq > n_ops)
+		return -1;
+	for (int32_t i = 1; i < seq; i++) {
+		if (!done[i - 1]) {
+			if (missing)
+				*missing = i;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int64_t sewn_rate(int64_t rate_y4, int32_t pct)
+{
+	return (rate_y4 * pct + 50) / 100;
+}
+
+int sewn_pay_day(const sewn_work *w, size_t n, int64_t *fen)
+{
+	*fen = 0;
+	for (size_t i = 0; i < n; i++) {
+		wage_card c = {0};
+		c.rate_unit = UNIT_PAIR;
+		c.rate_y4 = w[i].rate_y4;
+		wage_result r;
+		int rc = wage_pay_day(&c, w[i].pairs * 2, 0, 0, &r);
+		if (rc)
+			return rc;
+		*fen += r.total_fen;
+	}
+	return GLOVED_OK;
+}

@@ -1,0 +1,1765 @@
+/* api_sewn.c: the sewn-glove part of the API (docs/api.md, "Sewn gloves"):
+ * styles and routings, orders, cuts and bundles, ticket PDFs, scans,
+ * households with dispatch and return, work in progress and scanned output
+ * with pay. Everything that writes runs on the writer thread
+ * (ingest/sewn.c through writer_call), so a scan's checks and its write
+ * see one state of the database. */
+#include "core/sewn.h"
+#include "core/ticket.h"
+#include "http/http_int.h"
+#include "ingest/sewn.h"
+#include "ingest/writer.h"
+#include "util/err.h"
+#include "util/ltime.h"
+#include "util/table.h"
+#include "util/ticket_pdf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DAY_MS      86400000LL
+#define MAX_SCANS   500
+#define MAX_BUNDLES 100000
+
+static const char *const categories[] = {"ski", "sports", "work", "fashion", "other"};
+static const char *const families[] = {"sewn", "knitted", "dipped"};
+
+static int one_of(const char *v, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int valid_code_s(const char *s)
+{
+	size_t n = strlen(s);
+	return n > 0 && n <= 32 &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n;
+}
+
+static firmcal_cache *cals(http_req *r)
+{
+	return writer_cals(r->srv->app.w);
+}
+
+static int parse_day(const char *s, int32_t *out)
+{
+	int y, m, d;
+	char tail;
+	if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
+	    s[4] != '-' || s[7] != '-')
+		return -1;
+	tz_date t = {y, m, d};
+	if (!tz_date_valid(t))
+		return -1;
+	*out = (int32_t)tz_days_from_civil(t);
+	return 0;
+}
+
+static void fmt_day(int32_t day, char out[11])
+{
+	tz_date d = tz_civil_from_days(day);
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)d.year % 10000u, (unsigned)d.month % 100u,
+		 (unsigned)d.day % 100u);
+}
+
+/* A decimal string with up to `places` decimals as an integer scaled by
+ * 10^places ("1.2" with 2 places is 120). Returns 0 or -1. */
+static int parse_fixed(const char *s, int places, int64_t max, int64_t *out)
+{
+	int64_t v = 0;
+	int frac = -1;
+	if (!s || !*s)
+		return -1;
+	for (const char *p = s; *p; p++) {
+		if (*p == '.' && frac < 0 && p != s && p[1]) {
+			frac = 0;
+			continue;
+		}
+		if (*p < '0' || *p > '9' || (frac >= 0 && ++frac > places))
+			return -1;
+		v = v * 10 + (*p - '0');
+		if (v > max)
+			return -1;
+	}
+	for (int i = frac < 0 ? 0 : frac; i < places; i++)
+		v *= 10;
+	if (v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static void fixed_str(int64_t v, int places, char *out, size_t len)
+{
+	int64_t p = 1;
+	for (int i = 0; i < places; i++)
+		p *= 10;
+	snprintf(out, len, "%lld.%0*lld", (long long)(v / p), places, (long long)(v % p));
+}
+
+static const char *ent_code(http_req *r, int64_t ent, store_enterprise *e)
+{
+	if (ent && registry_enterprise(r->srv->app.reg, ent, e) == GLOVED_OK)
+		return e->code;
+	return "";
+}
+
+/* The firm a request names (?enterprise= or the body's), required. */
+static int firm_arg(http_req *r, const char *code, int64_t *ent, enum MHD_Result *ret)
+{
+	if (http__resolve_enterprise(r, code, ent, ret))
+		return -1;
+	if (!*ent) {
+		*ret = http__reply_error(r, 400, "bad_request", -1, "name the enterprise");
+		return -1;
+	}
+	return 0;
+}
+
+static int may_manage(http_req *r, int64_t ent)
+{
+	return http__can_manage(r, ent) ||
+	       (r->auth == AUTH_USER && strcmp(r->user.role, "supervisor") == 0 &&
+		r->user.enterprise_id == ent);
+}
+
+static enum MHD_Result forbidden(http_req *r)
+{
+	return http__reply_error(r, 403, "forbidden", -1,
+				 "only the firm's admins and supervisors may do this");
+}
+
+static enum MHD_Result store_failed(http_req *r, int rc, const char *what, const char *code)
+{
+	if (rc == GLOVED_EEXIST)
+		return http__reply_error(r, 409, "conflict", -1, "%s '%s' already exists", what,
+					 code);
+	if (rc == GLOVED_EPERM)
+		return http__reply_error(r, 403, "forbidden", -1, "not allowed");
+	return http__reply_error(r, 503, "unavailable", -1, "cannot store the %s: %s", what,
+				 gloved_strerror(rc));
+}
+
+/* ---- styles ---- */
+
+static cJSON *style_json(http_req *r, const store_style *st)
+{
+	store_enterprise e;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "enterprise", ent_code(r, st->enterprise_id, &e));
+	cJSON_AddStringToObject(o, "code", st->code);
+	cJSON_AddStringToObject(o, "name", st->name);
+	cJSON_AddStringToObject(o, "category", st->category);
+	cJSON_AddStringToObject(o, "family", st->family);
+	cJSON_AddStringToObject(o, "materials", st->materials);
+	cJSON *sz = cJSON_AddArrayToObject(o, "sizes");
+	char sizes[sizeof st->sizes];
+	memcpy(sizes, st->sizes, sizeof sizes);
+	for (char *tok = strtok(sizes, ","); tok; tok = strtok(NULL, ","))
+		cJSON_AddItemToArray(sz, cJSON_CreateString(tok));
+	cJSON *rt = cJSON_AddArrayToObject(o, "routing");
+	int64_t smv = 0;
+	for (int32_t i = 0; i < st->n_ops; i++) {
+		const store_style_op *op = &st->ops[i];
+		char a[32], b[32];
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddNumberToObject(x, "seq", op->seq);
+		cJSON_AddStringToObject(x, "code", op->code);
+		cJSON_AddStringToObject(x, "name", op->name);
+		fixed_str(op->smv_c, 2, a, sizeof a);
+		fixed_str(op->rate_y4, 4, b, sizeof b);
+		cJSON_AddStringToObject(x, "smv", a);
+		cJSON_AddStringToObject(x, "rate", b);
+		cJSON_AddItemToArray(rt, x);
+		smv += op->smv_c;
+	}
+	char t[32];
+	fixed_str(smv, 2, t, sizeof t);
+	cJSON_AddStringToObject(o, "smv_total", t);
+	return o;
+}
+
+enum MHD_Result http__h_styles(http_req *r, store *db)
+{
+	enum MHD_Result ret;
+	int64_t ent;
+	http__refresh(r, db);
+	if (http__resolve_enterprise(r, http__arg(r, "enterprise"), &ent, &ret))
+		return ret;
+	store_style *v = NULL;
+	size_t n = 0;
+	if (store_style_list(db, r->scope, ent, &v, &n))
+		return http__reply_error(r, 503, "unavailable", -1, "cannot read styles");
+	cJSON *out = cJSON_CreateObject();
+	cJSON *arr = cJSON_AddArrayToObject(out, "styles");
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(arr, style_json(r, &v[i]));
+	free(v);
+	return http__reply_json(r, 200, out);
+}
+
+typedef struct wcall {
+	int kind;
+	store_scope sc;
+	store_style *st;
+	store_order *o;
+	store_household *h;
+	int64_t order_id;
+	const char *status;
+	store_order_machine om;
+} wcall;
+
+enum { WC_STYLE, WC_ORDER, WC_STATUS, WC_HOUSEHOLD, WC_ORDER_MACHINE };
+
+static int do_wcall(store *s, void *ctx)
+{
+	wcall *c = ctx;
+	int rc;
+	switch (c->kind) {
+	case WC_STYLE:
+		if ((rc = store_begin(s)))
+			return rc;
+		rc = store_style_add(s, c->sc, c->st);
+		break;
+	case WC_ORDER:
+		if ((rc = store_begin(s)))
+			return rc;
+		rc = store_order_add(s, c->sc, c->o);
+		break;
+	case WC_STATUS:
+		return store_order_set_status(s, c->order_id, c->status);
+	case WC_HOUSEHOLD:
+		return store_household_add(s, c->sc, c->h);
+	case WC_ORDER_MACHINE:
+		return store_order_machine_add(s, &c->om);
+	default:
+		return GLOVED_EINVAL;
+	}
+	if (rc) {
+		store_rollback(s);
+		return rc;
+	}
+	rc = store_commit(s);
+	if (rc)
+		store_rollback(s);
+	return rc;
+}
+
+/* Reads a style body into *st; replies 400 naming the field on a problem. */
+static int style_body(http_req *r, const cJSON *j, store_style *st, enum MHD_Result *ret)
+{
+	char ecode[40];
+	if (http__field_text(r, j, "enterprise", 1, 1, ecode, sizeof ecode, ret) ||
+	    firm_arg(r, ecode, &st->enterprise_id, ret) ||
+	    http__field_text(r, j, "code", 1, 1, st->code, sizeof st->code, ret) ||
+	    http__field_text(r, j, "name", 1, 0, st->name, sizeof st->name, ret) ||
+	    http__field_text(r, j, "category", 1, 0, st->category, sizeof st->category, ret) ||
+	    http__field_text(r, j, "family", 1, 0, st->family, sizeof st->family, ret) ||
+	    http__field_text(r, j, "materials", 0, 0, st->materials, sizeof st->materials, ret))
+		return -1;
+	if (!one_of(st->category, categories, 5)) {
+		*ret = http__reply_error(
+		    r, 400, "bad_request", -1,
+		    "field 'category' must be ski, sports, work, fashion or other");
+		return -1;
+	}
+	if (!one_of(st->family, families, 3)) {
+		*ret = http__reply_error(r, 400, "bad_request", -1,
+					 "field 'family' must be sewn, knitted or dipped");
+		return -1;
+	}
+	const cJSON *sizes = cJSON_GetObjectItemCaseSensitive(j, "sizes");
+	if (!cJSON_IsArray(sizes) || cJSON_GetArraySize(sizes) < 1 ||
+	    cJSON_GetArraySize(sizes) > STORE_MAX_SIZES) {
+		*ret = http__reply_error(r, 400, "bad_request", -1,
+					 "field 'sizes' must be an array of 1 to 16 sizes");
+		return -1;
+	}
+	size_t used = 0;
+	const cJSON *v;
+	int i = 0;
+	cJSON_ArrayForEach(v, sizes)
+	{
+		if (!cJSON_IsString(v) || !valid_code_s(v->valuestring) ||
+		    strlen(v->valuestring) >= 8 || strchr(v->valuestring, ',')) {
+			*ret = http__reply_error(r, 400, "bad_request", -1,
+						 "sizes[%d] must be a size such as 8 or XL", i);
+			return -1;
+		}
+		int w = snprintf(st->sizes + used, sizeof st->sizes - used, "%s%s", i ? "," : "",
+				 v->valuestring);
+		if (w < 0 || (size_t)w >= sizeof st->sizes - used) {
+			*ret = http__reply_error(r, 400, "bad_request", -1, "too many sizes");
+			return -1;
+		}
+		used += (size_t)w;
+		i++;
+	}
+	const cJSON *rt = cJSON_GetObjectItemCaseSensitive(j, "routing");
+	if (!cJSON_IsArray(rt) || cJSON_GetArraySize(rt) < 1 ||
+	    cJSON_GetArraySize(rt) > STORE_MAX_OPS) {
+		*ret = http__reply_error(r, 400, "bad_request", -1,
+					 "field 'routing' must be an array of 1 to 64 operations");
+		return -1;
+	}
+	st->n_ops = 0;
+	cJSON_ArrayForEach(v, rt)
+	{
+		store_style_op *op = &st->ops[st->n_ops];
+		char f[40], smv[24], rate[24];
+		snprintf(f, sizeof f, "routing[%d]", (int)st->n_ops);
+		if (!cJSON_IsObject(v)) {
+			*ret =
+			    http__reply_error(r, 400, "bad_request", -1, "%s must be an object", f);
+			return -1;
+		}
+		if (http__field_text(r, v, "code", 1, 1, op->code, sizeof op->code, ret) ||
+		    http__field_text(r, v, "name", 1, 0, op->name, sizeof op->name, ret) ||
+		    http__field_text(r, v, "smv", 1, 0, smv, sizeof smv, ret) ||
+		    http__field_text(r, v, "rate", 1, 0, rate, sizeof rate, ret))
+			return -1;
+		if (parse_fixed(smv, 2, 600000, &op->smv_c)) {
+			*ret = http__reply_error(
+			    r, 400, "bad_request", -1,
+			    "%s.smv must be minutes with up to 2 decimals (\"1.20\")", f);
+			return -1;
+		}
+		if (parse_fixed(rate, 4, 1000000000, &op->rate_y4)) {
+			*ret = http__reply_error(
+			    r, 400, "bad_request", -1,
+			    "%s.rate must be yuan per pair with up to 4 decimals (\"0.1500\")", f);
+			return -1;
+		}
+		for (int32_t k = 0; k < st->n_ops; k++) {
+			if (strcmp(st->ops[k].code, op->code) == 0) {
+				*ret = http__reply_error(r, 400, "bad_request", -1,
+							 "%s.code '%s' appears twice", f, op->code);
+				return -1;
+			}
+		}
+		op->seq = ++st->n_ops;
+	}
+	return 0;
+}
+
+static enum MHD_Result add_style(http_req *r, store *db, store_style *st)
+{
+	if (!may_manage(r, st->enterprise_id)) {
+		free(st);
+		return forbidden(r);
+	}
+	wcall c = {0};
+	c.kind = WC_STYLE;
+	c.sc = r->scope;
+	c.st = st;
+	int rc = writer_call(r->srv->app.w, do_wcall, &c);
+	if (rc) {
+		enum MHD_Result ret = store_failed(r, rc, "style", st->code);
+		free(st);
+		return ret;
+	}
+	store_style *got = malloc(sizeof *got);
+	cJSON *o = NULL;
+	if (got && !store_style_get(db, r->scope, st->enterprise_id, st->code, 0, got))
+		o = style_json(r, got);
+	free(got);
+	free(st);
+	return o ? http__reply_json(r, 201, o)
+		 : http__reply_error(r, 503, "unavailable", -1, "cannot read the style");
+}
+
+enum MHD_Result http__h_style_add(http_req *r, store *db)
+{
+	enum MHD_Result ret;
+	http__refresh(r, db);
+	cJSON *j = http__parse_body(r, &ret);
+	if (!j)
+		return ret;
+	store_style *st = calloc(1, sizeof *st);
+	if (!st) {
+		cJSON_Delete(j);
+		return http__reply_error(r, 503, "unavailable", -1, "out of memory");
+	}
+	if (style_body(r, j, st, &ret)) {
+		cJSON_Delete(j);
+		free(st);
+		return ret;
+	}
+	cJSON_Delete(j);
+	return add_style(r, db, st);
+}
+
+enum MHD_Result http__h_style_copy(http_req *r, store *db)
+{
+	enum MHD_Result ret;
+	http__refresh(r, db);
+	cJSON *j = http__parse_body(r, &ret);
+	if (!j)
+		return ret;
+	char ecode[40], from[40], code[33], name[128];
+	int64_t ent;
+	if (http__field_text(r, j, "enterprise", 1, 1, ecode, sizeof ecode, &ret) ||
+	    http__field_text(r, j, "from", 1, 1, from, sizeof from, &ret) ||
+	    http__field_text(r, j, "code", 1, 1, code, sizeof code, &ret) ||
+	    http__field_text(r, j, "name", 1, 0, name, sizeof name, &ret) ||
+	    firm_arg(r, ecode, &ent, &ret)) {
+		cJSON_Delete(j);
+		return ret;
+	}
+	cJSON_Delete(j);
+	store_style *st = malloc(sizeof *st);
+	if (!st)
+		return http__reply_error(r, 503, "unavailable", -1, "out of memory");
+	if (store_style_get(db, r->scope, ent, from, 0, st)) {
+		free(st);
+		return http__reply_error(r, 404, "not_found", -1, "no style '%s'", from);
+	}
+	snprintf(st->code, sizeof st->code, "%s", code);
+	snprintf(st->name, sizeof st->name, "%s", name);
+	return add_style(r, db, st);
+}
+
+/* ---- orders ---- */
+
+static cJSON *order_json(http_req *r, store *db, const store_order *o)
+{
+	store_enterprise e;
+	store_style *st = malloc(sizeof *st);
+	char due[11];
+	cJSON *x = cJSON_CreateObject();
+	cJSON_AddStringToObject(x, "enterprise", ent_code(r, o->enterprise_id, &e));
+	cJSON_AddStringToObject(x, "code", o->code);
+	cJSON_AddStringToObject(x, "buyer", o->buyer);
+	if (st && !store_style_get(db, r->scope, 0, NULL, o->style_id, st)) {
+		cJSON_AddStringToObject(x, "style", st->code);
+		cJSON_AddStringToObject(x, "style_name", st->name);
+		cJSON_AddStringToObject(x, "family", st->family);
+	}
+	free(st);
+	fmt_day(o->due_day, due);
+	cJSON_AddStringToObject(x, "due", due);
+	cJSON_AddStringToObject(x, "unit", o->unit);
+	cJSON_AddStringToObject(x, "status", o->status);
+	cJSON_AddNumberToObject(x, "created", (double)o->created_ms);
+	cJSON *lines = cJSON_AddArrayToObject(x, "lines");
+	int64_t total = 0;
+	for (int32_t i = 0; i < o->n_lines; i++) {
+		cJSON *l = cJSON_CreateObject();
+		cJSON_AddStringToObject(l, "size", o->lines[i].size);
+		cJSON_AddNumberToObject(l, "pairs", (double)o->lines[i].pairs);
+		cJSON_AddItemToArray(lines, l);
+		total += o->lines[i].pairs;
+	}
+	cJSON_AddNumberToObject(x, "pairs", (double)total);
+	int64_t dz, rest;
+	qty_convert((qty){total * 2, UNIT_PIECE}, UNIT_DOZEN, &dz, &rest);
+	cJSON_AddNumberToObject(x, "dozens", (double)dz);
+	cJSON_AddNumberToObject(x, "dozens_rest_pieces", (double)rest);
+	return x;
+}
+
+enum MHD_Result http__h_orders(http_req *r, store *db)
+{
+	enum MHD_Result ret;
+	int64_t ent;
+	http__refresh(r, db);
+	if (http__resolve_enterprise(r, http__arg(r, "enterprise"), &ent, &ret))
+		return ret;
+	const char *status = http__arg(r, "status");
+	store_order *v = NULL;
+	size_t n = 0;
+	if (store_order_list(db, r->scope, ent, status, &v, &n))
+		return http__reply_error(r, 503, "unavailable", -1, "cannot read orders");
+	cJSON *out = cJSON_CreateObject();
+	cJSON *arr = cJSON_AddArrayToObject(out, "orders");
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(arr, order_json(r, db, &v[i]));
+	free(v);
+	return http__reply_json(r, 200, out);
+}
+
+enum MHD_Result http__h_order_add(http_req *r, store *db)
+{
+	enum MHD_Result ret;
+	http__refresh(r, db);
+	cJSON *j = http__parse_body(r, &ret);
+	if (!j)
+		return ret;
+	store_order o;
+	memset(&o, 0, sizeof o);
+	char ecode[40], style[40], due[16];
+	if (http__field_text(r, j, "enterprise", 1, 1, ecode, sizeof ecode, &ret) ||
+	    firm_arg(r, ecode, &o.enterprise_id, &ret) ||
+	    http__field_text(r, j, "code", 1, 1, o.code, sizeof o.code, &ret) ||
+	    http__field_text(r, j, "buyer", 1, 0, o.buyer, sizeof o.buyer, &ret) ||
+	    http__field_text(r, j, "style", 1, 1, style, sizeof style, &ret) ||
+	    http__field_text(r, j, "due", 1, 0, due, sizeof due, &ret) ||
+	    http__field_text(r, j, "unit", 0, 0, o.unit, sizeof o.unit, &ret)) {
+		cJSON_Delete(j);
+		return ret;
+	}
+	if (!may_manage(r, o.enterprise_id)) {
+		cJSON_Delete(j);
+		return forbidden(r);
+	}
+	if (!o.unit[0])
+		snprintf(o.unit, sizeof o.unit, "pair");
+	int u = unit_parse(o.unit);
+	if (u != UNIT_PAIR && u != UNIT_DOZEN) {
+		cJSON_Delete(j);
+		return http__reply_error(r, 400, "bad_request", -1,
+					 "field 'unit' must be pair or dozen");
+	}
+	snprintf(o.unit, sizeof o.unit, "%s", unit_name((unit)u));
+	if (parse_day(due, &o.due_day)) {
+		cJSON_Delete(j);
+		return http__reply_error(r, 400, "bad_request", -1,
+					 "field 'due' must be YYYY-MM-DD");
+	}
+	store_style *st = malloc(sizeof *st);
+	if (!st || store_style_get(db, r->scope, o.enterprise_id, style, 0, st)) {
+		free(st);
+		cJSON_Delete(j);
+		return http__reply_error(r, 404, "not_found", -1, "no style '%s'", style);
+	}
+	const cJSON *lines = cJSON_GetObjectItemCaseSensitive(j, "lines");
+	if (!cJSON_IsArray(lines) || cJSON_GetArraySize(lines) < 1 ||
+	    cJSON_GetArraySize(lines) > STORE_MAX_SIZES) {
+		free(st);
+		cJSON_Delete(j);
+		return http__reply_error(r, 400, "bad_request", -1,
+					 "field 'lines' must be an array of 1 to 16 sizes");
+	}
+	const cJSON *l;
+	cJSON_ArrayForEach(l, lines)
+	{
+		store_order_line *ol = &o.lines[o.n_lines];
+		int64_t qn;
+		char f[24];
+		snprintf(f, sizeof f, "lines[%d]", (int)o.n_lines);
+		if (!cJSON_IsObject(l) ||
+		    http__field_text(r, l, "size", 1, 1, ol->size, sizeof ol->size, &ret) ||
+		    http__field_int(r, l, "qty", 1, 10000000, 0, &qn, &ret)) {
+			if (!cJSON_IsObject(l))
+				ret = http__reply_error(r, 400, "bad_request", -1,
+							"%s must be an object", f);
+			free(st);
+			cJSON_Delete(j);
+			return ret;
+		}
+		char sizes[sizeof st->sizes + 2];
+		char want[12];
+		snprintf(sizes, sizeof sizes, ",%s,", st->sizes);
+		snprintf(want, sizeof want, ",%s,", ol->size);
+		if (!qn || !strstr(sizes, want)) {
+			free(st);
+			cJSON_Delete(j);
+			return http__reply_error(r, 400, "bad_request", -1,
+						 qn ? "%s: size '%s' is not a size of style %s"
+						    : "%s: qty is missing",
+						 f, ol->size, style);
+		}
+		for (int32_t k = 0; k < o.n_lines; k++) {
+			if (strcmp(o.lines[k].size, ol->size) == 0) {
+				free(st);
+				cJSON_Delete(j);
+				return http__reply_error(r, 400, "bad_request", -1,
+							 "%s: size '%s' appears twice", f,
+							 ol->size);
+			}
+		}
+		int64_t pairs, rest;
+		qty_convert((qty){qn, (unit)u}, UNIT_PAIR, &pairs, &rest);
+		ol->pairs = pairs;
+		o.n_lines++;
+	}
+	cJSON_Delete(j);
+	o.style_id = st->id;
+	free(st);
+	snprintf(o.status, sizeof o.status, "open");
+	o.created_ms = ltime_now_ms();
+	wcall c = {0};
+	c.kind = WC_ORDER;
+	c.sc = r->scope;
+	c.o = &o;
+	int rc = writer_call(r->srv->app.w, do_wcall, &c);
+	if (rc)
+		return store_failed(r, rc, "order", o.code);
+	return http__reply_json(r, 201, order_json(r, db, &o));
+}
+
+/* The order of ?enterprise/?order or body fields; replies on failure. */
+static int order_of(http_req *r, store *db, const char *ecode, const char *code, store_order *o,
+		    enum MHD_Result *ret)
+{
+	int64_t ent;
+	if (firm_arg(r, ecode, &ent, ret))
+		return -1;
+	if (!code || !*code || store_order_get(db, r->scope, ent, code, 0, o)) {
+		*ret =
+		    http__reply_error(r, 404, "not_found", -1, "no order '%s'", code ? code : "");
+		return -1;
+	}
+	return 0;
+}
+
+enum MHD_Result http__h_order_release(http_req *r, store *db)
+{
+	enum MHD_Result ret;
+	http__refresh(r, db);
+	cJSON *j = http__parse_body(r, &ret);
+	if (!j)
+		return ret;
+	char ecode[40], code[40];
+	store_order o;
+	if (http__field_text(r, j, "enterprise", 1, 1, ecode, sizeof ecode, &ret) ||
+	    http__field_text(r, j, "order", 1, 1, code, sizeof code, &ret) ||
+	    order_of(r, db, ecode, code, &o, &ret)) {
+		cJSON_Delete(j);
+		return ret;
+	}
+	cJSON_Delete(j);
+	if (!may_manage(r, o.enterprise_id))
+		return forbidden(r);
+	if (strcmp(o.status, "open") != 0)
+		return http__reply_error(r, 409, "conflict", -1, "order %s is %s already", o.code,
+					 o.status);
+	wcall c = {0};
+	c.kind = WC_STATUS;
+	c.order_id = o.id;
+	c.status = "released";
+	int rc = writer_call(r->srv->app.w, do_wcall, &c);
+	if (rc)
+		return store_failed(r, rc, "order", o.code);
+	snprintf(o.status, sizeof o.status, "released");
+	return http__reply_json(r, 200, order_json(r, db, &o));
+}
+
+enum MHD_Result http__h_order_machine(http_req *r, store *db)
+{
+	enum MHD_Result ret;
+	http__refresh(r, db);
+	cJSON *j = http__parse_body(r, &ret);
+	if (!j)
+		return ret;
+	char ecode[40], code[40], mcode[40];
+	store_order o;
+	if (http__field_text(r, j, "enterprise", 1, 1, ecode, sizeof ecode, &ret) ||
+	    http__field_text(r, j, "order", 1, 1, code, sizeof code, &ret) ||
+	    http__field_text(r, j, "machine", 1, 1, mcode, sizeof mcode, &ret) ||
+	    order_of(r, db, ecode, code, &o, &ret)) {
+		cJSON_Delete(j);
+		return ret;
+	}
+	cJSON_Delete(j);
+	if (!may_manage(r, o.enterprise_id))
+		return forbidden(r);
+	store_machine m;
+	if (registry_machine_by_code(r->srv->app.reg, o.enterprise_id, mcode, &m))
+		return http__reply_error(r, 404, "not_found", -1, "no machine '%s'", mcode);
+	if (strcmp(o.status, "released") != 0)
+		return http__reply_error(r, 409, "not_released", -1,
+					 "order %s is %s: release it first", o.code, o.status);
+	wcall c = {0};
+	c.kind = WC_ORDER_MACHINE;
+	c.om = (store_order_machine){o.id, m.id, ltime_now_ms(), 0};
+	int rc = writer_call(r->srv->app.w, do_wcall, &c);
+	if (rc)
+		return store_failed(r, rc, "assignment", mcode);
+	cJSON *x = cJSON_CreateObject();
+	cJSON_AddStringToObject(x, "order", o.code);
+	cJSON_AddStringToObject(x, "machine", m.code);
+	cJSON_AddNumberToObject(x, "from", (double)c.om.from_ms);
+	return http__reply_json(r, 201, x);
+}
+
+/* ---- cuts, bundles, tickets ---- */
+
+typedef struct cut_call {
+	store_order *o;
+	sewn_cut_line *lines;
+	size_t n;
+	int32_t bundle_size;
+	int64_t cut_id;
+	store_bundle *bundles;
+	size_t nb;
+	char msg[200];
+} cut_call;
+
+static int do_cut(store *s, void *ctx)
+{
+	cut_call *c = ctx;
+	return sewn_cut(s, c->o, c->lines, c->n, c->bundle_size, ltime_now_ms(), &c->cut_id,
+			&c->bundles, &c->nb, c->msg, sizeof c->msg);
+}
+
+static cJSON *bundle_json(const store_bundle *b)
+{
+	cJSON *x = cJSON_CreateObject();
+	cJSON_AddNumberToObject(x, "id", (double)b->id);
+	cJSON_AddNumberToObject(x, "no", b->no);
+	cJSON_AddStringToObject(x, "size", b->size);
+	cJSON_AddNumberToObject(x, "qty", (double)b->pairs);
+	cJSON_AddStringToObject(x, "unit", "pair");
+	cJSON_AddNumberToObject(x, "cut", (double)b->cut_id);
+	return x;
+}
+
+enum MHD_Result http__h_cut(http_req *r, store *db)
+{
+	enum MHD_Result ret;
+	http__refresh(r, db);
+	cJSON *j = http__parse_body(r, &ret);
+	if (!j)
+		return ret;
+	char ecode[40], code[40];
+	int64_t bs;
+	store_order o;
+	if (http__field_text(r, j, "enterprise", 1, 1, ecode, sizeof ecode, &ret) ||
+	    http__field_text(r, j, "order", 1, 1, code, sizeof code, &ret) ||
+	    http__field_int(r, j, "bundle_size", 1, SEWN_MAX_BUNDLE_PAIRS, 12, &bs, &ret) ||
+	    order_of(r, db, ecode, code, &o, &ret)) {
+		cJSON_Delete(j);
+		return ret;
+	}
+	if (!may_manage(r, o.enterprise_id)) {
+		cJSON_Delete(j);
+		return forbidden(r);
+	}
+	if (strcmp(o.status, "released") != 0) {
+		cJSON_Delete(j);
+		return http__reply_error(r, 409, "not_released", -1,
+					 "order %s is %s: only released orders are cut", o.code,
+					 o.status);
+	}
+	const cJSON *lines = cJSON_GetObjectItemCaseSensitive(j, "lines");
+	if (!cJSON_IsArray(lines) || cJSON_GetArraySize(lines) < 1 ||
+	    cJSON_GetArraySize(lines) > STORE_MAX_SIZES) {
+		cJSON_Delete(j);
+		return http__reply_error(r, 400, "bad_request", -1,
+					 "field 'lines' must be an array of 1 to 16 sizes");
+	}
+	sewn_cut_line cl[STORE_MAX_SIZES];
+	size_t n = 0;
+	const cJSON *l;
+	cJSON_ArrayForEach(l, lines)
+	{
+		sewn_cut_line *x = &cl[n];
+		char f[24];
+		snprintf(f, sizeof f, "lines[%zu]", n);
+		if (!cJSON_IsObject(l) ||
+		    http__field_text(r, l, "size", 1, 1, x->size, sizeof x->size, &ret) ||
+		    http__field_int(r, l, "plies", 1, SEWN_MAX_CUT_PAIRS, 0, &x->plies, &ret) ||
+		    http__field_int(r, l, "pairs_per_ply", 1, 100, 1, &x->pairs_per_ply, &ret)) {
+			if (!cJSON_IsObject(l))
+				ret = http__reply_error(r, 400, "bad_request", -1,
+							"%s must be an object", f);
+			cJSON_Delete(j);
+			return ret;
+		}
+		if (!x->plies) {
+			cJSON_Delete(j);
+			return http__reply_error(r, 400, "bad_request", -1,
+						 "%s: field 'plies' is missing", f);
+		}
+		n++;
+	}
+	cJSON_Delete(j);
+	cut_call c = {0};
+	c.o = &o;
+	c.lines = cl;
+	c.n = n;
+	c.bundle_size = (int32_t)bs;
+	int rc = writer_call(r->srv->app.w, do_cut, &c);
+	if (rc == GLOVED_EINVAL)
+		return http__reply_error(r, 400, "bad_request", -1, "%s", c.msg);
+	if (rc)
+		return store_failed(r, rc, "cut", o.code);
+	cJSON *out = cJSON_CreateObject();
+	cJSON_AddNumberToObject(out, "cut", (double)c.cut_id);
+	cJSON_AddStringToObject(out, "order", o.code);
+	cJSON *arr = cJSON_AddArrayToObject(out, "bundles");
+	for (size_t i = 0; i < c.nb; i++)
+		cJSON_AddItemToArray(arr, bundle_json(&c.bundles[i]));
+	free(c.bundles);
+	return http__reply_json(r, 201, out);
+}
+
+typedef struct key_call {
+	int64_t ent;
+	uint8_t key[TICKET_KEY_LEN];
+	char check[12];
+} key_call;
+
+static int do_key(store *s, void *ctx)
+{
+	key_call *c = ctx;
+	return sewn_firm_key(s, c->ent, 1, c->key, c->check);
+}
+
+/* The firm's ticket key (made through the writer on first use). */
+static int firm_key(http_req *r, store *db, int64_t ent, uint8_t *key)
+{
+	key_call c = {0};
+	c.ent = ent;
+	if (sewn_firm_key(db, ent, 0, c.key, c.check) == GLOVED_OK) {
+		memcpy(key, c.key, TICKET_KEY_LEN);
+		return GLOVED_OK;
+	}
+	int rc = writer_call(r->srv->app.w, do_key, &c);
+	if (!rc)
+		memcpy(key, c.key, TICKET_KEY_LEN);
+	return rc;
+}
+
+/* Bundles named by ?order= / ?cut= / ?bundle= of the caller's firm. */
+static int bundles_arg(http_req *r, store *db, int64_t ent, store_bundle **out, size_t *n,
+		       enum MHD_Result *ret)
+{
+	const char *oc = http__arg(r, "order"), *cs = http__arg(r, "cut"),
+		   *bs = http__arg(r, "bundle");
+	int64_t order_id = 0, cut_id = 0, bundle_id = 0;
+	if (oc && *oc) {
+		store_order o;
+		if (store_order_get(db, r->scope, ent, oc, 0, &o)) {
+			*ret = http__reply_error(r, 404, "not_found", -1, "no order '%s'", oc);
+			return -1;
+		}
+		order_id = o.id;
+	}
+	char *end = NULL;
+	if (cs && *cs && ((cut_id = strtoll(cs, &end, 10)) <= 0 || *end)) {
+		*ret = http__reply_error(r, 400, "bad_request", -1, "'cut' must be a cut number");
+		return -1;
+	}
+	if (bs && *bs && ((bundle_id = strtoll(bs, &end, 10)) <= 0 || *end)) {
+		*ret = http__reply_error(r, 400, "bad_request", -1, "'bundle' must be a bundle id");
+		return -1;
+	}
+	if (!order_id && !cut_id && !bundle_id) {
+		*ret =
+		    http__reply_error(r, 400, "bad_request", -1, "name ?order=, ?cut= or ?bundle=");
+		return -1;
+	}
+	if (store_bundle_list(db, r->scope, ent, order_id, cut_id, bundle_id, MAX_BUNDLES, out,
+			      n)) {
+		*ret = http__reply_error(r, 503, "unavailable", -1, "cannot read bundles");
+		return -1;
+	}
+	return 0;
+}
+
+enum MHD_Result http__h_bundles(http_req *r, store *db)
+{
+	enum MHD_Result ret;
+	int64_t ent;
+	http__refresh(r, db);
+	if (firm_arg(r, http__arg(r, "enterprise"), &ent, &ret))
+		return ret;
+	store_bundle *v = NULL;
+	size_t n = 0;
+	if (bundles_arg(r, db, ent, &v, &n, &ret))
+		return ret;
+	uint8_t key[TICKET_KEY_LEN];
+	int can_codes = may_manage(r, ent);
+	if (can_codes && firm_key(r, db, ent, key)) {
+		free(v);
+		return http__reply_error(r, 503, "unavailable", -1, "cannot read the firm's key");
+	}
+	store_order *o = malloc(sizeof *o);
+	store_style *st = malloc(sizeof *st);
+	store_scan *sc = NULL;
+	size_t ns = 0;
+	cJSON *out = cJSON_CreateObject();
+	cJSON *arr = cJSON_AddArrayToObject(out, "bundles");
+	int64_t cur_order = 0;
+	int ok = o && st;
+	for (size_t i = 0; i < n && ok; i++) {
+		if (v[i].order_id != cur_order) {
+			free(sc);
+			sc = NULL;
+			ns = 0;
+			ok = !store_order_get(db, r->scope, 0, NULL, v[i].order_id, o) &&
+			     !store_style_get(db, r->scope, 0, NULL, o->style_id, st) &&
+			     !store_scan_list(db, r->scope, v[i].order_id, 0, &sc, &ns);
+			cur_order = v[i].order_id;
+			if (!ok)
+				break;
+		}
+		cJSON *x = bundle_json(&v[i]);
+		cJSON_AddStringToObject(x, "order", o->code);
+		cJSON_AddStringToObject(x, "style", st->code);
+		if (v[i].household_id) {
+			store_household h;
+			if (!store_household_get(db, r->scope, 0, NULL, v[i].household_id, &h))
+				cJSON_AddStringToObject(x, "household", h.code);
+			cJSON_AddNumberToObject(x, "out_since", (double)v[i].out_ms);
+		}
+		cJSON *ops = cJSON_AddArrayToObject(x, "ops");
+		for (int32_t k = 0; k < st->n_ops; k++) {
+			cJSON *y = cJSON_CreateObject();
+			cJSON_AddNumberToObject(y, "seq", st->ops[k].seq);
+			cJSON_AddStringToObject(y, "name", st->ops[k].name);
+			if (can_codes) {
+				char code[TICKET_CODE_BUF];
+				ticket_code(key, v[i].id, st->ops[k].seq, code, sizeof code);
+				cJSON_AddStringToObject(y, "code", code);
+			}
+			const store_scan *done = NULL;
+			for (size_t q = 0; q < ns; q++)
+				if (sc[q].bundle_id == v[i].id && sc[q].seq == st->ops[k].seq)
+					done = &sc[q];
+			if (done) {
+				cJSON_AddNumberToObject(y, "done", (double)done->ts_ms);
+				cJSON_AddStringToObject(y, "by", done->worker);
+			}
+			cJSON_AddItemToArray(ops, y);
+		}
+		cJSON_AddItemToArray(arr, x);
+	}
+	free(sc);
+	free(o);
+	free(st);
+	free(v);
+	if (!ok) {
+		cJSON_Delete(out);
+		return http__reply_error(r, 503, "unavailable", -1, "cannot read bundles");
+	}
+	return http__reply_json(r, 200, out);
+}
+
+enum MHD_Result http__h_tickets(http_req *r, store *db)
+{
+	enum MHD_Result ret;
+	int64_t ent;
+	http__refresh(r, db);
+	if (firm_arg(r, http__arg(r, "enterprise"), &ent, &ret))
+		return ret;
+	if (!may_manage(r, ent))
+		return forbidden(r);
+	store_bundle *v = NULL;
+	size_t n = 0;
+	if (bundles_arg(r, db, ent, &v, &n, &ret))
+		return ret;
+	if (n == 0) {
+		free(v);
+		return http__reply_error(r, 404, "not_found", -1, "no bundles");
+	}
+	if (n > TICKET_MAX_BUNDLES) {
+		free(v);
+		return http__reply_error(r, 400, "too_large", -1,
+					 "at most %d bundles per ticket file: print by cut",
+					 TICKET_MAX_BUNDLES);
+	}
+	uint8_t key[TICKET_KEY_LEN];
+	if (firm_key(r, db, ent, key)) {
+		free(v);
+		return http__reply_error(r, 503, "unavailable", -1, "cannot read the firm's key");
+	}
+	store_enterprise e;
+	registry_enterprise(r->srv->app.reg, ent, &e);
+	/* strings for every bundle: orders and styles looked up once per order */
+	size_t nops_total = 0;
+	store_order *o = malloc(sizeof *o);
+	store_style *st = malloc(sizeof *st);
+	ticket_bundle *tb = calloc(n, sizeof *tb);
+	ticket_op *ops = calloc(n * STORE_MAX_OPS, sizeof *ops);
+	char(*codes)[TICKET_CODE_BUF] = calloc(n * STORE_MAX_OPS, TICKET_CODE_BUF);
+	char(*names)[64] = calloc(n * STORE_MAX_OPS, 64);
+	char(*orders)[33] = calloc(n, 33);
+	char(*styles)[168] = calloc(n, 168);
+	int rc = o && st && tb && ops && codes && names && orders && styles ? 0 : GLOVED_ENOMEM;
+	int64_t cur = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (v[i].order_id != cur) {
+			if (store_order_get(db, r->scope, 0, NULL, v[i].order_id, o) ||
+			    store_style_get(db, r->scope, 0, NULL, o->style_id, st))
+				rc = GLOVED_EDB;
+			cur = v[i].order_id;
+		}
+		snprintf(orders[i], 33, "%s", o->code);
+		snprintf(styles[i], 168, "%s %s", st->code, st->name);
+		tb[i].firm = e.name;
+		tb[i].order = orders[i];
+		tb[i].style = styles[i];
+		tb[i].size = v[i].size;
+		tb[i].bundle_no = v[i].no;
+		tb[i].qty = (int)v[i].pairs;
+		tb[i].unit_zh = "双";
+		tb[i].ops = &ops[i * STORE_MAX_OPS];
+		tb[i].n_ops = (size_t)st->n_ops;
+		for (int32_t k = 0; k < st->n_ops; k++) {
+			size_t at = i * STORE_MAX_OPS + (size_t)k;
+			ticket_code(key, v[i].id, st->ops[k].seq, codes[at], TICKET_CODE_BUF);
+			snprintf(names[at], 64, "%s", st->ops[k].name);
+			ops[at] = (ticket_op){st->ops[k].seq, names[at], codes[at]};
+		}
+		nops_total += (size_t)st->n_ops;
+	}
+	buf b;
+	buf_init(&b, 64u << 20);
+	if (!rc && nops_total > TICKET_MAX_CELLS)
+		rc = GLOVED_ETOOBIG;
+	if (!rc)
+		rc = ticket_pdf(tb, n, &b);
+	free(o);
+	free(st);
+	free(tb);
+	free(ops);
+	free(codes);
+	free(names);
+	free(orders);
+	free(styles);
+	free(v);
+	if (rc) {
+		buf_free(&b);
+		return rc == GLOVED_ETOOBIG
+			   ? http__reply_error(r, 400, "too_large", -1,
+					       "too many tickets for one file: print by cut")
+			   : http__reply_error(r, 503, "unavailable", -1,
+					       "cannot make the ticket PDF: %s",
+					       gloved_strerror(rc));
+	}
+	size_t len = b.len;
+	return http__reply_file(r, "application/pdf", buf_steal(&b), len, "gloved-tickets.pdf");
+}
+
+typedef struct setting_call {
+	int64_t ent;
+	char check[12];
+} setting_call;
+
+static int do_setting(store *s, void *ctx)
+{
+	setting_call *c = ctx;
+	uint8_t key[TICKET_KEY_LEN];
+	char old[12];
+	int rc = sewn_firm_key(s, c->ent, 1, key, old);
+	return rc ? rc : store_firm_key_put(s, c->ent, key, c->check);
+}
+
+enum MHD_Result http__h_sewn_settings(http_req *r, store *db)
+{
+	enum MHD_Result ret;
+	http__refresh(r, db);
+	cJSON *j = http__parse_body(r, &ret);
+	if (!j)
+		return ret;
+	char ecode[40];
+	setting_call c = {0};
+	if (http__field_text(r, j, "enterprise", 1, 1, ecode, sizeof ecode, &ret) ||
+	    firm_arg(r, ecode, &c.ent, &ret) ||
+	    http__field_text(r, j, "order_check", 1, 0, c.check, sizeof c.check, &ret)) {
+		cJSON_Delete(j);
+		return ret;
+	}
+	cJSON_Delete(j);
+	if (!http__can_manage(r, c.ent))
+		return forbidden(r);
+	if (strcmp(c.check, "refuse") != 0 && strcmp(c.check, "warn") != 0)
+		return http__reply_error(r, 400, "bad_request", -1,
+					 "field 'order_check' must be refuse or warn");
+	int rc = writer_call(r->srv->app.w, do_setting, &c);
+	if (rc)
+		return store_failed(r, rc, "setting", ecode);
+	cJSON *x = cJSON_CreateObject();
+	cJSON_AddStringToObject(x, "enterprise", ecode);
+	cJSON_AddStringToObject(x, "order_check", c.check);
+	return http__reply_json(r, 200, x);
+}
+
+/* ---- scans ---- */
+
+typedef struct scan_call {
+	firmcal_cache *cals;
+	sewn_scan_req *req;
+	sewn_scan_res *res;
+	size_t n;
+} scan_call;
+
+static int do_scan(store *s, void *ctx)
+{
+	scan_call *c = ctx;
+	return sewn_scan(s, c->cals, c->req, c->n, c->res);
+}
+
+static cJSON *scan_json(const sewn_scan_res *x, const firm_cal *fc)
+{
+	cJSON *o = cJSON_CreateObject();
+	if (x->status != 200) {
+		cJSON *e = cJSON_AddObjectToObject(o, "error");
+		cJSON_AddStringToObject(e, "code", x->error);
+		cJSON_AddStringToObject(e, "message", x->message);
+		if (x->by_worker[0])
+			cJSON_AddStringToObject(e, "by", x->by_worker);
+		if (x->by_household[0])
+			cJSON_AddStringToObject(e, "household", x->by_household);
+		if (x->by_ts) {
+			char when[20];
+			tz_civil c = tz_civil_of(&fc->zone, x->by_ts);
+			snprintf(when, sizeof when, "%04u-%02u-%02u %02u:%02u",
+				 (unsigned)c.date.year % 10000u, (unsigned)c.date.month % 100u,
+				 (unsigned)c.date.day % 100u, (unsigned)c.hour % 100u,
+				 (unsigned)c.min % 100u);
+			cJSON_AddNumberToObject(e, "at", (double)x->by_ts);
+			cJSON_AddStringToObject(e, "at_local", when);
+		}
+		return o;
+	}
+	cJSON_AddStringToObject(o, "style", x->style_code);
+	cJSON_AddStringToObject(o, "style_name", x->style_name);
+	cJSON_AddStringToObject(o, "order", x->order_code);
+	cJSON_AddNumberToObject(o, "bundle", x->bundle.no);
+	cJSON_AddStringToObject(o, "size", x->bundle.size);
+	cJSON_AddNumberToObject(o, "seq", x->op.seq);
+	cJSON_AddStringToObject(o, "op", x->op.name);
+	cJSON_AddNumberToObject(o, "qty", (double)x->scan.pairs);
+	cJSON_AddStringToObject(o, "unit", "pair");
+	cJSON_AddStringToObject(o, "worker", x->scan.worker);
+	cJSON_AddNumberToObject(o, "ts", (double)x->scan.ts_ms);
+	cJSON_AddNumberToObject(o, "today_pairs", (double)x->today_pairs);
+	char m[32];
+	wage_fen_format(x->today_pay_fen, m, sizeof m);
+	cJSON_AddStringToObject(o, "today_pay", m);
+	if (x->repeat)
+		cJSON_AddTrueToObject(o, "repeat");
+	if (x->warning[0])
+		cJSON_AddStringToObject(o, "warning", x->warning);
+	return o;
+}
+
+/* One scan object into req; replies 400 on a malformed one. */
+static int scan_item(http_req *r, const cJSON *j, sewn_scan_req *q, int64_t now,
+		     enum MHD_Result *ret)
+{
+	int64_t ts;
+	memset(q, 0, sizeof q[0]);
+	q->enterprise_id = r->user.enterprise_id;
+	if (!cJSON_IsObject(j)) {
+		*ret = http__reply_error(r, 400, "bad_request", -1, "a scan must be an object");
+		return -1;
+	}
+	if (http__field_text(r, j, "code", 1, 0, q->code, sizeof q->code, ret) ||
+	    http__field_text(r, j, "scan_id", 0, 0, q->scan_id, sizeof q->scan_id, ret) ||
+	    http__field_int(r, j, "ts", 978307200000LL, now + 300000, now, &ts, ret))
+		return -1;
+	q->ts_ms = ts;
+	if (strcmp(r->user.role, "worker") == 0) {
+		snprintf(q->worker, sizeof q->worker, "%s", r->user.worker);
+	} else if (http__field_text(r, j, "worker", 1, 1, q->worker, sizeof q->worker, ret)) {
+		return -1;
+	}
+	return 0;
+}
+
+enum MHD_Result http__h_scans(http_req *r, store *db)
+{
+	enum MHD_Result ret;
+	http__refresh(r, db);
+	int64_t ent = r->user.enterprise_id;
+	if (!ent || (strcmp(r->user.role, "worker") != 0 && !may_manage(r, ent)))
+		return http__reply_error(
+		    r, 403, "forbidden", -1,
+		    "scans come from a firm's workers, supervisors and admins");
+	cJSON *j = r->body.len ? cJSON_ParseWithLength(r->body.data, r->body.len) : NULL;
+	if (!cJSON_IsObject(j) && !cJSON_IsArray(j)) {
+		cJSON_Delete(j);
+		return http__reply_error(r, 400, "bad_request", -1,
+					 "the body must be a scan object or an array of them");
+	}
+	int batch = cJSON_IsArray(j);
+	size_t n = batch ? (size_t)cJSON_GetArraySize(j) : 1;
+	if (n == 0 || n > MAX_SCANS) {
+		cJSON_Delete(j);
+		return http__reply_error(r, 400, "too_large", -1, "1 to %d scans per request",
+					 MAX_SCANS);
+	}
+	sewn_scan_req *req = calloc(n, sizeof *req);
+	sewn_scan_res *res = calloc(n, sizeof *res);
+	if (!req || !res) {
+		free(req);
+		free(res);
+		cJSON_Delete(j);
+		return http__reply_error(r, 503, "unavailable", -1, "out of memory");
+	}
+	int64_t now = ltime_now_ms();
+	size_t i = 0;
+	const cJSON *x = batch ? j->child : j;
+	for (; x && i < n; x = batch ? x->next : NULL, i++) {
+		if (scan_item(r, x, &req[i], now, &ret)) {
+			free(req);
+			free(res);
+			cJSON_Delete(j);
+			return ret;
+		}
+	}
+	cJSON_Delete(j);
+	scan_call c = {cals(r), req, res, n};
+	int rc = writer_call(r->srv->app.w, do_scan, &c);
+	free(req);
+	if (rc) {
+		free(res);
+		return http__reply_error(r, 503, "unavailable", -1, "cannot record the scan: %s",
+					 gloved_strerror(rc));
+	}
+	const firm_cal *fc = firmcal_get(cals(r), db, ent);
+	cJSON *out;
+	unsigned status = 200;
+	if (!batch) {
+		out = scan_json(&res[0], fc);
+		status = (unsigned)res[0].status;
+	} else {
+		out = cJSON_CreateObject();
+		cJSON *arr = cJSON_AddArrayToObject(out, "results");
+		size_t ok = 0;
+		for (i = 0; i < n; i++) {
+			cJSON *y = scan_json(&res[i], fc);
+			cJSON_AddNumberToObject(y, "status", res[i].status);
+			cJSON_AddItemToArray(arr, y);
+			ok += res[i].status == 200;
+		}
+		cJSON_AddNumberToObject(out, "accepted", (double)ok);
+	}
+	free(res);
+	return http__reply_json(r, status, out);
+}
+
+/* ---- households ---- */
+
+enum MHD_Result http__h_households(http_req *r, store *db)
+{
+	enum MHD_Result ret;
+	int64_t ent;
+	http__refresh(r, db);
+	if (http__resolve_enterprise(r, http__arg(r, "enterprise"), &ent, &ret))
+		return ret;
+	store_household *v = NULL;
+	size_t n = 0;
+	if (store_household_list(db, r->scope, ent, &v, &n))
+		return http__reply_error(r, 503, "unavailable", -1, "cannot read households");
+	store_bundle *out_b = NULL;
+	size_t nb = 0;
+	store_bundles_out(db, r->scope, ent, &out_b, &nb);
+	cJSON *out = cJSON_CreateObject();
+	cJSON *arr = cJSON_AddArrayToObject(out, "households");
+	for (size_t i = 0; i < n; i++) {
+		store_enterprise e;
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "enterprise", ent_code(r, v[i].enterprise_id, &e));
+		cJSON_AddStringToObject(x, "code", v[i].code);
+		cJSON_AddStringToObject(x, "name", v[i].name);
+		cJSON_AddStringToObject(x, "village", v[i].village);
+		cJSON_AddStringToObject(x, "phone", v[i].phone);
+		cJSON_AddNumberToObject(x, "rate_pct", v[i].rate_pct);
+		int64_t bundles = 0, pairs = 0;
+		for (size_t k = 0; k < nb; k++) {
+			if (out_b[k].household_id == v[i].id) {
+				bundles++;
+				pairs += out_b[k].pairs;
+			}
+		}
+		cJSON_AddNumberToObject(x, "bundles_out", (double)bundles);
+		cJSON_AddNumberToObject(x, "pairs_out", (double)pairs);
+		cJSON_AddItemToArray(arr, x);
+	}
+	free(out_b);
+	free(v);
+	return http__reply_json(r, 200, out);
+}
+
+enum MHD_Result http__h_household_add(http_req *r, store *db)
+{
+	enum MHD_Result ret;
+	http__refresh(r, db);
+	cJSON *j = http__parse_body(r, &ret);
+	if (!j)
+		return ret;
+	store_household h;
+	memset(&h, 0, sizeof h);
+	char ecode[40];
+	int64_t pct;
+	if (http__field_text(r, j, "enterprise", 1, 1, ecode, sizeof ecode, &ret) ||
+	    firm_arg(r, ecode, &h.enterprise_id, &ret) ||
+	    http__field_text(r, j, "code", 1, 1, h.code, sizeof h.code, &ret) ||
+	    http__field_text(r, j, "name", 1, 0, h.name, sizeof h.name, &ret) ||
+	    http__field_text(r, j, "village", 0, 0, h.village, sizeof h.village, &ret) ||
+	    http__field_text(r, j, "phone", 0, 0, h.phone, sizeof h.phone, &ret) ||
+	    http__field_int(r, j, "rate_pct", 1, 1000, 100, &pct, &ret)) {
+		cJSON_Delete(j);
+		return ret;
+	}
+	cJSON_Delete(j);
+	if (!may_manage(r, h.enterprise_id))
+		return forbidden(r);
+	h.rate_pct = (int32_t)pct;
+	wcall c = {0};
+	c.kind = WC_HOUSEHOLD;
+	c.sc = r->scope;
+	c.h = &h;
+	int rc = writer_call(r->srv->app.w, do_wcall, &c);
+	if (rc)
+		return store_failed(r, rc, "household", h.code);
+	cJSON *x = cJSON_CreateObject();
+	cJSON_AddStringToObject(x, "enterprise", ecode);
+	cJSON_AddStringToObject(x, "code", h.code);
+	cJSON_AddStringToObject(x, "name", h.name);
+	cJSON_AddNumberToObject(x, "rate_pct", h.rate_pct);
+	return http__reply_json(r, 201, x);
+}
+
+typedef struct disp_call {
+	int64_t ent, household_id;
+	int64_t *bundles;
+	size_t nb;
+	int32_t *ops;
+	size_t nops;
+	int64_t bundle_id, returned, missing, damaged, pay_fen;
+	firmcal_cache *cals;
+	char msg[200];
+} disp_call;
+
+static int do_dispatch(store *s, void *ctx)
+{
+	disp_call *c = ctx;
+	return sewn_dispatch(s, c->ent, c->household_id, c->bundles, c->nb, c->ops, c->nops,
+			     ltime_now_ms(), c->msg, sizeof c->msg);
+}
+
+static int do_return(store *s, void *ctx)
+{
+	disp_call *c = ctx;
+	return sewn_return(s, c->cals, c->ent, c->bundle_id, c->returned, c->missing, c->damaged,
+			   ltime_now_ms(), &c->pay_fen, c->msg, sizeof c->msg);
+}
+
+enum MHD_Result http__h_dispatch(http_req *r, store *db)
+{
+	enum MHD_Result ret;
+	http__refresh(r, db);
+	cJSON *j = http__parse_body(r, &ret);
+	if (!j)
+		return ret;
+	char ecode[40], hcode[40];
+	disp_call c = {0};
+	store_household h;
+	if (http__field_text(r, j, "enterprise", 1, 1, ecode, sizeof ecode, &ret) ||
+	    firm_arg(r, ecode, &c.ent, &ret) ||
+	    http__field_text(r, j, "household", 1, 1, hcode, sizeof hcode, &ret)) {
+		cJSON_Delete(j);
+		return ret;
+	}
+	if (!may_manage(r, c.ent)) {
+		cJSON_Delete(j);
+		return forbidden(r);
+	}
+	if (store_household_get(db, r->scope, c.ent, hcode, 0, &h)) {
+		cJSON_Delete(j);
+		return http__reply_error(r, 404, "not_found", -1, "no household '%s'", hcode);
+	}
+	c.household_id = h.id;
+	const cJSON *bs = cJSON_GetObjectItemCaseSensitive(j, "bundles");
+	const cJSON *os = cJSON_GetObjectItemCaseSensitive(j, "ops");
+	if (!cJSON_IsArray(bs) || cJSON_GetArraySize(bs) < 1 || cJSON_GetArraySize(bs) > 1000 ||
+	    !cJSON_IsArray(os) || cJSON_GetArraySize(os) < 1 ||
+	    cJSON_GetArraySize(os) > STORE_MAX_OPS) {
+		cJSON_Delete(j);
+		return http__reply_error(r, 400, "bad_request", -1,
+					 "fields 'bundles' (1-1000 bundle ids) and 'ops' (1-64 "
+					 "operation numbers) must be arrays");
+	}
+	c.bundles = calloc((size_t)cJSON_GetArraySize(bs), sizeof *c.bundles);
+	c.ops = calloc((size_t)cJSON_GetArraySize(os), sizeof *c.ops);
+	const cJSON *v;
+	int bad = !c.bundles || !c.ops;
+	cJSON_ArrayForEach(v, bs)
+	{
+		if (bad || !cJSON_IsNumber(v) || v->valuedouble < 1 ||
+		    v->valuedouble != (double)(int64_t)v->valuedouble) {
+			bad = 1;
+			break;
+		}
+		c.bundles[c.nb++] = (int64_t)v->valuedouble;
+	}
+	cJSON_ArrayForEach(v, os)
+	{
+		if (bad || !cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble > 999 ||
+		    v->valuedouble != (double)(int)v->valuedouble) {
+			bad = 1;
+			break;
+		}
+		c.ops[c.nops++] = (int32_t)v->valuedouble;
+	}
+	cJSON_Delete(j);
+	if (bad) {
+		free(c.bundles);
+		free(c.ops);
+		return http__reply_error(r, 400, "bad_request", -1,
+					 "bundles are bundle ids, ops operation numbers");
+	}
+	int rc = writer_call(r->srv->app.w, do_dispatch, &c);
+	free(c.bundles);
+	free(c.ops);
+	if (rc == GLOVED_EINVAL)
+		return http__reply_error(r, 409, "conflict", -1, "%s", c.msg);
+	if (rc)
+		return store_failed(r, rc, "dispatch", hcode);
+	cJSON *x = cJSON_CreateObject();
+	cJSON_AddStringToObject(x, "household", h.code);
+	cJSON_AddNumberToObject(x, "bundles", (double)c.nb);
+	return http__reply_json(r, 201, x);
+}
+
+enum MHD_Result http__h_return(http_req *r, store *db)
+{
+	enum MHD_Result ret;
+	http__refresh(r, db);
+	cJSON *j = http__parse_body(r, &ret);
+	if (!j)
+		return ret;
+	char ecode[40];
+	disp_call c = {0};
+	if (http__field_text(r, j, "enterprise", 1, 1, ecode, sizeof ecode, &ret) ||
+	    firm_arg(r, ecode, &c.ent, &ret) ||
+	    http__field_int(r, j, "bundle", 1, INT64_MAX / 2, 0, &c.bundle_id, &ret) ||
+	    http__field_int(r, j, "returned", 0, SEWN_MAX_BUNDLE_PAIRS, -1, &c.returned, &ret) ||
+	    http__field_int(r, j, "missing", 0, SEWN_MAX_BUNDLE_PAIRS, 0, &c.missing, &ret) ||
+	    http__field_int(r, j, "damaged", 0, SEWN_MAX_BUNDLE_PAIRS, 0, &c.damaged, &ret)) {
+		cJSON_Delete(j);
+		return ret;
+	}
+	cJSON_Delete(j);
+	if (!may_manage(r, c.ent))
+		return forbidden(r);
+	if (!c.bundle_id || c.returned < 0)
+		return http__reply_error(r, 400, "bad_request", -1,
+					 "fields 'bundle' and 'returned' are required");
+	c.cals = cals(r);
+	int rc = writer_call(r->srv->app.w, do_return, &c);
+	if (rc == GLOVED_EINVAL)
+		return http__reply_error(r, 409, "conflict", -1, "%s", c.msg);
+	if (rc == GLOVED_ENOTFOUND)
+		return http__reply_error(r, 404, "not_found", -1, "%s", c.msg);
+	if (rc)
+		return store_failed(r, rc, "return", "");
+	char m[32];
+	wage_fen_format(c.pay_fen, m, sizeof m);
+	cJSON *x = cJSON_CreateObject();
+	cJSON_AddNumberToObject(x, "bundle", (double)c.bundle_id);
+	cJSON_AddNumberToObject(x, "good", (double)(c.returned - c.damaged));
+	cJSON_AddStringToObject(x, "unit", "pair");
+	cJSON_AddStringToObject(x, "pay", m);
+	return http__reply_json(r, 200, x);
+}
+
+/* ---- WIP ---- */
+
+/* Pairs a knitted order's machines made while assigned to it. */
+static int64_t knitted_pairs(http_req *r, store *db, const store_order *o, int64_t now)
+{
+	store_order_machine *v = NULL;
+	size_t n = 0;
+	int64_t pieces = 0;
+	if (store_order_machine_list(db, o->id, &v, &n))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		store_bucket *b = NULL;
+		size_t nb = 0;
+		int64_t from = v[i].from_ms - (v[i].from_ms % 3600000);
+		int64_t to = v[i].to_ms ? v[i].to_ms : now + 1;
+		if (!store_output(db, r->scope, STORE_HOUR, o->enterprise_id, 0, v[i].machine_id,
+				  from, to, &b, &nb))
+			for (size_t k = 0; k < nb; k++)
+				pieces += b[k].good;
+		free(b);
+	}
+	free(v);
+	return pieces / 2;
+}
+
+enum MHD_Result http__h_wip(http_req *r, store *db)
+{
+	enum MHD_Result ret;
+	int64_t ent;
+	http__refresh(r, db);
+	if (firm_arg(r, http__arg(r, "enterprise"), &ent, &ret))
+		return ret;
+	const char *oc = http__arg(r, "order");
+	store_order *orders = NULL;
+	size_t no = 0;
+	if (oc && *oc) {
+		orders = malloc(sizeof *orders);
+		if (!orders || store_order_get(db, r->scope, ent, oc, 0, orders)) {
+			free(orders);
+			return http__reply_error(r, 404, "not_found", -1, "no order '%s'", oc);
+		}
+		no = 1;
+	} else if (store_order_list(db, r->scope, ent, "released", &orders, &no)) {
+		return http__reply_error(r, 503, "unavailable", -1, "cannot read orders");
+	}
+	store_op_done *done = NULL;
+	store_bundle *outb = NULL;
+	size_t nd = 0, nout = 0;
+	store_read_begin(db);
+	int rc = store_op_done_list(db, r->scope, ent, no == 1 ? orders[0].id : 0, &done, &nd);
+	if (!rc)
+		rc = store_bundles_out(db, r->scope, ent, &outb, &nout);
+	store_read_end(db);
+	if (rc) {
+		free(orders);
+		return http__reply_error(r, 503, "unavailable", -1, "cannot read WIP");
+	}
+	const firm_cal *fc = firmcal_get(cals(r), db, ent);
+	int64_t now = ltime_now_ms();
+	int32_t today = (int32_t)tz_days_from_civil(tz_date_of(&fc->zone, now));
+	store_style *st = malloc(sizeof *st);
+	cJSON *out = cJSON_CreateObject();
+	cJSON *arr = cJSON_AddArrayToObject(out, "orders");
+	for (size_t i = 0; i < no && st; i++) {
+		const store_order *o = &orders[i];
+		if (store_style_get(db, r->scope, 0, NULL, o->style_id, st))
+			continue;
+		store_order_line cut[STORE_MAX_SIZES];
+		int32_t ncut = 0;
+		store_cut_pairs(db, o->id, cut, &ncut);
+		int64_t ordered = 0, cutp = 0;
+		for (int32_t k = 0; k < o->n_lines; k++)
+			ordered += o->lines[k].pairs;
+		for (int32_t k = 0; k < ncut; k++)
+			cutp += cut[k].pairs;
+		cJSON *x = cJSON_CreateObject();
+		char due[11];
+		fmt_day(o->due_day, due);
+		cJSON_AddStringToObject(x, "order", o->code);
+		cJSON_AddStringToObject(x, "style", st->code);
+		cJSON_AddStringToObject(x, "family", st->family);
+		cJSON_AddStringToObject(x, "status", o->status);
+		cJSON_AddStringToObject(x, "due", due);
+		cJSON_AddNumberToObject(x, "ordered", (double)ordered);
+		cJSON_AddNumberToObject(x, "cut", (double)cutp);
+		cJSON_AddStringToObject(x, "unit", "pair");
+		int64_t prev = cutp, finished = 0, worst = -1;
+		int32_t bottleneck = 0;
+		cJSON *ops = cJSON_AddArrayToObject(x, "ops");
+		for (int32_t k = 0; k < st->n_ops; k++) {
+			int64_t pairs = 0, bundles = 0;
+			for (size_t q = 0; q < nd; q++) {
+				if (done[q].order_id == o->id && done[q].seq == k + 1) {
+					pairs = done[q].pairs;
+					bundles = done[q].bundles;
+					break;
+				}
+			}
+			int64_t waiting = prev - pairs;
+			if (waiting < 0)
+				waiting = 0;
+			cJSON *y = cJSON_CreateObject();
+			cJSON_AddNumberToObject(y, "seq", k + 1);
+			cJSON_AddStringToObject(y, "name", st->ops[k].name);
+			cJSON_AddNumberToObject(y, "done", (double)pairs);
+			cJSON_AddNumberToObject(y, "bundles_done", (double)bundles);
+			cJSON_AddNumberToObject(y, "waiting", (double)waiting);
+			cJSON_AddItemToArray(ops, y);
+			if (waiting > worst) {
+				worst = waiting;
+				bottleneck = k + 1;
+			}
+			prev = pairs;
+			finished = pairs;
+		}
+		if (strcmp(st->family, "knitted") == 0)
+			finished = knitted_pairs(r, db, o, now);
+		cJSON_AddNumberToObject(x, "finished", (double)finished);
+		if (bottleneck && worst > 0) {
+			cJSON_AddNumberToObject(x, "bottleneck", bottleneck);
+			cJSON_AddStringToObject(x, "bottleneck_name", st->ops[bottleneck - 1].name);
+		} else {
+			cJSON_AddNullToObject(x, "bottleneck");
+		}
+		/* projection: the last operation's pace over the last 3 days */
+		int64_t recent = 0;
+		if (st->n_ops && strcmp(st->family, "knitted") != 0)
+			store_op_day_pairs(db, o->id, st->n_ops, today - 2, today, &recent);
+		int64_t left = ordered - finished;
+		if (left <= 0) {
+			cJSON_AddStringToObject(x, "projected", due);
+			cJSON_AddBoolToObject(x, "late", 0);
+		} else if (recent > 0) {
+			int64_t days = (left * 3 + recent - 1) / recent;
+			char pd[11];
+			fmt_day(today + (int32_t)(days < 100000 ? days : 100000), pd);
+			cJSON_AddStringToObject(x, "projected", pd);
+			cJSON_AddBoolToObject(x, "late", today + days > o->due_day);
+		} else {
+			cJSON_AddNullToObject(x, "projected");
+			cJSON_AddBoolToObject(x, "late", today > o->due_day);
+		}
+		cJSON *hh = cJSON_AddArrayToObject(x, "at_households");
+		for (size_t k = 0; k < nout; k++) {
+			if (outb[k].order_id != o->id)
+				continue;
+			store_household h;
+			cJSON *y = cJSON_CreateObject();
+			cJSON_AddNumberToObject(y, "bundle", outb[k].no);
+			cJSON_AddNumberToObject(y, "pairs", (double)outb[k].pairs);
+			if (!store_household_get(db, r->scope, 0, NULL, outb[k].household_id, &h)) {
+				cJSON_AddStringToObject(y, "household", h.code);
+				cJSON_AddStringToObject(y, "name", h.name);
+			}
+			cJSON_AddNumberToObject(y, "since", (double)outb[k].out_ms);
+			cJSON_AddNumberToObject(y, "days",
+						(double)((now - outb[k].out_ms) / DAY_MS));
+			cJSON_AddItemToArray(hh, y);
+		}
+		cJSON_AddItemToArray(arr, x);
+	}
+	free(st);
+	free(done);
+	free(outb);
+	free(orders);
+	return http__reply_json(r, 200, out);
+}
+
+/* ---- scanned output and pay ---- */
+
+static const table_col so_cols[] = {
+    {"日期", "Day", NULL, NULL, TABLE_DATE},
+    {"工号/加工户", "Worker/household", NULL, NULL, TABLE_TEXT},
+    {"姓名", "Name", NULL, NULL, TABLE_TEXT},
+    {"完成", "Done", "双", "pair", TABLE_INT},
+    {"计件工资", "Pay", "元", "yuan", TABLE_FEN},
+};
+
+enum MHD_Result http__h_scan_output(http_req *r, store *db)
+{
+	enum MHD_Result ret;
+	int64_t ent;
+	http__refresh(r, db);
+	if (firm_arg(r, http__arg(r, "enterprise"), &ent, &ret))
+		return ret;
+	const firm_cal *fc = firmcal_get(cals(r), db, ent);
+	int32_t today = (int32_t)tz_days_from_civil(tz_date_of(&fc->zone, ltime_now_ms()));
+	int32_t d0 = today, d1 = today;
+	const char *fs = http__arg(r, "from"), *ts = http__arg(r, "to"),
+		   *f = http__arg(r, "format");
+	if ((fs && *fs && parse_day(fs, &d0)) || (ts && *ts && parse_day(ts, &d1)) || d1 < d0 ||
+	    d1 - d0 > 400)
+		return http__reply_error(r, 400, "bad_request", -1,
+					 "'from' and 'to' must be dates YYYY-MM-DD, in order, at "
+					 "most 400 days apart");
+	int fmt = !f || !*f || strcmp(f, "json") == 0 ? 0
+		  : strcmp(f, "csv") == 0             ? 1
+		  : strcmp(f, "xlsx") == 0            ? 2
+						      : -1;
+	if (fmt < 0)
+		return http__reply_error(r, 400, "bad_request", -1,
+					 "'format' must be json, csv or xlsx");
+	store_scan_day *v = NULL;
+	store_household *hs = NULL;
+	store_worker *ws = NULL;
+	size_t n = 0, nh = 0, nw = 0;
+	if (store_scan_days(db, r->scope, ent, d0, d1, NULL, &v, &n) ||
+	    store_household_list(db, r->scope, ent, &hs, &nh) ||
+	    store_worker_list(db, r->scope, ent, &ws, &nw)) {
+		free(v);
+		free(hs);
+		return http__reply_error(r, 503, "unavailable", -1, "cannot read scans");
+	}
+	/* rows are ordered by worker, household, day: group them */
+	cJSON *out = cJSON_CreateObject();
+	cJSON *arr = cJSON_AddArrayToObject(out, "rows");
+	table *t = NULL;
+	int lang_en = http__arg(r, "lang") && strcmp(http__arg(r, "lang"), "en") == 0;
+	int rc = fmt ? table_new(so_cols, 5, &t) : 0;
+	int64_t tp = 0, tf = 0;
+	for (size_t i = 0; i < n && !rc;) {
+		size_t k = i;
+		sewn_work w[64];
+		size_t nwk = 0;
+		int64_t pairs = 0, fen = 0;
+		while (k < n && v[k].day == v[i].day && v[k].household_id == v[i].household_id &&
+		       strcmp(v[k].worker, v[i].worker) == 0) {
+			if (nwk < 64)
+				w[nwk++] = (sewn_work){v[k].rate_y4, v[k].pairs};
+			pairs += v[k].pairs;
+			k++;
+		}
+		sewn_pay_day(w, nwk, &fen);
+		tp += pairs;
+		tf += fen;
+		char day[11], who[40] = "", name[64] = "", m[32];
+		fmt_day(v[i].day, day);
+		if (v[i].household_id) {
+			for (size_t q = 0; q < nh; q++)
+				if (hs[q].id == v[i].household_id) {
+					snprintf(who, sizeof who, "%s", hs[q].code);
+					snprintf(name, sizeof name, "%s", hs[q].name);
+				}
+		} else {
+			snprintf(who, sizeof who, "%s", v[i].worker);
+			for (size_t q = 0; q < nw; q++)
+				if (strcmp(ws[q].code, v[i].worker) == 0)
+					snprintf(name, sizeof name, "%s", ws[q].name);
+		}
+		wage_fen_format(fen, m, sizeof m);
+		if (!fmt) {
+			cJSON *x = cJSON_CreateObject();
+			cJSON_AddStringToObject(x, "day", day);
+			cJSON_AddStringToObject(x, v[i].household_id ? "household" : "worker", who);
+			cJSON_AddStringToObject(x, "name", name);
+			cJSON_AddNumberToObject(x, "pairs", (double)pairs);
+			cJSON_AddStringToObject(x, "unit", "pair");
+			cJSON_AddStringToObject(x, "pay", m);
+			cJSON_AddItemToArray(arr, x);
+		} else {
+			table_cell c[5] = {{0, 0, day},
+					   {0, 0, who},
+					   {0, 0, name},
+					   {0, pairs, NULL},
+					   {0, fen, NULL}};
+			rc = table_add_row(t, c);
+		}
+		i = k;
+	}
+	free(v);
+	free(hs);
+	free(ws);
+	if (fmt) {
+		cJSON_Delete(out);
+		table_cell c[5] = {{0, 0, lang_en ? "Total" : "合计"},
+				   {1, 0, NULL},
+				   {1, 0, NULL},
+				   {0, tp, NULL},
+				   {0, tf, NULL}};
+		if (!rc)
+			rc = table_set_total(t, c);
+		buf b;
+		buf_init(&b, 64u << 20);
+		if (!rc)
+			rc = fmt == 1
+				 ? table_csv(t, lang_en, &b)
+				 : table_xlsx(t, lang_en, lang_en ? "Piecework" : "计件产量", &b);
+		table_free(t);
+		if (rc) {
+			buf_free(&b);
+			return http__reply_error(r, 503, "unavailable", -1,
+						 "cannot write the file");
+		}
+		size_t len = b.len;
+		return http__reply_file(
+		    r,
+		    fmt == 1 ? "text/csv; charset=utf-8"
+			     : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+		    buf_steal(&b), len,
+		    fmt == 1 ? "gloved-scan-output.csv" : "gloved-scan-output.xlsx");
+	}
+	char m[32];
+	wage_fen_format(tf, m, sizeof m);
+	cJSON *tot = cJSON_AddObjectToObject(out, "total");
+	cJSON_AddNumberToObject(tot, "pairs", (double)tp);
+	cJSON_AddStringToObject(tot, "pay", m);
+	return http__reply_json(r, 200, out);
+}

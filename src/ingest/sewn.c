@@ -1,0 +1,531 @@
+/* sewn.c: cuts, scans, dispatches and returns on the writer thread (see
+ * sewn.h). */
+#include "ingest/sewn.h"
+#include "core/sewn.h"
+#include "core/ticket.h"
+#include "util/err.h"
+
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DAY_MS 86400000LL
+
+int sewn_firm_key(store *s, int64_t enterprise_id, int create, uint8_t *key, char order_check[12])
+{
+	int rc = store_firm_key_get(s, enterprise_id, key, order_check);
+	if (rc != GLOVED_ENOTFOUND || !create)
+		return rc;
+	randombytes_buf(key, TICKET_KEY_LEN);
+	snprintf(order_check, 12, "refuse");
+	return store_firm_key_put(s, enterprise_id, key, order_check);
+}
+
+static int in_tx(store *s, int rc)
+{
+	if (rc) {
+		store_rollback(s);
+		return rc;
+	}
+	rc = store_commit(s);
+	if (rc)
+		store_rollback(s);
+	return rc;
+}
+
+/* ---- cuts ---- */
+
+int sewn_cut(store *s, const store_order *o, const sewn_cut_line *lines, size_t n,
+	     int32_t bundle_size, int64_t now_ms, int64_t *cut_id, store_bundle **out,
+	     size_t *n_out, char *msg, size_t len)
+{
+	*out = NULL;
+	*n_out = 0;
+	msg[0] = '\0';
+	store_order_line cut[STORE_MAX_SIZES];
+	int32_t ncut = 0;
+	int rc = store_cut_pairs(s, o->id, cut, &ncut);
+	if (rc)
+		return rc;
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++) {
+		const store_order_line *ol = NULL;
+		for (int32_t k = 0; k < o->n_lines; k++)
+			if (strcmp(o->lines[k].size, lines[i].size) == 0)
+				ol = &o->lines[k];
+		if (!ol) {
+			snprintf(msg, len, "lines[%zu]: the order has no size '%s'", i,
+				 lines[i].size);
+			return GLOVED_EINVAL;
+		}
+		int64_t pairs = lines[i].plies * lines[i].pairs_per_ply, done = 0;
+		for (int32_t k = 0; k < ncut; k++)
+			if (strcmp(cut[k].size, lines[i].size) == 0)
+				done = cut[k].pairs;
+		/* cutting a little over the order is normal (spares); far over is a
+		 * typing error */
+		if (pairs < 1 || pairs > SEWN_MAX_CUT_PAIRS ||
+		    (done + pairs) * 100 > ol->pairs * 105 + 100) {
+			snprintf(
+			    msg, len,
+			    "lines[%zu]: %lld pairs of size %s would cut more than the order's "
+			    "%lld (already cut %lld)",
+			    i, (long long)pairs, lines[i].size, (long long)ol->pairs,
+			    (long long)done);
+			return GLOVED_EINVAL;
+		}
+		total += (size_t)((pairs + bundle_size - 1) / bundle_size);
+	}
+	if (total > 100000) {
+		snprintf(msg, len, "a cut of more than 100000 bundles");
+		return GLOVED_EINVAL;
+	}
+	store_bundle *v = calloc(total ? total : 1, sizeof *v);
+	int64_t *bq = calloc(total ? total : 1, sizeof *bq);
+	if (!v || !bq) {
+		free(v);
+		free(bq);
+		return GLOVED_ENOMEM;
+	}
+	int32_t no = 1;
+	size_t k = 0;
+	if ((rc = store_begin(s))) {
+		free(v);
+		free(bq);
+		return rc;
+	}
+	if (!(rc = store_cut_add(s, o->id, o->enterprise_id, bundle_size, now_ms, cut_id)))
+		rc = store_bundle_next_no(s, o->id, &no);
+	for (size_t i = 0; i < n && !rc; i++) {
+		size_t nq = 0;
+		if (sewn_split(lines[i].plies * lines[i].pairs_per_ply, bundle_size, bq, total - k,
+			       &nq)) {
+			rc = GLOVED_EINVAL;
+			snprintf(msg, len, "lines[%zu]: cannot split", i);
+			break;
+		}
+		for (size_t j = 0; j < nq && !rc; j++) {
+			store_bundle *b = &v[k++];
+			b->enterprise_id = o->enterprise_id;
+			b->order_id = o->id;
+			b->cut_id = *cut_id;
+			b->no = no++;
+			snprintf(b->size, sizeof b->size, "%s", lines[i].size);
+			b->pairs = bq[j];
+			rc = store_bundle_add(s, b);
+		}
+	}
+	free(bq);
+	if ((rc = in_tx(s, rc))) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n_out = k;
+	return GLOVED_OK;
+}
+
+/* ---- pay ---- */
+
+int sewn_day_total(store *s, int64_t enterprise_id, const char *worker, int64_t household_id,
+		   int32_t day, int64_t *pairs, int64_t *pay_fen)
+{
+	store_scope all = {0};
+	store_scan_day *v = NULL;
+	size_t n = 0;
+	*pairs = 0;
+	*pay_fen = 0;
+	int rc = store_scan_days(s, all, enterprise_id, day, day, worker ? worker : "", &v, &n);
+	if (rc)
+		return rc;
+	sewn_work *w = calloc(n ? n : 1, sizeof *w);
+	size_t nw = 0;
+	if (!w) {
+		free(v);
+		return GLOVED_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].household_id != household_id)
+			continue;
+		w[nw].rate_y4 = v[i].rate_y4;
+		w[nw++].pairs = v[i].pairs;
+		*pairs += v[i].pairs;
+	}
+	rc = sewn_pay_day(w, nw, pay_fen);
+	free(w);
+	free(v);
+	return rc;
+}
+
+/* ---- scans ---- */
+
+static int refuse(sewn_scan_res *r, int status, const char *error, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int refuse(sewn_scan_res *r, int status, const char *error, const char *fmt, ...)
+{
+	r->status = status;
+	snprintf(r->error, sizeof r->error, "%s", error);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->message, sizeof r->message, fmt, ap);
+	va_end(ap);
+	return GLOVED_OK;
+}
+
+static int32_t local_day(firmcal_cache *cals, store *s, int64_t ent, int64_t ts)
+{
+	const firm_cal *fc = firmcal_get(cals, s, ent);
+	if (!fc)
+		return (int32_t)(ts / DAY_MS);
+	return (int32_t)tz_days_from_civil(tz_date_of(&fc->zone, ts));
+}
+
+/* Fills the descriptive part of a result: the bundle, its order and style
+ * and the operation. Returns GLOVED_OK or GLOVED_ENOTFOUND. */
+static int describe(store *s, sewn_scan_res *r, int64_t bundle_id, int32_t seq, store_order *o,
+		    store_style *st)
+{
+	store_scope all = {0};
+	int rc = store_bundle_get(s, bundle_id, &r->bundle);
+	if (!rc)
+		rc = store_order_get(s, all, 0, NULL, r->bundle.order_id, o);
+	if (!rc)
+		rc = store_style_get(s, all, 0, NULL, o->style_id, st);
+	if (rc)
+		return rc;
+	snprintf(r->style_code, sizeof r->style_code, "%s", st->code);
+	snprintf(r->style_name, sizeof r->style_name, "%s", st->name);
+	snprintf(r->order_code, sizeof r->order_code, "%s", o->code);
+	if (seq < 1 || seq > st->n_ops)
+		return GLOVED_ENOTFOUND;
+	r->op = st->ops[seq - 1];
+	return GLOVED_OK;
+}
+
+static int one_scan(store *s, firmcal_cache *cals, const sewn_scan_req *q, sewn_scan_res *r,
+		    store_order *o, store_style *st)
+{
+	memset(r, 0, sizeof *r);
+	int rc;
+	int64_t bundle_id;
+	int32_t seq;
+	char mac[TICKET_MAC_LEN + 1];
+	store_scan prev;
+	if (q->scan_id[0] &&
+	    (rc = store_scan_by_id(s, q->enterprise_id, q->scan_id, &prev)) != GLOVED_ENOTFOUND) {
+		if (rc)
+			return rc;
+		r->status = 200;
+		r->repeat = 1;
+		r->scan = prev;
+		describe(s, r, prev.bundle_id, prev.seq, o, st);
+		return sewn_day_total(s, q->enterprise_id, prev.worker, 0,
+				      local_day(cals, s, q->enterprise_id, prev.ts_ms),
+				      &r->today_pairs, &r->today_pay_fen);
+	}
+	if (ticket_parse(q->code, &bundle_id, &seq, mac))
+		return refuse(r, 404, "unknown_code", "'%.60s' is not a ticket code", q->code);
+	rc = describe(s, r, bundle_id, seq, o, st);
+	if (rc == GLOVED_ENOTFOUND)
+		return refuse(r, 404, "unknown_code", "no bundle-operation %lld-%d",
+			      (long long)bundle_id, (int)seq);
+	if (rc)
+		return rc;
+	if (r->bundle.enterprise_id != q->enterprise_id)
+		return refuse(r, 404, "other_firm", "the ticket belongs to another firm");
+	uint8_t key[TICKET_KEY_LEN];
+	char check[12] = "refuse";
+	rc = sewn_firm_key(s, q->enterprise_id, 0, key, check);
+	if (rc == GLOVED_ENOTFOUND || (!rc && !ticket_verify(key, bundle_id, seq, mac)))
+		return refuse(r, 400, "forged_code", "the ticket code does not verify");
+	if (rc)
+		return rc;
+	if (strcmp(o->status, "open") == 0)
+		return refuse(r, 409, "not_released", "order %s is not released to production",
+			      o->code);
+	rc = store_scan_get(s, bundle_id, seq, &prev);
+	if (rc != GLOVED_ENOTFOUND) {
+		if (rc)
+			return rc;
+		r->by_ts = prev.ts_ms;
+		snprintf(r->by_worker, sizeof r->by_worker, "%s", prev.worker);
+		if (prev.household_id) {
+			store_household h;
+			store_scope all = {0};
+			if (!store_household_get(s, all, 0, NULL, prev.household_id, &h))
+				snprintf(r->by_household, sizeof r->by_household, "%s", h.name);
+		}
+		return refuse(r, 409, "duplicate",
+			      "operation %d of bundle %d was scanned already by %s", (int)seq,
+			      (int)r->bundle.no, prev.worker[0] ? prev.worker : r->by_household);
+	}
+	if (r->bundle.household_id) {
+		store_household h;
+		store_scope all = {0};
+		if (!store_household_get(s, all, 0, NULL, r->bundle.household_id, &h))
+			snprintf(r->by_household, sizeof r->by_household, "%s", h.name);
+		return refuse(r, 409, "at_household", "bundle %d is out at household %s",
+			      (int)r->bundle.no, r->by_household);
+	}
+	if (seq > 1) {
+		rc = store_scan_get(s, bundle_id, seq - 1, &prev);
+		if (rc == GLOVED_ENOTFOUND) {
+			if (strcmp(check, "warn") != 0)
+				return refuse(r, 409, "out_of_order",
+					      "operation %d (%s) of bundle %d is not done yet",
+					      (int)seq - 1, st->ops[seq - 2].name,
+					      (int)r->bundle.no);
+			snprintf(r->warning, sizeof r->warning,
+				 "operation %d (%s) of bundle %d is not done yet", (int)seq - 1,
+				 st->ops[seq - 2].name, (int)r->bundle.no);
+		} else if (rc) {
+			return rc;
+		}
+	}
+	store_scan x;
+	memset(&x, 0, sizeof x);
+	x.bundle_id = bundle_id;
+	x.seq = seq;
+	x.enterprise_id = q->enterprise_id;
+	x.order_id = o->id;
+	x.ts_ms = q->ts_ms;
+	snprintf(x.worker, sizeof x.worker, "%s", q->worker);
+	x.pairs = r->bundle.pairs;
+	x.rate_y4 = r->op.rate_y4;
+	snprintf(x.scan_id, sizeof x.scan_id, "%s", q->scan_id);
+	int32_t day = local_day(cals, s, q->enterprise_id, q->ts_ms);
+	if ((rc = store_scan_add(s, &x, day)))
+		return rc;
+	if (seq == st->n_ops) {
+		/* the order is done when every ordered pair passed the last one */
+		store_op_done *d = NULL;
+		size_t nd = 0;
+		store_scope all = {0};
+		int64_t ordered = 0, last = 0;
+		for (int32_t i = 0; i < o->n_lines; i++)
+			ordered += o->lines[i].pairs;
+		if (!(rc = store_op_done_list(s, all, 0, o->id, &d, &nd))) {
+			for (size_t i = 0; i < nd; i++)
+				if (d[i].seq == seq)
+					last = d[i].pairs;
+			if (last >= ordered)
+				rc = store_order_set_status(s, o->id, "done");
+		}
+		free(d);
+		if (rc)
+			return rc;
+	}
+	r->status = 200;
+	r->scan = x;
+	return sewn_day_total(s, q->enterprise_id, x.worker, 0, day, &r->today_pairs,
+			      &r->today_pay_fen);
+}
+
+int sewn_scan(store *s, firmcal_cache *cals, const sewn_scan_req *req, size_t n, sewn_scan_res *res)
+{
+	store_order *o = malloc(sizeof *o);
+	store_style *st = malloc(sizeof *st);
+	if (!o || !st) {
+		free(o);
+		free(st);
+		return GLOVED_ENOMEM;
+	}
+	int rc = store_begin(s);
+	if (rc) {
+		free(o);
+		free(st);
+		return rc;
+	}
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = one_scan(s, cals, &req[i], &res[i], o, st);
+	free(o);
+	free(st);
+	return in_tx(s, rc);
+}
+
+/* ---- households ---- */
+
+static int ops_has(const char *ops, int32_t seq)
+{
+	const char *p = ops;
+	while (*p) {
+		long v = strtol(p, (char **)&p, 10);
+		if (v == seq)
+			return 1;
+		if (*p == ',')
+			p++;
+		else if (*p)
+			return 0;
+	}
+	return 0;
+}
+
+int sewn_dispatch(store *s, int64_t enterprise_id, int64_t household_id, const int64_t *bundles,
+		  size_t nb, const int32_t *ops, size_t nops, int64_t now_ms, char *msg, size_t len)
+{
+	msg[0] = '\0';
+	store_order *o = malloc(sizeof *o);
+	store_style *st = malloc(sizeof *st);
+	if (!o || !st) {
+		free(o);
+		free(st);
+		return GLOVED_ENOMEM;
+	}
+	store_scope all = {0};
+	int rc = store_begin(s);
+	for (size_t i = 0; i < nb && !rc; i++) {
+		store_bundle b;
+		store_scan prev;
+		rc = store_bundle_get(s, bundles[i], &b);
+		if (rc == GLOVED_ENOTFOUND || (!rc && b.enterprise_id != enterprise_id)) {
+			snprintf(msg, len, "bundles[%zu]: no bundle %lld in this firm", i,
+				 (long long)bundles[i]);
+			rc = GLOVED_EINVAL;
+			break;
+		}
+		if (!rc && b.household_id) {
+			snprintf(msg, len, "bundles[%zu]: bundle %d is out at a household already",
+				 i, (int)b.no);
+			rc = GLOVED_EINVAL;
+			break;
+		}
+		if (!rc)
+			rc = store_order_get(s, all, 0, NULL, b.order_id, o);
+		if (!rc && strcmp(o->status, "released") != 0) {
+			snprintf(msg, len, "bundles[%zu]: order %s is %s", i, o->code, o->status);
+			rc = GLOVED_EINVAL;
+			break;
+		}
+		if (!rc)
+			rc = store_style_get(s, all, 0, NULL, o->style_id, st);
+		store_dispatch d;
+		memset(&d, 0, sizeof d);
+		size_t used = 0;
+		for (size_t k = 0; k < nops && !rc; k++) {
+			if (ops[k] < 1 || ops[k] > st->n_ops) {
+				snprintf(msg, len, "ops[%zu]: the routing has no operation %d", k,
+					 (int)ops[k]);
+				rc = GLOVED_EINVAL;
+				break;
+			}
+			rc = store_scan_get(s, b.id, ops[k], &prev);
+			if (rc == GLOVED_OK) {
+				snprintf(msg, len,
+					 "bundles[%zu]: operation %d of bundle %d is done", i,
+					 (int)ops[k], (int)b.no);
+				rc = GLOVED_EINVAL;
+				break;
+			}
+			if (rc != GLOVED_ENOTFOUND)
+				break;
+			rc = GLOVED_OK;
+			int w = snprintf(d.ops + used, sizeof d.ops - used, "%s%d", k ? "," : "",
+					 (int)ops[k]);
+			if (w < 0 || (size_t)w >= sizeof d.ops - used) {
+				rc = GLOVED_EINVAL;
+				snprintf(msg, len, "too many operations");
+				break;
+			}
+			used += (size_t)w;
+		}
+		if (rc)
+			break;
+		d.bundle_id = b.id;
+		d.household_id = household_id;
+		d.enterprise_id = enterprise_id;
+		d.out_ms = now_ms;
+		if (!(rc = store_dispatch_add(s, &d)))
+			rc = store_bundle_set_out(s, b.id, household_id, now_ms);
+	}
+	free(o);
+	free(st);
+	return in_tx(s, rc);
+}
+
+int sewn_return(store *s, firmcal_cache *cals, int64_t enterprise_id, int64_t bundle_id,
+		int64_t returned, int64_t missing, int64_t damaged, int64_t now_ms,
+		int64_t *pay_fen, char *msg, size_t len)
+{
+	msg[0] = '\0';
+	*pay_fen = 0;
+	store_bundle b;
+	store_dispatch d;
+	store_household h;
+	store_scope all = {0};
+	int rc = store_bundle_get(s, bundle_id, &b);
+	if (rc == GLOVED_ENOTFOUND || (!rc && b.enterprise_id != enterprise_id)) {
+		snprintf(msg, len, "no bundle %lld in this firm", (long long)bundle_id);
+		return GLOVED_ENOTFOUND;
+	}
+	if (rc)
+		return rc;
+	rc = store_dispatch_open(s, bundle_id, &d);
+	if (rc == GLOVED_ENOTFOUND) {
+		snprintf(msg, len, "bundle %d is not out at a household", (int)b.no);
+		return GLOVED_EINVAL;
+	}
+	if (rc)
+		return rc;
+	if (returned < 0 || missing < 0 || damaged < 0 || damaged > returned ||
+	    returned + missing != b.pairs) {
+		snprintf(
+		    msg, len,
+		    "returned (%lld) + missing (%lld) must be the bundle's %lld pairs, damaged "
+		    "(%lld) at most the returned",
+		    (long long)returned, (long long)missing, (long long)b.pairs,
+		    (long long)damaged);
+		return GLOVED_EINVAL;
+	}
+	if ((rc = store_household_get(s, all, 0, NULL, d.household_id, &h)))
+		return rc;
+	store_order *o = malloc(sizeof *o);
+	store_style *st = malloc(sizeof *st);
+	if (!o || !st) {
+		free(o);
+		free(st);
+		return GLOVED_ENOMEM;
+	}
+	int64_t good = returned - damaged;
+	int32_t day = local_day(cals, s, enterprise_id, now_ms);
+	if (!(rc = store_order_get(s, all, 0, NULL, b.order_id, o)))
+		rc = store_style_get(s, all, 0, NULL, o->style_id, st);
+	if (!rc)
+		rc = store_begin(s);
+	sewn_work w[STORE_MAX_OPS];
+	size_t nw = 0;
+	for (int32_t seq = 1; seq <= st->n_ops && !rc && good > 0; seq++) {
+		if (!ops_has(d.ops, seq))
+			continue;
+		store_scan x;
+		memset(&x, 0, sizeof x);
+		x.bundle_id = b.id;
+		x.seq = seq;
+		x.enterprise_id = enterprise_id;
+		x.order_id = o->id;
+		x.ts_ms = now_ms;
+		x.household_id = h.id;
+		x.pairs = good;
+		x.rate_y4 = sewn_rate(st->ops[seq - 1].rate_y4, h.rate_pct);
+		w[nw].rate_y4 = x.rate_y4;
+		w[nw++].pairs = good;
+		rc = store_scan_add(s, &x, day);
+	}
+	d.back_ms = now_ms;
+	d.returned = returned;
+	d.missing = missing;
+	d.damaged = damaged;
+	if (!rc)
+		rc = store_dispatch_close(s, &d);
+	if (!rc)
+		rc = store_bundle_set_out(s, b.id, 0, 0);
+	if (!rc && good != b.pairs)
+		rc = store_bundle_set_pairs(s, b.id, good);
+	if (!rc)
+		rc = sewn_pay_day(w, nw, pay_fen);
+	free(o);
+	free(st);
+	return in_tx(s, rc);
+}

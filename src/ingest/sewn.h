@@ -1,0 +1,84 @@
+/* sewn.h: the writes of sewn-glove production, run on the writer thread
+ * (writer_call) so that every check sees the database as it is and nothing
+ * is half-written: cutting a released order into bundles, scanning a
+ * bundle-operation (the production fact of sewn work), sending bundles out
+ * to a household and taking them back. Each function runs its own
+ * transaction on the write connection. The rules are in
+ * docs/internals/sewn.md; the pure parts in core/sewn.c and core/ticket.c. */
+#ifndef GLOVED_INGEST_SEWN_H
+#define GLOVED_INGEST_SEWN_H
+
+#include "ingest/firmcal.h"
+#include "store/store.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The firm's ticket key and order check, made on first use when create. */
+int sewn_firm_key(store *s, int64_t enterprise_id, int create, uint8_t *key, char order_check[12]);
+
+typedef struct sewn_cut_line {
+	char size[8];
+	int64_t plies;
+	int64_t pairs_per_ply;
+} sewn_cut_line;
+
+/* Cuts a released order: per line plies x pairs_per_ply pairs, split into
+ * bundles. *cut_id and the bundles (malloc'd into *out) on success;
+ * GLOVED_EINVAL with msg for a bad line (a size the order does not have,
+ * more pairs than the order has left to cut by more than 5%). */
+int sewn_cut(store *s, const store_order *o, const sewn_cut_line *lines, size_t n,
+	     int32_t bundle_size, int64_t now_ms, int64_t *cut_id, store_bundle **out,
+	     size_t *n_out, char *msg, size_t len);
+
+typedef struct sewn_scan_req {
+	int64_t enterprise_id; /* the scanner's firm */
+	char code[64];
+	char scan_id[65];
+	char worker[33];
+	int64_t ts_ms;
+} sewn_scan_req;
+
+typedef struct sewn_scan_res {
+	int status;     /* 200, 400, 404, 409 */
+	char error[24]; /* unknown_code forged_code other_firm duplicate at_household
+			 * out_of_order not_released */
+	char message[240];
+	int repeat; /* the scan_id was seen: the first result */
+	char warning[160];
+	store_scan scan;
+	store_bundle bundle;
+	store_style_op op;
+	char style_code[33], style_name[128], order_code[33];
+	char by_worker[33]; /* duplicate: who scanned it */
+	char by_household[64];
+	int64_t by_ts;
+	int64_t today_pairs;
+	int64_t today_pay_fen;
+} sewn_scan_res;
+
+/* Checks and records n scans in one transaction (each scan's refusal is
+ * its own; only a storage error fails them all). */
+int sewn_scan(store *s, firmcal_cache *cals, const sewn_scan_req *req, size_t n,
+	      sewn_scan_res *res);
+
+/* Sends bundles out to a household for the given operations. GLOVED_EINVAL
+ * with msg (naming the bundle) when one is out already, of another firm,
+ * of an order not released, or has one of the operations done. */
+int sewn_dispatch(store *s, int64_t enterprise_id, int64_t household_id, const int64_t *bundles,
+		  size_t nb, const int32_t *ops, size_t nops, int64_t now_ms, char *msg,
+		  size_t len);
+
+/* A bundle comes back: `returned` pairs of which `damaged` are spoiled,
+ * `missing` pairs lost. The household is credited its operations for the
+ * good pairs; the bundle keeps the good pairs. *pay_fen: the pay. */
+int sewn_return(store *s, firmcal_cache *cals, int64_t enterprise_id, int64_t bundle_id,
+		int64_t returned, int64_t missing, int64_t damaged, int64_t now_ms,
+		int64_t *pay_fen, char *msg, size_t len);
+
+/* A worker's (or household's: worker NULL) pairs and pay on local day
+ * `day`. */
+int sewn_day_total(store *s, int64_t enterprise_id, const char *worker, int64_t household_id,
+		   int32_t day, int64_t *pairs, int64_t *pay_fen);
+
+#endif

@@ -1,0 +1,873 @@
+/* sqlite_sewn.c: the SQLite side of store/sewn.h. A scan and its rollups
+ * (pairs per order and operation, per operation and day, per worker or
+ * household, day and rate) are written by one call in the caller's
+ * transaction, so they never disagree. Reads filter by the scope's
+ * enterprise in SQL. */
+#include "store/sqlite/sqlite_int.h"
+#include "util/err.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int scope_ok(store_scope sc, int64_t enterprise_id)
+{
+	return sc.enterprise_id == 0 || sc.enterprise_id == enterprise_id;
+}
+
+/* Steps a prepared statement over its rows, calling row() for each into a
+ * grown array of `elem` bytes. */
+static int rows(sq *q, sqlite3_stmt *st, void **out, size_t *n, size_t elem,
+		void (*row)(sqlite3_stmt *st, void *dst))
+{
+	size_t cap = 0;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return GLOVED_EDB;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		void *dst = sqlite__grow(out, n, &cap, elem);
+		if (!dst) {
+			sqlite3_finalize(st);
+			free(*out);
+			*out = NULL;
+			*n = 0;
+			return GLOVED_ENOMEM;
+		}
+		memset(dst, 0, elem);
+		row(st, dst);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return sqlite__fail(q, rc);
+	}
+	return GLOVED_OK;
+}
+
+/* One row into dst, GLOVED_ENOTFOUND when none. */
+static int one(sq *q, sqlite3_stmt *st, void *dst, void (*row)(sqlite3_stmt *st, void *dst))
+{
+	if (!st)
+		return GLOVED_EDB;
+	int rc = sqlite3_step(st), r = GLOVED_ENOTFOUND;
+	if (rc == SQLITE_ROW) {
+		row(st, dst);
+		r = GLOVED_OK;
+	} else if (rc != SQLITE_DONE) {
+		r = sqlite__fail(q, rc);
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+#define TEXT(i, f) sqlite__text_col(st, i, f, sizeof f)
+
+/* ---- styles ---- */
+
+static void style_row(sqlite3_stmt *st, void *dst)
+{
+	store_style *x = dst;
+	x->id = sqlite3_column_int64(st, 0);
+	x->enterprise_id = sqlite3_column_int64(st, 1);
+	TEXT(2, x->code);
+	TEXT(3, x->name);
+	TEXT(4, x->category);
+	TEXT(5, x->family);
+	TEXT(6, x->materials);
+	TEXT(7, x->sizes);
+}
+
+static int load_ops(sq *q, store_style *x)
+{
+	sqlite3_stmt *st = sqlite__prep(q, "SELECT seq, code, name, smv_c, rate_y4 FROM style_op"
+					   " WHERE style_id = ? ORDER BY seq");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, x->id);
+	int rc;
+	x->n_ops = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && x->n_ops < STORE_MAX_OPS) {
+		store_style_op *o = &x->ops[x->n_ops++];
+		o->seq = sqlite3_column_int(st, 0);
+		TEXT(1, o->code);
+		TEXT(2, o->name);
+		o->smv_c = sqlite3_column_int64(st, 3);
+		o->rate_y4 = sqlite3_column_int64(st, 4);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? GLOVED_OK : sqlite__fail(q, rc);
+}
+
+#define STYLE_COLS "id, enterprise_id, code, name, category, family, materials, sizes"
+
+int sn_style_add(store *s, store_scope sc, store_style *x)
+{
+	sq *q = (sq *)s;
+	if (!scope_ok(sc, x->enterprise_id))
+		return GLOVED_EPERM;
+	sqlite3_stmt *st = sqlite__prep(q, "INSERT INTO style(enterprise_id, code, name, category,"
+					   " family, materials, sizes) VALUES(?,?,?,?,?,?,?)");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, x->enterprise_id);
+	sqlite3_bind_text(st, 2, x->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, x->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, x->category, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, x->family, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, x->materials, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, x->sizes, -1, SQLITE_STATIC);
+	int rc = sqlite__run(q, st);
+	if (rc)
+		return rc;
+	x->id = sqlite3_last_insert_rowid(sqlite__db(q));
+	for (int32_t i = 0; i < x->n_ops && !rc; i++) {
+		store_style_op *o = &x->ops[i];
+		o->seq = i + 1;
+		st = sqlite__prep(q,
+				  "INSERT INTO style_op(style_id, seq, code, name, smv_c, rate_y4)"
+				  " VALUES(?,?,?,?,?,?)");
+		if (!st)
+			return GLOVED_EDB;
+		sqlite3_bind_int64(st, 1, x->id);
+		sqlite3_bind_int(st, 2, o->seq);
+		sqlite3_bind_text(st, 3, o->code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, o->name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, o->smv_c);
+		sqlite3_bind_int64(st, 6, o->rate_y4);
+		rc = sqlite__run(q, st);
+	}
+	return rc;
+}
+
+int sn_style_get(store *s, store_scope sc, int64_t enterprise_id, const char *code, int64_t id,
+		 store_style *out)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st =
+	    sqlite__prep(q, "SELECT " STYLE_COLS " FROM style WHERE (?1 = 0 OR"
+			    " enterprise_id = ?1) AND (?2 = 0 OR enterprise_id = ?2)"
+			    " AND (?3 = 0 OR id = ?3) AND (?4 IS NULL OR code = ?4)");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, sc.enterprise_id);
+	sqlite3_bind_int64(st, 2, enterprise_id);
+	sqlite3_bind_int64(st, 3, id);
+	if (code)
+		sqlite3_bind_text(st, 4, code, -1, SQLITE_STATIC);
+	memset(out, 0, sizeof *out);
+	int rc = one(q, st, out, style_row);
+	return rc ? rc : load_ops(q, out);
+}
+
+int sn_style_list(store *s, store_scope sc, int64_t enterprise_id, store_style **out, size_t *n)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st = sqlite__prep(q, "SELECT " STYLE_COLS " FROM style WHERE (?1 = 0 OR"
+					   " enterprise_id = ?1) AND (?2 = 0 OR enterprise_id = ?2)"
+					   " ORDER BY enterprise_id, code");
+	if (st) {
+		sqlite3_bind_int64(st, 1, sc.enterprise_id);
+		sqlite3_bind_int64(st, 2, enterprise_id);
+	}
+	int rc = rows(q, st, (void **)out, n, sizeof **out, style_row);
+	for (size_t i = 0; i < *n && !rc; i++)
+		rc = load_ops(q, &(*out)[i]);
+	return rc;
+}
+
+/* ---- orders ---- */
+
+static void order_row(sqlite3_stmt *st, void *dst)
+{
+	store_order *x = dst;
+	x->id = sqlite3_column_int64(st, 0);
+	x->enterprise_id = sqlite3_column_int64(st, 1);
+	x->style_id = sqlite3_column_int64(st, 2);
+	TEXT(3, x->code);
+	TEXT(4, x->buyer);
+	TEXT(5, x->unit);
+	TEXT(6, x->status);
+	x->due_day = sqlite3_column_int(st, 7);
+	x->created_ms = sqlite3_column_int64(st, 8);
+}
+
+static int load_lines(sq *q, store_order *x)
+{
+	sqlite3_stmt *st = sqlite__prep(q, "SELECT size, pairs FROM order_line WHERE order_id = ?"
+					   " ORDER BY CAST(size AS INTEGER), size");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, x->id);
+	int rc;
+	x->n_lines = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && x->n_lines < STORE_MAX_SIZES) {
+		store_order_line *l = &x->lines[x->n_lines++];
+		TEXT(0, l->size);
+		l->pairs = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? GLOVED_OK : sqlite__fail(q, rc);
+}
+
+#define ORDER_COLS "id, enterprise_id, style_id, code, buyer, unit, status, due_day, created_ms"
+
+int sn_order_add(store *s, store_scope sc, store_order *x)
+{
+	sq *q = (sq *)s;
+	if (!scope_ok(sc, x->enterprise_id))
+		return GLOVED_EPERM;
+	sqlite3_stmt *st = sqlite__prep(q, "INSERT INTO prod_order(enterprise_id, code, buyer,"
+					   " style_id, due_day, unit, status, created_ms)"
+					   " VALUES(?,?,?,?,?,?,?,?)");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, x->enterprise_id);
+	sqlite3_bind_text(st, 2, x->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, x->buyer, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, x->style_id);
+	sqlite3_bind_int(st, 5, x->due_day);
+	sqlite3_bind_text(st, 6, x->unit, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, x->status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, x->created_ms);
+	int rc = sqlite__run(q, st);
+	if (rc)
+		return rc;
+	x->id = sqlite3_last_insert_rowid(sqlite__db(q));
+	for (int32_t i = 0; i < x->n_lines && !rc; i++) {
+		st = sqlite__prep(q, "INSERT INTO order_line(order_id, size, pairs) VALUES(?,?,?)");
+		if (!st)
+			return GLOVED_EDB;
+		sqlite3_bind_int64(st, 1, x->id);
+		sqlite3_bind_text(st, 2, x->lines[i].size, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, x->lines[i].pairs);
+		rc = sqlite__run(q, st);
+	}
+	return rc;
+}
+
+int sn_order_get(store *s, store_scope sc, int64_t enterprise_id, const char *code, int64_t id,
+		 store_order *out)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st =
+	    sqlite__prep(q, "SELECT " ORDER_COLS " FROM prod_order WHERE (?1 = 0 OR"
+			    " enterprise_id = ?1) AND (?2 = 0 OR enterprise_id = ?2)"
+			    " AND (?3 = 0 OR id = ?3) AND (?4 IS NULL OR code = ?4)");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, sc.enterprise_id);
+	sqlite3_bind_int64(st, 2, enterprise_id);
+	sqlite3_bind_int64(st, 3, id);
+	if (code)
+		sqlite3_bind_text(st, 4, code, -1, SQLITE_STATIC);
+	memset(out, 0, sizeof *out);
+	int rc = one(q, st, out, order_row);
+	return rc ? rc : load_lines(q, out);
+}
+
+int sn_order_list(store *s, store_scope sc, int64_t enterprise_id, const char *status,
+		  store_order **out, size_t *n)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st = sqlite__prep(
+	    q, "SELECT " ORDER_COLS " FROM prod_order WHERE (?1 = 0 OR enterprise_id = ?1) AND"
+	       " (?2 = 0 OR enterprise_id = ?2) AND (?3 IS NULL OR status = ?3)"
+	       " ORDER BY created_ms DESC, id DESC LIMIT 5000");
+	if (st) {
+		sqlite3_bind_int64(st, 1, sc.enterprise_id);
+		sqlite3_bind_int64(st, 2, enterprise_id);
+		if (status && *status)
+			sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
+	}
+	int rc = rows(q, st, (void **)out, n, sizeof **out, order_row);
+	for (size_t i = 0; i < *n && !rc; i++)
+		rc = load_lines(q, &(*out)[i]);
+	return rc;
+}
+
+int sn_order_set_status(store *s, int64_t order_id, const char *status)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st = sqlite__prep(q, "UPDATE prod_order SET status = ? WHERE id = ?");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, order_id);
+	return sqlite__run(q, st);
+}
+
+/* ---- cuts and bundles ---- */
+
+int sn_cut_add(store *s, int64_t order_id, int64_t enterprise_id, int32_t bundle_size,
+	       int64_t now_ms, int64_t *cut_id)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st = sqlite__prep(q, "INSERT INTO cut(order_id, enterprise_id, bundle_size,"
+					   " created_ms) VALUES(?,?,?,?)");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, order_id);
+	sqlite3_bind_int64(st, 2, enterprise_id);
+	sqlite3_bind_int(st, 3, bundle_size);
+	sqlite3_bind_int64(st, 4, now_ms);
+	int rc = sqlite__run(q, st);
+	if (!rc)
+		*cut_id = sqlite3_last_insert_rowid(sqlite__db(q));
+	return rc;
+}
+
+int sn_cut_pairs(store *s, int64_t order_id, store_order_line *out, int32_t *n)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st = sqlite__prep(q, "SELECT size, sum(pairs) FROM bundle WHERE order_id = ?"
+					   " GROUP BY size");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, order_id);
+	int rc;
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < STORE_MAX_SIZES) {
+		TEXT(0, out[*n].size);
+		out[*n].pairs = sqlite3_column_int64(st, 1);
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? GLOVED_OK : sqlite__fail(q, rc);
+}
+
+int sn_bundle_next_no(store *s, int64_t order_id, int32_t *out)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st =
+	    sqlite__prep(q, "SELECT coalesce(max(no), 0) + 1 FROM bundle WHERE order_id = ?");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, order_id);
+	int rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 1;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? GLOVED_OK : sqlite__fail(q, rc);
+}
+
+int sn_bundle_add(store *s, store_bundle *b)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st = sqlite__prep(q, "INSERT INTO bundle(enterprise_id, order_id, cut_id, no,"
+					   " size, pairs) VALUES(?,?,?,?,?,?)");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, b->enterprise_id);
+	sqlite3_bind_int64(st, 2, b->order_id);
+	sqlite3_bind_int64(st, 3, b->cut_id);
+	sqlite3_bind_int(st, 4, b->no);
+	sqlite3_bind_text(st, 5, b->size, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, b->pairs);
+	int rc = sqlite__run(q, st);
+	if (!rc)
+		b->id = sqlite3_last_insert_rowid(sqlite__db(q));
+	return rc;
+}
+
+static void bundle_row(sqlite3_stmt *st, void *dst)
+{
+	store_bundle *x = dst;
+	x->id = sqlite3_column_int64(st, 0);
+	x->enterprise_id = sqlite3_column_int64(st, 1);
+	x->order_id = sqlite3_column_int64(st, 2);
+	x->cut_id = sqlite3_column_int64(st, 3);
+	x->no = sqlite3_column_int(st, 4);
+	TEXT(5, x->size);
+	x->pairs = sqlite3_column_int64(st, 6);
+	x->household_id = sqlite3_column_int64(st, 7);
+	x->out_ms = sqlite3_column_int64(st, 8);
+}
+
+#define BUNDLE_COLS "id, enterprise_id, order_id, cut_id, no, size, pairs, household_id, out_ms"
+
+int sn_bundle_get(store *s, int64_t id, store_bundle *out)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st = sqlite__prep(q, "SELECT " BUNDLE_COLS " FROM bundle WHERE id = ?");
+	if (st)
+		sqlite3_bind_int64(st, 1, id);
+	return one(q, st, out, bundle_row);
+}
+
+int sn_bundle_list(store *s, store_scope sc, int64_t enterprise_id, int64_t order_id,
+		   int64_t cut_id, int64_t bundle_id, size_t limit, store_bundle **out, size_t *n)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st = sqlite__prep(
+	    q, "SELECT " BUNDLE_COLS " FROM bundle WHERE (?1 = 0 OR enterprise_id = ?1) AND"
+	       " (?2 = 0 OR enterprise_id = ?2) AND (?3 = 0 OR order_id = ?3) AND"
+	       " (?4 = 0 OR cut_id = ?4) AND (?5 = 0 OR id = ?5) ORDER BY order_id, no LIMIT ?6");
+	if (st) {
+		sqlite3_bind_int64(st, 1, sc.enterprise_id);
+		sqlite3_bind_int64(st, 2, enterprise_id);
+		sqlite3_bind_int64(st, 3, order_id);
+		sqlite3_bind_int64(st, 4, cut_id);
+		sqlite3_bind_int64(st, 5, bundle_id);
+		sqlite3_bind_int64(st, 6, (sqlite3_int64)limit);
+	}
+	return rows(q, st, (void **)out, n, sizeof **out, bundle_row);
+}
+
+int sn_bundle_set_out(store *s, int64_t bundle_id, int64_t household_id, int64_t out_ms)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st =
+	    sqlite__prep(q, "UPDATE bundle SET household_id = ?, out_ms = ? WHERE id = ?");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, household_id);
+	sqlite3_bind_int64(st, 2, out_ms);
+	sqlite3_bind_int64(st, 3, bundle_id);
+	return sqlite__run(q, st);
+}
+
+int sn_bundle_set_pairs(store *s, int64_t bundle_id, int64_t pairs)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st = sqlite__prep(q, "UPDATE bundle SET pairs = ? WHERE id = ?");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, pairs);
+	sqlite3_bind_int64(st, 2, bundle_id);
+	return sqlite__run(q, st);
+}
+
+int sn_bundles_out(store *s, store_scope sc, int64_t enterprise_id, store_bundle **out, size_t *n)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st = sqlite__prep(
+	    q, "SELECT " BUNDLE_COLS " FROM bundle WHERE household_id != 0 AND (?1 = 0 OR"
+	       " enterprise_id = ?1) AND (?2 = 0 OR enterprise_id = ?2) ORDER BY out_ms");
+	if (st) {
+		sqlite3_bind_int64(st, 1, sc.enterprise_id);
+		sqlite3_bind_int64(st, 2, enterprise_id);
+	}
+	return rows(q, st, (void **)out, n, sizeof **out, bundle_row);
+}
+
+/* ---- households and dispatches ---- */
+
+static void household_row(sqlite3_stmt *st, void *dst)
+{
+	store_household *x = dst;
+	x->id = sqlite3_column_int64(st, 0);
+	x->enterprise_id = sqlite3_column_int64(st, 1);
+	TEXT(2, x->code);
+	TEXT(3, x->name);
+	TEXT(4, x->village);
+	TEXT(5, x->phone);
+	x->rate_pct = sqlite3_column_int(st, 6);
+}
+
+#define HOUSEHOLD_COLS "id, enterprise_id, code, name, village, phone, rate_pct"
+
+int sn_household_add(store *s, store_scope sc, store_household *h)
+{
+	sq *q = (sq *)s;
+	if (!scope_ok(sc, h->enterprise_id))
+		return GLOVED_EPERM;
+	sqlite3_stmt *st = sqlite__prep(q, "INSERT INTO household(enterprise_id, code, name,"
+					   " village, phone, rate_pct) VALUES(?,?,?,?,?,?)");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, h->enterprise_id);
+	sqlite3_bind_text(st, 2, h->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, h->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, h->village, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, h->phone, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, h->rate_pct);
+	int rc = sqlite__run(q, st);
+	if (!rc)
+		h->id = sqlite3_last_insert_rowid(sqlite__db(q));
+	return rc;
+}
+
+int sn_household_get(store *s, store_scope sc, int64_t enterprise_id, const char *code, int64_t id,
+		     store_household *out)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st =
+	    sqlite__prep(q, "SELECT " HOUSEHOLD_COLS " FROM household WHERE (?1 = 0"
+			    " OR enterprise_id = ?1) AND (?2 = 0 OR enterprise_id ="
+			    " ?2) AND (?3 = 0 OR id = ?3) AND (?4 IS NULL OR code = ?4)");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, sc.enterprise_id);
+	sqlite3_bind_int64(st, 2, enterprise_id);
+	sqlite3_bind_int64(st, 3, id);
+	if (code)
+		sqlite3_bind_text(st, 4, code, -1, SQLITE_STATIC);
+	return one(q, st, out, household_row);
+}
+
+int sn_household_list(store *s, store_scope sc, int64_t enterprise_id, store_household **out,
+		      size_t *n)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st = sqlite__prep(q, "SELECT " HOUSEHOLD_COLS " FROM household WHERE (?1 = 0"
+					   " OR enterprise_id = ?1) AND (?2 = 0 OR enterprise_id ="
+					   " ?2) ORDER BY enterprise_id, code");
+	if (st) {
+		sqlite3_bind_int64(st, 1, sc.enterprise_id);
+		sqlite3_bind_int64(st, 2, enterprise_id);
+	}
+	return rows(q, st, (void **)out, n, sizeof **out, household_row);
+}
+
+int sn_dispatch_add(store *s, store_dispatch *d)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st = sqlite__prep(q, "INSERT INTO dispatch(bundle_id, household_id,"
+					   " enterprise_id, ops, out_ms) VALUES(?,?,?,?,?)");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, d->bundle_id);
+	sqlite3_bind_int64(st, 2, d->household_id);
+	sqlite3_bind_int64(st, 3, d->enterprise_id);
+	sqlite3_bind_text(st, 4, d->ops, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, d->out_ms);
+	int rc = sqlite__run(q, st);
+	if (!rc)
+		d->id = sqlite3_last_insert_rowid(sqlite__db(q));
+	return rc;
+}
+
+static void dispatch_row(sqlite3_stmt *st, void *dst)
+{
+	store_dispatch *d = dst;
+	d->id = sqlite3_column_int64(st, 0);
+	d->bundle_id = sqlite3_column_int64(st, 1);
+	d->household_id = sqlite3_column_int64(st, 2);
+	d->enterprise_id = sqlite3_column_int64(st, 3);
+	TEXT(4, d->ops);
+	d->out_ms = sqlite3_column_int64(st, 5);
+	d->back_ms = sqlite3_column_int64(st, 6);
+	d->returned = sqlite3_column_int64(st, 7);
+	d->missing = sqlite3_column_int64(st, 8);
+	d->damaged = sqlite3_column_int64(st, 9);
+}
+
+int sn_dispatch_open(store *s, int64_t bundle_id, store_dispatch *out)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st =
+	    sqlite__prep(q, "SELECT id, bundle_id, household_id, enterprise_id, ops,"
+			    " out_ms, back_ms, returned, missing, damaged FROM dispatch"
+			    " WHERE bundle_id = ? AND back_ms = 0 ORDER BY id DESC"
+			    " LIMIT 1");
+	if (st)
+		sqlite3_bind_int64(st, 1, bundle_id);
+	return one(q, st, out, dispatch_row);
+}
+
+int sn_dispatch_close(store *s, const store_dispatch *d)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st = sqlite__prep(q, "UPDATE dispatch SET back_ms = ?, returned = ?,"
+					   " missing = ?, damaged = ? WHERE id = ?");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, d->back_ms);
+	sqlite3_bind_int64(st, 2, d->returned);
+	sqlite3_bind_int64(st, 3, d->missing);
+	sqlite3_bind_int64(st, 4, d->damaged);
+	sqlite3_bind_int64(st, 5, d->id);
+	return sqlite__run(q, st);
+}
+
+/* ---- scans ---- */
+
+static void scan_row(sqlite3_stmt *st, void *dst)
+{
+	store_scan *x = dst;
+	x->bundle_id = sqlite3_column_int64(st, 0);
+	x->seq = sqlite3_column_int(st, 1);
+	x->enterprise_id = sqlite3_column_int64(st, 2);
+	x->order_id = sqlite3_column_int64(st, 3);
+	x->ts_ms = sqlite3_column_int64(st, 4);
+	TEXT(5, x->worker);
+	x->household_id = sqlite3_column_int64(st, 6);
+	x->pairs = sqlite3_column_int64(st, 7);
+	x->rate_y4 = sqlite3_column_int64(st, 8);
+	TEXT(9, x->scan_id);
+}
+
+#define SCAN_COLS                                                                                  \
+	"bundle_id, seq, enterprise_id, order_id, ts, worker, household_id, pairs, rate_y4,"       \
+	" coalesce(scan_id, '')"
+
+int sn_scan_get(store *s, int64_t bundle_id, int32_t seq, store_scan *out)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st =
+	    sqlite__prep(q, "SELECT " SCAN_COLS " FROM scan WHERE bundle_id = ? AND seq = ?");
+	if (st) {
+		sqlite3_bind_int64(st, 1, bundle_id);
+		sqlite3_bind_int(st, 2, seq);
+	}
+	return one(q, st, out, scan_row);
+}
+
+int sn_scan_by_id(store *s, int64_t enterprise_id, const char *scan_id, store_scan *out)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st = sqlite__prep(q, "SELECT " SCAN_COLS " FROM scan WHERE enterprise_id = ?"
+					   " AND scan_id = ?");
+	if (st) {
+		sqlite3_bind_int64(st, 1, enterprise_id);
+		sqlite3_bind_text(st, 2, scan_id, -1, SQLITE_STATIC);
+	}
+	return one(q, st, out, scan_row);
+}
+
+int sn_scan_add(store *s, const store_scan *x, int32_t day)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st = sqlite__prep(q, "INSERT INTO scan(bundle_id, seq, enterprise_id,"
+					   " order_id, ts, worker, household_id, pairs, rate_y4,"
+					   " scan_id) VALUES(?,?,?,?,?,?,?,?,?,?)");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, x->bundle_id);
+	sqlite3_bind_int(st, 2, x->seq);
+	sqlite3_bind_int64(st, 3, x->enterprise_id);
+	sqlite3_bind_int64(st, 4, x->order_id);
+	sqlite3_bind_int64(st, 5, x->ts_ms);
+	sqlite3_bind_text(st, 6, x->worker, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, x->household_id);
+	sqlite3_bind_int64(st, 8, x->pairs);
+	sqlite3_bind_int64(st, 9, x->rate_y4);
+	if (x->scan_id[0])
+		sqlite3_bind_text(st, 10, x->scan_id, -1, SQLITE_STATIC);
+	int rc = sqlite__run(q, st);
+	if (rc)
+		return rc;
+	static const char *const up[] = {
+	    "INSERT INTO rollup_op(order_id, seq, enterprise_id, pairs, bundles)"
+	    " VALUES(?1, ?2, ?3, ?4, 1) ON CONFLICT(order_id, seq) DO UPDATE SET"
+	    " pairs = pairs + excluded.pairs, bundles = bundles + 1",
+	    "INSERT INTO rollup_op_day(order_id, seq, day, pairs) VALUES(?1, ?2, ?5, ?4)"
+	    " ON CONFLICT(order_id, seq, day) DO UPDATE SET pairs = pairs + excluded.pairs",
+	    "INSERT INTO rollup_scan_day(enterprise_id, day, worker, household_id, rate_y4, pairs)"
+	    " VALUES(?3, ?5, ?6, ?7, ?8, ?4) ON CONFLICT(enterprise_id, day, worker, household_id,"
+	    " rate_y4) DO UPDATE SET pairs = pairs + excluded.pairs",
+	};
+	for (size_t i = 0; i < sizeof up / sizeof up[0] && !rc; i++) {
+		st = sqlite__prep(q, up[i]);
+		if (!st)
+			return GLOVED_EDB;
+		int np = sqlite3_bind_parameter_count(st);
+		for (int p = 1; p <= np; p++) {
+			const char *nm = sqlite3_bind_parameter_name(st, p);
+			int k = nm ? nm[1] - '0' : 0;
+			switch (k) {
+			case 1:
+				sqlite3_bind_int64(st, p, x->order_id);
+				break;
+			case 2:
+				sqlite3_bind_int(st, p, x->seq);
+				break;
+			case 3:
+				sqlite3_bind_int64(st, p, x->enterprise_id);
+				break;
+			case 4:
+				sqlite3_bind_int64(st, p, x->pairs);
+				break;
+			case 5:
+				sqlite3_bind_int(st, p, day);
+				break;
+			case 6:
+				sqlite3_bind_text(st, p, x->worker, -1, SQLITE_STATIC);
+				break;
+			case 7:
+				sqlite3_bind_int64(st, p, x->household_id);
+				break;
+			case 8:
+				sqlite3_bind_int64(st, p, x->rate_y4);
+				break;
+			default:
+				break;
+			}
+		}
+		rc = sqlite__run(q, st);
+	}
+	return rc;
+}
+
+int sn_scan_list(store *s, store_scope sc, int64_t order_id, int64_t bundle_id, store_scan **out,
+		 size_t *n)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st = sqlite__prep(
+	    q, "SELECT " SCAN_COLS " FROM scan WHERE (?1 = 0 OR enterprise_id = ?1) AND"
+	       " (?2 = 0 OR order_id = ?2) AND (?3 = 0 OR bundle_id = ?3) AND (?2 != 0 OR ?3 != 0)"
+	       " ORDER BY bundle_id, seq");
+	if (st) {
+		sqlite3_bind_int64(st, 1, sc.enterprise_id);
+		sqlite3_bind_int64(st, 2, order_id);
+		sqlite3_bind_int64(st, 3, bundle_id);
+	}
+	return rows(q, st, (void **)out, n, sizeof **out, scan_row);
+}
+
+static void op_done_row(sqlite3_stmt *st, void *dst)
+{
+	store_op_done *x = dst;
+	x->order_id = sqlite3_column_int64(st, 0);
+	x->seq = sqlite3_column_int(st, 1);
+	x->pairs = sqlite3_column_int64(st, 2);
+	x->bundles = sqlite3_column_int64(st, 3);
+}
+
+int sn_op_done_list(store *s, store_scope sc, int64_t enterprise_id, int64_t order_id,
+		    store_op_done **out, size_t *n)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st = sqlite__prep(
+	    q,
+	    "SELECT order_id, seq, pairs, bundles FROM rollup_op WHERE (?1 = 0 OR"
+	    " enterprise_id = ?1) AND (?2 = 0 OR enterprise_id = ?2) AND (?3 = 0 OR order_id = ?3)"
+	    " ORDER BY order_id, seq");
+	if (st) {
+		sqlite3_bind_int64(st, 1, sc.enterprise_id);
+		sqlite3_bind_int64(st, 2, enterprise_id);
+		sqlite3_bind_int64(st, 3, order_id);
+	}
+	return rows(q, st, (void **)out, n, sizeof **out, op_done_row);
+}
+
+int sn_op_day_pairs(store *s, int64_t order_id, int32_t seq, int32_t day0, int32_t day1,
+		    int64_t *pairs)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st =
+	    sqlite__prep(q, "SELECT coalesce(sum(pairs), 0) FROM rollup_op_day"
+			    " WHERE order_id = ? AND seq = ? AND day >= ? AND day <= ?");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, order_id);
+	sqlite3_bind_int(st, 2, seq);
+	sqlite3_bind_int(st, 3, day0);
+	sqlite3_bind_int(st, 4, day1);
+	int rc = sqlite3_step(st);
+	*pairs = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? GLOVED_OK : sqlite__fail(q, rc);
+}
+
+static void scan_day_row(sqlite3_stmt *st, void *dst)
+{
+	store_scan_day *x = dst;
+	x->day = sqlite3_column_int(st, 0);
+	TEXT(1, x->worker);
+	x->household_id = sqlite3_column_int64(st, 2);
+	x->rate_y4 = sqlite3_column_int64(st, 3);
+	x->pairs = sqlite3_column_int64(st, 4);
+}
+
+int sn_scan_days(store *s, store_scope sc, int64_t enterprise_id, int32_t day0, int32_t day1,
+		 const char *worker, store_scan_day **out, size_t *n)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st = sqlite__prep(
+	    q, "SELECT day, worker, household_id, rate_y4, pairs FROM rollup_scan_day WHERE"
+	       " (?1 = 0 OR enterprise_id = ?1) AND (?2 = 0 OR enterprise_id = ?2) AND day >= ?3"
+	       " AND day <= ?4 AND (?5 IS NULL OR worker = ?5)"
+	       " ORDER BY worker, household_id, day, rate_y4");
+	if (st) {
+		sqlite3_bind_int64(st, 1, sc.enterprise_id);
+		sqlite3_bind_int64(st, 2, enterprise_id);
+		sqlite3_bind_int(st, 3, day0);
+		sqlite3_bind_int(st, 4, day1);
+		if (worker)
+			sqlite3_bind_text(st, 5, worker, -1, SQLITE_STATIC);
+	}
+	return rows(q, st, (void **)out, n, sizeof **out, scan_day_row);
+}
+
+/* ---- firm keys, knitted orders ---- */
+
+int sn_firm_key_get(store *s, int64_t enterprise_id, uint8_t *key, char *order_check)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st =
+	    sqlite__prep(q, "SELECT key, order_check FROM firm_key WHERE enterprise_id = ?");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, enterprise_id);
+	int rc = sqlite3_step(st), r = GLOVED_ENOTFOUND;
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32) {
+		memcpy(key, sqlite3_column_blob(st, 0), 32);
+		sqlite__text_col(st, 1, order_check, 12);
+		r = GLOVED_OK;
+	} else if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		r = sqlite__fail(q, rc);
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+int sn_firm_key_put(store *s, int64_t enterprise_id, const uint8_t *key, const char *order_check)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st = sqlite__prep(q, "INSERT INTO firm_key(enterprise_id, key, order_check)"
+					   " VALUES(?,?,?) ON CONFLICT(enterprise_id) DO UPDATE SET"
+					   " order_check = excluded.order_check");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, enterprise_id);
+	sqlite3_bind_blob(st, 2, key, 32, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, order_check, -1, SQLITE_STATIC);
+	return sqlite__run(q, st);
+}
+
+int sn_order_machine_add(store *s, const store_order_machine *m)
+{
+	sq *q = (sq *)s;
+	/* a machine works one order at a time: close what it worked before */
+	sqlite3_stmt *st = sqlite__prep(q, "UPDATE order_machine SET to_ms = ? WHERE machine_id = ?"
+					   " AND to_ms = 0");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, m->from_ms);
+	sqlite3_bind_int64(st, 2, m->machine_id);
+	int rc = sqlite__run(q, st);
+	if (rc)
+		return rc;
+	st = sqlite__prep(q, "INSERT INTO order_machine(order_id, machine_id, from_ms, to_ms)"
+			     " VALUES(?,?,?,?)");
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, m->order_id);
+	sqlite3_bind_int64(st, 2, m->machine_id);
+	sqlite3_bind_int64(st, 3, m->from_ms);
+	sqlite3_bind_int64(st, 4, m->to_ms);
+	return sqlite__run(q, st);
+}
+
+static void order_machine_row(sqlite3_stmt *st, void *dst)
+{
+	store_order_machine *x = dst;
+	x->order_id = sqlite3_column_int64(st, 0);
+	x->machine_id = sqlite3_column_int64(st, 1);
+	x->from_ms = sqlite3_column_int64(st, 2);
+	x->to_ms = sqlite3_column_int64(st, 3);
+}
+
+int sn_order_machine_list(store *s, int64_t order_id, store_order_machine **out, size_t *n)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st = sqlite__prep(q, "SELECT order_id, machine_id, from_ms, to_ms FROM"
+					   " order_machine WHERE order_id = ? ORDER BY from_ms");
+	if (st)
+		sqlite3_bind_int64(st, 1, order_id);
+	return rows(q, st, (void **)out, n, sizeof **out, order_machine_row);
+}
