@@ -271,18 +271,27 @@ static int one_scan(store *s, firmcal_cache *cals, const sewn_scan_req *q, sewn_
 			      (int)r->bundle.no, r->by_household);
 	}
 	if (seq > 1) {
-		rc = store_scan_get(s, bundle_id, seq - 1, &prev);
-		if (rc == GLOVED_ENOTFOUND) {
+		/* every earlier operation of the routing must be done */
+		store_scan *done = NULL;
+		size_t nd = 0;
+		store_scope all = {0};
+		unsigned char flags[STORE_MAX_OPS] = {0};
+		if ((rc = store_scan_list(s, all, 0, bundle_id, &done, &nd)))
+			return rc;
+		for (size_t k = 0; k < nd; k++)
+			if (done[k].seq >= 1 && done[k].seq <= STORE_MAX_OPS)
+				flags[done[k].seq - 1] = 1;
+		free(done);
+		int32_t missing = 0;
+		if (sewn_order_check(seq, st->n_ops, flags, &missing) == 1) {
 			if (strcmp(check, "warn") != 0)
 				return refuse(r, 409, "out_of_order",
 					      "operation %d (%s) of bundle %d is not done yet",
-					      (int)seq - 1, st->ops[seq - 2].name,
+					      (int)missing, st->ops[missing - 1].name,
 					      (int)r->bundle.no);
 			snprintf(r->warning, sizeof r->warning,
-				 "operation %d (%s) of bundle %d is not done yet", (int)seq - 1,
-				 st->ops[seq - 2].name, (int)r->bundle.no);
-		} else if (rc) {
-			return rc;
+				 "operation %d (%s) of bundle %d is not done yet", (int)missing,
+				 st->ops[missing - 1].name, (int)r->bundle.no);
 		}
 	}
 	store_scan x;
