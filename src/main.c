@@ -11,7 +11,9 @@
 #include "ingest/modbus_decode.h"
 #include "ingest/mqtt.h"
 #include "ingest/mqtt_acl.h"
+#include "core/ticket.h"
 #include "ingest/rebuild.h"
+#include "ingest/sewn.h"
 #include "ingest/registry.h"
 #include "ingest/sparkplug.h"
 #include "ingest/writer.h"
@@ -394,6 +396,180 @@ static int seed_analytics(store *db, const sim_machine_def *m, size_t nm)
 	return rc;
 }
 
+/* Demo sewn-glove production at the sewing firm (JX01): a ski glove style
+ * with its routing, households, two released orders cut into bundles, a
+ * day of scans by the firm's workers, bundles out at households, one back;
+ * and a worker login (w001 / the demo password) for the scan page. */
+static int seed_sewn(store *db)
+{
+	store_scope all = {0};
+	store_enterprise e;
+	if (store_enterprise_by_code(db, all, "JX01", &e))
+		return GLOVED_OK; /* no sewing firm in this simulation */
+	static const struct {
+		const char *code, *name, *smv, *rate;
+	} ops[] = {
+	    {"C01", "裁片检验", "0.30", "0.0300"}, {"S01", "合缝", "1.20", "0.1500"},
+	    {"S02", "上拇指", "1.50", "0.1800"},   {"S03", "缝手背装饰", "1.10", "0.1400"},
+	    {"S04", "上里布", "2.00", "0.2500"},   {"S05", "装松紧带", "0.90", "0.1100"},
+	    {"S06", "翻手套", "0.80", "0.1000"},   {"F01", "整烫定型", "0.60", "0.0800"},
+	    {"Q01", "检验配对", "0.50", "0.0600"},
+	};
+	store_style *st = calloc(1, sizeof *st);
+	if (!st)
+		return GLOVED_ENOMEM;
+	st->enterprise_id = e.id;
+	snprintf(st->code, sizeof st->code, "SKI-01");
+	snprintf(st->name, sizeof st->name, "成人防水滑雪手套");
+	snprintf(st->category, sizeof st->category, "ski");
+	snprintf(st->family, sizeof st->family, "sewn");
+	snprintf(st->materials, sizeof st->materials, "涤纶面料, TPU防水膜, 3M新雪丽棉");
+	snprintf(st->sizes, sizeof st->sizes, "7,8,9,10");
+	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+		store_style_op *o = &st->ops[st->n_ops++];
+		snprintf(o->code, sizeof o->code, "%s", ops[i].code);
+		snprintf(o->name, sizeof o->name, "%s", ops[i].name);
+		int64_t a = 0, b = 0;
+		/* "1.20" -> 120, "0.1500" -> 1500 */
+		for (const char *p = ops[i].smv; *p; p++)
+			if (*p != '.')
+				a = a * 10 + (*p - '0');
+		for (const char *p = ops[i].rate; *p; p++)
+			if (*p != '.')
+				b = b * 10 + (*p - '0');
+		o->smv_c = a;
+		o->rate_y4 = b;
+	}
+	int rc = store_begin(db);
+	if (!rc)
+		rc = store_style_add(db, all, st);
+	static const char *const hh[][3] = {{"H-ZHANG", "张大姐", "梁宝寺镇"},
+					    {"H-LI", "李家作坊", "金屯镇"},
+					    {"H-WANG", "王嫂", "马村镇"}};
+	for (size_t i = 0; i < 3 && !rc; i++) {
+		store_household h = {0};
+		h.enterprise_id = e.id;
+		snprintf(h.code, sizeof h.code, "%s", hh[i][0]);
+		snprintf(h.name, sizeof h.name, "%s", hh[i][1]);
+		snprintf(h.village, sizeof h.village, "%s", hh[i][2]);
+		h.rate_pct = 100;
+		rc = store_household_add(db, all, &h);
+	}
+	store_order orders[2];
+	memset(orders, 0, sizeof orders);
+	int64_t now = ltime_now_ms();
+	int32_t today = (int32_t)((ltime_day_start(now) + 12 * 3600000LL) / 86400000LL);
+	for (int k = 0; k < 2 && !rc; k++) {
+		store_order *o = &orders[k];
+		o->enterprise_id = e.id;
+		o->style_id = st->id;
+		snprintf(o->code, sizeof o->code, "PO-2026-%d", 118 + k);
+		snprintf(o->buyer, sizeof o->buyer, "%s",
+			 k ? "北欧户外用品" : "Alpine Sports GmbH");
+		snprintf(o->unit, sizeof o->unit, "dozen");
+		snprintf(o->status, sizeof o->status, "released");
+		o->due_day = today + 12 + 10 * k;
+		o->created_ms = now - 86400000LL * (3 - k);
+		const char *sizes[] = {"7", "8", "9", "10"};
+		for (int i = 0; i < 4; i++) {
+			snprintf(o->lines[i].size, sizeof o->lines[i].size, "%s", sizes[i]);
+			o->lines[i].pairs = (int64_t)(12 * (6 + 4 * i - 2 * k));
+		}
+		o->n_lines = 4;
+		rc = store_order_add(db, all, o);
+	}
+	if (rc) {
+		store_rollback(db);
+		free(st);
+		return rc;
+	}
+	if ((rc = store_commit(db))) {
+		free(st);
+		return rc;
+	}
+	/* cut both orders; scan the first one's bundles part of the way */
+	firmcal_cache *cals = firmcal_cache_new("Asia/Shanghai", NULL);
+	uint8_t key[TICKET_KEY_LEN];
+	char check[12];
+	rc = cals ? sewn_firm_key(db, e.id, 1, key, check) : GLOVED_ENOMEM;
+	for (int k = 0; k < 2 && !rc; k++) {
+		sewn_cut_line lines[4];
+		for (int i = 0; i < 4; i++) {
+			snprintf(lines[i].size, sizeof lines[i].size, "%s",
+				 orders[k].lines[i].size);
+			lines[i].plies = orders[k].lines[i].pairs;
+			lines[i].pairs_per_ply = 1;
+		}
+		int64_t cut_id;
+		store_bundle *b = NULL;
+		size_t nb = 0;
+		char msg[200];
+		rc = sewn_cut(db, &orders[k], lines, 4, 12, now - 86400000LL * 2, &cut_id, &b, &nb,
+			      msg, sizeof msg);
+		if (rc || k == 1) {
+			free(b);
+			continue;
+		}
+		/* workers of the sewing floor: W097.. (the seeded JX01 workers) */
+		size_t nreq = 0;
+		sewn_scan_req *req = calloc(nb * (size_t)st->n_ops, sizeof *req);
+		sewn_scan_res *res = calloc(nb * (size_t)st->n_ops, sizeof *res);
+		if (!req || !res)
+			rc = GLOVED_ENOMEM;
+		for (size_t i = 0; i < nb && !rc; i++) {
+			/* earlier bundles are further along the routing */
+			int32_t upto = st->n_ops - (int32_t)(i * (size_t)st->n_ops / nb) - 1;
+			if (i % 7 == 3)
+				continue; /* these go to households below */
+			for (int32_t seq = 1; seq <= upto; seq++) {
+				sewn_scan_req *q = &req[nreq++];
+				q->enterprise_id = e.id;
+				ticket_code(key, b[i].id, seq, q->code, sizeof q->code);
+				snprintf(q->worker, sizeof q->worker, "W%03d",
+					 97 + 2 * (int)((i + (size_t)seq) % 12));
+				q->ts_ms = now - 3600000LL * (int64_t)(upto - seq + 1) -
+					   (int64_t)i * 60000;
+			}
+		}
+		if (!rc)
+			rc = sewn_scan(db, cals, req, nreq, res);
+		free(req);
+		free(res);
+		int64_t out[8];
+		size_t nout = 0;
+		for (size_t i = 3; i < nb && nout < 8; i += 7)
+			out[nout++] = b[i].id;
+		int32_t hops[] = {2, 3, 4};
+		char msg2[200];
+		store_household h;
+		for (size_t i = 0; i < nout && !rc; i++) {
+			if (store_household_get(db, all, e.id, hh[i % 3][0], 0, &h))
+				break;
+			rc = sewn_dispatch(db, e.id, h.id, &out[i], 1, hops, 3,
+					   now - 86400000LL * (int64_t)(i % 3 + 1), msg2,
+					   sizeof msg2);
+		}
+		int64_t pay;
+		if (!rc && nout)
+			rc = sewn_return(db, cals, e.id, out[0], 12, 0, 1, now - 3600000LL, &pay,
+					 msg2, sizeof msg2);
+		free(b);
+	}
+	firmcal_cache_free(cals);
+	free(st);
+	if (!rc) {
+		store_user u = {0};
+		snprintf(u.username, sizeof u.username, "w097");
+		snprintf(u.role, sizeof u.role, "worker");
+		snprintf(u.worker, sizeof u.worker, "W097");
+		u.enterprise_id = e.id;
+		rc = secret_password_hash(DEMO_PASSWORD, u.pw_hash, sizeof u.pw_hash);
+		if (!rc)
+			rc = store_user_add(db, all, &u);
+	}
+	return rc;
+}
+
 static int seed_demo(const gloved_config *cfg, const sim_options *so, int *seeded)
 {
 	*seeded = 0;
@@ -484,6 +660,8 @@ static int seed_demo(const gloved_config *cfg, const sim_options *so, int *seede
 		store_rollback(db);
 	else
 		rc = store_commit(db);
+	if (!rc)
+		rc = seed_sewn(db);
 	sim_close(s);
 	*seeded = !rc;
 out:

@@ -1098,6 +1098,10 @@ static cJSON *scan_json(const sewn_scan_res *x, const firm_cal *fc)
 			cJSON_AddStringToObject(e, "by", x->by_worker);
 		if (x->by_household[0])
 			cJSON_AddStringToObject(e, "household", x->by_household);
+		if (x->missing_seq) {
+			cJSON_AddNumberToObject(e, "seq", x->missing_seq);
+			cJSON_AddStringToObject(e, "op", x->missing_op);
+		}
 		if (x->by_ts) {
 			char when[20];
 			tz_civil c = tz_civil_of(&fc->zone, x->by_ts);
@@ -1127,8 +1131,12 @@ static cJSON *scan_json(const sewn_scan_res *x, const firm_cal *fc)
 	cJSON_AddStringToObject(o, "today_pay", m);
 	if (x->repeat)
 		cJSON_AddTrueToObject(o, "repeat");
-	if (x->warning[0])
+	if (x->warning[0]) {
 		cJSON_AddStringToObject(o, "warning", x->warning);
+		cJSON_AddStringToObject(o, "warning_code", "out_of_order");
+		cJSON_AddNumberToObject(o, "warning_seq", x->missing_seq);
+		cJSON_AddStringToObject(o, "warning_op", x->missing_op);
+	}
 	return o;
 }
 
@@ -1198,6 +1206,31 @@ enum MHD_Result http__h_scans(http_req *r, store *db)
 		}
 	}
 	cJSON_Delete(j);
+	/* a firm that keeps a worker list gets scans only for its workers (a
+	 * supervisor's typo must not pay someone who does not exist) */
+	store_worker *wl = NULL;
+	size_t nwl = 0;
+	if (store_worker_list(db, r->scope, ent, &wl, &nwl)) {
+		free(req);
+		free(res);
+		return http__reply_error(r, 503, "unavailable", -1, "cannot read workers");
+	}
+	for (i = 0; i < n && nwl; i++) {
+		size_t k = 0;
+		while (k < nwl && strcmp(wl[k].code, req[i].worker) != 0)
+			k++;
+		if (k == nwl) {
+			enum MHD_Result e = http__reply_error(
+			    r, 400, "unknown_worker", -1,
+			    "scan %zu: '%s' is not a worker of the firm (GET /api/v1/workers)", i,
+			    req[i].worker);
+			free(wl);
+			free(req);
+			free(res);
+			return e;
+		}
+	}
+	free(wl);
 	scan_call c = {cals(r), req, res, n};
 	int rc = writer_call(r->srv->app.w, do_scan, &c);
 	free(req);
@@ -1579,18 +1612,34 @@ enum MHD_Result http__h_wip(http_req *r, store *db)
 		} else {
 			cJSON_AddNullToObject(x, "bottleneck");
 		}
-		/* projection: the last operation's pace over the last 3 days */
-		int64_t recent = 0;
-		if (st->n_ops && strcmp(st->family, "knitted") != 0)
-			store_op_day_pairs(db, o->id, st->n_ops, today - 2, today, &recent);
-		int64_t left = ordered - finished;
+		/* projection: each operation finishes what it has left at its pace
+		 * over the last 3 days; the order is done when the slowest is */
+		int64_t left = ordered - finished, days = 0;
+		int paced = 0;
+		for (int32_t k = 0; k < st->n_ops && left > 0 && strcmp(st->family, "knitted") != 0;
+		     k++) {
+			int64_t recent = 0, done_k = 0;
+			for (size_t q = 0; q < nd; q++)
+				if (done[q].order_id == o->id && done[q].seq == k + 1)
+					done_k = done[q].pairs;
+			if (done_k >= ordered)
+				continue;
+			store_op_day_pairs(db, o->id, k + 1, today - 2, today, &recent);
+			if (recent <= 0)
+				continue;
+			int64_t d = ((ordered - done_k) * 3 + recent - 1) / recent;
+			if (d > days)
+				days = d;
+			paced = 1;
+		}
 		if (left <= 0) {
 			cJSON_AddStringToObject(x, "projected", due);
 			cJSON_AddBoolToObject(x, "late", 0);
-		} else if (recent > 0) {
-			int64_t days = (left * 3 + recent - 1) / recent;
+		} else if (paced) {
 			char pd[11];
-			fmt_day(today + (int32_t)(days < 100000 ? days : 100000), pd);
+			if (days > 100000)
+				days = 100000;
+			fmt_day(today + (int32_t)days, pd);
 			cJSON_AddStringToObject(x, "projected", pd);
 			cJSON_AddBoolToObject(x, "late", today + days > o->due_day);
 		} else {

@@ -284,6 +284,9 @@ static int one_scan(store *s, firmcal_cache *cals, const sewn_scan_req *q, sewn_
 		free(done);
 		int32_t missing = 0;
 		if (sewn_order_check(seq, st->n_ops, flags, &missing) == 1) {
+			r->missing_seq = missing;
+			snprintf(r->missing_op, sizeof r->missing_op, "%s",
+				 st->ops[missing - 1].name);
 			if (strcmp(check, "warn") != 0)
 				return refuse(r, 409, "out_of_order",
 					      "operation %d (%s) of bundle %d is not done yet",

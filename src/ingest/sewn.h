@@ -50,6 +50,8 @@ typedef struct sewn_scan_res {
 	store_bundle bundle;
 	store_style_op op;
 	char style_code[33], style_name[128], order_code[33];
+	int32_t missing_seq; /* out_of_order (refused or warned): the operation not done */
+	char missing_op[64];
 	char by_worker[33]; /* duplicate: who scanned it */
 	char by_household[64];
 	int64_t by_ts;

@@ -223,6 +223,16 @@ describe("sewn gloves", { timeout: 300000 }, () => {
   });
 
   it("records scans and refuses every bad one with its reason, writing nothing", async () => {
+    for (const [code, name] of [
+      ["W001", "王芳"],
+      ["W002", "李强"],
+    ]) {
+      const w = await post(boss, "/api/v1/workers", { enterprise: ENT, code, name, rate_unit: "pair", rate: "0.0100" });
+      assert.equal(w.status, 201, w.text);
+    }
+    const typo = await scan(sup, codes[3][0], { worker: "W0O1" });
+    assert.equal(typo.status, 400);
+    assert.equal(typo.json.error.code, "unknown_worker");
     // a worker login scans for itself
     const ok = await scan(worker, codes[1][0]);
     assert.equal(ok.status, 200, ok.text);
@@ -252,7 +262,8 @@ describe("sewn gloves", { timeout: 300000 }, () => {
     const ooo = await scan(worker, codes[1][2]);
     assert.equal(ooo.status, 409);
     assert.equal(ooo.json.error.code, "out_of_order");
-    assert.match(ooo.json.error.message, /上里布/);
+    assert.equal(ooo.json.error.seq, 2);
+    assert.equal(ooo.json.error.op, "上里布");
     const foreign = await api(daemon.url, other, "POST", "/api/v1/scans", { code: codes[3][0], worker: "Z9" });
     assert.equal(foreign.status, 404);
     assert.equal(foreign.json.error.code, "other_firm");
@@ -302,7 +313,8 @@ describe("sewn gloves", { timeout: 300000 }, () => {
     assert.equal(s.status, 200, s.text);
     const w = await scan(sup, codes[2][2], { worker: "W002" });
     assert.equal(w.status, 200, w.text);
-    assert.match(w.json.warning, /上里布/);
+    assert.equal(w.json.warning_code, "out_of_order");
+    assert.equal(w.json.warning_op, "上里布");
     await post(boss, "/api/v1/sewn-settings", { enterprise: ENT, order_check: "refuse" });
   });
 
