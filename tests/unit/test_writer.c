@@ -426,6 +426,68 @@ static void test_rebuild_is_identical(void **state)
 	rig_close(&r);
 }
 
+static int64_t count_rows(const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int64_t n = -1;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/* Retention: samples older than raw_days and minute rollups older than
+ * minute_days go; hour and day rollups stay. */
+static void test_retention(void **state)
+{
+	(void)state;
+	int64_t mid = machine_id + 9; /* no other test uses it */
+	int64_t old = ltime_now_ms() - 5 * 86400000LL;
+	store_options o = {0};
+	store *db = NULL;
+	assert_int_equal(store_open(path, STORE_WRITE, &o, &db), 0);
+	assert_int_equal(store_begin(db), 0);
+	for (int i = 0; i < 10; i++) {
+		store_sample x = {old + i * 60000, mid, (uint64_t)i, 0, 1, 0, MS_RUN, "", "", 0};
+		assert_int_equal(store_sample_insert(db, &x), 0);
+		assert_int_equal(
+		    store_rollup_add(db, STORE_MINUTE, old + i * 60000, mid, ent_id, 1, 1, 0), 0);
+	}
+	assert_int_equal(
+	    store_rollup_add(db, STORE_HOUR, old - old % 3600000, mid, ent_id, 1, 10, 0), 0);
+	assert_int_equal(store_commit(db), 0);
+	store_close(db);
+	char q[200];
+	snprintf(q, sizeof q, "SELECT count(*) FROM sample WHERE machine_id = %lld",
+		 (long long)mid);
+	assert_int_equal(count_rows(q), 10);
+
+	store *wdb = NULL;
+	assert_int_equal(store_open(path, STORE_WRITE, &o, &wdb), 0);
+	registry *reg = registry_new();
+	live *lv = live_new();
+	writer *w = NULL;
+	writer_options wo = {900000, 20000, 1, 0, 1000, 0, 5, NULL, 3, 4};
+	assert_int_equal(writer_open(&wo, wdb, reg, lv, &w), 0);
+	/* the writer runs retention when it first goes idle */
+	for (int i = 0; i < 100 && count_rows(q) != 0; i++)
+		usleep(50000);
+	writer_close(w);
+	live_free(lv);
+	registry_free(reg);
+	assert_int_equal(count_rows(q), 0);
+	snprintf(q, sizeof q, "SELECT count(*) FROM rollup_minute WHERE machine_id = %lld",
+		 (long long)mid);
+	assert_int_equal(count_rows(q), 0);
+	snprintf(q, sizeof q, "SELECT sum(good) FROM rollup_hour WHERE machine_id = %lld",
+		 (long long)mid);
+	assert_int_equal(count_rows(q), 10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -434,6 +496,7 @@ int main(void)
 	    cmocka_unit_test(test_unknown_machine_fails_whole_group),
 	    cmocka_unit_test(test_recovery_rebuilds_dirty_days),
 	    cmocka_unit_test(test_rebuild_is_identical),
+	    cmocka_unit_test(test_retention),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
