@@ -712,6 +712,7 @@ static int cmd_demo(int argc, char **argv)
 	       "  dashboard: http://%s/\n"
 	       "  log in as: admin / %s   (cluster admin; firm admins: py01, gm01, jx01, same "
 	       "password)\n"
+	       "  phone scan page: /scan.html (worker w097 of jx01, same password)\n"
 	       "  database:  %s\n"
 	       "  stop with Ctrl-C\n\n",
 	       machines, cfg.listen, DEMO_PASSWORD, cfg.db_path);
