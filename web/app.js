@@ -1,13 +1,15 @@
 // gloved dashboard: login, machine wall, today's totals and output chart,
-// the gateway fleet page, and the tabs of analytics.js (analytics, stops,
-// shifts, wages). Plain ES module, no build step. Live data comes from one
-// EventSource on /api/v1/events; nothing polls the API on a timer (the fleet
-// list is read when its page opens and again, throttled, when machine events
-// arrive while it is shown; the analytics pages when they open or one of
-// their controls changes).
+// the gateway fleet page, the tabs of analytics.js (analytics, stops,
+// shifts, wages) and of sewn.js (styles, orders, WIP, households). Plain ES
+// module, no build step. Live data comes from one EventSource on
+// /api/v1/events; nothing polls the API on a timer (the fleet list is read
+// when its page opens and again, throttled, when machine events arrive
+// while it is shown; the analytics and sewn-glove pages when they open or
+// one of their controls or forms changes).
 
 import { ANALYTICS_VIEWS, createAnalytics } from "./analytics.js";
 import { STATES, getLang, has, setLang, t } from "./i18n.js";
+import { SEWN_VIEWS, createSewn } from "./sewn.js";
 
 const LANG_KEY = "gloved.lang";
 const ENT_KEY = "gloved.enterprise";
@@ -16,7 +18,7 @@ const CHART_MIN_INTERVAL_MS = 30000;
 const VIEW_KEY = "gloved.view";
 const FLEET_MIN_INTERVAL_MS = 5000;
 const ALL = ""; // the workshop picker's "all workshops" value
-const VIEWS = ["wall", "fleet", ...ANALYTICS_VIEWS];
+const VIEWS = ["wall", "fleet", ...ANALYTICS_VIEWS, ...SEWN_VIEWS];
 // Pages that follow the workshop picker (the others are per firm).
 const WS_VIEWS = ["wall", "analytics", "stops", "wages"];
 
@@ -175,6 +177,7 @@ function applyLang() {
     drawChart();
     renderFleet();
     analytics.render();
+    sewn.render();
   }
 }
 
@@ -260,6 +263,7 @@ function loggedOut() {
   app.fleet = null;
   $("fleet-rows").replaceChildren();
   analytics.reset();
+  sewn.reset();
   app.user = null;
   app.machines.clear();
   app.haveSnapshot = false;
@@ -374,6 +378,8 @@ async function selectEnterprise(ent, remember = true) {
   refreshChartNow();
   if (app.view === "fleet") refreshFleetNow();
   if (ANALYTICS_VIEWS.includes(app.view)) analytics.show(app.view);
+  sewn.onScope();
+  if (SEWN_VIEWS.includes(app.view)) sewn.show(app.view);
 }
 
 function selectWorkshop(ws) {
@@ -817,8 +823,8 @@ function drawChart() {
 
 // ---------------------------------------------------------------- fleet
 
-// Shows one page: the machine wall, the gateway fleet or one of the
-// analytics pages (remembered across loads).
+// Shows one page: the machine wall, the gateway fleet, one of the
+// analytics pages or one of the sewn-glove pages (remembered across loads).
 function showPage(view, remember = true) {
   app.view = VIEWS.includes(view) ? view : "wall";
   if (remember) {
@@ -833,6 +839,7 @@ function showPage(view, remember = true) {
   for (const b of document.querySelectorAll(".tab")) b.setAttribute("aria-selected", String(b.dataset.view === app.view));
   if (app.view === "fleet" && app.user) refreshFleetNow();
   analytics.show(app.user ? app.view : "");
+  sewn.show(app.user ? app.view : "");
   if (app.view === "wall" && app.chart) app.chart.resize();
 }
 
@@ -938,6 +945,21 @@ const analytics = createAnalytics({
   safeTz,
   key,
   ALL,
+});
+
+// ---------------------------------------------------------------- sewn gloves
+
+const sewn = createSewn({
+  app,
+  $,
+  el,
+  api,
+  errMessage,
+  LoggedOut,
+  numFmt,
+  localDay,
+  fmtTime,
+  safeTz,
 });
 
 // ---------------------------------------------------------------- boot

@@ -317,6 +317,16 @@ static int style_body(http_req *r, const cJSON *j, store_style *st, enum MHD_Res
 			    http__reply_error(r, 400, "bad_request", -1, "%s must be an object", f);
 			return -1;
 		}
+		static const char *const need[] = {"code", "name", "smv", "rate"};
+		for (int k = 0; k < 4; k++) {
+			const cJSON *fv = cJSON_GetObjectItemCaseSensitive(v, need[k]);
+			if (!cJSON_IsString(fv) || !fv->valuestring[0]) {
+				*ret =
+				    http__reply_error(r, 400, "bad_request", -1,
+						      "%s.%s is missing or not text", f, need[k]);
+				return -1;
+			}
+		}
 		if (http__field_text(r, v, "code", 1, 1, op->code, sizeof op->code, ret) ||
 		    http__field_text(r, v, "name", 1, 0, op->name, sizeof op->name, ret) ||
 		    http__field_text(r, v, "smv", 1, 0, smv, sizeof smv, ret) ||
@@ -840,6 +850,13 @@ static int bundles_arg(http_req *r, store *db, int64_t ent, store_bundle **out, 
 		*ret = http__reply_error(r, 400, "bad_request", -1, "'bundle' must be a bundle id");
 		return -1;
 	}
+	const char *ns = http__arg(r, "no");
+	int64_t no = 0;
+	if (ns && *ns && (!order_id || (no = strtoll(ns, &end, 10)) <= 0 || *end)) {
+		*ret = http__reply_error(r, 400, "bad_request", -1,
+					 "'no' is a bundle number of the ?order=");
+		return -1;
+	}
 	if (!order_id && !cut_id && !bundle_id) {
 		*ret =
 		    http__reply_error(r, 400, "bad_request", -1, "name ?order=, ?cut= or ?bundle=");
@@ -849,6 +866,13 @@ static int bundles_arg(http_req *r, store *db, int64_t ent, store_bundle **out, 
 			      n)) {
 		*ret = http__reply_error(r, 503, "unavailable", -1, "cannot read bundles");
 		return -1;
+	}
+	if (no) { /* keep the one numbered so */
+		size_t k = 0;
+		for (size_t i = 0; i < *n; i++)
+			if ((*out)[i].no == no)
+				(*out)[k++] = (*out)[i];
+		*n = k;
 	}
 	return 0;
 }

@@ -93,7 +93,9 @@ enum MHD_Result http__reply_file(http_req *r, const char *ctype, char *body, siz
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	/* the name is ASCII by construction (table name, codes, dates) */
 	char cd[200];
-	snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", filename);
+	/* a PDF opens in the browser (to print); tables download */
+	snprintf(cd, sizeof cd, "%s; filename=\"%s\"",
+		 strcmp(ctype, "application/pdf") == 0 ? "inline" : "attachment", filename);
 	MHD_add_response_header(resp, "Content-Disposition", cd);
 	enum MHD_Result ret = MHD_queue_response(r->conn, 200, resp);
 	MHD_destroy_response(resp);
