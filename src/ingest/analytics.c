@@ -153,12 +153,25 @@ static int load_insts(firm_insts *fi, store *db, firmcal_cache *cals, const an_q
 	return GLOVED_OK;
 }
 
+/* The firm's entry; f is sorted by enterprise id once loaded (qctx_load),
+ * unsorted while it is being filled (nf small then). */
 static firm_insts *firm_of(firm_insts *f, size_t nf, int64_t ent)
 {
-	for (size_t i = 0; i < nf; i++)
-		if (f[i].enterprise_id == ent)
-			return &f[i];
-	return NULL;
+	size_t lo = 0, hi = nf;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (f[mid].enterprise_id < ent)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < nf && f[lo].enterprise_id == ent ? &f[lo] : NULL;
+}
+
+static int cmp_firm(const void *a, const void *b)
+{
+	const firm_insts *x = a, *y = b;
+	return (x->enterprise_id > y->enterprise_id) - (x->enterprise_id < y->enterprise_id);
 }
 
 static const inst *inst_of(const firm_insts *fi, int64_t bucket)
@@ -222,10 +235,19 @@ static int qctx_load(qctx *c, store *db, registry *reg, firmcal_cache *cals, con
 		    (q->machine_id && m->id != q->machine_id))
 			continue;
 		c->ms[c->nm++] = *m;
-		if (!firm_of(c->firms, c->nf, m->enterprise_id))
+		/* machines come by firm: a new firm is a different id than the last */
+		if (!c->nf || c->firms[c->nf - 1].enterprise_id != m->enterprise_id)
 			c->firms[c->nf++].enterprise_id = m->enterprise_id;
 	}
 	free(all);
+	if (c->nf)
+		qsort(c->firms, c->nf, sizeof *c->firms, cmp_firm);
+	/* a firm listed twice (machines not grouped by firm) once */
+	size_t k = 0;
+	for (size_t i = 0; i < c->nf; i++)
+		if (!k || c->firms[k - 1].enterprise_id != c->firms[i].enterprise_id)
+			c->firms[k++] = c->firms[i];
+	c->nf = k;
 	for (size_t i = 0; i < c->nf; i++) {
 		c->firms[i].day_before = day_before;
 		if ((rc = load_insts(&c->firms[i], db, cals, q))) {
@@ -408,8 +430,27 @@ static int cmp_machine(const void *a, const void *b)
 
 static store_filter filter_of(const an_query *q)
 {
-	store_filter f = {q->enterprise_id, q->workshop_id, q->machine_id,
-			  q->day0,          q->day1,        q->shift};
+	store_filter f = {
+	    q->enterprise_id, q->workshop_id, q->machine_id, q->day0, q->day1, q->shift, 0, 0};
+	return f;
+}
+
+/* The filter with the exact range of instance starts of the firms loaded
+ * (so a cluster query reads only the shift rows of its days). */
+static store_filter filter_exact(const an_query *q, const qctx *c)
+{
+	store_filter f = filter_of(q);
+	for (size_t i = 0; i < c->nf; i++) {
+		for (size_t k = 0; k < c->firms[i].n; k++) {
+			int64_t st = c->firms[i].v[k].in.start_ms;
+			if (!f.bucket_from || st < f.bucket_from)
+				f.bucket_from = st;
+			if (st + 1 > f.bucket_to)
+				f.bucket_to = st + 1;
+		}
+	}
+	if (!f.bucket_from) /* no instance: nothing to read */
+		f.bucket_from = 1, f.bucket_to = 2;
 	return f;
 }
 
@@ -444,7 +485,7 @@ int analytics_oee(store *db, registry *reg, firmcal_cache *cals, const an_query 
 			}
 		}
 	}
-	store_filter f = filter_of(q);
+	store_filter f = filter_exact(q, &c);
 	int snap = !rc && store_read_begin(db) == GLOVED_OK;
 	if (!rc)
 		rc = store_shift_rows(db, q->sc, &f, &rows, &nrows);

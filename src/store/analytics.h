@@ -150,6 +150,9 @@ typedef struct store_filter {
 	int64_t enterprise_id, workshop_id, machine_id; /* 0 = any */
 	int32_t day0, day1;                             /* shift days, inclusive */
 	int32_t shift;                                  /* -1 = any */
+	/* optional: the instance starts are in [bucket_from, bucket_to) (0/0:
+	 * derived from the days, a day wider on each side for every zone) */
+	int64_t bucket_from, bucket_to;
 } store_filter;
 
 /* A machine's shift row (the finest level; callers group in C). */

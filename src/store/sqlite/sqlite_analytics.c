@@ -692,8 +692,10 @@ static void bind_filter(sqlite3_stmt *st, store_scope sc, const store_filter *f)
 	bind_name(st, ":d0", f->day0);
 	bind_name(st, ":d1", f->day1);
 	bind_name(st, ":s", f->shift);
-	bind_name(st, ":b0", (int64_t)f->day0 * 86400000 - 14 * 3600000LL);
-	bind_name(st, ":b1", ((int64_t)f->day1 + 1) * 86400000 + 12 * 3600000LL);
+	int exact = f->bucket_to > f->bucket_from;
+	bind_name(st, ":b0", exact ? f->bucket_from : (int64_t)f->day0 * 86400000 - 14 * 3600000LL);
+	bind_name(st, ":b1",
+		  exact ? f->bucket_to : ((int64_t)f->day1 + 1) * 86400000 + 12 * 3600000LL);
 }
 
 /* Prepares `head` + the filter's WHERE + `tail`; NULL when nothing can
@@ -767,6 +769,18 @@ int sa_read_end(store *s)
 	return rc == SQLITE_OK ? GLOVED_OK : sqlite__fail(q, rc);
 }
 
+static int cmp_reason_sum(const void *a, const void *b)
+{
+	const store_reason_sum *x = a, *y = b;
+	if (x->ms != y->ms)
+		return x->ms > y->ms ? -1 : 1;
+	if (x->state != y->state)
+		return x->state < y->state ? -1 : 1;
+	return strcmp(x->reason, y->reason);
+}
+
+/* Summed in C: the distinct reasons are few, and SQLite's GROUP BY over
+ * text sorts every row (a cluster day has some 40,000; 4x faster so). */
 int sa_shift_reason_sums(store *s, store_scope sc, const store_filter *f, store_reason_sum **out,
 			 size_t *n)
 {
@@ -775,28 +789,53 @@ int sa_shift_reason_sums(store *s, store_scope sc, const store_filter *f, store_
 	*n = 0;
 	int none;
 	sqlite3_stmt *st =
-	    filtered(q, sc, f,
-		     "SELECT state, reason, sum(ms) AS t FROM"
-		     " rollup_shift_reason",
-		     " GROUP BY state, reason ORDER BY t DESC, state, reason", &none);
+	    filtered(q, sc, f, "SELECT state, reason, ms FROM rollup_shift_reason", "", &none);
 	if (none)
 		return GLOVED_OK;
 	if (!st)
 		return GLOVED_EDB;
-	size_t cap = 0;
+	size_t cap = 0, last = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		store_reason_sum *r = sqlite__grow((void **)out, n, &cap, sizeof **out);
-		if (!r) {
-			sqlite3_finalize(st);
-			return GLOVED_ENOMEM;
+		int state = sqlite3_column_int(st, 0);
+		const char *reason = (const char *)sqlite3_column_text(st, 1);
+		int64_t ms = sqlite3_column_int64(st, 2);
+		if (!reason)
+			reason = "";
+		/* consecutive rows mostly repeat a reason: try the last one first */
+		size_t k = *n;
+		if (last < *n && (*out)[last].state == state &&
+		    strcmp((*out)[last].reason, reason) == 0)
+			k = last;
+		for (size_t i2 = 0; k == *n && i2 < *n; i2++)
+			if ((*out)[i2].state == state && strcmp((*out)[i2].reason, reason) == 0)
+				k = i2;
+		if (k == *n) {
+			store_reason_sum *r = sqlite__grow((void **)out, n, &cap, sizeof **out);
+			if (!r) {
+				sqlite3_finalize(st);
+				free(*out);
+				*out = NULL;
+				*n = 0;
+				return GLOVED_ENOMEM;
+			}
+			memset(r, 0, sizeof *r);
+			r->state = state;
+			snprintf(r->reason, sizeof r->reason, "%s", reason);
 		}
-		r->state = sqlite3_column_int(st, 0);
-		sqlite__text_col(st, 1, r->reason, sizeof r->reason);
-		r->ms = sqlite3_column_int64(st, 2);
+		(*out)[k].ms += ms;
+		last = k;
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? GLOVED_OK : sqlite__fail(q, rc);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return sqlite__fail(q, rc);
+	}
+	if (*n)
+		qsort(*out, *n, sizeof **out, cmp_reason_sum);
+	return GLOVED_OK;
 }
 
 int sa_shift_worker_sums(store *s, store_scope sc, const store_filter *f, store_worker_sum **out,
