@@ -36,9 +36,11 @@ typedef struct wmachine {
 	int init;
 	counter_track track;
 	live_machine live;
-	int touched;     /* changed since the last publish */
-	int live_dirty;  /* live row changed since the last flush */
-	acct_machine am; /* rollup accumulator: open rows, state timeline */
+	int touched;        /* changed since the last publish */
+	int live_dirty;     /* live row changed since the last flush */
+	acct_machine am;    /* rollup accumulator: open rows, state timeline */
+	const firm_cal *fc; /* the machine's firm's calendar (cache) */
+	int64_t fc_ent;
 	const firm_cal *today_cal;
 	int64_t today_start, today_next; /* the firm's local today */
 } wmachine;
@@ -75,6 +77,7 @@ struct writer {
 	int64_t last_retention_ms;
 	firmcal_cache *cals;
 	int own_cals;
+	int64_t cal_rev; /* firmcal_rev when the machines' fc were taken */
 	gref *order;
 	size_t order_cap;
 	live_machine *pub;
@@ -433,15 +436,12 @@ static int recover_rollups(writer *w)
 
 /* The pieces of one counter change: rollups and, when the change is today
  * in the machine's firm, the live "today" figures. */
-static int credit_change(writer *w, wmachine *wmach, const store_machine *m,
+static int credit_change(writer *w, wmachine *wmach, const firm_cal *fc, const store_machine *m,
 			 const counter_change *c, const char *worker, int64_t now)
 {
 	int rc;
 	if (c->d_good == 0 && c->d_reject == 0)
 		return GLOVED_OK;
-	const firm_cal *fc = firmcal_get(w->cals, w->db, m->enterprise_id);
-	if (!fc)
-		return GLOVED_ENOMEM;
 	if ((rc = acct_pieces(&w->pend, &wmach->am, fc, m, c->ts_ms, c->d_good, c->d_reject,
 			      worker)))
 		return rc;
@@ -482,9 +482,15 @@ static int apply_record(writer *w, const ingest_record *r, int64_t now, writer_r
 	wmachine *wmach = wm_get(w, r->machine_id);
 	if (!wmach)
 		return GLOVED_ENOMEM;
-	const firm_cal *fc = firmcal_get(w->cals, w->db, m.enterprise_id);
-	if (!fc)
-		return GLOVED_ENOMEM;
+	/* the firm's calendar, cached per machine (dropped when a calendar
+	 * changes: commit_group compares the cache's revision) */
+	if (!wmach->fc || wmach->fc_ent != m.enterprise_id) {
+		wmach->fc = firmcal_get(w->cals, w->db, m.enterprise_id);
+		wmach->fc_ent = m.enterprise_id;
+		if (!wmach->fc)
+			return GLOVED_ENOMEM;
+	}
+	const firm_cal *fc = wmach->fc;
 	int rc;
 	/* only reports newer than the machine's newest move its state timeline */
 	int in_order = !wmach->am.st_ts || r->ts_ms > wmach->am.st_ts;
@@ -557,7 +563,7 @@ static int apply_record(writer *w, const ingest_record *r, int64_t now, writer_r
 		}
 		if (rc)
 			return rc;
-		if ((rc = credit_change(w, wmach, &m, c, worker, now)))
+		if ((rc = credit_change(w, wmach, fc, &m, c, worker, now)))
 			return rc;
 	}
 	if (in_order) {
@@ -601,6 +607,12 @@ static int commit_group(writer *w, job *group, size_t nrec, size_t *n_touched)
 {
 	int rc;
 	int64_t now_ms = ltime_now_ms();
+	int64_t rev = firmcal_rev(w->cals);
+	if (rev != w->cal_rev) { /* a calendar changed: take them anew */
+		for (size_t i = 0; i < w->wm_cap; i++)
+			w->wm[i].fc = NULL;
+		w->cal_rev = rev;
+	}
 	if (nrec > w->order_cap) {
 		gref *p = realloc(w->order, nrec * sizeof *p);
 		if (!p)
