@@ -934,9 +934,18 @@ enum MHD_Result http__h_bundles(http_req *r, store *db)
 				cJSON_AddStringToObject(y, "code", code);
 			}
 			const store_scan *done = NULL;
-			for (size_t q = 0; q < ns; q++)
-				if (sc[q].bundle_id == v[i].id && sc[q].seq == st->ops[k].seq)
-					done = &sc[q];
+			/* scans are by bundle and seq: the bundle's first by bisection */
+			size_t lo = 0, hi = ns;
+			while (lo < hi) {
+				size_t mid = (lo + hi) / 2;
+				if (sc[mid].bundle_id < v[i].id ||
+				    (sc[mid].bundle_id == v[i].id && sc[mid].seq < st->ops[k].seq))
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo < ns && sc[lo].bundle_id == v[i].id && sc[lo].seq == st->ops[k].seq)
+				done = &sc[lo];
 			if (done) {
 				cJSON_AddNumberToObject(y, "done", (double)done->ts_ms);
 				cJSON_AddStringToObject(y, "by", done->worker);
@@ -1557,21 +1566,31 @@ enum MHD_Result http__h_wip(http_req *r, store *db)
 	} else if (store_order_list(db, r->scope, ent, "released", &orders, &no)) {
 		return http__reply_error(r, 503, "unavailable", -1, "cannot read orders");
 	}
-	store_op_done *done = NULL;
+	store_op_done *done = NULL, *pace = NULL;
 	store_bundle *outb = NULL;
-	size_t nd = 0, nout = 0;
-	store_read_begin(db);
-	int rc = store_op_done_list(db, r->scope, ent, no == 1 ? orders[0].id : 0, &done, &nd);
-	if (!rc)
-		rc = store_bundles_out(db, r->scope, ent, &outb, &nout);
-	store_read_end(db);
-	if (rc) {
-		free(orders);
-		return http__reply_error(r, 503, "unavailable", -1, "cannot read WIP");
-	}
+	store_household *hs = NULL;
+	size_t nd = 0, nout = 0, np = 0, nh = 0;
 	const firm_cal *fc = firmcal_get(cals(r), db, ent);
 	int64_t now = ltime_now_ms();
 	int32_t today = (int32_t)tz_days_from_civil(tz_date_of(&fc->zone, now));
+	int64_t one = no == 1 ? orders[0].id : 0;
+	store_read_begin(db);
+	int rc = store_op_done_list(db, r->scope, ent, one, &done, &nd);
+	if (!rc)
+		rc = store_bundles_out(db, r->scope, ent, &outb, &nout);
+	if (!rc)
+		rc = store_op_day_sums(db, ent, one, today - 2, today, &pace, &np);
+	if (!rc)
+		rc = store_household_list(db, r->scope, ent, &hs, &nh);
+	store_read_end(db);
+	if (rc) {
+		free(orders);
+		free(done);
+		free(outb);
+		free(pace);
+		free(hs);
+		return http__reply_error(r, 503, "unavailable", -1, "cannot read WIP");
+	}
 	store_style *st = malloc(sizeof *st);
 	cJSON *out = cJSON_CreateObject();
 	cJSON *arr = cJSON_AddArrayToObject(out, "orders");
@@ -1579,14 +1598,17 @@ enum MHD_Result http__h_wip(http_req *r, store *db)
 		const store_order *o = &orders[i];
 		if (store_style_get(db, r->scope, 0, NULL, o->style_id, st))
 			continue;
-		store_order_line cut[STORE_MAX_SIZES];
-		int32_t ncut = 0;
-		store_cut_pairs(db, o->id, cut, &ncut);
+		/* this order's rows of done[] and pace[] (ordered by order, seq) */
+		size_t d0 = 0, p0 = 0;
+		while (d0 < nd && done[d0].order_id != o->id)
+			d0++;
+		while (p0 < np && pace[p0].order_id != o->id)
+			p0++;
 		int64_t ordered = 0, cutp = 0;
 		for (int32_t k = 0; k < o->n_lines; k++)
 			ordered += o->lines[k].pairs;
-		for (int32_t k = 0; k < ncut; k++)
-			cutp += cut[k].pairs;
+		if (d0 < nd && done[d0].seq == 0)
+			cutp = done[d0].pairs;
 		cJSON *x = cJSON_CreateObject();
 		char due[11];
 		fmt_day(o->due_day, due);
@@ -1603,8 +1625,8 @@ enum MHD_Result http__h_wip(http_req *r, store *db)
 		cJSON *ops = cJSON_AddArrayToObject(x, "ops");
 		for (int32_t k = 0; k < st->n_ops; k++) {
 			int64_t pairs = 0, bundles = 0;
-			for (size_t q = 0; q < nd; q++) {
-				if (done[q].order_id == o->id && done[q].seq == k + 1) {
+			for (size_t q = d0; q < nd && done[q].order_id == o->id; q++) {
+				if (done[q].seq == k + 1) {
 					pairs = done[q].pairs;
 					bundles = done[q].bundles;
 					break;
@@ -1643,12 +1665,14 @@ enum MHD_Result http__h_wip(http_req *r, store *db)
 		for (int32_t k = 0; k < st->n_ops && left > 0 && strcmp(st->family, "knitted") != 0;
 		     k++) {
 			int64_t recent = 0, done_k = 0;
-			for (size_t q = 0; q < nd; q++)
-				if (done[q].order_id == o->id && done[q].seq == k + 1)
+			for (size_t q = d0; q < nd && done[q].order_id == o->id; q++)
+				if (done[q].seq == k + 1)
 					done_k = done[q].pairs;
 			if (done_k >= ordered)
 				continue;
-			store_op_day_pairs(db, o->id, k + 1, today - 2, today, &recent);
+			for (size_t q = p0; q < np && pace[q].order_id == o->id; q++)
+				if (pace[q].seq == k + 1)
+					recent = pace[q].pairs;
 			if (recent <= 0)
 				continue;
 			int64_t d = ((ordered - done_k) * 3 + recent - 1) / recent;
@@ -1674,13 +1698,15 @@ enum MHD_Result http__h_wip(http_req *r, store *db)
 		for (size_t k = 0; k < nout; k++) {
 			if (outb[k].order_id != o->id)
 				continue;
-			store_household h;
 			cJSON *y = cJSON_CreateObject();
 			cJSON_AddNumberToObject(y, "bundle", outb[k].no);
 			cJSON_AddNumberToObject(y, "pairs", (double)outb[k].pairs);
-			if (!store_household_get(db, r->scope, 0, NULL, outb[k].household_id, &h)) {
-				cJSON_AddStringToObject(y, "household", h.code);
-				cJSON_AddStringToObject(y, "name", h.name);
+			for (size_t q = 0; q < nh; q++) {
+				if (hs[q].id == outb[k].household_id) {
+					cJSON_AddStringToObject(y, "household", hs[q].code);
+					cJSON_AddStringToObject(y, "name", hs[q].name);
+					break;
+				}
 			}
 			cJSON_AddNumberToObject(y, "since", (double)outb[k].out_ms);
 			cJSON_AddNumberToObject(y, "days",
@@ -1692,6 +1718,8 @@ enum MHD_Result http__h_wip(http_req *r, store *db)
 	free(st);
 	free(done);
 	free(outb);
+	free(pace);
+	free(hs);
 	free(orders);
 	return http__reply_json(r, 200, out);
 }

@@ -118,6 +118,12 @@ int sewn_cut(store *s, const store_order *o, const sewn_cut_line *lines, size_t 
 		}
 	}
 	free(bq);
+	if (!rc) { /* the order's pairs cut, for WIP */
+		int64_t pairs = 0;
+		for (size_t i = 0; i < k; i++)
+			pairs += v[i].pairs;
+		rc = store_op_add(s, o->id, 0, o->enterprise_id, pairs, (int64_t)k);
+	}
 	if ((rc = in_tx(s, rc))) {
 		free(v);
 		return rc;
@@ -535,6 +541,8 @@ int sewn_return(store *s, firmcal_cache *cals, int64_t enterprise_id, int64_t bu
 		rc = store_bundle_set_out(s, b.id, 0, 0);
 	if (!rc && good != b.pairs)
 		rc = store_bundle_set_pairs(s, b.id, good);
+	if (!rc && good != b.pairs) /* the pairs lost leave the order's cut */
+		rc = store_op_add(s, b.order_id, 0, enterprise_id, good - b.pairs, 0);
 	if (!rc)
 		rc = sewn_pay_day(w, nw, pay_fen);
 	free(o);

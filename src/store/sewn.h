@@ -157,6 +157,15 @@ int store_op_done_list(store *s, store_scope sc, int64_t enterprise_id, int64_t 
 int store_op_day_pairs(store *s, int64_t order_id, int32_t seq, int32_t day0, int32_t day1,
 		       int64_t *pairs);
 
+/* Pairs done per order and operation on days [day0, day1] for one order,
+ * or every released order of a firm (order_id 0); rows as store_op_done
+ * (bundles 0). */
+int store_op_day_sums(store *s, int64_t enterprise_id, int64_t order_id, int32_t day0, int32_t day1,
+		      store_op_done **out, size_t *n);
+/* Adds pairs to an order's operation rollup (seq 0: pairs cut). */
+int store_op_add(store *s, int64_t order_id, int32_t seq, int64_t enterprise_id, int64_t pairs,
+		 int64_t bundles);
+
 typedef struct store_scan_day {
 	int32_t day;
 	char worker[33];

@@ -576,3 +576,15 @@ int store_bundle_set_pairs(store *s, int64_t bundle_id, int64_t pairs)
 {
 	return s->ops->bundle_set_pairs(s, bundle_id, pairs);
 }
+
+int store_op_day_sums(store *s, int64_t enterprise_id, int64_t order_id, int32_t day0, int32_t day1,
+		      store_op_done **out, size_t *n)
+{
+	return s->ops->op_day_sums(s, enterprise_id, order_id, day0, day1, out, n);
+}
+
+int store_op_add(store *s, int64_t order_id, int32_t seq, int64_t enterprise_id, int64_t pairs,
+		 int64_t bundles)
+{
+	return s->ops->op_add(s, order_id, seq, enterprise_id, pairs, bundles);
+}

@@ -152,6 +152,10 @@ typedef struct store_ops {
 	int (*order_machine_add)(store *s, const store_order_machine *m);
 	int (*order_machine_list)(store *s, int64_t order_id, store_order_machine **out, size_t *n);
 	int (*bundle_set_pairs)(store *s, int64_t bundle_id, int64_t pairs);
+	int (*op_day_sums)(store *s, int64_t enterprise_id, int64_t order_id, int32_t day0,
+			   int32_t day1, store_op_done **out, size_t *n);
+	int (*op_add)(store *s, int64_t order_id, int32_t seq, int64_t enterprise_id, int64_t pairs,
+		      int64_t bundles);
 } store_ops;
 
 struct store {

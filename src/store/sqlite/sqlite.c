@@ -49,6 +49,10 @@ struct sq {
 	sqlite3 *db;
 	sqlite3_stmt *hot[ST_COUNT];
 	sqlite3_stmt *ahot[SQ_AHOT_COUNT]; /* sqlite_analytics.c */
+	/* statements of fixed text prepared once (sqlite__cached), keyed by the
+	 * text's address (string literals) */
+	const char *cache_sql[SQ_CACHE];
+	sqlite3_stmt *cache_st[SQ_CACHE];
 	char err[256];
 };
 
@@ -86,6 +90,8 @@ static void sq_close(store *s)
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(q->hot[i]);
 	sqlite__analytics_close(q->ahot);
+	for (int i = 0; i < SQ_CACHE; i++)
+		sqlite3_finalize(q->cache_st[i]);
 	sqlite3_close_v2(q->db);
 	free(q);
 }
@@ -252,6 +258,37 @@ sqlite3 *sqlite__db(sq *q)
 sqlite3_stmt **sqlite__ahot(sq *q)
 {
 	return q->ahot;
+}
+
+sqlite3_stmt *sqlite__cached(sq *q, const char *sql)
+{
+	int free_slot = -1;
+	for (int i = 0; i < SQ_CACHE; i++) {
+		if (q->cache_sql[i] == sql)
+			return q->cache_st[i];
+		if (!q->cache_sql[i] && free_slot < 0)
+			free_slot = i;
+	}
+	sqlite3_stmt *st = prep(q, sql);
+	if (st && free_slot >= 0) {
+		q->cache_sql[free_slot] = sql;
+		q->cache_st[free_slot] = st;
+	}
+	return st;
+}
+
+void sqlite__release(sq *q, sqlite3_stmt *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < SQ_CACHE; i++) {
+		if (q->cache_st[i] == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return;
+		}
+	}
+	sqlite3_finalize(st);
 }
 
 /* ---- registry ---- */
@@ -1193,4 +1230,6 @@ static const store_ops sqlite_ops = {
     .order_machine_add = sn_order_machine_add,
     .order_machine_list = sn_order_machine_list,
     .bundle_set_pairs = sn_bundle_set_pairs,
+    .op_day_sums = sn_op_day_sums,
+    .op_add = sn_op_add,
 };

@@ -24,6 +24,12 @@ int sqlite__fail(sq *q, int rc);
 void sqlite__text_col(sqlite3_stmt *st, int col, char *dst, size_t n);
 sqlite3 *sqlite__db(sq *q);
 sqlite3_stmt **sqlite__ahot(sq *q);
+/* A statement of fixed text (a string literal: cached by its address),
+ * prepared on first use; give it back with sqlite__release, which resets a
+ * cached statement and finalizes any other. */
+#define SQ_CACHE 64
+sqlite3_stmt *sqlite__cached(sq *q, const char *sql);
+void sqlite__release(sq *q, sqlite3_stmt *st);
 /* Finalizes the analytics statements of a connection (sq_close). */
 void sqlite__analytics_close(sqlite3_stmt **ahot);
 /* sqlite_analytics.c: the analytics.h functions */
@@ -114,4 +120,8 @@ int sn_firm_key_put(store *s, int64_t enterprise_id, const uint8_t *key, const c
 int sn_order_machine_add(store *s, const store_order_machine *m);
 int sn_order_machine_list(store *s, int64_t order_id, store_order_machine **out, size_t *n);
 int sn_bundle_set_pairs(store *s, int64_t bundle_id, int64_t pairs);
+int sn_op_day_sums(store *s, int64_t enterprise_id, int64_t order_id, int32_t day0, int32_t day1,
+		   store_op_done **out, size_t *n);
+int sn_op_add(store *s, int64_t order_id, int32_t seq, int64_t enterprise_id, int64_t pairs,
+	      int64_t bundles);
 #endif

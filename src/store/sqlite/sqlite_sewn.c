@@ -29,7 +29,7 @@ static int rows(sq *q, sqlite3_stmt *st, void **out, size_t *n, size_t elem,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		void *dst = sqlite__grow(out, n, &cap, elem);
 		if (!dst) {
-			sqlite3_finalize(st);
+			sqlite__release(q, st);
 			free(*out);
 			*out = NULL;
 			*n = 0;
@@ -38,7 +38,7 @@ static int rows(sq *q, sqlite3_stmt *st, void **out, size_t *n, size_t elem,
 		memset(dst, 0, elem);
 		row(st, dst);
 	}
-	sqlite3_finalize(st);
+	sqlite__release(q, st);
 	if (rc != SQLITE_DONE) {
 		free(*out);
 		*out = NULL;
@@ -60,11 +60,31 @@ static int one(sq *q, sqlite3_stmt *st, void *dst, void (*row)(sqlite3_stmt *st,
 	} else if (rc != SQLITE_DONE) {
 		r = sqlite__fail(q, rc);
 	}
-	sqlite3_finalize(st);
+	sqlite__release(q, st);
+	return r;
+}
+
+/* Steps a statement once and gives it back. */
+static int exec1(sq *q, sqlite3_stmt *st)
+{
+	if (!st)
+		return GLOVED_EDB;
+	int rc = sqlite3_step(st);
+	int r = rc == SQLITE_DONE || rc == SQLITE_ROW ? GLOVED_OK : sqlite__fail(q, rc);
+	sqlite__release(q, st);
 	return r;
 }
 
 #define TEXT(i, f) sqlite__text_col(st, i, f, sizeof f)
+
+/* The firm a read is about: the filter's, else the scope's; -1 when they
+ * differ (nothing to see). */
+static int64_t read_ent(store_scope sc, int64_t enterprise_id)
+{
+	if (sc.enterprise_id && enterprise_id && sc.enterprise_id != enterprise_id)
+		return -1;
+	return enterprise_id ? enterprise_id : sc.enterprise_id;
+}
 
 /* ---- styles ---- */
 
@@ -83,8 +103,8 @@ static void style_row(sqlite3_stmt *st, void *dst)
 
 static int load_ops(sq *q, store_style *x)
 {
-	sqlite3_stmt *st = sqlite__prep(q, "SELECT seq, code, name, smv_c, rate_y4 FROM style_op"
-					   " WHERE style_id = ? ORDER BY seq");
+	sqlite3_stmt *st = sqlite__cached(q, "SELECT seq, code, name, smv_c, rate_y4 FROM style_op"
+					     " WHERE style_id = ? ORDER BY seq");
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_int64(st, 1, x->id);
@@ -98,7 +118,7 @@ static int load_ops(sq *q, store_style *x)
 		o->smv_c = sqlite3_column_int64(st, 3);
 		o->rate_y4 = sqlite3_column_int64(st, 4);
 	}
-	sqlite3_finalize(st);
+	sqlite__release(q, st);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? GLOVED_OK : sqlite__fail(q, rc);
 }
 
@@ -109,8 +129,9 @@ int sn_style_add(store *s, store_scope sc, store_style *x)
 	sq *q = (sq *)s;
 	if (!scope_ok(sc, x->enterprise_id))
 		return GLOVED_EPERM;
-	sqlite3_stmt *st = sqlite__prep(q, "INSERT INTO style(enterprise_id, code, name, category,"
-					   " family, materials, sizes) VALUES(?,?,?,?,?,?,?)");
+	sqlite3_stmt *st =
+	    sqlite__cached(q, "INSERT INTO style(enterprise_id, code, name, category,"
+			      " family, materials, sizes) VALUES(?,?,?,?,?,?,?)");
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_int64(st, 1, x->enterprise_id);
@@ -120,16 +141,16 @@ int sn_style_add(store *s, store_scope sc, store_style *x)
 	sqlite3_bind_text(st, 5, x->family, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, x->materials, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, x->sizes, -1, SQLITE_STATIC);
-	int rc = sqlite__run(q, st);
+	int rc = exec1(q, st);
 	if (rc)
 		return rc;
 	x->id = sqlite3_last_insert_rowid(sqlite__db(q));
 	for (int32_t i = 0; i < x->n_ops && !rc; i++) {
 		store_style_op *o = &x->ops[i];
 		o->seq = i + 1;
-		st = sqlite__prep(q,
-				  "INSERT INTO style_op(style_id, seq, code, name, smv_c, rate_y4)"
-				  " VALUES(?,?,?,?,?,?)");
+		st = sqlite__cached(
+		    q, "INSERT INTO style_op(style_id, seq, code, name, smv_c, rate_y4)"
+		       " VALUES(?,?,?,?,?,?)");
 		if (!st)
 			return GLOVED_EDB;
 		sqlite3_bind_int64(st, 1, x->id);
@@ -138,7 +159,7 @@ int sn_style_add(store *s, store_scope sc, store_style *x)
 		sqlite3_bind_text(st, 4, o->name, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 5, o->smv_c);
 		sqlite3_bind_int64(st, 6, o->rate_y4);
-		rc = sqlite__run(q, st);
+		rc = exec1(q, st);
 	}
 	return rc;
 }
@@ -146,33 +167,43 @@ int sn_style_add(store *s, store_scope sc, store_style *x)
 int sn_style_get(store *s, store_scope sc, int64_t enterprise_id, const char *code, int64_t id,
 		 store_style *out)
 {
+	static const char by_id[] = "SELECT " STYLE_COLS " FROM style WHERE id = ?1";
+	static const char by_code[] = "SELECT " STYLE_COLS " FROM style WHERE enterprise_id = ?2"
+				      " AND code = ?3";
 	sq *q = (sq *)s;
-	sqlite3_stmt *st =
-	    sqlite__prep(q, "SELECT " STYLE_COLS " FROM style WHERE (?1 = 0 OR"
-			    " enterprise_id = ?1) AND (?2 = 0 OR enterprise_id = ?2)"
-			    " AND (?3 = 0 OR id = ?3) AND (?4 IS NULL OR code = ?4)");
+	int64_t ent = read_ent(sc, enterprise_id);
+	if (ent < 0 || (!id && (!ent || !code)))
+		return GLOVED_ENOTFOUND;
+	sqlite3_stmt *st = sqlite__cached(q, id ? by_id : by_code);
 	if (!st)
 		return GLOVED_EDB;
-	sqlite3_bind_int64(st, 1, sc.enterprise_id);
-	sqlite3_bind_int64(st, 2, enterprise_id);
-	sqlite3_bind_int64(st, 3, id);
-	if (code)
-		sqlite3_bind_text(st, 4, code, -1, SQLITE_STATIC);
+	if (id)
+		sqlite3_bind_int64(st, 1, id);
+	else {
+		sqlite3_bind_int64(st, 2, ent);
+		sqlite3_bind_text(st, 3, code, -1, SQLITE_STATIC);
+	}
 	memset(out, 0, sizeof *out);
 	int rc = one(q, st, out, style_row);
+	if (!rc && ent && out->enterprise_id != ent)
+		rc = GLOVED_ENOTFOUND;
 	return rc ? rc : load_ops(q, out);
 }
 
 int sn_style_list(store *s, store_scope sc, int64_t enterprise_id, store_style **out, size_t *n)
 {
+	static const char all[] = "SELECT " STYLE_COLS " FROM style ORDER BY enterprise_id, code";
+	static const char firm[] = "SELECT " STYLE_COLS " FROM style WHERE enterprise_id = ?1"
+				   " ORDER BY code";
 	sq *q = (sq *)s;
-	sqlite3_stmt *st = sqlite__prep(q, "SELECT " STYLE_COLS " FROM style WHERE (?1 = 0 OR"
-					   " enterprise_id = ?1) AND (?2 = 0 OR enterprise_id = ?2)"
-					   " ORDER BY enterprise_id, code");
-	if (st) {
-		sqlite3_bind_int64(st, 1, sc.enterprise_id);
-		sqlite3_bind_int64(st, 2, enterprise_id);
-	}
+	*out = NULL;
+	*n = 0;
+	int64_t ent = read_ent(sc, enterprise_id);
+	if (ent < 0)
+		return GLOVED_OK;
+	sqlite3_stmt *st = sqlite__cached(q, ent ? firm : all);
+	if (st && ent)
+		sqlite3_bind_int64(st, 1, ent);
 	int rc = rows(q, st, (void **)out, n, sizeof **out, style_row);
 	for (size_t i = 0; i < *n && !rc; i++)
 		rc = load_ops(q, &(*out)[i]);
@@ -197,8 +228,8 @@ static void order_row(sqlite3_stmt *st, void *dst)
 
 static int load_lines(sq *q, store_order *x)
 {
-	sqlite3_stmt *st = sqlite__prep(q, "SELECT size, pairs FROM order_line WHERE order_id = ?"
-					   " ORDER BY CAST(size AS INTEGER), size");
+	sqlite3_stmt *st = sqlite__cached(q, "SELECT size, pairs FROM order_line WHERE order_id = ?"
+					     " ORDER BY CAST(size AS INTEGER), size");
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_int64(st, 1, x->id);
@@ -209,7 +240,7 @@ static int load_lines(sq *q, store_order *x)
 		TEXT(0, l->size);
 		l->pairs = sqlite3_column_int64(st, 1);
 	}
-	sqlite3_finalize(st);
+	sqlite__release(q, st);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? GLOVED_OK : sqlite__fail(q, rc);
 }
 
@@ -220,9 +251,9 @@ int sn_order_add(store *s, store_scope sc, store_order *x)
 	sq *q = (sq *)s;
 	if (!scope_ok(sc, x->enterprise_id))
 		return GLOVED_EPERM;
-	sqlite3_stmt *st = sqlite__prep(q, "INSERT INTO prod_order(enterprise_id, code, buyer,"
-					   " style_id, due_day, unit, status, created_ms)"
-					   " VALUES(?,?,?,?,?,?,?,?)");
+	sqlite3_stmt *st = sqlite__cached(q, "INSERT INTO prod_order(enterprise_id, code, buyer,"
+					     " style_id, due_day, unit, status, created_ms)"
+					     " VALUES(?,?,?,?,?,?,?,?)");
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_int64(st, 1, x->enterprise_id);
@@ -233,18 +264,19 @@ int sn_order_add(store *s, store_scope sc, store_order *x)
 	sqlite3_bind_text(st, 6, x->unit, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, x->status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, x->created_ms);
-	int rc = sqlite__run(q, st);
+	int rc = exec1(q, st);
 	if (rc)
 		return rc;
 	x->id = sqlite3_last_insert_rowid(sqlite__db(q));
 	for (int32_t i = 0; i < x->n_lines && !rc; i++) {
-		st = sqlite__prep(q, "INSERT INTO order_line(order_id, size, pairs) VALUES(?,?,?)");
+		st = sqlite__cached(q,
+				    "INSERT INTO order_line(order_id, size, pairs) VALUES(?,?,?)");
 		if (!st)
 			return GLOVED_EDB;
 		sqlite3_bind_int64(st, 1, x->id);
 		sqlite3_bind_text(st, 2, x->lines[i].size, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, x->lines[i].pairs);
-		rc = sqlite__run(q, st);
+		rc = exec1(q, st);
 	}
 	return rc;
 }
@@ -252,34 +284,47 @@ int sn_order_add(store *s, store_scope sc, store_order *x)
 int sn_order_get(store *s, store_scope sc, int64_t enterprise_id, const char *code, int64_t id,
 		 store_order *out)
 {
+	static const char by_id[] = "SELECT " ORDER_COLS " FROM prod_order WHERE id = ?1";
+	static const char by_code[] = "SELECT " ORDER_COLS " FROM prod_order WHERE"
+				      " enterprise_id = ?2 AND code = ?3";
 	sq *q = (sq *)s;
-	sqlite3_stmt *st =
-	    sqlite__prep(q, "SELECT " ORDER_COLS " FROM prod_order WHERE (?1 = 0 OR"
-			    " enterprise_id = ?1) AND (?2 = 0 OR enterprise_id = ?2)"
-			    " AND (?3 = 0 OR id = ?3) AND (?4 IS NULL OR code = ?4)");
+	int64_t ent = read_ent(sc, enterprise_id);
+	if (ent < 0 || (!id && (!ent || !code)))
+		return GLOVED_ENOTFOUND;
+	sqlite3_stmt *st = sqlite__cached(q, id ? by_id : by_code);
 	if (!st)
 		return GLOVED_EDB;
-	sqlite3_bind_int64(st, 1, sc.enterprise_id);
-	sqlite3_bind_int64(st, 2, enterprise_id);
-	sqlite3_bind_int64(st, 3, id);
-	if (code)
-		sqlite3_bind_text(st, 4, code, -1, SQLITE_STATIC);
+	if (id)
+		sqlite3_bind_int64(st, 1, id);
+	else {
+		sqlite3_bind_int64(st, 2, ent);
+		sqlite3_bind_text(st, 3, code, -1, SQLITE_STATIC);
+	}
 	memset(out, 0, sizeof *out);
 	int rc = one(q, st, out, order_row);
+	if (!rc && ent && out->enterprise_id != ent)
+		rc = GLOVED_ENOTFOUND;
 	return rc ? rc : load_lines(q, out);
 }
 
 int sn_order_list(store *s, store_scope sc, int64_t enterprise_id, const char *status,
 		  store_order **out, size_t *n)
 {
+	static const char all[] = "SELECT " ORDER_COLS " FROM prod_order WHERE (?3 IS NULL OR"
+				  " status = ?3) ORDER BY created_ms DESC, id DESC LIMIT 5000";
+	static const char firm[] = "SELECT " ORDER_COLS " FROM prod_order WHERE enterprise_id = ?1"
+				   " AND (?3 IS NULL OR status = ?3)"
+				   " ORDER BY created_ms DESC, id DESC LIMIT 5000";
 	sq *q = (sq *)s;
-	sqlite3_stmt *st = sqlite__prep(
-	    q, "SELECT " ORDER_COLS " FROM prod_order WHERE (?1 = 0 OR enterprise_id = ?1) AND"
-	       " (?2 = 0 OR enterprise_id = ?2) AND (?3 IS NULL OR status = ?3)"
-	       " ORDER BY created_ms DESC, id DESC LIMIT 5000");
+	*out = NULL;
+	*n = 0;
+	int64_t ent = read_ent(sc, enterprise_id);
+	if (ent < 0)
+		return GLOVED_OK;
+	sqlite3_stmt *st = sqlite__cached(q, ent ? firm : all);
 	if (st) {
-		sqlite3_bind_int64(st, 1, sc.enterprise_id);
-		sqlite3_bind_int64(st, 2, enterprise_id);
+		if (ent)
+			sqlite3_bind_int64(st, 1, ent);
 		if (status && *status)
 			sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
 	}
@@ -292,12 +337,12 @@ int sn_order_list(store *s, store_scope sc, int64_t enterprise_id, const char *s
 int sn_order_set_status(store *s, int64_t order_id, const char *status)
 {
 	sq *q = (sq *)s;
-	sqlite3_stmt *st = sqlite__prep(q, "UPDATE prod_order SET status = ? WHERE id = ?");
+	sqlite3_stmt *st = sqlite__cached(q, "UPDATE prod_order SET status = ? WHERE id = ?");
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, order_id);
-	return sqlite__run(q, st);
+	return exec1(q, st);
 }
 
 /* ---- cuts and bundles ---- */
@@ -306,15 +351,15 @@ int sn_cut_add(store *s, int64_t order_id, int64_t enterprise_id, int32_t bundle
 	       int64_t now_ms, int64_t *cut_id)
 {
 	sq *q = (sq *)s;
-	sqlite3_stmt *st = sqlite__prep(q, "INSERT INTO cut(order_id, enterprise_id, bundle_size,"
-					   " created_ms) VALUES(?,?,?,?)");
+	sqlite3_stmt *st = sqlite__cached(q, "INSERT INTO cut(order_id, enterprise_id, bundle_size,"
+					     " created_ms) VALUES(?,?,?,?)");
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_int64(st, 1, order_id);
 	sqlite3_bind_int64(st, 2, enterprise_id);
 	sqlite3_bind_int(st, 3, bundle_size);
 	sqlite3_bind_int64(st, 4, now_ms);
-	int rc = sqlite__run(q, st);
+	int rc = exec1(q, st);
 	if (!rc)
 		*cut_id = sqlite3_last_insert_rowid(sqlite__db(q));
 	return rc;
@@ -323,8 +368,9 @@ int sn_cut_add(store *s, int64_t order_id, int64_t enterprise_id, int32_t bundle
 int sn_cut_pairs(store *s, int64_t order_id, store_order_line *out, int32_t *n)
 {
 	sq *q = (sq *)s;
-	sqlite3_stmt *st = sqlite__prep(q, "SELECT size, sum(pairs) FROM bundle WHERE order_id = ?"
-					   " GROUP BY size");
+	sqlite3_stmt *st =
+	    sqlite__cached(q, "SELECT size, sum(pairs) FROM bundle WHERE order_id = ?"
+			      " GROUP BY size");
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_int64(st, 1, order_id);
@@ -335,7 +381,7 @@ int sn_cut_pairs(store *s, int64_t order_id, store_order_line *out, int32_t *n)
 		out[*n].pairs = sqlite3_column_int64(st, 1);
 		(*n)++;
 	}
-	sqlite3_finalize(st);
+	sqlite__release(q, st);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? GLOVED_OK : sqlite__fail(q, rc);
 }
 
@@ -343,21 +389,22 @@ int sn_bundle_next_no(store *s, int64_t order_id, int32_t *out)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st =
-	    sqlite__prep(q, "SELECT coalesce(max(no), 0) + 1 FROM bundle WHERE order_id = ?");
+	    sqlite__cached(q, "SELECT coalesce(max(no), 0) + 1 FROM bundle WHERE order_id = ?");
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_int64(st, 1, order_id);
 	int rc = sqlite3_step(st);
 	*out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 1;
-	sqlite3_finalize(st);
+	sqlite__release(q, st);
 	return rc == SQLITE_ROW ? GLOVED_OK : sqlite__fail(q, rc);
 }
 
 int sn_bundle_add(store *s, store_bundle *b)
 {
 	sq *q = (sq *)s;
-	sqlite3_stmt *st = sqlite__prep(q, "INSERT INTO bundle(enterprise_id, order_id, cut_id, no,"
-					   " size, pairs) VALUES(?,?,?,?,?,?)");
+	sqlite3_stmt *st =
+	    sqlite__cached(q, "INSERT INTO bundle(enterprise_id, order_id, cut_id, no,"
+			      " size, pairs) VALUES(?,?,?,?,?,?)");
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_int64(st, 1, b->enterprise_id);
@@ -366,7 +413,7 @@ int sn_bundle_add(store *s, store_bundle *b)
 	sqlite3_bind_int(st, 4, b->no);
 	sqlite3_bind_text(st, 5, b->size, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, b->pairs);
-	int rc = sqlite__run(q, st);
+	int rc = exec1(q, st);
 	if (!rc)
 		b->id = sqlite3_last_insert_rowid(sqlite__db(q));
 	return rc;
@@ -391,7 +438,7 @@ static void bundle_row(sqlite3_stmt *st, void *dst)
 int sn_bundle_get(store *s, int64_t id, store_bundle *out)
 {
 	sq *q = (sq *)s;
-	sqlite3_stmt *st = sqlite__prep(q, "SELECT " BUNDLE_COLS " FROM bundle WHERE id = ?");
+	sqlite3_stmt *st = sqlite__cached(q, "SELECT " BUNDLE_COLS " FROM bundle WHERE id = ?");
 	if (st)
 		sqlite3_bind_int64(st, 1, id);
 	return one(q, st, out, bundle_row);
@@ -400,14 +447,25 @@ int sn_bundle_get(store *s, int64_t id, store_bundle *out)
 int sn_bundle_list(store *s, store_scope sc, int64_t enterprise_id, int64_t order_id,
 		   int64_t cut_id, int64_t bundle_id, size_t limit, store_bundle **out, size_t *n)
 {
+	/* each by its key: the bundle, the cut's index, the order's (order, no) */
+	static const char by_id[] = "SELECT " BUNDLE_COLS " FROM bundle WHERE id = ?5"
+				    " AND (?3 = 0 OR order_id = ?3) AND (?4 = 0 OR cut_id = ?4)"
+				    " AND (?1 = 0 OR enterprise_id = ?1) LIMIT ?6";
+	static const char by_cut[] =
+	    "SELECT " BUNDLE_COLS " FROM bundle WHERE cut_id = ?4"
+	    " AND (?3 = 0 OR order_id = ?3) AND (?1 = 0 OR enterprise_id = ?1)"
+	    " ORDER BY order_id, no LIMIT ?6";
+	static const char by_order[] = "SELECT " BUNDLE_COLS " FROM bundle WHERE order_id = ?3"
+				       " AND (?1 = 0 OR enterprise_id = ?1) ORDER BY no LIMIT ?6";
 	sq *q = (sq *)s;
-	sqlite3_stmt *st = sqlite__prep(
-	    q, "SELECT " BUNDLE_COLS " FROM bundle WHERE (?1 = 0 OR enterprise_id = ?1) AND"
-	       " (?2 = 0 OR enterprise_id = ?2) AND (?3 = 0 OR order_id = ?3) AND"
-	       " (?4 = 0 OR cut_id = ?4) AND (?5 = 0 OR id = ?5) ORDER BY order_id, no LIMIT ?6");
+	*out = NULL;
+	*n = 0;
+	int64_t ent = read_ent(sc, enterprise_id);
+	if (ent < 0 || (!bundle_id && !cut_id && !order_id))
+		return GLOVED_OK;
+	sqlite3_stmt *st = sqlite__cached(q, bundle_id ? by_id : cut_id ? by_cut : by_order);
 	if (st) {
-		sqlite3_bind_int64(st, 1, sc.enterprise_id);
-		sqlite3_bind_int64(st, 2, enterprise_id);
+		sqlite3_bind_int64(st, 1, ent);
 		sqlite3_bind_int64(st, 3, order_id);
 		sqlite3_bind_int64(st, 4, cut_id);
 		sqlite3_bind_int64(st, 5, bundle_id);
@@ -420,36 +478,41 @@ int sn_bundle_set_out(store *s, int64_t bundle_id, int64_t household_id, int64_t
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st =
-	    sqlite__prep(q, "UPDATE bundle SET household_id = ?, out_ms = ? WHERE id = ?");
+	    sqlite__cached(q, "UPDATE bundle SET household_id = ?, out_ms = ? WHERE id = ?");
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_int64(st, 1, household_id);
 	sqlite3_bind_int64(st, 2, out_ms);
 	sqlite3_bind_int64(st, 3, bundle_id);
-	return sqlite__run(q, st);
+	return exec1(q, st);
 }
 
 int sn_bundle_set_pairs(store *s, int64_t bundle_id, int64_t pairs)
 {
 	sq *q = (sq *)s;
-	sqlite3_stmt *st = sqlite__prep(q, "UPDATE bundle SET pairs = ? WHERE id = ?");
+	sqlite3_stmt *st = sqlite__cached(q, "UPDATE bundle SET pairs = ? WHERE id = ?");
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_int64(st, 1, pairs);
 	sqlite3_bind_int64(st, 2, bundle_id);
-	return sqlite__run(q, st);
+	return exec1(q, st);
 }
 
 int sn_bundles_out(store *s, store_scope sc, int64_t enterprise_id, store_bundle **out, size_t *n)
 {
+	static const char all[] = "SELECT " BUNDLE_COLS " FROM bundle WHERE household_id > 0"
+				  " ORDER BY out_ms";
+	static const char firm[] = "SELECT " BUNDLE_COLS " FROM bundle WHERE enterprise_id = ?1"
+				   " AND household_id > 0 ORDER BY out_ms";
 	sq *q = (sq *)s;
-	sqlite3_stmt *st = sqlite__prep(
-	    q, "SELECT " BUNDLE_COLS " FROM bundle WHERE household_id != 0 AND (?1 = 0 OR"
-	       " enterprise_id = ?1) AND (?2 = 0 OR enterprise_id = ?2) ORDER BY out_ms");
-	if (st) {
-		sqlite3_bind_int64(st, 1, sc.enterprise_id);
-		sqlite3_bind_int64(st, 2, enterprise_id);
-	}
+	*out = NULL;
+	*n = 0;
+	int64_t ent = read_ent(sc, enterprise_id);
+	if (ent < 0)
+		return GLOVED_OK;
+	sqlite3_stmt *st = sqlite__cached(q, ent ? firm : all);
+	if (st && ent)
+		sqlite3_bind_int64(st, 1, ent);
 	return rows(q, st, (void **)out, n, sizeof **out, bundle_row);
 }
 
@@ -474,8 +537,8 @@ int sn_household_add(store *s, store_scope sc, store_household *h)
 	sq *q = (sq *)s;
 	if (!scope_ok(sc, h->enterprise_id))
 		return GLOVED_EPERM;
-	sqlite3_stmt *st = sqlite__prep(q, "INSERT INTO household(enterprise_id, code, name,"
-					   " village, phone, rate_pct) VALUES(?,?,?,?,?,?)");
+	sqlite3_stmt *st = sqlite__cached(q, "INSERT INTO household(enterprise_id, code, name,"
+					     " village, phone, rate_pct) VALUES(?,?,?,?,?,?)");
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_int64(st, 1, h->enterprise_id);
@@ -484,7 +547,7 @@ int sn_household_add(store *s, store_scope sc, store_household *h)
 	sqlite3_bind_text(st, 4, h->village, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, h->phone, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 6, h->rate_pct);
-	int rc = sqlite__run(q, st);
+	int rc = exec1(q, st);
 	if (!rc)
 		h->id = sqlite3_last_insert_rowid(sqlite__db(q));
 	return rc;
@@ -493,40 +556,52 @@ int sn_household_add(store *s, store_scope sc, store_household *h)
 int sn_household_get(store *s, store_scope sc, int64_t enterprise_id, const char *code, int64_t id,
 		     store_household *out)
 {
+	static const char by_id[] = "SELECT " HOUSEHOLD_COLS " FROM household WHERE id = ?1";
+	static const char by_code[] = "SELECT " HOUSEHOLD_COLS " FROM household WHERE"
+				      " enterprise_id = ?2 AND code = ?3";
 	sq *q = (sq *)s;
-	sqlite3_stmt *st =
-	    sqlite__prep(q, "SELECT " HOUSEHOLD_COLS " FROM household WHERE (?1 = 0"
-			    " OR enterprise_id = ?1) AND (?2 = 0 OR enterprise_id ="
-			    " ?2) AND (?3 = 0 OR id = ?3) AND (?4 IS NULL OR code = ?4)");
+	int64_t ent = read_ent(sc, enterprise_id);
+	if (ent < 0 || (!id && (!ent || !code)))
+		return GLOVED_ENOTFOUND;
+	sqlite3_stmt *st = sqlite__cached(q, id ? by_id : by_code);
 	if (!st)
 		return GLOVED_EDB;
-	sqlite3_bind_int64(st, 1, sc.enterprise_id);
-	sqlite3_bind_int64(st, 2, enterprise_id);
-	sqlite3_bind_int64(st, 3, id);
-	if (code)
-		sqlite3_bind_text(st, 4, code, -1, SQLITE_STATIC);
-	return one(q, st, out, household_row);
+	if (id)
+		sqlite3_bind_int64(st, 1, id);
+	else {
+		sqlite3_bind_int64(st, 2, ent);
+		sqlite3_bind_text(st, 3, code, -1, SQLITE_STATIC);
+	}
+	int rc = one(q, st, out, household_row);
+	if (!rc && ent && out->enterprise_id != ent)
+		rc = GLOVED_ENOTFOUND;
+	return rc;
 }
 
 int sn_household_list(store *s, store_scope sc, int64_t enterprise_id, store_household **out,
 		      size_t *n)
 {
+	static const char all[] = "SELECT " HOUSEHOLD_COLS " FROM household"
+				  " ORDER BY enterprise_id, code";
+	static const char firm[] = "SELECT " HOUSEHOLD_COLS " FROM household WHERE"
+				   " enterprise_id = ?1 ORDER BY code";
 	sq *q = (sq *)s;
-	sqlite3_stmt *st = sqlite__prep(q, "SELECT " HOUSEHOLD_COLS " FROM household WHERE (?1 = 0"
-					   " OR enterprise_id = ?1) AND (?2 = 0 OR enterprise_id ="
-					   " ?2) ORDER BY enterprise_id, code");
-	if (st) {
-		sqlite3_bind_int64(st, 1, sc.enterprise_id);
-		sqlite3_bind_int64(st, 2, enterprise_id);
-	}
+	*out = NULL;
+	*n = 0;
+	int64_t ent = read_ent(sc, enterprise_id);
+	if (ent < 0)
+		return GLOVED_OK;
+	sqlite3_stmt *st = sqlite__cached(q, ent ? firm : all);
+	if (st && ent)
+		sqlite3_bind_int64(st, 1, ent);
 	return rows(q, st, (void **)out, n, sizeof **out, household_row);
 }
 
 int sn_dispatch_add(store *s, store_dispatch *d)
 {
 	sq *q = (sq *)s;
-	sqlite3_stmt *st = sqlite__prep(q, "INSERT INTO dispatch(bundle_id, household_id,"
-					   " enterprise_id, ops, out_ms) VALUES(?,?,?,?,?)");
+	sqlite3_stmt *st = sqlite__cached(q, "INSERT INTO dispatch(bundle_id, household_id,"
+					     " enterprise_id, ops, out_ms) VALUES(?,?,?,?,?)");
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_int64(st, 1, d->bundle_id);
@@ -534,7 +609,7 @@ int sn_dispatch_add(store *s, store_dispatch *d)
 	sqlite3_bind_int64(st, 3, d->enterprise_id);
 	sqlite3_bind_text(st, 4, d->ops, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, d->out_ms);
-	int rc = sqlite__run(q, st);
+	int rc = exec1(q, st);
 	if (!rc)
 		d->id = sqlite3_last_insert_rowid(sqlite__db(q));
 	return rc;
@@ -559,10 +634,10 @@ int sn_dispatch_open(store *s, int64_t bundle_id, store_dispatch *out)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st =
-	    sqlite__prep(q, "SELECT id, bundle_id, household_id, enterprise_id, ops,"
-			    " out_ms, back_ms, returned, missing, damaged FROM dispatch"
-			    " WHERE bundle_id = ? AND back_ms = 0 ORDER BY id DESC"
-			    " LIMIT 1");
+	    sqlite__cached(q, "SELECT id, bundle_id, household_id, enterprise_id, ops,"
+			      " out_ms, back_ms, returned, missing, damaged FROM dispatch"
+			      " WHERE bundle_id = ? AND back_ms = 0 ORDER BY id DESC"
+			      " LIMIT 1");
 	if (st)
 		sqlite3_bind_int64(st, 1, bundle_id);
 	return one(q, st, out, dispatch_row);
@@ -571,8 +646,8 @@ int sn_dispatch_open(store *s, int64_t bundle_id, store_dispatch *out)
 int sn_dispatch_close(store *s, const store_dispatch *d)
 {
 	sq *q = (sq *)s;
-	sqlite3_stmt *st = sqlite__prep(q, "UPDATE dispatch SET back_ms = ?, returned = ?,"
-					   " missing = ?, damaged = ? WHERE id = ?");
+	sqlite3_stmt *st = sqlite__cached(q, "UPDATE dispatch SET back_ms = ?, returned = ?,"
+					     " missing = ?, damaged = ? WHERE id = ?");
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_int64(st, 1, d->back_ms);
@@ -580,7 +655,7 @@ int sn_dispatch_close(store *s, const store_dispatch *d)
 	sqlite3_bind_int64(st, 3, d->missing);
 	sqlite3_bind_int64(st, 4, d->damaged);
 	sqlite3_bind_int64(st, 5, d->id);
-	return sqlite__run(q, st);
+	return exec1(q, st);
 }
 
 /* ---- scans ---- */
@@ -608,7 +683,7 @@ int sn_scan_get(store *s, int64_t bundle_id, int32_t seq, store_scan *out)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st =
-	    sqlite__prep(q, "SELECT " SCAN_COLS " FROM scan WHERE bundle_id = ? AND seq = ?");
+	    sqlite__cached(q, "SELECT " SCAN_COLS " FROM scan WHERE bundle_id = ? AND seq = ?");
 	if (st) {
 		sqlite3_bind_int64(st, 1, bundle_id);
 		sqlite3_bind_int(st, 2, seq);
@@ -619,8 +694,9 @@ int sn_scan_get(store *s, int64_t bundle_id, int32_t seq, store_scan *out)
 int sn_scan_by_id(store *s, int64_t enterprise_id, const char *scan_id, store_scan *out)
 {
 	sq *q = (sq *)s;
-	sqlite3_stmt *st = sqlite__prep(q, "SELECT " SCAN_COLS " FROM scan WHERE enterprise_id = ?"
-					   " AND scan_id = ?");
+	sqlite3_stmt *st =
+	    sqlite__cached(q, "SELECT " SCAN_COLS " FROM scan WHERE enterprise_id = ?"
+			      " AND scan_id = ?");
 	if (st) {
 		sqlite3_bind_int64(st, 1, enterprise_id);
 		sqlite3_bind_text(st, 2, scan_id, -1, SQLITE_STATIC);
@@ -631,9 +707,9 @@ int sn_scan_by_id(store *s, int64_t enterprise_id, const char *scan_id, store_sc
 int sn_scan_add(store *s, const store_scan *x, int32_t day)
 {
 	sq *q = (sq *)s;
-	sqlite3_stmt *st = sqlite__prep(q, "INSERT INTO scan(bundle_id, seq, enterprise_id,"
-					   " order_id, ts, worker, household_id, pairs, rate_y4,"
-					   " scan_id) VALUES(?,?,?,?,?,?,?,?,?,?)");
+	sqlite3_stmt *st = sqlite__cached(q, "INSERT INTO scan(bundle_id, seq, enterprise_id,"
+					     " order_id, ts, worker, household_id, pairs, rate_y4,"
+					     " scan_id) VALUES(?,?,?,?,?,?,?,?,?,?)");
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_int64(st, 1, x->bundle_id);
@@ -647,7 +723,7 @@ int sn_scan_add(store *s, const store_scan *x, int32_t day)
 	sqlite3_bind_int64(st, 9, x->rate_y4);
 	if (x->scan_id[0])
 		sqlite3_bind_text(st, 10, x->scan_id, -1, SQLITE_STATIC);
-	int rc = sqlite__run(q, st);
+	int rc = exec1(q, st);
 	if (rc)
 		return rc;
 	static const char *const up[] = {
@@ -661,7 +737,7 @@ int sn_scan_add(store *s, const store_scan *x, int32_t day)
 	    " rate_y4) DO UPDATE SET pairs = pairs + excluded.pairs",
 	};
 	for (size_t i = 0; i < sizeof up / sizeof up[0] && !rc; i++) {
-		st = sqlite__prep(q, up[i]);
+		st = sqlite__cached(q, up[i]);
 		if (!st)
 			return GLOVED_EDB;
 		int np = sqlite3_bind_parameter_count(st);
@@ -697,7 +773,7 @@ int sn_scan_add(store *s, const store_scan *x, int32_t day)
 				break;
 			}
 		}
-		rc = sqlite__run(q, st);
+		rc = exec1(q, st);
 	}
 	return rc;
 }
@@ -705,11 +781,17 @@ int sn_scan_add(store *s, const store_scan *x, int32_t day)
 int sn_scan_list(store *s, store_scope sc, int64_t order_id, int64_t bundle_id, store_scan **out,
 		 size_t *n)
 {
+	static const char by_bundle[] = "SELECT " SCAN_COLS " FROM scan WHERE bundle_id = ?3"
+					" AND (?1 = 0 OR enterprise_id = ?1) ORDER BY seq";
+	static const char by_order[] =
+	    "SELECT " SCAN_COLS " FROM scan WHERE order_id = ?2"
+	    " AND (?1 = 0 OR enterprise_id = ?1) ORDER BY bundle_id, seq";
 	sq *q = (sq *)s;
-	sqlite3_stmt *st = sqlite__prep(
-	    q, "SELECT " SCAN_COLS " FROM scan WHERE (?1 = 0 OR enterprise_id = ?1) AND"
-	       " (?2 = 0 OR order_id = ?2) AND (?3 = 0 OR bundle_id = ?3) AND (?2 != 0 OR ?3 != 0)"
-	       " ORDER BY bundle_id, seq");
+	*out = NULL;
+	*n = 0;
+	if (!order_id && !bundle_id)
+		return GLOVED_OK;
+	sqlite3_stmt *st = sqlite__cached(q, bundle_id ? by_bundle : by_order);
 	if (st) {
 		sqlite3_bind_int64(st, 1, sc.enterprise_id);
 		sqlite3_bind_int64(st, 2, order_id);
@@ -730,15 +812,20 @@ static void op_done_row(sqlite3_stmt *st, void *dst)
 int sn_op_done_list(store *s, store_scope sc, int64_t enterprise_id, int64_t order_id,
 		    store_op_done **out, size_t *n)
 {
+	static const char by_order[] =
+	    "SELECT order_id, seq, pairs, bundles FROM rollup_op WHERE"
+	    " order_id = ?3 AND (?1 = 0 OR enterprise_id = ?1) ORDER BY seq";
+	static const char by_firm[] = "SELECT order_id, seq, pairs, bundles FROM rollup_op WHERE"
+				      " enterprise_id = ?1 ORDER BY order_id, seq";
 	sq *q = (sq *)s;
-	sqlite3_stmt *st = sqlite__prep(
-	    q,
-	    "SELECT order_id, seq, pairs, bundles FROM rollup_op WHERE (?1 = 0 OR"
-	    " enterprise_id = ?1) AND (?2 = 0 OR enterprise_id = ?2) AND (?3 = 0 OR order_id = ?3)"
-	    " ORDER BY order_id, seq");
+	*out = NULL;
+	*n = 0;
+	int64_t ent = read_ent(sc, enterprise_id);
+	if (ent < 0 || (!order_id && !ent))
+		return GLOVED_OK;
+	sqlite3_stmt *st = sqlite__cached(q, order_id ? by_order : by_firm);
 	if (st) {
-		sqlite3_bind_int64(st, 1, sc.enterprise_id);
-		sqlite3_bind_int64(st, 2, enterprise_id);
+		sqlite3_bind_int64(st, 1, ent);
 		sqlite3_bind_int64(st, 3, order_id);
 	}
 	return rows(q, st, (void **)out, n, sizeof **out, op_done_row);
@@ -749,8 +836,8 @@ int sn_op_day_pairs(store *s, int64_t order_id, int32_t seq, int32_t day0, int32
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st =
-	    sqlite__prep(q, "SELECT coalesce(sum(pairs), 0) FROM rollup_op_day"
-			    " WHERE order_id = ? AND seq = ? AND day >= ? AND day <= ?");
+	    sqlite__cached(q, "SELECT coalesce(sum(pairs), 0) FROM rollup_op_day"
+			      " WHERE order_id = ? AND seq = ? AND day >= ? AND day <= ?");
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_int64(st, 1, order_id);
@@ -759,8 +846,49 @@ int sn_op_day_pairs(store *s, int64_t order_id, int32_t seq, int32_t day0, int32
 	sqlite3_bind_int(st, 4, day1);
 	int rc = sqlite3_step(st);
 	*pairs = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
+	sqlite__release(q, st);
 	return rc == SQLITE_ROW ? GLOVED_OK : sqlite__fail(q, rc);
+}
+
+int sn_op_day_sums(store *s, int64_t enterprise_id, int64_t order_id, int32_t day0, int32_t day1,
+		   store_op_done **out, size_t *n)
+{
+	static const char by_order[] = "SELECT order_id, seq, sum(pairs), 0 FROM rollup_op_day"
+				       " WHERE order_id = ?2 AND day >= ?3 AND day <= ?4"
+				       " GROUP BY seq ORDER BY seq";
+	static const char by_firm[] = "SELECT d.order_id, d.seq, sum(d.pairs), 0 FROM prod_order o"
+				      " JOIN rollup_op_day d ON d.order_id = o.id WHERE"
+				      " o.enterprise_id = ?1 AND o.status = 'released' AND"
+				      " d.day >= ?3 AND d.day <= ?4 GROUP BY d.order_id, d.seq"
+				      " ORDER BY d.order_id, d.seq";
+	sq *q = (sq *)s;
+	sqlite3_stmt *st = sqlite__cached(q, order_id ? by_order : by_firm);
+	if (st) {
+		sqlite3_bind_int64(st, 1, enterprise_id);
+		sqlite3_bind_int64(st, 2, order_id);
+		sqlite3_bind_int(st, 3, day0);
+		sqlite3_bind_int(st, 4, day1);
+	}
+	return rows(q, st, (void **)out, n, sizeof **out, op_done_row);
+}
+
+int sn_op_add(store *s, int64_t order_id, int32_t seq, int64_t enterprise_id, int64_t pairs,
+	      int64_t bundles)
+{
+	static const char sql[] = "INSERT INTO rollup_op(order_id, seq, enterprise_id, pairs,"
+				  " bundles) VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(order_id, seq)"
+				  " DO UPDATE SET pairs = pairs + excluded.pairs,"
+				  " bundles = bundles + excluded.bundles";
+	sq *q = (sq *)s;
+	sqlite3_stmt *st = sqlite__cached(q, sql);
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, order_id);
+	sqlite3_bind_int(st, 2, seq);
+	sqlite3_bind_int64(st, 3, enterprise_id);
+	sqlite3_bind_int64(st, 4, pairs);
+	sqlite3_bind_int64(st, 5, bundles);
+	return exec1(q, st);
 }
 
 static void scan_day_row(sqlite3_stmt *st, void *dst)
@@ -776,15 +904,19 @@ static void scan_day_row(sqlite3_stmt *st, void *dst)
 int sn_scan_days(store *s, store_scope sc, int64_t enterprise_id, int32_t day0, int32_t day1,
 		 const char *worker, store_scan_day **out, size_t *n)
 {
+	static const char firm[] = "SELECT day, worker, household_id, rate_y4, pairs FROM"
+				   " rollup_scan_day WHERE enterprise_id = ?1 AND day >= ?3 AND"
+				   " day <= ?4 AND (?5 IS NULL OR worker = ?5)"
+				   " ORDER BY worker, household_id, day, rate_y4";
 	sq *q = (sq *)s;
-	sqlite3_stmt *st = sqlite__prep(
-	    q, "SELECT day, worker, household_id, rate_y4, pairs FROM rollup_scan_day WHERE"
-	       " (?1 = 0 OR enterprise_id = ?1) AND (?2 = 0 OR enterprise_id = ?2) AND day >= ?3"
-	       " AND day <= ?4 AND (?5 IS NULL OR worker = ?5)"
-	       " ORDER BY worker, household_id, day, rate_y4");
+	*out = NULL;
+	*n = 0;
+	int64_t ent = read_ent(sc, enterprise_id);
+	if (ent <= 0)
+		return GLOVED_OK; /* scans are always read per firm */
+	sqlite3_stmt *st = sqlite__cached(q, firm);
 	if (st) {
-		sqlite3_bind_int64(st, 1, sc.enterprise_id);
-		sqlite3_bind_int64(st, 2, enterprise_id);
+		sqlite3_bind_int64(st, 1, ent);
 		sqlite3_bind_int(st, 3, day0);
 		sqlite3_bind_int(st, 4, day1);
 		if (worker)
@@ -799,7 +931,7 @@ int sn_firm_key_get(store *s, int64_t enterprise_id, uint8_t *key, char *order_c
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st =
-	    sqlite__prep(q, "SELECT key, order_check FROM firm_key WHERE enterprise_id = ?");
+	    sqlite__cached(q, "SELECT key, order_check FROM firm_key WHERE enterprise_id = ?");
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_int64(st, 1, enterprise_id);
@@ -811,46 +943,48 @@ int sn_firm_key_get(store *s, int64_t enterprise_id, uint8_t *key, char *order_c
 	} else if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		r = sqlite__fail(q, rc);
 	}
-	sqlite3_finalize(st);
+	sqlite__release(q, st);
 	return r;
 }
 
 int sn_firm_key_put(store *s, int64_t enterprise_id, const uint8_t *key, const char *order_check)
 {
 	sq *q = (sq *)s;
-	sqlite3_stmt *st = sqlite__prep(q, "INSERT INTO firm_key(enterprise_id, key, order_check)"
-					   " VALUES(?,?,?) ON CONFLICT(enterprise_id) DO UPDATE SET"
-					   " order_check = excluded.order_check");
+	sqlite3_stmt *st =
+	    sqlite__cached(q, "INSERT INTO firm_key(enterprise_id, key, order_check)"
+			      " VALUES(?,?,?) ON CONFLICT(enterprise_id) DO UPDATE SET"
+			      " order_check = excluded.order_check");
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_int64(st, 1, enterprise_id);
 	sqlite3_bind_blob(st, 2, key, 32, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, order_check, -1, SQLITE_STATIC);
-	return sqlite__run(q, st);
+	return exec1(q, st);
 }
 
 int sn_order_machine_add(store *s, const store_order_machine *m)
 {
 	sq *q = (sq *)s;
 	/* a machine works one order at a time: close what it worked before */
-	sqlite3_stmt *st = sqlite__prep(q, "UPDATE order_machine SET to_ms = ? WHERE machine_id = ?"
-					   " AND to_ms = 0");
+	sqlite3_stmt *st =
+	    sqlite__cached(q, "UPDATE order_machine SET to_ms = ? WHERE machine_id = ?"
+			      " AND to_ms = 0");
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_int64(st, 1, m->from_ms);
 	sqlite3_bind_int64(st, 2, m->machine_id);
-	int rc = sqlite__run(q, st);
+	int rc = exec1(q, st);
 	if (rc)
 		return rc;
-	st = sqlite__prep(q, "INSERT INTO order_machine(order_id, machine_id, from_ms, to_ms)"
-			     " VALUES(?,?,?,?)");
+	st = sqlite__cached(q, "INSERT INTO order_machine(order_id, machine_id, from_ms, to_ms)"
+			       " VALUES(?,?,?,?)");
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_int64(st, 1, m->order_id);
 	sqlite3_bind_int64(st, 2, m->machine_id);
 	sqlite3_bind_int64(st, 3, m->from_ms);
 	sqlite3_bind_int64(st, 4, m->to_ms);
-	return sqlite__run(q, st);
+	return exec1(q, st);
 }
 
 static void order_machine_row(sqlite3_stmt *st, void *dst)
@@ -865,8 +999,8 @@ static void order_machine_row(sqlite3_stmt *st, void *dst)
 int sn_order_machine_list(store *s, int64_t order_id, store_order_machine **out, size_t *n)
 {
 	sq *q = (sq *)s;
-	sqlite3_stmt *st = sqlite__prep(q, "SELECT order_id, machine_id, from_ms, to_ms FROM"
-					   " order_machine WHERE order_id = ? ORDER BY from_ms");
+	sqlite3_stmt *st = sqlite__cached(q, "SELECT order_id, machine_id, from_ms, to_ms FROM"
+					     " order_machine WHERE order_id = ? ORDER BY from_ms");
 	if (st)
 		sqlite3_bind_int64(st, 1, order_id);
 	return rows(q, st, (void **)out, n, sizeof **out, order_machine_row);
