@@ -70,7 +70,7 @@ static void finish(oee_result *r)
 	r->oee = ratio_make((u128)r->ideal_ms * (u128)r->good, (u128)r->planned_ms * (u128)total);
 }
 
-static int64_t *state_bucket(oee_result *r, int st)
+int64_t *oee_state_ms(oee_result *r, int st)
 {
 	switch (st) {
 	case MS_RUN:
@@ -156,7 +156,7 @@ int oee_compute(const oee_input *in, oee_result *out)
 			if (hi <= lo)
 				continue;
 			int64_t ms = hi - lo; /* <= len: no overflow */
-			int64_t *b = state_bucket(&r, iv->state);
+			int64_t *b = oee_state_ms(&r, iv->state);
 			*b += ms;
 			covered += ms;
 			if ((iv->state == MS_STOP || iv->state == MS_FAULT) &&

@@ -103,6 +103,9 @@ int oee_compute(const oee_input *in, oee_result *out);
  * then unchanged). */
 int oee_merge(oee_result *a, const oee_result *b);
 
+/* The time field of r that state st (a machine_state) counts in: run_ms ..
+ * offline_ms, unknown_ms for MS_UNKNOWN and anything else. */
+int64_t *oee_state_ms(oee_result *r, int st);
 /* Recomputes the derived fields of *r (speed_loss_ms and the four
  * fractions) from its times, pieces and ideal times, the way oee_compute
  * and oee_merge do: for results added up from stored rollups. Returns 0,

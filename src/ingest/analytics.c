@@ -337,28 +337,6 @@ static an_row *row_for(oee_acc *a, const store_machine *m, const inst *x)
 	return r;
 }
 
-static int64_t *state_ms(oee_result *r, int st)
-{
-	switch (st) {
-	case MS_RUN:
-		return &r->run_ms;
-	case MS_IDLE:
-		return &r->idle_ms;
-	case MS_STOP:
-		return &r->stop_ms;
-	case MS_FAULT:
-		return &r->fault_ms;
-	case MS_SETUP:
-		return &r->setup_ms;
-	case MS_OFF:
-		return &r->off_ms;
-	case MS_OFFLINE:
-		return &r->offline_ms;
-	default:
-		return &r->unknown_ms;
-	}
-}
-
 static int cmp_row(const void *a, const void *b)
 {
 	const an_row *x = a, *y = b;
@@ -511,7 +489,7 @@ int analytics_oee(store *db, registry *reg, firmcal_cache *cals, const an_query 
 			break;
 		}
 		for (int st = 0; st < STORE_STATES; st++)
-			*state_ms(&r->r, st) += s->ms[st];
+			*oee_state_ms(&r->r, st) += s->ms[st];
 		r->r.good += s->good;
 		r->r.reject += s->reject;
 		r->r.ideal_ms += s->ideal_ms;
@@ -547,7 +525,7 @@ int analytics_oee(store *db, registry *reg, firmcal_cache *cals, const an_query 
 				rc = GLOVED_ENOMEM;
 				break;
 			}
-			*state_ms(&r->r, l->st_state) += ms;
+			*oee_state_ms(&r->r, l->st_state) += ms;
 			if (l->st_state == MS_STOP || l->st_state == MS_FAULT)
 				rc = add_reason(out, &rcap, l->st_state, l->st_reason, ms);
 		}

@@ -11,6 +11,7 @@
 #include <qrencode.h>
 
 #include "util/ticket_pdf.h"
+#include "util/utf8.h"
 #include "util/err.h"
 
 #include <errno.h>
@@ -68,32 +69,13 @@ static void on_hpdf_error(HPDF_STATUS error, HPDF_STATUS detail, void *user)
 	}
 }
 
-/* Length of the strict UTF-8 sequence at s (no overlongs, surrogates or code points past
- * U+10FFFF, no C0 controls or DEL), 0 if invalid. */
+/* One UTF-8 character that prints: its length in bytes, 0 when invalid or
+ * an ASCII control character. */
 static size_t utf8_char(const unsigned char *s)
 {
-	unsigned char c = s[0];
-	if (c < 0x80)
-		return c >= 0x20 && c != 0x7f ? 1 : 0;
-	size_t n;
-	uint32_t v, min;
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2, v = c & 0x1fu, min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3, v = c & 0x0fu, min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4, v = c & 0x07u, min = 0x10000;
-	} else {
-		return 0;
-	}
-	for (size_t k = 1; k < n; k++) {
-		if ((s[k] & 0xc0) != 0x80)
-			return 0; /* also stops at the NUL */
-		v = (v << 6) | (s[k] & 0x3fu);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	return n;
+	uint32_t cp;
+	size_t n = utf8_next(s, &cp);
+	return n == 1 && (cp < 0x20 || cp == 0x7f) ? 0 : n;
 }
 
 /* GLOVED_OK if s is a usable text field (see ticket_pdf.h). */
