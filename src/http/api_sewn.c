@@ -1309,7 +1309,7 @@ enum MHD_Result http__h_households(http_req *r, store *db)
 		return http__reply_error(r, 503, "unavailable", -1, "cannot read households");
 	store_bundle *out_b = NULL;
 	size_t nb = 0;
-	store_bundles_out(db, r->scope, ent, &out_b, &nb);
+	store_bundles_out(db, r->scope, ent, 0, &out_b, &nb);
 	cJSON *out = cJSON_CreateObject();
 	cJSON *arr = cJSON_AddArrayToObject(out, "households");
 	for (size_t i = 0; i < n; i++) {
@@ -1577,7 +1577,7 @@ enum MHD_Result http__h_wip(http_req *r, store *db)
 	store_read_begin(db);
 	int rc = store_op_done_list(db, r->scope, ent, one, &done, &nd);
 	if (!rc)
-		rc = store_bundles_out(db, r->scope, ent, &outb, &nout);
+		rc = store_bundles_out(db, r->scope, ent, one, &outb, &nout);
 	if (!rc)
 		rc = store_op_day_sums(db, ent, one, today - 2, today, &pace, &np);
 	if (!rc)

@@ -91,9 +91,9 @@ int store_bundle_list(store *s, store_scope sc, int64_t enterprise_id, int64_t o
 int store_bundle_set_out(store *s, int64_t bundle_id, int64_t household_id, int64_t out_ms);
 /* Pairs left in a bundle after missing and damaged ones are taken out. */
 int store_bundle_set_pairs(store *s, int64_t bundle_id, int64_t pairs);
-/* Bundles of a firm out at households. */
-int store_bundles_out(store *s, store_scope sc, int64_t enterprise_id, store_bundle **out,
-		      size_t *n);
+/* Bundles of a firm (or of one order: order_id) out at households. */
+int store_bundles_out(store *s, store_scope sc, int64_t enterprise_id, int64_t order_id,
+		      store_bundle **out, size_t *n);
 
 typedef struct store_household {
 	int64_t id, enterprise_id;

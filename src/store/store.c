@@ -475,10 +475,10 @@ int store_bundle_set_out(store *s, int64_t bundle_id, int64_t household_id, int6
 	return s->ops->bundle_set_out(s, bundle_id, household_id, out_ms);
 }
 
-int store_bundles_out(store *s, store_scope sc, int64_t enterprise_id, store_bundle **out,
-		      size_t *n)
+int store_bundles_out(store *s, store_scope sc, int64_t enterprise_id, int64_t order_id,
+		      store_bundle **out, size_t *n)
 {
-	return s->ops->bundles_out(s, sc, enterprise_id, out, n);
+	return s->ops->bundles_out(s, sc, enterprise_id, order_id, out, n);
 }
 
 int store_household_add(store *s, store_scope sc, store_household *h)

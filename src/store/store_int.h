@@ -125,8 +125,8 @@ typedef struct store_ops {
 			   int64_t cut_id, int64_t bundle_id, size_t limit, store_bundle **out,
 			   size_t *n);
 	int (*bundle_set_out)(store *s, int64_t bundle_id, int64_t household_id, int64_t out_ms);
-	int (*bundles_out)(store *s, store_scope sc, int64_t enterprise_id, store_bundle **out,
-			   size_t *n);
+	int (*bundles_out)(store *s, store_scope sc, int64_t enterprise_id, int64_t order_id,
+			   store_bundle **out, size_t *n);
 	int (*household_add)(store *s, store_scope sc, store_household *h);
 	int (*household_get)(store *s, store_scope sc, int64_t enterprise_id, const char *code,
 			     int64_t id, store_household *out);

@@ -95,7 +95,8 @@ int sn_bundle_get(store *s, int64_t id, store_bundle *out);
 int sn_bundle_list(store *s, store_scope sc, int64_t enterprise_id, int64_t order_id,
 		   int64_t cut_id, int64_t bundle_id, size_t limit, store_bundle **out, size_t *n);
 int sn_bundle_set_out(store *s, int64_t bundle_id, int64_t household_id, int64_t out_ms);
-int sn_bundles_out(store *s, store_scope sc, int64_t enterprise_id, store_bundle **out, size_t *n);
+int sn_bundles_out(store *s, store_scope sc, int64_t enterprise_id, int64_t order_id,
+		   store_bundle **out, size_t *n);
 int sn_household_add(store *s, store_scope sc, store_household *h);
 int sn_household_get(store *s, store_scope sc, int64_t enterprise_id, const char *code, int64_t id,
 		     store_household *out);

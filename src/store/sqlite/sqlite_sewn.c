@@ -498,21 +498,27 @@ int sn_bundle_set_pairs(store *s, int64_t bundle_id, int64_t pairs)
 	return exec1(q, st);
 }
 
-int sn_bundles_out(store *s, store_scope sc, int64_t enterprise_id, store_bundle **out, size_t *n)
+int sn_bundles_out(store *s, store_scope sc, int64_t enterprise_id, int64_t order_id,
+		   store_bundle **out, size_t *n)
 {
 	static const char all[] = "SELECT " BUNDLE_COLS " FROM bundle WHERE household_id > 0"
 				  " ORDER BY out_ms";
 	static const char firm[] = "SELECT " BUNDLE_COLS " FROM bundle WHERE enterprise_id = ?1"
 				   " AND household_id > 0 ORDER BY out_ms";
+	static const char order[] = "SELECT " BUNDLE_COLS " FROM bundle WHERE order_id = ?2"
+				    " AND household_id > 0 AND (?1 = 0 OR enterprise_id = ?1)"
+				    " ORDER BY out_ms";
 	sq *q = (sq *)s;
 	*out = NULL;
 	*n = 0;
 	int64_t ent = read_ent(sc, enterprise_id);
 	if (ent < 0)
 		return GLOVED_OK;
-	sqlite3_stmt *st = sqlite__cached(q, ent ? firm : all);
-	if (st && ent)
+	sqlite3_stmt *st = sqlite__cached(q, order_id ? order : ent ? firm : all);
+	if (st) {
 		sqlite3_bind_int64(st, 1, ent);
+		sqlite3_bind_int64(st, 2, order_id);
+	}
 	return rows(q, st, (void **)out, n, sizeof **out, bundle_row);
 }
 
