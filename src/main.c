@@ -217,7 +217,10 @@ static int daemon_start(const gloved_config *cfg, daemon_t *d)
 			     cfg->async_wait_ms,
 			     NULL,
 			     cfg->raw_days,
-			     cfg->minute_days};
+			     cfg->minute_days,
+			     cfg->hour_days,
+			     cfg->day_days,
+			     cfg->shift_days};
 	if ((rc = writer_open(&wo, wdb, d->reg, d->lv, &d->w))) {
 		daemon_stop(d);
 		return rc;

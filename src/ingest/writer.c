@@ -732,26 +732,22 @@ static void rebuild_requests(writer *w)
 static void retention(writer *w)
 {
 	int64_t now = ltime_now_ms();
-	struct {
-		store_retain what;
-		int64_t days;
-	} jobs[] = {{STORE_RETAIN_SAMPLES, w->opt.raw_days},
-		    {STORE_RETAIN_MINUTE, w->opt.minute_days}};
-	for (size_t i = 0; i < sizeof jobs / sizeof jobs[0]; i++) {
-		if (jobs[i].days <= 0)
+	static const char *const what[] = {"samples", "minute rollups", "hour rollups",
+					   "day rollups", "shift rollups and stops"};
+	int64_t days[] = {w->opt.raw_days, w->opt.minute_days, w->opt.hour_days, w->opt.day_days,
+			  w->opt.shift_days};
+	for (int i = 0; i <= STORE_RETAIN_SHIFT; i++) {
+		if (days[i] <= 0)
 			continue;
-		int64_t before = now - jobs[i].days * DAY_MS;
+		int64_t before = now - days[i] * DAY_MS;
 		int64_t deleted = 0;
-		int rc = store_retention_delete(w->db, jobs[i].what, before, before, &deleted);
+		int rc = store_retention_delete(w->db, (store_retain)i, before, before, &deleted);
 		if (rc)
 			log_error("writer: retention failed: %s (%s)", gloved_strerror(rc),
 				  store_errmsg(w->db));
 		else if (deleted)
-			log_info("writer: retention removed %lld %s older than %lld days",
-				 (long long)deleted,
-				 jobs[i].what == STORE_RETAIN_SAMPLES ? "samples"
-								      : "minute rollups",
-				 (long long)jobs[i].days);
+			log_info("writer: retention removed %lld rows of %s older than %lld days",
+				 (long long)deleted, what[i], (long long)days[i]);
 	}
 }
 

@@ -49,6 +49,9 @@ typedef struct writer_options {
 	firmcal_cache *cals;   /* firm calendars (NULL: the writer makes its own) */
 	int64_t raw_days;      /* retention of raw samples (0: keep) */
 	int64_t minute_days;   /* retention of minute rollups (0: keep) */
+	int64_t hour_days;     /* retention of hour rollups (0: keep) */
+	int64_t day_days;      /* retention of day rollups (0: keep) */
+	int64_t shift_days;    /* retention of shift rollups and stop events (0: keep) */
 } writer_options;
 
 typedef struct writer writer;

@@ -118,6 +118,9 @@ int store_rollup_delete(store *s, int64_t enterprise_id, int64_t from_ms, int64_
 typedef enum store_retain {
 	STORE_RETAIN_SAMPLES = 0,
 	STORE_RETAIN_MINUTE = 1,
+	STORE_RETAIN_HOUR = 2,
+	STORE_RETAIN_DAY = 3,
+	STORE_RETAIN_SHIFT = 4, /* shift rows, their reasons and workers, stop events */
 } store_retain;
 /* Deletes rows of that kind older than before_ms, at most those in the
  * time slice [before_ms - slice_ms, before_ms); *deleted receives the count. */

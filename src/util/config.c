@@ -79,6 +79,12 @@ static const option_def options[] = {
 	"days raw samples are kept (0: forever); rollups can be rebuilt within them"),
     INT("retention", "minute_days", "retention-minute-days", minute_days, 0, 36500,
 	"days minute rollups are kept (0: forever); hour, day and shift rollups are kept"),
+    INT("retention", "hour_days", "retention-hour-days", hour_days, 0, 36500,
+	"days hour rollups are kept (0: forever)"),
+    INT("retention", "day_days", "retention-day-days", day_days, 0, 36500,
+	"days day rollups are kept (0: forever)"),
+    INT("retention", "shift_days", "retention-shift-days", shift_days, 0, 36500,
+	"days shift rollups (OEE) and stop events are kept (0: forever)"),
     STR("log", "level", "log-level", log_level, "debug, info, warn or error"),
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])

@@ -38,6 +38,9 @@ typedef struct gloved_config {
 	int64_t rollup_flush_ms;  /* [writer] rollup_flush_ms */
 	int64_t raw_days;         /* [retention] raw_days */
 	int64_t minute_days;      /* [retention] minute_days */
+	int64_t hour_days;        /* [retention] hour_days */
+	int64_t day_days;         /* [retention] day_days */
+	int64_t shift_days;       /* [retention] shift_days */
 	char log_level[16];       /* [log] level */
 } gloved_config;
 

@@ -51,7 +51,7 @@ static void rig_open(rig *r)
 	assert_int_equal(store_open(path, STORE_WRITE, &o, &wdb), 0);
 	r->reg = registry_new();
 	r->lv = live_new();
-	writer_options wo = {900000, 20000, 1, 0, 1000, 0, 5, NULL, 0, 0};
+	writer_options wo = {900000, 20000, 1, 0, 1000, 0, 5, NULL, 0, 0, 0, 0, 0};
 	assert_int_equal(writer_open(&wo, wdb, r->reg, r->lv, &r->w), 0);
 	assert_int_equal(store_open(path, STORE_READ, &o, &r->rdb), 0);
 }
@@ -440,8 +440,9 @@ static int64_t count_rows(const char *sql)
 	return n;
 }
 
-/* Retention: samples older than raw_days and minute rollups older than
- * minute_days go; hour and day rollups stay. */
+/* Retention: samples older than raw_days, minute rollups older than
+ * minute_days and shift rows older than shift_days go; hour rollups stay
+ * (hour_days 0). */
 static void test_retention(void **state)
 {
 	(void)state;
@@ -459,6 +460,8 @@ static void test_retention(void **state)
 	}
 	assert_int_equal(
 	    store_rollup_add(db, STORE_HOUR, old - old % 3600000, mid, ent_id, 1, 10, 0), 0);
+	store_shift_add sa = {{old - old % 3600000, mid, ent_id, 1, 1, 0}, 10, 0, 0, 0, {0}};
+	assert_int_equal(store_shift_add_row(db, &sa), 0);
 	assert_int_equal(store_commit(db), 0);
 	store_close(db);
 	char q[200];
@@ -471,10 +474,16 @@ static void test_retention(void **state)
 	registry *reg = registry_new();
 	live *lv = live_new();
 	writer *w = NULL;
-	writer_options wo = {900000, 20000, 1, 0, 1000, 0, 5, NULL, 3, 4};
+	writer_options wo = {900000, 20000, 1, 0, 1000, 0, 5, NULL, 3, 4, 0, 0, 4};
 	assert_int_equal(writer_open(&wo, wdb, reg, lv, &w), 0);
-	/* the writer runs retention when it first goes idle */
-	for (int i = 0; i < 100 && count_rows(q) != 0; i++)
+	/* the writer runs retention when it first goes idle (samples first,
+	 * shift rows last) */
+	char both[300];
+	snprintf(both, sizeof both,
+		 "SELECT (SELECT count(*) FROM sample WHERE machine_id = %lld) + (SELECT count(*)"
+		 " FROM rollup_shift WHERE machine_id = %lld)",
+		 (long long)mid, (long long)mid);
+	for (int i = 0; i < 100 && count_rows(both) != 0; i++)
 		usleep(50000);
 	writer_close(w);
 	live_free(lv);
@@ -485,7 +494,10 @@ static void test_retention(void **state)
 	assert_int_equal(count_rows(q), 0);
 	snprintf(q, sizeof q, "SELECT sum(good) FROM rollup_hour WHERE machine_id = %lld",
 		 (long long)mid);
-	assert_int_equal(count_rows(q), 10);
+	assert_int_equal(count_rows(q), 10); /* hour_days 0: kept */
+	snprintf(q, sizeof q, "SELECT count(*) FROM rollup_shift WHERE machine_id = %lld",
+		 (long long)mid);
+	assert_int_equal(count_rows(q), 0); /* shift_days 4 */
 }
 
 int main(void)

@@ -557,19 +557,31 @@ int sa_rollup_delete(store *s, int64_t enterprise_id, int64_t from_ms, int64_t t
 int sa_retention_delete(store *s, store_retain what, int64_t before_ms, int64_t slice_ms,
 			int64_t *deleted)
 {
+	static const char *const sql[][4] = {
+	    {"DELETE FROM sample WHERE ts >= ? AND ts < ?"},
+	    {"DELETE FROM rollup_minute WHERE bucket >= ? AND bucket < ?"},
+	    {"DELETE FROM rollup_hour WHERE bucket >= ? AND bucket < ?"},
+	    {"DELETE FROM rollup_day WHERE bucket >= ? AND bucket < ?"},
+	    {"DELETE FROM rollup_shift WHERE bucket >= ? AND bucket < ?",
+	     "DELETE FROM rollup_shift_reason WHERE bucket >= ? AND bucket < ?",
+	     "DELETE FROM rollup_shift_worker WHERE bucket >= ? AND bucket < ?",
+	     "DELETE FROM stop_event WHERE start >= ? AND start < ?"},
+	};
 	sq *q = (sq *)s;
 	*deleted = 0;
-	const char *sql = what == STORE_RETAIN_SAMPLES
-			      ? "DELETE FROM sample WHERE ts >= ? AND ts < ?"
-			      : "DELETE FROM rollup_minute WHERE bucket >= ? AND bucket < ?";
-	sqlite3_stmt *st = sqlite__prep(q, sql);
-	if (!st)
-		return GLOVED_EDB;
-	sqlite3_bind_int64(st, 1, before_ms - slice_ms);
-	sqlite3_bind_int64(st, 2, before_ms);
-	int rc = sqlite__run(q, st);
-	if (!rc)
-		*deleted = sqlite3_changes(sqlite__db(q));
+	if ((int)what < 0 || (int)what > STORE_RETAIN_SHIFT)
+		return GLOVED_EINVAL;
+	int rc = GLOVED_OK;
+	for (int i = 0; i < 4 && sql[what][i] && !rc; i++) {
+		sqlite3_stmt *st = sqlite__prep(q, sql[what][i]);
+		if (!st)
+			return GLOVED_EDB;
+		sqlite3_bind_int64(st, 1, before_ms - slice_ms);
+		sqlite3_bind_int64(st, 2, before_ms);
+		rc = sqlite__run(q, st);
+		if (!rc)
+			*deleted += sqlite3_changes(sqlite__db(q));
+	}
 	return rc;
 }
 
