@@ -448,8 +448,8 @@ static void oee_json(cJSON *o, const oee_result *x)
 	}
 }
 
-static void row_label(http_req *r, const firm_cal *fc, an_group g, const an_row *x, char *key,
-		      char *label, size_t len)
+static void row_label(http_req *r, store *db, const firm_cal *fc, an_group g, const an_row *x,
+		      char *key, char *label, size_t len)
 {
 	store_enterprise e;
 	store_workshop w;
@@ -482,7 +482,7 @@ static void row_label(http_req *r, const firm_cal *fc, an_group g, const an_row 
 		snprintf(key, len, "%s", day);
 		break;
 	case AN_SHIFT: {
-		const firm_cal *c = firmcal_get(writer_cals(r->srv->app.w), NULL, x->enterprise_id);
+		const firm_cal *c = firmcal_get(writer_cals(r->srv->app.w), db, x->enterprise_id);
 		if (!c)
 			c = fc;
 		fmt_day(x->day, day);
@@ -582,7 +582,7 @@ enum MHD_Result http__h_oee(http_req *r, store *db)
 		table_cell cells[N_OEE_COLS];
 		rc = table_new(oee_cols, N_OEE_COLS, &t);
 		for (size_t i = 0; i < o.n && !rc; i++) {
-			row_label(r, a.fc, g, &o.rows[i], key, label, sizeof label);
+			row_label(r, db, a.fc, g, &o.rows[i], key, label, sizeof label);
 			oee_cells(cells, label, &o.rows[i].r);
 			rc = table_add_row(t, cells);
 		}
@@ -607,7 +607,7 @@ enum MHD_Result http__h_oee(http_req *r, store *db)
 	cJSON *rows = cJSON_AddArrayToObject(out, "rows");
 	for (size_t i = 0; i < o.n; i++) {
 		cJSON *x = cJSON_CreateObject();
-		row_label(r, a.fc, g, &o.rows[i], key, label, sizeof label);
+		row_label(r, db, a.fc, g, &o.rows[i], key, label, sizeof label);
 		cJSON_AddStringToObject(x, "key", key);
 		cJSON_AddStringToObject(x, "label", label);
 		if (g == AN_SHIFT)
@@ -1408,7 +1408,7 @@ enum MHD_Result http__h_output_table(http_req *r, store *db)
 	for (size_t i = 0; i <= o.n && !rc; i++) {
 		const oee_result *x = i < o.n ? &o.rows[i].r : &o.total;
 		if (i < o.n)
-			row_label(r, a.fc, g, &o.rows[i], key, label, sizeof label);
+			row_label(r, db, a.fc, g, &o.rows[i], key, label, sizeof label);
 		else
 			snprintf(label, sizeof label, "%s", a.en ? "Total" : "合计");
 		int64_t pairs, dozens, rest;
