@@ -369,11 +369,30 @@ const firm_cal *firmcal_get(firmcal_cache *c, store *s, int64_t enterprise_id)
 		return NULL;
 	char *json = NULL;
 	char err[160];
-	if (!s || store_calendar_get(s, enterprise_id, &json) != GLOVED_OK ||
+	int rc = s ? store_calendar_get(s, enterprise_id, &json) : GLOVED_EINVAL;
+	if (rc != GLOVED_OK ||
 	    firmcal_parse(json, strlen(json), dir, fc, err, sizeof err) != GLOVED_OK)
 		firmcal_default(fc, c->default_zone, dir);
 	free(json);
 	pthread_mutex_lock(&c->mu);
+	if (rc != GLOVED_OK && rc != GLOVED_ENOTFOUND) {
+		/* could not read it (busy, no connection): the default this once,
+		 * kept alive with the retired entries but not cached */
+		firm_cal **p = c->nr == c->rcap
+				   ? realloc(c->retired, (c->rcap ? c->rcap * 2 : 8) * sizeof *p)
+				   : c->retired;
+		if (!p) {
+			pthread_mutex_unlock(&c->mu);
+			free(fc);
+			return NULL;
+		}
+		if (c->nr == c->rcap)
+			c->rcap = c->rcap ? c->rcap * 2 : 8;
+		c->retired = p;
+		c->retired[c->nr++] = fc;
+		pthread_mutex_unlock(&c->mu);
+		return fc;
+	}
 	e = find(c, enterprise_id);
 	if (e) { /* another thread was faster */
 		const firm_cal *r = e->cal;
