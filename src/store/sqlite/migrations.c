@@ -212,8 +212,8 @@ static const char *const migrations[] = {
     "CREATE INDEX rollup_day_machine ON rollup_day(machine_id, bucket);"
     "CREATE INDEX rollup_day_ent ON rollup_day(enterprise_id, bucket);",
     /* 6: the sewn reads by order and firm (bench/sewn_bench.c) */
-    "CREATE INDEX scan_order ON scan(order_id, bundle_id, seq);"
-    "CREATE INDEX rollup_op_ent ON rollup_op(enterprise_id, order_id, seq);",
+    ("CREATE INDEX scan_order ON scan(order_id, bundle_id, seq);"
+     "CREATE INDEX rollup_op_ent ON rollup_op(enterprise_id, order_id, seq);"),
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
