@@ -1,10 +1,12 @@
 // gloved dashboard, production analytics: the 分析/Analytics page (OEE cards,
 // loss waterfall, stop-reason Pareto, OEE table, output trend), the 停机/Stops
 // page (stops in range, reasons assigned by a supervisor), the 班次/Shifts page
-// (the firm's calendar as a form) and the 工资/Wages page (wages per worker,
-// worker output, the assignment grid). app.js owns the session, the pickers
-// and the tabs and hands this module its helpers; everything here is read
-// when a page opens or one of its controls changes, never on a timer. Dates
+// (the firm's calendar as a form, its stop-reason list with an add/rename
+// form) and the 工资/Wages page (wages per worker, worker output, the
+// assignment grid, the workers and their rate cards with an add/edit form).
+// app.js owns the session, the pickers and the tabs and hands this module
+// its helpers; everything here is read when a page opens, one of its
+// controls changes or one of its forms was saved, never on a timer. Dates
 // and times are the firm's (its calendar's zone), see docs/internals/web.md.
 
 import { getLang, has, t } from "./i18n.js";
@@ -43,6 +45,11 @@ export function createAnalytics(ctx) {
     output: null,
     grid: null, // {machines, workers, assignments, shifts} or {error}
     gridMsg: null,
+    workers: null, // GET /workers answer's list, or {error}
+    workerSteps: [], // the worker form's step rows: [{kind, threshold, bonus}]
+    workerMsg: null, // {ok, code} or {error, forbidden, field, note}
+    reasonsErr: "", // the reasons list could not be read
+    reasonMsg: null, // {ok, code} or {error, forbidden, field, note}
     charts: new Map(), // element id -> echarts instance
     seq: 0,
   };
@@ -175,6 +182,7 @@ export function createAnalytics(ctx) {
       st.day = "";
       st.calForm = null;
       st.calMsg = null;
+      clearEditors();
     }
   }
 
@@ -779,16 +787,23 @@ export function createAnalytics(ctx) {
   }
 
   async function loadShifts(seq) {
-    let c;
-    try {
-      c = await get("/api/v1/calendar?" + q({ enterprise: app.ent }));
-    } catch (e) {
-      if (e instanceof LoggedOut) return;
-      if (seq !== st.seq) return;
-      showMsg("cal-error", t("error.generic", { message: e.message }));
+    const ent = app.ent;
+    const [cal, rs] = await Promise.allSettled([
+      get("/api/v1/calendar?" + q({ enterprise: ent })),
+      get("/api/v1/stop-reasons?" + q({ enterprise: ent })),
+    ]);
+    if ([cal, rs].some((x) => x.status === "rejected" && x.reason instanceof LoggedOut)) return;
+    if (seq !== st.seq) return;
+    if (rs.status === "fulfilled") {
+      st.reasons.set(ent, rs.value.reasons || []);
+      st.reasonsErr = "";
+    } else st.reasonsErr = rs.reason.message;
+    renderReasons();
+    if (cal.status === "rejected") {
+      showMsg("cal-error", t("error.generic", { message: cal.reason.message }));
       return;
     }
-    if (seq !== st.seq) return;
+    const c = cal.value;
     showMsg("cal-error", "");
     st.calendars.set(app.ent, c);
     st.calForm = calCopy(c);
@@ -817,6 +832,7 @@ export function createAnalytics(ctx) {
     const val = (x) => (x.status === "fulfilled" ? x.value : { error: x.reason.message });
     st.wages = val(wages);
     st.output = val(output);
+    st.workers = workers.status === "fulfilled" ? workers.value.workers || [] : { error: workers.reason.message };
     const bad = [asg, workers, machines].find((x) => x.status === "rejected");
     st.grid = bad
       ? { error: bad.reason.message }
@@ -906,6 +922,8 @@ export function createAnalytics(ctx) {
     $("wo-export-xlsx").href = exportHref("/api/v1/worker-output", dp, "xlsx");
     $("wo-export-csv").href = exportHref("/api/v1/worker-output", dp, "csv");
     renderGrid();
+    renderWorkers();
+    renderWorkerForm();
   }
 
   function renderGrid() {
@@ -983,6 +1001,360 @@ export function createAnalytics(ctx) {
     renderGrid();
   }
 
+  // ------------------------------------------------------------ editors
+
+  // The workers form (Wages) and the stop-reason form (Shifts). Both are
+  // saved by POST (enterprise_admin or cluster_admin of the firm; a 403 is
+  // said as such); a 400 is shown under the form and beside the input it
+  // names, as on the calendar form.
+
+  // A yuan amount as the API takes it: up to 4 decimals.
+  const MONEY_RE = /^\d+(\.\d{1,4})?$/;
+
+  // The input an API 400 names and the words to show beside it, or null:
+  // error.field if the API sends one; else the message's "path: what is
+  // wrong" prefix (a rate card's "steps[1]: threshold must ..." goes to that
+  // step's threshold, and a step's bare "bonus: ..." to the first step whose
+  // bonus is not an amount); else a quoted "field 'code' ...".
+  function fieldError(form, r) {
+    const e = r?.json?.error || {};
+    const text = String(e.message || "");
+    const exists = (f) => !!form.querySelector(`[data-field="${CSS.escape(f)}"]`);
+    if (e.field) return exists(e.field) ? { field: e.field, note: text } : null;
+    let m = /^([A-Za-z_][\w.[\]]*): ([\s\S]*)$/.exec(text);
+    if (m) {
+      let [, field, note] = m;
+      const sub = /^(kind|threshold|bonus)\b/.exec(note);
+      if (/^steps\[\d+\]$/.test(field) && sub && exists(`${field}.${sub[1]}`)) field += "." + sub[1];
+      else if (field === "bonus" && !exists("bonus") && form.id === "worker-form") {
+        const i = st.workerSteps.findIndex((x) => !MONEY_RE.test(String(x.bonus).trim()));
+        field = `steps[${Math.max(0, i)}].bonus`;
+      }
+      return exists(field) ? { field, note } : null;
+    }
+    m = /field '([^']+)'/.exec(text);
+    if (m && exists(m[1])) return { field: m[1], note: text };
+    return null;
+  }
+
+  // What a refused or failed save says: {error, forbidden, field, note}.
+  function saveFailure(form, r) {
+    if (!r.status) return { error: t("error.network") };
+    if (r.status === 403) return { error: errMessage(r), forbidden: true };
+    return { error: errMessage(r), ...(r.status === 400 ? fieldError(form, r) : null) };
+  }
+
+  // The message under a form and the mark beside the field it names.
+  function renderFormMsg(form, msgId, m, okText) {
+    for (const x of form.querySelectorAll("[aria-invalid]")) x.removeAttribute("aria-invalid");
+    for (const x of form.querySelectorAll("[data-field-error]")) x.remove();
+    const p = $(msgId);
+    p.hidden = !m;
+    p.className = m?.ok ? "ok" : "error";
+    p.textContent = !m
+      ? ""
+      : m.ok
+        ? okText
+        : m.forbidden
+          ? t("edit.forbidden", { message: m.error })
+          : t("error.generic", { message: m.error });
+    if (!m?.field) return;
+    const bad = form.querySelector(`[data-field="${CSS.escape(m.field)}"]`);
+    if (!bad) return;
+    bad.setAttribute("aria-invalid", "true");
+    const note = el("span", "error field-error", m.note || m.error);
+    note.setAttribute("data-field-error", m.field);
+    (bad.closest("label") || bad).append(note);
+  }
+
+  async function send(method, path, body) {
+    try {
+      return await api(method, path, body);
+    } catch (e) {
+      if (e instanceof LoggedOut) throw e;
+      return { status: 0, json: null };
+    }
+  }
+
+  // Empty forms and no messages (a new firm, a new session).
+  function clearEditors() {
+    st.workers = null;
+    st.reasonsErr = "";
+    st.reasonMsg = null;
+    fillWorkerForm(null);
+    for (const id of ["reason-code", "reason-name-zh", "reason-name-en"]) $(id).value = "";
+    renderFormMsg($("reason-form"), "reason-msg", null, "");
+  }
+
+  // ---- workers
+
+  const workerList = () => (Array.isArray(st.workers) ? st.workers : []);
+
+  function unitWord(u) {
+    return has("worker.unit." + u) ? t("worker.unit." + u) : u || "";
+  }
+
+  function stepsText(w) {
+    const steps = w.steps || [];
+    if (!steps.length) return t("an.none");
+    const list = steps.map((s) =>
+      t(s.kind === "flat" ? "worker.step.flat.fmt" : "worker.step.per_unit.fmt", {
+        qty: qty(s.threshold, w.rate_unit),
+        unit: unitWord(w.rate_unit),
+        bonus: s.bonus ?? "",
+      }),
+    );
+    const period = t(w.step_period === "month" ? "worker.period.month.fmt" : "worker.period.day.fmt");
+    return t("worker.steps.fmt", { period, list: list.join(t("worker.steps.sep")) });
+  }
+
+  function renderWorkers() {
+    const w = st.workers;
+    showMsg("worker-error", w?.error ? t("error.generic", { message: w.error }) : "");
+    const list = workerList();
+    $("worker-empty").hidden = !Array.isArray(w) || list.length > 0;
+    $("worker-table").hidden = list.length === 0;
+    $("worker-rows").replaceChildren(
+      ...list.map((x) => {
+        const tr = el("tr");
+        tr.dataset.worker = x.code;
+        const edit = el("button", "btn btn-small btn-quiet worker-edit", t("worker.edit"));
+        edit.type = "button";
+        edit.addEventListener("click", () => {
+          fillWorkerForm(x);
+          $("worker-name").focus();
+        });
+        const actions = el("td");
+        actions.append(edit);
+        tr.append(
+          el("td", "worker-code", x.code),
+          el("td", "worker-name", x.name || ""),
+          el("td", "num worker-rate", t("worker.rate.fmt", { rate: x.rate ?? "", unit: unitWord(x.rate_unit) })),
+          el("td", "worker-bonus", stepsText(x)),
+          el("td", "num worker-deduct", t("worker.deduct.fmt", { n: x.reject_deduct ?? "0.0000" })),
+          actions,
+        );
+        return tr;
+      }),
+    );
+  }
+
+  // Puts a worker of GET /workers (or nothing) into the form.
+  function fillWorkerForm(w) {
+    $("worker-code").value = w?.code || "";
+    $("worker-name").value = w?.name || "";
+    $("worker-rate-unit").value = w?.rate_unit || "pair";
+    $("worker-rate").value = w?.rate || "";
+    $("worker-reject-deduct").value = w?.reject_deduct || "";
+    $("worker-step-period").value = w?.step_period === "month" ? "month" : "day";
+    st.workerSteps = (w?.steps || []).map((s) => ({
+      kind: s.kind === "flat" ? "flat" : "per_unit",
+      threshold: String(s.threshold ?? ""),
+      bonus: s.bonus || "",
+    }));
+    st.workerMsg = null;
+    renderWorkerForm();
+  }
+
+  function renderWorkerTitle() {
+    const code = $("worker-code").value.trim();
+    const known = code && workerList().some((w) => w.code === code);
+    $("worker-form-title").textContent = known ? t("worker.editing", { code }) : t("worker.add");
+  }
+
+  function renderWorkerSteps() {
+    $("worker-steps").replaceChildren(
+      ...st.workerSteps.map((s, i) => {
+        const row = el("div", "form-row worker-step");
+        row.dataset.step = String(i);
+        row.dataset.field = `steps[${i}]`;
+        const kind = el("select");
+        kind.dataset.field = `steps[${i}].kind`;
+        for (const k of ["per_unit", "flat"]) {
+          const o = el("option", "", t("worker.step." + k));
+          o.value = k;
+          kind.append(o);
+        }
+        kind.value = s.kind;
+        kind.addEventListener("change", () => (s.kind = kind.value));
+        const threshold = input("number", `steps[${i}].threshold`, s.threshold, (v) => (s.threshold = v));
+        threshold.min = "0";
+        threshold.step = "1";
+        const bonus = input("text", `steps[${i}].bonus`, s.bonus, (v) => (s.bonus = v), "money");
+        bonus.inputMode = "decimal";
+        bonus.placeholder = "0.0100";
+        bonus.autocomplete = "off";
+        const rm = el("button", "btn btn-small btn-quiet worker-step-remove", t("worker.step.remove"));
+        rm.type = "button";
+        rm.addEventListener("click", () => {
+          st.workerSteps.splice(i, 1);
+          renderWorkerSteps();
+        });
+        row.append(
+          labelled(t("worker.step.kind"), kind),
+          labelled(t("worker.step.threshold"), threshold),
+          labelled(t("worker.step.bonus"), bonus),
+          rm,
+        );
+        return row;
+      }),
+    );
+  }
+
+  function renderWorkerForm() {
+    renderWorkerTitle();
+    renderWorkerSteps();
+    const m = st.workerMsg;
+    renderFormMsg($("worker-form"), "worker-msg", m, m?.ok ? t("worker.saved", { code: m.code }) : "");
+  }
+
+  async function saveWorker(ev) {
+    ev.preventDefault();
+    const ent = app.ent;
+    if (!ent) return;
+    // Empty step rows are dropped first, so the rows the API numbers are
+    // the rows shown.
+    st.workerSteps = st.workerSteps.filter((s) => String(s.threshold).trim() !== "" || String(s.bonus).trim() !== "");
+    const code = $("worker-code").value.trim();
+    const body = {
+      enterprise: ent,
+      code,
+      name: $("worker-name").value.trim(),
+      rate_unit: $("worker-rate-unit").value,
+      rate: $("worker-rate").value.trim(),
+      step_period: $("worker-step-period").value,
+      steps: st.workerSteps.map((s) => {
+        const th = String(s.threshold).trim();
+        // Not a whole number: sent as typed, so the API names the step.
+        return { kind: s.kind, threshold: /^\d+$/.test(th) ? Number(th) : th, bonus: String(s.bonus).trim() };
+      }),
+    };
+    const deduct = $("worker-reject-deduct").value.trim();
+    if (deduct) body.reject_deduct = deduct;
+    // A card setting the form does not show is kept as it was.
+    if (workerList().find((w) => w.code === code)?.allow_negative === true) body.allow_negative = true;
+    const btn = $("worker-submit");
+    btn.disabled = true;
+    let r;
+    try {
+      r = await send("POST", "/api/v1/workers", body);
+    } catch {
+      return; // logged out
+    } finally {
+      btn.disabled = false;
+    }
+    if (ent !== app.ent) return;
+    if (r.status === 200 || r.status === 201) {
+      st.workerMsg = { ok: true, code: r.json?.code || code };
+      renderWorkerForm();
+      await reloadWorkers();
+    } else {
+      st.workerMsg = saveFailure($("worker-form"), r);
+      renderWorkerForm();
+    }
+  }
+
+  // After a save: the workers list, the grid's worker selects (cells the
+  // user changed but did not save stay as they are) and the wages table.
+  async function reloadWorkers() {
+    const ent = app.ent;
+    const seq = st.seq;
+    if (!st.grid || st.grid.error) {
+      if (st.view === "wages") await load();
+      return;
+    }
+    const [workers, wages] = await Promise.allSettled([
+      get("/api/v1/workers?" + q({ enterprise: ent })),
+      get("/api/v1/wages?" + q({ enterprise: ent, month: st.month })),
+    ]);
+    if ([workers, wages].some((x) => x.status === "rejected" && x.reason instanceof LoggedOut)) return;
+    if (seq !== st.seq || ent !== app.ent) return;
+    if (workers.status === "fulfilled") {
+      st.workers = workers.value.workers || [];
+      if (st.grid && !st.grid.error) st.grid.workers = st.workers;
+    } else st.workers = { error: workers.reason.message };
+    st.wages = wages.status === "fulfilled" ? wages.value : { error: wages.reason.message };
+    renderWages();
+  }
+
+  // ---- stop reasons
+
+  function renderReasons() {
+    showMsg("reason-error", st.reasonsErr ? t("error.generic", { message: st.reasonsErr }) : "");
+    const list = st.reasons.get(app.ent) || [];
+    $("reason-table").hidden = list.length === 0;
+    $("reason-rows").replaceChildren(
+      ...list.map((x) => {
+        const tr = el("tr");
+        tr.dataset.reason = x.code;
+        const edit = el("button", "btn btn-small btn-quiet sr-edit", t("sr.edit"));
+        edit.type = "button";
+        edit.addEventListener("click", () => {
+          $("reason-code").value = x.code;
+          $("reason-name-zh").value = x.name_zh || "";
+          $("reason-name-en").value = x.name_en || "";
+          st.reasonMsg = null;
+          renderReasonMsg();
+          $("reason-name-zh").focus();
+        });
+        const actions = el("td");
+        actions.append(edit);
+        tr.append(el("td", "sr-code", x.code), el("td", "sr-name-zh", x.name_zh || ""), el("td", "sr-name-en", x.name_en || ""), actions);
+        return tr;
+      }),
+    );
+    renderReasonMsg();
+  }
+
+  function renderReasonMsg() {
+    const m = st.reasonMsg;
+    renderFormMsg($("reason-form"), "reason-msg", m, m?.ok ? t("sr.saved", { code: m.code }) : "");
+  }
+
+  async function saveReasonDef(ev) {
+    ev.preventDefault();
+    const ent = app.ent;
+    if (!ent) return;
+    const body = {
+      enterprise: ent,
+      code: $("reason-code").value.trim(),
+      name_zh: $("reason-name-zh").value.trim(),
+      name_en: $("reason-name-en").value.trim(),
+    };
+    const btn = $("reason-submit");
+    btn.disabled = true;
+    let r;
+    try {
+      r = await send("POST", "/api/v1/stop-reasons", body);
+    } catch {
+      return; // logged out
+    } finally {
+      btn.disabled = false;
+    }
+    if (ent !== app.ent) return;
+    if (r.status !== 200 && r.status !== 201) {
+      st.reasonMsg = saveFailure($("reason-form"), r);
+      renderReasonMsg();
+      return;
+    }
+    st.reasonMsg = { ok: true, code: r.json?.code || body.code };
+    for (const id of ["reason-code", "reason-name-zh", "reason-name-en"]) $(id).value = "";
+    // The list as the firm now has it (the Stops page's selects and the
+    // Pareto's names use it); the answer alone if it cannot be read.
+    try {
+      const d = await get("/api/v1/stop-reasons?" + q({ enterprise: ent }));
+      if (ent !== app.ent) return;
+      st.reasons.set(ent, d.reasons || []);
+      st.reasonsErr = "";
+    } catch (e) {
+      if (e instanceof LoggedOut) return;
+      const got = { code: st.reasonMsg.code, name_zh: r.json?.name_zh ?? body.name_zh, name_en: r.json?.name_en ?? body.name_en };
+      const list = (st.reasons.get(ent) || []).filter((x) => x.code !== got.code);
+      st.reasons.set(ent, [...list, got]);
+    }
+    renderReasons();
+  }
+
   // ------------------------------------------------------------ pages
 
   // Reads what the shown page needs (on opening it, or a control change).
@@ -1021,6 +1393,7 @@ export function createAnalytics(ctx) {
     if (st.oee || st.trend) renderAnalytics();
     if (st.stops) renderStops();
     if (st.calForm) renderShifts();
+    if (st.reasons.has(app.ent) || st.reasonsErr) renderReasons();
     if (st.wages || st.grid) renderWages();
   }
 
@@ -1033,7 +1406,8 @@ export function createAnalytics(ctx) {
     st.oee = st.trend = st.stops = st.wages = st.output = st.grid = null;
     st.calForm = st.calMsg = st.gridMsg = null;
     st.month = st.day = "";
-    for (const id of ["an-rows", "an-foot", "stops-rows", "wage-rows", "wage-foot", "wo-rows", "wo-foot", "asg-rows", "cal-form"])
+    clearEditors();
+    for (const id of ["an-rows", "an-foot", "stops-rows", "wage-rows", "wage-foot", "wo-rows", "wo-foot", "asg-rows", "cal-form", "worker-rows", "reason-rows"])
       $(id).replaceChildren();
   }
 
@@ -1062,6 +1436,14 @@ export function createAnalytics(ctx) {
       load();
     });
     $("asg-save").addEventListener("click", saveGrid);
+    $("worker-form").addEventListener("submit", saveWorker);
+    $("worker-code").addEventListener("input", renderWorkerTitle);
+    $("worker-step-add").addEventListener("click", () => {
+      st.workerSteps.push({ kind: "per_unit", threshold: "", bonus: "" });
+      renderWorkerSteps();
+    });
+    $("worker-new").addEventListener("click", () => fillWorkerForm(null));
+    $("reason-form").addEventListener("submit", saveReasonDef);
   }
 
   wire();

@@ -815,18 +815,27 @@ static int cerr(char *err, size_t errlen, const char *field, const char *msg)
 	return GLOVED_EINVAL;
 }
 
+/* A money field `key` of o; errors name it `field` (NULL: key). */
+static int money_f(const cJSON *o, const char *key, const char *field, int required, int64_t *out,
+		   char *err, size_t errlen)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (!field)
+		field = key;
+	if (!v || cJSON_IsNull(v)) {
+		*out = 0;
+		return required ? cerr(err, errlen, field, "is missing") : GLOVED_OK;
+	}
+	if (!cJSON_IsString(v) || analytics_parse_y4(v->valuestring, out))
+		return cerr(err, errlen, field,
+			    "must be a yuan amount as a string with up to 4 decimals (\"0.0500\")");
+	return GLOVED_OK;
+}
+
 static int money(const cJSON *o, const char *key, int required, int64_t *out, char *err,
 		 size_t errlen)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	if (!v || cJSON_IsNull(v)) {
-		*out = 0;
-		return required ? cerr(err, errlen, key, "is missing") : GLOVED_OK;
-	}
-	if (!cJSON_IsString(v) || analytics_parse_y4(v->valuestring, out))
-		return cerr(err, errlen, key,
-			    "must be a yuan amount as a string with up to 4 decimals (\"0.0500\")");
-	return GLOVED_OK;
+	return money_f(o, key, NULL, required, out, err, errlen);
 }
 
 int analytics_card_parse(const char *json, size_t len, wage_card *out, char *err, size_t errlen)
@@ -886,7 +895,9 @@ int analytics_card_parse(const char *json, size_t len, wage_card *out, char *err
 				goto out;
 			}
 			w->threshold = (int64_t)t->valuedouble;
-			if ((rc = money(s, "bonus", 1, &w->bonus_y4, err, errlen)))
+			char bf[40];
+			snprintf(bf, sizeof bf, "%s.bonus", field);
+			if ((rc = money_f(s, "bonus", bf, 1, &w->bonus_y4, err, errlen)))
 				goto out;
 			c.n_steps++;
 		}

@@ -1,6 +1,7 @@
 // End-to-end: the analytics pages of the dashboard (分析 OEE cards and charts,
-// 停机 stops with a reason set through the page, 班次 calendar form, exports)
-// in headless Chromium against the real daemon. Run: GLOVED_BIN=build/gloved
+// 停机 stops with a reason set through the page, 班次 calendar form and the
+// stop-reason list, 工资 workers form and assignment grid, exports) in
+// headless Chromium against the real daemon. Run: GLOVED_BIN=build/gloved
 // GLOVED_SOURCE_DIR=$PWD node --test tests/e2e/analytics.test.mjs
 
 import assert from "node:assert/strict";
@@ -14,6 +15,7 @@ const MACHINES = ["K001", "K002"];
 const CYCLE_MS = 10000; // 6 pieces a minute at full speed
 const USER = "li";
 const PASSWORD = "Analytics-e2e-pass-42";
+const SUPERVISOR = "zhou";
 const MIN = 60000;
 
 // The firm's zone is picked so that it is about noon there now: the reports
@@ -91,6 +93,7 @@ describe("analytics pages in the browser", { timeout: 240000 }, () => {
           admin("machine", "add", "--enterprise", ENT, "--workshop", WS, "--code", m, "--kind", "knitting", "--cycle-ms", CYCLE_MS);
         }
         admin("user", "add", "--username", USER, "--role", "enterprise_admin", "--enterprise", ENT, "--password", PASSWORD);
+        admin("user", "add", "--username", SUPERVISOR, "--role", "supervisor", "--enterprise", ENT, "--password", PASSWORD);
         gatewayToken = admin("token", "add", "--enterprise", ENT, "--name", "gw-analytics");
       },
     });
@@ -255,6 +258,63 @@ describe("analytics pages in the browser", { timeout: 240000 }, () => {
     assert.match(r.headers()["content-type"], /^text\/csv/);
   });
 
+  it("adds a stop reason through the Shifts page and offers it on the Stops page", async () => {
+    await page.click("#tab-shifts");
+    await page.locator('#reason-rows tr[data-reason="yarn_break"]').waitFor({ timeout: 10000 });
+    const before = await api(daemon.url, sessionToken, "GET", `/api/v1/stop-reasons?enterprise=${ENT}`);
+    assert.equal(before.status, 200, before.text);
+    assert.equal(await page.locator("#reason-rows tr").count(), before.json.reasons.length, "one row per reason of the firm");
+
+    // A code the API refuses is marked on its input.
+    const posted = () =>
+      page.waitForResponse((res) => new URL(res.url()).pathname === "/api/v1/stop-reasons" && res.request().method() === "POST");
+    await page.fill("#reason-code", "脱模 卡手");
+    await page.fill("#reason-name-zh", "脱模卡手");
+    await page.fill("#reason-name-en", "Glove stuck on the former");
+    let res = posted();
+    await page.click("#reason-submit");
+    assert.equal((await res).status(), 400);
+    await page.locator('#reason-form [data-field="code"][aria-invalid="true"]').waitFor();
+    await page.locator('#reason-form [data-field-error="code"]').waitFor();
+
+    await page.fill("#reason-code", "glove_stuck");
+    res = posted();
+    await page.click("#reason-submit");
+    const answer = await res;
+    assert.equal(answer.status(), 201);
+    assert.deepEqual(answer.request().postDataJSON(), {
+      enterprise: ENT,
+      code: "glove_stuck",
+      name_zh: "脱模卡手",
+      name_en: "Glove stuck on the former",
+    });
+    await page.locator("#reason-msg.ok").waitFor();
+    const row = page.locator('#reason-rows tr[data-reason="glove_stuck"]');
+    await row.waitFor({ timeout: 10000 });
+    assert.equal((await row.locator(".sr-name-zh").innerText()).trim(), "脱模卡手");
+    assert.equal(await page.locator("#reason-form [aria-invalid]").count(), 0, "the mark goes with a good save");
+
+    const after = await api(daemon.url, sessionToken, "GET", `/api/v1/stop-reasons?enterprise=${ENT}`);
+    assert.equal(after.status, 200, after.text);
+    assert.deepEqual(
+      after.json.reasons.filter((r) => r.code === "glove_stuck"),
+      [{ code: "glove_stuck", name_zh: "脱模卡手", name_en: "Glove stuck on the former" }],
+    );
+    assert.equal(after.json.reasons.length, before.json.reasons.length + 1);
+
+    // The Stops page's select offers it (the list read after the save).
+    await page.click("#tab-stops");
+    const select = page.locator(`#stops-rows tr[data-stop="K001/${stopStart}"] select`);
+    await select.waitFor({ state: "visible", timeout: 10000 });
+    const options = await select.locator("option").evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
+    assert.ok(
+      options.some(([v, text]) => v === "glove_stuck" && text === "脱模卡手"),
+      `options: ${JSON.stringify(options)}`,
+    );
+    assert.equal(options.length, after.json.reasons.length + 1, "every reason of the firm and the prompt");
+    await page.click("#tab-wall");
+  });
+
   it("lists the stop and sets its reason through the page", async () => {
     await page.click("#tab-stops");
     const key = `K001/${stopStart}`;
@@ -359,6 +419,124 @@ describe("analytics pages in the browser", { timeout: 240000 }, () => {
     assert.equal((await put).status(), 200);
     assert.deepEqual(await assigned(), []);
     await page.click("#tab-wall");
+  });
+
+  it("adds a worker through the Wages form, naming a bad rate", async () => {
+    await page.click("#tab-wages");
+    await page.locator('#worker-rows tr[data-worker="W001"]').waitFor({ timeout: 10000 });
+    assert.equal((await page.locator('#worker-rows tr[data-worker="W001"] .worker-rate').innerText()).trim(), "¥0.0500/双");
+    const posted = () =>
+      page.waitForResponse((res) => new URL(res.url()).pathname === "/api/v1/workers" && res.request().method() === "POST");
+
+    await page.fill("#worker-code", "W002");
+    await page.fill("#worker-name", "张伟");
+    await page.selectOption("#worker-rate-unit", "pair");
+    await page.fill("#worker-rate", "0.06x");
+    await page.fill("#worker-reject-deduct", "0.0100");
+    await page.selectOption("#worker-step-period", "month");
+    await page.click("#worker-step-add");
+    await page.click("#worker-step-add"); // left empty: not sent
+    await page.selectOption('#worker-steps [data-field="steps[0].kind"]', "flat");
+    await page.fill('#worker-steps [data-field="steps[0].threshold"]', "3000");
+    await page.fill('#worker-steps [data-field="steps[0].bonus"]', "50.0000");
+
+    let res = posted();
+    await page.click("#worker-submit");
+    const bad = await res;
+    assert.equal(bad.status(), 400);
+    const message = (await bad.json()).error.message;
+    assert.match(message, /^rate: /);
+    const note = page.locator('#worker-form [data-field-error="rate"]');
+    await note.waitFor();
+    assert.equal("rate: " + (await note.innerText()).trim(), message, "the API's message beside the rate");
+    assert.equal(await page.getAttribute('#worker-form [data-field="rate"]', "aria-invalid"), "true");
+    assert.match(await page.locator("#worker-msg").innerText(), /出错了/);
+    assert.equal(await page.locator("#worker-steps .worker-step").count(), 1, "the empty step row was dropped");
+    let list = await api(daemon.url, sessionToken, "GET", `/api/v1/workers?enterprise=${ENT}`);
+    assert.deepEqual(list.json.workers.map((w) => w.code), ["W001"], "nothing was stored");
+
+    // A step the API refuses is marked on that step's input.
+    await page.fill("#worker-rate", "0.0600");
+    await page.fill('#worker-steps [data-field="steps[0].threshold"]', "-5");
+    res = posted();
+    await page.click("#worker-submit");
+    assert.equal((await res).status(), 400);
+    await page.locator('#worker-form [data-field="steps[0].threshold"][aria-invalid="true"]').waitFor();
+    assert.equal(await page.locator('#worker-form [data-field="rate"][aria-invalid]').count(), 0);
+    await page.fill('#worker-steps [data-field="steps[0].threshold"]', "3000");
+
+    res = posted();
+    await page.click("#worker-submit");
+    const ok = await res;
+    assert.equal(ok.status(), 201, await ok.text());
+    await page.locator("#worker-msg.ok").waitFor();
+    await page.locator('#worker-rows tr[data-worker="W002"]').waitFor({ timeout: 10000 });
+    assert.equal(await page.locator("#worker-form [aria-invalid]").count(), 0);
+
+    list = await api(daemon.url, sessionToken, "GET", `/api/v1/workers?enterprise=${ENT}`);
+    assert.equal(list.status, 200, list.text);
+    assert.deepEqual(list.json.workers.map((w) => w.code).sort(), ["W001", "W002"]);
+    const w2 = list.json.workers.find((w) => w.code === "W002");
+    assert.deepEqual(w2, {
+      enterprise: ENT,
+      code: "W002",
+      name: "张伟",
+      rate_unit: "pair",
+      rate: "0.0600",
+      step_period: "month",
+      steps: [{ kind: "flat", threshold: 3000, bonus: "50.0000" }],
+      reject_deduct: "0.0100",
+      allow_negative: false,
+    });
+    const row = page.locator('#worker-rows tr[data-worker="W002"]');
+    assert.equal((await row.locator(".worker-rate").innerText()).trim(), "¥0.0600/双");
+    assert.match(await row.locator(".worker-bonus").innerText(), /按月.*3,?000 双.*¥50\.0000/);
+
+    // The grid's selects and the wages table were read again.
+    await page.locator('#asg-rows select[data-cell="K001/0"] option[value="W002"]').waitFor({ state: "attached", timeout: 10000 });
+    await page.locator('#wage-rows tr[data-worker="W002"]').waitFor({ timeout: 10000 });
+
+    // Edit fills the form with the stored card; a save re-posts the code.
+    await page.click('#worker-rows tr[data-worker="W002"] .worker-edit');
+    assert.equal(await page.inputValue("#worker-rate"), "0.0600");
+    assert.equal(await page.inputValue('#worker-steps [data-field="steps[0].threshold"]'), "3000");
+    assert.match(await page.locator("#worker-form-title").innerText(), /W002/);
+    await page.fill("#worker-name", "张伟伟");
+    res = posted();
+    await page.click("#worker-submit");
+    assert.equal((await res).status(), 201);
+    await waitFor(async () => (await row.locator(".worker-name").innerText()).trim() === "张伟伟", { what: "the renamed worker" });
+    list = await api(daemon.url, sessionToken, "GET", `/api/v1/workers?enterprise=${ENT}`);
+    assert.equal(list.json.workers.length, 2);
+    assert.deepEqual(list.json.workers.find((w) => w.code === "W002"), { ...w2, name: "张伟伟" });
+    await page.click("#tab-wall");
+  });
+
+  it("says plainly that a supervisor may not save a worker", async () => {
+    const ctx2 = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "zh-CN" });
+    try {
+      const p2 = await ctx2.newPage();
+      p2.on("pageerror", (e) => pageErrors.push(String(e)));
+      await p2.goto(daemon.url + "/");
+      await p2.fill("#login-username", SUPERVISOR);
+      await p2.fill("#login-password", PASSWORD);
+      await p2.click("#login-submit");
+      await p2.locator('[data-machine="K001"]').waitFor({ state: "visible", timeout: 15000 });
+      await p2.click("#tab-wages");
+      await p2.locator('#worker-rows tr[data-worker="W001"]').waitFor({ timeout: 10000 });
+      await p2.fill("#worker-code", "W009");
+      await p2.fill("#worker-name", "无权");
+      await p2.fill("#worker-rate", "0.0500");
+      const res = p2.waitForResponse((r) => new URL(r.url()).pathname === "/api/v1/workers" && r.request().method() === "POST");
+      await p2.click("#worker-submit");
+      assert.equal((await res).status(), 403);
+      await p2.locator("#worker-msg.error").waitFor();
+      assert.match(await p2.locator("#worker-msg").innerText(), /没有权限/);
+      const list = await api(daemon.url, sessionToken, "GET", `/api/v1/workers?enterprise=${ENT}`);
+      assert.ok(!list.json.workers.some((w) => w.code === "W009"));
+    } finally {
+      await ctx2.close();
+    }
   });
 
   it("raised no page errors and fetched nothing from outside", () => {
