@@ -72,21 +72,28 @@ static int keep_daily(const acct_buf *b, int64_t bucket)
 
 static int mark_dirty(acct_buf *b, const firm_cal *fc, int64_t ent, int64_t ts)
 {
-	/* the same firm and day as the last mark: nothing to do */
+	/* a day marked already: the last one, else any (no time zone work) */
 	if (b->n_dirty && b->last_dirty_ent == ent && ts >= b->last_dirty_from &&
 	    ts < b->last_dirty_to)
 		return GLOVED_OK;
-	int64_t day = tz_day_start_ms(&fc->zone, ts);
-	b->last_dirty_ent = ent;
-	b->last_dirty_from = day;
-	b->last_dirty_to = tz_next_day_start_ms(&fc->zone, ts);
-	for (size_t i = b->n_dirty; i-- > 0;)
-		if (b->dirty[i].day_ms == day && b->dirty[i].enterprise_id == ent)
+	for (size_t i = b->n_dirty; i-- > 0;) {
+		const acct_dirty *d = &b->dirty[i];
+		if (d->enterprise_id == ent && ts >= d->day_ms && ts < d->next_ms) {
+			b->last_dirty_ent = ent;
+			b->last_dirty_from = d->day_ms;
+			b->last_dirty_to = d->next_ms;
 			return GLOVED_OK;
+		}
+	}
+	int64_t day = tz_day_start_ms(&fc->zone, ts);
+	int64_t next = tz_next_day_start_ms(&fc->zone, ts);
 	acct_dirty *d = grow((void **)&b->dirty, &b->n_dirty, &b->cap_dirty, sizeof *d);
 	if (!d)
 		return GLOVED_ENOMEM;
-	*d = (acct_dirty){ent, day, tz_next_day_start_ms(&fc->zone, ts)};
+	*d = (acct_dirty){ent, day, next};
+	b->last_dirty_ent = ent;
+	b->last_dirty_from = day;
+	b->last_dirty_to = next;
 	return GLOVED_OK;
 }
 
