@@ -389,6 +389,66 @@ describe("sewn gloves", { timeout: 300000 }, () => {
     assert.match(text, /合计,,,/);
   });
 
+  it("answers every malformed request with a 4xx naming the problem, never a 5xx", async () => {
+    const long = "x".repeat(5000);
+    const cases = [
+      ["POST", "/api/v1/styles", "{"],
+      ["POST", "/api/v1/styles", "[]"],
+      ["POST", "/api/v1/styles", { enterprise: ENT, code: "Z1", name: "x", category: "ski", family: "sewn", sizes: "8", routing: [] }],
+      ["POST", "/api/v1/styles", { enterprise: ENT, code: "Z1", name: "x", category: "ski", family: "sewn", sizes: new Array(17).fill("8"), routing: [{}] }],
+      ["POST", "/api/v1/styles", { enterprise: ENT, code: "Z1", name: long, category: "ski", family: "sewn", sizes: ["8"], routing: [{ code: "A", name: "a", smv: "1", rate: "1" }] }],
+      ["POST", "/api/v1/styles", { enterprise: ENT, code: "Z1", name: "x", category: "ski", family: "sewn", sizes: ["8,9"], routing: [{ code: "A", name: "a", smv: "1", rate: "1" }] }],
+      ["POST", "/api/v1/styles", { enterprise: ENT, code: "Z1", name: "x", category: "ski", family: "sewn", sizes: ["8"], routing: new Array(65).fill({ code: "A", name: "a", smv: "1", rate: "1" }) }],
+      ["POST", "/api/v1/styles/copy", { enterprise: ENT, from: "NOPE", code: "Z2", name: "x" }],
+      ["POST", "/api/v1/orders", { enterprise: ENT, code: "PO-Z", buyer: "x", style: "SKI-01", due: "2026-02-30", lines: [{ size: "8", qty: 1 }] }],
+      ["POST", "/api/v1/orders", { enterprise: ENT, code: "PO-Z", buyer: "x", style: "SKI-01", due: "2026-12-30", unit: "box", lines: [{ size: "8", qty: 1 }] }],
+      ["POST", "/api/v1/orders", { enterprise: ENT, code: "PO-Z", buyer: "x", style: "SKI-01", due: "2026-12-30", lines: [{ size: "8", qty: -1 }] }],
+      ["POST", "/api/v1/orders", { enterprise: ENT, code: "PO-Z", buyer: "x", style: "SKI-01", due: "2026-12-30", lines: [{ size: "8", qty: 1 }, { size: "8", qty: 2 }] }],
+      ["POST", "/api/v1/orders", { enterprise: ENT, code: "PO-Z", buyer: "x", style: "SKI-01", due: "2026-12-30", lines: new Array(17).fill({ size: "8", qty: 1 }) }],
+      ["POST", "/api/v1/orders/release", { enterprise: ENT, order: "NOPE" }],
+      ["POST", "/api/v1/orders/machines", { enterprise: ENT, order: "PO-2026-118", machine: "NOPE" }],
+      ["POST", "/api/v1/cuts", { enterprise: ENT, order: "PO-2026-118", bundle_size: 0, lines: [{ size: "8", plies: 1 }] }],
+      ["POST", "/api/v1/cuts", { enterprise: ENT, order: "PO-2026-118", lines: [{ size: "12", plies: 1 }] }],
+      ["POST", "/api/v1/cuts", { enterprise: ENT, order: "PO-2026-118", lines: [{ size: "8", plies: 1, pairs_per_ply: 1000 }] }],
+      ["POST", "/api/v1/cuts", { enterprise: ENT, order: "PO-2026-118", lines: "8" }],
+      ["POST", "/api/v1/scans", "{"],
+      ["POST", "/api/v1/scans", []],
+      ["POST", "/api/v1/scans", new Array(501).fill({ code: "1-1-AAAAAA", worker: "W001" })],
+      ["POST", "/api/v1/scans", { code: long, worker: "W001" }],
+      ["POST", "/api/v1/scans", { code: "1-1-AAAAAA", worker: "W001", ts: Date.now() + 86400000 }],
+      ["POST", "/api/v1/scans", { code: "1-1-AAAAAA", worker: "W001", scan_id: long }],
+      ["POST", "/api/v1/scans", [1, 2, 3]],
+      ["POST", "/api/v1/households", { enterprise: ENT, code: "H Z", name: "x" }],
+      ["POST", "/api/v1/households", { enterprise: ENT, code: "HZ", name: "x", rate_pct: 0 }],
+      ["POST", "/api/v1/dispatches", { enterprise: ENT, household: "H-ZHANG", bundles: [], ops: [1] }],
+      ["POST", "/api/v1/dispatches", { enterprise: ENT, household: "H-ZHANG", bundles: ["x"], ops: [1] }],
+      ["POST", "/api/v1/dispatches", { enterprise: ENT, household: "H-ZHANG", bundles: [99999999], ops: [1] }],
+      ["POST", "/api/v1/dispatches", { enterprise: ENT, household: "H-ZHANG", bundles: [bundleIds[5]], ops: [99] }],
+      ["POST", "/api/v1/returns", { enterprise: ENT, bundle: bundleIds[5], returned: 2 }],
+      ["POST", "/api/v1/returns", { enterprise: ENT, bundle: 99999999, returned: 2 }],
+      ["POST", "/api/v1/returns", { enterprise: ENT, bundle: bundleIds[5], returned: -1 }],
+      ["POST", "/api/v1/sewn-settings", { enterprise: ENT, order_check: "maybe" }],
+      ["GET", `/api/v1/bundles?enterprise=${ENT}`],
+      ["GET", `/api/v1/bundles?enterprise=${ENT}&cut=abc`],
+      ["GET", `/api/v1/bundles?enterprise=${ENT}&bundle=-4`],
+      ["GET", `/api/v1/bundles?enterprise=${ENT}&no=3`],
+      ["GET", `/api/v1/tickets?enterprise=${ENT}&order=NOPE`],
+      ["GET", `/api/v1/tickets?enterprise=${ENT}&bundle=99999999`],
+      ["GET", `/api/v1/wip?enterprise=${ENT}&order=NOPE`],
+      ["GET", `/api/v1/wip?enterprise=NOPE`],
+      ["GET", `/api/v1/scan-output?enterprise=${ENT}&from=2026-13-01`],
+      ["GET", `/api/v1/scan-output?enterprise=${ENT}&from=2026-11-02&to=2026-11-01`],
+      ["GET", `/api/v1/scan-output?enterprise=${ENT}&format=pdf`],
+    ];
+    for (const [method, p, body] of cases) {
+      const r = await api(daemon.url, boss, method, p, body);
+      const what = `${method} ${p} ${JSON.stringify(body ?? "").slice(0, 80)}`;
+      assert.ok(r.status >= 400 && r.status < 500, `${what}: ${r.status} ${r.text.slice(0, 200)}`);
+      assert.ok(r.json?.error?.message, `${what}: a JSON error with a message`);
+    }
+    assert.equal((await fetch(`${daemon.url}/healthz`)).status, 200);
+  });
+
   it("counts a knitting machine's pieces toward the knitted order it is assigned to", async () => {
     await post(boss, "/api/v1/orders", { enterprise: ENT, code: "PO-KN", buyer: "x", style: "KN-13", due: "2026-12-31", unit: "dozen", lines: [{ size: "8", qty: 100 }] });
     await post(boss, "/api/v1/orders/release", { enterprise: ENT, order: "PO-KN" });
