@@ -3,6 +3,8 @@
 #include "core/sewn.h"
 #include "util/err.h"
 
+#include <string.h>
+
 int sewn_split(int64_t pairs, int32_t bundle_size, int64_t *out, size_t max, size_t *n)
 {
 	*n = 0;
@@ -37,6 +39,30 @@ int sewn_order_check(int32_t seq, int32_t n_ops, const unsigned char *done, int3
 int64_t sewn_rate(int64_t rate_y4, int32_t pct)
 {
 	return (rate_y4 * pct + 50) / 100;
+}
+
+int sewn_pay_worker_day(const sewn_work *w, size_t n, const wage_card *card, wage_result *out)
+{
+	memset(out, 0, sizeof *out);
+	int64_t pairs = 0;
+	for (size_t i = 0; i < n; i++)
+		pairs += w[i].pairs;
+	int rc = sewn_pay_day(w, n, &out->base_fen);
+	if (rc)
+		return rc;
+	out->good_pieces = pairs * 2;
+	if (card && card->step_period == WAGE_PERIOD_DAY && card->n_steps) {
+		/* the steps alone: the operations' rates are the base */
+		wage_card steps = *card;
+		steps.rate_y4 = 0;
+		steps.reject_deduct_y4 = 0;
+		wage_result r;
+		if ((rc = wage_pay_day(&steps, pairs * 2, 0, 0, &r)))
+			return rc;
+		out->bonus_fen = r.bonus_fen;
+	}
+	out->total_fen = out->base_fen + out->bonus_fen;
+	return GLOVED_OK;
 }
 
 int sewn_pay_day(const sewn_work *w, size_t n, int64_t *fen)

@@ -39,4 +39,12 @@ typedef struct sewn_work {
  * summed. Returns GLOVED_OK, or an error of wage_pay_day. */
 int sewn_pay_day(const sewn_work *w, size_t n, int64_t *fen);
 
+/* A worker's day of scanned work under their rate card: the base of
+ * sewn_pay_day (each operation's own rate), plus the card's stepped
+ * bonuses of a day-step card on the day's pairs (converted to the card's
+ * unit by core/wage.c). card NULL, or a month-step card: no bonus here (a
+ * month's bonus is the month's). out: base_fen, bonus_fen, total_fen,
+ * good_pieces. Returns as sewn_pay_day. */
+int sewn_pay_worker_day(const sewn_work *w, size_t n, const wage_card *card, wage_result *out);
+
 #endif

@@ -7,6 +7,7 @@
 #include "core/sewn.h"
 #include "core/ticket.h"
 #include "http/http_int.h"
+#include "ingest/analytics.h"
 #include "ingest/sewn.h"
 #include "ingest/writer.h"
 #include "util/err.h"
@@ -1731,6 +1732,7 @@ static const table_col so_cols[] = {
     {"工号/加工户", "Worker/household", NULL, NULL, TABLE_TEXT},
     {"姓名", "Name", NULL, NULL, TABLE_TEXT},
     {"完成", "Done", "双", "pair", TABLE_INT},
+    {"奖励", "Bonus", "元", "yuan", TABLE_FEN},
     {"计件工资", "Pay", "元", "yuan", TABLE_FEN},
 };
 
@@ -1774,8 +1776,8 @@ enum MHD_Result http__h_scan_output(http_req *r, store *db)
 	cJSON *arr = cJSON_AddArrayToObject(out, "rows");
 	table *t = NULL;
 	int lang_en = http__arg(r, "lang") && strcmp(http__arg(r, "lang"), "en") == 0;
-	int rc = fmt ? table_new(so_cols, 5, &t) : 0;
-	int64_t tp = 0, tf = 0;
+	int rc = fmt ? table_new(so_cols, 6, &t) : 0;
+	int64_t tp = 0, tf = 0, tb = 0;
 	for (size_t i = 0; i < n && !rc;) {
 		size_t k = i;
 		sewn_work w[64];
@@ -1788,9 +1790,22 @@ enum MHD_Result http__h_scan_output(http_req *r, store *db)
 			pairs += v[k].pairs;
 			k++;
 		}
-		sewn_pay_day(w, nwk, &fen);
+		/* a worker's card adds its day steps (the one wage implementation) */
+		wage_card card;
+		const wage_card *cp = NULL;
+		char cerr[160];
+		for (size_t q = 0; q < nw && !v[i].household_id; q++) {
+			if (strcmp(ws[q].code, v[i].worker) == 0 &&
+			    analytics_card_parse(ws[q].card, strlen(ws[q].card), &card, cerr,
+						 sizeof cerr) == GLOVED_OK)
+				cp = &card;
+		}
+		wage_result pay;
+		sewn_pay_worker_day(w, nwk, cp, &pay);
+		fen = pay.total_fen;
 		tp += pairs;
 		tf += fen;
+		tb += pay.bonus_fen;
 		char day[11], who[40] = "", name[64] = "", m[32];
 		fmt_day(v[i].day, day);
 		if (v[i].household_id) {
@@ -1813,13 +1828,17 @@ enum MHD_Result http__h_scan_output(http_req *r, store *db)
 			cJSON_AddStringToObject(x, "name", name);
 			cJSON_AddNumberToObject(x, "pairs", (double)pairs);
 			cJSON_AddStringToObject(x, "unit", "pair");
+			char bm[32];
+			wage_fen_format(pay.bonus_fen, bm, sizeof bm);
+			cJSON_AddStringToObject(x, "bonus", bm);
 			cJSON_AddStringToObject(x, "pay", m);
 			cJSON_AddItemToArray(arr, x);
 		} else {
-			table_cell c[5] = {{0, 0, day},
+			table_cell c[6] = {{0, 0, day},
 					   {0, 0, who},
 					   {0, 0, name},
 					   {0, pairs, NULL},
+					   {0, pay.bonus_fen, NULL},
 					   {0, fen, NULL}};
 			rc = table_add_row(t, c);
 		}
@@ -1830,10 +1849,11 @@ enum MHD_Result http__h_scan_output(http_req *r, store *db)
 	free(ws);
 	if (fmt) {
 		cJSON_Delete(out);
-		table_cell c[5] = {{0, 0, lang_en ? "Total" : "合计"},
+		table_cell c[6] = {{0, 0, lang_en ? "Total" : "合计"},
 				   {1, 0, NULL},
 				   {1, 0, NULL},
 				   {0, tp, NULL},
+				   {0, tb, NULL},
 				   {0, tf, NULL}};
 		if (!rc)
 			rc = table_set_total(t, c);
@@ -1861,6 +1881,9 @@ enum MHD_Result http__h_scan_output(http_req *r, store *db)
 	wage_fen_format(tf, m, sizeof m);
 	cJSON *tot = cJSON_AddObjectToObject(out, "total");
 	cJSON_AddNumberToObject(tot, "pairs", (double)tp);
+	char tbm[32];
+	wage_fen_format(tb, tbm, sizeof tbm);
+	cJSON_AddStringToObject(tot, "bonus", tbm);
 	cJSON_AddStringToObject(tot, "pay", m);
 	return http__reply_json(r, 200, out);
 }

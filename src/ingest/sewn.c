@@ -3,6 +3,7 @@
 #include "ingest/sewn.h"
 #include "core/sewn.h"
 #include "core/ticket.h"
+#include "ingest/analytics.h"
 #include "util/err.h"
 
 #include <sodium.h>
@@ -159,7 +160,19 @@ int sewn_day_total(store *s, int64_t enterprise_id, const char *worker, int64_t 
 		w[nw++].pairs = v[i].pairs;
 		*pairs += v[i].pairs;
 	}
-	rc = sewn_pay_day(w, nw, pay_fen);
+	/* a worker's rate card adds its day steps (core/wage.c, as for machine
+	 * work); households are paid by the operations' rates */
+	wage_card card;
+	const wage_card *cp = NULL;
+	store_worker wk;
+	char err[160];
+	if (worker && worker[0] && !household_id &&
+	    store_worker_get(s, enterprise_id, worker, &wk) == GLOVED_OK &&
+	    analytics_card_parse(wk.card, strlen(wk.card), &card, err, sizeof err) == GLOVED_OK)
+		cp = &card;
+	wage_result pay;
+	rc = sewn_pay_worker_day(w, nw, cp, &pay);
+	*pay_fen = pay.total_fen;
 	free(w);
 	free(v);
 	return rc;

@@ -37,6 +37,8 @@ typedef struct store_worker {
 int store_worker_list(store *s, store_scope sc, int64_t enterprise_id, store_worker **out,
 		      size_t *n);
 int store_worker_put(store *s, store_scope sc, const store_worker *w);
+/* One worker of a firm by code (GLOVED_ENOTFOUND). */
+int store_worker_get(store *s, int64_t enterprise_id, const char *code, store_worker *out);
 
 typedef struct store_assignment {
 	int64_t machine_id;

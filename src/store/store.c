@@ -588,3 +588,8 @@ int store_op_add(store *s, int64_t order_id, int32_t seq, int64_t enterprise_id,
 {
 	return s->ops->op_add(s, order_id, seq, enterprise_id, pairs, bundles);
 }
+
+int store_worker_get(store *s, int64_t enterprise_id, const char *code, store_worker *out)
+{
+	return s->ops->worker_get(s, enterprise_id, code, out);
+}

@@ -156,6 +156,7 @@ typedef struct store_ops {
 			   int32_t day1, store_op_done **out, size_t *n);
 	int (*op_add)(store *s, int64_t order_id, int32_t seq, int64_t enterprise_id, int64_t pairs,
 		      int64_t bundles);
+	int (*worker_get)(store *s, int64_t enterprise_id, const char *code, store_worker *out);
 } store_ops;
 
 struct store {

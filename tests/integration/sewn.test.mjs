@@ -223,11 +223,13 @@ describe("sewn gloves", { timeout: 300000 }, () => {
   });
 
   it("records scans and refuses every bad one with its reason, writing nothing", async () => {
-    for (const [code, name] of [
-      ["W001", "王芳"],
-      ["W002", "李强"],
+    // W002's rate card pays a flat 0.50 on a day of 10 pairs or more, on
+    // top of the operations' rates (the same wage rules as machine work)
+    for (const [code, name, steps] of [
+      ["W001", "王芳", []],
+      ["W002", "李强", [{ kind: "flat", threshold: 10, bonus: "0.50" }]],
     ]) {
-      const w = await post(boss, "/api/v1/workers", { enterprise: ENT, code, name, rate_unit: "pair", rate: "0.0100" });
+      const w = await post(boss, "/api/v1/workers", { enterprise: ENT, code, name, rate_unit: "pair", rate: "0.0100", step_period: "day", steps });
       assert.equal(w.status, 201, w.text);
     }
     const typo = await scan(sup, codes[3][0], { worker: "W0O1" });
@@ -380,12 +382,14 @@ describe("sewn gloves", { timeout: 300000 }, () => {
     // (10 x 0.10) and of 4 (8 x 0.10): 3.00 + 2.50 + 1.00 + 0.80
     assert.equal(by.W001.pairs, 48);
     assert.equal(by.W001.pay, "7.30");
-    assert.equal(by.W002.pay, "1.00");
+    assert.equal(by.W002.bonus, "0.50"); // 10 pairs reach the flat step
+    assert.equal(by.W002.pay, "1.50");
+    assert.equal(by.W001.bonus, "0.00");
     assert.equal(by["H-ZHANG"].pay, "3.52");
-    assert.equal(r.json.total.pay, "11.82");
+    assert.equal(r.json.total.pay, "12.32");
     const csv = await fetch(`${daemon.url}/api/v1/scan-output?enterprise=${ENT}&format=csv`, { headers: { Authorization: `Bearer ${boss}` } });
     const text = (await csv.text()).replace(/^\uFEFF/, "");
-    assert.match(text, /^日期,工号\/加工户,姓名,完成\(双\),计件工资\(元\)\r\n/);
+    assert.match(text, /^日期,工号\/加工户,姓名,完成\(双\),奖励\(元\),计件工资\(元\)\r\n/);
     assert.match(text, /合计,,,/);
   });
 

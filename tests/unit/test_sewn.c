@@ -94,6 +94,37 @@ static void test_pay(void **state)
 	assert_int_equal(fen, 352);
 }
 
+/* A worker's card adds its day steps to the operations' rates; a month
+ * card adds nothing to a day; no card: the base. */
+static void test_worker_day(void **state)
+{
+	(void)state;
+	sewn_work w[] = {{1500, 6}, {1000, 4}}; /* 0.90 + 0.40 */
+	wage_card card = {0};
+	card.rate_unit = UNIT_PAIR;
+	card.rate_y4 = 99999; /* the card's own rate is not used for scans */
+	card.step_period = WAGE_PERIOD_DAY;
+	card.n_steps = 1;
+	card.steps[0] = (wage_step){WAGE_STEP_FLAT, 10, 10000}; /* 1.00 at 10 pairs */
+	wage_result r;
+	assert_int_equal(sewn_pay_worker_day(w, 2, &card, &r), 0);
+	assert_int_equal(r.base_fen, 130);
+	assert_int_equal(r.bonus_fen, 100);
+	assert_int_equal(r.total_fen, 230);
+	card.steps[0].threshold = 11; /* not reached */
+	assert_int_equal(sewn_pay_worker_day(w, 2, &card, &r), 0);
+	assert_int_equal(r.total_fen, 130);
+	card.steps[0] = (wage_step){WAGE_STEP_PER_UNIT, 8, 500}; /* 0.05 a pair above 8 */
+	assert_int_equal(sewn_pay_worker_day(w, 2, &card, &r), 0);
+	assert_int_equal(r.bonus_fen, 10);
+	card.step_period = WAGE_PERIOD_MONTH;
+	assert_int_equal(sewn_pay_worker_day(w, 2, &card, &r), 0);
+	assert_int_equal(r.bonus_fen, 0);
+	assert_int_equal(sewn_pay_worker_day(w, 2, NULL, &r), 0);
+	assert_int_equal(r.total_fen, 130);
+	assert_int_equal(r.good_pieces, 20);
+}
+
 static void test_ticket_codes(void **state)
 {
 	(void)state;
@@ -160,9 +191,8 @@ int main(void)
 	if (sodium_init() < 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_split),
-	    cmocka_unit_test(test_routing_order),
-	    cmocka_unit_test(test_pay),
+	    cmocka_unit_test(test_split),        cmocka_unit_test(test_routing_order),
+	    cmocka_unit_test(test_pay),          cmocka_unit_test(test_worker_day),
 	    cmocka_unit_test(test_ticket_codes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

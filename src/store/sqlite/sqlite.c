@@ -1232,4 +1232,5 @@ static const store_ops sqlite_ops = {
     .bundle_set_pairs = sn_bundle_set_pairs,
     .op_day_sums = sn_op_day_sums,
     .op_add = sn_op_add,
+    .worker_get = sa_worker_get,
 };

@@ -198,6 +198,30 @@ int sa_worker_put(store *s, store_scope sc, const store_worker *w)
 	return sqlite__run(q, st);
 }
 
+int sa_worker_get(store *s, int64_t enterprise_id, const char *code, store_worker *out)
+{
+	static const char sql[] = "SELECT enterprise_id, code, name, card FROM worker"
+				  " WHERE enterprise_id = ? AND code = ?";
+	sq *q = (sq *)s;
+	sqlite3_stmt *st = sqlite__cached(q, sql);
+	if (!st)
+		return GLOVED_EDB;
+	sqlite3_bind_int64(st, 1, enterprise_id);
+	sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st), r = GLOVED_ENOTFOUND;
+	if (rc == SQLITE_ROW) {
+		out->enterprise_id = sqlite3_column_int64(st, 0);
+		sqlite__text_col(st, 1, out->code, sizeof out->code);
+		sqlite__text_col(st, 2, out->name, sizeof out->name);
+		sqlite__text_col(st, 3, out->card, sizeof out->card);
+		r = GLOVED_OK;
+	} else if (rc != SQLITE_DONE) {
+		r = sqlite__fail(q, rc);
+	}
+	sqlite__release(q, st);
+	return r;
+}
+
 int sa_assignment_list(store *s, store_scope sc, int64_t enterprise_id, int32_t day0, int32_t day1,
 		       store_assignment **out, size_t *n)
 {

@@ -125,4 +125,5 @@ int sn_op_day_sums(store *s, int64_t enterprise_id, int64_t order_id, int32_t da
 		   store_op_done **out, size_t *n);
 int sn_op_add(store *s, int64_t order_id, int32_t seq, int64_t enterprise_id, int64_t pairs,
 	      int64_t bundles);
+int sa_worker_get(store *s, int64_t enterprise_id, const char *code, store_worker *out);
 #endif
