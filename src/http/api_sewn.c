@@ -1736,6 +1736,16 @@ static const table_col so_cols[] = {
     {"计件工资", "Pay", "元", "yuan", TABLE_FEN},
 };
 
+/* group=worker: the range per worker, its first column the days worked */
+static const table_col so_cols_w[] = {
+    {"天数", "Days", NULL, NULL, TABLE_TEXT},
+    {"工号/加工户", "Worker/household", NULL, NULL, TABLE_TEXT},
+    {"姓名", "Name", NULL, NULL, TABLE_TEXT},
+    {"完成", "Done", "双", "pair", TABLE_INT},
+    {"奖励", "Bonus", "元", "yuan", TABLE_FEN},
+    {"计件工资", "Pay", "元", "yuan", TABLE_FEN},
+};
+
 enum MHD_Result http__h_scan_output(http_req *r, store *db)
 {
 	enum MHD_Result ret;
@@ -1776,17 +1786,30 @@ enum MHD_Result http__h_scan_output(http_req *r, store *db)
 	cJSON *arr = cJSON_AddArrayToObject(out, "rows");
 	table *t = NULL;
 	int lang_en = http__arg(r, "lang") && strcmp(http__arg(r, "lang"), "en") == 0;
-	int rc = fmt ? table_new(so_cols, 6, &t) : 0;
+	const char *gs = http__arg(r, "group");
+	int per_worker = gs && strcmp(gs, "worker") == 0;
+	if (gs && *gs && !per_worker && strcmp(gs, "day") != 0) {
+		free(v);
+		free(hs);
+		free(ws);
+		cJSON_Delete(out);
+		return http__reply_error(r, 400, "bad_request", -1,
+					 "'group' must be day or worker");
+	}
+	int rc = fmt ? table_new(per_worker ? so_cols_w : so_cols, 6, &t) : 0;
 	int64_t tp = 0, tf = 0, tb = 0;
+	/* per day, or (group=worker) the range per worker or household: the
+	 * sum of the days, each paid by its own day's rules */
+	sewn_work *w = calloc(n ? n : 1, sizeof *w);
+	if (!w)
+		rc = GLOVED_ENOMEM;
+	int64_t g_pairs = 0, g_bonus = 0, g_fen = 0, g_days = 0;
 	for (size_t i = 0; i < n && !rc;) {
-		size_t k = i;
-		sewn_work w[64];
-		size_t nwk = 0;
+		size_t k = i, nwk = 0;
 		int64_t pairs = 0, fen = 0;
 		while (k < n && v[k].day == v[i].day && v[k].household_id == v[i].household_id &&
 		       strcmp(v[k].worker, v[i].worker) == 0) {
-			if (nwk < 64)
-				w[nwk++] = (sewn_work){v[k].rate_y4, v[k].pairs};
+			w[nwk++] = (sewn_work){v[k].rate_y4, v[k].pairs};
 			pairs += v[k].pairs;
 			k++;
 		}
@@ -1806,7 +1829,21 @@ enum MHD_Result http__h_scan_output(http_req *r, store *db)
 		tp += pairs;
 		tf += fen;
 		tb += pay.bonus_fen;
-		char day[11], who[40] = "", name[64] = "", m[32];
+		g_pairs += pairs;
+		g_bonus += pay.bonus_fen;
+		g_fen += fen;
+		g_days++;
+		/* the last day of this person? (rows come by worker, household, day) */
+		int last = k >= n || v[k].household_id != v[i].household_id ||
+			   strcmp(v[k].worker, v[i].worker) != 0;
+		if (per_worker && !last) {
+			i = k;
+			continue;
+		}
+		int64_t o_pairs = per_worker ? g_pairs : pairs;
+		int64_t o_bonus = per_worker ? g_bonus : pay.bonus_fen;
+		int64_t o_fen = per_worker ? g_fen : fen;
+		char day[11], who[40] = "", name[64] = "", m[32], bm[32];
 		fmt_day(v[i].day, day);
 		if (v[i].household_id) {
 			for (size_t q = 0; q < nh; q++)
@@ -1820,30 +1857,37 @@ enum MHD_Result http__h_scan_output(http_req *r, store *db)
 				if (strcmp(ws[q].code, v[i].worker) == 0)
 					snprintf(name, sizeof name, "%s", ws[q].name);
 		}
-		wage_fen_format(fen, m, sizeof m);
+		wage_fen_format(o_fen, m, sizeof m);
+		wage_fen_format(o_bonus, bm, sizeof bm);
+		char days_s[24];
+		snprintf(days_s, sizeof days_s, "%lld", (long long)g_days);
 		if (!fmt) {
 			cJSON *x = cJSON_CreateObject();
-			cJSON_AddStringToObject(x, "day", day);
+			if (per_worker)
+				cJSON_AddNumberToObject(x, "days", (double)g_days);
+			else
+				cJSON_AddStringToObject(x, "day", day);
 			cJSON_AddStringToObject(x, v[i].household_id ? "household" : "worker", who);
 			cJSON_AddStringToObject(x, "name", name);
-			cJSON_AddNumberToObject(x, "pairs", (double)pairs);
+			cJSON_AddNumberToObject(x, "pairs", (double)o_pairs);
 			cJSON_AddStringToObject(x, "unit", "pair");
-			char bm[32];
-			wage_fen_format(pay.bonus_fen, bm, sizeof bm);
 			cJSON_AddStringToObject(x, "bonus", bm);
 			cJSON_AddStringToObject(x, "pay", m);
 			cJSON_AddItemToArray(arr, x);
 		} else {
-			table_cell c[6] = {{0, 0, day},
+			table_cell c[6] = {{0, 0, per_worker ? days_s : day},
 					   {0, 0, who},
 					   {0, 0, name},
-					   {0, pairs, NULL},
-					   {0, pay.bonus_fen, NULL},
-					   {0, fen, NULL}};
+					   {0, o_pairs, NULL},
+					   {0, o_bonus, NULL},
+					   {0, o_fen, NULL}};
 			rc = table_add_row(t, c);
 		}
+		if (last)
+			g_pairs = g_bonus = g_fen = g_days = 0;
 		i = k;
 	}
+	free(w);
 	free(v);
 	free(hs);
 	free(ws);

@@ -387,6 +387,15 @@ describe("sewn gloves", { timeout: 300000 }, () => {
     assert.equal(by.W001.bonus, "0.00");
     assert.equal(by["H-ZHANG"].pay, "3.52");
     assert.equal(r.json.total.pay, "12.32");
+    // the range per worker (a month's pay): the sum of the days
+    const month = await get(boss, `/api/v1/scan-output?enterprise=${ENT}&from=${new Date(Date.now() - 40 * 86400000).toISOString().slice(0, 10)}&group=worker`);
+    assert.equal(month.status, 200, month.text);
+    const bw = Object.fromEntries(month.json.rows.map((x) => [x.worker ?? x.household, x]));
+    assert.equal(bw.W001.pairs, 48);
+    assert.equal(bw.W001.days, 1);
+    assert.equal(bw.W002.pay, "1.50");
+    assert.equal(month.json.total.pay, "12.32");
+    assert.equal((await get(boss, `/api/v1/scan-output?enterprise=${ENT}&group=shift`)).status, 400);
     const csv = await fetch(`${daemon.url}/api/v1/scan-output?enterprise=${ENT}&format=csv`, { headers: { Authorization: `Bearer ${boss}` } });
     const text = (await csv.text()).replace(/^\uFEFF/, "");
     assert.match(text, /^日期,工号\/加工户,姓名,完成\(双\),奖励\(元\),计件工资\(元\)\r\n/);
