@@ -923,12 +923,8 @@ static int admin_modbus_add(int argc, char **argv, store *db, const char *ent_co
 
 static int parse_date_arg(const char *s, int32_t *day)
 {
-	int y, m, d;
-	char tail;
-	if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-		return -1;
-	tz_date t = {y, m, d};
-	if (!tz_date_valid(t))
+	tz_date t;
+	if (tz_date_parse(s, &t))
 		return -1;
 	*day = (int32_t)tz_days_from_civil(t);
 	return 0;

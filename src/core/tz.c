@@ -3,6 +3,8 @@
  * years), POSIX TZ rules, offsets by binary search over the transitions,
  * and local time back to UTC with a fixed rule for gaps and overlaps. */
 #include "core/tz.h"
+
+#include <stdio.h>
 #include "util/err.h"
 
 #include <string.h>
@@ -66,6 +68,27 @@ int tz_date_valid(tz_date d)
 {
 	return d.year >= 1 && d.year <= 9999 && d.month >= 1 && d.month <= 12 && d.day >= 1 &&
 	       d.day <= month_days(d.year, d.month);
+}
+
+int tz_date_parse(const char *s, tz_date *d)
+{
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	tz_date t = {(s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0'),
+		     (s[5] - '0') * 10 + (s[6] - '0'), (s[8] - '0') * 10 + (s[9] - '0')};
+	if (!tz_date_valid(t))
+		return -1;
+	*d = t;
+	return 0;
+}
+
+void tz_date_format(tz_date d, char *out)
+{
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)d.year % 10000u, (unsigned)d.month % 100u,
+		 (unsigned)d.day % 100u);
 }
 
 int tz_date_cmp(tz_date a, tz_date b)

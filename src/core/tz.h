@@ -76,6 +76,10 @@ int tz_weekday(tz_date d);
 tz_date tz_date_add(tz_date d, int64_t n);
 /* 1 when d is a real calendar date (years 1..9999), else 0. */
 int tz_date_valid(tz_date d);
+/* Parses exactly "YYYY-MM-DD" (digits, a real date) into *d; 0 or -1. */
+int tz_date_parse(const char *s, tz_date *d);
+/* Writes d as "YYYY-MM-DD" into out (at least 11 bytes). */
+void tz_date_format(tz_date d, char *out);
 /* <0, 0, >0 like strcmp. */
 int tz_date_cmp(tz_date a, tz_date b);
 

@@ -176,6 +176,16 @@ void http__refresh(http_req *r, store *db)
 {
 	refresh(r, db);
 }
+int http__valid_code(const char *s)
+{
+	return valid_code(s);
+}
+const char *http__ent_code(http_req *r, int64_t ent, store_enterprise *e)
+{
+	if (ent && registry_enterprise(r->srv->app.reg, ent, e) == GLOVED_OK)
+		return e->code;
+	return "";
+}
 
 static cJSON *user_json(const store_user *u, registry *reg)
 {

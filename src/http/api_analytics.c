@@ -39,14 +39,8 @@ static firmcal_cache *cals(http_req *r)
 
 static int parse_day(const char *s, int32_t *out)
 {
-	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return -1;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return -1;
-	tz_date d = {(s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0'),
-		     (s[5] - '0') * 10 + (s[6] - '0'), (s[8] - '0') * 10 + (s[9] - '0')};
-	if (!tz_date_valid(d))
+	tz_date d;
+	if (tz_date_parse(s, &d))
 		return -1;
 	*out = (int32_t)tz_days_from_civil(d);
 	return 0;
@@ -54,9 +48,7 @@ static int parse_day(const char *s, int32_t *out)
 
 static void fmt_day(int32_t day, char out[11])
 {
-	tz_date d = tz_civil_from_days(day);
-	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)d.year % 10000u, (unsigned)d.month % 100u,
-		 (unsigned)d.day % 100u);
+	tz_date_format(tz_civil_from_days(day), out);
 }
 
 static void fmt_time(const tz_zone *z, int64_t ms, char out[20])
@@ -352,13 +344,6 @@ static int managed_ent(http_req *r, const char *code, int64_t *ent, enum MHD_Res
 
 /* ---- calendar ---- */
 
-static const char *ent_code(http_req *r, int64_t ent, store_enterprise *e)
-{
-	if (ent && registry_enterprise(r->srv->app.reg, ent, e) == GLOVED_OK)
-		return e->code;
-	return "";
-}
-
 enum MHD_Result http__h_calendar_get(http_req *r, store *db)
 {
 	enum MHD_Result ret;
@@ -370,7 +355,7 @@ enum MHD_Result http__h_calendar_get(http_req *r, store *db)
 	store_enterprise e;
 	buf b;
 	buf_init(&b, 1 << 20);
-	if (firmcal_json(a.fc, ent_code(r, a.ent, &e), &b)) {
+	if (firmcal_json(a.fc, http__ent_code(r, a.ent, &e), &b)) {
 		buf_free(&b);
 		return http__reply_error(r, 503, "unavailable", -1, "out of memory");
 	}
@@ -397,7 +382,7 @@ enum MHD_Result http__h_calendar_put(http_req *r, store *db)
 	store_enterprise e;
 	buf b;
 	buf_init(&b, 1 << 20);
-	int rc = firmcal_json(fc, ent_code(r, ent, &e), &b);
+	int rc = firmcal_json(fc, http__ent_code(r, ent, &e), &b);
 	free(fc);
 	if (rc) {
 		buf_free(&b);
@@ -461,13 +446,15 @@ static void row_label(http_req *r, store *db, const firm_cal *fc, an_group g, co
 	case AN_MACHINE:
 		if (!registry_machine(reg, x->machine_id, &m)) {
 			snprintf(label, len, "%s", m.code);
-			snprintf(key, len, "%s/%s", ent_code(r, x->enterprise_id, &e), m.code);
+			snprintf(key, len, "%s/%s", http__ent_code(r, x->enterprise_id, &e),
+				 m.code);
 		}
 		break;
 	case AN_WORKSHOP:
 		if (!registry_workshop(reg, x->workshop_id, &w)) {
 			snprintf(label, len, "%s", w.name);
-			snprintf(key, len, "%s/%s", ent_code(r, x->enterprise_id, &e), w.code);
+			snprintf(key, len, "%s/%s", http__ent_code(r, x->enterprise_id, &e),
+				 w.code);
 		}
 		break;
 	case AN_ENTERPRISE:
@@ -691,7 +678,8 @@ enum MHD_Result http__h_stops(http_req *r, store *db)
 		const store_stop_reason *sr = reason_find(rl, nrl, x->reason);
 		if (out) {
 			cJSON *o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "enterprise", ent_code(r, x->enterprise_id, &e));
+			cJSON_AddStringToObject(o, "enterprise",
+						http__ent_code(r, x->enterprise_id, &e));
 			cJSON_AddStringToObject(o, "machine", m.code);
 			cJSON_AddNumberToObject(o, "start", (double)x->start_ms);
 			if (open)
@@ -874,7 +862,7 @@ enum MHD_Result http__h_workers(http_req *r, store *db)
 		if (x != card)
 			cJSON_Delete(card);
 		store_enterprise e;
-		cJSON_AddStringToObject(x, "enterprise", ent_code(r, v[i].enterprise_id, &e));
+		cJSON_AddStringToObject(x, "enterprise", http__ent_code(r, v[i].enterprise_id, &e));
 		cJSON_AddStringToObject(x, "code", v[i].code);
 		cJSON_AddStringToObject(x, "name", v[i].name);
 		cJSON_AddItemToArray(arr, x);
@@ -1025,10 +1013,7 @@ enum MHD_Result http__h_assignments_put(http_req *r, store *db)
 			cJSON_Delete(j);
 			return ret;
 		}
-		if (as->worker[0] &&
-		    strspn(as->worker,
-			   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
-			strlen(as->worker)) {
+		if (as->worker[0] && !http__valid_code(as->worker)) {
 			free(c.as);
 			cJSON_Delete(j);
 			return http__reply_error(

@@ -34,13 +34,6 @@ static int one_of(const char *v, const char *const *list, size_t n)
 	return 0;
 }
 
-static int valid_code_s(const char *s)
-{
-	size_t n = strlen(s);
-	return n > 0 && n <= 32 &&
-	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n;
-}
-
 static firmcal_cache *cals(http_req *r)
 {
 	return writer_cals(r->srv->app.w);
@@ -48,23 +41,16 @@ static firmcal_cache *cals(http_req *r)
 
 static int parse_day(const char *s, int32_t *out)
 {
-	int y, m, d;
-	char tail;
-	if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
-	    s[4] != '-' || s[7] != '-')
+	tz_date d;
+	if (tz_date_parse(s, &d))
 		return -1;
-	tz_date t = {y, m, d};
-	if (!tz_date_valid(t))
-		return -1;
-	*out = (int32_t)tz_days_from_civil(t);
+	*out = (int32_t)tz_days_from_civil(d);
 	return 0;
 }
 
 static void fmt_day(int32_t day, char out[11])
 {
-	tz_date d = tz_civil_from_days(day);
-	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)d.year % 10000u, (unsigned)d.month % 100u,
-		 (unsigned)d.day % 100u);
+	tz_date_format(tz_civil_from_days(day), out);
 }
 
 /* A decimal string with up to `places` decimals as an integer scaled by
@@ -100,13 +86,6 @@ static void fixed_str(int64_t v, int places, char *out, size_t len)
 	for (int i = 0; i < places; i++)
 		p *= 10;
 	snprintf(out, len, "%lld.%0*lld", (long long)(v / p), places, (long long)(v % p));
-}
-
-static const char *ent_code(http_req *r, int64_t ent, store_enterprise *e)
-{
-	if (ent && registry_enterprise(r->srv->app.reg, ent, e) == GLOVED_OK)
-		return e->code;
-	return "";
 }
 
 /* The firm a request names (?enterprise= or the body's), required. */
@@ -151,7 +130,7 @@ static cJSON *style_json(http_req *r, const store_style *st)
 {
 	store_enterprise e;
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "enterprise", ent_code(r, st->enterprise_id, &e));
+	cJSON_AddStringToObject(o, "enterprise", http__ent_code(r, st->enterprise_id, &e));
 	cJSON_AddStringToObject(o, "code", st->code);
 	cJSON_AddStringToObject(o, "name", st->name);
 	cJSON_AddStringToObject(o, "category", st->category);
@@ -285,7 +264,7 @@ static int style_body(http_req *r, const cJSON *j, store_style *st, enum MHD_Res
 	int i = 0;
 	cJSON_ArrayForEach(v, sizes)
 	{
-		if (!cJSON_IsString(v) || !valid_code_s(v->valuestring) ||
+		if (!cJSON_IsString(v) || !http__valid_code(v->valuestring) ||
 		    strlen(v->valuestring) >= 8 || strchr(v->valuestring, ',')) {
 			*ret = http__reply_error(r, 400, "bad_request", -1,
 						 "sizes[%d] must be a size such as 8 or XL", i);
@@ -442,7 +421,7 @@ static cJSON *order_json(http_req *r, store *db, const store_order *o)
 	store_style *st = malloc(sizeof *st);
 	char due[11];
 	cJSON *x = cJSON_CreateObject();
-	cJSON_AddStringToObject(x, "enterprise", ent_code(r, o->enterprise_id, &e));
+	cJSON_AddStringToObject(x, "enterprise", http__ent_code(r, o->enterprise_id, &e));
 	cJSON_AddStringToObject(x, "code", o->code);
 	cJSON_AddStringToObject(x, "buyer", o->buyer);
 	if (st && !store_style_get(db, r->scope, 0, NULL, o->style_id, st)) {
@@ -1316,7 +1295,7 @@ enum MHD_Result http__h_households(http_req *r, store *db)
 	for (size_t i = 0; i < n; i++) {
 		store_enterprise e;
 		cJSON *x = cJSON_CreateObject();
-		cJSON_AddStringToObject(x, "enterprise", ent_code(r, v[i].enterprise_id, &e));
+		cJSON_AddStringToObject(x, "enterprise", http__ent_code(r, v[i].enterprise_id, &e));
 		cJSON_AddStringToObject(x, "code", v[i].code);
 		cJSON_AddStringToObject(x, "name", v[i].name);
 		cJSON_AddStringToObject(x, "village", v[i].village);

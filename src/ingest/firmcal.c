@@ -43,19 +43,6 @@ static int bad(char *err, size_t errlen, const char *field, const char *msg)
 	return GLOVED_EINVAL;
 }
 
-static int parse_date(const char *s, tz_date *d)
-{
-	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return -1;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return -1;
-	d->year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	d->month = (s[5] - '0') * 10 + (s[6] - '0');
-	d->day = (s[8] - '0') * 10 + (s[9] - '0');
-	return tz_date_valid(*d) ? 0 : -1;
-}
-
 static int hhmm(const cJSON *o, const char *name, int16_t *out)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
@@ -188,7 +175,7 @@ int firmcal_parse(const char *json, size_t len, const char *tzdir, firm_cal *out
 		cJSON_ArrayForEach(v, rd)
 		{
 			if (!cJSON_IsString(v) ||
-			    parse_date(v->valuestring, &c->cal.rest_dates[di])) {
+			    tz_date_parse(v->valuestring, &c->cal.rest_dates[di])) {
 				snprintf(field, sizeof field, "rest_dates[%d]", di);
 				bad(err, errlen, field, "must be a date YYYY-MM-DD");
 				goto out;
@@ -290,9 +277,9 @@ int firmcal_json(const firm_cal *c, const char *enterprise_code, buf *out)
 	}
 	rc |= buf_puts(out, "],\"rest_dates\":[");
 	for (int32_t i = 0; i < c->cal.n_rest_dates; i++) {
-		const tz_date *d = &c->cal.rest_dates[i];
-		rc |= buf_printf(out, "%s\"%04d-%02d-%02d\"", i ? "," : "", (int)d->year,
-				 (int)d->month, (int)d->day);
+		char day[11];
+		tz_date_format(c->cal.rest_dates[i], day);
+		rc |= buf_printf(out, "%s\"%s\"", i ? "," : "", day);
 	}
 	rc |= buf_printf(out, "],\"offline_after_s\":%lld,\"target_pct\":%d,\"default\":%s}",
 			 (long long)(c->offline_after_ms / 1000), (int)c->target_pct,

@@ -86,6 +86,21 @@ static int64_t read_ent(store_scope sc, int64_t enterprise_id)
 	return enterprise_id ? enterprise_id : sc.enterprise_id;
 }
 
+/* A get by id (parameter ?1) or by the firm and code (?2, ?3), prepared
+ * and bound. */
+static sqlite3_stmt *by_id_or_code(sq *q, const char *by_id, const char *by_code, int64_t id,
+				   int64_t ent, const char *code)
+{
+	sqlite3_stmt *st = sqlite__cached(q, id ? by_id : by_code);
+	if (st && id)
+		sqlite3_bind_int64(st, 1, id);
+	else if (st) {
+		sqlite3_bind_int64(st, 2, ent);
+		sqlite3_bind_text(st, 3, code, -1, SQLITE_STATIC);
+	}
+	return st;
+}
+
 /* ---- styles ---- */
 
 static void style_row(sqlite3_stmt *st, void *dst)
@@ -174,15 +189,9 @@ int sn_style_get(store *s, store_scope sc, int64_t enterprise_id, const char *co
 	int64_t ent = read_ent(sc, enterprise_id);
 	if (ent < 0 || (!id && (!ent || !code)))
 		return GLOVED_ENOTFOUND;
-	sqlite3_stmt *st = sqlite__cached(q, id ? by_id : by_code);
+	sqlite3_stmt *st = by_id_or_code(q, by_id, by_code, id, ent, code);
 	if (!st)
 		return GLOVED_EDB;
-	if (id)
-		sqlite3_bind_int64(st, 1, id);
-	else {
-		sqlite3_bind_int64(st, 2, ent);
-		sqlite3_bind_text(st, 3, code, -1, SQLITE_STATIC);
-	}
 	memset(out, 0, sizeof *out);
 	int rc = one(q, st, out, style_row);
 	if (!rc && ent && out->enterprise_id != ent)
@@ -291,15 +300,9 @@ int sn_order_get(store *s, store_scope sc, int64_t enterprise_id, const char *co
 	int64_t ent = read_ent(sc, enterprise_id);
 	if (ent < 0 || (!id && (!ent || !code)))
 		return GLOVED_ENOTFOUND;
-	sqlite3_stmt *st = sqlite__cached(q, id ? by_id : by_code);
+	sqlite3_stmt *st = by_id_or_code(q, by_id, by_code, id, ent, code);
 	if (!st)
 		return GLOVED_EDB;
-	if (id)
-		sqlite3_bind_int64(st, 1, id);
-	else {
-		sqlite3_bind_int64(st, 2, ent);
-		sqlite3_bind_text(st, 3, code, -1, SQLITE_STATIC);
-	}
 	memset(out, 0, sizeof *out);
 	int rc = one(q, st, out, order_row);
 	if (!rc && ent && out->enterprise_id != ent)
@@ -569,15 +572,9 @@ int sn_household_get(store *s, store_scope sc, int64_t enterprise_id, const char
 	int64_t ent = read_ent(sc, enterprise_id);
 	if (ent < 0 || (!id && (!ent || !code)))
 		return GLOVED_ENOTFOUND;
-	sqlite3_stmt *st = sqlite__cached(q, id ? by_id : by_code);
+	sqlite3_stmt *st = by_id_or_code(q, by_id, by_code, id, ent, code);
 	if (!st)
 		return GLOVED_EDB;
-	if (id)
-		sqlite3_bind_int64(st, 1, id);
-	else {
-		sqlite3_bind_int64(st, 2, ent);
-		sqlite3_bind_text(st, 3, code, -1, SQLITE_STATIC);
-	}
 	int rc = one(q, st, out, household_row);
 	if (!rc && ent && out->enterprise_id != ent)
 		rc = GLOVED_ENOTFOUND;
