@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The two commands a newcomer needs: `make demo` and `make test`.
 # Everything else here is a convenience around CMake.
 BUILD ?= build
@@ -33,6 +34,7 @@ test: deps node_modules
 	cmake -S . -B $(TESTBUILD) -DCMAKE_BUILD_TYPE=Debug -DGLOVED_SANITIZE=ON
 	cmake --build $(TESTBUILD) -j $(JOBS)
 	./scripts/format-check.sh
+	./scripts/layers.sh
 	cd $(TESTBUILD) && ctest --output-on-failure -j 2
 	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_TEST_SECONDS)
 

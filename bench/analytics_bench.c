@@ -1,15 +1,16 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* analytics_bench.c: how fast the dashboard's analytics queries answer from
  * the rollups, set beside the same answers computed from raw samples in the
  * same run (issue 4). It generates the history of a cluster (F firms, M
  * machines, a report every 30 s each, a deterministic production pattern
  * per machine: runs, stops with reasons, idle, setup, power-off, offline
  * gaps, rejects) and runs every generated report through the daemon's own
- * rollup accumulator (ingest/acct.c) into a fresh database, so the rollups
+ * rollup accumulator (app/acct.c) into a fresh database, so the rollups
  * are exactly those the writer would have written; only the last raw-days
  * of samples are stored, and minute rollups older than minute-days are
  * dropped as retention would. Then, on a read connection, it times the
  * dashboard's three views (the cluster's day, a firm's month OEE with its
- * stop Pareto, a machine's week trend) through ingest/analytics.c, and the
+ * stop Pareto, a machine's week trend) through app/analytics.c, and the
  * same answers replayed from the stored samples (store_samples_range into a
  * fresh accumulator in memory), and checks that both agree on every figure
  * they share. Prints p50/p99/max per query, the raw times and the ratio,
@@ -18,10 +19,10 @@
  * docs/performance.md. */
 #include "core/oee.h"
 #include "core/state.h"
-#include "ingest/acct.h"
-#include "ingest/analytics.h"
-#include "ingest/firmcal.h"
-#include "ingest/registry.h"
+#include "app/acct.h"
+#include "app/analytics.h"
+#include "app/firmcal.h"
+#include "app/registry.h"
 #include "lib/bench_util.h"
 #include "store/store.h"
 #include "util/err.h"

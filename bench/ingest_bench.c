@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ingest_bench.c: how fast gloved takes machine reports over HTTP into
  * SQLite, set beside what SQLite itself does on the same machine in the
  * same run. It generates N reports (M machines, one report every 30 s each,

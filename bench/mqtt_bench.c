@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mqtt_bench.c: how fast gloved takes machine reports over MQTT through
  * the real mosquitto broker, set beside how fast the same broker delivers
  * the same messages to a plain subscriber that only counts and discards

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # run.sh: builds gloved and the benchmarks (RelWithDebInfo) when needed, then
 # runs every benchmark (each bench/*.c is one program) with its default
 # parameters. Arguments go to every benchmark, e.g. `bench/run.sh --quick`.

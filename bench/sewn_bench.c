@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sewn_bench.c: how fast gloved takes bundle-ticket scans over HTTP and how
  * fast it answers the work-in-progress view of a firm, each set beside a
  * baseline measured on the same machine in the same run (issue 5). It

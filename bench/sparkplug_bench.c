@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sparkplug_bench.c: how many Sparkplug B DDATA messages one core turns
  * into validated machine reports, beside two references measured in the
  * same run on the same core. The message is what the simulator's edge
@@ -21,7 +22,7 @@
  * the mapping costs on top of decoding) and (2)/(3) (Sparkplug against
  * JSON, per report). A benchmark, not a test: see docs/performance.md. */
 #include "lib/bench_util.h"
-#include "ingest/registry.h"
+#include "app/registry.h"
 #include "ingest/report.h"
 #include "ingest/sparkplug_codec.h"
 #include "ingest/sparkplug_node.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_report.c: libFuzzer target for the JSON report parser
  * (ingest/report.c, report_parse_body), the code every HTTP and MQTT
  * message goes through before anything is stored. At start it creates a
@@ -14,7 +15,7 @@
  * nothing is returned and the message is a NUL-terminated string. See
  * docs/fuzzing.md. */
 #include "core/state.h"
-#include "ingest/registry.h"
+#include "app/registry.h"
 #include "ingest/report.h"
 #include "store/store.h"
 #include "util/err.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_sparkplug.c: libFuzzer target for the Sparkplug B payload decoder
  * (ingest/sparkplug_codec.c, protobuf-c generated from
  * proto/sparkplug_b.proto) and the host's per-node logic that turns

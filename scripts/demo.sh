@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # make demo: runs gloved on an embedded SQLite database (demo-data/) with a
 # simulated cluster of 3 firms and 60 machines publishing over MQTT.
 # Starts a mosquitto broker on loopback unless one already answers on the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fails when a C file is not clang-formatted or uses a banned call.
 set -eu
 cd "$(dirname "$0")/.."

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // gloved dashboard, production analytics: the 分析/Analytics page (OEE cards,
 // loss waterfall, stop-reason Pareto, OEE table, output trend), the 停机/Stops
 // page (stops in range, reasons assigned by a supervisor), the 班次/Shifts page

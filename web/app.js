@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // gloved dashboard: login, machine wall, today's totals and output chart,
 // the gateway fleet page, the tabs of analytics.js (analytics, stops,
 // shifts, wages) and of sewn.js (styles, orders, WIP, households). Plain ES

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every string the dashboard shows, in both languages. Nothing else in the
 // UI carries text of its own: app.js looks strings up here with t(key).
 // A string may hold {name} placeholders, filled from t()'s second argument.

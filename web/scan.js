@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // gloved scan page (/scan.html): a worker on a phone, or a keyboard-wedge
 // scanner at a station, reports bundle-operation tickets with
 // POST /api/v1/scans (docs/internals/sewn.md). Stand-alone ES module: it

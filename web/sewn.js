@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // gloved dashboard, sewn-glove production (docs/internals/sewn.md): the
 // 款式/Styles page (style library, a style form with its routing editor,
 // copies), 订单/Orders (orders, release, cuts into bundles, ticket PDFs),

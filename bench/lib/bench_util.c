@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench_util.c: what the benchmarks share: running `gloved` and its admin
  * commands, a minimal keep-alive HTTP/1.1 client on plain sockets, free
  * loopback ports, process CPU and memory from /proc, and reading

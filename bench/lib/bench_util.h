@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench_util.h: helpers the benchmarks share (see bench_util.c). Each
  * benchmark names itself in bench_prog for error messages. */
 #ifndef GLOVED_BENCH_UTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* counter.c: see counter.h for the semantics. */
 #include "core/counter.h"
 #include "util/err.h"

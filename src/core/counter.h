@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* counter.h: turns a machine's cumulative counter reports into pieces,
  * exactly. Pure logic, no I/O.
  *

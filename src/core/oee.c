@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* oee.c: see oee.h and docs/internals/oee.md. Sums first, fractions last:
  * oee_compute() and oee_merge() both end in finish(), so a machine, a
  * workshop and a firm get their figures from the same arithmetic. */

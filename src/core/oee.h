@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* oee.h: overall equipment effectiveness (OEE) of a machine over planned
  * time, and of a workshop or firm as the merge of its machines. One function
  * computes every figure the UI, the API and the Excel export show: the times

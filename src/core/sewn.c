@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sewn.c: bundle splitting, routing order and pay for scanned work (see
  * sewn.h). */
 #include "core/sewn.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sewn.h: the pure rules of sewn-glove production: splitting a cut into
  * bundles, the routing order a scan must respect, and the pay for scanned
  * work (through core/wage.c, the one wage implementation). No I/O. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* shift.c: shift calendars in real time (see shift.h). Every wall-clock
  * time of a shift is placed as "minutes after the nominal midnight of the
  * shift day" (0..2880) and only then turned into UTC by tz_local_ms, so a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* shift.h: a firm's shift calendar and the shift instances it makes in
  * real time. Shifts are given in the firm's local wall-clock time (start and
  * end HH:MM; an end at or before the start means the shift crosses

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* state.h: machine states and the small rules about them. Pure logic. */
 #ifndef GLOVED_CORE_STATE_H
 #define GLOVED_CORE_STATE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ticket.c: bundle ticket codes (see ticket.h). libsodium's
  * crypto_generichash is keyed BLAKE2b; the comparison is constant time
  * (sodium_memcmp). */

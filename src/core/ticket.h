@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ticket.h: the codes printed on bundle tickets, one per bundle-operation:
  * "<bundle id>-<operation seq>-<MAC>", e.g. "104523-7-K3F9QZ". The MAC is
  * the first 30 bits of keyed BLAKE2b over "<bundle id>-<seq>" with the

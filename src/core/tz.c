@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tz.c: time zone arithmetic on tz_zone values (see tz.h): civil dates
  * from day numbers (the days-from-civil algorithm, valid for all int32
  * years), POSIX TZ rules, offsets by binary search over the transitions,

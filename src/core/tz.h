@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tz.h: time zones as plain values, for the analytics that cut time into
  * local days and shifts. A tz_zone is the content of one tz database zone
  * (the sorted UTC transitions with the UTC offset in force after each, and
- * the POSIX TZ rule that continues them after the last one); util/tzfile.c
+ * the POSIX TZ rule that continues them after the last one); app/tzfile.c
  * fills it from /usr/share/zoneinfo, tests may fill it by hand. Everything
  * here is pure logic: no I/O, no allocation, no process time zone, so any
  * number of firms in different zones can be served at once. Instants are

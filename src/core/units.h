@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* units.h: the glove trade's units of quantity and the one place that
  * converts between them. A knitting machine counts pieces (只, one glove);
  * trade counts pairs (双/副, two gloves) and dozens (打, twelve pairs).

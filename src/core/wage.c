@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wage.c: see wage.h and docs/internals/wage.md. All quantities and amounts
  * are non-negative int64; every sum and product is checked before it is
  * made, so a large count gives GLOVED_ETOOBIG rather than a wrong wage. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wage.h: piece-rate wages for machine operators, sewing workers and
  * household outworkers, the one implementation the analytics and the
  * sewn-glove modules share. A rate card says what one unit of good work pays

@@ -1,9 +1,11 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api.c: the REST/JSON API under /api/v1/ (docs/api.md). A table maps
  * method and path to a handler and who may call it; handlers validate
  * their input, answer 4xx with a JSON error naming what is wrong, and read
  * through the registry, the live state or a pooled read connection. Writes
  * of the registry go through the writer thread (one owner of the write
  * connection); reports go to the writer and are answered after commit. */
+#include "core/code.h"
 #include "core/state.h"
 #include "http/http_int.h"
 #include "ingest/modbus_decode.h"
@@ -71,14 +73,6 @@ static int valid_utf8(const char *s)
 	return 1;
 }
 
-static int valid_code(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > 32)
-		return 0;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n;
-}
-
 /* Reads string field key into dst; on a problem replies 400 and returns -1. */
 static int field_text(http_req *r, const cJSON *j, const char *key, int required, int code,
 		      char *dst, size_t cap, enum MHD_Result *ret)
@@ -92,7 +86,7 @@ static int field_text(http_req *r, const cJSON *j, const char *key, int required
 		return -1;
 	}
 	if (!cJSON_IsString(v) || strlen(v->valuestring) >= cap ||
-	    (code && !valid_code(v->valuestring)) || !valid_utf8(v->valuestring) ||
+	    (code && !code_valid(v->valuestring)) || !valid_utf8(v->valuestring) ||
 	    (required && !v->valuestring[0])) {
 		if (code)
 			*ret = http__reply_error(r, 400, "bad_request", -1,
@@ -175,10 +169,6 @@ int http__resolve_enterprise(http_req *r, const char *code, int64_t *id, enum MH
 void http__refresh(http_req *r, store *db)
 {
 	refresh(r, db);
-}
-int http__valid_code(const char *s)
-{
-	return valid_code(s);
 }
 const char *http__ent_code(http_req *r, int64_t ent, store_enterprise *e)
 {

@@ -1,13 +1,15 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_analytics.c: the analytics part of the API (docs/api.md, "Analytics"):
  * firm calendars, OEE, stops and their reasons, workers, assignments,
  * worker output, wages, trends, and their CSV/xlsx exports. Figures come
- * from ingest/analytics.c; a table endpoint builds one list of rows and
+ * from app/analytics.c; a table endpoint builds one list of rows and
  * renders it as JSON, or through util/table.c as CSV or xlsx, so every
  * format shows the same numbers. Writes go through the writer thread. */
+#include "core/code.h"
 #include "core/state.h"
 #include "http/http_int.h"
-#include "ingest/analytics.h"
-#include "ingest/writer.h"
+#include "app/analytics.h"
+#include "app/writer.h"
 #include "util/err.h"
 #include "util/ltime.h"
 #include "util/table.h"
@@ -1013,7 +1015,7 @@ enum MHD_Result http__h_assignments_put(http_req *r, store *db)
 			cJSON_Delete(j);
 			return ret;
 		}
-		if (as->worker[0] && !http__valid_code(as->worker)) {
+		if (as->worker[0] && !code_valid(as->worker)) {
 			free(c.as);
 			cJSON_Delete(j);
 			return http__reply_error(

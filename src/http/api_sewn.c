@@ -1,15 +1,17 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_sewn.c: the sewn-glove part of the API (docs/api.md, "Sewn gloves"):
  * styles and routings, orders, cuts and bundles, ticket PDFs, scans,
  * households with dispatch and return, work in progress and scanned output
  * with pay. Everything that writes runs on the writer thread
- * (ingest/sewn.c through writer_call), so a scan's checks and its write
+ * (app/sewn.c through writer_call), so a scan's checks and its write
  * see one state of the database. */
+#include "core/code.h"
 #include "core/sewn.h"
 #include "core/ticket.h"
 #include "http/http_int.h"
-#include "ingest/analytics.h"
-#include "ingest/sewn.h"
-#include "ingest/writer.h"
+#include "app/analytics.h"
+#include "app/sewn.h"
+#include "app/writer.h"
 #include "util/err.h"
 #include "util/ltime.h"
 #include "util/table.h"
@@ -264,7 +266,7 @@ static int style_body(http_req *r, const cJSON *j, store_style *st, enum MHD_Res
 	int i = 0;
 	cJSON_ArrayForEach(v, sizes)
 	{
-		if (!cJSON_IsString(v) || !http__valid_code(v->valuestring) ||
+		if (!cJSON_IsString(v) || !code_valid(v->valuestring) ||
 		    strlen(v->valuestring) >= 8 || strchr(v->valuestring, ',')) {
 			*ret = http__reply_error(r, 400, "bad_request", -1,
 						 "sizes[%d] must be a size such as 8 or XL", i);

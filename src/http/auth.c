@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* auth.c: who is asking. People log in with a password (argon2id) and
  * get a random session token, kept in an HttpOnly SameSite=Strict cookie or
  * sent as a bearer token; gateways send their gateway token. Only hashes

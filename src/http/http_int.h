@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* http_int.h: what the files of src/http/ share: the server struct, the
  * per-request context, reply helpers, auth and the route handlers. */
 #ifndef GLOVED_HTTP_INT_H
@@ -84,8 +85,6 @@ int http__field_int(http_req *r, const cJSON *j, const char *key, int64_t lo, in
 		    int64_t dflt, int64_t *out, enum MHD_Result *ret);
 int http__resolve_enterprise(http_req *r, const char *code, int64_t *id, enum MHD_Result *ret);
 void http__refresh(http_req *r, store *db);
-/* 1 when s is a code: 1-32 of A-Z a-z 0-9 _ - */
-int http__valid_code(const char *s);
 /* The code of enterprise ent into e ("" when none). */
 const char *http__ent_code(http_req *r, int64_t ent, store_enterprise *e);
 /* A download: body (malloc'd, taken) with a Content-Disposition file name. */

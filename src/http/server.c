@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* server.c: libmicrohttpd plumbing: the access handler (bodies read into
  * capped buffers, then dispatched), replies with security headers, the
  * read-connection pool, /healthz, /metrics and the static dashboard. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* server.h: gloved's HTTP side: the REST/JSON API under /api/v1/, the
  * live feed (server-sent events), /healthz, /metrics and the dashboard's
  * static files, on libmicrohttpd with one thread per connection (so a
@@ -6,11 +7,11 @@
 #ifndef GLOVED_HTTP_SERVER_H
 #define GLOVED_HTTP_SERVER_H
 
-#include "ingest/fleet.h"
-#include "ingest/live.h"
+#include "app/fleet.h"
+#include "app/live.h"
 #include "ingest/mqtt.h"
-#include "ingest/registry.h"
-#include "ingest/writer.h"
+#include "app/registry.h"
+#include "app/writer.h"
 #include "util/config.h"
 
 typedef struct http_app {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sse.c: the live feed, GET /api/v1/events, as server-sent events. The
  * connection's thread waits on the live state's version (no polling of the
  * database); when machines change, or once a second to notice machines

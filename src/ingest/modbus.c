@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* modbus.c: see modbus.h. One supervisor thread watches the registry
  * revision and keeps one thread per enabled device; each device thread
  * connects with libmodbus, polls, and on failure closes the connection and

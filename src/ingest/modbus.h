@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* modbus.h: the Modbus TCP transport. A poller reads each enabled
  * modbus_device (store.h) at its poll interval: the counter register
  * (16-bit, or 32-bit from two words in the configured word order), the
@@ -16,9 +17,9 @@
 #ifndef GLOVED_INGEST_MODBUS_H
 #define GLOVED_INGEST_MODBUS_H
 
-#include "ingest/fleet.h"
-#include "ingest/registry.h"
-#include "ingest/writer.h"
+#include "app/fleet.h"
+#include "app/registry.h"
+#include "app/writer.h"
 #include "store/store.h"
 
 typedef struct modbus_poller_options {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* modbus_decode.c: see modbus_decode.h. */
 #include "ingest/modbus_decode.h"
 #include "core/state.h"

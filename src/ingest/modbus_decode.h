@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* modbus_decode.h: the pure parts of the Modbus TCP poller (modbus.h), kept
  * apart so that they are unit-tested with plain values: turning holding
  * registers into a counter (16-bit, or 32-bit from two words in either word

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mqtt.c: see mqtt.h. */
 #include "ingest/mqtt.h"
 #include "ingest/report.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mqtt.h: the MQTT JSON transport. Subscribes to
  * gloved/v1/<enterprise>/<machine>/report on the broker (libmosquitto's
  * own network thread, reconnecting with backoff and resubscribing), turns
@@ -7,9 +8,9 @@
 #ifndef GLOVED_INGEST_MQTT_H
 #define GLOVED_INGEST_MQTT_H
 
-#include "ingest/fleet.h"
-#include "ingest/registry.h"
-#include "ingest/writer.h"
+#include "app/fleet.h"
+#include "app/registry.h"
+#include "app/writer.h"
 
 typedef struct mqtt_ingest mqtt_ingest;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mqtt_acl.c: see mqtt_acl.h. The "$7$" hash is PBKDF2-HMAC-SHA512 with a
  * 12-byte random salt, written from libsodium's HMAC-SHA512 (Debian's
  * libsodium has no PBKDF2); tests/integration/mqtt_acl.test.mjs shows

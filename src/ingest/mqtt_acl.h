@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mqtt_acl.h: broker credentials for the gateways (`gloved admin mqtt-acl`).
  * For every gateway (a gateway token of a firm) a mosquitto user with a new
  * random password, allowed to publish only under its own firm's topics

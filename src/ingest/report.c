@@ -1,9 +1,11 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* report.c: see report.h. The body is read by a small strict JSON scanner
  * of our own rather than a DOM parser: it walks the bytes once, keeps only
  * the fields a report has, and builds no tree, which makes parsing a batch
  * of a thousand reports several times cheaper than cJSON (it runs on every
  * HTTP ingest thread; see docs/performance.md). It accepts exactly RFC 8259
  * JSON, nesting up to 32 levels in fields it does not know. */
+#include "core/code.h"
 #include "ingest/report.h"
 #include "core/state.h"
 #include "util/err.h"
@@ -369,20 +371,6 @@ static int scan_report(scan *s, jfield f[F_N])
 
 /* ---- validation ---- */
 
-static int valid_code(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > max)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '-' || c == '.'))
-			return 0;
-	}
-	return 1;
-}
-
 int report_check(const report_ctx *ctx, const store_machine *m, const ingest_record *r, long index,
 		 report_error *err)
 {
@@ -461,7 +449,7 @@ static int validate(const report_ctx *ctx, const jfield f[F_N], long index, inge
 		return bad(err, index, 400, GLOVED_EINVAL,
 			   "field 'machine' (%s) differs from the topic's machine", code);
 	}
-	if (!valid_code(code, 32))
+	if (!code_valid(code))
 		return bad(err, index, 400, GLOVED_EINVAL,
 			   "field 'machine' must be 1-32 characters of A-Z a-z 0-9 _ - .");
 	store_machine m;
@@ -515,13 +503,13 @@ static int validate(const report_ctx *ctx, const jfield f[F_N], long index, inge
 	if (field_text(&f[F_REASON], out->reason, sizeof out->reason, &present))
 		return bad(err, index, 400, GLOVED_EINVAL,
 			   "field 'reason' must be a string of at most 32 bytes");
-	if (present && out->reason[0] && !valid_code(out->reason, 32))
+	if (present && out->reason[0] && !code_valid(out->reason))
 		return bad(err, index, 400, GLOVED_EINVAL,
 			   "field 'reason' must be a code of A-Z a-z 0-9 _ - .");
 	if (field_text(&f[F_WORKER], out->worker, sizeof out->worker, &present))
 		return bad(err, index, 400, GLOVED_EINVAL,
 			   "field 'worker' must be a string of at most 32 bytes");
-	if (present && out->worker[0] && !valid_code(out->worker, 32))
+	if (present && out->worker[0] && !code_valid(out->worker))
 		return bad(err, index, 400, GLOVED_EINVAL,
 			   "field 'worker' must be a code of A-Z a-z 0-9 _ - .");
 	return GLOVED_OK;

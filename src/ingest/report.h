@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* report.h: parses and validates machine reports (docs/api.md) from JSON,
  * for every transport. A body is a JSON array of reports or NDJSON (one
  * object per line); a request is all-or-nothing, so the first bad record
@@ -7,8 +8,8 @@
 #ifndef GLOVED_INGEST_REPORT_H
 #define GLOVED_INGEST_REPORT_H
 
-#include "ingest/registry.h"
-#include "ingest/writer.h"
+#include "app/registry.h"
+#include "app/writer.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sparkplug.c: see sparkplug.h. Everything runs on libmosquitto's network
  * thread except the gap timer (a small thread that asks for a rebirth when
  * a seq gap outlives the reorder timeout); both take the node table's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sparkplug.h: the Sparkplug B host application (Eclipse Sparkplug 3.0).
  * Group id = firm (enterprise code), edge node id = gateway, device id =
  * machine code. On every connection to the broker it subscribes to the
@@ -13,9 +14,9 @@
 #ifndef GLOVED_INGEST_SPARKPLUG_H
 #define GLOVED_INGEST_SPARKPLUG_H
 
-#include "ingest/fleet.h"
-#include "ingest/registry.h"
-#include "ingest/writer.h"
+#include "app/fleet.h"
+#include "app/registry.h"
+#include "app/writer.h"
 
 typedef struct sparkplug_host sparkplug_host;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sparkplug_codec.c: see sparkplug_codec.h. */
 #include "ingest/sparkplug_codec.h"
 #include "util/err.h"

@@ -1,5 +1,7 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sparkplug_node.c: see sparkplug_node.h. Small arrays searched linearly:
  * an edge node has tens of devices with a handful of metrics each. */
+#include "core/code.h"
 #include "ingest/sparkplug_node.h"
 #include "core/state.h"
 #include "util/err.h"
@@ -309,20 +311,6 @@ int spn_state_from_metric(const spb_metric *m, uint32_t datatype)
 	return -1;
 }
 
-static int valid_reason(const char *s)
-{
-	size_t n = strlen(s);
-	if (n > 32)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '-' || c == '.'))
-			return 0;
-	}
-	return 1;
-}
-
 static dev *find_dev(spn_node *n, const char *id)
 {
 	for (size_t i = 0; i < n->ndev; i++)
@@ -463,7 +451,7 @@ static int collect(const spn_node *n, const dev *d, const spb_payload *p, int64_
 				g[k].has_reason = 1;
 				break;
 			}
-			if (rc || !valid_reason(s))
+			if (rc || (s[0] && !code_valid(s)))
 				return fail(
 				    err, errlen, GLOVED_EINVAL,
 				    "device %s: reason '%s' must be a string code of at most "

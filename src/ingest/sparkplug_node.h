@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sparkplug_node.h: what a Sparkplug B host application knows about one edge
  * node, as pure logic (no I/O, no clock, no locks: the host in sparkplug.c
  * feeds it decoded payloads and the time, and does the MQTT, registry and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The cluster model behind sim.h: builds the firms, workshops and machines
  * from a seed, then runs each machine as a small event-driven state machine

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Cluster simulator: a seeded, deterministic model of a glove cluster (knitting
  * firms in Pingyi, a knitting and dipping firm in Gaomi, a sewn-glove firm in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The simulator's fault layer (see sim_fault.h): per report, decides whether
  * it is lost, repeated, held back or buffered behind a gateway outage, and

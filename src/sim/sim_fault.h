@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Fault mode of the cluster simulator and its ground truth. A sim_fault sits
  * between sim_advance() and a transport's "publish one report" function

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The simulator's HTTP transport: each firm's gateway POSTs its reports to
  * /api/v1/reports with its gateway token, the way an HTTP gateway box

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The `gloved sim` subcommand: parses its options (a table, below), then
  * either prints the simulated cluster as JSON (--print; the same shapes as the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * `gloved sim --transport modbus`: one Modbus TCP server (libmodbus, on
  * 127.0.0.1) per simulated machine, on ports base, base+1, ..., the way a

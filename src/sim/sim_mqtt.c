@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Publishes the simulator's reports to an MQTT broker with libmosquitto, the
  * way a cluster's IoT counter boxes would: one QoS 1 message per report on

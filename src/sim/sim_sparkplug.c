@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sim_sparkplug.c: see sim_sparkplug.h. Everything runs on the calling
  * thread: each edge node's libmosquitto client is pumped with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The simulator as Sparkplug B edge nodes (Eclipse Sparkplug 3.0): one edge
  * node per workshop (group id = firm code, edge node id = "gw-<workshop>",

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* analytics.h: the store's analytics part (included by store.h): firm
  * calendars, stop reasons, workers and assignments, the shift-level
  * rollups, stop events, retention and rebuild requests. Same rules as the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sewn.h: the store's sewn-glove part (included by store.h): styles with
  * their routings, orders, cuts and bundles, households and dispatches,
  * scans with their rollups, the per-firm keys of ticket codes and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* store.c: the thin wrappers that dispatch store.h calls to the backend
  * of the connection (store_int.h); the one place to add logging or fault
  * injection around storage. */

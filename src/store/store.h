@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* store.h: gloved's storage interface. Everything above src/store/ reads
  * and writes through these functions; no SQL outside the backends. A
  * `store` is one connection of one backend (sqlite today, postgres later),
@@ -229,7 +230,7 @@ int store_samples_range(store *s, int64_t from_ms, int64_t to_ms,
 /* Newest sample timestamp of all machines (0 if none). */
 int store_samples_newest(store *s, int64_t *out);
 
-/* Deferred rollups (see ingest/writer.c): the local days of a firm whose
+/* Deferred rollups (see app/writer.c): the local days of a firm whose
  * rollups may lag the samples. A day is marked in the transaction that
  * commits its samples and cleared in the one that writes its rollups, so
  * after a crash the marked days are exactly those to rebuild. */

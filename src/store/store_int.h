@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* store_int.h: the backend method table behind store.h; only src/store/
  * includes this. A backend fills one `store_ops` and embeds `store` as the
  * first member of its connection struct. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* buf.h: a growable byte buffer with a hard size cap, for text we build
  * (JSON, metrics, SSE frames) and bodies we receive. Appends past the cap
  * fail with GLOVED_ETOOBIG and leave the buffer as it was. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* config.c: the option table and the INI/flag parsers (see config.h). */
 #include "util/config.h"
 #include "util/err.h"

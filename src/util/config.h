@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* config.h: gloved's settings. One table lists every option with its INI
  * section/key, its command-line flag, its type and its help text; the INI
  * file (inih) is read first and flags override it. gloved.ini.example at

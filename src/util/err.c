@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* err.c: descriptions of the gloved_err codes, a table indexed by code. */
 #include "util/err.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* err.h: the one error enum of gloved. Functions that can fail return
  * GLOVED_OK (0) or a negative gloved_err; errno is converted where it first
  * appears so callers never look at errno. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* log.c: see log.h. Lines look like
  * "2026-11-29 08:00:00.123 INFO message". */
 #include "util/log.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* log.h: leveled logging to stderr with a local timestamp. Thread-safe
  * (one write(2) per line). log_ratelimited() lets a noisy source (a bad
  * gateway) log at most once per key per interval. */

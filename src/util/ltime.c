@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ltime.c: see ltime.h. Local conversions use localtime_r/mktime with
  * the process TZ, which glibc resolves through the tz database. */
 #include "util/ltime.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ltime.h: clocks and local time. Local time is the process time zone,
  * set once from the configuration (ltime_set_zone) before any thread
  * starts; after that every function here is thread-safe. Timestamps are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* metrics.h: process-wide counters and gauges for /metrics (Prometheus
  * text format). A table of named atomics; anything may bump them from any
  * thread. */

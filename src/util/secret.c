@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* secret.c: see secret.h. */
 #include "util/secret.h"
 #include "util/err.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* secret.h: passwords and tokens (libsodium). Passwords are hashed with
  * argon2id; tokens are 32 random bytes shown once as text with a prefix
  * ("gw_" gateway, "s_" session) and stored only as their BLAKE2b hash, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* table.c: see table.h. Rows are kept as one array of cells (ncols per row)
  * with the strings copied; CSV is written straight into the caller's buf,
  * xlsx through libxlsxwriter, which (in 1.1.4) can only write to a named
@@ -7,7 +8,6 @@
 
 #include "util/table.h"
 #include "util/utf8.h"
-#include "core/wage.h"
 #include "util/err.h"
 
 #include <errno.h>
@@ -80,8 +80,7 @@ static uint64_t magnitude(int64_t v)
 	return v < 0 ? (uint64_t)(-(v + 1)) + 1 : (uint64_t)v;
 }
 
-/* v / 100 with two decimals, exact: basis points to percent. (Money goes
- * through wage_fen_format, the one formatter of fen.) */
+/* v / 100 with two decimals, exact: basis points to percent, fen to yuan. */
 static void fmt_hundredths(int64_t v, char *out, size_t n)
 {
 	uint64_t m = magnitude(v);
@@ -113,7 +112,8 @@ static const char *cell_text(table_kind kind, const table_cell *v, char num[NUM_
 		fmt_hundredths(v->i, num, NUM_MAX);
 		return num;
 	case TABLE_FEN:
-		return wage_fen_format(v->i, num, NUM_MAX) < 0 ? "" : num;
+		fmt_hundredths(v->i, num, NUM_MAX);
+		return num;
 	case TABLE_MINUTES:
 		fmt_minutes(v->i, num, NUM_MAX);
 		return num;

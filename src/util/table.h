@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* table.h: a table of typed cells (text, integers, basis points, money in
  * fen, durations in milliseconds, dates) that the report and analytics
  * endpoints fill row by row and then export as CSV (UTF-8 with a BOM, for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ticket_pdf.c: see ticket_pdf.h and docs/internals/tickets.md. The input is checked in full
  * before libharu sees any of it; then one libharu document per call, whose error handler only
  * records the first error in a per-call struct (libharu's default would abort, a longjmp

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ticket_pdf.h: the printable bundle tickets of sewn production (docs/internals/sewn.md,
  * docs/internals/tickets.md): an A4 PDF with one block per bundle, a header line (firm,
  * order, style, size, quantity, bundle number) and one tear-off cell per operation with its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* utf8.h: strict UTF-8 decoding, the one copy for every module that checks
  * or measures text it writes into files (CSV/xlsx tables, ticket PDFs). */
 #ifndef GLOVED_UTIL_UTF8_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // End-to-end: the analytics pages of the dashboard (分析 OEE cards and charts,
 // 停机 stops with a reason set through the page, 班次 calendar form and the
 // stop-reason list, 工资 workers form and assignment grid, exports) in

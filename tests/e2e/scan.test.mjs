@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // End-to-end: the scan page (/scan.html) on an iPhone-sized screen in
 // headless Chromium against the real daemon. A firm, a style with a
 // 3-operation routing, an order released and cut into 2 bundles of 12 pairs

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // End-to-end: the sewn-glove pages of the dashboard (款式 styles with the
 // routing editor and a copy, 订单 orders entered in dozens, released and cut
 // into bundles through the page, the ticket PDF link, 在制 WIP against the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // End-to-end: the machine wall in headless Chromium against the real daemon
 // and the real broker. Run: GLOVED_BIN=build/gloved GLOVED_SOURCE_DIR=$PWD
 // node --test tests/e2e/wall.test.mjs  (GLOVED_SCREENSHOT=1 also writes

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Integration: production analytics (issue 4) against the real daemon and
 // database. One knitting machine works a hand-planned day two days ago in
 // Asia/Shanghai under a calendar with a lunch break: runs, a stop with the

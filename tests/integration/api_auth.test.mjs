@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Integration: authentication, roles and tenancy of the REST API, and
 // registering firms, workshops, machines, gateway tokens and users through
 // it (and through `gloved admin` while the daemon runs).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Integration: what the daemon acknowledged survives restarts. A clean stop
 // (SIGTERM) and a crash (SIGKILL right after a 200) both come back with the
 // same output and live state, and counting carries on from the last stored

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Integration: the live feed, GET /api/v1/events (server-sent events). The
 // first event is a snapshot of the machines in the caller's scope; each
 // report that changes a machine brings a `machine` event with its new state

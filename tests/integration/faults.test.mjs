@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Integration: the simulator in fault mode through each transport against the
 // real broker and the real daemon, for a fixed scenario (seeded: 3 firms, 24
 // machines, the last 4 simulated hours replayed as fast as the transport

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Integration: bad ingest requests. Each is refused whole with the right
 // 4xx and a JSON error naming the offending record, and nothing of it is
 // written: the good records before the bad one do not show in

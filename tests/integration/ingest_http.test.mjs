@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Integration: HTTP batch ingest (POST /api/v1/reports) against the real
 // daemon, broker and database. Every scenario builds its reports from a
 // simulated machine whose physical output (the ground truth) the test knows,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Integration: MQTT ingest through the real mosquitto broker. Reports
 // published with mosquitto_pub (QoS 1) to gloved/v1/<ENT>/<MACHINE>/report
 // show up in /api/v1/output; bad messages are counted in

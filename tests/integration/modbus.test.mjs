@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Integration: Modbus TCP polling. The real daemon polls `gloved sim
 // --transport modbus` (one Modbus TCP server per simulated machine on
 // loopback) for devices registered with `gloved admin modbus add` while it

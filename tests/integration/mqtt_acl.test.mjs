@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Integration: broker credentials from `gloved admin mqtt-acl` in the real
 // mosquitto. The broker runs with the generated password_file and acl_file
 // and allow_anonymous false; the daemon logs in as the host user. A firm-A

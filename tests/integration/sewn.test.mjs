@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Integration: sewn-glove production (issue 5) through the API of the real
 // daemon: a style with its routing (and a copy), an order entered in dozens,
 // released, cut into bundles; the ticket PDF rendered (pdftoppm) and its QR

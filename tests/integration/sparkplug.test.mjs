@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Integration: the Sparkplug B host application against the real mosquitto
 // broker and the real daemon.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Test harness for gloved's integration and end-to-end tests (node >= 20).
 //
 // Starts the real mosquitto broker and the real daemon on free loopback

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Helpers shared by the integration tests (tests/integration/*.test.mjs):
 // a time zone that keeps "today" away from midnight, a ground-truth model of
 // machine counters, /metrics parsing, output queries, an SSE client and a

@@ -1,4 +1,5 @@
-/* test_acct.c: the rollup accumulator (ingest/acct.c) on hand-worked days:
+/* SPDX-License-Identifier: Apache-2.0 */
+/* test_acct.c: the rollup accumulator (app/acct.c) on hand-worked days:
  * state time lands in the planned spans of the right shift instance, split
  * exactly where a state spans a shift end or a break; a night shift across
  * the Berlin fall-back night holds 13 h; report gaps longer than
@@ -17,9 +18,9 @@
 #include <cmocka.h>
 
 #include "core/state.h"
-#include "ingest/acct.h"
-#include "ingest/analytics.h"
-#include "ingest/firmcal.h"
+#include "app/acct.h"
+#include "app/analytics.h"
+#include "app/firmcal.h"
 #include "util/err.h"
 
 #define H_MS 3600000LL

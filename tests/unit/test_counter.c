@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_counter.c: counter reconciliation (core/counter.c). Hand-written
  * cases for duplicates, order, resets and wraps, and a property test: a
  * model machine produces pieces, resets and wraps at random; its reports

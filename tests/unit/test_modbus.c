@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_modbus.c: the pure parts of the Modbus TCP poller
  * (ingest/modbus_decode.c): counters from 16-bit and 32-bit registers in
  * both word orders, state maps, which registers a poll reads, and the

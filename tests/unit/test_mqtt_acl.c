@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of the broker credentials (src/ingest/mqtt_acl.c): the "$7$"
  * password-file hash is PBKDF2-HMAC-SHA512 (checked against values from

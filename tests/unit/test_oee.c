@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_oee.c: OEE (core/oee.c) against hand-worked examples: a shift with a
  * break, stops of two reasons, setup and offline time; states that span the
  * shift boundary; a partial bucket; the zero cases; performance above 100%;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_report.c: parsing and validation of machine reports
  * (ingest/report.c) against a real SQLite registry in a temp file: good
  * arrays and NDJSON, and each kind of bad record refused with the record's
@@ -14,7 +15,7 @@
 #include <cmocka.h>
 
 #include "core/state.h"
-#include "ingest/registry.h"
+#include "app/registry.h"
 #include "ingest/report.h"
 #include "store/store.h"
 

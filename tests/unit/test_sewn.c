@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_sewn.c: the pure rules of sewn-glove production: bundles split with
  * the remainder in the last one, the routing order a scan must keep, pay
  * for scanned pairs per rate through core/wage.c (rounded per rate, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_shift.c: shift calendars (core/shift.c) on real zones: the night
  * shift 20:00-08:00 belongs to the day it starts, breaks are subtracted
  * from planned time, rest days (weekdays and dates) have no shifts, shifts
@@ -15,7 +16,7 @@
 
 #include "core/shift.h"
 #include "util/err.h"
-#include "util/tzfile.h"
+#include "app/tzfile.h"
 
 #define H_MS 3600000LL
 #define M_MS 60000LL

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of the cluster simulator (src/sim/sim.c): the cluster it builds,
  * that a seed reproduces a run exactly however sim_advance() is called, that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of the simulator's fault layer and its ground truth
  * (src/sim/sim_fault.c). The truth comes from the model's physical pieces;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of the Sparkplug B codec (src/ingest/sparkplug_codec.c) and of
  * the host's per-node logic (src/ingest/sparkplug_node.c), with plain values

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_store.c: the SQLite store backend: migrations create the schema
  * once and are idempotent, the scope keeps a firm to its own rows,
  * duplicates are refused, rollups add up, samples and live state round-trip,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_table.c: the table export (util/table.c): CSV bytes exactly as Excel
  * gets them (BOM, CRLF, quoting, Chinese and English headers with units,
  * basis points, fen, minutes, empty cells, the totals row), xlsx files read

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_ticket_pdf.c: the bundle-ticket PDF (util/ticket_pdf.c) read back the way a worker's
  * phone and an office PC read it: every page rendered at 200 dpi by pdftoppm and scanned by
  * zbarimg must give back exactly the ticket codes we asked for, each once per cell; the text

@@ -1,4 +1,5 @@
-/* test_tz.c: time zones (util/tzfile.c reading the tz database, core/tz.c
+/* SPDX-License-Identifier: Apache-2.0 */
+/* test_tz.c: time zones (app/tzfile.c reading the tz database, core/tz.c
  * doing the arithmetic): hand-checked DST transitions of Europe/Berlin and
  * America/New_York in 2026 and the fixed Asia/Shanghai, gap and overlap
  * rules, local days of 23 and 25 hours, POSIX TZ rules, bad names and bad
@@ -17,7 +18,7 @@
 
 #include "core/tz.h"
 #include "util/err.h"
-#include "util/tzfile.h"
+#include "app/tzfile.h"
 
 static tz_zone *load(const char *name)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_units.c: pieces, pairs and dozens (core/units.c): the factors,
  * conversions both ways with remainders, parsing in English and Chinese,
  * overflow refused. */

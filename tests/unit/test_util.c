@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_util.c: local time (days in Asia/Shanghai and across a daylight
  * saving change in Europe/Berlin, parsing of query times), the config
  * table (INI file, flags, validation) and buffers with their size cap. */

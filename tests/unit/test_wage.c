@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_wage.c: piece-rate wages (core/wage.c): hand-worked days per pair,
  * per piece and per dozen, the odd glove carried, flat and per-unit steps,
  * day steps against month steps, reject deductions and their cap, half-up

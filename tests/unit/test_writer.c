@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_writer.c: the writer thread on a real SQLite file: concurrent
  * submitters share group commits and each gets its own result; a late
  * report moves pieces between minute buckets in the stored rollups; the
@@ -17,9 +18,9 @@
 #include <sqlite3.h>
 
 #include "core/state.h"
-#include "ingest/live.h"
-#include "ingest/registry.h"
-#include "ingest/writer.h"
+#include "app/live.h"
+#include "app/registry.h"
+#include "app/writer.h"
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/ltime.h"

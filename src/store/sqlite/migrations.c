@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* migrations.c: the SQLite schema, as an ordered list of migrations. The
  * database's PRAGMA user_version is the number of migrations applied; each
  * runs in its own transaction, so a crash mid-way leaves a consistent

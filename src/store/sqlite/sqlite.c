@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sqlite.c: the SQLite backend of the store (store_int.h). WAL mode so
  * readers run beside the one writer; hot statements (samples, rollups,
  * live state) are prepared once per connection. Tables are time-first

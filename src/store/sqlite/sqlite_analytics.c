@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sqlite_analytics.c: the SQLite side of store/analytics.h: firm
  * calendars, stop reasons, workers, assignments, the shift rollups and stop
  * events, rebuild deletes, retention and rebuild requests. The adds of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sqlite_int.h: shared between the SQLite backend's files. */
 #ifndef GLOVED_STORE_SQLITE_INT_H
 #define GLOVED_STORE_SQLITE_INT_H

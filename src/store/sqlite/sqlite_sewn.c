@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sqlite_sewn.c: the SQLite side of store/sewn.h. A scan and its rollups
  * (pairs per order and operation, per operation and day, per worker or
  * household, day and rate) are written by one call in the caller's

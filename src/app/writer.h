@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* writer.h: the one thread that writes. Every transport (HTTP, MQTT, later
  * Sparkplug and Modbus) hands validated reports to the writer; it runs
  * them through the counter reconciliation (core/counter.h), appends
@@ -10,12 +11,12 @@
  * group is kept: the transaction rolls back and the writer reloads its
  * state from the store. Registry writes from the API also run here
  * (writer_call) so that the write connection has one owner. */
-#ifndef GLOVED_INGEST_WRITER_H
-#define GLOVED_INGEST_WRITER_H
+#ifndef GLOVED_APP_WRITER_H
+#define GLOVED_APP_WRITER_H
 
-#include "ingest/firmcal.h"
-#include "ingest/live.h"
-#include "ingest/registry.h"
+#include "app/firmcal.h"
+#include "app/live.h"
+#include "app/registry.h"
 #include "store/store.h"
 
 #include <stddef.h>

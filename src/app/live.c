@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* live.c: see live.h. Entries sit in an array indexed by machine id
  * (ids are dense rowids), grown as machines appear. */
-#include "ingest/live.h"
+#include "app/live.h"
 #include "core/state.h"
 #include "util/err.h"
 

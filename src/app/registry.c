@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* registry.c: see registry.h. Lists are small (thousands of machines), so
  * they are kept sorted arrays: machines by id (ids are dense rowids) and a
  * sorted index by (enterprise, code) for binary search. */
-#include "ingest/registry.h"
+#include "app/registry.h"
 #include "util/err.h"
 
 #include <pthread.h>

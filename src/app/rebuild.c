@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rebuild.c: replays stored samples through the accumulator (see
  * rebuild.h). The replay reads from offline_after before the first day
  * (the state of a sample covers at most that long) to a shift's length
  * after the last one (a night shift that starts on the last day ends the
  * next morning); the acct_buf filters keep only rows of the rebuilt days. */
-#include "ingest/rebuild.h"
-#include "ingest/acct.h"
+#include "app/rebuild.h"
+#include "app/acct.h"
 #include "util/err.h"
 #include "util/log.h"
 

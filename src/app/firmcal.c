@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* firmcal.c: firm calendars from JSON, to JSON, and the shared cache (see
  * firmcal.h). */
-#include "ingest/firmcal.h"
+#include "app/firmcal.h"
 #include "util/err.h"
-#include "util/tzfile.h"
+#include "app/tzfile.h"
 
 #include <cjson/cJSON.h>
 #include <pthread.h>

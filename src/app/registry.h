@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* registry.h: the in-memory registry of enterprises, workshops and
  * machines that ingest validates against and the API names things with.
  * Loaded from the store and reloaded when the store's registry revision
  * changes (an admin command or API call added something), so lookups on
  * the hot path never touch the database. Thread-safe (a rwlock). */
-#ifndef GLOVED_INGEST_REGISTRY_H
-#define GLOVED_INGEST_REGISTRY_H
+#ifndef GLOVED_APP_REGISTRY_H
+#define GLOVED_APP_REGISTRY_H
 
 #include "store/store.h"
 

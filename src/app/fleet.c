@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fleet.c: see fleet.h. A small array searched linearly: a cluster has
  * hundreds of gateways, not millions. */
-#include "ingest/fleet.h"
+#include "app/fleet.h"
 #include "util/err.h"
 
 #include <pthread.h>

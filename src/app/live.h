@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* live.h: the live state of every machine (state, reason, last report,
  * today's pieces), kept in memory by the writer after each commit and read
  * by the API and the live feed. Each update bumps a version; readers wait
  * for a newer version instead of polling. Thread-safe. */
-#ifndef GLOVED_INGEST_LIVE_H
-#define GLOVED_INGEST_LIVE_H
+#ifndef GLOVED_APP_LIVE_H
+#define GLOVED_APP_LIVE_H
 
 #include <stddef.h>
 #include <stdint.h>

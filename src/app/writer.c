@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* writer.c: see writer.h. */
-#include "ingest/writer.h"
+#include "app/writer.h"
 #include "core/counter.h"
-#include "ingest/acct.h"
-#include "ingest/rebuild.h"
+#include "app/acct.h"
+#include "app/rebuild.h"
 #include "core/state.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -327,7 +328,7 @@ out:
 
 /* ---- rollups: accumulated in memory, written at most every flush_ms ----
  *
- * Rollup rows are a function of the samples (ingest/acct.c computes them
+ * Rollup rows are a function of the samples (app/acct.c computes them
  * the same way here and in a rebuild). Writing them on every commit costs
  * several upserts per report; instead the writer adds the changes up in
  * memory (`pend` and each machine's open rows) across commits and writes

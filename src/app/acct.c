@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* acct.c: the rollup accumulator (see acct.h). */
-#include "ingest/acct.h"
+#include "app/acct.h"
 #include "core/state.h"
 #include "util/err.h"
 

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sewn.c: cuts, scans, dispatches and returns on the writer thread (see
  * sewn.h). */
-#include "ingest/sewn.h"
+#include "app/sewn.h"
 #include "core/sewn.h"
 #include "core/ticket.h"
-#include "ingest/analytics.h"
+#include "app/analytics.h"
 #include "util/err.h"
 
 #include <sodium.h>

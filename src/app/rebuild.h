@@ -1,14 +1,15 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rebuild.h: recomputes a firm's rollups of some local days from the stored
  * samples, by replaying them through the same accumulator the writer runs
- * (ingest/acct.h), so the rows come out identical. Used by the writer for
+ * (app/acct.h), so the rows come out identical. Used by the writer for
  * crash recovery and for `gloved admin rebuild` requests, and by the admin
  * command itself when no daemon holds the database. Runs on the write
  * connection inside the caller's transaction. */
-#ifndef GLOVED_INGEST_REBUILD_H
-#define GLOVED_INGEST_REBUILD_H
+#ifndef GLOVED_APP_REBUILD_H
+#define GLOVED_APP_REBUILD_H
 
-#include "ingest/firmcal.h"
-#include "ingest/registry.h"
+#include "app/firmcal.h"
+#include "app/registry.h"
 #include "store/store.h"
 
 #include <stdint.h>

@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fleet.h: the gateway fleet: every source that sends machine data (an
  * HTTP gateway token, a Sparkplug B edge node, a Modbus TCP device, the MQTT
  * JSON topics of a firm) with when it was last heard, how many messages a
  * minute it sends, its errors and the machines behind it. In memory only
  * (what a supervisor looks at now); thread-safe. */
-#ifndef GLOVED_INGEST_FLEET_H
-#define GLOVED_INGEST_FLEET_H
+#ifndef GLOVED_APP_FLEET_H
+#define GLOVED_APP_FLEET_H
 
 #include "store/store.h"
 

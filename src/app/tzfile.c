@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tzfile.c: the TZif reader (see tzfile.h). A v2+ file carries the data
  * twice, with 32- and then 64-bit times, followed by a POSIX TZ footer;
  * we skip the 32-bit block and keep the 64-bit one and the footer. Every
  * count is checked against the bytes actually present before use. */
-#include "util/tzfile.h"
+#include "app/tzfile.h"
 #include "util/err.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* acct.h: the one accumulator that turns a machine's samples into rollup
  * rows: pieces into minute, hour, firm-local day and shift rows (and per
  * worker), state time into the planned spans of shift rows (and by stop
@@ -10,10 +11,10 @@
  * level (consecutive credits to the same bucket merge), closed rows go to
  * the buffer's pending list, and acct_buf_write() upserts everything (the
  * store adds to what is there). */
-#ifndef GLOVED_INGEST_ACCT_H
-#define GLOVED_INGEST_ACCT_H
+#ifndef GLOVED_APP_ACCT_H
+#define GLOVED_APP_ACCT_H
 
-#include "ingest/firmcal.h"
+#include "app/firmcal.h"
 #include "store/store.h"
 
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sewn.h: the writes of sewn-glove production, run on the writer thread
  * (writer_call) so that every check sees the database as it is and nothing
  * is half-written: cutting a released order into bundles, scanning a
@@ -5,10 +6,10 @@
  * to a household and taking them back. Each function runs its own
  * transaction on the write connection. The rules are in
  * docs/internals/sewn.md; the pure parts in core/sewn.c and core/ticket.c. */
-#ifndef GLOVED_INGEST_SEWN_H
-#define GLOVED_INGEST_SEWN_H
+#ifndef GLOVED_APP_SEWN_H
+#define GLOVED_APP_SEWN_H
 
-#include "ingest/firmcal.h"
+#include "app/firmcal.h"
 #include "store/store.h"
 
 #include <stddef.h>

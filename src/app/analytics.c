@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* analytics.c: OEE, trend, worker output and wages from the rollups (see
  * analytics.h). Planned time: every machine in the filter is planned for
  * every shift instance of its firm whose shift day is in range (rest days
@@ -5,7 +6,7 @@
  * rows add their state time, pieces and ideal time; the newest report of
  * each machine adds its open interval (up to offline_after, up to now).
  * Planned time no report covered is offline. */
-#include "ingest/analytics.h"
+#include "app/analytics.h"
 #include "core/state.h"
 #include "util/err.h"
 

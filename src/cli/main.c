@@ -1,22 +1,24 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* main.c: the gloved command line.
  *   gloved serve   run the daemon (HTTP API, dashboard, MQTT ingest)
  *   gloved demo    seed a simulated cluster and serve it
  *   gloved admin   register firms, workshops, machines, tokens, users
  *   gloved sim     run the cluster simulator against a broker
  * serve and demo share the option table of util/config.h. */
+#include "core/code.h"
 #include "http/server.h"
-#include "ingest/fleet.h"
-#include "ingest/live.h"
+#include "app/fleet.h"
+#include "app/live.h"
 #include "ingest/modbus.h"
 #include "ingest/modbus_decode.h"
 #include "ingest/mqtt.h"
 #include "ingest/mqtt_acl.h"
 #include "core/ticket.h"
-#include "ingest/rebuild.h"
-#include "ingest/sewn.h"
-#include "ingest/registry.h"
+#include "app/rebuild.h"
+#include "app/sewn.h"
+#include "app/registry.h"
 #include "ingest/sparkplug.h"
-#include "ingest/writer.h"
+#include "app/writer.h"
 #include "sim/sim.h"
 #include "store/store.h"
 #include "util/config.h"
@@ -758,13 +760,6 @@ static int copy_arg(char *dst, size_t cap, const char *v, const char *what)
 	return 0;
 }
 
-static int valid_code(const char *s)
-{
-	size_t n = strlen(s);
-	return n > 0 && n <= 32 &&
-	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n;
-}
-
 static int int_arg(const char *v, long lo, long hi, long dflt, long *out, const char *what)
 {
 	if (!v) {
@@ -1005,7 +1000,7 @@ static int admin_mqtt_acl(int argc, char **argv, store *db)
 	}
 	if (!user)
 		user = "gloved";
-	if (!valid_code(user)) {
+	if (!code_valid(user)) {
 		fprintf(stderr, "gloved admin: --broker-user must be 1-32 of A-Z a-z 0-9 _ -\n");
 		return 2;
 	}
@@ -1073,7 +1068,7 @@ static int cmd_admin(int argc, char **argv)
 		if (copy_arg(ne.code, sizeof ne.code, opt_value(argc, argv, "--code"), "--code") ||
 		    copy_arg(ne.name, sizeof ne.name, opt_value(argc, argv, "--name"), "--name"))
 			goto out;
-		if (!valid_code(ne.code)) {
+		if (!code_valid(ne.code)) {
 			fprintf(stderr, "gloved admin: --code must be 1-32 of A-Z a-z 0-9 _ -\n");
 			goto out;
 		}
@@ -1098,7 +1093,7 @@ static int cmd_admin(int argc, char **argv)
 		if (copy_arg(w.code, sizeof w.code, opt_value(argc, argv, "--code"), "--code") ||
 		    copy_arg(w.name, sizeof w.name, opt_value(argc, argv, "--name"), "--name"))
 			goto out;
-		if (!valid_code(w.code)) {
+		if (!code_valid(w.code)) {
 			fprintf(stderr, "gloved admin: --code must be 1-32 of A-Z a-z 0-9 _ -\n");
 			goto out;
 		}
@@ -1145,7 +1140,7 @@ static int cmd_admin(int argc, char **argv)
 		    int_arg(opt_value(argc, argv, "--counter-bits"), 16, 64, 64, &bits,
 			    "--counter-bits"))
 			goto out;
-		if (!valid_code(m.code) || (bits != 16 && bits != 32 && bits != 64)) {
+		if (!code_valid(m.code) || (bits != 16 && bits != 32 && bits != 64)) {
 			fprintf(stderr,
 				"gloved admin: bad --code or --counter-bits (16, 32, 64)\n");
 			goto out;
@@ -1201,7 +1196,7 @@ static int cmd_admin(int argc, char **argv)
 			     "--username") ||
 		    copy_arg(u.role, sizeof u.role, opt_value(argc, argv, "--role"), "--role"))
 			goto out;
-		if (!valid_code(u.username)) {
+		if (!code_valid(u.username)) {
 			fprintf(stderr,
 				"gloved admin: --username must be 1-32 of A-Z a-z 0-9 _ -\n");
 			goto out;
@@ -1216,7 +1211,7 @@ static int cmd_admin(int argc, char **argv)
 		}
 		if (strcmp(u.role, "worker") == 0) {
 			const char *wc = opt_value(argc, argv, "--worker");
-			if (!wc || !valid_code(wc)) {
+			if (!wc || !code_valid(wc)) {
 				fprintf(stderr,
 					"gloved admin: a worker needs --worker CODE (A-Z a-z "
 					"0-9 _ -), the worker code it scans for\n");

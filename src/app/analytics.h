@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* analytics.h: the figures the dashboard, the API, the exports and the
  * benchmarks show, computed from the rollups (never from raw samples) on a
  * read connection: OEE with losses per machine, workshop, firm, day or
@@ -5,15 +6,15 @@
  * pieces per worker per shift and piece-rate wages. OEE figures come out of
  * core/oee.c (oee_finish), wages out of core/wage.c, so every consumer
  * shows the same numbers. Planned time comes from each firm's calendar
- * (ingest/firmcal.h), clipped to `now` for shifts under way; the newest
+ * (app/firmcal.h), clipped to `now` for shifts under way; the newest
  * report of each machine contributes its open state interval up to now. */
-#ifndef GLOVED_INGEST_ANALYTICS_H
-#define GLOVED_INGEST_ANALYTICS_H
+#ifndef GLOVED_APP_ANALYTICS_H
+#define GLOVED_APP_ANALYTICS_H
 
 #include "core/oee.h"
 #include "core/wage.h"
-#include "ingest/firmcal.h"
-#include "ingest/registry.h"
+#include "app/firmcal.h"
+#include "app/registry.h"
 #include "store/store.h"
 
 #include <stddef.h>

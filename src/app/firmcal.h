@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* firmcal.h: each firm's calendar, the settings its analytics are cut by:
  * its time zone, its shift calendar (core/shift.h), how long one report
  * covers state time (offline_after) and the plan line's target. Stored as
@@ -7,8 +8,8 @@
  * made and a change replaces them (old ones are kept until the cache is
  * freed, so a pointer handed out stays valid). The JSON format is in
  * docs/internals/analytics.md. */
-#ifndef GLOVED_INGEST_FIRMCAL_H
-#define GLOVED_INGEST_FIRMCAL_H
+#ifndef GLOVED_APP_FIRMCAL_H
+#define GLOVED_APP_FIRMCAL_H
 
 #include "core/shift.h"
 #include "core/tz.h"

@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tzfile.h: loads a zone of the tz database (a TZif file, RFC 8536,
  * versions 1 to 3) into a tz_zone (core/tz.h), the value the time
  * arithmetic in core/ works on. This is the only place time zone data is
  * read; load each firm's zone once, at start or when its configuration
  * changes. */
-#ifndef GLOVED_UTIL_TZFILE_H
-#define GLOVED_UTIL_TZFILE_H
+#ifndef GLOVED_APP_TZFILE_H
+#define GLOVED_APP_TZFILE_H
 
 #include <stddef.h>
 
