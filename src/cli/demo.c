@@ -23,6 +23,31 @@
 
 static const char *const DEMO_PASSWORD = "gloved-demo";
 
+/* A demo login with the demo password. username is lowered (firm codes
+ * become logins); worker is the worker code a worker login scans for. */
+static int seed_user(store *db, const char *username, const char *role, int64_t enterprise_id,
+		     const char *worker)
+{
+	store_user u = {0};
+	snprintf(u.username, sizeof u.username, "%s", username);
+	for (char *c = u.username; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	snprintf(u.role, sizeof u.role, "%s", role);
+	snprintf(u.worker, sizeof u.worker, "%s", worker ? worker : "");
+	u.enterprise_id = enterprise_id;
+	int rc = secret_password_hash(DEMO_PASSWORD, u.pw_hash, sizeof u.pw_hash);
+	if (!rc)
+		rc = store_user_add(db, (store_scope){0}, &u);
+	return rc;
+}
+
+/* Today's day number (days since 1970-01-01) in the server's zone. */
+static int32_t demo_today(int64_t now_ms)
+{
+	return (int32_t)((ltime_day_start(now_ms) + 12 * 3600000LL) / 86400000LL);
+}
+
 /* Demo analytics settings: the sewing firm's calendar (07:30-21:00 with
  * its meal breaks, as the simulator works), and for every machine a
  * worker per shift with a piece-rate card, assigned for a week. */
@@ -35,7 +60,7 @@ static int seed_analytics(store *db, const sim_machine_def *m, size_t nm)
 	store_scope all = {0};
 	int rc = GLOVED_OK;
 	int64_t now = ltime_now_ms();
-	int32_t today = (int32_t)((ltime_day_start(now) + 12 * 3600000LL) / 86400000LL);
+	int32_t today = demo_today(now);
 	for (size_t i = 0; i < nm && !rc; i++) {
 		store_enterprise e;
 		if ((rc = store_enterprise_by_code(db, all, m[i].enterprise, &e)))
@@ -161,7 +186,7 @@ static int seed_sewn(store *db)
 	store_order orders[2];
 	memset(orders, 0, sizeof orders);
 	int64_t now = ltime_now_ms();
-	int32_t today = (int32_t)((ltime_day_start(now) + 12 * 3600000LL) / 86400000LL);
+	int32_t today = demo_today(now);
 	for (int k = 0; k < 2 && !rc; k++) {
 		store_order *o = &orders[k];
 		o->enterprise_id = e.id;
@@ -261,14 +286,7 @@ static int seed_sewn(store *db)
 	firmcal_cache_free(cals);
 	free(st);
 	if (!rc) {
-		store_user u = {0};
-		snprintf(u.username, sizeof u.username, "w097");
-		snprintf(u.role, sizeof u.role, "worker");
-		snprintf(u.worker, sizeof u.worker, "W097");
-		u.enterprise_id = e.id;
-		rc = secret_password_hash(DEMO_PASSWORD, u.pw_hash, sizeof u.pw_hash);
-		if (!rc)
-			rc = store_user_add(db, all, &u);
+		rc = seed_user(db, "w097", "worker", e.id, "W097");
 	}
 	return rc;
 }
@@ -305,18 +323,8 @@ static int seed_demo(const gloved_config *cfg, const sim_options *so, int *seede
 		snprintf(e.name, sizeof e.name, "%s", f[i].name);
 		snprintf(e.town, sizeof e.town, "%s", f[i].town);
 		rc = store_enterprise_add(db, all, &e);
-		if (!rc) {
-			store_user u = {0};
-			snprintf(u.username, sizeof u.username, "%s", f[i].code);
-			for (char *c = u.username; *c; c++)
-				if (*c >= 'A' && *c <= 'Z')
-					*c = (char)(*c - 'A' + 'a');
-			snprintf(u.role, sizeof u.role, "enterprise_admin");
-			u.enterprise_id = e.id;
-			rc = secret_password_hash(DEMO_PASSWORD, u.pw_hash, sizeof u.pw_hash);
-			if (!rc)
-				rc = store_user_add(db, all, &u);
-		}
+		if (!rc)
+			rc = seed_user(db, f[i].code, "enterprise_admin", e.id, NULL);
 	}
 	for (size_t i = 0; i < nw && !rc; i++) {
 		store_enterprise e;
@@ -351,14 +359,8 @@ static int seed_demo(const gloved_config *cfg, const sim_options *so, int *seede
 	free(wl);
 	if (!rc)
 		rc = seed_analytics(db, m, nm);
-	if (!rc) {
-		store_user u = {0};
-		snprintf(u.username, sizeof u.username, "admin");
-		snprintf(u.role, sizeof u.role, "cluster_admin");
-		rc = secret_password_hash(DEMO_PASSWORD, u.pw_hash, sizeof u.pw_hash);
-		if (!rc)
-			rc = store_user_add(db, all, &u);
-	}
+	if (!rc)
+		rc = seed_user(db, "admin", "cluster_admin", 0, NULL);
 	if (rc)
 		store_rollback(db);
 	else
