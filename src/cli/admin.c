@@ -60,14 +60,21 @@ struct admin_cmd {
 	admin_opt opts[ADMIN_MAX_OPTS]; /* up to the first without a name */
 };
 
+/* The option's index in the row, -1 when the row has no such option. */
+static int opt_index(const admin_cmd *cmd, const char *name)
+{
+	for (int i = 0; i < ADMIN_MAX_OPTS && cmd->opts[i].name; i++)
+		if (strcmp(cmd->opts[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
 /* The value of one of the row's options, NULL when not given. */
 static const char *opt(const admin_ctx *c, const char *name)
 {
-	for (size_t i = 0; i < ADMIN_MAX_OPTS && c->cmd->opts[i].name; i++)
-		if (strcmp(c->cmd->opts[i].name, name) == 0)
-			return c->val[i];
-	assert(!"an option the command's row does not declare");
-	return NULL;
+	int k = opt_index(c->cmd, name);
+	assert(k >= 0 && "an option the command's row does not declare");
+	return k >= 0 ? c->val[k] : NULL;
 }
 
 static int has(const admin_ctx *c, const char *name)
@@ -753,15 +760,6 @@ static void command_usage(FILE *out, const admin_cmd *cmd)
 static int is_help(const char *a)
 {
 	return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
-}
-
-/* The option's index in the row, -1 when the row has no such option. */
-static int opt_index(const admin_cmd *cmd, const char *name)
-{
-	for (int i = 0; i < ADMIN_MAX_OPTS && cmd->opts[i].name; i++)
-		if (strcmp(cmd->opts[i].name, name) == 0)
-			return i;
-	return -1;
 }
 
 /* 1 when name is a flag (an option without a value) of some row. */
