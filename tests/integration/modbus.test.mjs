@@ -240,7 +240,7 @@ describe("Modbus TCP polling", { timeout: 480000 }, () => {
     const cases = [
       [ok({ "--machine": "NOPE" }), /no machine 'NOPE'/],
       [ok({ "--enterprise": "NOPE" }), /no enterprise 'NOPE'/],
-      [ok({ "--machine": null }), /--enterprise and --machine are required/],
+      [ok({ "--machine": null }), /--machine is required/],
       [ok({ "--host": null }), /--host is required/],
       [ok({ "--counter-reg": null }), /--counter-reg is required/],
       [ok({ "--word-order": "middle" }), /--word-order must be big or little/],

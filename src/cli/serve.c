@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* serve.c: `gloved serve`, and the daemon that serve and demo both run: the
+ * serve/demo option parsing (util/config.h's option table, an INI file and
+ * flags), the one-daemon-per-database lock (<db>.lock, which admin rebuild
+ * takes too), starting and stopping the writer, the transports and the
+ * HTTP server, and the signal handling that stops them (SIGINT and SIGTERM
+ * taken synchronously by the main thread). */
+#include "cli/cli_int.h"
+#include "store/store.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/ltime.h"
+#include "util/secret.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+static void serve_usage(FILE *out, const char *cmd)
+{
+	fprintf(out,
+		"usage: gloved %s [--config FILE] [options]\n\n"
+		"Runs the daemon. Options come from the INI file (see gloved.ini.example),\n"
+		"then from these flags, which win:\n\n",
+		cmd);
+	config_print_flags(out);
+	if (strcmp(cmd, "demo") == 0)
+		fprintf(out, "  %-28s %s\n", "--machines N", "simulated machines (default 60)");
+}
+
+int cli__parse_serve(int argc, char **argv, gloved_config *cfg, int *machines)
+{
+	char err[300];
+	config_defaults(cfg);
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "gloved: --config needs a file\n");
+				return -1;
+			}
+			if (config_load_file(cfg, argv[i + 1], err, sizeof err)) {
+				fprintf(stderr, "gloved: %s\n", err);
+				return -1;
+			}
+		}
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			serve_usage(stdout, argv[0]);
+			return 1;
+		}
+		if (strcmp(a, "--config") == 0) {
+			i++;
+			continue;
+		}
+		if (strncmp(a, "--", 2) != 0) {
+			fprintf(stderr, "gloved %s: unexpected argument '%s'\n", argv[0], a);
+			return -1;
+		}
+		const char *flag = a + 2;
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+		if (machines && strcmp(flag, "machines") == 0) {
+			long v = 0;
+			if (cli__long(val, 1, 100000, &v)) {
+				fprintf(stderr, "gloved demo: --machines needs 1..100000\n");
+				return -1;
+			}
+			*machines = (int)v;
+			i++;
+			continue;
+		}
+		int rc = config_apply_flag(cfg, flag, val, err, sizeof err);
+		if (rc == 0) {
+			fprintf(stderr, "gloved %s: unknown option '%s' (see --help)\n", argv[0],
+				a);
+			return -1;
+		}
+		if (rc < 0) {
+			fprintf(stderr, "gloved %s: %s\n", argv[0], err);
+			return -1;
+		}
+		if (rc == 1)
+			i++;
+	}
+	if (config_validate(cfg, err, sizeof err)) {
+		fprintf(stderr, "gloved %s: %s\n", argv[0], err);
+		return -1;
+	}
+	return 0;
+}
+
+int cli__db_lock(const char *db_path)
+{
+	char p[1100];
+	if (snprintf(p, sizeof p, "%s.lock", db_path) >= (int)sizeof p)
+		return -2;
+	int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -2;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+void cli__daemon_stop(cli_daemon *d)
+{
+	http_stop(d->http);
+	mqtt_ingest_stop(d->mqtt);
+	sparkplug_stop(d->spb);
+	modbus_poller_stop(d->modbus);
+	writer_close(d->w);
+	live_free(d->lv);
+	fleet_free(d->fleet);
+	registry_free(d->reg);
+	if (d->lock_fd > 0)
+		close(d->lock_fd);
+	memset(d, 0, sizeof *d);
+}
+
+/* A read connection for one transport; on failure stops what d has started
+ * so far (the caller returns the error). */
+static int open_reader(const gloved_config *cfg, const store_options *so, cli_daemon *d,
+		       store **rdb)
+{
+	int rc = store_open(cfg->db_path, STORE_READ, so, rdb);
+	if (rc)
+		cli__daemon_stop(d);
+	return rc;
+}
+
+int cli__daemon_start(const gloved_config *cfg, cli_daemon *d)
+{
+	memset(d, 0, sizeof *d);
+	log_level lvl = LOG_INFO;
+	log_parse_level(cfg->log_level, &lvl);
+	log_set_level(lvl);
+	if (ltime_set_zone(cfg->timezone)) {
+		log_error("unknown time zone '%s'", cfg->timezone);
+		return GLOVED_EINVAL;
+	}
+	if (secret_init())
+		return GLOVED_EIO;
+	d->lock_fd = cli__db_lock(cfg->db_path);
+	if (d->lock_fd < 0) {
+		log_error("%s: %s", cfg->db_path,
+			  d->lock_fd == -1 ? "another gloved serves this database"
+					   : "cannot create its lock file");
+		d->lock_fd = 0;
+		return GLOVED_EBUSY;
+	}
+	store_options so = {strcmp(cfg->db_sync, "full") == 0};
+	store *wdb = NULL;
+	int rc = store_open(cfg->db_path, STORE_WRITE, &so, &wdb);
+	if (rc) {
+		log_error("cannot open database %s: %s", cfg->db_path, gloved_strerror(rc));
+		return rc;
+	}
+	d->reg = registry_new();
+	d->lv = live_new();
+	d->fleet = fleet_new();
+	if (!d->reg || !d->lv || !d->fleet) {
+		store_close(wdb);
+		cli__daemon_stop(d);
+		return GLOVED_ENOMEM;
+	}
+	writer_options wo = {cfg->reorder_window_s * 1000,
+			     cfg->batch_max,
+			     cfg->batch_wait_ms,
+			     0,
+			     cfg->rollup_flush_ms,
+			     0,
+			     cfg->async_wait_ms,
+			     NULL,
+			     cfg->raw_days,
+			     cfg->minute_days,
+			     cfg->hour_days,
+			     cfg->day_days,
+			     cfg->shift_days};
+	if ((rc = writer_open(&wo, wdb, d->reg, d->lv, &d->w))) {
+		cli__daemon_stop(d);
+		return rc;
+	}
+	if (cfg->mqtt_enabled) {
+		store *rdb = NULL;
+		if ((rc = open_reader(cfg, &so, d, &rdb)))
+			return rc;
+		mqtt_options mo = {cfg->mqtt_host,     (int)cfg->mqtt_port,      cfg->mqtt_username,
+				   cfg->mqtt_password, cfg->max_future_s * 1000, d->fleet};
+		if ((rc = mqtt_ingest_start(&mo, d->reg, rdb, d->w, &d->mqtt))) {
+			store_close(rdb);
+			cli__daemon_stop(d);
+			return rc;
+		}
+	}
+	if (cfg->mqtt_enabled && cfg->spb_enabled) {
+		store *rdb = NULL;
+		if ((rc = open_reader(cfg, &so, d, &rdb)))
+			return rc;
+		sparkplug_options spo = {cfg->mqtt_host,           (int)cfg->mqtt_port,
+					 cfg->mqtt_username,       cfg->mqtt_password,
+					 cfg->spb_host_id,         cfg->spb_reorder_ms,
+					 cfg->max_future_s * 1000, d->fleet};
+		if ((rc = sparkplug_start(&spo, d->reg, rdb, d->w, &d->spb))) {
+			store_close(rdb);
+			cli__daemon_stop(d);
+			return rc;
+		}
+	}
+	if (cfg->modbus_enabled) {
+		store *rdb = NULL;
+		if ((rc = open_reader(cfg, &so, d, &rdb)))
+			return rc;
+		modbus_poller_options po = {cfg->max_future_s * 1000, 0, d->fleet};
+		if ((rc = modbus_poller_start(&po, d->reg, rdb, d->w, &d->modbus))) {
+			cli__daemon_stop(d);
+			return rc;
+		}
+	}
+	http_app app = {cfg, d->reg, d->lv, d->w, d->mqtt, d->fleet};
+	if ((rc = http_start(&app, &d->http))) {
+		cli__daemon_stop(d);
+		return rc;
+	}
+	log_info("gloved %s listening on http://%s (database %s, time zone %s, mqtt %s)",
+		 GLOVED_VERSION, cfg->listen, cfg->db_path, cfg->timezone,
+		 cfg->mqtt_enabled ? cfg->mqtt_host : "off");
+	return GLOVED_OK;
+}
+
+/* The signals that stop the daemon. */
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+}
+
+void cli__wait_for_signal(void)
+{
+	/* SIGINT and SIGTERM are blocked in every thread (see
+	 * cli__block_signals); take them here, synchronously */
+	sigset_t set;
+	stop_signals(&set);
+	int sig = 0;
+	while (sigwait(&set, &sig) != 0)
+		;
+	log_info("stopping");
+}
+
+void cli__block_signals(void)
+{
+	/* Called before any thread starts: threads inherit the mask, so
+	 * SIGINT/SIGTERM are only ever taken by cli__wait_for_signal's sigwait. */
+	sigset_t set;
+	stop_signals(&set);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int cli__serve(int argc, char **argv)
+{
+	gloved_config cfg;
+	int p = cli__parse_serve(argc, argv, &cfg, NULL);
+	if (p)
+		return p > 0 ? 0 : 2;
+	cli__block_signals();
+	cli_daemon d;
+	if (cli__daemon_start(&cfg, &d))
+		return 1;
+	cli__wait_for_signal();
+	cli__daemon_stop(&d);
+	return 0;
+}
