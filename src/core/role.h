@@ -33,6 +33,8 @@ typedef unsigned role_mask;
 #define ROLES_READERS (ROLES_ANY_USER & ~ROLE_BIT(ROLE_WORKER))
 /* Logged-in people who write: all but workers and the read-only bureau. */
 #define ROLES_WRITERS (ROLES_READERS & ~ROLE_BIT(ROLE_BUREAU))
+/* The admins: the cluster's, and a firm's (of its own firm). */
+#define ROLES_ADMINS (ROLE_BIT(ROLE_CLUSTER_ADMIN) | ROLE_BIT(ROLE_ENTERPRISE_ADMIN))
 /* Everyone, with or without credentials. */
 #define ROLES_PUBLIC ((1u << (unsigned)ROLE_COUNT) - 1u)
 

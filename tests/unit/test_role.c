@@ -63,6 +63,8 @@ static void test_sets(void **state)
 		assert_int_equal(role_allowed(ROLES_READERS, (role)r), user && r != ROLE_WORKER);
 		assert_int_equal(role_allowed(ROLES_WRITERS, (role)r),
 				 user && r != ROLE_WORKER && r != ROLE_BUREAU);
+		assert_int_equal(role_allowed(ROLES_ADMINS, (role)r),
+				 r == ROLE_CLUSTER_ADMIN || r == ROLE_ENTERPRISE_ADMIN);
 		assert_true(role_allowed(ROLES_PUBLIC, (role)r));
 		assert_int_equal(role_is_cluster((role)r) + role_is_firm((role)r), user);
 	}
