@@ -49,6 +49,7 @@ static void usage(FILE *out)
 		"  demo     create a simulated cluster (3 firms, 60 machines) and serve it\n"
 		"  admin    register enterprises, workshops, machines, gateway tokens, users\n"
 		"  sim      run the cluster simulator, publishing to an MQTT broker\n"
+		"  routes   print the HTTP API's routes and the roles each admits (JSON)\n"
 		"  version  print the version\n\n"
 		"'gloved <command> --help' describes a command.\n",
 		GLOVED_VERSION);
@@ -1327,6 +1328,8 @@ int main(int argc, char **argv)
 		return cmd_admin(argc - 1, argv + 1);
 	if (strcmp(cmd, "sim") == 0)
 		return sim_main(argc - 1, argv + 1);
+	if (strcmp(cmd, "routes") == 0) /* the API's route table as JSON */
+		return http_routes_json(stdout) == GLOVED_OK ? 0 : 1;
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("gloved %s\n", GLOVED_VERSION);
 		return 0;
