@@ -46,10 +46,11 @@ cJSON *http__machine_json(http_server *s, const store_machine *m, int64_t now_ms
 }
 
 /* Machines in scope, narrowed by ?enterprise= and ?workshop=. */
-static int scoped_machines(http_req *r, store_machine **out, size_t *n, enum MHD_Result *ret)
+static int scoped_machines(http_req *r, store *db, store_machine **out, size_t *n,
+			   enum MHD_Result *ret)
 {
 	int64_t ent;
-	if (http__resolve_enterprise(r, http__arg(r, "enterprise"), &ent, ret))
+	if (http__query_enterprise(r, db, &ent, ret))
 		return -1;
 	const char *wcode = http__arg(r, "workshop");
 	int64_t ws = 0;
@@ -81,10 +82,9 @@ static int scoped_machines(http_req *r, store_machine **out, size_t *n, enum MHD
 static enum MHD_Result h_machines(http_req *r, store *db)
 {
 	enum MHD_Result ret;
-	http__refresh(r, db);
 	store_machine *ms = NULL;
 	size_t n = 0;
-	if (scoped_machines(r, &ms, &n, &ret))
+	if (scoped_machines(r, db, &ms, &n, &ret))
 		return ret;
 	int64_t now = ltime_now_ms();
 	cJSON *o = cJSON_CreateObject();
@@ -104,9 +104,8 @@ static enum MHD_Result h_events(http_req *r, store *db)
 static enum MHD_Result h_output(http_req *r, store *db)
 {
 	enum MHD_Result ret;
-	http__refresh(r, db);
 	int64_t ent;
-	if (http__resolve_enterprise(r, http__arg(r, "enterprise"), &ent, &ret))
+	if (http__query_enterprise(r, db, &ent, &ret))
 		return ret;
 	int64_t ws = 0, mid = 0;
 	const char *wcode = http__arg(r, "workshop"), *mcode = http__arg(r, "machine");
@@ -187,18 +186,42 @@ static enum MHD_Result h_output(http_req *r, store *db)
 	return http__reply_json(r, 200, o);
 }
 
+/* Today's pieces of a group of machines (a firm, a workshop) and how many
+ * machines are in each shown state. */
+typedef struct today_sum {
+	int64_t good, reject, machines;
+	int states[MS_OFFLINE + 1];
+} today_sum;
+
+static void today_add(http_req *r, const store_machine *m, int64_t now_ms, today_sum *t)
+{
+	live_machine lm;
+	live_get(r->srv->app.lv, m->id, &lm);
+	int64_t good, reject;
+	live_today(&lm, ltime_day_start(now_ms), &good, &reject);
+	t->good += good;
+	t->reject += reject;
+	t->machines++;
+	t->states[state_effective(lm.state, lm.last_ts, now_ms,
+				  r->srv->app.cfg->offline_after_s * 1000)]++;
+}
+
+static void today_json(cJSON *o, const today_sum *t)
+{
+	cJSON_AddNumberToObject(o, "good", (double)t->good);
+	cJSON_AddNumberToObject(o, "reject", (double)t->reject);
+	cJSON_AddNumberToObject(o, "machines", (double)t->machines);
+}
+
 static enum MHD_Result h_summary(http_req *r, store *db)
 {
 	enum MHD_Result ret;
-	http__refresh(r, db);
 	store_machine *ms = NULL;
 	size_t n = 0;
-	if (scoped_machines(r, &ms, &n, &ret))
+	if (scoped_machines(r, db, &ms, &n, &ret))
 		return ret;
 	registry *reg = r->srv->app.reg;
 	int64_t now = ltime_now_ms();
-	int64_t today = ltime_day_start(now);
-	int64_t offline_ms = r->srv->app.cfg->offline_after_s * 1000;
 	store_enterprise *es = NULL;
 	store_workshop *ws = NULL;
 	size_t ne = 0, nw = 0;
@@ -213,45 +236,25 @@ static enum MHD_Result h_summary(http_req *r, store *db)
 	cJSON *ea = cJSON_AddArrayToObject(o, "enterprises");
 	cJSON *wa = cJSON_AddArrayToObject(o, "workshops");
 	for (size_t i = 0; i < ne; i++) {
-		int64_t g = 0, rj = 0, cnt = 0;
-		int states[MS_OFFLINE + 1] = {0};
-		for (size_t k = 0; k < n; k++) {
-			if (ms[k].enterprise_id != es[i].id)
-				continue;
-			live_machine lm;
-			live_get(r->srv->app.lv, ms[k].id, &lm);
-			int64_t mg, mr;
-			live_today(&lm, today, &mg, &mr);
-			g += mg;
-			rj += mr;
-			cnt++;
-			states[state_effective(lm.state, lm.last_ts, now, offline_ms)]++;
-		}
+		today_sum t = {0};
+		for (size_t k = 0; k < n; k++)
+			if (ms[k].enterprise_id == es[i].id)
+				today_add(r, &ms[k], now, &t);
 		cJSON *e = cJSON_CreateObject();
 		cJSON_AddStringToObject(e, "code", es[i].code);
 		cJSON_AddStringToObject(e, "name", es[i].name);
-		cJSON_AddNumberToObject(e, "good", (double)g);
-		cJSON_AddNumberToObject(e, "reject", (double)rj);
-		cJSON_AddNumberToObject(e, "machines", (double)cnt);
+		today_json(e, &t);
 		cJSON *so = cJSON_AddObjectToObject(e, "states");
 		for (int s = 0; s <= MS_OFFLINE; s++)
-			if (states[s])
-				cJSON_AddNumberToObject(so, state_name(s), states[s]);
+			if (t.states[s])
+				cJSON_AddNumberToObject(so, state_name(s), t.states[s]);
 		cJSON_AddItemToArray(ea, e);
 	}
 	for (size_t i = 0; i < nw; i++) {
-		int64_t g = 0, rj = 0, cnt = 0;
-		for (size_t k = 0; k < n; k++) {
-			if (ms[k].workshop_id != ws[i].id)
-				continue;
-			live_machine lm;
-			live_get(r->srv->app.lv, ms[k].id, &lm);
-			int64_t mg, mr;
-			live_today(&lm, today, &mg, &mr);
-			g += mg;
-			rj += mr;
-			cnt++;
-		}
+		today_sum t = {0};
+		for (size_t k = 0; k < n; k++)
+			if (ms[k].workshop_id == ws[i].id)
+				today_add(r, &ms[k], now, &t);
 		store_enterprise e;
 		if (registry_enterprise(reg, ws[i].enterprise_id, &e))
 			continue;
@@ -259,9 +262,7 @@ static enum MHD_Result h_summary(http_req *r, store *db)
 		cJSON_AddStringToObject(w, "enterprise", e.code);
 		cJSON_AddStringToObject(w, "code", ws[i].code);
 		cJSON_AddStringToObject(w, "name", ws[i].name);
-		cJSON_AddNumberToObject(w, "good", (double)g);
-		cJSON_AddNumberToObject(w, "reject", (double)rj);
-		cJSON_AddNumberToObject(w, "machines", (double)cnt);
+		today_json(w, &t);
 		cJSON_AddItemToArray(wa, w);
 	}
 	free(ms);

@@ -64,9 +64,8 @@ static enum MHD_Result h_enterprise_add(http_req *r, store *db)
 static enum MHD_Result h_workshops(http_req *r, store *db)
 {
 	enum MHD_Result ret;
-	http__refresh(r, db);
 	int64_t ent;
-	if (http__resolve_enterprise(r, http__arg(r, "enterprise"), &ent, &ret))
+	if (http__query_enterprise(r, db, &ent, &ret))
 		return ret;
 	store_workshop *ws = NULL;
 	size_t n = 0;
@@ -226,9 +225,8 @@ static enum MHD_Result h_gateway_add(http_req *r, store *db)
 static enum MHD_Result h_gateways(http_req *r, store *db)
 {
 	enum MHD_Result ret;
-	http__refresh(r, db);
 	int64_t ent;
-	if (http__resolve_enterprise(r, http__arg(r, "enterprise"), &ent, &ret))
+	if (http__query_enterprise(r, db, &ent, &ret))
 		return ret;
 	fleet_entry *fe = NULL;
 	size_t n = 0;
@@ -303,9 +301,8 @@ static cJSON *modbus_device_json(const store_modbus_device *d)
 static enum MHD_Result h_modbus_devices(http_req *r, store *db)
 {
 	enum MHD_Result ret;
-	http__refresh(r, db);
 	int64_t ent;
-	if (http__resolve_enterprise(r, http__arg(r, "enterprise"), &ent, &ret))
+	if (http__query_enterprise(r, db, &ent, &ret))
 		return ret;
 	store_modbus_device *ds = NULL;
 	size_t n = 0;

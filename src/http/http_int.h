@@ -120,6 +120,9 @@ int http__field_int(http_req *r, const cJSON *j, const char *key, int64_t lo, in
  * for cluster roles. */
 int http__resolve_enterprise(http_req *r, const char *code, int64_t *id, enum MHD_Result *ret);
 void http__refresh(http_req *r, store *db);
+/* The registry refreshed, then the enterprise of ?enterprise= as
+ * http__resolve_enterprise. */
+int http__query_enterprise(http_req *r, store *db, int64_t *id, enum MHD_Result *ret);
 /* The code of enterprise ent into e ("" when none). */
 const char *http__ent_code(http_req *r, int64_t ent, store_enterprise *e);
 /* The one mapping of a GLOVED_* error to an HTTP answer (docs/api.md,

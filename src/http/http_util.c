@@ -109,6 +109,12 @@ void http__refresh(http_req *r, store *db)
 	registry_refresh(r->srv->app.reg, db, 0);
 }
 
+int http__query_enterprise(http_req *r, store *db, int64_t *id, enum MHD_Result *ret)
+{
+	http__refresh(r, db);
+	return http__resolve_enterprise(r, http__arg(r, "enterprise"), id, ret);
+}
+
 const char *http__ent_code(http_req *r, int64_t ent, store_enterprise *e)
 {
 	if (ent && registry_enterprise(r->srv->app.reg, ent, e) == GLOVED_OK)
