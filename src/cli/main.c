@@ -7,13 +7,16 @@
  * demo.c (demo), admin.c (admin, itself a table of <noun> <verb> rows) and
  * sim/ (sim). */
 #include "cli/cli_int.h"
+#include "http/server.h"
 #include "sim/sim.h"
+#include "util/err.h"
 
 #include <stdio.h>
 #include <string.h>
 
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
+static int cmd_routes(int argc, char **argv);
 
 static const struct command {
 	const char *name;
@@ -24,6 +27,7 @@ static const struct command {
     {"demo", cli__demo, "create a simulated cluster (3 firms, 60 machines) and serve it"},
     {"admin", cli__admin, "register enterprises, workshops, machines, gateway tokens, users"},
     {"sim", sim_main, "run the cluster simulator, publishing to an MQTT broker"},
+    {"routes", cmd_routes, "print the HTTP API's routes and the roles each admits (JSON)"},
     {"version", cmd_version, "print the version"},
     {"help", cmd_help, "print this help, or 'gloved help <command>' a command's"},
     {"--version", cmd_version, NULL},
@@ -76,6 +80,21 @@ static int cmd_version(int argc, char **argv)
 	(void)argv;
 	printf("gloved %s\n", GLOVED_VERSION);
 	return 0;
+}
+
+/* gloved routes: the route tables of src/http/ as JSON (the tenant matrix
+ * test and docs/api.md read it). */
+static int cmd_routes(int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1) {
+		int help = strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0;
+		fprintf(help ? stdout : stderr,
+			"usage: gloved routes\n\nPrints every HTTP route as JSON: method, path "
+			"and the roles it admits.\n");
+		return help ? 0 : 2;
+	}
+	return http_routes_json(stdout) == GLOVED_OK ? 0 : 1;
 }
 
 int main(int argc, char **argv)

@@ -320,10 +320,7 @@ static int do_write(store *s, void *ctx)
 
 static enum MHD_Result write_failed(http_req *r, int rc)
 {
-	if (rc == GLOVED_EPERM)
-		return http__reply_error(r, 403, "forbidden", -1, "not allowed");
-	return http__reply_error(r, 503, "unavailable", -1, "cannot store: %s",
-				 gloved_strerror(rc));
+	return http__reply_status(r, rc, "change", NULL);
 }
 
 /* An enterprise the caller may manage (firm from ?enterprise or the body). */
@@ -747,8 +744,7 @@ enum MHD_Result http__h_stop_reason(http_req *r, store *db)
 	if (!start)
 		return http__reply_error(r, 400, "bad_request", -1, "field 'start' is missing");
 	if (!http__can_manage(r, ent) &&
-	    !(r->auth == AUTH_USER && strcmp(r->user.role, "supervisor") == 0 &&
-	      r->user.enterprise_id == ent))
+	    !(r->role == ROLE_SUPERVISOR && r->user.enterprise_id == ent))
 		return http__reply_error(r, 403, "forbidden", -1,
 					 "only the firm's supervisors and admins set reasons");
 	store_machine m;
@@ -966,8 +962,7 @@ enum MHD_Result http__h_assignments_put(http_req *r, store *db)
 	if (!ent)
 		return http__reply_error(r, 400, "bad_request", -1, "name the ?enterprise=");
 	if (!http__can_manage(r, ent) &&
-	    !(r->auth == AUTH_USER && strcmp(r->user.role, "supervisor") == 0 &&
-	      r->user.enterprise_id == ent))
+	    !(r->role == ROLE_SUPERVISOR && r->user.enterprise_id == ent))
 		return http__reply_error(r, 403, "forbidden", -1,
 					 "only the firm's supervisors and admins assign workers");
 	const firm_cal *fc = firmcal_get(cals(r), db, ent);
@@ -1477,3 +1472,28 @@ enum MHD_Result http__h_rebuild(http_req *r, store *db)
 	cJSON_AddStringToObject(o, "result", msg);
 	return http__reply_json(r, 200, o);
 }
+
+#define ONLY_ADMINS "only the firm's enterprise_admin or a cluster_admin may change this"
+
+const http_route http__routes_analytics[] = {
+    {"GET", "/api/v1/calendar", ROLES_READERS, http__h_calendar_get, NULL},
+    {"PUT", "/api/v1/calendar", ROLES_ADMINS, http__h_calendar_put, ONLY_ADMINS},
+    {"GET", "/api/v1/oee", ROLES_READERS, http__h_oee, NULL},
+    {"GET", "/api/v1/stops", ROLES_READERS, http__h_stops, NULL},
+    {"POST", "/api/v1/stops/reason", ROLES_WRITERS, http__h_stop_reason,
+     "only the firm's supervisors and admins set reasons"},
+    {"GET", "/api/v1/stop-reasons", ROLES_READERS, http__h_stop_reasons, NULL},
+    {"POST", "/api/v1/stop-reasons", ROLES_ADMINS, http__h_stop_reason_add, ONLY_ADMINS},
+    {"GET", "/api/v1/workers", ROLES_READERS, http__h_workers, NULL},
+    {"POST", "/api/v1/workers", ROLES_ADMINS, http__h_worker_add, ONLY_ADMINS},
+    {"GET", "/api/v1/assignments", ROLES_READERS, http__h_assignments, NULL},
+    {"PUT", "/api/v1/assignments", ROLES_WRITERS, http__h_assignments_put,
+     "only the firm's supervisors and admins assign workers"},
+    {"GET", "/api/v1/worker-output", ROLES_READERS, http__h_worker_output, NULL},
+    {"GET", "/api/v1/wages", ROLES_READERS, http__h_wages, NULL},
+    {"GET", "/api/v1/trend", ROLES_READERS, http__h_trend, NULL},
+    {"GET", "/api/v1/output-table", ROLES_READERS, http__h_output_table, NULL},
+    {"POST", "/api/v1/rebuild", ROLES_ADMINS, http__h_rebuild, ONLY_ADMINS},
+};
+const size_t http__routes_analytics_n =
+    sizeof http__routes_analytics / sizeof http__routes_analytics[0];

@@ -105,8 +105,7 @@ static int firm_arg(http_req *r, const char *code, int64_t *ent, enum MHD_Result
 static int may_manage(http_req *r, int64_t ent)
 {
 	return http__can_manage(r, ent) ||
-	       (r->auth == AUTH_USER && strcmp(r->user.role, "supervisor") == 0 &&
-		r->user.enterprise_id == ent);
+	       (r->role == ROLE_SUPERVISOR && r->user.enterprise_id == ent);
 }
 
 static enum MHD_Result forbidden(http_req *r)
@@ -117,13 +116,7 @@ static enum MHD_Result forbidden(http_req *r)
 
 static enum MHD_Result store_failed(http_req *r, int rc, const char *what, const char *code)
 {
-	if (rc == GLOVED_EEXIST)
-		return http__reply_error(r, 409, "conflict", -1, "%s '%s' already exists", what,
-					 code);
-	if (rc == GLOVED_EPERM)
-		return http__reply_error(r, 403, "forbidden", -1, "not allowed");
-	return http__reply_error(r, 503, "unavailable", -1, "cannot store the %s: %s", what,
-				 gloved_strerror(rc));
+	return http__reply_status(r, rc, what, code);
 }
 
 /* ---- styles ---- */
@@ -1171,7 +1164,7 @@ static int scan_item(http_req *r, const cJSON *j, sewn_scan_req *q, int64_t now,
 	    http__field_int(r, j, "ts", 978307200000LL, now + 300000, now, &ts, ret))
 		return -1;
 	q->ts_ms = ts;
-	if (strcmp(r->user.role, "worker") == 0) {
+	if (r->role == ROLE_WORKER) {
 		snprintf(q->worker, sizeof q->worker, "%s", r->user.worker);
 	} else if (http__field_text(r, j, "worker", 1, 1, q->worker, sizeof q->worker, ret)) {
 		return -1;
@@ -1184,7 +1177,7 @@ enum MHD_Result http__h_scans(http_req *r, store *db)
 	enum MHD_Result ret;
 	http__refresh(r, db);
 	int64_t ent = r->user.enterprise_id;
-	if (!ent || (strcmp(r->user.role, "worker") != 0 && !may_manage(r, ent)))
+	if (!ent || (r->role != ROLE_WORKER && !may_manage(r, ent)))
 		return http__reply_error(
 		    r, 403, "forbidden", -1,
 		    "scans come from a firm's workers, supervisors and admins");
@@ -1912,3 +1905,28 @@ enum MHD_Result http__h_scan_output(http_req *r, store *db)
 	cJSON_AddStringToObject(tot, "pay", m);
 	return http__reply_json(r, 200, out);
 }
+
+#define MANAGERS_ONLY "only the firm's admins and supervisors may do this"
+
+const http_route http__routes_sewn[] = {
+    {"GET", "/api/v1/styles", ROLES_READERS, http__h_styles, NULL},
+    {"POST", "/api/v1/styles", ROLES_WRITERS, http__h_style_add, MANAGERS_ONLY},
+    {"POST", "/api/v1/styles/copy", ROLES_WRITERS, http__h_style_copy, MANAGERS_ONLY},
+    {"GET", "/api/v1/orders", ROLES_READERS, http__h_orders, NULL},
+    {"POST", "/api/v1/orders", ROLES_WRITERS, http__h_order_add, MANAGERS_ONLY},
+    {"POST", "/api/v1/orders/release", ROLES_WRITERS, http__h_order_release, MANAGERS_ONLY},
+    {"POST", "/api/v1/orders/machines", ROLES_WRITERS, http__h_order_machine, MANAGERS_ONLY},
+    {"POST", "/api/v1/cuts", ROLES_WRITERS, http__h_cut, MANAGERS_ONLY},
+    {"GET", "/api/v1/bundles", ROLES_READERS, http__h_bundles, NULL},
+    {"GET", "/api/v1/tickets", ROLES_WRITERS, http__h_tickets, MANAGERS_ONLY},
+    {"POST", "/api/v1/scans", ROLES_FIRM, http__h_scans,
+     "scans come from a firm's workers, supervisors and admins"},
+    {"GET", "/api/v1/households", ROLES_READERS, http__h_households, NULL},
+    {"POST", "/api/v1/households", ROLES_WRITERS, http__h_household_add, MANAGERS_ONLY},
+    {"POST", "/api/v1/dispatches", ROLES_WRITERS, http__h_dispatch, MANAGERS_ONLY},
+    {"POST", "/api/v1/returns", ROLES_WRITERS, http__h_return, MANAGERS_ONLY},
+    {"GET", "/api/v1/wip", ROLES_READERS, http__h_wip, NULL},
+    {"GET", "/api/v1/scan-output", ROLES_READERS, http__h_scan_output, NULL},
+    {"POST", "/api/v1/sewn-settings", ROLES_ADMINS, http__h_sewn_settings, MANAGERS_ONLY},
+};
+const size_t http__routes_sewn_n = sizeof http__routes_sewn / sizeof http__routes_sewn[0];

@@ -26,7 +26,7 @@ static const char *bearer(http_req *r)
 
 void http__authenticate(http_req *r, store *db)
 {
-	r->auth = AUTH_NONE;
+	r->role = ROLE_NONE;
 	const char *tok = bearer(r);
 	if (!tok)
 		tok = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "gloved_session");
@@ -37,7 +37,7 @@ void http__authenticate(http_req *r, store *db)
 	if (strncmp(tok, "gw_", 3) == 0) {
 		store_gateway g;
 		if (store_gateway_by_token(db, h, &g) == GLOVED_OK) {
-			r->auth = AUTH_GATEWAY;
+			r->role = ROLE_GATEWAY;
 			r->gateway_enterprise = g.enterprise_id;
 			memcpy(r->gateway_name, g.name, sizeof r->gateway_name);
 			r->scope.enterprise_id = g.enterprise_id;
@@ -50,27 +50,30 @@ void http__authenticate(http_req *r, store *db)
 	if (store_user_by_id(db, uid, &r->user) != GLOVED_OK)
 		return;
 	memset(r->user.pw_hash, 0, sizeof r->user.pw_hash);
-	r->auth = AUTH_USER;
+	/* the stored name becomes the enum here, once; an unknown name (none
+	 * is ever stored) is no login */
+	int ro = role_from_name(r->user.role);
+	if (ro < 0)
+		return;
 	memcpy(r->session_hash, h, sizeof h);
 	/* cluster roles see the whole cluster; every other role one firm */
-	int cluster =
-	    strcmp(r->user.role, "cluster_admin") == 0 || strcmp(r->user.role, "bureau") == 0;
+	int cluster = role_is_cluster((role)ro);
 	r->scope.enterprise_id = cluster ? 0 : r->user.enterprise_id;
 	if (!cluster && r->scope.enterprise_id == 0)
-		r->auth = AUTH_NONE; /* a firm role without a firm sees nothing */
+		return; /* a firm role without a firm sees nothing */
+	r->role = (role)ro;
 }
 
 int http__is_cluster_admin(const http_req *r)
 {
-	return r->auth == AUTH_USER && strcmp(r->user.role, "cluster_admin") == 0;
+	return r->role == ROLE_CLUSTER_ADMIN;
 }
 
 int http__can_manage(const http_req *r, int64_t enterprise_id)
 {
 	if (http__is_cluster_admin(r))
 		return 1;
-	return r->auth == AUTH_USER && strcmp(r->user.role, "enterprise_admin") == 0 &&
-	       r->user.enterprise_id == enterprise_id;
+	return r->role == ROLE_ENTERPRISE_ADMIN && r->user.enterprise_id == enterprise_id;
 }
 
 /* The slot of a user name: its own if it has one, else a free slot, else

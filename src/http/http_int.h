@@ -4,6 +4,7 @@
 #ifndef GLOVED_HTTP_INT_H
 #define GLOVED_HTTP_INT_H
 
+#include "core/role.h"
 #include "http/server.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -33,8 +34,6 @@ struct http_server {
 	login_slot limits[LIMIT_SLOTS];
 };
 
-typedef enum auth_kind { AUTH_NONE = 0, AUTH_USER, AUTH_GATEWAY } auth_kind;
-
 typedef struct http_req {
 	http_server *srv;
 	struct MHD_Connection *conn;
@@ -43,8 +42,9 @@ typedef struct http_req {
 	buf body;
 	int too_big;
 	int done;
-	/* who is asking */
-	auth_kind auth;
+	/* who is asking: ROLE_NONE until authenticated (and for bad
+	 * credentials), ROLE_GATEWAY for a gateway token, else the user's role */
+	role role;
 	store_user user;
 	store_scope scope;
 	int64_t gateway_enterprise;
@@ -65,28 +65,78 @@ enum MHD_Result http__reply_error(http_req *r, unsigned status, const char *code
 /* Query parameter or NULL. */
 const char *http__arg(http_req *r, const char *name);
 
-/* Authenticates from the cookie or bearer token; fills r->auth etc. */
+/* Authenticates from the cookie or bearer token; fills r->role etc. */
 void http__authenticate(http_req *r, store *db);
-/* Role checks. */
+/* Tenant checks: a cluster admin, or an admin (may_supervise: or a
+ * supervisor) of enterprise_id. */
 int http__is_cluster_admin(const http_req *r);
 int http__can_manage(const http_req *r, int64_t enterprise_id);
 /* Login rate limit: 1 when the name is locked now. */
 int http__login_locked(http_server *s, const char *user, int64_t now_ms);
 void http__login_result(http_server *s, const char *user, int ok, int64_t now_ms);
 
-/* Routes (api.c) and the live feed (sse.c). */
+/* A route: method and path, the roles it admits (core/role.h: the router
+ * answers 401/403 to any other, explaining with deny when the caller's
+ * role has no message of its own) and its handler. Each api_<resource>.c
+ * exports a table of them; router.c is the only reader. */
+typedef enum MHD_Result (*http_handler)(http_req *r, store *db);
+typedef struct http_route {
+	const char *method;
+	const char *path;
+	role_mask roles;
+	http_handler fn;
+	const char *deny; /* NULL: a message from the caller's role */
+} http_route;
+
+extern const http_route http__routes_auth[];
+extern const size_t http__routes_auth_n;
+extern const http_route http__routes_registry[];
+extern const size_t http__routes_registry_n;
+extern const http_route http__routes_ingest[];
+extern const size_t http__routes_ingest_n;
+extern const http_route http__routes_live[];
+extern const size_t http__routes_live_n;
+extern const http_route http__routes_analytics[];
+extern const size_t http__routes_analytics_n;
+extern const http_route http__routes_sewn[];
+extern const size_t http__routes_sewn_n;
+
+/* Routes an /api/ request (router.c) and the live feed (sse.c). */
 enum MHD_Result http__route_api(http_req *r);
 enum MHD_Result http__serve_events(http_req *r);
-/* api.c helpers shared with api_analytics.c (see api.c). */
+
+/* Request parsing shared by the handlers (http_util.c). Each replies 400 (or
+ * 404 for an enterprise out of scope) into *ret and returns NULL / -1 on a
+ * problem. */
 cJSON *http__parse_body(http_req *r, enum MHD_Result *ret);
+/* A string field into dst (cap bytes): strict UTF-8 without control
+ * characters, or a code (core/code.h) when code is set. */
 int http__field_text(http_req *r, const cJSON *j, const char *key, int required, int code,
 		     char *dst, size_t cap, enum MHD_Result *ret);
 int http__field_int(http_req *r, const cJSON *j, const char *key, int64_t lo, int64_t hi,
 		    int64_t dflt, int64_t *out, enum MHD_Result *ret);
+/* The enterprise a request is about: code (?enterprise= or a body field)
+ * within the caller's scope; NULL or "": the caller's own firm, or all (0)
+ * for cluster roles. */
 int http__resolve_enterprise(http_req *r, const char *code, int64_t *id, enum MHD_Result *ret);
 void http__refresh(http_req *r, store *db);
+/* The registry refreshed, then the enterprise of ?enterprise= as
+ * http__resolve_enterprise. */
+int http__query_enterprise(http_req *r, store *db, int64_t *id, enum MHD_Result *ret);
 /* The code of enterprise ent into e ("" when none). */
 const char *http__ent_code(http_req *r, int64_t ent, store_enterprise *e);
+/* The one mapping of a GLOVED_* error to an HTTP answer (docs/api.md,
+ * "Errors"): ENOTFOUND 404 not_found, EEXIST 409 conflict, EINVAL 400
+ * bad_request, EPERM 403 forbidden, ETOOBIG 413 too_large, anything else 503
+ * unavailable; the message names the thing (what, and code unless NULL or
+ * ""). */
+enum MHD_Result http__reply_status(http_req *r, int rc, const char *what, const char *code);
+/* The error code name of an HTTP status ("bad_request" for an unknown 4xx). */
+const char *http__status_code(unsigned status);
+/* After a directory write: refreshes the registry, then 201 with body on
+ * GLOVED_OK or the error of rc (body freed). */
+enum MHD_Result http__reply_created(http_req *r, store *db, int rc, const char *what,
+				    const char *code, cJSON *body);
 /* A download: body (malloc'd, taken) with a Content-Disposition file name. */
 enum MHD_Result http__reply_file(http_req *r, const char *ctype, char *body, size_t len,
 				 const char *filename);
@@ -126,7 +176,7 @@ enum MHD_Result http__h_return(http_req *r, store *db);
 enum MHD_Result http__h_wip(http_req *r, store *db);
 enum MHD_Result http__h_scan_output(http_req *r, store *db);
 enum MHD_Result http__h_sewn_settings(http_req *r, store *db);
-/* JSON object of one machine with its live state. */
+/* JSON object of one machine with its live state (api_live.c). */
 cJSON *http__machine_json(http_server *s, const store_machine *m, int64_t now_ms);
 
 #endif

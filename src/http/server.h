@@ -14,6 +14,8 @@
 #include "app/writer.h"
 #include "util/config.h"
 
+#include <stdio.h>
+
 typedef struct http_app {
 	const gloved_config *cfg;
 	registry *reg;
@@ -30,6 +32,10 @@ typedef struct http_server http_server;
 int http_start(const http_app *app, http_server **out);
 /* The port actually bound (useful with port 0). */
 int http_port(http_server *s);
+/* Writes the API's route table to out as JSON: {"roles": [every role
+ * name], "routes": [{"method", "path", "roles": [the role names it
+ * admits; "none" for a public route]}]}. GLOVED_OK or GLOVED_EIO/ENOMEM. */
+int http_routes_json(FILE *out);
 /* Stops accepting, ends live feeds, waits for open requests. NULL is fine. */
 void http_stop(http_server *s);
 

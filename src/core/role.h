@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* role.h: who may call what. The roles of gloved's users (stored by name in
+ * the user table), the gateway a token speaks for, and "nobody" for a request
+ * without credentials; a route names the roles it admits as a bitmask of
+ * ROLE_BIT()s, usually one of the named sets below. The role check of the
+ * HTTP API is one test of that mask (src/http/router.c); docs/api.md
+ * ("Roles") describes what each role may do. Pure logic, no I/O. */
+#ifndef GLOVED_CORE_ROLE_H
+#define GLOVED_CORE_ROLE_H
+
+typedef enum role {
+	ROLE_NONE = 0,         /* no credentials (or no valid ones): public routes only */
+	ROLE_CLUSTER_ADMIN,    /* the cluster's administrator: every firm, every write */
+	ROLE_BUREAU,           /* SME bureau / association: reads the whole cluster */
+	ROLE_ENTERPRISE_ADMIN, /* manages one firm */
+	ROLE_SUPERVISOR,       /* runs one firm's shop floor */
+	ROLE_WORKER,           /* a firm's worker: scans bundle tickets */
+	ROLE_GATEWAY,          /* a gateway token of one firm: sends reports */
+	ROLE_COUNT
+} role;
+
+typedef unsigned role_mask;
+
+#define ROLE_BIT(r) (1u << (unsigned)(r))
+/* Users who see the whole cluster. */
+#define ROLES_CLUSTER (ROLE_BIT(ROLE_CLUSTER_ADMIN) | ROLE_BIT(ROLE_BUREAU))
+/* Users who belong to one firm. */
+#define ROLES_FIRM                                                                                 \
+	(ROLE_BIT(ROLE_ENTERPRISE_ADMIN) | ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_WORKER))
+/* Every logged-in person (not a gateway). */
+#define ROLES_ANY_USER (ROLES_CLUSTER | ROLES_FIRM)
+/* Logged-in people who read the dashboard: all but workers. */
+#define ROLES_READERS (ROLES_ANY_USER & ~ROLE_BIT(ROLE_WORKER))
+/* Logged-in people who write: all but workers and the read-only bureau. */
+#define ROLES_WRITERS (ROLES_READERS & ~ROLE_BIT(ROLE_BUREAU))
+/* The admins: the cluster's, and a firm's (of its own firm). */
+#define ROLES_ADMINS (ROLE_BIT(ROLE_CLUSTER_ADMIN) | ROLE_BIT(ROLE_ENTERPRISE_ADMIN))
+/* Everyone, with or without credentials. */
+#define ROLES_PUBLIC ((1u << (unsigned)ROLE_COUNT) - 1u)
+
+/* The role of a stored name ("cluster_admin", "bureau", "enterprise_admin",
+ * "supervisor", "worker"); -1 for NULL or any other name, "gateway" and
+ * "none" included (no user has those). */
+int role_from_name(const char *name);
+/* The name of r ("none" and "gateway" for those two); "?" out of range.
+ * Static storage. */
+const char *role_name(role r);
+/* 1 when r is a user role of the whole cluster, 0 otherwise. */
+int role_is_cluster(role r);
+/* 1 when r is a user role of one firm, 0 otherwise. */
+int role_is_firm(role r);
+/* 1 when mask admits r, 0 otherwise (also for r out of range). */
+int role_allowed(role_mask mask, role r);
+
+#endif

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* http_util.c: what every handler of src/http/ shares to read a request and
+ * answer it: the JSON body and its typed fields (size-capped, strict UTF-8,
+ * codes from core/code.h), the enterprise a request is about within the
+ * caller's scope, and the one mapping of GLOVED_* errors to HTTP statuses
+ * (docs/api.md, "Errors"). */
+#include "core/code.h"
+#include "http/http_int.h"
+#include "util/err.h"
+#include "util/utf8.h"
+
+#include <stdio.h>
+#include <string.h>
+
+cJSON *http__parse_body(http_req *r, enum MHD_Result *ret)
+{
+	cJSON *j = NULL;
+	if (r->body.len)
+		j = cJSON_ParseWithLength(r->body.data, r->body.len);
+	if (!j || !cJSON_IsObject(j)) {
+		cJSON_Delete(j);
+		*ret =
+		    http__reply_error(r, 400, "bad_request", -1, "the body must be a JSON object");
+		return NULL;
+	}
+	return j;
+}
+
+/* 1 when s is strict UTF-8 (util/utf8.c) without control characters. */
+static int text_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		uint32_t cp;
+		size_t n = utf8_next(p, &cp);
+		if (!n || cp < 0x20)
+			return 0;
+		p += n;
+	}
+	return 1;
+}
+
+int http__field_text(http_req *r, const cJSON *j, const char *key, int required, int code,
+		     char *dst, size_t cap, enum MHD_Result *ret)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+	dst[0] = '\0';
+	if (!v || cJSON_IsNull(v)) {
+		if (!required)
+			return 0;
+		*ret = http__reply_error(r, 400, "bad_request", -1, "field '%s' is missing", key);
+		return -1;
+	}
+	if (!cJSON_IsString(v) || strlen(v->valuestring) >= cap ||
+	    (code && !code_valid(v->valuestring)) || !text_valid(v->valuestring) ||
+	    (required && !v->valuestring[0])) {
+		if (code)
+			*ret = http__reply_error(r, 400, "bad_request", -1,
+						 "field '%s' must be 1-32 characters of A-Z a-z "
+						 "0-9 _ -",
+						 key);
+		else
+			*ret = http__reply_error(
+			    r, 400, "bad_request", -1,
+			    "field '%s' must be UTF-8 text of at most %zu bytes", key, cap - 1);
+		return -1;
+	}
+	memcpy(dst, v->valuestring, strlen(v->valuestring) + 1);
+	return 0;
+}
+
+int http__field_int(http_req *r, const cJSON *j, const char *key, int64_t lo, int64_t hi,
+		    int64_t dflt, int64_t *out, enum MHD_Result *ret)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+	if (!v || cJSON_IsNull(v)) {
+		*out = dflt;
+		return 0;
+	}
+	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int64_t)v->valuedouble ||
+	    v->valuedouble < (double)lo || v->valuedouble > (double)hi) {
+		*ret = http__reply_error(r, 400, "bad_request", -1,
+					 "field '%s' must be an integer in %lld..%lld", key,
+					 (long long)lo, (long long)hi);
+		return -1;
+	}
+	*out = (int64_t)v->valuedouble;
+	return 0;
+}
+
+int http__resolve_enterprise(http_req *r, const char *code, int64_t *id, enum MHD_Result *ret)
+{
+	if (!code || !*code) {
+		*id = r->scope.enterprise_id;
+		return 0;
+	}
+	store_enterprise e;
+	if (registry_enterprise_by_code(r->srv->app.reg, code, &e) ||
+	    (r->scope.enterprise_id && e.id != r->scope.enterprise_id)) {
+		*ret = http__reply_error(r, 404, "not_found", -1, "no enterprise '%s'", code);
+		return -1;
+	}
+	*id = e.id;
+	return 0;
+}
+
+void http__refresh(http_req *r, store *db)
+{
+	registry_refresh(r->srv->app.reg, db, 0);
+}
+
+int http__query_enterprise(http_req *r, store *db, int64_t *id, enum MHD_Result *ret)
+{
+	http__refresh(r, db);
+	return http__resolve_enterprise(r, http__arg(r, "enterprise"), id, ret);
+}
+
+const char *http__ent_code(http_req *r, int64_t ent, store_enterprise *e)
+{
+	if (ent && registry_enterprise(r->srv->app.reg, ent, e) == GLOVED_OK)
+		return e->code;
+	return "";
+}
+
+/* ---- errors ---- */
+
+static const struct {
+	int rc;
+	unsigned status;
+	const char *code;
+	const char *fmt; /* %s: what, then " 'code'" or "" */
+} statuses[] = {
+    {GLOVED_ENOTFOUND, 404, "not_found", "the %s%s or what it belongs to does not exist"},
+    {GLOVED_EEXIST, 409, "conflict", "%s%s already exists"},
+    {GLOVED_EINVAL, 400, "bad_request", "invalid %s%s"},
+    {GLOVED_EPERM, 403, "forbidden", "not allowed to change the %s%s"},
+    {GLOVED_ETOOBIG, 413, "too_large", "the %s%s is too large"},
+};
+
+enum MHD_Result http__reply_status(http_req *r, int rc, const char *what, const char *code)
+{
+	char named[48] = "";
+	if (code && *code)
+		snprintf(named, sizeof named, " '%.40s'", code);
+	for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
+		if (statuses[i].rc == rc)
+			return http__reply_error(r, statuses[i].status, statuses[i].code, -1,
+						 statuses[i].fmt, what, named);
+	return http__reply_error(r, 503, "unavailable", -1, "cannot store the %s%s: %s", what,
+				 named, gloved_strerror(rc));
+}
+
+const char *http__status_code(unsigned status)
+{
+	static const struct {
+		unsigned status;
+		const char *code;
+	} names[] = {
+	    {401, "unauthorized"}, {403, "forbidden"},   {404, "not_found"},
+	    {409, "conflict"},     {413, "too_large"},   {429, "too_many_requests"},
+	    {500, "internal"},     {503, "unavailable"},
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].status == status)
+			return names[i].code;
+	return status >= 500 ? "internal" : "bad_request";
+}
+
+enum MHD_Result http__reply_created(http_req *r, store *db, int rc, const char *what,
+				    const char *code, cJSON *body)
+{
+	http__refresh(r, db);
+	if (rc) {
+		cJSON_Delete(body);
+		return http__reply_status(r, rc, what, code);
+	}
+	return http__reply_json(r, 201, body);
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* router.c: the API's routes are data. Each api_<resource>.c exports a
+ * table of {method, path, roles, handler} rows; this file puts the tables
+ * together, finds a request's row (404 for an unknown path, 405 for a known
+ * path with another method), authenticates the caller unless the route is
+ * public, and lets it through only when the row's role mask has the caller's
+ * role: else 401 (no login, or a gateway where a person is needed) or 403,
+ * with a JSON error saying why. What a firm role may see of which firm is
+ * the handlers' business (http__can_manage, scoped store reads). The same
+ * tables are written as JSON for `gloved routes` and the tenant matrix test
+ * (tests/integration/tenant_matrix.test.mjs). */
+#include "http/http_int.h"
+#include "util/err.h"
+#include "util/metrics.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	const http_route *rows;
+	const size_t *n;
+} tables[] = {
+    {http__routes_auth, &http__routes_auth_n},
+    {http__routes_registry, &http__routes_registry_n},
+    {http__routes_live, &http__routes_live_n},
+    {http__routes_ingest, &http__routes_ingest_n},
+    {http__routes_analytics, &http__routes_analytics_n},
+    {http__routes_sewn, &http__routes_sewn_n},
+};
+#define N_TABLES (sizeof tables / sizeof tables[0])
+
+/* Why a caller of role r is refused, when its role says it all. */
+static const struct {
+	unsigned status;
+	const char *code;
+	const char *message;
+} refusals[ROLE_COUNT] = {
+    [ROLE_NONE] = {401, "unauthorized", "log in first (POST /api/v1/login)"},
+    [ROLE_GATEWAY] = {401, "unauthorized", "a gateway token may only send reports"},
+    [ROLE_WORKER] = {403, "forbidden", "a worker login may only scan"},
+};
+
+static enum MHD_Result refuse(http_req *r, const http_route *rt)
+{
+	if (rt->roles == ROLE_BIT(ROLE_GATEWAY)) {
+		metrics_add(M_REPORTS_REJECTED, 1);
+		return http__reply_error(r, 401, "unauthorized", -1,
+					 "send a gateway token: Authorization: Bearer gw_...");
+	}
+	if (refusals[r->role].message)
+		return http__reply_error(r, refusals[r->role].status, refusals[r->role].code, -1,
+					 "%s", refusals[r->role].message);
+	if (r->role == ROLE_BUREAU && strcmp(r->method, "GET") != 0)
+		return http__reply_error(r, 403, "forbidden", -1, "the bureau role reads only");
+	if (rt->deny)
+		return http__reply_error(r, 403, "forbidden", -1, "%s", rt->deny);
+	return http__reply_error(r, 403, "forbidden", -1, "the %s role may not %s %s",
+				 role_name(r->role), r->method, rt->path);
+}
+
+enum MHD_Result http__route_api(http_req *r)
+{
+	const http_route *rt = NULL;
+	int path_known = 0;
+	for (size_t t = 0; t < N_TABLES && !rt; t++)
+		for (size_t i = 0; i < *tables[t].n; i++) {
+			const http_route *x = &tables[t].rows[i];
+			if (strcmp(x->path, r->url) != 0)
+				continue;
+			path_known = 1;
+			if (strcmp(x->method, r->method) == 0)
+				rt = x;
+		}
+	if (!rt)
+		return path_known
+			   ? http__reply_error(r, 405, "bad_request", -1,
+					       "method %s not allowed on %s", r->method, r->url)
+			   : http__reply_error(r, 404, "not_found", -1, "no API %s", r->url);
+	store *db = http__db_get(r->srv);
+	if (!db)
+		return http__reply_error(r, 503, "unavailable", -1, "database unavailable");
+	if (!role_allowed(rt->roles, ROLE_NONE))
+		http__authenticate(r, db);
+	enum MHD_Result ret = role_allowed(rt->roles, r->role) ? rt->fn(r, db) : refuse(r, rt);
+	http__db_put(r->srv, db);
+	return ret;
+}
+
+int http_routes_json(FILE *out)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *roles = cJSON_AddArrayToObject(o, "roles");
+	for (int ro = 0; ro < ROLE_COUNT; ro++)
+		cJSON_AddItemToArray(roles, cJSON_CreateString(role_name((role)ro)));
+	cJSON *arr = cJSON_AddArrayToObject(o, "routes");
+	for (size_t t = 0; t < N_TABLES; t++)
+		for (size_t i = 0; i < *tables[t].n; i++) {
+			const http_route *x = &tables[t].rows[i];
+			cJSON *e = cJSON_CreateObject();
+			cJSON_AddStringToObject(e, "method", x->method);
+			cJSON_AddStringToObject(e, "path", x->path);
+			cJSON *rs = cJSON_AddArrayToObject(e, "roles");
+			for (int ro = 0; ro < ROLE_COUNT; ro++)
+				if (role_allowed(x->roles, (role)ro))
+					cJSON_AddItemToArray(
+					    rs, cJSON_CreateString(role_name((role)ro)));
+			cJSON_AddItemToArray(arr, e);
+		}
+	char *text = cJSON_Print(o);
+	cJSON_Delete(o);
+	if (!text)
+		return GLOVED_ENOMEM;
+	int rc = fputs(text, out) < 0 || fputc('\n', out) == EOF ? GLOVED_EIO : GLOVED_OK;
+	free(text);
+	return rc;
+}
