@@ -46,24 +46,23 @@ static sqlite3_stmt *hot(sq *q, int i)
 
 /* ---- firm settings ---- */
 
+/* A text column into a malloc'd copy at *(char **)dst. */
+static int strdup_row(sqlite3_stmt *st, void *dst)
+{
+	const char *t = (const char *)sqlite3_column_text(st, 0);
+	char **json = dst;
+	*json = strdup(t ? t : "");
+	return *json ? GLOVED_OK : GLOVED_ENOMEM;
+}
+
 static int sa_calendar_get(store *s, int64_t enterprise_id, char **json)
 {
 	sq *q = (sq *)s;
 	*json = NULL;
 	sqlite3_stmt *st = sqlite__prep(q, "SELECT body FROM calendar WHERE enterprise_id = ?");
-	if (!st)
-		return GLOVED_EDB;
-	sqlite3_bind_int64(st, 1, enterprise_id);
-	int rc = sqlite3_step(st), r = GLOVED_ENOTFOUND;
-	if (rc == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(st, 0);
-		*json = strdup(t ? t : "");
-		r = *json ? GLOVED_OK : GLOVED_ENOMEM;
-	} else if (rc != SQLITE_DONE) {
-		r = sqlite__fail(q, rc);
-	}
-	sqlite3_finalize(st);
-	return r;
+	if (st)
+		sqlite3_bind_int64(st, 1, enterprise_id);
+	return sqlite__one(q, st, json, strdup_row);
 }
 
 static int sa_calendar_put(store *s, store_scope sc, int64_t enterprise_id, const char *json)
@@ -426,8 +425,8 @@ static int sa_stop_supervised(store *s, int64_t enterprise_id, int64_t from_ms, 
  * -1 when the scope and the filter name different firms (no rows). */
 static int filter_where(char *out, size_t len, store_scope sc, const store_filter *f)
 {
-	int64_t ent = f->enterprise_id ? f->enterprise_id : sc.enterprise_id;
-	if (sc.enterprise_id && f->enterprise_id && sc.enterprise_id != f->enterprise_id)
+	int64_t ent = sqlite__read_ent(sc, f->enterprise_id);
+	if (ent < 0)
 		return -1;
 	const char *lead = f->machine_id ? "machine_id = :m AND bucket >= :b0 AND bucket < :b1"
 			   : ent ? "enterprise_id = :e AND shift_day >= :d0 AND shift_day <= :d1"

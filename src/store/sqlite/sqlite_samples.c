@@ -15,6 +15,11 @@
 static const char *const rollup_table[STORE_LEVELS] = {"rollup_minute", "rollup_hour",
 						       "rollup_day"};
 
+static int level_ok(store_level lvl)
+{
+	return (int)lvl >= 0 && (int)lvl < STORE_LEVELS;
+}
+
 /* ---- ingest (hot, prepared once) ---- */
 
 static int sq_sample_insert(store *s, const store_sample *x)
@@ -74,7 +79,7 @@ static int sq_rollup_add(store *s, store_level lvl, int64_t bucket_ms, int64_t m
 	    " good = good + excluded.good, reject = reject + excluded.reject",
 	};
 	sq *q = (sq *)s;
-	if ((int)lvl < 0 || (int)lvl >= STORE_LEVELS)
+	if (!level_ok(lvl))
 		return GLOVED_EINVAL;
 	sqlite3_stmt *st = sqlite__hot(q, SQ_HOT_ROLLUP_MIN + (int)lvl, sql[lvl]);
 	if (!st)
@@ -281,6 +286,19 @@ static int sq_dirty_day_list(store *s, store_dirty_day **out, size_t *n)
 
 /* ---- queries ---- */
 
+/* The rows of a rollup query through row(): sql uses ?1 (from) and ?2
+ * (to) and, as it needs them, ?3 (firm), ?4 (workshop), ?5 (machine),
+ * bound from v. */
+static int rollup_rows(sq *q, const char *sql, const int64_t v[5], size_t elem, sqlite__row_fn row,
+		       void **out, size_t *n)
+{
+	sqlite3_stmt *st = sqlite__prep(q, sql);
+	int np = st ? sqlite3_bind_parameter_count(st) : 0;
+	for (int i = 0; i < np && i < 5; i++)
+		sqlite3_bind_int64(st, i + 1, v[i]);
+	return sqlite__rows(q, st, elem, row, out, n);
+}
+
 static int bucket_row(sqlite3_stmt *st, void *dst)
 {
 	store_bucket *b = dst;
@@ -297,7 +315,7 @@ static int sq_output(store *s, store_scope sc, store_level lvl, int64_t enterpri
 	sq *q = (sq *)s;
 	*out = NULL;
 	*n = 0;
-	if ((int)lvl < 0 || (int)lvl >= STORE_LEVELS)
+	if (!level_ok(lvl))
 		return GLOVED_EINVAL;
 	char sql[512];
 	/* only the predicates an index serves lead: one machine (machine_id,
@@ -315,15 +333,8 @@ static int sq_output(store *s, store_scope sc, store_level lvl, int64_t enterpri
 			    : "",
 		 machine_id && ent ? " AND enterprise_id = ?3" : "",
 		 workshop_id ? " AND workshop_id = ?4" : "");
-	sqlite3_stmt *st = sqlite__prep(q, sql);
-	if (st) {
-		sqlite3_bind_int64(st, 1, from_ms);
-		sqlite3_bind_int64(st, 2, to_ms);
-		sqlite3_bind_int64(st, 3, ent);
-		sqlite3_bind_int64(st, 4, workshop_id);
-		sqlite3_bind_int64(st, 5, machine_id);
-	}
-	return sqlite__rows(q, st, sizeof **out, bucket_row, (void **)out, n);
+	const int64_t v[] = {from_ms, to_ms, ent, workshop_id, machine_id};
+	return rollup_rows(q, sql, v, sizeof **out, bucket_row, (void **)out, n);
 }
 
 static int machine_total_row(sqlite3_stmt *st, void *dst)
@@ -341,20 +352,15 @@ static int sq_machine_totals(store *s, store_scope sc, store_level lvl, int64_t 
 	sq *q = (sq *)s;
 	*out = NULL;
 	*n = 0;
-	if ((int)lvl < 0 || (int)lvl >= STORE_LEVELS)
+	if (!level_ok(lvl))
 		return GLOVED_EINVAL;
 	char sql[384];
 	snprintf(sql, sizeof sql,
 		 "SELECT machine_id, sum(good), sum(reject) FROM %s WHERE %s bucket >= ?1 AND"
 		 " bucket < ?2 GROUP BY machine_id",
 		 rollup_table[lvl], sc.enterprise_id ? "enterprise_id = ?3 AND" : "");
-	sqlite3_stmt *st = sqlite__prep(q, sql);
-	if (st) {
-		sqlite3_bind_int64(st, 1, from_ms);
-		sqlite3_bind_int64(st, 2, to_ms);
-		sqlite3_bind_int64(st, 3, sc.enterprise_id);
-	}
-	return sqlite__rows(q, st, sizeof **out, machine_total_row, (void **)out, n);
+	const int64_t v[] = {from_ms, to_ms, sc.enterprise_id, 0, 0};
+	return rollup_rows(q, sql, v, sizeof **out, machine_total_row, (void **)out, n);
 }
 
 /* ---- rebuild and retention ---- */
