@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* analytics.h: the store's analytics part (included by store.h): firm
- * calendars, stop reasons, workers and assignments, the shift-level
- * rollups, stop events, retention and rebuild requests. Same rules as the
- * rest of store.h: scoped reads, the writer's connection for writes. What
- * the tables mean is in docs/internals/analytics.md. */
+/* analytics.h: the store's analytics capability (included by store.h):
+ * firm calendars, stop reasons, workers and assignments, the shift-level
+ * rollups and stop events. Same rules as the rest of store.h: scoped
+ * reads, the writer's connection for writes. What the tables mean is in
+ * docs/internals/analytics.md; the backend table at the end is what a
+ * backend fills (docs/internals/store.md). */
 #ifndef GLOVED_STORE_ANALYTICS_H
 #define GLOVED_STORE_ANALYTICS_H
+
+#include "store/store.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -103,54 +106,7 @@ int store_stop_recent(store *s, int64_t since_ms, store_stop **out, size_t *n);
 int store_stop_supervised(store *s, int64_t enterprise_id, int64_t from_ms, int64_t to_ms,
 			  store_stop **out, size_t *n);
 
-/* The reason and worker of one stored sample (GLOVED_ENOTFOUND). */
-int store_sample_get(store *s, int64_t machine_id, int64_t ts_ms, store_sample *out);
-/* Inserts a state-only mark (ignored when a sample has that instant). */
-int store_sample_mark(store *s, const store_sample *x);
-
-/* ---- rebuild and retention ---- */
-
-/* Deletes the derived rows of one firm for its local days [from, to):
- * minute and hour rows with bucket in [hour_from, hour_to), day and shift
- * rows (and shift reasons and workers) with bucket in [from, to), stop
- * events starting in [from, to) (supervisor reasons are read first by the
- * caller, store_stop_supervised). */
-int store_rollup_delete(store *s, int64_t enterprise_id, int64_t from_ms, int64_t to_ms,
-			int64_t hour_from, int64_t hour_to);
-
-typedef enum store_retain {
-	STORE_RETAIN_SAMPLES = 0,
-	STORE_RETAIN_MINUTE = 1,
-	STORE_RETAIN_HOUR = 2,
-	STORE_RETAIN_DAY = 3,
-	STORE_RETAIN_SHIFT = 4, /* shift rows, their reasons and workers, stop events */
-} store_retain;
-/* Deletes rows of that kind older than before_ms, at most those in the
- * time slice [before_ms - slice_ms, before_ms); *deleted receives the count. */
-int store_retention_delete(store *s, store_retain what, int64_t before_ms, int64_t slice_ms,
-			   int64_t *deleted);
-/* The oldest sample time (0 when none). */
-int store_samples_oldest(store *s, int64_t *out);
-
-typedef struct store_rebuild {
-	int64_t id;
-	int64_t enterprise_id; /* 0: every firm */
-	int32_t day0, day1;    /* local days, inclusive (days since 1970-01-01) */
-	int64_t done_ms;
-	char result[128];
-} store_rebuild;
-int store_rebuild_add(store *s, store_rebuild *r);
-/* The oldest request not done (GLOVED_ENOTFOUND). */
-int store_rebuild_next(store *s, store_rebuild *out);
-int store_rebuild_get(store *s, int64_t id, store_rebuild *out);
-int store_rebuild_done(store *s, int64_t id, int64_t done_ms, const char *result);
-
 /* ---- queries ---- */
-
-/* A read snapshot: reads between begin and end see one state of the
- * database (a deferred transaction on a read connection). */
-int store_read_begin(store *s);
-int store_read_end(store *s);
 
 typedef struct store_filter {
 	int64_t enterprise_id, workshop_id, machine_id; /* 0 = any */
@@ -188,5 +144,47 @@ typedef struct store_worker_sum {
 } store_worker_sum;
 int store_shift_worker_sums(store *s, store_scope sc, const store_filter *f, store_worker_sum **out,
 			    size_t *n);
+
+/* ---- the backend table ----
+ * Same rule as every capability: `version` first, new calls appended and
+ * STORE_ANALYTICS_VERSION raised, wrappers refuse an older table. Version
+ * 1: every call above. */
+#define STORE_ANALYTICS_VERSION 1
+
+typedef struct store_analytics_ops {
+	int version;
+	int (*calendar_get)(store *s, int64_t enterprise_id, char **json);
+	int (*calendar_put)(store *s, store_scope sc, int64_t enterprise_id, const char *json);
+	int (*stop_reason_list)(store *s, store_scope sc, int64_t enterprise_id,
+				store_stop_reason **out, size_t *n);
+	int (*stop_reason_put)(store *s, store_scope sc, const store_stop_reason *r);
+	int (*worker_list)(store *s, store_scope sc, int64_t enterprise_id, store_worker **out,
+			   size_t *n);
+	int (*worker_put)(store *s, store_scope sc, const store_worker *w);
+	int (*worker_get)(store *s, int64_t enterprise_id, const char *code, store_worker *out);
+	int (*assignment_list)(store *s, store_scope sc, int64_t enterprise_id, int32_t day0,
+			       int32_t day1, store_assignment **out, size_t *n);
+	int (*assignment_put)(store *s, store_scope sc, const store_assignment *a);
+	int (*shift_add_row)(store *s, const store_shift_add *a);
+	int (*shift_reason_add)(store *s, const store_shift_key *k, int state, const char *reason,
+				int64_t ms);
+	int (*shift_worker_add)(store *s, const store_shift_key *k, const char *worker,
+				int64_t good, int64_t reject);
+	int (*stop_put)(store *s, const store_stop *x);
+	int (*stop_get)(store *s, store_scope sc, int64_t machine_id, int64_t start_ms,
+			store_stop *out);
+	int (*stop_set_reason)(store *s, int64_t machine_id, int64_t start_ms, const char *reason);
+	int (*stop_list)(store *s, store_scope sc, int64_t enterprise_id, int64_t machine_id,
+			 int64_t from_ms, int64_t to_ms, size_t limit, store_stop **out, size_t *n);
+	int (*stop_recent)(store *s, int64_t since_ms, store_stop **out, size_t *n);
+	int (*stop_supervised)(store *s, int64_t enterprise_id, int64_t from_ms, int64_t to_ms,
+			       store_stop **out, size_t *n);
+	int (*shift_rows)(store *s, store_scope sc, const store_filter *f, store_shift_sum **out,
+			  size_t *n);
+	int (*shift_reason_sums)(store *s, store_scope sc, const store_filter *f,
+				 store_reason_sum **out, size_t *n);
+	int (*shift_worker_sums)(store *s, store_scope sc, const store_filter *f,
+				 store_worker_sum **out, size_t *n);
+} store_analytics_ops;
 
 #endif

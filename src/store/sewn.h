@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* sewn.h: the store's sewn-glove part (included by store.h): styles with
+/* sewn.h: the store's sewn-glove capability (included by store.h): styles with
  * their routings, orders, cuts and bundles, households and dispatches,
  * scans with their rollups, the per-firm keys of ticket codes and the
  * machines assigned to knitted orders. Same rules as store.h: scoped
  * reads, the writer's connection for writes. The model is in
- * docs/internals/sewn.md. */
+ * docs/internals/sewn.md; the backend table at the end is what a backend
+ * fills (docs/internals/store.md). */
 #ifndef GLOVED_STORE_SEWN_H
 #define GLOVED_STORE_SEWN_H
+
+#include "store/store.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -191,5 +194,67 @@ typedef struct store_order_machine {
 } store_order_machine;
 int store_order_machine_add(store *s, const store_order_machine *m);
 int store_order_machine_list(store *s, int64_t order_id, store_order_machine **out, size_t *n);
+
+/* ---- the backend table ----
+ * Same rule as every capability: `version` first, new calls appended and
+ * STORE_SEWN_VERSION raised, wrappers refuse an older table. Version 1:
+ * every call above. */
+#define STORE_SEWN_VERSION 1
+
+typedef struct store_sewn_ops {
+	int version;
+	int (*style_add)(store *s, store_scope sc, store_style *st);
+	int (*style_get)(store *s, store_scope sc, int64_t enterprise_id, const char *code,
+			 int64_t id, store_style *out);
+	int (*style_list)(store *s, store_scope sc, int64_t enterprise_id, store_style **out,
+			  size_t *n);
+	int (*order_add)(store *s, store_scope sc, store_order *o);
+	int (*order_get)(store *s, store_scope sc, int64_t enterprise_id, const char *code,
+			 int64_t id, store_order *out);
+	int (*order_list)(store *s, store_scope sc, int64_t enterprise_id, const char *status,
+			  store_order **out, size_t *n);
+	int (*order_set_status)(store *s, int64_t order_id, const char *status);
+	int (*cut_add)(store *s, int64_t order_id, int64_t enterprise_id, int32_t bundle_size,
+		       int64_t now_ms, int64_t *cut_id);
+	int (*cut_pairs)(store *s, int64_t order_id, store_order_line *out, int32_t *n);
+	int (*bundle_next_no)(store *s, int64_t order_id, int32_t *out);
+	int (*bundle_add)(store *s, store_bundle *b);
+	int (*bundle_get)(store *s, int64_t id, store_bundle *out);
+	int (*bundle_list)(store *s, store_scope sc, int64_t enterprise_id, int64_t order_id,
+			   int64_t cut_id, int64_t bundle_id, size_t limit, store_bundle **out,
+			   size_t *n);
+	int (*bundle_set_out)(store *s, int64_t bundle_id, int64_t household_id, int64_t out_ms);
+	int (*bundle_set_pairs)(store *s, int64_t bundle_id, int64_t pairs);
+	int (*bundles_out)(store *s, store_scope sc, int64_t enterprise_id, int64_t order_id,
+			   store_bundle **out, size_t *n);
+	int (*household_add)(store *s, store_scope sc, store_household *h);
+	int (*household_get)(store *s, store_scope sc, int64_t enterprise_id, const char *code,
+			     int64_t id, store_household *out);
+	int (*household_list)(store *s, store_scope sc, int64_t enterprise_id,
+			      store_household **out, size_t *n);
+	int (*dispatch_add)(store *s, store_dispatch *d);
+	int (*dispatch_open)(store *s, int64_t bundle_id, store_dispatch *out);
+	int (*dispatch_close)(store *s, const store_dispatch *d);
+	int (*scan_get)(store *s, int64_t bundle_id, int32_t seq, store_scan *out);
+	int (*scan_by_id)(store *s, int64_t enterprise_id, const char *scan_id, store_scan *out);
+	int (*scan_add)(store *s, const store_scan *x, int32_t day);
+	int (*scan_list)(store *s, store_scope sc, int64_t order_id, int64_t bundle_id,
+			 store_scan **out, size_t *n);
+	int (*op_done_list)(store *s, store_scope sc, int64_t enterprise_id, int64_t order_id,
+			    store_op_done **out, size_t *n);
+	int (*op_day_pairs)(store *s, int64_t order_id, int32_t seq, int32_t day0, int32_t day1,
+			    int64_t *pairs);
+	int (*op_day_sums)(store *s, int64_t enterprise_id, int64_t order_id, int32_t day0,
+			   int32_t day1, store_op_done **out, size_t *n);
+	int (*op_add)(store *s, int64_t order_id, int32_t seq, int64_t enterprise_id, int64_t pairs,
+		      int64_t bundles);
+	int (*scan_days)(store *s, store_scope sc, int64_t enterprise_id, int32_t day0,
+			 int32_t day1, const char *worker, store_scan_day **out, size_t *n);
+	int (*firm_key_get)(store *s, int64_t enterprise_id, uint8_t *key, char *order_check);
+	int (*firm_key_put)(store *s, int64_t enterprise_id, const uint8_t *key,
+			    const char *order_check);
+	int (*order_machine_add)(store *s, const store_order_machine *m);
+	int (*order_machine_list)(store *s, int64_t order_id, store_order_machine **out, size_t *n);
+} store_sewn_ops;
 
 #endif

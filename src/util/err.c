@@ -15,6 +15,7 @@ static const char *const messages[] = {
     "busy",
     "shutting down",
     "authentication failed",
+    "not supported by this store backend",
 };
 
 const char *gloved_strerror(int rc)

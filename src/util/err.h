@@ -18,6 +18,7 @@ typedef enum gloved_err {
 	GLOVED_EBUSY = -9,      /* resource busy or locked */
 	GLOVED_ESHUTDOWN = -10, /* the component is shutting down */
 	GLOVED_EAUTH = -11,     /* authentication failed */
+	GLOVED_ENOTSUP = -12,   /* the store backend lacks this call */
 } gloved_err;
 
 /* Returns a static English description of rc (never NULL). */

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* sqlite_analytics.c: the SQLite side of store/analytics.h: firm
  * calendars, stop reasons, workers, assignments, the shift rollups and stop
- * events, rebuild deletes, retention and rebuild requests. The adds of the
- * shift rollups are upserts that add, like the minute/hour/day rollups, and
- * are prepared once per write connection. Every read filters by the scope's
- * enterprise in SQL. */
+ * events. The adds of the shift rollups are upserts that add, like the
+ * minute/hour/day rollups, and are prepared once per connection (hot
+ * statements). Every read filters by the scope's enterprise in SQL. */
 #include "store/sqlite/sqlite_int.h"
 #include "util/err.h"
 
@@ -12,7 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const ahot_sql[SQ_AHOT_COUNT] = {
+#define TEXT(i, f) sqlite__text_col(st, i, f, sizeof f)
+
+/* The hot statements of this file, SQ_HOT_SHIFT .. SQ_HOT_STOP in order. */
+enum { AHOT_SHIFT, AHOT_REASON, AHOT_WORKER, AHOT_STOP, AHOT_COUNT };
+static const char *const ahot_sql[AHOT_COUNT] = {
     "INSERT INTO rollup_shift(bucket, machine_id, enterprise_id, workshop_id, shift_day, shift,"
     " good, reject, ideal_ms, ideal_reject_ms, unknown_ms, run_ms, idle_ms, stop_ms, fault_ms,"
     " setup_ms, off_ms, offline_ms) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,"
@@ -36,61 +39,36 @@ static const char *const ahot_sql[SQ_AHOT_COUNT] = {
     " THEN reason ELSE excluded.reason END, supervisor = max(supervisor, excluded.supervisor)",
 };
 
-void sqlite__analytics_close(sqlite3_stmt **ahot)
-{
-	for (int i = 0; i < SQ_AHOT_COUNT; i++) {
-		sqlite3_finalize(ahot[i]);
-		ahot[i] = NULL;
-	}
-}
-
 static sqlite3_stmt *hot(sq *q, int i)
 {
-	sqlite3_stmt **a = sqlite__ahot(q);
-	if (!a[i])
-		a[i] = sqlite__prep(q, ahot_sql[i]);
-	return a[i];
-}
-
-static int step_reset(sq *q, sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? GLOVED_OK : sqlite__fail(q, rc);
-}
-
-static int scope_ok(store_scope sc, int64_t enterprise_id)
-{
-	return sc.enterprise_id == 0 || sc.enterprise_id == enterprise_id;
+	return sqlite__hot(q, SQ_HOT_SHIFT + i, ahot_sql[i]);
 }
 
 /* ---- firm settings ---- */
 
-int sa_calendar_get(store *s, int64_t enterprise_id, char **json)
+/* A text column into a malloc'd copy at *(char **)dst. */
+static int strdup_row(sqlite3_stmt *st, void *dst)
+{
+	const char *t = (const char *)sqlite3_column_text(st, 0);
+	char **json = dst;
+	*json = strdup(t ? t : "");
+	return *json ? GLOVED_OK : GLOVED_ENOMEM;
+}
+
+static int sa_calendar_get(store *s, int64_t enterprise_id, char **json)
 {
 	sq *q = (sq *)s;
 	*json = NULL;
 	sqlite3_stmt *st = sqlite__prep(q, "SELECT body FROM calendar WHERE enterprise_id = ?");
-	if (!st)
-		return GLOVED_EDB;
-	sqlite3_bind_int64(st, 1, enterprise_id);
-	int rc = sqlite3_step(st), r = GLOVED_ENOTFOUND;
-	if (rc == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(st, 0);
-		*json = strdup(t ? t : "");
-		r = *json ? GLOVED_OK : GLOVED_ENOMEM;
-	} else if (rc != SQLITE_DONE) {
-		r = sqlite__fail(q, rc);
-	}
-	sqlite3_finalize(st);
-	return r;
+	if (st)
+		sqlite3_bind_int64(st, 1, enterprise_id);
+	return sqlite__one(q, st, json, strdup_row);
 }
 
-int sa_calendar_put(store *s, store_scope sc, int64_t enterprise_id, const char *json)
+static int sa_calendar_put(store *s, store_scope sc, int64_t enterprise_id, const char *json)
 {
 	sq *q = (sq *)s;
-	if (!scope_ok(sc, enterprise_id))
+	if (!sqlite__scope_ok(sc, enterprise_id))
 		return GLOVED_EPERM;
 	sqlite3_stmt *st =
 	    sqlite__prep(q, "INSERT INTO calendar(enterprise_id, body) VALUES(?,?)"
@@ -102,41 +80,35 @@ int sa_calendar_put(store *s, store_scope sc, int64_t enterprise_id, const char 
 	return sqlite__run(q, st);
 }
 
-int sa_stop_reason_list(store *s, store_scope sc, int64_t enterprise_id, store_stop_reason **out,
-			size_t *n)
+static int stop_reason_row(sqlite3_stmt *st, void *dst)
+{
+	store_stop_reason *r = dst;
+	r->enterprise_id = sqlite3_column_int64(st, 0);
+	TEXT(1, r->code);
+	TEXT(2, r->name_zh);
+	TEXT(3, r->name_en);
+	return GLOVED_OK;
+}
+
+static int sa_stop_reason_list(store *s, store_scope sc, int64_t enterprise_id,
+			       store_stop_reason **out, size_t *n)
 {
 	sq *q = (sq *)s;
-	*out = NULL;
-	*n = 0;
 	sqlite3_stmt *st =
 	    sqlite__prep(q, "SELECT enterprise_id, code, name_zh, name_en FROM"
 			    " stop_reason WHERE (?1 = 0 OR enterprise_id = ?1) AND"
 			    " (?2 = 0 OR enterprise_id = ?2) ORDER BY enterprise_id, code");
-	if (!st)
-		return GLOVED_EDB;
-	sqlite3_bind_int64(st, 1, sc.enterprise_id);
-	sqlite3_bind_int64(st, 2, enterprise_id);
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		store_stop_reason *r = sqlite__grow((void **)out, n, &cap, sizeof **out);
-		if (!r) {
-			sqlite3_finalize(st);
-			return GLOVED_ENOMEM;
-		}
-		r->enterprise_id = sqlite3_column_int64(st, 0);
-		sqlite__text_col(st, 1, r->code, sizeof r->code);
-		sqlite__text_col(st, 2, r->name_zh, sizeof r->name_zh);
-		sqlite__text_col(st, 3, r->name_en, sizeof r->name_en);
+	if (st) {
+		sqlite3_bind_int64(st, 1, sc.enterprise_id);
+		sqlite3_bind_int64(st, 2, enterprise_id);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? GLOVED_OK : sqlite__fail(q, rc);
+	return sqlite__rows(q, st, sizeof **out, stop_reason_row, (void **)out, n);
 }
 
-int sa_stop_reason_put(store *s, store_scope sc, const store_stop_reason *r)
+static int sa_stop_reason_put(store *s, store_scope sc, const store_stop_reason *r)
 {
 	sq *q = (sq *)s;
-	if (!scope_ok(sc, r->enterprise_id))
+	if (!sqlite__scope_ok(sc, r->enterprise_id))
 		return GLOVED_EPERM;
 	sqlite3_stmt *st =
 	    sqlite__prep(q, "INSERT INTO stop_reason(enterprise_id, code, name_zh, name_en)"
@@ -151,40 +123,35 @@ int sa_stop_reason_put(store *s, store_scope sc, const store_stop_reason *r)
 	return sqlite__run(q, st);
 }
 
-int sa_worker_list(store *s, store_scope sc, int64_t enterprise_id, store_worker **out, size_t *n)
+static int worker_row(sqlite3_stmt *st, void *dst)
+{
+	store_worker *w = dst;
+	w->enterprise_id = sqlite3_column_int64(st, 0);
+	TEXT(1, w->code);
+	TEXT(2, w->name);
+	TEXT(3, w->card);
+	return GLOVED_OK;
+}
+
+static int sa_worker_list(store *s, store_scope sc, int64_t enterprise_id, store_worker **out,
+			  size_t *n)
 {
 	sq *q = (sq *)s;
-	*out = NULL;
-	*n = 0;
 	sqlite3_stmt *st =
 	    sqlite__prep(q, "SELECT enterprise_id, code, name, card FROM worker"
 			    " WHERE (?1 = 0 OR enterprise_id = ?1) AND"
 			    " (?2 = 0 OR enterprise_id = ?2) ORDER BY enterprise_id, code");
-	if (!st)
-		return GLOVED_EDB;
-	sqlite3_bind_int64(st, 1, sc.enterprise_id);
-	sqlite3_bind_int64(st, 2, enterprise_id);
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		store_worker *w = sqlite__grow((void **)out, n, &cap, sizeof **out);
-		if (!w) {
-			sqlite3_finalize(st);
-			return GLOVED_ENOMEM;
-		}
-		w->enterprise_id = sqlite3_column_int64(st, 0);
-		sqlite__text_col(st, 1, w->code, sizeof w->code);
-		sqlite__text_col(st, 2, w->name, sizeof w->name);
-		sqlite__text_col(st, 3, w->card, sizeof w->card);
+	if (st) {
+		sqlite3_bind_int64(st, 1, sc.enterprise_id);
+		sqlite3_bind_int64(st, 2, enterprise_id);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? GLOVED_OK : sqlite__fail(q, rc);
+	return sqlite__rows(q, st, sizeof **out, worker_row, (void **)out, n);
 }
 
-int sa_worker_put(store *s, store_scope sc, const store_worker *w)
+static int sa_worker_put(store *s, store_scope sc, const store_worker *w)
 {
 	sq *q = (sq *)s;
-	if (!scope_ok(sc, w->enterprise_id))
+	if (!sqlite__scope_ok(sc, w->enterprise_id))
 		return GLOVED_EPERM;
 	sqlite3_stmt *st =
 	    sqlite__prep(q, "INSERT INTO worker(enterprise_id, code, name, card)"
@@ -199,68 +166,51 @@ int sa_worker_put(store *s, store_scope sc, const store_worker *w)
 	return sqlite__run(q, st);
 }
 
-int sa_worker_get(store *s, int64_t enterprise_id, const char *code, store_worker *out)
+static int sa_worker_get(store *s, int64_t enterprise_id, const char *code, store_worker *out)
 {
 	static const char sql[] = "SELECT enterprise_id, code, name, card FROM worker"
 				  " WHERE enterprise_id = ? AND code = ?";
 	sq *q = (sq *)s;
 	sqlite3_stmt *st = sqlite__cached(q, sql);
-	if (!st)
-		return GLOVED_EDB;
-	sqlite3_bind_int64(st, 1, enterprise_id);
-	sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st), r = GLOVED_ENOTFOUND;
-	if (rc == SQLITE_ROW) {
-		out->enterprise_id = sqlite3_column_int64(st, 0);
-		sqlite__text_col(st, 1, out->code, sizeof out->code);
-		sqlite__text_col(st, 2, out->name, sizeof out->name);
-		sqlite__text_col(st, 3, out->card, sizeof out->card);
-		r = GLOVED_OK;
-	} else if (rc != SQLITE_DONE) {
-		r = sqlite__fail(q, rc);
+	if (st) {
+		sqlite3_bind_int64(st, 1, enterprise_id);
+		sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
 	}
-	sqlite__release(q, st);
-	return r;
+	return sqlite__one(q, st, out, worker_row);
 }
 
-int sa_assignment_list(store *s, store_scope sc, int64_t enterprise_id, int32_t day0, int32_t day1,
-		       store_assignment **out, size_t *n)
+static int assignment_row(sqlite3_stmt *st, void *dst)
+{
+	store_assignment *a = dst;
+	a->machine_id = sqlite3_column_int64(st, 0);
+	a->enterprise_id = sqlite3_column_int64(st, 1);
+	a->shift_day = sqlite3_column_int(st, 2);
+	a->shift = sqlite3_column_int(st, 3);
+	TEXT(4, a->worker);
+	return GLOVED_OK;
+}
+
+static int sa_assignment_list(store *s, store_scope sc, int64_t enterprise_id, int32_t day0,
+			      int32_t day1, store_assignment **out, size_t *n)
 {
 	sq *q = (sq *)s;
-	*out = NULL;
-	*n = 0;
 	sqlite3_stmt *st = sqlite__prep(
 	    q, "SELECT machine_id, enterprise_id, shift_day, shift, worker FROM assignment"
 	       " WHERE (?1 = 0 OR enterprise_id = ?1) AND (?2 = 0 OR enterprise_id = ?2)"
 	       " AND shift_day >= ?3 AND shift_day <= ?4 ORDER BY shift_day, machine_id, shift");
-	if (!st)
-		return GLOVED_EDB;
-	sqlite3_bind_int64(st, 1, sc.enterprise_id);
-	sqlite3_bind_int64(st, 2, enterprise_id);
-	sqlite3_bind_int(st, 3, day0);
-	sqlite3_bind_int(st, 4, day1);
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		store_assignment *a = sqlite__grow((void **)out, n, &cap, sizeof **out);
-		if (!a) {
-			sqlite3_finalize(st);
-			return GLOVED_ENOMEM;
-		}
-		a->machine_id = sqlite3_column_int64(st, 0);
-		a->enterprise_id = sqlite3_column_int64(st, 1);
-		a->shift_day = sqlite3_column_int(st, 2);
-		a->shift = sqlite3_column_int(st, 3);
-		sqlite__text_col(st, 4, a->worker, sizeof a->worker);
+	if (st) {
+		sqlite3_bind_int64(st, 1, sc.enterprise_id);
+		sqlite3_bind_int64(st, 2, enterprise_id);
+		sqlite3_bind_int(st, 3, day0);
+		sqlite3_bind_int(st, 4, day1);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? GLOVED_OK : sqlite__fail(q, rc);
+	return sqlite__rows(q, st, sizeof **out, assignment_row, (void **)out, n);
 }
 
-int sa_assignment_put(store *s, store_scope sc, const store_assignment *a)
+static int sa_assignment_put(store *s, store_scope sc, const store_assignment *a)
 {
 	sq *q = (sq *)s;
-	if (!scope_ok(sc, a->enterprise_id))
+	if (!sqlite__scope_ok(sc, a->enterprise_id))
 		return GLOVED_EPERM;
 	sqlite3_stmt *st;
 	if (a->worker[0]) {
@@ -296,10 +246,10 @@ static void bind_key(sqlite3_stmt *st, const store_shift_key *k)
 	sqlite3_bind_int(st, 6, k->shift);
 }
 
-int sa_shift_add_row(store *s, const store_shift_add *a)
+static int sa_shift_add_row(store *s, const store_shift_add *a)
 {
 	sq *q = (sq *)s;
-	sqlite3_stmt *st = hot(q, SQ_AHOT_SHIFT);
+	sqlite3_stmt *st = hot(q, AHOT_SHIFT);
 	if (!st)
 		return GLOVED_EDB;
 	bind_key(st, &a->k);
@@ -309,14 +259,14 @@ int sa_shift_add_row(store *s, const store_shift_add *a)
 	sqlite3_bind_int64(st, 10, a->ideal_reject_ms);
 	for (int i = 0; i < STORE_STATES; i++)
 		sqlite3_bind_int64(st, 11 + i, a->ms[i]);
-	return step_reset(q, st);
+	return sqlite__step_hot(q, st);
 }
 
-int sa_shift_reason_add(store *s, const store_shift_key *k, int state, const char *reason,
-			int64_t ms)
+static int sa_shift_reason_add(store *s, const store_shift_key *k, int state, const char *reason,
+			       int64_t ms)
 {
 	sq *q = (sq *)s;
-	sqlite3_stmt *st = hot(q, SQ_AHOT_REASON);
+	sqlite3_stmt *st = hot(q, AHOT_REASON);
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_int64(st, 1, k->bucket);
@@ -328,14 +278,14 @@ int sa_shift_reason_add(store *s, const store_shift_key *k, int state, const cha
 	sqlite3_bind_int(st, 7, k->shift_day);
 	sqlite3_bind_int(st, 8, k->shift);
 	sqlite3_bind_int64(st, 9, ms);
-	return step_reset(q, st);
+	return sqlite__step_hot(q, st);
 }
 
-int sa_shift_worker_add(store *s, const store_shift_key *k, const char *worker, int64_t good,
-			int64_t reject)
+static int sa_shift_worker_add(store *s, const store_shift_key *k, const char *worker, int64_t good,
+			       int64_t reject)
 {
 	sq *q = (sq *)s;
-	sqlite3_stmt *st = hot(q, SQ_AHOT_WORKER);
+	sqlite3_stmt *st = hot(q, AHOT_WORKER);
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_int64(st, 1, k->bucket);
@@ -347,13 +297,13 @@ int sa_shift_worker_add(store *s, const store_shift_key *k, const char *worker, 
 	sqlite3_bind_int(st, 7, k->shift);
 	sqlite3_bind_int64(st, 8, good);
 	sqlite3_bind_int64(st, 9, reject);
-	return step_reset(q, st);
+	return sqlite__step_hot(q, st);
 }
 
-int sa_stop_put(store *s, const store_stop *x)
+static int sa_stop_put(store *s, const store_stop *x)
 {
 	sq *q = (sq *)s;
-	sqlite3_stmt *st = hot(q, SQ_AHOT_STOP);
+	sqlite3_stmt *st = hot(q, AHOT_STOP);
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_int64(st, 1, x->machine_id);
@@ -364,73 +314,41 @@ int sa_stop_put(store *s, const store_stop *x)
 	sqlite3_bind_int(st, 6, x->state);
 	sqlite3_bind_text(st, 7, x->reason, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 8, x->supervisor ? 1 : 0);
-	return step_reset(q, st);
+	return sqlite__step_hot(q, st);
 }
 
 #define STOP_COLS "machine_id, enterprise_id, workshop_id, start, end, state, reason, supervisor"
 
-static void stop_row(sqlite3_stmt *st, store_stop *x)
+static int stop_row(sqlite3_stmt *st, void *dst)
 {
+	store_stop *x = dst;
 	x->machine_id = sqlite3_column_int64(st, 0);
 	x->enterprise_id = sqlite3_column_int64(st, 1);
 	x->workshop_id = sqlite3_column_int64(st, 2);
 	x->start_ms = sqlite3_column_int64(st, 3);
 	x->end_ms = sqlite3_column_int64(st, 4);
 	x->state = sqlite3_column_int(st, 5);
-	sqlite__text_col(st, 6, x->reason, sizeof x->reason);
+	TEXT(6, x->reason);
 	x->supervisor = sqlite3_column_int(st, 7);
-}
-
-static int stop_rows(sq *q, sqlite3_stmt *st, store_stop **out, size_t *n)
-{
-	size_t cap = 0;
-	int rc;
-	*out = NULL;
-	*n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		store_stop *x = sqlite__grow((void **)out, n, &cap, sizeof **out);
-		if (!x) {
-			sqlite3_finalize(st);
-			free(*out);
-			*out = NULL;
-			*n = 0;
-			return GLOVED_ENOMEM;
-		}
-		stop_row(st, x);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		return sqlite__fail(q, rc);
-	}
 	return GLOVED_OK;
 }
 
-int sa_stop_get(store *s, store_scope sc, int64_t machine_id, int64_t start_ms, store_stop *out)
+static int sa_stop_get(store *s, store_scope sc, int64_t machine_id, int64_t start_ms,
+		       store_stop *out)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st = sqlite__prep(q, "SELECT " STOP_COLS " FROM stop_event WHERE"
 					   " machine_id = ?1 AND start = ?2 AND (?3 = 0 OR"
 					   " enterprise_id = ?3)");
-	if (!st)
-		return GLOVED_EDB;
-	sqlite3_bind_int64(st, 1, machine_id);
-	sqlite3_bind_int64(st, 2, start_ms);
-	sqlite3_bind_int64(st, 3, sc.enterprise_id);
-	int rc = sqlite3_step(st), r = GLOVED_ENOTFOUND;
-	if (rc == SQLITE_ROW) {
-		stop_row(st, out);
-		r = GLOVED_OK;
-	} else if (rc != SQLITE_DONE) {
-		r = sqlite__fail(q, rc);
+	if (st) {
+		sqlite3_bind_int64(st, 1, machine_id);
+		sqlite3_bind_int64(st, 2, start_ms);
+		sqlite3_bind_int64(st, 3, sc.enterprise_id);
 	}
-	sqlite3_finalize(st);
-	return r;
+	return sqlite__one(q, st, out, stop_row);
 }
 
-int sa_stop_set_reason(store *s, int64_t machine_id, int64_t start_ms, const char *reason)
+static int sa_stop_set_reason(store *s, int64_t machine_id, int64_t start_ms, const char *reason)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st = sqlite__prep(q, "UPDATE stop_event SET reason = ?, supervisor = 1"
@@ -441,13 +359,13 @@ int sa_stop_set_reason(store *s, int64_t machine_id, int64_t start_ms, const cha
 	sqlite3_bind_int64(st, 2, machine_id);
 	sqlite3_bind_int64(st, 3, start_ms);
 	int rc = sqlite__run(q, st);
-	if (!rc && sqlite3_changes(sqlite__db(q)) == 0)
+	if (!rc && sqlite3_changes(q->db) == 0)
 		return GLOVED_ENOTFOUND;
 	return rc;
 }
 
-int sa_stop_list(store *s, store_scope sc, int64_t enterprise_id, int64_t machine_id,
-		 int64_t from_ms, int64_t to_ms, size_t limit, store_stop **out, size_t *n)
+static int sa_stop_list(store *s, store_scope sc, int64_t enterprise_id, int64_t machine_id,
+			int64_t from_ms, int64_t to_ms, size_t limit, store_stop **out, size_t *n)
 {
 	sq *q = (sq *)s;
 	/* a stop overlaps [from, to) when it starts before `to` and ends after
@@ -458,236 +376,42 @@ int sa_stop_list(store *s, store_scope sc, int64_t enterprise_id, int64_t machin
 	    "SELECT " STOP_COLS " FROM stop_event WHERE (?1 = 0 OR enterprise_id = ?1) AND"
 	    " (?2 = 0 OR enterprise_id = ?2) AND (?3 = 0 OR machine_id = ?3) AND start < ?5"
 	    " AND start >= ?4 - 604800000 AND end >= ?4 ORDER BY start DESC, machine_id LIMIT ?6");
-	if (!st)
-		return GLOVED_EDB;
-	sqlite3_bind_int64(st, 1, sc.enterprise_id);
-	sqlite3_bind_int64(st, 2, enterprise_id);
-	sqlite3_bind_int64(st, 3, machine_id);
-	sqlite3_bind_int64(st, 4, from_ms);
-	sqlite3_bind_int64(st, 5, to_ms);
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)limit);
-	return stop_rows(q, st, out, n);
+	if (st) {
+		sqlite3_bind_int64(st, 1, sc.enterprise_id);
+		sqlite3_bind_int64(st, 2, enterprise_id);
+		sqlite3_bind_int64(st, 3, machine_id);
+		sqlite3_bind_int64(st, 4, from_ms);
+		sqlite3_bind_int64(st, 5, to_ms);
+		sqlite3_bind_int64(st, 6, (sqlite3_int64)limit);
+	}
+	return sqlite__rows(q, st, sizeof **out, stop_row, (void **)out, n);
 }
 
-int sa_stop_recent(store *s, int64_t since_ms, store_stop **out, size_t *n)
+static int sa_stop_recent(store *s, int64_t since_ms, store_stop **out, size_t *n)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st = sqlite__prep(
 	    q, "SELECT " STOP_COLS " FROM stop_event e WHERE end >= ?1 AND start = (SELECT"
 	       " max(start) FROM stop_event f WHERE f.machine_id = e.machine_id)");
-	if (!st)
-		return GLOVED_EDB;
-	sqlite3_bind_int64(st, 1, since_ms);
-	return stop_rows(q, st, out, n);
+	if (st) {
+		sqlite3_bind_int64(st, 1, since_ms);
+	}
+	return sqlite__rows(q, st, sizeof **out, stop_row, (void **)out, n);
 }
 
-int sa_stop_supervised(store *s, int64_t enterprise_id, int64_t from_ms, int64_t to_ms,
-		       store_stop **out, size_t *n)
+static int sa_stop_supervised(store *s, int64_t enterprise_id, int64_t from_ms, int64_t to_ms,
+			      store_stop **out, size_t *n)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st = sqlite__prep(q, "SELECT " STOP_COLS " FROM stop_event WHERE"
 					   " enterprise_id = ? AND start >= ? AND start < ? AND"
 					   " supervisor = 1 ORDER BY machine_id, start");
-	if (!st)
-		return GLOVED_EDB;
-	sqlite3_bind_int64(st, 1, enterprise_id);
-	sqlite3_bind_int64(st, 2, from_ms);
-	sqlite3_bind_int64(st, 3, to_ms);
-	return stop_rows(q, st, out, n);
-}
-
-int sa_sample_get(store *s, int64_t machine_id, int64_t ts_ms, store_sample *out)
-{
-	sq *q = (sq *)s;
-	sqlite3_stmt *st = sqlite__prep(
-	    q, "SELECT count, reject, d_good, d_reject, state, coalesce(reason, ''),"
-	       " coalesce(worker, ''), flags FROM sample WHERE ts = ? AND machine_id = ?");
-	if (!st)
-		return GLOVED_EDB;
-	sqlite3_bind_int64(st, 1, ts_ms);
-	sqlite3_bind_int64(st, 2, machine_id);
-	int rc = sqlite3_step(st), r = GLOVED_ENOTFOUND;
-	if (rc == SQLITE_ROW) {
-		out->ts_ms = ts_ms;
-		out->machine_id = machine_id;
-		out->count = (uint64_t)sqlite3_column_int64(st, 0);
-		out->reject = (uint64_t)sqlite3_column_int64(st, 1);
-		out->d_good = sqlite3_column_int64(st, 2);
-		out->d_reject = sqlite3_column_int64(st, 3);
-		out->state = sqlite3_column_int(st, 4);
-		sqlite__text_col(st, 5, out->reason, sizeof out->reason);
-		sqlite__text_col(st, 6, out->worker, sizeof out->worker);
-		out->flags = sqlite3_column_int(st, 7);
-		r = GLOVED_OK;
-	} else if (rc != SQLITE_DONE) {
-		r = sqlite__fail(q, rc);
+	if (st) {
+		sqlite3_bind_int64(st, 1, enterprise_id);
+		sqlite3_bind_int64(st, 2, from_ms);
+		sqlite3_bind_int64(st, 3, to_ms);
 	}
-	sqlite3_finalize(st);
-	return r;
-}
-
-int sa_sample_mark(store *s, const store_sample *x)
-{
-	sq *q = (sq *)s;
-	sqlite3_stmt *st =
-	    sqlite__prep(q, "INSERT OR IGNORE INTO sample(ts, machine_id, count,"
-			    " reject, d_good, d_reject, state, reason, worker, flags)"
-			    " VALUES(?,?,0,0,0,0,?,?,NULL,?)");
-	if (!st)
-		return GLOVED_EDB;
-	sqlite3_bind_int64(st, 1, x->ts_ms);
-	sqlite3_bind_int64(st, 2, x->machine_id);
-	sqlite3_bind_int(st, 3, x->state);
-	if (x->reason[0])
-		sqlite3_bind_text(st, 4, x->reason, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 5, x->flags | STORE_SAMPLE_MARK);
-	return sqlite__run(q, st);
-}
-
-/* ---- rebuild and retention ---- */
-
-int sa_rollup_delete(store *s, int64_t enterprise_id, int64_t from_ms, int64_t to_ms,
-		     int64_t hour_from, int64_t hour_to)
-{
-	sq *q = (sq *)s;
-	static const char *const sql[] = {
-	    "DELETE FROM rollup_minute WHERE bucket >= ?3 AND bucket < ?4 AND enterprise_id = ?5",
-	    "DELETE FROM rollup_hour WHERE bucket >= ?3 AND bucket < ?4 AND enterprise_id = ?5",
-	    "DELETE FROM rollup_day WHERE bucket >= ?1 AND bucket < ?2 AND enterprise_id = ?5",
-	    "DELETE FROM rollup_shift WHERE bucket >= ?1 AND bucket < ?2 AND enterprise_id = ?5",
-	    "DELETE FROM rollup_shift_reason WHERE bucket >= ?1 AND bucket < ?2"
-	    " AND enterprise_id = ?5",
-	    "DELETE FROM rollup_shift_worker WHERE bucket >= ?1 AND bucket < ?2"
-	    " AND enterprise_id = ?5",
-	    "DELETE FROM stop_event WHERE start >= ?1 AND start < ?2 AND enterprise_id = ?5",
-	};
-	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
-		sqlite3_stmt *st = sqlite__prep(q, sql[i]);
-		if (!st)
-			return GLOVED_EDB;
-		int np = sqlite3_bind_parameter_count(st);
-		int64_t v[5] = {from_ms, to_ms, hour_from, hour_to, enterprise_id};
-		for (int p = 1; p <= np && p <= 5; p++) {
-			const char *name = sqlite3_bind_parameter_name(st, p);
-			if (name && name[0] == '?' && name[1] >= '1' && name[1] <= '5')
-				sqlite3_bind_int64(st, p, v[name[1] - '1']);
-		}
-		int rc = sqlite__run(q, st);
-		if (rc)
-			return rc;
-	}
-	return GLOVED_OK;
-}
-
-int sa_retention_delete(store *s, store_retain what, int64_t before_ms, int64_t slice_ms,
-			int64_t *deleted)
-{
-	static const char *const sql[][4] = {
-	    {"DELETE FROM sample WHERE ts >= ? AND ts < ?"},
-	    {"DELETE FROM rollup_minute WHERE bucket >= ? AND bucket < ?"},
-	    {"DELETE FROM rollup_hour WHERE bucket >= ? AND bucket < ?"},
-	    {"DELETE FROM rollup_day WHERE bucket >= ? AND bucket < ?"},
-	    {"DELETE FROM rollup_shift WHERE bucket >= ? AND bucket < ?",
-	     "DELETE FROM rollup_shift_reason WHERE bucket >= ? AND bucket < ?",
-	     "DELETE FROM rollup_shift_worker WHERE bucket >= ? AND bucket < ?",
-	     "DELETE FROM stop_event WHERE start >= ? AND start < ?"},
-	};
-	sq *q = (sq *)s;
-	*deleted = 0;
-	if ((int)what < 0 || (int)what > STORE_RETAIN_SHIFT)
-		return GLOVED_EINVAL;
-	int rc = GLOVED_OK;
-	for (int i = 0; i < 4 && sql[what][i] && !rc; i++) {
-		sqlite3_stmt *st = sqlite__prep(q, sql[what][i]);
-		if (!st)
-			return GLOVED_EDB;
-		sqlite3_bind_int64(st, 1, before_ms - slice_ms);
-		sqlite3_bind_int64(st, 2, before_ms);
-		rc = sqlite__run(q, st);
-		if (!rc)
-			*deleted += sqlite3_changes(sqlite__db(q));
-	}
-	return rc;
-}
-
-int sa_samples_oldest(store *s, int64_t *out)
-{
-	sq *q = (sq *)s;
-	sqlite3_stmt *st = sqlite__prep(q, "SELECT coalesce(min(ts), 0) FROM sample");
-	if (!st)
-		return GLOVED_EDB;
-	int rc = sqlite3_step(st);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? GLOVED_OK : sqlite__fail(q, rc);
-}
-
-int sa_rebuild_add(store *s, store_rebuild *r)
-{
-	sq *q = (sq *)s;
-	sqlite3_stmt *st =
-	    sqlite__prep(q, "INSERT INTO rebuild_request(enterprise_id, day0, day1,"
-			    " requested_ms) VALUES(?,?,?,strftime('%s','now')*1000)");
-	if (!st)
-		return GLOVED_EDB;
-	sqlite3_bind_int64(st, 1, r->enterprise_id);
-	sqlite3_bind_int(st, 2, r->day0);
-	sqlite3_bind_int(st, 3, r->day1);
-	int rc = sqlite__run(q, st);
-	if (!rc)
-		r->id = sqlite3_last_insert_rowid(sqlite__db(q));
-	return rc;
-}
-
-static int rebuild_row(sq *q, sqlite3_stmt *st, store_rebuild *out)
-{
-	int rc = sqlite3_step(st), r = GLOVED_ENOTFOUND;
-	if (rc == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(st, 0);
-		out->enterprise_id = sqlite3_column_int64(st, 1);
-		out->day0 = sqlite3_column_int(st, 2);
-		out->day1 = sqlite3_column_int(st, 3);
-		out->done_ms = sqlite3_column_int64(st, 4);
-		sqlite__text_col(st, 5, out->result, sizeof out->result);
-		r = GLOVED_OK;
-	} else if (rc != SQLITE_DONE) {
-		r = sqlite__fail(q, rc);
-	}
-	sqlite3_finalize(st);
-	return r;
-}
-
-int sa_rebuild_next(store *s, store_rebuild *out)
-{
-	sq *q = (sq *)s;
-	sqlite3_stmt *st =
-	    sqlite__prep(q, "SELECT id, enterprise_id, day0, day1, done_ms, result"
-			    " FROM rebuild_request WHERE done_ms = 0 ORDER BY id LIMIT 1");
-	return st ? rebuild_row(q, st, out) : GLOVED_EDB;
-}
-
-int sa_rebuild_get(store *s, int64_t id, store_rebuild *out)
-{
-	sq *q = (sq *)s;
-	sqlite3_stmt *st = sqlite__prep(q, "SELECT id, enterprise_id, day0, day1, done_ms, result"
-					   " FROM rebuild_request WHERE id = ?");
-	if (!st)
-		return GLOVED_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	return rebuild_row(q, st, out);
-}
-
-int sa_rebuild_done(store *s, int64_t id, int64_t done_ms, const char *result)
-{
-	sq *q = (sq *)s;
-	sqlite3_stmt *st =
-	    sqlite__prep(q, "UPDATE rebuild_request SET done_ms = ?, result = ? WHERE id = ?");
-	if (!st)
-		return GLOVED_EDB;
-	sqlite3_bind_int64(st, 1, done_ms);
-	sqlite3_bind_text(st, 2, result, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, id);
-	return sqlite__run(q, st);
+	return sqlite__rows(q, st, sizeof **out, stop_row, (void **)out, n);
 }
 
 /* ---- queries ---- */
@@ -701,8 +425,8 @@ int sa_rebuild_done(store *s, int64_t id, int64_t done_ms, const char *result)
  * -1 when the scope and the filter name different firms (no rows). */
 static int filter_where(char *out, size_t len, store_scope sc, const store_filter *f)
 {
-	int64_t ent = f->enterprise_id ? f->enterprise_id : sc.enterprise_id;
-	if (sc.enterprise_id && f->enterprise_id && sc.enterprise_id != f->enterprise_id)
+	int64_t ent = sqlite__read_ent(sc, f->enterprise_id);
+	if (ent < 0)
 		return -1;
 	const char *lead = f->machine_id ? "machine_id = :m AND bucket >= :b0 AND bucket < :b1"
 			   : ent ? "enterprise_id = :e AND shift_day >= :d0 AND shift_day <= :d1"
@@ -751,7 +475,26 @@ static sqlite3_stmt *filtered(sq *q, store_scope sc, const store_filter *f, cons
 	return st;
 }
 
-int sa_shift_rows(store *s, store_scope sc, const store_filter *f, store_shift_sum **out, size_t *n)
+static int shift_sum_row(sqlite3_stmt *st, void *dst)
+{
+	store_shift_sum *r = dst;
+	r->k.bucket = sqlite3_column_int64(st, 0);
+	r->k.machine_id = sqlite3_column_int64(st, 1);
+	r->k.enterprise_id = sqlite3_column_int64(st, 2);
+	r->k.workshop_id = sqlite3_column_int64(st, 3);
+	r->k.shift_day = sqlite3_column_int(st, 4);
+	r->k.shift = sqlite3_column_int(st, 5);
+	r->good = sqlite3_column_int64(st, 6);
+	r->reject = sqlite3_column_int64(st, 7);
+	r->ideal_ms = sqlite3_column_int64(st, 8);
+	r->ideal_reject_ms = sqlite3_column_int64(st, 9);
+	for (int i = 0; i < STORE_STATES; i++)
+		r->ms[i] = sqlite3_column_int64(st, 10 + i);
+	return GLOVED_OK;
+}
+
+static int sa_shift_rows(store *s, store_scope sc, const store_filter *f, store_shift_sum **out,
+			 size_t *n)
 {
 	sq *q = (sq *)s;
 	*out = NULL;
@@ -765,45 +508,7 @@ int sa_shift_rows(store *s, store_scope sc, const store_filter *f, store_shift_s
 	    " ORDER BY machine_id, bucket", &none);
 	if (none)
 		return GLOVED_OK;
-	if (!st)
-		return GLOVED_EDB;
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		store_shift_sum *r = sqlite__grow((void **)out, n, &cap, sizeof **out);
-		if (!r) {
-			sqlite3_finalize(st);
-			return GLOVED_ENOMEM;
-		}
-		r->k.bucket = sqlite3_column_int64(st, 0);
-		r->k.machine_id = sqlite3_column_int64(st, 1);
-		r->k.enterprise_id = sqlite3_column_int64(st, 2);
-		r->k.workshop_id = sqlite3_column_int64(st, 3);
-		r->k.shift_day = sqlite3_column_int(st, 4);
-		r->k.shift = sqlite3_column_int(st, 5);
-		r->good = sqlite3_column_int64(st, 6);
-		r->reject = sqlite3_column_int64(st, 7);
-		r->ideal_ms = sqlite3_column_int64(st, 8);
-		r->ideal_reject_ms = sqlite3_column_int64(st, 9);
-		for (int i = 0; i < STORE_STATES; i++)
-			r->ms[i] = sqlite3_column_int64(st, 10 + i);
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? GLOVED_OK : sqlite__fail(q, rc);
-}
-
-int sa_read_begin(store *s)
-{
-	sq *q = (sq *)s;
-	int rc = sqlite3_exec(sqlite__db(q), "BEGIN", NULL, NULL, NULL);
-	return rc == SQLITE_OK ? GLOVED_OK : sqlite__fail(q, rc);
-}
-
-int sa_read_end(store *s)
-{
-	sq *q = (sq *)s;
-	int rc = sqlite3_exec(sqlite__db(q), "COMMIT", NULL, NULL, NULL);
-	return rc == SQLITE_OK ? GLOVED_OK : sqlite__fail(q, rc);
+	return sqlite__rows(q, st, sizeof **out, shift_sum_row, (void **)out, n);
 }
 
 static int cmp_reason_sum(const void *a, const void *b)
@@ -817,66 +522,80 @@ static int cmp_reason_sum(const void *a, const void *b)
 }
 
 /* Summed in C: the distinct reasons are few, and SQLite's GROUP BY over
- * text sorts every row (a cluster day has some 40,000; 4x faster so). */
-int sa_shift_reason_sums(store *s, store_scope sc, const store_filter *f, store_reason_sum **out,
-			 size_t *n)
+ * text sorts every row (a cluster day has some 40,000; 4x faster so). Not
+ * sqlite__rows: many rows fold into one element. */
+static int sa_shift_reason_sums(store *s, store_scope sc, const store_filter *f,
+				store_reason_sum **out, size_t *n)
 {
 	sq *q = (sq *)s;
+	store_reason_sum *sums = NULL;
+	size_t len = 0, cap = 0, last = 0;
+	int rc = GLOVED_EDB, step, none;
 	*out = NULL;
 	*n = 0;
-	int none;
 	sqlite3_stmt *st =
 	    filtered(q, sc, f, "SELECT state, reason, ms FROM rollup_shift_reason", "", &none);
 	if (none)
 		return GLOVED_OK;
 	if (!st)
-		return GLOVED_EDB;
-	size_t cap = 0, last = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		goto out;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		int state = sqlite3_column_int(st, 0);
 		const char *reason = (const char *)sqlite3_column_text(st, 1);
 		int64_t ms = sqlite3_column_int64(st, 2);
 		if (!reason)
 			reason = "";
 		/* consecutive rows mostly repeat a reason: try the last one first */
-		size_t k = *n;
-		if (last < *n && (*out)[last].state == state &&
-		    strcmp((*out)[last].reason, reason) == 0)
+		size_t k = len;
+		if (last < len && sums[last].state == state &&
+		    strcmp(sums[last].reason, reason) == 0)
 			k = last;
-		for (size_t i2 = 0; k == *n && i2 < *n; i2++)
-			if ((*out)[i2].state == state && strcmp((*out)[i2].reason, reason) == 0)
-				k = i2;
-		if (k == *n) {
-			store_reason_sum *r = sqlite__grow((void **)out, n, &cap, sizeof **out);
+		for (size_t i = 0; k == len && i < len; i++)
+			if (sums[i].state == state && strcmp(sums[i].reason, reason) == 0)
+				k = i;
+		if (k == len) {
+			store_reason_sum *r =
+			    sqlite__grow((void **)&sums, &len, &cap, sizeof *sums);
 			if (!r) {
-				sqlite3_finalize(st);
-				free(*out);
-				*out = NULL;
-				*n = 0;
-				return GLOVED_ENOMEM;
+				rc = GLOVED_ENOMEM;
+				goto out;
 			}
-			memset(r, 0, sizeof *r);
 			r->state = state;
 			snprintf(r->reason, sizeof r->reason, "%s", reason);
 		}
-		(*out)[k].ms += ms;
+		sums[k].ms += ms;
 		last = k;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		return sqlite__fail(q, rc);
+	if (step != SQLITE_DONE) {
+		rc = sqlite__fail(q, step);
+		goto out;
 	}
-	if (*n)
-		qsort(*out, *n, sizeof **out, cmp_reason_sum);
+	if (len)
+		qsort(sums, len, sizeof *sums, cmp_reason_sum);
+	*out = sums;
+	*n = len;
+	sums = NULL;
+	rc = GLOVED_OK;
+out:
+	sqlite__release(q, st);
+	free(sums);
+	return rc;
+}
+
+static int worker_sum_row(sqlite3_stmt *st, void *dst)
+{
+	store_worker_sum *r = dst;
+	r->machine_id = sqlite3_column_int64(st, 0);
+	r->shift_day = sqlite3_column_int(st, 1);
+	r->shift = sqlite3_column_int(st, 2);
+	TEXT(3, r->worker);
+	r->good = sqlite3_column_int64(st, 4);
+	r->reject = sqlite3_column_int64(st, 5);
 	return GLOVED_OK;
 }
 
-int sa_shift_worker_sums(store *s, store_scope sc, const store_filter *f, store_worker_sum **out,
-			 size_t *n)
+static int sa_shift_worker_sums(store *s, store_scope sc, const store_filter *f,
+				store_worker_sum **out, size_t *n)
 {
 	sq *q = (sq *)s;
 	*out = NULL;
@@ -890,23 +609,30 @@ int sa_shift_worker_sums(store *s, store_scope sc, const store_filter *f, store_
 				    &none);
 	if (none)
 		return GLOVED_OK;
-	if (!st)
-		return GLOVED_EDB;
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		store_worker_sum *r = sqlite__grow((void **)out, n, &cap, sizeof **out);
-		if (!r) {
-			sqlite3_finalize(st);
-			return GLOVED_ENOMEM;
-		}
-		r->machine_id = sqlite3_column_int64(st, 0);
-		r->shift_day = sqlite3_column_int(st, 1);
-		r->shift = sqlite3_column_int(st, 2);
-		sqlite__text_col(st, 3, r->worker, sizeof r->worker);
-		r->good = sqlite3_column_int64(st, 4);
-		r->reject = sqlite3_column_int64(st, 5);
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? GLOVED_OK : sqlite__fail(q, rc);
+	return sqlite__rows(q, st, sizeof **out, worker_sum_row, (void **)out, n);
 }
+
+const store_analytics_ops sqlite__analytics_ops = {
+    .version = STORE_ANALYTICS_VERSION,
+    .calendar_get = sa_calendar_get,
+    .calendar_put = sa_calendar_put,
+    .stop_reason_list = sa_stop_reason_list,
+    .stop_reason_put = sa_stop_reason_put,
+    .worker_list = sa_worker_list,
+    .worker_put = sa_worker_put,
+    .worker_get = sa_worker_get,
+    .assignment_list = sa_assignment_list,
+    .assignment_put = sa_assignment_put,
+    .shift_add_row = sa_shift_add_row,
+    .shift_reason_add = sa_shift_reason_add,
+    .shift_worker_add = sa_shift_worker_add,
+    .stop_put = sa_stop_put,
+    .stop_get = sa_stop_get,
+    .stop_set_reason = sa_stop_set_reason,
+    .stop_list = sa_stop_list,
+    .stop_recent = sa_stop_recent,
+    .stop_supervised = sa_stop_supervised,
+    .shift_rows = sa_shift_rows,
+    .shift_reason_sums = sa_shift_reason_sums,
+    .shift_worker_sums = sa_shift_worker_sums,
+};

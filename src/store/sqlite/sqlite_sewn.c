@@ -7,91 +7,25 @@
 #include "store/sqlite/sqlite_int.h"
 #include "util/err.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int scope_ok(store_scope sc, int64_t enterprise_id)
-{
-	return sc.enterprise_id == 0 || sc.enterprise_id == enterprise_id;
-}
-
-/* Steps a prepared statement over its rows, calling row() for each into a
- * grown array of `elem` bytes. */
-static int rows(sq *q, sqlite3_stmt *st, void **out, size_t *n, size_t elem,
-		void (*row)(sqlite3_stmt *st, void *dst))
-{
-	size_t cap = 0;
-	int rc;
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return GLOVED_EDB;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		void *dst = sqlite__grow(out, n, &cap, elem);
-		if (!dst) {
-			sqlite__release(q, st);
-			free(*out);
-			*out = NULL;
-			*n = 0;
-			return GLOVED_ENOMEM;
-		}
-		memset(dst, 0, elem);
-		row(st, dst);
-	}
-	sqlite__release(q, st);
-	if (rc != SQLITE_DONE) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		return sqlite__fail(q, rc);
-	}
-	return GLOVED_OK;
-}
-
-/* One row into dst, GLOVED_ENOTFOUND when none. */
-static int one(sq *q, sqlite3_stmt *st, void *dst, void (*row)(sqlite3_stmt *st, void *dst))
-{
-	if (!st)
-		return GLOVED_EDB;
-	int rc = sqlite3_step(st), r = GLOVED_ENOTFOUND;
-	if (rc == SQLITE_ROW) {
-		row(st, dst);
-		r = GLOVED_OK;
-	} else if (rc != SQLITE_DONE) {
-		r = sqlite__fail(q, rc);
-	}
-	sqlite__release(q, st);
-	return r;
-}
-
-/* Steps a statement once and gives it back. */
-static int exec1(sq *q, sqlite3_stmt *st)
-{
-	if (!st)
-		return GLOVED_EDB;
-	int rc = sqlite3_step(st);
-	int r = rc == SQLITE_DONE || rc == SQLITE_ROW ? GLOVED_OK : sqlite__fail(q, rc);
-	sqlite__release(q, st);
-	return r;
-}
-
 #define TEXT(i, f) sqlite__text_col(st, i, f, sizeof f)
 
-/* The firm a read is about: the filter's, else the scope's; -1 when they
- * differ (nothing to see). */
-static int64_t read_ent(store_scope sc, int64_t enterprise_id)
+/* A row of a firm's table by id (by_id binds it as ?1) or by the firm
+ * and code (by_code binds ?2, ?3), into out (`size` bytes, zeroed first)
+ * through row(). GLOVED_ENOTFOUND when there is none, nothing to look up
+ * by, or the row belongs to another firm than the one asked for (its
+ * enterprise_id is at offset ent_off of out). */
+static int get_by_id_or_code(sq *q, store_scope sc, int64_t enterprise_id, const char *code,
+			     int64_t id, const char *by_id, const char *by_code, void *out,
+			     size_t size, size_t ent_off, sqlite__row_fn row)
 {
-	if (sc.enterprise_id && enterprise_id && sc.enterprise_id != enterprise_id)
-		return -1;
-	return enterprise_id ? enterprise_id : sc.enterprise_id;
-}
-
-/* A get by id (parameter ?1) or by the firm and code (?2, ?3), prepared
- * and bound. */
-static sqlite3_stmt *by_id_or_code(sq *q, const char *by_id, const char *by_code, int64_t id,
-				   int64_t ent, const char *code)
-{
+	int64_t ent = sqlite__read_ent(sc, enterprise_id);
+	if (ent < 0 || (!id && (!ent || !code)))
+		return GLOVED_ENOTFOUND;
 	sqlite3_stmt *st = sqlite__cached(q, id ? by_id : by_code);
 	if (st && id)
 		sqlite3_bind_int64(st, 1, id);
@@ -99,12 +33,45 @@ static sqlite3_stmt *by_id_or_code(sq *q, const char *by_id, const char *by_code
 		sqlite3_bind_int64(st, 2, ent);
 		sqlite3_bind_text(st, 3, code, -1, SQLITE_STATIC);
 	}
-	return st;
+	memset(out, 0, size);
+	int rc = sqlite__one(q, st, out, row);
+	int64_t row_ent;
+	memcpy(&row_ent, (const char *)out + ent_off, sizeof row_ent);
+	if (!rc && ent && row_ent != ent)
+		rc = GLOVED_ENOTFOUND;
+	return rc;
+}
+
+/* The rows of one firm's table (firm binds the firm as ?1) or, for the
+ * cluster, of every firm (all). */
+static int firm_rows(sq *q, store_scope sc, int64_t enterprise_id, const char *all,
+		     const char *firm, size_t elem, sqlite__row_fn row, void **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	int64_t ent = sqlite__read_ent(sc, enterprise_id);
+	if (ent < 0)
+		return GLOVED_OK;
+	sqlite3_stmt *st = sqlite__cached(q, ent ? firm : all);
+	if (st && ent)
+		sqlite3_bind_int64(st, 1, ent);
+	return sqlite__rows(q, st, elem, row, out, n);
+}
+
+/* Frees a list whose per-element loading failed (rc != 0). */
+static int drop_on_error(int rc, void **out, size_t *n)
+{
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
 }
 
 /* ---- styles ---- */
 
-static void style_row(sqlite3_stmt *st, void *dst)
+static int style_row(sqlite3_stmt *st, void *dst)
 {
 	store_style *x = dst;
 	x->id = sqlite3_column_int64(st, 0);
@@ -115,6 +82,7 @@ static void style_row(sqlite3_stmt *st, void *dst)
 	TEXT(5, x->family);
 	TEXT(6, x->materials);
 	TEXT(7, x->sizes);
+	return GLOVED_OK;
 }
 
 static int load_ops(sq *q, store_style *x)
@@ -140,10 +108,10 @@ static int load_ops(sq *q, store_style *x)
 
 #define STYLE_COLS "id, enterprise_id, code, name, category, family, materials, sizes"
 
-int sn_style_add(store *s, store_scope sc, store_style *x)
+static int sn_style_add(store *s, store_scope sc, store_style *x)
 {
 	sq *q = (sq *)s;
-	if (!scope_ok(sc, x->enterprise_id))
+	if (!sqlite__scope_ok(sc, x->enterprise_id))
 		return GLOVED_EPERM;
 	sqlite3_stmt *st =
 	    sqlite__cached(q, "INSERT INTO style(enterprise_id, code, name, category,"
@@ -157,10 +125,10 @@ int sn_style_add(store *s, store_scope sc, store_style *x)
 	sqlite3_bind_text(st, 5, x->family, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, x->materials, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, x->sizes, -1, SQLITE_STATIC);
-	int rc = exec1(q, st);
+	int rc = sqlite__run(q, st);
 	if (rc)
 		return rc;
-	x->id = sqlite3_last_insert_rowid(sqlite__db(q));
+	x->id = sqlite3_last_insert_rowid(q->db);
 	for (int32_t i = 0; i < x->n_ops && !rc; i++) {
 		store_style_op *o = &x->ops[i];
 		o->seq = i + 1;
@@ -175,54 +143,40 @@ int sn_style_add(store *s, store_scope sc, store_style *x)
 		sqlite3_bind_text(st, 4, o->name, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 5, o->smv_c);
 		sqlite3_bind_int64(st, 6, o->rate_y4);
-		rc = exec1(q, st);
+		rc = sqlite__run(q, st);
 	}
 	return rc;
 }
 
-int sn_style_get(store *s, store_scope sc, int64_t enterprise_id, const char *code, int64_t id,
-		 store_style *out)
+static int sn_style_get(store *s, store_scope sc, int64_t enterprise_id, const char *code,
+			int64_t id, store_style *out)
 {
 	static const char by_id[] = "SELECT " STYLE_COLS " FROM style WHERE id = ?1";
 	static const char by_code[] = "SELECT " STYLE_COLS " FROM style WHERE enterprise_id = ?2"
 				      " AND code = ?3";
 	sq *q = (sq *)s;
-	int64_t ent = read_ent(sc, enterprise_id);
-	if (ent < 0 || (!id && (!ent || !code)))
-		return GLOVED_ENOTFOUND;
-	sqlite3_stmt *st = by_id_or_code(q, by_id, by_code, id, ent, code);
-	if (!st)
-		return GLOVED_EDB;
-	memset(out, 0, sizeof *out);
-	int rc = one(q, st, out, style_row);
-	if (!rc && ent && out->enterprise_id != ent)
-		rc = GLOVED_ENOTFOUND;
+	int rc = get_by_id_or_code(q, sc, enterprise_id, code, id, by_id, by_code, out, sizeof *out,
+				   offsetof(store_style, enterprise_id), style_row);
 	return rc ? rc : load_ops(q, out);
 }
 
-int sn_style_list(store *s, store_scope sc, int64_t enterprise_id, store_style **out, size_t *n)
+static int sn_style_list(store *s, store_scope sc, int64_t enterprise_id, store_style **out,
+			 size_t *n)
 {
 	static const char all[] = "SELECT " STYLE_COLS " FROM style ORDER BY enterprise_id, code";
 	static const char firm[] = "SELECT " STYLE_COLS " FROM style WHERE enterprise_id = ?1"
 				   " ORDER BY code";
 	sq *q = (sq *)s;
-	*out = NULL;
-	*n = 0;
-	int64_t ent = read_ent(sc, enterprise_id);
-	if (ent < 0)
-		return GLOVED_OK;
-	sqlite3_stmt *st = sqlite__cached(q, ent ? firm : all);
-	if (st && ent)
-		sqlite3_bind_int64(st, 1, ent);
-	int rc = rows(q, st, (void **)out, n, sizeof **out, style_row);
+	int rc =
+	    firm_rows(q, sc, enterprise_id, all, firm, sizeof **out, style_row, (void **)out, n);
 	for (size_t i = 0; i < *n && !rc; i++)
 		rc = load_ops(q, &(*out)[i]);
-	return rc;
+	return drop_on_error(rc, (void **)out, n);
 }
 
 /* ---- orders ---- */
 
-static void order_row(sqlite3_stmt *st, void *dst)
+static int order_row(sqlite3_stmt *st, void *dst)
 {
 	store_order *x = dst;
 	x->id = sqlite3_column_int64(st, 0);
@@ -234,6 +188,7 @@ static void order_row(sqlite3_stmt *st, void *dst)
 	TEXT(6, x->status);
 	x->due_day = sqlite3_column_int(st, 7);
 	x->created_ms = sqlite3_column_int64(st, 8);
+	return GLOVED_OK;
 }
 
 static int load_lines(sq *q, store_order *x)
@@ -256,10 +211,10 @@ static int load_lines(sq *q, store_order *x)
 
 #define ORDER_COLS "id, enterprise_id, style_id, code, buyer, unit, status, due_day, created_ms"
 
-int sn_order_add(store *s, store_scope sc, store_order *x)
+static int sn_order_add(store *s, store_scope sc, store_order *x)
 {
 	sq *q = (sq *)s;
-	if (!scope_ok(sc, x->enterprise_id))
+	if (!sqlite__scope_ok(sc, x->enterprise_id))
 		return GLOVED_EPERM;
 	sqlite3_stmt *st = sqlite__cached(q, "INSERT INTO prod_order(enterprise_id, code, buyer,"
 					     " style_id, due_day, unit, status, created_ms)"
@@ -274,10 +229,10 @@ int sn_order_add(store *s, store_scope sc, store_order *x)
 	sqlite3_bind_text(st, 6, x->unit, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, x->status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, x->created_ms);
-	int rc = exec1(q, st);
+	int rc = sqlite__run(q, st);
 	if (rc)
 		return rc;
-	x->id = sqlite3_last_insert_rowid(sqlite__db(q));
+	x->id = sqlite3_last_insert_rowid(q->db);
 	for (int32_t i = 0; i < x->n_lines && !rc; i++) {
 		st = sqlite__cached(q,
 				    "INSERT INTO order_line(order_id, size, pairs) VALUES(?,?,?)");
@@ -286,33 +241,25 @@ int sn_order_add(store *s, store_scope sc, store_order *x)
 		sqlite3_bind_int64(st, 1, x->id);
 		sqlite3_bind_text(st, 2, x->lines[i].size, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, x->lines[i].pairs);
-		rc = exec1(q, st);
+		rc = sqlite__run(q, st);
 	}
 	return rc;
 }
 
-int sn_order_get(store *s, store_scope sc, int64_t enterprise_id, const char *code, int64_t id,
-		 store_order *out)
+static int sn_order_get(store *s, store_scope sc, int64_t enterprise_id, const char *code,
+			int64_t id, store_order *out)
 {
 	static const char by_id[] = "SELECT " ORDER_COLS " FROM prod_order WHERE id = ?1";
 	static const char by_code[] = "SELECT " ORDER_COLS " FROM prod_order WHERE"
 				      " enterprise_id = ?2 AND code = ?3";
 	sq *q = (sq *)s;
-	int64_t ent = read_ent(sc, enterprise_id);
-	if (ent < 0 || (!id && (!ent || !code)))
-		return GLOVED_ENOTFOUND;
-	sqlite3_stmt *st = by_id_or_code(q, by_id, by_code, id, ent, code);
-	if (!st)
-		return GLOVED_EDB;
-	memset(out, 0, sizeof *out);
-	int rc = one(q, st, out, order_row);
-	if (!rc && ent && out->enterprise_id != ent)
-		rc = GLOVED_ENOTFOUND;
+	int rc = get_by_id_or_code(q, sc, enterprise_id, code, id, by_id, by_code, out, sizeof *out,
+				   offsetof(store_order, enterprise_id), order_row);
 	return rc ? rc : load_lines(q, out);
 }
 
-int sn_order_list(store *s, store_scope sc, int64_t enterprise_id, const char *status,
-		  store_order **out, size_t *n)
+static int sn_order_list(store *s, store_scope sc, int64_t enterprise_id, const char *status,
+			 store_order **out, size_t *n)
 {
 	static const char all[] = "SELECT " ORDER_COLS " FROM prod_order WHERE (?3 IS NULL OR"
 				  " status = ?3) ORDER BY created_ms DESC, id DESC LIMIT 5000";
@@ -322,7 +269,7 @@ int sn_order_list(store *s, store_scope sc, int64_t enterprise_id, const char *s
 	sq *q = (sq *)s;
 	*out = NULL;
 	*n = 0;
-	int64_t ent = read_ent(sc, enterprise_id);
+	int64_t ent = sqlite__read_ent(sc, enterprise_id);
 	if (ent < 0)
 		return GLOVED_OK;
 	sqlite3_stmt *st = sqlite__cached(q, ent ? firm : all);
@@ -332,13 +279,13 @@ int sn_order_list(store *s, store_scope sc, int64_t enterprise_id, const char *s
 		if (status && *status)
 			sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
 	}
-	int rc = rows(q, st, (void **)out, n, sizeof **out, order_row);
+	int rc = sqlite__rows(q, st, sizeof **out, order_row, (void **)out, n);
 	for (size_t i = 0; i < *n && !rc; i++)
 		rc = load_lines(q, &(*out)[i]);
-	return rc;
+	return drop_on_error(rc, (void **)out, n);
 }
 
-int sn_order_set_status(store *s, int64_t order_id, const char *status)
+static int sn_order_set_status(store *s, int64_t order_id, const char *status)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st = sqlite__cached(q, "UPDATE prod_order SET status = ? WHERE id = ?");
@@ -346,13 +293,13 @@ int sn_order_set_status(store *s, int64_t order_id, const char *status)
 		return GLOVED_EDB;
 	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, order_id);
-	return exec1(q, st);
+	return sqlite__run(q, st);
 }
 
 /* ---- cuts and bundles ---- */
 
-int sn_cut_add(store *s, int64_t order_id, int64_t enterprise_id, int32_t bundle_size,
-	       int64_t now_ms, int64_t *cut_id)
+static int sn_cut_add(store *s, int64_t order_id, int64_t enterprise_id, int32_t bundle_size,
+		      int64_t now_ms, int64_t *cut_id)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st = sqlite__cached(q, "INSERT INTO cut(order_id, enterprise_id, bundle_size,"
@@ -363,13 +310,13 @@ int sn_cut_add(store *s, int64_t order_id, int64_t enterprise_id, int32_t bundle
 	sqlite3_bind_int64(st, 2, enterprise_id);
 	sqlite3_bind_int(st, 3, bundle_size);
 	sqlite3_bind_int64(st, 4, now_ms);
-	int rc = exec1(q, st);
+	int rc = sqlite__run(q, st);
 	if (!rc)
-		*cut_id = sqlite3_last_insert_rowid(sqlite__db(q));
+		*cut_id = sqlite3_last_insert_rowid(q->db);
 	return rc;
 }
 
-int sn_cut_pairs(store *s, int64_t order_id, store_order_line *out, int32_t *n)
+static int sn_cut_pairs(store *s, int64_t order_id, store_order_line *out, int32_t *n)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st =
@@ -389,7 +336,7 @@ int sn_cut_pairs(store *s, int64_t order_id, store_order_line *out, int32_t *n)
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? GLOVED_OK : sqlite__fail(q, rc);
 }
 
-int sn_bundle_next_no(store *s, int64_t order_id, int32_t *out)
+static int sn_bundle_next_no(store *s, int64_t order_id, int32_t *out)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st =
@@ -403,7 +350,7 @@ int sn_bundle_next_no(store *s, int64_t order_id, int32_t *out)
 	return rc == SQLITE_ROW ? GLOVED_OK : sqlite__fail(q, rc);
 }
 
-int sn_bundle_add(store *s, store_bundle *b)
+static int sn_bundle_add(store *s, store_bundle *b)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st =
@@ -417,13 +364,13 @@ int sn_bundle_add(store *s, store_bundle *b)
 	sqlite3_bind_int(st, 4, b->no);
 	sqlite3_bind_text(st, 5, b->size, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, b->pairs);
-	int rc = exec1(q, st);
+	int rc = sqlite__run(q, st);
 	if (!rc)
-		b->id = sqlite3_last_insert_rowid(sqlite__db(q));
+		b->id = sqlite3_last_insert_rowid(q->db);
 	return rc;
 }
 
-static void bundle_row(sqlite3_stmt *st, void *dst)
+static int bundle_row(sqlite3_stmt *st, void *dst)
 {
 	store_bundle *x = dst;
 	x->id = sqlite3_column_int64(st, 0);
@@ -435,21 +382,23 @@ static void bundle_row(sqlite3_stmt *st, void *dst)
 	x->pairs = sqlite3_column_int64(st, 6);
 	x->household_id = sqlite3_column_int64(st, 7);
 	x->out_ms = sqlite3_column_int64(st, 8);
+	return GLOVED_OK;
 }
 
 #define BUNDLE_COLS "id, enterprise_id, order_id, cut_id, no, size, pairs, household_id, out_ms"
 
-int sn_bundle_get(store *s, int64_t id, store_bundle *out)
+static int sn_bundle_get(store *s, int64_t id, store_bundle *out)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st = sqlite__cached(q, "SELECT " BUNDLE_COLS " FROM bundle WHERE id = ?");
 	if (st)
 		sqlite3_bind_int64(st, 1, id);
-	return one(q, st, out, bundle_row);
+	return sqlite__one(q, st, out, bundle_row);
 }
 
-int sn_bundle_list(store *s, store_scope sc, int64_t enterprise_id, int64_t order_id,
-		   int64_t cut_id, int64_t bundle_id, size_t limit, store_bundle **out, size_t *n)
+static int sn_bundle_list(store *s, store_scope sc, int64_t enterprise_id, int64_t order_id,
+			  int64_t cut_id, int64_t bundle_id, size_t limit, store_bundle **out,
+			  size_t *n)
 {
 	/* each by its key: the bundle, the cut's index, the order's (order, no) */
 	static const char by_id[] = "SELECT " BUNDLE_COLS " FROM bundle WHERE id = ?5"
@@ -464,7 +413,7 @@ int sn_bundle_list(store *s, store_scope sc, int64_t enterprise_id, int64_t orde
 	sq *q = (sq *)s;
 	*out = NULL;
 	*n = 0;
-	int64_t ent = read_ent(sc, enterprise_id);
+	int64_t ent = sqlite__read_ent(sc, enterprise_id);
 	if (ent < 0 || (!bundle_id && !cut_id && !order_id))
 		return GLOVED_OK;
 	sqlite3_stmt *st = sqlite__cached(q, bundle_id ? by_id : cut_id ? by_cut : by_order);
@@ -475,10 +424,10 @@ int sn_bundle_list(store *s, store_scope sc, int64_t enterprise_id, int64_t orde
 		sqlite3_bind_int64(st, 5, bundle_id);
 		sqlite3_bind_int64(st, 6, (sqlite3_int64)limit);
 	}
-	return rows(q, st, (void **)out, n, sizeof **out, bundle_row);
+	return sqlite__rows(q, st, sizeof **out, bundle_row, (void **)out, n);
 }
 
-int sn_bundle_set_out(store *s, int64_t bundle_id, int64_t household_id, int64_t out_ms)
+static int sn_bundle_set_out(store *s, int64_t bundle_id, int64_t household_id, int64_t out_ms)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st =
@@ -488,10 +437,10 @@ int sn_bundle_set_out(store *s, int64_t bundle_id, int64_t household_id, int64_t
 	sqlite3_bind_int64(st, 1, household_id);
 	sqlite3_bind_int64(st, 2, out_ms);
 	sqlite3_bind_int64(st, 3, bundle_id);
-	return exec1(q, st);
+	return sqlite__run(q, st);
 }
 
-int sn_bundle_set_pairs(store *s, int64_t bundle_id, int64_t pairs)
+static int sn_bundle_set_pairs(store *s, int64_t bundle_id, int64_t pairs)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st = sqlite__cached(q, "UPDATE bundle SET pairs = ? WHERE id = ?");
@@ -499,11 +448,11 @@ int sn_bundle_set_pairs(store *s, int64_t bundle_id, int64_t pairs)
 		return GLOVED_EDB;
 	sqlite3_bind_int64(st, 1, pairs);
 	sqlite3_bind_int64(st, 2, bundle_id);
-	return exec1(q, st);
+	return sqlite__run(q, st);
 }
 
-int sn_bundles_out(store *s, store_scope sc, int64_t enterprise_id, int64_t order_id,
-		   store_bundle **out, size_t *n)
+static int sn_bundles_out(store *s, store_scope sc, int64_t enterprise_id, int64_t order_id,
+			  store_bundle **out, size_t *n)
 {
 	static const char all[] = "SELECT " BUNDLE_COLS " FROM bundle WHERE household_id > 0"
 				  " ORDER BY out_ms";
@@ -515,7 +464,7 @@ int sn_bundles_out(store *s, store_scope sc, int64_t enterprise_id, int64_t orde
 	sq *q = (sq *)s;
 	*out = NULL;
 	*n = 0;
-	int64_t ent = read_ent(sc, enterprise_id);
+	int64_t ent = sqlite__read_ent(sc, enterprise_id);
 	if (ent < 0)
 		return GLOVED_OK;
 	sqlite3_stmt *st = sqlite__cached(q, order_id ? order : ent ? firm : all);
@@ -523,12 +472,12 @@ int sn_bundles_out(store *s, store_scope sc, int64_t enterprise_id, int64_t orde
 		sqlite3_bind_int64(st, 1, ent);
 		sqlite3_bind_int64(st, 2, order_id);
 	}
-	return rows(q, st, (void **)out, n, sizeof **out, bundle_row);
+	return sqlite__rows(q, st, sizeof **out, bundle_row, (void **)out, n);
 }
 
 /* ---- households and dispatches ---- */
 
-static void household_row(sqlite3_stmt *st, void *dst)
+static int household_row(sqlite3_stmt *st, void *dst)
 {
 	store_household *x = dst;
 	x->id = sqlite3_column_int64(st, 0);
@@ -538,14 +487,15 @@ static void household_row(sqlite3_stmt *st, void *dst)
 	TEXT(4, x->village);
 	TEXT(5, x->phone);
 	x->rate_pct = sqlite3_column_int(st, 6);
+	return GLOVED_OK;
 }
 
 #define HOUSEHOLD_COLS "id, enterprise_id, code, name, village, phone, rate_pct"
 
-int sn_household_add(store *s, store_scope sc, store_household *h)
+static int sn_household_add(store *s, store_scope sc, store_household *h)
 {
 	sq *q = (sq *)s;
-	if (!scope_ok(sc, h->enterprise_id))
+	if (!sqlite__scope_ok(sc, h->enterprise_id))
 		return GLOVED_EPERM;
 	sqlite3_stmt *st = sqlite__cached(q, "INSERT INTO household(enterprise_id, code, name,"
 					     " village, phone, rate_pct) VALUES(?,?,?,?,?,?)");
@@ -557,51 +507,35 @@ int sn_household_add(store *s, store_scope sc, store_household *h)
 	sqlite3_bind_text(st, 4, h->village, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, h->phone, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 6, h->rate_pct);
-	int rc = exec1(q, st);
+	int rc = sqlite__run(q, st);
 	if (!rc)
-		h->id = sqlite3_last_insert_rowid(sqlite__db(q));
+		h->id = sqlite3_last_insert_rowid(q->db);
 	return rc;
 }
 
-int sn_household_get(store *s, store_scope sc, int64_t enterprise_id, const char *code, int64_t id,
-		     store_household *out)
+static int sn_household_get(store *s, store_scope sc, int64_t enterprise_id, const char *code,
+			    int64_t id, store_household *out)
 {
 	static const char by_id[] = "SELECT " HOUSEHOLD_COLS " FROM household WHERE id = ?1";
 	static const char by_code[] = "SELECT " HOUSEHOLD_COLS " FROM household WHERE"
 				      " enterprise_id = ?2 AND code = ?3";
-	sq *q = (sq *)s;
-	int64_t ent = read_ent(sc, enterprise_id);
-	if (ent < 0 || (!id && (!ent || !code)))
-		return GLOVED_ENOTFOUND;
-	sqlite3_stmt *st = by_id_or_code(q, by_id, by_code, id, ent, code);
-	if (!st)
-		return GLOVED_EDB;
-	int rc = one(q, st, out, household_row);
-	if (!rc && ent && out->enterprise_id != ent)
-		rc = GLOVED_ENOTFOUND;
-	return rc;
+	return get_by_id_or_code((sq *)s, sc, enterprise_id, code, id, by_id, by_code, out,
+				 sizeof *out, offsetof(store_household, enterprise_id),
+				 household_row);
 }
 
-int sn_household_list(store *s, store_scope sc, int64_t enterprise_id, store_household **out,
-		      size_t *n)
+static int sn_household_list(store *s, store_scope sc, int64_t enterprise_id, store_household **out,
+			     size_t *n)
 {
 	static const char all[] = "SELECT " HOUSEHOLD_COLS " FROM household"
 				  " ORDER BY enterprise_id, code";
 	static const char firm[] = "SELECT " HOUSEHOLD_COLS " FROM household WHERE"
 				   " enterprise_id = ?1 ORDER BY code";
-	sq *q = (sq *)s;
-	*out = NULL;
-	*n = 0;
-	int64_t ent = read_ent(sc, enterprise_id);
-	if (ent < 0)
-		return GLOVED_OK;
-	sqlite3_stmt *st = sqlite__cached(q, ent ? firm : all);
-	if (st && ent)
-		sqlite3_bind_int64(st, 1, ent);
-	return rows(q, st, (void **)out, n, sizeof **out, household_row);
+	return firm_rows((sq *)s, sc, enterprise_id, all, firm, sizeof **out, household_row,
+			 (void **)out, n);
 }
 
-int sn_dispatch_add(store *s, store_dispatch *d)
+static int sn_dispatch_add(store *s, store_dispatch *d)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st = sqlite__cached(q, "INSERT INTO dispatch(bundle_id, household_id,"
@@ -613,13 +547,13 @@ int sn_dispatch_add(store *s, store_dispatch *d)
 	sqlite3_bind_int64(st, 3, d->enterprise_id);
 	sqlite3_bind_text(st, 4, d->ops, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, d->out_ms);
-	int rc = exec1(q, st);
+	int rc = sqlite__run(q, st);
 	if (!rc)
-		d->id = sqlite3_last_insert_rowid(sqlite__db(q));
+		d->id = sqlite3_last_insert_rowid(q->db);
 	return rc;
 }
 
-static void dispatch_row(sqlite3_stmt *st, void *dst)
+static int dispatch_row(sqlite3_stmt *st, void *dst)
 {
 	store_dispatch *d = dst;
 	d->id = sqlite3_column_int64(st, 0);
@@ -632,9 +566,10 @@ static void dispatch_row(sqlite3_stmt *st, void *dst)
 	d->returned = sqlite3_column_int64(st, 7);
 	d->missing = sqlite3_column_int64(st, 8);
 	d->damaged = sqlite3_column_int64(st, 9);
+	return GLOVED_OK;
 }
 
-int sn_dispatch_open(store *s, int64_t bundle_id, store_dispatch *out)
+static int sn_dispatch_open(store *s, int64_t bundle_id, store_dispatch *out)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st =
@@ -644,10 +579,10 @@ int sn_dispatch_open(store *s, int64_t bundle_id, store_dispatch *out)
 			      " LIMIT 1");
 	if (st)
 		sqlite3_bind_int64(st, 1, bundle_id);
-	return one(q, st, out, dispatch_row);
+	return sqlite__one(q, st, out, dispatch_row);
 }
 
-int sn_dispatch_close(store *s, const store_dispatch *d)
+static int sn_dispatch_close(store *s, const store_dispatch *d)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st = sqlite__cached(q, "UPDATE dispatch SET back_ms = ?, returned = ?,"
@@ -659,12 +594,12 @@ int sn_dispatch_close(store *s, const store_dispatch *d)
 	sqlite3_bind_int64(st, 3, d->missing);
 	sqlite3_bind_int64(st, 4, d->damaged);
 	sqlite3_bind_int64(st, 5, d->id);
-	return exec1(q, st);
+	return sqlite__run(q, st);
 }
 
 /* ---- scans ---- */
 
-static void scan_row(sqlite3_stmt *st, void *dst)
+static int scan_row(sqlite3_stmt *st, void *dst)
 {
 	store_scan *x = dst;
 	x->bundle_id = sqlite3_column_int64(st, 0);
@@ -677,13 +612,14 @@ static void scan_row(sqlite3_stmt *st, void *dst)
 	x->pairs = sqlite3_column_int64(st, 7);
 	x->rate_y4 = sqlite3_column_int64(st, 8);
 	TEXT(9, x->scan_id);
+	return GLOVED_OK;
 }
 
 #define SCAN_COLS                                                                                  \
 	"bundle_id, seq, enterprise_id, order_id, ts, worker, household_id, pairs, rate_y4,"       \
 	" coalesce(scan_id, '')"
 
-int sn_scan_get(store *s, int64_t bundle_id, int32_t seq, store_scan *out)
+static int sn_scan_get(store *s, int64_t bundle_id, int32_t seq, store_scan *out)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st =
@@ -692,10 +628,10 @@ int sn_scan_get(store *s, int64_t bundle_id, int32_t seq, store_scan *out)
 		sqlite3_bind_int64(st, 1, bundle_id);
 		sqlite3_bind_int(st, 2, seq);
 	}
-	return one(q, st, out, scan_row);
+	return sqlite__one(q, st, out, scan_row);
 }
 
-int sn_scan_by_id(store *s, int64_t enterprise_id, const char *scan_id, store_scan *out)
+static int sn_scan_by_id(store *s, int64_t enterprise_id, const char *scan_id, store_scan *out)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st =
@@ -705,10 +641,10 @@ int sn_scan_by_id(store *s, int64_t enterprise_id, const char *scan_id, store_sc
 		sqlite3_bind_int64(st, 1, enterprise_id);
 		sqlite3_bind_text(st, 2, scan_id, -1, SQLITE_STATIC);
 	}
-	return one(q, st, out, scan_row);
+	return sqlite__one(q, st, out, scan_row);
 }
 
-int sn_scan_add(store *s, const store_scan *x, int32_t day)
+static int sn_scan_add(store *s, const store_scan *x, int32_t day)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st = sqlite__cached(q, "INSERT INTO scan(bundle_id, seq, enterprise_id,"
@@ -727,7 +663,7 @@ int sn_scan_add(store *s, const store_scan *x, int32_t day)
 	sqlite3_bind_int64(st, 9, x->rate_y4);
 	if (x->scan_id[0])
 		sqlite3_bind_text(st, 10, x->scan_id, -1, SQLITE_STATIC);
-	int rc = exec1(q, st);
+	int rc = sqlite__run(q, st);
 	if (rc)
 		return rc;
 	static const char *const up[] = {
@@ -777,13 +713,13 @@ int sn_scan_add(store *s, const store_scan *x, int32_t day)
 				break;
 			}
 		}
-		rc = exec1(q, st);
+		rc = sqlite__run(q, st);
 	}
 	return rc;
 }
 
-int sn_scan_list(store *s, store_scope sc, int64_t order_id, int64_t bundle_id, store_scan **out,
-		 size_t *n)
+static int sn_scan_list(store *s, store_scope sc, int64_t order_id, int64_t bundle_id,
+			store_scan **out, size_t *n)
 {
 	static const char by_bundle[] = "SELECT " SCAN_COLS " FROM scan WHERE bundle_id = ?3"
 					" AND (?1 = 0 OR enterprise_id = ?1) ORDER BY seq";
@@ -801,20 +737,21 @@ int sn_scan_list(store *s, store_scope sc, int64_t order_id, int64_t bundle_id, 
 		sqlite3_bind_int64(st, 2, order_id);
 		sqlite3_bind_int64(st, 3, bundle_id);
 	}
-	return rows(q, st, (void **)out, n, sizeof **out, scan_row);
+	return sqlite__rows(q, st, sizeof **out, scan_row, (void **)out, n);
 }
 
-static void op_done_row(sqlite3_stmt *st, void *dst)
+static int op_done_row(sqlite3_stmt *st, void *dst)
 {
 	store_op_done *x = dst;
 	x->order_id = sqlite3_column_int64(st, 0);
 	x->seq = sqlite3_column_int(st, 1);
 	x->pairs = sqlite3_column_int64(st, 2);
 	x->bundles = sqlite3_column_int64(st, 3);
+	return GLOVED_OK;
 }
 
-int sn_op_done_list(store *s, store_scope sc, int64_t enterprise_id, int64_t order_id,
-		    store_op_done **out, size_t *n)
+static int sn_op_done_list(store *s, store_scope sc, int64_t enterprise_id, int64_t order_id,
+			   store_op_done **out, size_t *n)
 {
 	static const char by_order[] =
 	    "SELECT order_id, seq, pairs, bundles FROM rollup_op WHERE"
@@ -824,7 +761,7 @@ int sn_op_done_list(store *s, store_scope sc, int64_t enterprise_id, int64_t ord
 	sq *q = (sq *)s;
 	*out = NULL;
 	*n = 0;
-	int64_t ent = read_ent(sc, enterprise_id);
+	int64_t ent = sqlite__read_ent(sc, enterprise_id);
 	if (ent < 0 || (!order_id && !ent))
 		return GLOVED_OK;
 	sqlite3_stmt *st = sqlite__cached(q, order_id ? by_order : by_firm);
@@ -832,11 +769,11 @@ int sn_op_done_list(store *s, store_scope sc, int64_t enterprise_id, int64_t ord
 		sqlite3_bind_int64(st, 1, ent);
 		sqlite3_bind_int64(st, 3, order_id);
 	}
-	return rows(q, st, (void **)out, n, sizeof **out, op_done_row);
+	return sqlite__rows(q, st, sizeof **out, op_done_row, (void **)out, n);
 }
 
-int sn_op_day_pairs(store *s, int64_t order_id, int32_t seq, int32_t day0, int32_t day1,
-		    int64_t *pairs)
+static int sn_op_day_pairs(store *s, int64_t order_id, int32_t seq, int32_t day0, int32_t day1,
+			   int64_t *pairs)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st =
@@ -854,8 +791,8 @@ int sn_op_day_pairs(store *s, int64_t order_id, int32_t seq, int32_t day0, int32
 	return rc == SQLITE_ROW ? GLOVED_OK : sqlite__fail(q, rc);
 }
 
-int sn_op_day_sums(store *s, int64_t enterprise_id, int64_t order_id, int32_t day0, int32_t day1,
-		   store_op_done **out, size_t *n)
+static int sn_op_day_sums(store *s, int64_t enterprise_id, int64_t order_id, int32_t day0,
+			  int32_t day1, store_op_done **out, size_t *n)
 {
 	static const char by_order[] = "SELECT order_id, seq, sum(pairs), 0 FROM rollup_op_day"
 				       " WHERE order_id = ?2 AND day >= ?3 AND day <= ?4"
@@ -873,11 +810,11 @@ int sn_op_day_sums(store *s, int64_t enterprise_id, int64_t order_id, int32_t da
 		sqlite3_bind_int(st, 3, day0);
 		sqlite3_bind_int(st, 4, day1);
 	}
-	return rows(q, st, (void **)out, n, sizeof **out, op_done_row);
+	return sqlite__rows(q, st, sizeof **out, op_done_row, (void **)out, n);
 }
 
-int sn_op_add(store *s, int64_t order_id, int32_t seq, int64_t enterprise_id, int64_t pairs,
-	      int64_t bundles)
+static int sn_op_add(store *s, int64_t order_id, int32_t seq, int64_t enterprise_id, int64_t pairs,
+		     int64_t bundles)
 {
 	static const char sql[] = "INSERT INTO rollup_op(order_id, seq, enterprise_id, pairs,"
 				  " bundles) VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(order_id, seq)"
@@ -892,10 +829,10 @@ int sn_op_add(store *s, int64_t order_id, int32_t seq, int64_t enterprise_id, in
 	sqlite3_bind_int64(st, 3, enterprise_id);
 	sqlite3_bind_int64(st, 4, pairs);
 	sqlite3_bind_int64(st, 5, bundles);
-	return exec1(q, st);
+	return sqlite__run(q, st);
 }
 
-static void scan_day_row(sqlite3_stmt *st, void *dst)
+static int scan_day_row(sqlite3_stmt *st, void *dst)
 {
 	store_scan_day *x = dst;
 	x->day = sqlite3_column_int(st, 0);
@@ -903,10 +840,11 @@ static void scan_day_row(sqlite3_stmt *st, void *dst)
 	x->household_id = sqlite3_column_int64(st, 2);
 	x->rate_y4 = sqlite3_column_int64(st, 3);
 	x->pairs = sqlite3_column_int64(st, 4);
+	return GLOVED_OK;
 }
 
-int sn_scan_days(store *s, store_scope sc, int64_t enterprise_id, int32_t day0, int32_t day1,
-		 const char *worker, store_scan_day **out, size_t *n)
+static int sn_scan_days(store *s, store_scope sc, int64_t enterprise_id, int32_t day0, int32_t day1,
+			const char *worker, store_scan_day **out, size_t *n)
 {
 	static const char firm[] = "SELECT day, worker, household_id, rate_y4, pairs FROM"
 				   " rollup_scan_day WHERE enterprise_id = ?1 AND day >= ?3 AND"
@@ -915,7 +853,7 @@ int sn_scan_days(store *s, store_scope sc, int64_t enterprise_id, int32_t day0, 
 	sq *q = (sq *)s;
 	*out = NULL;
 	*n = 0;
-	int64_t ent = read_ent(sc, enterprise_id);
+	int64_t ent = sqlite__read_ent(sc, enterprise_id);
 	if (ent <= 0)
 		return GLOVED_OK; /* scans are always read per firm */
 	sqlite3_stmt *st = sqlite__cached(q, firm);
@@ -926,12 +864,12 @@ int sn_scan_days(store *s, store_scope sc, int64_t enterprise_id, int32_t day0, 
 		if (worker)
 			sqlite3_bind_text(st, 5, worker, -1, SQLITE_STATIC);
 	}
-	return rows(q, st, (void **)out, n, sizeof **out, scan_day_row);
+	return sqlite__rows(q, st, sizeof **out, scan_day_row, (void **)out, n);
 }
 
 /* ---- firm keys, knitted orders ---- */
 
-int sn_firm_key_get(store *s, int64_t enterprise_id, uint8_t *key, char *order_check)
+static int sn_firm_key_get(store *s, int64_t enterprise_id, uint8_t *key, char *order_check)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st =
@@ -951,7 +889,8 @@ int sn_firm_key_get(store *s, int64_t enterprise_id, uint8_t *key, char *order_c
 	return r;
 }
 
-int sn_firm_key_put(store *s, int64_t enterprise_id, const uint8_t *key, const char *order_check)
+static int sn_firm_key_put(store *s, int64_t enterprise_id, const uint8_t *key,
+			   const char *order_check)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st =
@@ -963,10 +902,10 @@ int sn_firm_key_put(store *s, int64_t enterprise_id, const uint8_t *key, const c
 	sqlite3_bind_int64(st, 1, enterprise_id);
 	sqlite3_bind_blob(st, 2, key, 32, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, order_check, -1, SQLITE_STATIC);
-	return exec1(q, st);
+	return sqlite__run(q, st);
 }
 
-int sn_order_machine_add(store *s, const store_order_machine *m)
+static int sn_order_machine_add(store *s, const store_order_machine *m)
 {
 	sq *q = (sq *)s;
 	/* a machine works one order at a time: close what it worked before */
@@ -977,7 +916,7 @@ int sn_order_machine_add(store *s, const store_order_machine *m)
 		return GLOVED_EDB;
 	sqlite3_bind_int64(st, 1, m->from_ms);
 	sqlite3_bind_int64(st, 2, m->machine_id);
-	int rc = exec1(q, st);
+	int rc = sqlite__run(q, st);
 	if (rc)
 		return rc;
 	st = sqlite__cached(q, "INSERT INTO order_machine(order_id, machine_id, from_ms, to_ms)"
@@ -988,24 +927,64 @@ int sn_order_machine_add(store *s, const store_order_machine *m)
 	sqlite3_bind_int64(st, 2, m->machine_id);
 	sqlite3_bind_int64(st, 3, m->from_ms);
 	sqlite3_bind_int64(st, 4, m->to_ms);
-	return exec1(q, st);
+	return sqlite__run(q, st);
 }
 
-static void order_machine_row(sqlite3_stmt *st, void *dst)
+static int order_machine_row(sqlite3_stmt *st, void *dst)
 {
 	store_order_machine *x = dst;
 	x->order_id = sqlite3_column_int64(st, 0);
 	x->machine_id = sqlite3_column_int64(st, 1);
 	x->from_ms = sqlite3_column_int64(st, 2);
 	x->to_ms = sqlite3_column_int64(st, 3);
+	return GLOVED_OK;
 }
 
-int sn_order_machine_list(store *s, int64_t order_id, store_order_machine **out, size_t *n)
+static int sn_order_machine_list(store *s, int64_t order_id, store_order_machine **out, size_t *n)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st = sqlite__cached(q, "SELECT order_id, machine_id, from_ms, to_ms FROM"
 					     " order_machine WHERE order_id = ? ORDER BY from_ms");
 	if (st)
 		sqlite3_bind_int64(st, 1, order_id);
-	return rows(q, st, (void **)out, n, sizeof **out, order_machine_row);
+	return sqlite__rows(q, st, sizeof **out, order_machine_row, (void **)out, n);
 }
+
+const store_sewn_ops sqlite__sewn_ops = {
+    .version = STORE_SEWN_VERSION,
+    .style_add = sn_style_add,
+    .style_get = sn_style_get,
+    .style_list = sn_style_list,
+    .order_add = sn_order_add,
+    .order_get = sn_order_get,
+    .order_list = sn_order_list,
+    .order_set_status = sn_order_set_status,
+    .cut_add = sn_cut_add,
+    .cut_pairs = sn_cut_pairs,
+    .bundle_next_no = sn_bundle_next_no,
+    .bundle_add = sn_bundle_add,
+    .bundle_get = sn_bundle_get,
+    .bundle_list = sn_bundle_list,
+    .bundle_set_out = sn_bundle_set_out,
+    .bundle_set_pairs = sn_bundle_set_pairs,
+    .bundles_out = sn_bundles_out,
+    .household_add = sn_household_add,
+    .household_get = sn_household_get,
+    .household_list = sn_household_list,
+    .dispatch_add = sn_dispatch_add,
+    .dispatch_open = sn_dispatch_open,
+    .dispatch_close = sn_dispatch_close,
+    .scan_get = sn_scan_get,
+    .scan_by_id = sn_scan_by_id,
+    .scan_add = sn_scan_add,
+    .scan_list = sn_scan_list,
+    .op_done_list = sn_op_done_list,
+    .op_day_pairs = sn_op_day_pairs,
+    .op_day_sums = sn_op_day_sums,
+    .op_add = sn_op_add,
+    .scan_days = sn_scan_days,
+    .firm_key_get = sn_firm_key_get,
+    .firm_key_put = sn_firm_key_put,
+    .order_machine_add = sn_order_machine_add,
+    .order_machine_list = sn_order_machine_list,
+};

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* samples.h: the store's samples capability (included by store.h): the
+ * machines' stored reports (samples), the minute/hour/day rollups the
+ * writer keeps beside them, the persisted live state, the days whose
+ * rollups may lag, the output queries over the rollups, and the life cycle
+ * of this time series: retention and rebuilds (the rebuild deletes and the
+ * rebuild request queue). Retention and rebuilds sit here, not with
+ * analytics, because both are about samples: retention ages samples and
+ * every rollup derived from them in one pass, and a rebuild recomputes the
+ * rollups from the samples, so a backend that stores samples must offer
+ * them and one without samples has nothing to rebuild. The writes run on
+ * the writer's connection inside store_begin/commit. The backend table at
+ * the end is what a backend fills (docs/internals/store.md). */
+#ifndef GLOVED_STORE_SAMPLES_H
+#define GLOVED_STORE_SAMPLES_H
+
+#include "store/store.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* sample.flags */
+#define STORE_SAMPLE_MARK 1 /* a state-only mark: no pieces, not a counter reading */
+#define STORE_SAMPLE_LATE                                                                          \
+	2 /* came after a newer report of its machine: not in the state timeline */
+
+/* A stored report of one machine with the pieces credited to it. */
+typedef struct store_sample {
+	int64_t ts_ms;
+	int64_t machine_id;
+	uint64_t count, reject;
+	int64_t d_good, d_reject;
+	int state; /* core/state.h machine_state */
+	char reason[33];
+	char worker[33];
+	int flags; /* STORE_SAMPLE_* */
+} store_sample;
+
+/* What the writer persists of a machine's live state. */
+typedef struct store_live {
+	int64_t machine_id;
+	int64_t last_ts;
+	uint64_t count, reject;
+	int state;
+	char reason[33];
+	int64_t since_ts;
+	/* the newest sample of the state timeline (see docs/internals/analytics.md) */
+	int64_t st_ts;
+	int st_state;
+	char st_reason[33];
+} store_live;
+
+typedef enum store_level { STORE_MINUTE = 0, STORE_HOUR = 1, STORE_DAY = 2 } store_level;
+#define STORE_LEVELS 3
+
+typedef struct store_bucket {
+	int64_t ts_ms;
+	int64_t good, reject;
+} store_bucket;
+
+/* A rollup row of one machine (for totals per machine). */
+typedef struct store_machine_total {
+	int64_t machine_id;
+	int64_t good, reject;
+} store_machine_total;
+
+/* ---- ingest (the writer's connection, inside store_begin/commit) ---- */
+
+int store_sample_insert(store *s, const store_sample *x);
+int store_sample_update_delta(store *s, int64_t machine_id, int64_t ts_ms, int64_t d_good,
+			      int64_t d_reject);
+/* The reason and worker of one stored sample (GLOVED_ENOTFOUND). */
+int store_sample_get(store *s, int64_t machine_id, int64_t ts_ms, store_sample *out);
+/* Inserts a state-only mark (ignored when a sample has that instant). */
+int store_sample_mark(store *s, const store_sample *x);
+int store_rollup_add(store *s, store_level lvl, int64_t bucket_ms, int64_t machine_id,
+		     int64_t enterprise_id, int64_t workshop_id, int64_t d_good, int64_t d_reject);
+int store_live_put(store *s, const store_live *l);
+int store_live_list(store *s, store_live **out, size_t *n);
+/* Samples with from_ms <= ts_ms <= to_ms in time order, for reloading
+ * counter tracks; cb returning nonzero stops the scan with that value. */
+int store_samples_range(store *s, int64_t from_ms, int64_t to_ms,
+			int (*cb)(void *ctx, const store_sample *x), void *ctx);
+/* Newest sample timestamp of all machines (0 if none). */
+int store_samples_newest(store *s, int64_t *out);
+/* The oldest sample time (0 when none). */
+int store_samples_oldest(store *s, int64_t *out);
+
+/* Deferred rollups (see app/writer.c): the local days of a firm whose
+ * rollups may lag the samples. A day is marked in the transaction that
+ * commits its samples and cleared in the one that writes its rollups, so
+ * after a crash the marked days are exactly those to rebuild. */
+typedef struct store_dirty_day {
+	int64_t enterprise_id;
+	int64_t day_ms, next_day_ms;
+} store_dirty_day;
+int store_dirty_day_mark(store *s, int64_t enterprise_id, int64_t day_ms, int64_t next_day_ms);
+int store_dirty_day_clear_all(store *s);
+int store_dirty_day_list(store *s, store_dirty_day **out, size_t *n);
+
+/* ---- queries ---- */
+
+/* machine_id / workshop_id / enterprise_id of 0 mean "any"; the scope
+ * narrows further. Buckets with data in [from_ms, to_ms), in order. */
+int store_output(store *s, store_scope sc, store_level lvl, int64_t enterprise_id,
+		 int64_t workshop_id, int64_t machine_id, int64_t from_ms, int64_t to_ms,
+		 store_bucket **out, size_t *n);
+/* Per-machine totals of one rollup bucket range (e.g. today). */
+int store_machine_totals(store *s, store_scope sc, store_level lvl, int64_t from_ms, int64_t to_ms,
+			 store_machine_total **out, size_t *n);
+
+/* ---- rebuild and retention ---- */
+
+/* Deletes the derived rows of one firm for its local days [from, to):
+ * minute and hour rows with bucket in [hour_from, hour_to), day and shift
+ * rows (and shift reasons and workers) with bucket in [from, to), stop
+ * events starting in [from, to) (supervisor reasons are read first by the
+ * caller, store_stop_supervised). */
+int store_rollup_delete(store *s, int64_t enterprise_id, int64_t from_ms, int64_t to_ms,
+			int64_t hour_from, int64_t hour_to);
+
+typedef enum store_retain {
+	STORE_RETAIN_SAMPLES = 0,
+	STORE_RETAIN_MINUTE = 1,
+	STORE_RETAIN_HOUR = 2,
+	STORE_RETAIN_DAY = 3,
+	STORE_RETAIN_SHIFT = 4, /* shift rows, their reasons and workers, stop events */
+} store_retain;
+/* Deletes rows of that kind older than before_ms, at most those in the
+ * time slice [before_ms - slice_ms, before_ms); *deleted receives the count. */
+int store_retention_delete(store *s, store_retain what, int64_t before_ms, int64_t slice_ms,
+			   int64_t *deleted);
+
+typedef struct store_rebuild {
+	int64_t id;
+	int64_t enterprise_id; /* 0: every firm */
+	int32_t day0, day1;    /* local days, inclusive (days since 1970-01-01) */
+	int64_t done_ms;
+	char result[128];
+} store_rebuild;
+int store_rebuild_add(store *s, store_rebuild *r);
+/* The oldest request not done (GLOVED_ENOTFOUND). */
+int store_rebuild_next(store *s, store_rebuild *out);
+int store_rebuild_get(store *s, int64_t id, store_rebuild *out);
+int store_rebuild_done(store *s, int64_t id, int64_t done_ms, const char *result);
+
+/* ---- the backend table ----
+ * Same rule as every capability: `version` first, new calls appended and
+ * STORE_SAMPLES_VERSION raised, wrappers refuse an older table. Version
+ * 1: every call above. */
+#define STORE_SAMPLES_VERSION 1
+
+typedef struct store_samples_ops {
+	int version;
+	int (*sample_insert)(store *s, const store_sample *x);
+	int (*sample_update_delta)(store *s, int64_t machine_id, int64_t ts_ms, int64_t d_good,
+				   int64_t d_reject);
+	int (*sample_get)(store *s, int64_t machine_id, int64_t ts_ms, store_sample *out);
+	int (*sample_mark)(store *s, const store_sample *x);
+	int (*rollup_add)(store *s, store_level lvl, int64_t bucket_ms, int64_t machine_id,
+			  int64_t enterprise_id, int64_t workshop_id, int64_t d_good,
+			  int64_t d_reject);
+	int (*live_put)(store *s, const store_live *l);
+	int (*live_list)(store *s, store_live **out, size_t *n);
+	int (*samples_range)(store *s, int64_t from_ms, int64_t to_ms,
+			     int (*cb)(void *ctx, const store_sample *x), void *ctx);
+	int (*samples_newest)(store *s, int64_t *out);
+	int (*samples_oldest)(store *s, int64_t *out);
+	int (*dirty_day_mark)(store *s, int64_t enterprise_id, int64_t day_ms, int64_t next_day_ms);
+	int (*dirty_day_clear_all)(store *s);
+	int (*dirty_day_list)(store *s, store_dirty_day **out, size_t *n);
+	int (*output)(store *s, store_scope sc, store_level lvl, int64_t enterprise_id,
+		      int64_t workshop_id, int64_t machine_id, int64_t from_ms, int64_t to_ms,
+		      store_bucket **out, size_t *n);
+	int (*machine_totals)(store *s, store_scope sc, store_level lvl, int64_t from_ms,
+			      int64_t to_ms, store_machine_total **out, size_t *n);
+	int (*rollup_delete)(store *s, int64_t enterprise_id, int64_t from_ms, int64_t to_ms,
+			     int64_t hour_from, int64_t hour_to);
+	int (*retention_delete)(store *s, store_retain what, int64_t before_ms, int64_t slice_ms,
+				int64_t *deleted);
+	int (*rebuild_add)(store *s, store_rebuild *r);
+	int (*rebuild_next)(store *s, store_rebuild *out);
+	int (*rebuild_get)(store *s, int64_t id, store_rebuild *out);
+	int (*rebuild_done)(store *s, int64_t id, int64_t done_ms, const char *result);
+} store_samples_ops;
+
+#endif

@@ -1,0 +1,371 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* test_store_caps.c: the store's capability tables and the SQLite list
+ * helper. A list comes back whole and in order however many times its
+ * array grows; when the row decoder fails at row k, SQLite fails at row k
+ * or an allocation fails, the call answers that error with *out NULL, *n 0,
+ * its statement given back and nothing left allocated (LeakSanitizer in
+ * the sanitizer build); a connection whose capability table is missing,
+ * older than a call or without the call answers GLOVED_ENOTSUP from the
+ * wrapper and never crashes. Real SQLite files in a temporary directory,
+ * removed at the end. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "store/sqlite/sqlite_int.h"
+#include "store/store.h"
+#include "util/err.h"
+
+static char dir[64];
+static char path[128];
+
+static void rm_db(void)
+{
+	static const char *const tails[] = {"", "-wal", "-shm"};
+	for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
+		char p[160];
+		snprintf(p, sizeof p, "%s%s", path, tails[i]);
+		unlink(p);
+	}
+}
+
+static int setup(void **state)
+{
+	snprintf(dir, sizeof dir, "/tmp/gloved-test-store-caps-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof path, "%s/store.db", dir);
+	store *db = NULL;
+	store_options o = {0};
+	if (store_open(path, STORE_WRITE, &o, &db))
+		return -1;
+	*state = db;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	store__fail_alloc_after(-1);
+	store_close(*state);
+	rm_db();
+	rmdir(dir);
+	return 0;
+}
+
+/* ---- the list helper ---- */
+
+/* The numbers 1..?1, one a row, in order. */
+static const char count_sql[] = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c"
+				" WHERE x < ?1) SELECT x FROM c";
+
+static sqlite3_stmt *counting(sq *q, int64_t rows)
+{
+	sqlite3_stmt *st = sqlite__prep(q, count_sql);
+	assert_non_null(st);
+	sqlite3_bind_int64(st, 1, rows);
+	return st;
+}
+
+/* The row at which the decoder fails (0: never) and the rows seen. */
+static int64_t fail_at, seen;
+
+static int x_row(sqlite3_stmt *st, void *dst)
+{
+	seen++;
+	if (fail_at && seen == fail_at)
+		return GLOVED_EINVAL;
+	*(int64_t *)dst = sqlite3_column_int64(st, 0);
+	return GLOVED_OK;
+}
+
+/* No statement of the connection is left open (prepared and not given
+ * back). */
+static void no_statement_left(sq *q)
+{
+	assert_null(sqlite3_next_stmt(q->db, NULL));
+}
+
+static void test_rows_every_row_in_order(void **state)
+{
+	sq *q = *state;
+	/* around each growth of the array (16, 32, 64 ...) */
+	static const int64_t sizes[] = {0, 1, 15, 16, 17, 31, 32, 33, 64, 65, 1000};
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		int64_t *out = (int64_t *)1;
+		size_t n = 99;
+		fail_at = 0;
+		seen = 0;
+		assert_int_equal(
+		    sqlite__rows(q, counting(q, sizes[i]), sizeof *out, x_row, (void **)&out, &n),
+		    GLOVED_OK);
+		/* the recursive query yields its first row even for 0 */
+		size_t want = sizes[i] ? (size_t)sizes[i] : 1;
+		assert_int_equal(n, want);
+		for (size_t k = 0; k < n; k++)
+			assert_int_equal(out[k], (int64_t)k + 1);
+		free(out);
+		no_statement_left(q);
+	}
+}
+
+static void test_rows_decoder_fails_at_row_k(void **state)
+{
+	sq *q = *state;
+	static const int64_t ks[] = {1, 2, 16, 17, 33, 100};
+	for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++) {
+		int64_t *out = (int64_t *)1;
+		size_t n = 99;
+		fail_at = ks[i];
+		seen = 0;
+		assert_int_equal(
+		    sqlite__rows(q, counting(q, 100), sizeof *out, x_row, (void **)&out, &n),
+		    GLOVED_EINVAL);
+		assert_null(out);
+		assert_int_equal(n, 0);
+		assert_int_equal(seen, ks[i]); /* stopped at the failing row */
+		no_statement_left(q);
+	}
+	fail_at = 0;
+}
+
+static void test_rows_sqlite_error_at_row_k(void **state)
+{
+	sq *q = *state;
+	/* abs() of the smallest integer is an overflow error, raised when
+	 * row 40 is stepped: 39 rows are already in the array */
+	sqlite3_stmt *st = sqlite__prep(
+	    q, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100)"
+	       " SELECT CASE WHEN x = 40 THEN abs(-9223372036854775807 - 1) ELSE x END FROM c");
+	assert_non_null(st);
+	int64_t *out = (int64_t *)1;
+	size_t n = 99;
+	fail_at = 0;
+	seen = 0;
+	int rc = sqlite__rows(q, st, sizeof *out, x_row, (void **)&out, &n);
+	assert_int_not_equal(rc, GLOVED_OK);
+	assert_null(out);
+	assert_int_equal(n, 0);
+	assert_int_equal(seen, 39);
+	assert_true(strlen(store_errmsg(&q->base)) > 0);
+	no_statement_left(q);
+}
+
+static void test_rows_allocation_fails(void **state)
+{
+	sq *q = *state;
+	/* 100 rows take four allocations (16, 32, 64, 128 elements); fail
+	 * each of them in turn */
+	for (long k = 0; k < 4; k++) {
+		int64_t *out = (int64_t *)1;
+		size_t n = 99;
+		fail_at = 0;
+		store__fail_alloc_after(k);
+		assert_int_equal(
+		    sqlite__rows(q, counting(q, 100), sizeof *out, x_row, (void **)&out, &n),
+		    GLOVED_ENOMEM);
+		assert_null(out);
+		assert_int_equal(n, 0);
+		no_statement_left(q);
+	}
+	/* a fifth allocation is never asked for: the list comes back whole */
+	int64_t *out = NULL;
+	size_t n = 0;
+	store__fail_alloc_after(4);
+	assert_int_equal(sqlite__rows(q, counting(q, 100), sizeof *out, x_row, (void **)&out, &n),
+			 GLOVED_OK);
+	assert_int_equal(n, 100);
+	assert_int_equal(out[99], 100);
+	free(out);
+	store__fail_alloc_after(-1);
+}
+
+static void test_rows_no_statement(void **state)
+{
+	sq *q = *state;
+	int64_t *out = (int64_t *)1;
+	size_t n = 99;
+	assert_int_equal(sqlite__rows(q, NULL, sizeof *out, x_row, (void **)&out, &n), GLOVED_EDB);
+	assert_null(out);
+	assert_int_equal(n, 0);
+}
+
+/* Through a real call: 40 firms (the array grows twice) in code order,
+ * and none when an allocation fails. */
+static void test_enterprise_list_grows_and_fails_cleanly(void **state)
+{
+	store *db = *state;
+	store_scope all = {0};
+	for (int i = 39; i >= 0; i--) {
+		store_enterprise e = {0};
+		snprintf(e.code, sizeof e.code, "F%02d", i);
+		snprintf(e.name, sizeof e.name, "firm %d", i);
+		assert_int_equal(store_enterprise_add(db, all, &e), GLOVED_OK);
+	}
+	store_enterprise *es = NULL;
+	size_t n = 0;
+	assert_int_equal(store_enterprise_list(db, all, &es, &n), GLOVED_OK);
+	assert_int_equal(n, 40);
+	for (size_t i = 0; i < n; i++) {
+		char want[24];
+		snprintf(want, sizeof want, "F%02zu", i);
+		assert_string_equal(es[i].code, want);
+	}
+	free(es);
+	store__fail_alloc_after(1); /* the growth from 16 to 32 */
+	es = (store_enterprise *)1;
+	n = 99;
+	assert_int_equal(store_enterprise_list(db, all, &es, &n), GLOVED_ENOMEM);
+	assert_null(es);
+	assert_int_equal(n, 0);
+	store__fail_alloc_after(-1);
+}
+
+/* ---- capability tables ---- */
+
+/* Every capability's calls answer GLOVED_ENOTSUP while its table is
+ * missing, and clear a list's out pointers. */
+static void expect_enotsup_all(store *db, int registry, int auth, int samples, int analytics,
+			       int sewn)
+{
+	store_scope all = {0};
+	if (registry) {
+		store_enterprise *es = (store_enterprise *)1;
+		size_t n = 99;
+		assert_int_equal(store_enterprise_list(db, all, &es, &n), GLOVED_ENOTSUP);
+		assert_null(es);
+		assert_int_equal(n, 0);
+		int64_t rev = 0;
+		assert_int_equal(store_registry_rev(db, &rev), GLOVED_ENOTSUP);
+	}
+	if (auth) {
+		store_user u;
+		assert_int_equal(store_user_by_name(db, "boss", &u), GLOVED_ENOTSUP);
+		store_gateway *gs = (store_gateway *)1;
+		size_t n = 99;
+		assert_int_equal(store_gateway_list(db, all, &gs, &n), GLOVED_ENOTSUP);
+		assert_null(gs);
+		assert_int_equal(n, 0);
+	}
+	if (samples) {
+		store_sample x = {1000, 1, 10, 0, 0, 0, 1, "", "", 0};
+		assert_int_equal(store_sample_insert(db, &x), GLOVED_ENOTSUP);
+		store_live *ls = (store_live *)1;
+		size_t n = 99;
+		assert_int_equal(store_live_list(db, &ls, &n), GLOVED_ENOTSUP);
+		assert_null(ls);
+		assert_int_equal(n, 0);
+		store_rebuild r;
+		assert_int_equal(store_rebuild_next(db, &r), GLOVED_ENOTSUP);
+	}
+	if (analytics) {
+		char *json = (char *)1;
+		assert_int_equal(store_calendar_get(db, 1, &json), GLOVED_ENOTSUP);
+		assert_null(json);
+		store_filter f = {0};
+		store_shift_sum *rows = (store_shift_sum *)1;
+		size_t n = 99;
+		assert_int_equal(store_shift_rows(db, all, &f, &rows, &n), GLOVED_ENOTSUP);
+		assert_null(rows);
+		assert_int_equal(n, 0);
+	}
+	if (sewn) {
+		store_style *ss = (store_style *)1;
+		size_t n = 99;
+		assert_int_equal(store_style_list(db, all, 0, &ss, &n), GLOVED_ENOTSUP);
+		assert_null(ss);
+		assert_int_equal(n, 0);
+		uint8_t key[32];
+		char check[12];
+		assert_int_equal(store_firm_key_get(db, 1, key, check), GLOVED_ENOTSUP);
+	}
+}
+
+static void test_missing_table_is_enotsup(void **state)
+{
+	store *db = *state;
+	store saved = *db;
+	db->registry = NULL;
+	expect_enotsup_all(db, 1, 0, 0, 0, 0);
+	db->auth = NULL;
+	db->samples = NULL;
+	db->analytics = NULL;
+	db->sewn = NULL;
+	expect_enotsup_all(db, 1, 1, 1, 1, 1);
+	/* the connection core still works without any capability */
+	assert_int_equal(store_begin(db), GLOVED_OK);
+	assert_int_equal(store_commit(db), GLOVED_OK);
+	*db = saved;
+	/* and with its tables back every call answers again */
+	store_enterprise *es = NULL;
+	size_t n = 99;
+	assert_int_equal(store_enterprise_list(db, (store_scope){0}, &es, &n), GLOVED_OK);
+	assert_int_equal(n, 0);
+	free(es);
+	char *json = NULL;
+	assert_int_equal(store_calendar_get(db, 1, &json), GLOVED_ENOTFOUND);
+}
+
+static void test_older_table_is_enotsup(void **state)
+{
+	store *db = *state;
+	store saved = *db;
+	/* tables of a backend written before version 1 of each */
+	store_registry_ops reg = *db->registry;
+	store_auth_ops auth = *db->auth;
+	store_samples_ops smp = *db->samples;
+	store_analytics_ops an = *db->analytics;
+	store_sewn_ops sewn = *db->sewn;
+	reg.version = STORE_REGISTRY_VERSION - 1;
+	auth.version = STORE_AUTH_VERSION - 1;
+	smp.version = STORE_SAMPLES_VERSION - 1;
+	an.version = STORE_ANALYTICS_VERSION - 1;
+	sewn.version = STORE_SEWN_VERSION - 1;
+	db->registry = &reg;
+	db->auth = &auth;
+	db->samples = &smp;
+	db->analytics = &an;
+	db->sewn = &sewn;
+	expect_enotsup_all(db, 1, 1, 1, 1, 1);
+	/* the current version but a call left out */
+	reg.version = STORE_REGISTRY_VERSION;
+	reg.enterprise_list = NULL;
+	store_enterprise *es = (store_enterprise *)1;
+	size_t n = 99;
+	assert_int_equal(store_enterprise_list(db, (store_scope){0}, &es, &n), GLOVED_ENOTSUP);
+	assert_null(es);
+	assert_int_equal(n, 0);
+	int64_t rev = 0;
+	assert_int_equal(store_registry_rev(db, &rev), GLOVED_OK); /* the others answer */
+	assert_true(rev > 0);
+	*db = saved;
+}
+
+static void test_enotsup_has_a_message(void **state)
+{
+	(void)state;
+	assert_string_equal(gloved_strerror(GLOVED_ENOTSUP), "not supported by this store backend");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_rows_every_row_in_order, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rows_decoder_fails_at_row_k, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rows_sqlite_error_at_row_k, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rows_allocation_fails, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rows_no_statement, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_enterprise_list_grows_and_fails_cleanly, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_missing_table_is_enotsup, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_older_table_is_enotsup, setup, teardown),
+	    cmocka_unit_test(test_enotsup_has_a_message),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
