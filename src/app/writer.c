@@ -398,11 +398,17 @@ static int flush_pending(writer *w)
 }
 
 /* Rebuilds the rollups of every (firm, day) marked dirty (after a crash
- * or a failed commit), one transaction per day. */
+ * or a failed commit), one transaction per day. A marked day's samples
+ * also feed the night shift that started the day before (its row belongs
+ * to that day), so the rebuild starts at rebuild_first_fed_day(); days a
+ * previous rebuild of the same firm covered are not rebuilt twice (the
+ * list is ordered by firm and day). */
 static int recover_rollups(writer *w)
 {
 	store_dirty_day *days = NULL;
 	size_t n = 0;
+	int64_t done_ent = 0;
+	int32_t done_to = 0; /* done_ent's days up to done_to are rebuilt */
 	int rc = store_dirty_day_list(w->db, &days, &n);
 	for (size_t i = 0; i < n && !rc; i++) {
 		const firm_cal *fc = firmcal_get(w->cals, w->db, days[i].enterprise_id);
@@ -412,12 +418,20 @@ static int recover_rollups(writer *w)
 		}
 		tz_date d = tz_date_of(&fc->zone, days[i].day_ms);
 		int32_t dn = (int32_t)tz_days_from_civil(d);
-		log_info("writer: rebuilding the rollups of firm %lld, %04d-%02d-%02d from the"
-			 " samples",
-			 (long long)days[i].enterprise_id, (int)d.year, (int)d.month, (int)d.day);
+		int32_t d0 = rebuild_first_fed_day(fc, dn);
+		if (done_ent == days[i].enterprise_id && d0 <= done_to)
+			d0 = done_to + 1;
+		if (d0 > dn)
+			continue;
+		log_info("writer: rebuilding the rollups of firm %lld, %04d-%02d-%02d (from %d"
+			 " day(s) before) from the samples",
+			 (long long)days[i].enterprise_id, (int)d.year, (int)d.month, (int)d.day,
+			 (int)(dn - d0));
 		if ((rc = store_begin(w->db)))
 			break;
-		rc = rebuild_days(w->db, w->reg, w->cals, days[i].enterprise_id, dn, dn, 1, NULL);
+		rc = rebuild_days(w->db, w->reg, w->cals, days[i].enterprise_id, d0, dn, 1, NULL);
+		done_ent = days[i].enterprise_id;
+		done_to = dn;
 		if (rc)
 			store_rollback(w->db);
 		else
