@@ -304,6 +304,7 @@ struct firmcal_cache {
 	firm_cal **retired; /* replaced entries, freed with the cache */
 	size_t nr, rcap;
 	int64_t rev;
+	firm_cal *dflt; /* for firms not cached when no store is given */
 };
 
 firmcal_cache *firmcal_cache_new(const char *default_zone, const char *tzdir)
@@ -328,6 +329,7 @@ void firmcal_cache_free(firmcal_cache *c)
 		free(c->retired[i]);
 	free(c->e);
 	free(c->retired);
+	free(c->dflt);
 	pthread_mutex_destroy(&c->mu);
 	free(c);
 }
@@ -349,6 +351,14 @@ const firm_cal *firmcal_get(firmcal_cache *c, store *s, int64_t enterprise_id)
 		pthread_mutex_unlock(&c->mu);
 		return r;
 	}
+	if (!s) {
+		/* nothing to read the firm's row with: the default, made once */
+		if (!c->dflt && (c->dflt = malloc(sizeof *c->dflt)) != NULL)
+			firmcal_default(c->dflt, c->default_zone, c->tzdir[0] ? c->tzdir : NULL);
+		const firm_cal *r = c->dflt;
+		pthread_mutex_unlock(&c->mu);
+		return r;
+	}
 	pthread_mutex_unlock(&c->mu);
 	/* load outside the lock (file and database reads) */
 	const char *dir = c->tzdir[0] ? c->tzdir : NULL;
@@ -357,7 +367,7 @@ const firm_cal *firmcal_get(firmcal_cache *c, store *s, int64_t enterprise_id)
 		return NULL;
 	char *json = NULL;
 	char err[160];
-	int rc = s ? store_calendar_get(s, enterprise_id, &json) : GLOVED_EINVAL;
+	int rc = store_calendar_get(s, enterprise_id, &json);
 	if (rc != GLOVED_OK ||
 	    firmcal_parse(json, strlen(json), dir, fc, err, sizeof err) != GLOVED_OK)
 		firmcal_default(fc, c->default_zone, dir);

@@ -24,7 +24,7 @@
 typedef struct firm_cal {
 	tz_zone zone;
 	shift_calendar cal;
-	int64_t offline_after_ms;
+	int64_t offline_after_ms; /* the firm's rule for "offline" (wall and OEE alike) */
 	int32_t target_pct;
 	int is_default; /* no stored row */
 } firm_cal;
@@ -45,7 +45,10 @@ typedef struct firmcal_cache firmcal_cache;
 firmcal_cache *firmcal_cache_new(const char *default_zone, const char *tzdir);
 void firmcal_cache_free(firmcal_cache *c);
 /* The calendar of a firm, loaded through s on first use. Never NULL
- * unless out of memory. */
+ * unless out of memory. s may be NULL (a thread without a connection,
+ * such as the live feed): then a firm not cached yet gets the cache's
+ * default calendar, made once and not cached for the firm (the writer
+ * loads every firm's calendar at start and after a change). */
 const firm_cal *firmcal_get(firmcal_cache *c, store *s, int64_t enterprise_id);
 /* Drops a firm's entry (after its calendar changed). */
 void firmcal_forget(firmcal_cache *c, int64_t enterprise_id);

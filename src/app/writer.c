@@ -78,7 +78,8 @@ struct writer {
 	int64_t last_retention_ms;
 	firmcal_cache *cals;
 	int own_cals;
-	int64_t cal_rev; /* firmcal_rev when the machines' fc were taken */
+	int64_t cal_rev;  /* firmcal_rev when the machines' fc were taken */
+	int64_t warm_rev; /* firmcal_rev when every firm's calendar was loaded */
 	gref *order;
 	size_t order_cap;
 	live_machine *pub;
@@ -766,6 +767,25 @@ static void retention(writer *w)
 	}
 }
 
+/* After a calendar changed (firmcal_forget), loads every firm's calendar
+ * into the cache again, so that readers without a connection (the live
+ * feed: live_machine_view with no store) find the new one. */
+static void warm_calendars(writer *w)
+{
+	int64_t rev = firmcal_rev(w->cals);
+	if (rev == w->warm_rev)
+		return;
+	store_enterprise *es = NULL;
+	size_t n = 0;
+	store_scope all = {0};
+	if (registry_enterprises(w->reg, all, &es, &n))
+		return;
+	w->warm_rev = rev;
+	for (size_t i = 0; i < n; i++)
+		firmcal_get(w->cals, w->db, es[i].id);
+	free(es);
+}
+
 /* Runs on the writer thread when the queue is empty, at most once a
  * second; retention once an hour. */
 static void housekeeping(writer *w)
@@ -774,6 +794,7 @@ static void housekeeping(writer *w)
 	if (now - w->last_house_ms < 1000)
 		return;
 	w->last_house_ms = now;
+	warm_calendars(w);
 	rebuild_requests(w);
 	if (!w->last_retention_ms || now - w->last_retention_ms >= 3600000) {
 		w->last_retention_ms = now;

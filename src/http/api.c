@@ -472,11 +472,11 @@ cJSON *http__machine_json(http_server *s, const store_machine *m, int64_t now_ms
 		snprintf(e.code, sizeof e.code, "?");
 	if (registry_workshop(reg, m->workshop_id, &w))
 		snprintf(w.code, sizeof w.code, "?");
-	live_machine lm;
-	live_get(s->app.lv, m->id, &lm);
-	int64_t good, reject;
-	live_today(&lm, ltime_day_start(now_ms), &good, &reject);
-	int eff = state_effective(lm.state, lm.last_ts, now_ms, s->app.cfg->offline_after_s * 1000);
+	live_view v;
+	live_machine_view(s->app.lv, writer_cals(s->app.w), NULL, m, now_ms, &v);
+	const live_machine lm = v.m;
+	int64_t good = v.good_today, reject = v.reject_today;
+	int eff = v.state;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "enterprise", e.code);
 	cJSON_AddStringToObject(o, "workshop", w.code);
@@ -860,8 +860,7 @@ static enum MHD_Result h_summary(http_req *r, store *db)
 		return ret;
 	registry *reg = r->srv->app.reg;
 	int64_t now = ltime_now_ms();
-	int64_t today = ltime_day_start(now);
-	int64_t offline_ms = r->srv->app.cfg->offline_after_s * 1000;
+	firmcal_cache *cals = writer_cals(r->srv->app.w);
 	store_enterprise *es = NULL;
 	store_workshop *ws = NULL;
 	size_t ne = 0, nw = 0;
@@ -881,14 +880,12 @@ static enum MHD_Result h_summary(http_req *r, store *db)
 		for (size_t k = 0; k < n; k++) {
 			if (ms[k].enterprise_id != es[i].id)
 				continue;
-			live_machine lm;
-			live_get(r->srv->app.lv, ms[k].id, &lm);
-			int64_t mg, mr;
-			live_today(&lm, today, &mg, &mr);
-			g += mg;
-			rj += mr;
+			live_view v;
+			live_machine_view(r->srv->app.lv, cals, db, &ms[k], now, &v);
+			g += v.good_today;
+			rj += v.reject_today;
 			cnt++;
-			states[state_effective(lm.state, lm.last_ts, now, offline_ms)]++;
+			states[v.state]++;
 		}
 		cJSON *e = cJSON_CreateObject();
 		cJSON_AddStringToObject(e, "code", es[i].code);
@@ -907,12 +904,10 @@ static enum MHD_Result h_summary(http_req *r, store *db)
 		for (size_t k = 0; k < n; k++) {
 			if (ms[k].workshop_id != ws[i].id)
 				continue;
-			live_machine lm;
-			live_get(r->srv->app.lv, ms[k].id, &lm);
-			int64_t mg, mr;
-			live_today(&lm, today, &mg, &mr);
-			g += mg;
-			rj += mr;
+			live_view v;
+			live_machine_view(r->srv->app.lv, cals, db, &ms[k], now, &v);
+			g += v.good_today;
+			rj += v.reject_today;
 			cnt++;
 		}
 		store_enterprise e;
