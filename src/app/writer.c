@@ -1084,6 +1084,8 @@ int writer_open(const writer_options *opt, store *wdb, registry *reg, live *lv, 
 			return GLOVED_ENOMEM;
 		}
 	}
+	if (opt->offline_after_ms > 0)
+		firmcal_cache_set_offline_after(w->cals, opt->offline_after_ms);
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);

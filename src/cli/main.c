@@ -222,7 +222,8 @@ static int daemon_start(const gloved_config *cfg, daemon_t *d)
 			     cfg->minute_days,
 			     cfg->hour_days,
 			     cfg->day_days,
-			     cfg->shift_days};
+			     cfg->shift_days,
+			     cfg->offline_after_s * 1000};
 	if ((rc = writer_open(&wo, wdb, d->reg, d->lv, &d->w))) {
 		daemon_stop(d);
 		return rc;
@@ -801,7 +802,9 @@ static void admin_usage(FILE *out)
 	    "             [--poll-ms 5000] [--timeout-ms 2000]\n"
 	    "  modbus list [--enterprise C]\n"
 	    "  rebuild [--enterprise C] --from YYYY-MM-DD [--to YYYY-MM-DD] [--timezone Z]\n"
-	    "          [--raw-days 30]  recompute rollups of those local days from the samples\n"
+	    "          [--raw-days 30] [--offline-after 120]  recompute rollups of those local\n"
+	    "          days from the samples (--timezone, --offline-after: the daemon's\n"
+	    "          timezone and [ingest] offline_after, for firms without their own)\n"
 	    "          (through the running daemon when one holds the database)\n"
 	    "  sparkplug map --enterprise C --edge-node N [--count-metric count]\n"
 	    "             [--reject-metric reject] [--state-metric state] [--reason-metric "
@@ -943,6 +946,10 @@ static int admin_rebuild(int argc, char **argv, store *db, const char *dbp, int6
 	if (rd && int_arg(rd, 0, 36500, 30, &raw_days, "--raw-days"))
 		return 2;
 	const char *zone = opt_value(argc, argv, "--timezone");
+	long offline_s = 120;
+	const char *oa = opt_value(argc, argv, "--offline-after");
+	if (oa && int_arg(oa, 5, 86400, 120, &offline_s, "--offline-after"))
+		return 2;
 	int fd = db_lock(dbp);
 	if (fd == -1) {
 		store_rebuild rq = {0};
@@ -975,6 +982,8 @@ static int admin_rebuild(int argc, char **argv, store *db, const char *dbp, int6
 	int rc = 1;
 	registry *reg = registry_new();
 	firmcal_cache *cals = firmcal_cache_new(zone ? zone : "Asia/Shanghai", NULL);
+	if (cals)
+		firmcal_cache_set_offline_after(cals, (int64_t)offline_s * 1000);
 	char msg[200];
 	if (reg && cals && registry_refresh(reg, db, 1) == GLOVED_OK) {
 		int r = rebuild_firms(db, reg, cals, ent, d0, d1, raw_days, ltime_now_ms(), msg,

@@ -2,7 +2,9 @@
 /* test_live.c: what a reader shows of a machine (live_machine_view), by
  * its firm's rules and not the daemon's: the pieces today of a firm in
  * America/New_York on a daemon in Asia/Shanghai (the writer counts them by
- * the firm's midnight, the view reads them by the same one). Runs the
+ * the firm's midnight, the view reads them by the same one), and the one
+ * offline rule, the firm's calendar offline_after, with the configured
+ * [ingest] offline_after as the default of firms that set none. Runs the
  * real writer on a SQLite file; times come from the clock (the unit-clock
  * runs move it). */
 #include <setjmp.h>
@@ -64,7 +66,7 @@ static void rig_close(void)
 	memset(&rg, 0, sizeof rg);
 }
 
-/* The daemon. */
+/* The daemon: [ingest] offline_after = 300 s. */
 static void rig_open(void)
 {
 	store_options o = {0};
@@ -73,7 +75,7 @@ static void rig_open(void)
 	rg.reg = registry_new();
 	rg.lv = live_new();
 	rg.open = 1;
-	writer_options wo = {900000, 20000, 1, 0, 1000, 0, 5, NULL, 0, 0, 0, 0, 0};
+	writer_options wo = {900000, 20000, 1, 0, 1000, 0, 5, NULL, 0, 0, 0, 0, 0, 300 * S_MS};
 	int rc = writer_open(&wo, wdb, rg.reg, rg.lv, &rg.w);
 	if (!rc)
 		rc = store_open(path, STORE_READ, &o, &rg.rdb);
@@ -186,10 +188,64 @@ static void test_pieces_today_by_the_firms_day(void **state)
 	rig_close();
 }
 
+/* One offline rule, the firm's: 600 s for NY01 (its calendar), the
+ * daemon's 300 s ([ingest] offline_after) for SH01 (a calendar without
+ * offline_after_s) and PY01 (no calendar); OEE reads the same value. */
+static void test_offline_after_is_the_firms(void **state)
+{
+	(void)state;
+	rig_open();
+	firmcal_cache *cals = writer_cals(rg.w);
+	int64_t now = ltime_now_ms();
+	int64_t t = now - 400 * S_MS; /* silent for 400 s */
+	ingest_record rs[3] = {rec(ny_m.id, t, 5000, MS_RUN), rec(sh_m.id, t, 5000, MS_RUN),
+			       rec(dflt_m.id, t, 5000, MS_RUN)};
+	writer_result res;
+	assert_int_equal(writer_submit(rg.w, rs, 3, &res), 0);
+	const firm_cal *ny = firmcal_get(cals, rg.rdb, ny_ent);
+	const firm_cal *sh = firmcal_get(cals, rg.rdb, sh_ent);
+	const firm_cal *py = firmcal_get(cals, rg.rdb, dflt_ent);
+	assert_int_equal(ny->offline_after_ms, 600 * S_MS);
+	assert_int_equal(sh->offline_after_ms, 300 * S_MS);
+	assert_int_equal(py->offline_after_ms, 300 * S_MS);
+	live_view v;
+	live_machine_view(rg.lv, cals, rg.rdb, &ny_m, now, &v);
+	assert_int_equal(v.offline_after_ms, 600 * S_MS);
+	assert_int_equal(v.state, MS_RUN);
+	live_machine_view(rg.lv, cals, rg.rdb, &sh_m, now, &v);
+	assert_int_equal(v.state, MS_OFFLINE);
+	live_machine_view(rg.lv, cals, rg.rdb, &dflt_m, now, &v);
+	assert_int_equal(v.state, MS_OFFLINE);
+	/* 200 s after its report PY01's machine is still on */
+	live_machine_view(rg.lv, cals, rg.rdb, &dflt_m, t + 200 * S_MS, &v);
+	assert_int_equal(v.state, MS_RUN);
+	/* the calendar's JSON says which value is the firm's own, and keeps
+	 * saying so when it is stored and read again */
+	buf b;
+	buf_init(&b, 0);
+	assert_int_equal(firmcal_json(sh, "SH01", &b), 0);
+	assert_non_null(strstr(b.data, "\"offline_after_s\":300,\"offline_after_default\":true"));
+	firm_cal *again = malloc(sizeof *again);
+	char err[200];
+	int rc = again ? firmcal_parse(b.data, b.len, NULL, again, err, sizeof err) : -1;
+	int own = again ? again->own_offline_after : -1;
+	free(again);
+	buf_free(&b);
+	assert_int_equal(rc, 0);
+	assert_int_equal(own, 0);
+	buf_init(&b, 0);
+	assert_int_equal(firmcal_json(ny, "NY01", &b), 0);
+	int ny_own = strstr(b.data, "\"offline_after_s\":600,\"offline_after_default\":false") != 0;
+	buf_free(&b);
+	assert_true(ny_own);
+	rig_close();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_teardown(test_pieces_today_by_the_firms_day, close_rig),
+	    cmocka_unit_test_teardown(test_offline_after_is_the_firms, close_rig),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
