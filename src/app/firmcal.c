@@ -186,6 +186,8 @@ int firmcal_parse(const char *json, size_t len, const char *tzdir, firm_cal *out
 		c->cal.n_rest_dates = di;
 	}
 	const cJSON *oa = cJSON_GetObjectItemCaseSensitive(j, "offline_after_s");
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "offline_after_default")))
+		oa = NULL; /* firmcal_json's default: not the firm's own */
 	if (oa && !cJSON_IsNull(oa)) {
 		if (!cJSON_IsNumber(oa) || oa->valuedouble < 10 || oa->valuedouble > 86400 ||
 		    oa->valuedouble != (double)oa->valueint) {
@@ -193,6 +195,7 @@ int firmcal_parse(const char *json, size_t len, const char *tzdir, firm_cal *out
 			goto out;
 		}
 		c->offline_after_ms = (int64_t)oa->valueint * 1000;
+		c->own_offline_after = 1;
 	}
 	const cJSON *tp = cJSON_GetObjectItemCaseSensitive(j, "target_pct");
 	if (tp && !cJSON_IsNull(tp)) {
@@ -282,9 +285,12 @@ int firmcal_json(const firm_cal *c, const char *enterprise_code, buf *out)
 		tz_date_format(c->cal.rest_dates[i], day);
 		rc |= buf_printf(out, "%s\"%s\"", i ? "," : "", day);
 	}
-	rc |= buf_printf(out, "],\"offline_after_s\":%lld,\"target_pct\":%d,\"default\":%s}",
-			 (long long)(c->offline_after_ms / 1000), (int)c->target_pct,
-			 c->is_default ? "true" : "false");
+	rc |= buf_printf(
+	    out,
+	    "],\"offline_after_s\":%lld,\"offline_after_default\":%s,\"target_pct\":%d,"
+	    "\"default\":%s}",
+	    (long long)(c->offline_after_ms / 1000), c->own_offline_after ? "false" : "true",
+	    (int)c->target_pct, c->is_default ? "true" : "false");
 	return rc ? GLOVED_ETOOBIG : GLOVED_OK;
 }
 
@@ -304,6 +310,8 @@ struct firmcal_cache {
 	firm_cal **retired; /* replaced entries, freed with the cache */
 	size_t nr, rcap;
 	int64_t rev;
+	int64_t offline_after_ms; /* of firms without their own */
+	firm_cal *dflt;           /* for firms not cached when no store is given */
 };
 
 firmcal_cache *firmcal_cache_new(const char *default_zone, const char *tzdir)
@@ -315,7 +323,16 @@ firmcal_cache *firmcal_cache_new(const char *default_zone, const char *tzdir)
 	snprintf(c->default_zone, sizeof c->default_zone, "%s",
 		 default_zone && *default_zone ? default_zone : "Asia/Shanghai");
 	snprintf(c->tzdir, sizeof c->tzdir, "%s", tzdir ? tzdir : "");
+	c->offline_after_ms = DEFAULT_OFFLINE_MS;
 	return c;
+}
+
+void firmcal_cache_set_offline_after(firmcal_cache *c, int64_t offline_after_ms)
+{
+	pthread_mutex_lock(&c->mu);
+	if (offline_after_ms > 0)
+		c->offline_after_ms = offline_after_ms;
+	pthread_mutex_unlock(&c->mu);
 }
 
 void firmcal_cache_free(firmcal_cache *c)
@@ -328,6 +345,7 @@ void firmcal_cache_free(firmcal_cache *c)
 		free(c->retired[i]);
 	free(c->e);
 	free(c->retired);
+	free(c->dflt);
 	pthread_mutex_destroy(&c->mu);
 	free(c);
 }
@@ -349,6 +367,17 @@ const firm_cal *firmcal_get(firmcal_cache *c, store *s, int64_t enterprise_id)
 		pthread_mutex_unlock(&c->mu);
 		return r;
 	}
+	if (!s) {
+		/* nothing to read the firm's row with: the default, made once */
+		if (!c->dflt && (c->dflt = malloc(sizeof *c->dflt)) != NULL) {
+			firmcal_default(c->dflt, c->default_zone, c->tzdir[0] ? c->tzdir : NULL);
+			c->dflt->offline_after_ms = c->offline_after_ms;
+		}
+		const firm_cal *r = c->dflt;
+		pthread_mutex_unlock(&c->mu);
+		return r;
+	}
+	int64_t dflt_offline_ms = c->offline_after_ms;
 	pthread_mutex_unlock(&c->mu);
 	/* load outside the lock (file and database reads) */
 	const char *dir = c->tzdir[0] ? c->tzdir : NULL;
@@ -357,11 +386,13 @@ const firm_cal *firmcal_get(firmcal_cache *c, store *s, int64_t enterprise_id)
 		return NULL;
 	char *json = NULL;
 	char err[160];
-	int rc = s ? store_calendar_get(s, enterprise_id, &json) : GLOVED_EINVAL;
+	int rc = store_calendar_get(s, enterprise_id, &json);
 	if (rc != GLOVED_OK ||
 	    firmcal_parse(json, strlen(json), dir, fc, err, sizeof err) != GLOVED_OK)
 		firmcal_default(fc, c->default_zone, dir);
 	free(json);
+	if (!fc->own_offline_after)
+		fc->offline_after_ms = dflt_offline_ms;
 	pthread_mutex_lock(&c->mu);
 	if (rc != GLOVED_OK && rc != GLOVED_ENOTFOUND) {
 		/* could not read it (busy, no connection): the default this once,

@@ -24,17 +24,24 @@
 typedef struct firm_cal {
 	tz_zone zone;
 	shift_calendar cal;
-	int64_t offline_after_ms;
+	int64_t offline_after_ms; /* the firm's rule for "offline" (wall and OEE alike) */
 	int32_t target_pct;
-	int is_default; /* no stored row */
+	int is_default;        /* no stored row */
+	int own_offline_after; /* offline_after_s set by the calendar; else the
+				* cache's default ([ingest] offline_after) */
 } firm_cal;
 
-/* Parses and validates a calendar body. On error returns GLOVED_EINVAL
+/* Parses and validates a calendar body. Without offline_after_s (or with
+ * "offline_after_default": true, what firmcal_json writes for such a
+ * calendar) the calendar has no own offline rule: offline_after_ms is 120 s
+ * here and the cache's default in firmcal_get. On error returns GLOVED_EINVAL
  * and err names the field ("shifts[1].breaks[0].end: ..."). tzdir NULL:
  * the system's tz database. */
 int firmcal_parse(const char *json, size_t len, const char *tzdir, firm_cal *out, char *err,
 		  size_t errlen);
-/* The calendar as JSON (the API's shape, enterprise code included). */
+/* The calendar as JSON (the API's shape, enterprise code included):
+ * offline_after_s is the effective value, "offline_after_default" says
+ * whether it is the default rather than the firm's own. */
 int firmcal_json(const firm_cal *c, const char *enterprise_code, buf *out);
 /* The default calendar in zone `iana` (falls back to UTC+8 when the zone
  * cannot be loaded). */
@@ -44,8 +51,15 @@ typedef struct firmcal_cache firmcal_cache;
 /* default_zone: the zone of firms without a calendar (e.g. ltime_zone()). */
 firmcal_cache *firmcal_cache_new(const char *default_zone, const char *tzdir);
 void firmcal_cache_free(firmcal_cache *c);
+/* The offline_after of firms whose calendar sets none (no calendar or no
+ * offline_after_s): the daemon's [ingest] offline_after; 120 s until set.
+ * Call before the first firmcal_get (entries made earlier keep theirs). */
+void firmcal_cache_set_offline_after(firmcal_cache *c, int64_t offline_after_ms);
 /* The calendar of a firm, loaded through s on first use. Never NULL
- * unless out of memory. */
+ * unless out of memory. s may be NULL (a thread without a connection,
+ * such as the live feed): then a firm not cached yet gets the cache's
+ * default calendar, made once and not cached for the firm (the writer
+ * loads every firm's calendar at start and after a change). */
 const firm_cal *firmcal_get(firmcal_cache *c, store *s, int64_t enterprise_id);
 /* Drops a firm's entry (after its calendar changed). */
 void firmcal_forget(firmcal_cache *c, int64_t enterprise_id);

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#define LIVE_DEFAULT_OFFLINE_MS 120000
+
 struct live {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -138,4 +140,21 @@ void live_today(const live_machine *m, int64_t today_start, int64_t *good, int64
 		*good = 0;
 		*reject = 0;
 	}
+}
+
+void live_machine_view(live *l, firmcal_cache *cals, store *s, const store_machine *m,
+		       int64_t now_ms, live_view *out)
+{
+	memset(out, 0, sizeof *out);
+	live_get(l, m->id, &out->m);
+	const firm_cal *fc = cals ? firmcal_get(cals, s, m->enterprise_id) : NULL;
+	if (fc) {
+		out->offline_after_ms = fc->offline_after_ms;
+		out->today_start = tz_day_start_ms(&fc->zone, now_ms);
+	} else { /* out of memory: the writer's day and the default rule */
+		out->offline_after_ms = LIVE_DEFAULT_OFFLINE_MS;
+		out->today_start = out->m.today_start;
+	}
+	live_today(&out->m, out->today_start, &out->good_today, &out->reject_today);
+	out->state = state_effective(out->m.state, out->m.last_ts, now_ms, out->offline_after_ms);
 }

@@ -6,6 +6,9 @@
 #ifndef GLOVED_APP_LIVE_H
 #define GLOVED_APP_LIVE_H
 
+#include "app/firmcal.h"
+#include "store/store.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,5 +42,24 @@ void live_shutdown(live *l);
 int live_is_shutdown(live *l);
 /* good/reject today as of now_ms (0 when the entry is from another day). */
 void live_today(const live_machine *m, int64_t today_start, int64_t *good, int64_t *reject);
+
+/* What a reader shows of a machine now, by its firm's rules. */
+typedef struct live_view {
+	live_machine m;                   /* the writer's entry (live_get) */
+	int state;                        /* effective: MS_OFFLINE when the source said so or the
+					   * machine was silent longer than its firm's offline_after */
+	int64_t good_today, reject_today; /* pieces in the firm's local day of now_ms */
+	int64_t today_start;              /* that day's start (Unix ms) */
+	int64_t offline_after_ms;         /* the firm's rule */
+} live_view;
+
+/* The live view of machine m at now_ms: its entry, its effective state by
+ * its firm's offline_after and its pieces today in its firm's local day
+ * (the day the writer counts them by, not the daemon's zone), both from
+ * the firm's calendar in cals (loaded through s; s may be NULL, see
+ * firmcal_get). The one place these rules live for the API, the live feed
+ * and the wall. */
+void live_machine_view(live *l, firmcal_cache *cals, store *s, const store_machine *m,
+		       int64_t now_ms, live_view *out);
 
 #endif

@@ -159,6 +159,21 @@ static int cmp_stop(const void *a, const void *b)
 	return (x->start_ms > y->start_ms) - (x->start_ms < y->start_ms);
 }
 
+int32_t rebuild_first_fed_day(const firm_cal *fc, int32_t day)
+{
+	int64_t a = tz_midnight_ms(&fc->zone, tz_civil_from_days(day));
+	int32_t first = day;
+	shift_iter it;
+	shift_instance in;
+	shift_iter_init(&it, &fc->zone, &fc->cal, a, a + 1);
+	while (shift_iter_next(&it, &in)) {
+		int32_t d = (int32_t)tz_days_from_civil(in.day);
+		if (in.start_ms < a && d < first)
+			first = d;
+	}
+	return first;
+}
+
 int rebuild_days(store *s, registry *reg, firmcal_cache *cals, int64_t enterprise_id, int32_t day0,
 		 int32_t day1, int fix_live, rebuild_stats *st)
 {

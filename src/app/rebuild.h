@@ -25,6 +25,13 @@ typedef struct rebuild_stats {
 int rebuild_days(store *s, registry *reg, firmcal_cache *cals, int64_t enterprise_id, int32_t day0,
 		 int32_t day1, int fix_live, rebuild_stats *st);
 
+/* The first local day whose rollup rows the samples of local day `day`
+ * feed: `day` itself, or the day on which a shift running over its
+ * midnight started (a night shift belongs to the day it starts, so the
+ * samples of 00:00-08:00 count in the previous day's night shift row).
+ * Repairing a day whose samples changed means rebuilding from this day. */
+int32_t rebuild_first_fed_day(const firm_cal *fc, int32_t day);
+
 /* Rebuilds firm enterprise_id (0: every firm in the registry) days
  * day0..day1 in one transaction of s. Days that start before now_ms -
  * raw_days (raw_days > 0) are refused with GLOVED_EINVAL: their samples are

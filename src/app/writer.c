@@ -78,7 +78,8 @@ struct writer {
 	int64_t last_retention_ms;
 	firmcal_cache *cals;
 	int own_cals;
-	int64_t cal_rev; /* firmcal_rev when the machines' fc were taken */
+	int64_t cal_rev;  /* firmcal_rev when the machines' fc were taken */
+	int64_t warm_rev; /* firmcal_rev when every firm's calendar was loaded */
 	gref *order;
 	size_t order_cap;
 	live_machine *pub;
@@ -398,11 +399,17 @@ static int flush_pending(writer *w)
 }
 
 /* Rebuilds the rollups of every (firm, day) marked dirty (after a crash
- * or a failed commit), one transaction per day. */
+ * or a failed commit), one transaction per day. A marked day's samples
+ * also feed the night shift that started the day before (its row belongs
+ * to that day), so the rebuild starts at rebuild_first_fed_day(); days a
+ * previous rebuild of the same firm covered are not rebuilt twice (the
+ * list is ordered by firm and day). */
 static int recover_rollups(writer *w)
 {
 	store_dirty_day *days = NULL;
 	size_t n = 0;
+	int64_t done_ent = 0;
+	int32_t done_to = 0; /* done_ent's days up to done_to are rebuilt */
 	int rc = store_dirty_day_list(w->db, &days, &n);
 	for (size_t i = 0; i < n && !rc; i++) {
 		const firm_cal *fc = firmcal_get(w->cals, w->db, days[i].enterprise_id);
@@ -412,12 +419,20 @@ static int recover_rollups(writer *w)
 		}
 		tz_date d = tz_date_of(&fc->zone, days[i].day_ms);
 		int32_t dn = (int32_t)tz_days_from_civil(d);
-		log_info("writer: rebuilding the rollups of firm %lld, %04d-%02d-%02d from the"
-			 " samples",
-			 (long long)days[i].enterprise_id, (int)d.year, (int)d.month, (int)d.day);
+		int32_t d0 = rebuild_first_fed_day(fc, dn);
+		if (done_ent == days[i].enterprise_id && d0 <= done_to)
+			d0 = done_to + 1;
+		if (d0 > dn)
+			continue;
+		log_info("writer: rebuilding the rollups of firm %lld, %04d-%02d-%02d (from %d"
+			 " day(s) before) from the samples",
+			 (long long)days[i].enterprise_id, (int)d.year, (int)d.month, (int)d.day,
+			 (int)(dn - d0));
 		if ((rc = store_begin(w->db)))
 			break;
-		rc = rebuild_days(w->db, w->reg, w->cals, days[i].enterprise_id, dn, dn, 1, NULL);
+		rc = rebuild_days(w->db, w->reg, w->cals, days[i].enterprise_id, d0, dn, 1, NULL);
+		done_ent = days[i].enterprise_id;
+		done_to = dn;
 		if (rc)
 			store_rollback(w->db);
 		else
@@ -752,6 +767,25 @@ static void retention(writer *w)
 	}
 }
 
+/* After a calendar changed (firmcal_forget), loads every firm's calendar
+ * into the cache again, so that readers without a connection (the live
+ * feed: live_machine_view with no store) find the new one. */
+static void warm_calendars(writer *w)
+{
+	int64_t rev = firmcal_rev(w->cals);
+	if (rev == w->warm_rev)
+		return;
+	store_enterprise *es = NULL;
+	size_t n = 0;
+	store_scope all = {0};
+	if (registry_enterprises(w->reg, all, &es, &n))
+		return;
+	w->warm_rev = rev;
+	for (size_t i = 0; i < n; i++)
+		firmcal_get(w->cals, w->db, es[i].id);
+	free(es);
+}
+
 /* Runs on the writer thread when the queue is empty, at most once a
  * second; retention once an hour. */
 static void housekeeping(writer *w)
@@ -760,6 +794,7 @@ static void housekeeping(writer *w)
 	if (now - w->last_house_ms < 1000)
 		return;
 	w->last_house_ms = now;
+	warm_calendars(w);
 	rebuild_requests(w);
 	if (!w->last_retention_ms || now - w->last_retention_ms >= 3600000) {
 		w->last_retention_ms = now;
@@ -1049,6 +1084,8 @@ int writer_open(const writer_options *opt, store *wdb, registry *reg, live *lv, 
 			return GLOVED_ENOMEM;
 		}
 	}
+	if (opt->offline_after_ms > 0)
+		firmcal_cache_set_offline_after(w->cals, opt->offline_after_ms);
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);

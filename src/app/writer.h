@@ -53,6 +53,9 @@ typedef struct writer_options {
 	int64_t hour_days;     /* retention of hour rollups (0: keep) */
 	int64_t day_days;      /* retention of day rollups (0: keep) */
 	int64_t shift_days;    /* retention of shift rollups and stop events (0: keep) */
+	/* the offline rule of firms without their own ([ingest] offline_after;
+	 * 0: 120 s), set on the calendar cache */
+	int64_t offline_after_ms;
 } writer_options;
 
 typedef struct writer writer;

@@ -512,6 +512,9 @@ static int rebuild(admin_ctx *c)
 	if (int_arg(opt(c, "--raw-days"), 0, 36500, 30, &raw_days, "--raw-days"))
 		return 2;
 	const char *zone = opt(c, "--timezone");
+	long offline_s;
+	if (int_arg(opt(c, "--offline-after"), 5, 86400, 120, &offline_s, "--offline-after"))
+		return 2;
 	int fd = cli__db_lock(c->db_path);
 	if (fd == -1)
 		return rebuild_by_daemon(c, d0, d1);
@@ -522,6 +525,8 @@ static int rebuild(admin_ctx *c)
 	int rc = 1;
 	registry *reg = registry_new();
 	firmcal_cache *cals = firmcal_cache_new(zone ? zone : "Asia/Shanghai", NULL);
+	if (cals)
+		firmcal_cache_set_offline_after(cals, (int64_t)offline_s * 1000);
 	char msg[200];
 	if (reg && cals && registry_refresh(reg, c->db, 1) == GLOVED_OK) {
 		int r = rebuild_firms(c->db, reg, cals, c->ent.id, d0, d1, raw_days, ltime_now_ms(),
@@ -661,7 +666,10 @@ static const admin_cmd ADMIN_COMMANDS[] = {
       {"--from", "YYYY-MM-DD", 1, "the first local day"},
       {"--to", "YYYY-MM-DD", 0, "the last local day (default --from)"},
       {"--timezone", "Z", 0, "the zone of firms without a calendar (default Asia/Shanghai)"},
-      {"--raw-days", "30", 0, "the retention of raw samples, 0..36500"}}},
+      {"--raw-days", "30", 0, "the retention of raw samples, 0..36500"},
+      {"--offline-after", "120", 0,
+       "seconds one report covers the state, for firms without their own (the daemon's "
+       "[ingest] offline_after)"}}},
     {"sparkplug",
      "map",
      sparkplug_map,

@@ -182,7 +182,8 @@ int cli__daemon_start(const gloved_config *cfg, cli_daemon *d)
 			     cfg->minute_days,
 			     cfg->hour_days,
 			     cfg->day_days,
-			     cfg->shift_days};
+			     cfg->shift_days,
+			     cfg->offline_after_s * 1000};
 	if ((rc = writer_open(&wo, wdb, d->reg, d->lv, &d->w))) {
 		cli__daemon_stop(d);
 		return rc;

@@ -632,10 +632,14 @@ static const table_col stop_cols[] = {
 /* A stop still lasts when it is the machine's state now. */
 static int stop_open(http_req *r, const store_stop *x)
 {
-	live_machine lm;
-	live_get(r->srv->app.lv, x->machine_id, &lm);
+	store_machine m = {0};
+	m.id = x->machine_id;
+	m.enterprise_id = x->enterprise_id;
+	live_view v;
+	live_machine_view(r->srv->app.lv, cals(r), NULL, &m, ltime_now_ms(), &v);
+	const live_machine lm = v.m;
 	return lm.state == x->state && x->end_ms >= lm.last_ts && lm.since_ts <= x->end_ms &&
-	       ltime_now_ms() - lm.last_ts <= r->srv->app.cfg->offline_after_s * 1000;
+	       v.state != MS_OFFLINE;
 }
 
 enum MHD_Result http__h_stops(http_req *r, store *db)

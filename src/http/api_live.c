@@ -22,11 +22,11 @@ cJSON *http__machine_json(http_server *s, const store_machine *m, int64_t now_ms
 		snprintf(e.code, sizeof e.code, "?");
 	if (registry_workshop(reg, m->workshop_id, &w))
 		snprintf(w.code, sizeof w.code, "?");
-	live_machine lm;
-	live_get(s->app.lv, m->id, &lm);
-	int64_t good, reject;
-	live_today(&lm, ltime_day_start(now_ms), &good, &reject);
-	int eff = state_effective(lm.state, lm.last_ts, now_ms, s->app.cfg->offline_after_s * 1000);
+	live_view v;
+	live_machine_view(s->app.lv, writer_cals(s->app.w), NULL, m, now_ms, &v);
+	const live_machine lm = v.m;
+	int64_t good = v.good_today, reject = v.reject_today;
+	int eff = v.state;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "enterprise", e.code);
 	cJSON_AddStringToObject(o, "workshop", w.code);
@@ -193,17 +193,14 @@ typedef struct today_sum {
 	int states[MS_OFFLINE + 1];
 } today_sum;
 
-static void today_add(http_req *r, const store_machine *m, int64_t now_ms, today_sum *t)
+static void today_add(http_req *r, store *db, const store_machine *m, int64_t now_ms, today_sum *t)
 {
-	live_machine lm;
-	live_get(r->srv->app.lv, m->id, &lm);
-	int64_t good, reject;
-	live_today(&lm, ltime_day_start(now_ms), &good, &reject);
-	t->good += good;
-	t->reject += reject;
+	live_view v;
+	live_machine_view(r->srv->app.lv, writer_cals(r->srv->app.w), db, m, now_ms, &v);
+	t->good += v.good_today;
+	t->reject += v.reject_today;
 	t->machines++;
-	t->states[state_effective(lm.state, lm.last_ts, now_ms,
-				  r->srv->app.cfg->offline_after_s * 1000)]++;
+	t->states[v.state]++;
 }
 
 static void today_json(cJSON *o, const today_sum *t)
@@ -239,7 +236,7 @@ static enum MHD_Result h_summary(http_req *r, store *db)
 		today_sum t = {0};
 		for (size_t k = 0; k < n; k++)
 			if (ms[k].enterprise_id == es[i].id)
-				today_add(r, &ms[k], now, &t);
+				today_add(r, db, &ms[k], now, &t);
 		cJSON *e = cJSON_CreateObject();
 		cJSON_AddStringToObject(e, "code", es[i].code);
 		cJSON_AddStringToObject(e, "name", es[i].name);
@@ -254,7 +251,7 @@ static enum MHD_Result h_summary(http_req *r, store *db)
 		today_sum t = {0};
 		for (size_t k = 0; k < n; k++)
 			if (ms[k].workshop_id == ws[i].id)
-				today_add(r, &ms[k], now, &t);
+				today_add(r, db, &ms[k], now, &t);
 		store_enterprise e;
 		if (registry_enterprise(reg, ws[i].enterprise_id, &e))
 			continue;

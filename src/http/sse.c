@@ -83,16 +83,17 @@ static int collect(sse *c)
 	if (rc)
 		return rc;
 	int64_t now = ltime_now_ms();
-	int64_t offline_ms = c->srv->app.cfg->offline_after_s * 1000;
 	cJSON *snap = NULL, *arr = NULL;
 	if (!c->started) {
 		snap = cJSON_CreateObject();
 		arr = cJSON_AddArrayToObject(snap, "machines");
 	}
 	for (size_t i = 0; i < c->n; i++) {
-		live_machine lm;
-		live_get(c->srv->app.lv, c->ms[i].id, &lm);
-		int eff = state_effective(lm.state, lm.last_ts, now, offline_ms);
+		live_view v;
+		live_machine_view(c->srv->app.lv, writer_cals(c->srv->app.w), NULL, &c->ms[i], now,
+				  &v);
+		const live_machine lm = v.m;
+		int eff = v.state;
 		if (c->started && lm.version == c->seen[i].version && eff == c->seen[i].state)
 			continue;
 		c->seen[i].version = lm.version;

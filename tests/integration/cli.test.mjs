@@ -37,7 +37,7 @@ const COMMANDS = {
     "--word-order", "--reject-reg", "--state-reg", "--state-map", "--poll-ms", "--timeout-ms",
   ],
   "modbus list": ["--enterprise"],
-  rebuild: ["--enterprise", "--from", "--to", "--timezone", "--raw-days"],
+  rebuild: ["--enterprise", "--from", "--to", "--timezone", "--raw-days", "--offline-after"],
   "sparkplug map": ["--enterprise", "--edge-node", "--count-metric", "--reject-metric", "--state-metric", "--reason-metric"],
 };
 
