@@ -7,6 +7,7 @@
  * nothing. */
 #include "ingest/sparkplug.h"
 #include "core/state.h"
+#include "ingest/reject_log.h"
 #include "ingest/report.h"
 #include "ingest/sparkplug_codec.h"
 #include "ingest/sparkplug_node.h"
@@ -27,7 +28,7 @@
 #define MAX_NODES   4096
 #define TICK_MS     100
 #define REBIRTH_GAP 5000 /* least time between two rebirth requests to one node */
-#define LOG_SLOTS   64
+#define LOG_SLOTS   64   /* edge nodes whose rejections are rate-limited apart */
 #define MAX_RECS    4096 /* reports from one message */
 
 static const char *const subscriptions[] = {
@@ -61,31 +62,23 @@ struct sparkplug_host {
 	pthread_mutex_t mu; /* nodes, logs, rdb */
 	node_slot *nodes;
 	size_t nn, cap;
-	struct {
-		char key[100];
-		int64_t last_ms;
-		int64_t suppressed;
-	} logs[LOG_SLOTS];
+	reject_log *rejects; /* rate limit of rejection logs, per edge node; under mu */
 };
 
 /* ---- small helpers ---- */
 
-static void log_reject(sparkplug_host *h, const char *key, const char *topic, const char *why)
+/* A refused message (or held message): counted, put on the fleet entry of
+ * its edge node when the firm is known, and logged under the rate limit.
+ * Called with h->mu held. */
+static void rejected(sparkplug_host *h, int64_t ent_id, const char *edge, const char *key,
+		     const char *topic, const char *why, int64_t now)
 {
-	int64_t now = ltime_mono_ms();
-	uint32_t x = 2166136261u;
-	for (const char *p = key; *p; p++)
-		x = (x ^ (uint8_t)*p) * 16777619u;
-	size_t slot = x % LOG_SLOTS;
-	if (strcmp(h->logs[slot].key, key) == 0 && now - h->logs[slot].last_ms < 60000) {
-		h->logs[slot].suppressed++;
-		return;
-	}
-	log_warn("sparkplug: rejected message on %s: %s%s", topic, why,
-		 h->logs[slot].suppressed ? " (and earlier messages suppressed)" : "");
-	snprintf(h->logs[slot].key, sizeof h->logs[slot].key, "%s", key);
-	h->logs[slot].last_ms = now;
-	h->logs[slot].suppressed = 0;
+	metrics_add(M_SPB_REJECTED, 1);
+	metrics_add(M_REPORTS_REJECTED, 1);
+	if (h->fleet && ent_id)
+		fleet_error(h->fleet, ent_id, FLEET_SPARKPLUG, edge, why, now);
+	reject_log_warn(h->rejects, key[0] ? key : "?", ltime_mono_ms(),
+			"rejected message on %s: %s", topic, why);
 }
 
 static int state_payload(char *bytes, size_t cap, int online, int64_t ts)
@@ -463,11 +456,7 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
 	if (rc) {
 		if (rc == GLOVED_ENOTFOUND && strstr(whybuf, "BIRTH"))
 			request_rebirth(h, s, whybuf);
-		metrics_add(M_SPB_REJECTED, 1);
-		metrics_add(M_REPORTS_REJECTED, 1);
-		if (h->fleet)
-			fleet_error(h->fleet, ent_id, FLEET_SPARKPLUG, edge, whybuf, now);
-		log_reject(h, key, msg->topic, whybuf);
+		rejected(h, ent_id, edge, key, msg->topic, whybuf, now);
 	}
 	/* the gap may now be closed: apply what was held, in order */
 	spn_held held;
@@ -476,26 +465,18 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
 		metrics_add(M_SPB_REORDERED, 1);
 		if (hp && apply(h, s, held.kind, held.device[0] ? held.device : NULL, hp, whybuf,
 				sizeof whybuf)) {
-			metrics_add(M_SPB_REJECTED, 1);
-			metrics_add(M_REPORTS_REJECTED, 1);
-			if (h->fleet)
-				fleet_error(h->fleet, ent_id, FLEET_SPARKPLUG, edge, whybuf, now);
-			log_reject(h, key, msg->topic, whybuf);
+			rejected(h, ent_id, edge, key, msg->topic, whybuf, now);
 		}
 		spb_free(hp);
 		free(held.raw);
 	}
 	goto out;
 reject:
-	metrics_add(M_SPB_REJECTED, 1);
-	metrics_add(M_REPORTS_REJECTED, 1);
-	if (h->fleet && ent_id)
-		fleet_error(h->fleet, ent_id, FLEET_SPARKPLUG, edge, why, ltime_now_ms());
 	if (!locked) {
 		pthread_mutex_lock(&h->mu);
 		locked = 1;
 	}
-	log_reject(h, key[0] ? key : "?", msg->topic, why);
+	rejected(h, ent_id, edge, key, msg->topic, why, ltime_now_ms());
 out:
 	if (locked)
 		pthread_mutex_unlock(&h->mu);
@@ -539,6 +520,7 @@ static void host_free(sparkplug_host *h)
 	for (size_t i = 0; i < h->nn; i++)
 		spn_node_free(h->nodes[i].n);
 	free(h->nodes);
+	reject_log_close(h->rejects);
 	pthread_mutex_destroy(&h->mu);
 	free(h);
 }
@@ -552,6 +534,11 @@ int sparkplug_start(const sparkplug_options *opt, registry *reg, store *rdb, wri
 	if (!h)
 		return GLOVED_ENOMEM;
 	pthread_mutex_init(&h->mu, NULL);
+	h->rejects = reject_log_open("sparkplug", LOG_SLOTS, REJECT_LOG_INTERVAL_MS, 1);
+	if (!h->rejects) {
+		host_free(h);
+		return GLOVED_ENOMEM;
+	}
 	h->reg = reg;
 	h->rdb = rdb;
 	h->w = w;
