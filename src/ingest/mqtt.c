@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* mqtt.c: see mqtt.h. */
 #include "ingest/mqtt.h"
+#include "ingest/mqtt_client.h"
 #include "ingest/reject_log.h"
 #include "ingest/report.h"
 #include "util/err.h"
@@ -157,23 +158,14 @@ int mqtt_ingest_start(const mqtt_options *opt, registry *reg, store *rdb, writer
 	}
 	char id[64];
 	snprintf(id, sizeof id, "gloved-%lld", (long long)ltime_now_ms());
-	m->mosq = mosquitto_new(id, true, m);
+	static const mqtt_client_callbacks cb = {on_connect, on_disconnect, on_message};
+	m->mosq = mqtt_client_new(id, m, opt->username, opt->password, &cb);
 	if (!m->mosq) {
 		reject_log_close(m->rejects);
 		free(m);
 		return GLOVED_ENOMEM;
 	}
-	mosquitto_int_option(m->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
-	if (opt->username && opt->username[0])
-		mosquitto_username_pw_set(m->mosq, opt->username, opt->password);
-	mosquitto_connect_callback_set(m->mosq, on_connect);
-	mosquitto_disconnect_callback_set(m->mosq, on_disconnect);
-	mosquitto_message_callback_set(m->mosq, on_message);
-	mosquitto_reconnect_delay_set(m->mosq, 1, 30, true);
-	int rc = mosquitto_connect_async(m->mosq, opt->host, opt->port, 30);
-	if (rc != MOSQ_ERR_SUCCESS)
-		log_warn("mqtt: cannot connect to %s:%d yet (%s); retrying", opt->host, opt->port,
-			 mosquitto_strerror(rc));
+	mqtt_client_connect(m->mosq, "mqtt", opt->host, opt->port);
 	if (mosquitto_loop_start(m->mosq) != MOSQ_ERR_SUCCESS) {
 		mosquitto_destroy(m->mosq);
 		reject_log_close(m->rejects);

@@ -7,6 +7,7 @@
  * nothing. */
 #include "ingest/sparkplug.h"
 #include "core/state.h"
+#include "ingest/mqtt_client.h"
 #include "ingest/reject_log.h"
 #include "ingest/report.h"
 #include "ingest/sparkplug_codec.h"
@@ -551,23 +552,14 @@ int sparkplug_start(const sparkplug_options *opt, registry *reg, store *rdb, wri
 	h->birth_ts = ltime_now_ms();
 	char id[96];
 	snprintf(id, sizeof id, "gloved-spb-%s-%lld", h->host_id, (long long)h->birth_ts);
-	h->mosq = mosquitto_new(id, true, h);
+	static const mqtt_client_callbacks cb = {on_connect, on_disconnect, on_message};
+	h->mosq = mqtt_client_new(id, h, opt->username, opt->password, &cb);
 	if (!h->mosq) {
 		host_free(h);
 		return GLOVED_ENOMEM;
 	}
-	mosquitto_int_option(h->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
-	if (opt->username && opt->username[0])
-		mosquitto_username_pw_set(h->mosq, opt->username, opt->password);
 	set_will(h);
-	mosquitto_connect_callback_set(h->mosq, on_connect);
-	mosquitto_disconnect_callback_set(h->mosq, on_disconnect);
-	mosquitto_message_callback_set(h->mosq, on_message);
-	mosquitto_reconnect_delay_set(h->mosq, 1, 30, true);
-	int rc = mosquitto_connect_async(h->mosq, opt->host, opt->port, 30);
-	if (rc != MOSQ_ERR_SUCCESS)
-		log_warn("sparkplug: cannot connect to %s:%d yet (%s); retrying", opt->host,
-			 opt->port, mosquitto_strerror(rc));
+	mqtt_client_connect(h->mosq, "sparkplug", opt->host, opt->port);
 	if (pthread_create(&h->ticker, NULL, tick_main, h) != 0) {
 		host_free(h);
 		return GLOVED_EIO;
