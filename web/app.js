@@ -49,8 +49,6 @@ const app = {
   lastEventAt: 0,
   chart: null,
   chartData: null,
-  chartLastFetch: 0,
-  chartTimer: null,
   chartSeq: 0,
   summarySeq: 0,
   summaryLoading: false,
@@ -59,8 +57,6 @@ const app = {
   view: "wall", // one of VIEWS
   fleet: null, // GET /api/v1/gateways answer, or {error}
   fleetAt: 0, // when it was read
-  fleetTimer: null,
-  fleetLastFetch: 0,
   fleetSeq: 0,
 };
 
@@ -292,12 +288,10 @@ async function onLogout() {
 function loggedOut() {
   setSessionHint(false);
   stopEvents();
-  if (app.chartTimer) clearTimeout(app.chartTimer);
-  app.chartTimer = null;
+  chartReads.cancel();
   if (app.totalsTimer) clearTimeout(app.totalsTimer);
   app.totalsTimer = null;
-  if (app.fleetTimer) clearTimeout(app.fleetTimer);
-  app.fleetTimer = null;
+  fleetReads.cancel();
   app.fleet = null;
   $("fleet-rows").replaceChildren();
   analytics.reset();
@@ -579,9 +573,9 @@ function onMachine(m) {
     const tile = document.querySelector(`.tile[data-key="${CSS.escape(k)}"]`);
     if (tile) fillTile(tile, m);
     else renderWall(); // a machine new to this view
-    scheduleChart();
+    chartReads.soon();
   }
-  if (app.view === "fleet") scheduleFleet();
+  if (app.view === "fleet") fleetReads.soon();
   scheduleTotals();
   checkDay();
 }
@@ -780,26 +774,42 @@ function renderTotals() {
 
 // ---------------------------------------------------------------- chart
 
-function refreshChartNow() {
-  if (app.chartTimer) clearTimeout(app.chartTimer);
-  app.chartTimer = null;
-  fetchChart();
+// A read done now (a picker changed) or soon (machine events): soon() runs
+// it at most once per minMs, counted from the last read, and only if
+// `when()` still holds then. Nothing runs on a free timer.
+function throttled(read, minMs, when = () => true) {
+  let timer = null;
+  let last = 0;
+  const cancel = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+  };
+  const now = () => {
+    cancel();
+    last = Date.now();
+    read();
+  };
+  const soon = () => {
+    if (timer) return;
+    timer = setTimeout(
+      () => {
+        timer = null;
+        if (when()) now();
+      },
+      Math.max(0, last + minMs - Date.now()),
+    );
+  };
+  return { now, soon, cancel };
 }
 
-// Called on machine events: at most one fetch per CHART_MIN_INTERVAL_MS.
-function scheduleChart() {
-  if (app.chartTimer) return;
-  const wait = Math.max(0, app.chartLastFetch + CHART_MIN_INTERVAL_MS - Date.now());
-  app.chartTimer = setTimeout(() => {
-    app.chartTimer = null;
-    fetchChart();
-  }, wait);
-}
+// The per-hour chart: on load and picker changes, and at most every
+// CHART_MIN_INTERVAL_MS on machine events.
+const chartReads = throttled(() => fetchChart(), CHART_MIN_INTERVAL_MS);
+const refreshChartNow = () => chartReads.now();
 
 async function fetchChart() {
   if (!app.user || !app.ent) return;
   const seq = ++app.chartSeq;
-  app.chartLastFetch = Date.now();
   const q = new URLSearchParams({ enterprise: app.ent, bucket: "hour" });
   if (app.ws !== ALL) q.set("workshop", app.ws);
   try {
@@ -923,27 +933,14 @@ function showPage(view, remember = true) {
   if (app.view === "wall" && app.chart) app.chart.resize();
 }
 
-function refreshFleetNow() {
-  if (app.fleetTimer) clearTimeout(app.fleetTimer);
-  app.fleetTimer = null;
-  fetchFleet();
-}
-
-// Called on machine events while the fleet is shown: at most one read per
-// FLEET_MIN_INTERVAL_MS.
-function scheduleFleet() {
-  if (app.fleetTimer) return;
-  const wait = Math.max(0, app.fleetLastFetch + FLEET_MIN_INTERVAL_MS - Date.now());
-  app.fleetTimer = setTimeout(() => {
-    app.fleetTimer = null;
-    if (app.view === "fleet") fetchFleet();
-  }, wait);
-}
+// The fleet list: when its page opens or the firm changes, and at most
+// every FLEET_MIN_INTERVAL_MS on machine events while it is shown.
+const fleetReads = throttled(() => fetchFleet(), FLEET_MIN_INTERVAL_MS, () => app.view === "fleet");
+const refreshFleetNow = () => fleetReads.now();
 
 async function fetchFleet() {
   if (!app.user) return;
   const seq = ++app.fleetSeq;
-  app.fleetLastFetch = Date.now();
   const q = app.ent ? "?enterprise=" + encodeURIComponent(app.ent) : "";
   try {
     const r = await api("GET", "/api/v1/gateways" + q);

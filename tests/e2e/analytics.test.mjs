@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { api, login, sleep, startDaemon, waitFor } from "../lib/harness.mjs";
-import { launchChromium, waitText, watchPage } from "./browser.mjs";
+import { launchChromium, stopAll, waitText, watchPage } from "./browser.mjs";
 
 const ENT = "PY01";
 const WS = "W1";
@@ -130,17 +130,7 @@ describe("analytics pages in the browser", { timeout: 240000 }, () => {
     ({ pageErrors, foreignRequests, apiCalls } = watchPage(page, daemon.url));
   });
 
-  after(async () => {
-    const errors = [];
-    for (const step of [() => browser?.close(), () => daemon?.stop()]) {
-      try {
-        await step();
-      } catch (e) {
-        errors.push(e);
-      }
-    }
-    if (errors.length) throw errors[0];
-  });
+  after(() => stopAll([() => browser?.close(), () => daemon?.stop()]));
 
   it("logs in and shows the OEE the API computes", async () => {
     await page.goto(daemon.url + "/");

@@ -45,6 +45,21 @@ export function watchPage(page, daemonUrl, onRequest) {
   return seen;
 }
 
+// Runs every teardown step even when one fails (the browser, then the
+// daemon and broker, so that no process is left behind); throws the first
+// failure after all ran.
+export async function stopAll(steps) {
+  const errors = [];
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (e) {
+      errors.push(e);
+    }
+  }
+  if (errors.length) throw errors[0];
+}
+
 // The trimmed text of a locator as it is now.
 export async function textOf(locator) {
   return (await locator.innerText()).trim();

@@ -15,7 +15,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { api, login, startDaemon, waitFor } from "../lib/harness.mjs";
-import { launchChromium, waitText, watchPage } from "./browser.mjs";
+import { launchChromium, stopAll, waitText, watchPage } from "./browser.mjs";
 
 const ENT = "C";
 const ADMIN = "boss";
@@ -114,17 +114,7 @@ describe("scan page on a phone", { timeout: 240000 }, () => {
     }));
   });
 
-  after(async () => {
-    const errors = [];
-    for (const step of [() => browser?.close(), () => daemon?.stop()]) {
-      try {
-        await step();
-      } catch (e) {
-        errors.push(e);
-      }
-    }
-    if (errors.length) throw errors[0];
-  });
+  after(() => stopAll([() => browser?.close(), () => daemon?.stop()]));
 
   // GET /api/v1/bundles: each bundle with its ticket code per operation.
   async function readBundles() {

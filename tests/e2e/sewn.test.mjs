@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { api, login, sleep, startDaemon, waitFor } from "../lib/harness.mjs";
-import { launchChromium, textOf, waitText, watchPage } from "./browser.mjs";
+import { launchChromium, stopAll, textOf, waitText, watchPage } from "./browser.mjs";
 
 const ENT = "JX01";
 const USER = "boss";
@@ -62,17 +62,7 @@ describe("sewn-glove pages in the browser", { timeout: 240000 }, () => {
     ({ pageErrors, foreignRequests, apiCalls } = watchPage(page, daemon.url));
   });
 
-  after(async () => {
-    const errors = [];
-    for (const step of [() => browser?.close(), () => daemon?.stop()]) {
-      try {
-        await step();
-      } catch (e) {
-        errors.push(e);
-      }
-    }
-    if (errors.length) throw errors[0];
-  });
+  after(() => stopAll([() => browser?.close(), () => daemon?.stop()]));
 
   it("creates a style with a 3-operation routing through the form, and copies it", async () => {
     await page.goto(daemon.url + "/");

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { SOURCE_DIR, api, login, mqttPublish, sleep, startBroker, startDaemon, waitFor } from "../lib/harness.mjs";
-import { launchChromium, textOf, waitText, watchPage } from "./browser.mjs";
+import { launchChromium, stopAll, textOf, waitText, watchPage } from "./browser.mjs";
 
 const ENT = "PY01";
 const WS = "W1";
@@ -78,21 +78,7 @@ describe("machine wall in the browser", { timeout: 240000 }, () => {
     ({ pageErrors, foreignRequests, apiCalls } = watchPage(page, daemon.url));
   });
 
-  after(async () => {
-    const errors = [];
-    for (const step of [
-      () => browser?.close(),
-      () => daemon?.stop(),
-      () => broker?.stop(),
-    ]) {
-      try {
-        await step();
-      } catch (e) {
-        errors.push(e);
-      }
-    }
-    if (errors.length) throw errors[0];
-  });
+  after(() => stopAll([() => browser?.close(), () => daemon?.stop(), () => broker?.stop()]));
 
   const tile = (code) => page.locator(`[data-machine="${code}"]`);
   // Resolves after the page has drawn two more frames (layout and paint done).
