@@ -496,6 +496,15 @@ function renderPickers() {
 
 // ---------------------------------------------------------------- live feed
 
+// An event's JSON, or null for one that does not parse (dropped).
+function eventData(ev) {
+  try {
+    return JSON.parse(ev.data);
+  } catch {
+    return null;
+  }
+}
+
 function openEvents() {
   stopEvents();
   app.liveStatus = "connecting";
@@ -507,12 +516,8 @@ function openEvents() {
     renderLive();
   };
   es.addEventListener("snapshot", (ev) => {
-    let d;
-    try {
-      d = JSON.parse(ev.data);
-    } catch {
-      return;
-    }
+    const d = eventData(ev);
+    if (!d) return;
     app.machines.clear();
     for (const m of d.machines || []) app.machines.set(key(m.enterprise, m.code), m);
     app.haveSnapshot = true;
@@ -523,13 +528,8 @@ function openEvents() {
     checkDay();
   });
   es.addEventListener("machine", (ev) => {
-    let m;
-    try {
-      m = JSON.parse(ev.data);
-    } catch {
-      return;
-    }
-    onMachine(m);
+    const m = eventData(ev);
+    if (m) onMachine(m);
   });
   es.onerror = () => {
     if (app.es !== es) return;
