@@ -10,6 +10,7 @@
 // controls changes or one of its forms was saved, never on a timer. Dates
 // and times are the firm's (its calendar's zone), see docs/internals/web.md.
 
+import { cssVar, markField, query as q } from "./dom.js";
 import { getLang, has, t } from "./i18n.js";
 
 export const ANALYTICS_VIEWS = ["analytics", "stops", "shifts", "wages"];
@@ -26,11 +27,11 @@ const DEFAULT_TZ = "Asia/Shanghai";
 // fmtTime, fmtHour, stateName, key, ALL} from app.js.
 export function createAnalytics(ctx) {
   const { app, $, el, api, errMessage, LoggedOut, pieces, numFmt, localDay, fmtTime, stateName } = ctx;
+  const { get, send, loadReasons } = ctx;
 
   const st = {
     view: "", // the analytics page shown, "" when none
     calendars: new Map(), // enterprise -> GET /calendar answer
-    reasons: new Map(), // enterprise -> [{code, name_zh, name_en}]
     range: null, // {from, to, preset} local dates of the firm
     rangeEnt: "", // the firm the range was made for
     group: "machine",
@@ -65,11 +66,6 @@ export function createAnalytics(ctx) {
 
   const firmTz = () => ctx.safeTz(st.calendars.get(app.ent)?.tz) || ctx.safeTz(DEFAULT_TZ);
   const today = () => localDay(Date.now(), firmTz());
-  const q = (o) => {
-    const p = new URLSearchParams();
-    for (const [k, v] of Object.entries(o)) if (v !== undefined && v !== null && v !== "") p.set(k, String(v));
-    return p.toString();
-  };
   const wsScope = () => (app.ws === ctx.ALL ? undefined : app.ws);
   const exportLang = () => (getLang() === "en" ? "en" : "zh");
 
@@ -119,15 +115,11 @@ export function createAnalytics(ctx) {
     return { from: to, to, preset: "today" };
   }
 
+  // app.js's names (the firm's list, the built-in ones, the code), with the
+  // OEE answer's names for a code the list lacks; "" is 未说明.
   function reasonName(code) {
     if (!code) return t("reason.unexplained");
-    const list = st.reasons.get(app.ent) || [];
-    const r = list.find((x) => x.code === code) || st.oee?.reasons?.find((x) => x.reason === code);
-    if (r) {
-      const name = getLang() === "en" ? r.name_en || r.name_zh : r.name_zh || r.name_en;
-      if (name) return name;
-    }
-    return has("reason." + code) ? t("reason." + code) : code;
+    return ctx.reasonName(code, app.ent, st.oee?.reasons?.find((x) => x.reason === code));
   }
 
   function showMsg(id, text, cls = "error") {
@@ -135,12 +127,6 @@ export function createAnalytics(ctx) {
     p.hidden = !text;
     p.className = cls;
     p.textContent = text || "";
-  }
-
-  async function get(path) {
-    const r = await api("GET", path);
-    if (r.status !== 200) throw new Error(errMessage(r));
-    return r.json;
   }
 
   function chart(id) {
@@ -155,10 +141,6 @@ export function createAnalytics(ctx) {
     return c;
   }
 
-  function cssVar(name, fallback) {
-    return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
-  }
-
   function baseOption() {
     return { animation: false, textStyle: { fontFamily: cssVar("--font", "sans-serif") } };
   }
@@ -169,10 +151,7 @@ export function createAnalytics(ctx) {
     const jobs = [];
     if (!st.calendars.has(ent))
       jobs.push(get("/api/v1/calendar?" + q({ enterprise: ent })).then((c) => st.calendars.set(ent, c)));
-    if (!st.reasons.has(ent))
-      jobs.push(
-        get("/api/v1/stop-reasons?" + q({ enterprise: ent })).then((r) => st.reasons.set(ent, r.reasons || [])),
-      );
+    if (!app.reasons.has(ent)) jobs.push(loadReasons(ent));
     // A firm without a readable calendar still gets pages (default zone).
     const res = await Promise.allSettled(jobs);
     for (const x of res) if (x.status === "rejected" && x.reason instanceof LoggedOut) throw x.reason;
@@ -516,7 +495,7 @@ export function createAnalytics(ctx) {
     $("stops-export-xlsx").href = exportHref("/api/v1/stops", params, "xlsx");
     $("stops-export-csv").href = exportHref("/api/v1/stops", params, "csv");
     const tz = firmTz();
-    const reasons = st.reasons.get(app.ent) || [];
+    const reasons = app.reasons.get(app.ent) || [];
     $("stops-rows").replaceChildren(
       ...list.map((s) => {
         const tr = el("tr");
@@ -732,16 +711,7 @@ export function createAnalytics(ctx) {
     );
     form.querySelector(".cal-actions").append(save, msg);
     // Mark the field the API named, and show its message beside it.
-    if (m?.field) {
-      const bad = form.querySelector(`[data-field="${CSS.escape(m.field)}"]`);
-      if (bad) {
-        bad.setAttribute("aria-invalid", "true");
-        const text = m.error.startsWith(m.field + ": ") ? m.error.slice(m.field.length + 2) : m.error;
-        const note = el("span", "error field-error", text);
-        note.setAttribute("data-field-error", m.field);
-        (bad.closest("label") || bad).after(note);
-      }
-    }
+    if (m?.field) markField(form, m.field, m.error.startsWith(m.field + ": ") ? m.error.slice(m.field.length + 2) : m.error);
   }
 
   // The field an API error names: error.field if given, else the message's
@@ -791,12 +761,11 @@ export function createAnalytics(ctx) {
     const ent = app.ent;
     const [cal, rs] = await Promise.allSettled([
       get("/api/v1/calendar?" + q({ enterprise: ent })),
-      get("/api/v1/stop-reasons?" + q({ enterprise: ent })),
+      loadReasons(ent, true),
     ]);
     if ([cal, rs].some((x) => x.status === "rejected" && x.reason instanceof LoggedOut)) return;
     if (seq !== st.seq) return;
     if (rs.status === "fulfilled") {
-      st.reasons.set(ent, rs.value.reasons || []);
       st.reasonsErr = "";
     } else st.reasonsErr = rs.reason.message;
     renderReasons();
@@ -1047,8 +1016,7 @@ export function createAnalytics(ctx) {
 
   // The message under a form and the mark beside the field it names.
   function renderFormMsg(form, msgId, m, okText) {
-    for (const x of form.querySelectorAll("[aria-invalid]")) x.removeAttribute("aria-invalid");
-    for (const x of form.querySelectorAll("[data-field-error]")) x.remove();
+    markField(form, m?.field, m?.note || m?.error);
     const p = $(msgId);
     p.hidden = !m;
     p.className = m?.ok ? "ok" : "error";
@@ -1059,23 +1027,8 @@ export function createAnalytics(ctx) {
         : m.forbidden
           ? t("edit.forbidden", { message: m.error })
           : t("error.generic", { message: m.error });
-    if (!m?.field) return;
-    const bad = form.querySelector(`[data-field="${CSS.escape(m.field)}"]`);
-    if (!bad) return;
-    bad.setAttribute("aria-invalid", "true");
-    const note = el("span", "error field-error", m.note || m.error);
-    note.setAttribute("data-field-error", m.field);
-    (bad.closest("label") || bad).append(note);
   }
 
-  async function send(method, path, body) {
-    try {
-      return await api(method, path, body);
-    } catch (e) {
-      if (e instanceof LoggedOut) throw e;
-      return { status: 0, json: null };
-    }
-  }
 
   // Empty forms and no messages (a new firm, a new session).
   function clearEditors() {
@@ -1282,7 +1235,7 @@ export function createAnalytics(ctx) {
 
   function renderReasons() {
     showMsg("reason-error", st.reasonsErr ? t("error.generic", { message: st.reasonsErr }) : "");
-    const list = st.reasons.get(app.ent) || [];
+    const list = app.reasons.get(app.ent) || [];
     $("reason-table").hidden = list.length === 0;
     $("reason-rows").replaceChildren(
       ...list.map((x) => {
@@ -1343,15 +1296,14 @@ export function createAnalytics(ctx) {
     // The list as the firm now has it (the Stops page's selects and the
     // Pareto's names use it); the answer alone if it cannot be read.
     try {
-      const d = await get("/api/v1/stop-reasons?" + q({ enterprise: ent }));
+      await loadReasons(ent, true);
       if (ent !== app.ent) return;
-      st.reasons.set(ent, d.reasons || []);
       st.reasonsErr = "";
     } catch (e) {
       if (e instanceof LoggedOut) return;
       const got = { code: st.reasonMsg.code, name_zh: r.json?.name_zh ?? body.name_zh, name_en: r.json?.name_en ?? body.name_en };
-      const list = (st.reasons.get(ent) || []).filter((x) => x.code !== got.code);
-      st.reasons.set(ent, [...list, got]);
+      const list = (app.reasons.get(ent) || []).filter((x) => x.code !== got.code);
+      app.reasons.set(ent, [...list, got]);
     }
     renderReasons();
   }
@@ -1394,14 +1346,13 @@ export function createAnalytics(ctx) {
     if (st.oee || st.trend) renderAnalytics();
     if (st.stops) renderStops();
     if (st.calForm) renderShifts();
-    if (st.reasons.has(app.ent) || st.reasonsErr) renderReasons();
+    if (app.reasons.has(app.ent) || st.reasonsErr) renderReasons();
     if (st.wages || st.grid) renderWages();
   }
 
   function reset() {
     st.seq++;
     st.calendars.clear();
-    st.reasons.clear();
     st.range = null;
     st.rangeEnt = "";
     st.oee = st.trend = st.stops = st.wages = st.output = st.grid = null;

@@ -9,6 +9,7 @@
 // one of their controls or forms changes).
 
 import { ANALYTICS_VIEWS, createAnalytics } from "./analytics.js";
+import { el, safeTz } from "./dom.js";
 import { STATES, getLang, has, setLang, t } from "./i18n.js";
 import { SEWN_VIEWS, createSewn } from "./sewn.js";
 
@@ -17,6 +18,11 @@ const ENT_KEY = "gloved.enterprise";
 const WS_KEY = "gloved.workshop."; // + enterprise code
 const CHART_MIN_INTERVAL_MS = 30000;
 const VIEW_KEY = "gloved.view";
+// "1" while this browser holds a session as far as the page knows (the
+// cookie itself is HttpOnly): set on a login or a 200 from /me, removed on
+// a logout or a 401. Without it the first load shows the login form at once
+// instead of asking /api/v1/me, whose 401 the browser would log as an error.
+const SESSION_KEY = "gloved.session";
 const FLEET_MIN_INTERVAL_MS = 5000;
 const ALL = ""; // the workshop picker's "all workshops" value
 const VIEWS = ["wall", "fleet", ...ANALYTICS_VIEWS, ...SEWN_VIEWS];
@@ -36,13 +42,13 @@ const app = {
   machines: new Map(), // "ENT/CODE" -> machine object (from the event feed)
   haveSnapshot: false,
   summary: { enterprises: new Map(), workshops: new Map() }, // from /summary
+  reasons: new Map(), // enterprise -> [{code, name_zh, name_en}] (GET /api/v1/stop-reasons)
+  reasonsLoading: new Map(), // enterprise -> the read under way
   es: null,
   esRetry: null,
   lastEventAt: 0,
   chart: null,
   chartData: null,
-  chartLastFetch: 0,
-  chartTimer: null,
   chartSeq: 0,
   summarySeq: 0,
   summaryLoading: false,
@@ -51,19 +57,10 @@ const app = {
   view: "wall", // one of VIEWS
   fleet: null, // GET /api/v1/gateways answer, or {error}
   fleetAt: 0, // when it was read
-  fleetTimer: null,
-  fleetLastFetch: 0,
   fleetSeq: 0,
 };
 
 // ---------------------------------------------------------------- helpers
-
-function el(tag, cls, text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 function key(ent, code) {
   return ent + "/" + code;
@@ -75,16 +72,6 @@ function numFmt() {
 
 function pieces(n) {
   return t("unit.piece.fmt", { n: numFmt().format(Number(n) || 0) });
-}
-
-function safeTz(tz) {
-  if (!tz) return undefined;
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return tz;
-  } catch {
-    return undefined;
-  }
 }
 
 // YYYY-MM-DD of a moment in the configured zone (or in `tz`).
@@ -125,9 +112,18 @@ function stateName(s) {
   return t("state." + (STATES.includes(s) ? s : "unknown"));
 }
 
-function reasonName(r) {
-  if (!r) return "";
-  return has("reason." + r) ? t("reason." + r) : r;
+// A stop reason's name in the current language: the firm's own (its list
+// from GET /api/v1/stop-reasons, or `named`, an object with name_zh/name_en
+// such as a row of the OEE answer), else the built-in translation
+// (i18n.js), else the code itself.
+function reasonName(code, ent = app.ent, named = null) {
+  if (!code) return "";
+  const r = (app.reasons.get(ent) || []).find((x) => x.code === code) || named;
+  if (r) {
+    const name = getLang() === "en" ? r.name_en || r.name_zh : r.name_zh || r.name_en;
+    if (name) return name;
+  }
+  return has("reason." + code) ? t("reason." + code) : code;
 }
 
 // ---------------------------------------------------------------- API
@@ -159,6 +155,25 @@ async function api(method, path, body) {
 
 function errMessage(r) {
   return r?.json?.error?.message || r?.json?.error?.code || "HTTP " + r?.status;
+}
+
+// A read the page cannot do without: its JSON, or an Error with the API's
+// message (LoggedOut on a 401).
+async function apiGet(path) {
+  const r = await api("GET", path);
+  if (r.status !== 200) throw new Error(errMessage(r));
+  return r.json;
+}
+
+// A save: the answer whatever its status, {status: 0} when the network
+// failed (LoggedOut on a 401 is thrown).
+async function apiSend(method, path, body) {
+  try {
+    return await api(method, path, body);
+  } catch (e) {
+    if (e instanceof LoggedOut) throw e;
+    return { status: 0, json: null };
+  }
 }
 
 // ---------------------------------------------------------------- language
@@ -194,6 +209,23 @@ function toggleLang() {
 }
 
 // ---------------------------------------------------------------- login
+
+function sessionHint() {
+  try {
+    return localStorage.getItem(SESSION_KEY) === "1";
+  } catch {
+    return true; // no storage: ask the server
+  }
+}
+
+function setSessionHint(on) {
+  try {
+    if (on) localStorage.setItem(SESSION_KEY, "1");
+    else localStorage.removeItem(SESSION_KEY);
+  } catch {
+    /* private mode */
+  }
+}
 
 function showView(which) {
   document.body.classList.remove("booting");
@@ -254,13 +286,12 @@ async function onLogout() {
 
 // Drops everything the session showed and returns to the login form.
 function loggedOut() {
+  setSessionHint(false);
   stopEvents();
-  if (app.chartTimer) clearTimeout(app.chartTimer);
-  app.chartTimer = null;
+  chartReads.cancel();
   if (app.totalsTimer) clearTimeout(app.totalsTimer);
   app.totalsTimer = null;
-  if (app.fleetTimer) clearTimeout(app.fleetTimer);
-  app.fleetTimer = null;
+  fleetReads.cancel();
   app.fleet = null;
   $("fleet-rows").replaceChildren();
   analytics.reset();
@@ -270,6 +301,8 @@ function loggedOut() {
   app.haveSnapshot = false;
   app.enterprises = [];
   app.workshops.clear();
+  app.reasons.clear();
+  app.reasonsLoading.clear();
   app.chartData = null;
   $("wall").replaceChildren();
   showLogin();
@@ -278,6 +311,7 @@ function loggedOut() {
 // ---------------------------------------------------------------- session
 
 async function startSession(user) {
+  setSessionHint(true);
   app.user = user;
   app.machines.clear();
   app.haveSnapshot = false;
@@ -356,6 +390,43 @@ async function loadWorkshops(ent) {
   return list;
 }
 
+// A firm's stop-reason list, read once per session (force: again, after the
+// Shifts page saved one); concurrent callers share one request. Resolves to
+// the list; rejects when it cannot be read (LoggedOut on a 401).
+function loadReasons(ent, force = false) {
+  if (!ent) return Promise.resolve([]);
+  if (!force && app.reasons.has(ent)) return Promise.resolve(app.reasons.get(ent));
+  const pending = app.reasonsLoading.get(ent);
+  if (pending && !force) return pending;
+  const user = app.user;
+  const p = api("GET", "/api/v1/stop-reasons?enterprise=" + encodeURIComponent(ent))
+    .then((r) => {
+      if (r.status !== 200) throw new Error(errMessage(r));
+      const list = r.json?.reasons || [];
+      if (app.user === user) app.reasons.set(ent, list);
+      return list;
+    })
+    .finally(() => {
+      if (app.reasonsLoading.get(ent) === p) app.reasonsLoading.delete(ent);
+    });
+  app.reasonsLoading.set(ent, p);
+  return p;
+}
+
+// The wall's tiles name stop reasons with the firm's names: redrawn once
+// the firm's list is in (the built-in names until then).
+function loadWallReasons(ent) {
+  if (app.reasons.has(ent)) return;
+  loadReasons(ent).then(
+    () => {
+      if (app.ent === ent) renderWall();
+    },
+    () => {
+      /* the built-in names stay; a 401 has already shown the login */
+    },
+  );
+}
+
 async function selectEnterprise(ent, remember = true) {
   app.ent = ent;
   if (remember) {
@@ -376,6 +447,7 @@ async function selectEnterprise(ent, remember = true) {
   app.ws = ws;
   renderPickers();
   renderAll();
+  loadWallReasons(ent);
   refreshChartNow();
   if (app.view === "fleet") refreshFleetNow();
   if (ANALYTICS_VIEWS.includes(app.view)) analytics.show(app.view);
@@ -424,6 +496,15 @@ function renderPickers() {
 
 // ---------------------------------------------------------------- live feed
 
+// An event's JSON, or null for one that does not parse (dropped).
+function eventData(ev) {
+  try {
+    return JSON.parse(ev.data);
+  } catch {
+    return null;
+  }
+}
+
 function openEvents() {
   stopEvents();
   app.liveStatus = "connecting";
@@ -435,12 +516,8 @@ function openEvents() {
     renderLive();
   };
   es.addEventListener("snapshot", (ev) => {
-    let d;
-    try {
-      d = JSON.parse(ev.data);
-    } catch {
-      return;
-    }
+    const d = eventData(ev);
+    if (!d) return;
     app.machines.clear();
     for (const m of d.machines || []) app.machines.set(key(m.enterprise, m.code), m);
     app.haveSnapshot = true;
@@ -451,13 +528,8 @@ function openEvents() {
     checkDay();
   });
   es.addEventListener("machine", (ev) => {
-    let m;
-    try {
-      m = JSON.parse(ev.data);
-    } catch {
-      return;
-    }
-    onMachine(m);
+    const m = eventData(ev);
+    if (m) onMachine(m);
   });
   es.onerror = () => {
     if (app.es !== es) return;
@@ -501,9 +573,9 @@ function onMachine(m) {
     const tile = document.querySelector(`.tile[data-key="${CSS.escape(k)}"]`);
     if (tile) fillTile(tile, m);
     else renderWall(); // a machine new to this view
-    scheduleChart();
+    chartReads.soon();
   }
-  if (app.view === "fleet") scheduleFleet();
+  if (app.view === "fleet") fleetReads.soon();
   scheduleTotals();
   checkDay();
 }
@@ -614,7 +686,7 @@ function fillTile(tile, m) {
 
   const reason = tile.querySelector(".tile-reason");
   const showReason = m.reason && ["stop", "fault", "idle", "setup", "off"].includes(state);
-  reason.textContent = showReason ? reasonName(m.reason) : "";
+  reason.textContent = showReason ? reasonName(m.reason, m.enterprise) : "";
   reason.hidden = !showReason;
 
   const meta = [];
@@ -702,26 +774,42 @@ function renderTotals() {
 
 // ---------------------------------------------------------------- chart
 
-function refreshChartNow() {
-  if (app.chartTimer) clearTimeout(app.chartTimer);
-  app.chartTimer = null;
-  fetchChart();
+// A read done now (a picker changed) or soon (machine events): soon() runs
+// it at most once per minMs, counted from the last read, and only if
+// `when()` still holds then. Nothing runs on a free timer.
+function throttled(read, minMs, when = () => true) {
+  let timer = null;
+  let last = 0;
+  const cancel = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+  };
+  const now = () => {
+    cancel();
+    last = Date.now();
+    read();
+  };
+  const soon = () => {
+    if (timer) return;
+    timer = setTimeout(
+      () => {
+        timer = null;
+        if (when()) now();
+      },
+      Math.max(0, last + minMs - Date.now()),
+    );
+  };
+  return { now, soon, cancel };
 }
 
-// Called on machine events: at most one fetch per CHART_MIN_INTERVAL_MS.
-function scheduleChart() {
-  if (app.chartTimer) return;
-  const wait = Math.max(0, app.chartLastFetch + CHART_MIN_INTERVAL_MS - Date.now());
-  app.chartTimer = setTimeout(() => {
-    app.chartTimer = null;
-    fetchChart();
-  }, wait);
-}
+// The per-hour chart: on load and picker changes, and at most every
+// CHART_MIN_INTERVAL_MS on machine events.
+const chartReads = throttled(() => fetchChart(), CHART_MIN_INTERVAL_MS);
+const refreshChartNow = () => chartReads.now();
 
 async function fetchChart() {
   if (!app.user || !app.ent) return;
   const seq = ++app.chartSeq;
-  app.chartLastFetch = Date.now();
   const q = new URLSearchParams({ enterprise: app.ent, bucket: "hour" });
   if (app.ws !== ALL) q.set("workshop", app.ws);
   try {
@@ -841,30 +929,18 @@ function showPage(view, remember = true) {
   if (app.view === "fleet" && app.user) refreshFleetNow();
   analytics.show(app.user ? app.view : "");
   sewn.show(app.user ? app.view : "");
+  if (app.view === "wall" && app.user) renderWall(); // the reasons' names may have changed
   if (app.view === "wall" && app.chart) app.chart.resize();
 }
 
-function refreshFleetNow() {
-  if (app.fleetTimer) clearTimeout(app.fleetTimer);
-  app.fleetTimer = null;
-  fetchFleet();
-}
-
-// Called on machine events while the fleet is shown: at most one read per
-// FLEET_MIN_INTERVAL_MS.
-function scheduleFleet() {
-  if (app.fleetTimer) return;
-  const wait = Math.max(0, app.fleetLastFetch + FLEET_MIN_INTERVAL_MS - Date.now());
-  app.fleetTimer = setTimeout(() => {
-    app.fleetTimer = null;
-    if (app.view === "fleet") fetchFleet();
-  }, wait);
-}
+// The fleet list: when its page opens or the firm changes, and at most
+// every FLEET_MIN_INTERVAL_MS on machine events while it is shown.
+const fleetReads = throttled(() => fetchFleet(), FLEET_MIN_INTERVAL_MS, () => app.view === "fleet");
+const refreshFleetNow = () => fleetReads.now();
 
 async function fetchFleet() {
   if (!app.user) return;
   const seq = ++app.fleetSeq;
-  app.fleetLastFetch = Date.now();
   const q = app.ent ? "?enterprise=" + encodeURIComponent(app.ent) : "";
   try {
     const r = await api("GET", "/api/v1/gateways" + q);
@@ -935,6 +1011,8 @@ const analytics = createAnalytics({
   $,
   el,
   api,
+  get: apiGet,
+  send: apiSend,
   errMessage,
   LoggedOut,
   pieces,
@@ -943,6 +1021,8 @@ const analytics = createAnalytics({
   fmtTime,
   fmtHour,
   stateName,
+  reasonName,
+  loadReasons,
   safeTz,
   key,
   ALL,
@@ -955,6 +1035,8 @@ const sewn = createSewn({
   $,
   el,
   api,
+  get: apiGet,
+  send: apiSend,
   errMessage,
   LoggedOut,
   numFmt,
@@ -988,14 +1070,20 @@ async function boot() {
   }
   showPage(view, false);
 
+  // Only a browser that had a session asks whether it still has one.
   let me = null;
-  try {
-    me = await api("GET", "/api/v1/me");
-  } catch {
-    /* server unreachable: show the form, the login reports the error */
+  if (sessionHint()) {
+    try {
+      me = await api("GET", "/api/v1/me");
+    } catch {
+      /* server unreachable: show the form, the login reports the error */
+    }
   }
   if (me && me.status === 200 && me.json?.user) await startSession(me.json.user);
-  else showLogin();
+  else {
+    if (me?.status === 401) setSessionHint(false);
+    showLogin();
+  }
 }
 
 boot();

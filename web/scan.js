@@ -2,7 +2,8 @@
 // gloved scan page (/scan.html): a worker on a phone, or a keyboard-wedge
 // scanner at a station, reports bundle-operation tickets with
 // POST /api/v1/scans (docs/internals/sewn.md). Stand-alone ES module: it
-// imports nothing from the dashboard and carries its own zh-CN/en strings.
+// imports nothing from the dashboard but dom.js's helpers and carries its
+// own zh-CN/en strings.
 //
 // Every scan first goes into a queue kept in localStorage (with its scan_id
 // and the time it was scanned) and is then sent in order; it leaves the
@@ -13,11 +14,16 @@
 // backoff timer. The server answers a repeated scan_id with the first
 // result and "repeat": true, so a scan sent twice never counts twice.
 
+import { el, safeTz } from "./dom.js";
+
 const LANG_KEY = "gloved.lang"; // shared with the dashboard
 const QUEUE_KEY = "gloved.scan.queue";
 const FAILED_KEY = "gloved.scan.failed";
 const WORKER_KEY = "gloved.scan.worker";
 const USER_KEY = "gloved.scan.user";
+// The dashboard's note that this browser holds a session (app.js asks
+// /api/v1/me on load only when it is "1"); kept true here too.
+const SESSION_KEY = "gloved.session";
 const SEND_TIMEOUT_MS = 10000;
 const RETRY_MIN_MS = 5000;
 const RETRY_MAX_MS = 60000;
@@ -229,16 +235,6 @@ function newScanId() {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-function safeTz(tz) {
-  if (!tz) return undefined;
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return tz;
-  } catch {
-    return undefined;
-  }
-}
-
 function fmtTime(ms) {
   if (!Number.isFinite(ms)) return "";
   return new Intl.DateTimeFormat(lang, { timeZone: st.tz, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(
@@ -264,13 +260,6 @@ function qtyText(qty, unit) {
   const n = new Intl.NumberFormat(lang).format(Number(qty) || 0);
   const key = { pair: "unit.pair", pairs: "unit.pair", dozen: "unit.dozen", piece: "unit.piece" }[unit || "pair"];
   return key ? t(key, { n }) : `${n} ${unit}`;
-}
-
-function el(tag, cls, text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
 }
 
 // ---------------------------------------------------------------- language
@@ -835,6 +824,7 @@ function showError(id, msg) {
 function setUser(u) {
   st.user = u;
   save(USER_KEY, u);
+  save(SESSION_KEY, u ? 1 : null);
   if (!isWorker()) {
     let w = "";
     try {
@@ -884,6 +874,7 @@ async function onLogout() {
   }
   st.user = null;
   save(USER_KEY, null);
+  save(SESSION_KEY, null);
   st.today = null;
   st.result = null;
   st.recent = [];
@@ -906,7 +897,10 @@ async function loadMe() {
     setUser(r.json.user);
     return true;
   }
-  if (r.status === 401) return false;
+  if (r.status === 401) {
+    save(SESSION_KEY, null);
+    return false;
+  }
   return null;
 }
 

@@ -11,6 +11,7 @@
 // own forms was sent, never on a timer. Dates are the firm's (its
 // calendar's zone), see docs/internals/web.md.
 
+import { cssVar, markField as markInput, query as q } from "./dom.js";
 import { getLang, has, t } from "./i18n.js";
 
 export const SEWN_VIEWS = ["styles", "orders", "wip", "households"];
@@ -21,9 +22,9 @@ const FAMILIES = ["sewn", "knitted", "dipped"];
 const SIZES = ["4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "XS", "S", "M", "L", "XL", "XXL"];
 const DEFAULT_TZ = "Asia/Shanghai";
 
-// ctx: {app, $, el, api, errMessage, LoggedOut, numFmt, localDay, fmtTime, safeTz} from app.js.
+// ctx: {app, $, el, api, get, send, errMessage, LoggedOut, numFmt, localDay, fmtTime, safeTz} from app.js.
 export function createSewn(ctx) {
-  const { app, $, el, api, errMessage, LoggedOut, numFmt, localDay } = ctx;
+  const { app, $, el, get, send, errMessage, LoggedOut, numFmt, localDay } = ctx;
 
   const blankOp = () => ({ code: "", name: "", smv: "", rate: "" });
   const st = {
@@ -59,11 +60,6 @@ export function createSewn(ctx) {
 
   const firmTz = () => ctx.safeTz(st.zones.get(app.ent)) || ctx.safeTz(DEFAULT_TZ);
   const today = () => localDay(Date.now(), firmTz());
-  const q = (o) => {
-    const p = new URLSearchParams();
-    for (const [k, v] of Object.entries(o)) if (v !== undefined && v !== null && v !== "") p.set(k, String(v));
-    return p.toString();
-  };
   const nf = (n) => numFmt().format(Number(n) || 0);
   const pairs = (n) => t("unit.pair.fmt", { n: nf(n) });
   const money = (s) => t("money.fmt", { n: s ?? "0.00" });
@@ -101,23 +97,6 @@ export function createSewn(ctx) {
     const p = $(id);
     p.hidden = !text;
     p.textContent = text ? t("error.generic", { message: text }) : "";
-  }
-
-  async function get(path) {
-    const r = await api("GET", path);
-    if (r.status !== 200) throw new Error(errMessage(r));
-    return r.json;
-  }
-
-  // Sends a form's body; returns the answer, or {status: 0} when the
-  // network failed. A LoggedOut is passed on.
-  async function send(method, path, body) {
-    try {
-      return await api(method, path, body);
-    } catch (e) {
-      if (e instanceof LoggedOut) throw e;
-      return { status: 0, json: null };
-    }
   }
 
   const failText = (r) => (r.status ? errMessage(r) : t("error.network"));
@@ -160,15 +139,7 @@ export function createSewn(ctx) {
 
   // Marks the field an error names and puts its message beside it.
   function markField(form, m) {
-    for (const x of form.querySelectorAll("[aria-invalid]")) x.removeAttribute("aria-invalid");
-    for (const x of form.querySelectorAll("[data-field-error]")) x.remove();
-    if (!m?.field) return;
-    const bad = form.querySelector(`[data-field="${CSS.escape(m.field)}"]`);
-    if (!bad) return;
-    bad.setAttribute("aria-invalid", "true");
-    const note = el("span", "error field-error", m.error);
-    note.setAttribute("data-field-error", m.field);
-    (bad.closest("label") || bad.closest("td") || bad).append(note);
+    markInput(form, m?.field, m?.error);
   }
 
   function option(value, text) {
@@ -676,10 +647,6 @@ export function createSewn(ctx) {
     }
     if (seq !== st.seq) return;
     st.wip = w;
-  }
-
-  function cssVar(name, fallback) {
-    return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
   }
 
   function disposeCharts() {

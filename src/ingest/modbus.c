@@ -8,6 +8,7 @@
 #include "ingest/modbus.h"
 #include "core/state.h"
 #include "ingest/modbus_decode.h"
+#include "ingest/reject_log.h"
 #include "ingest/report.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -24,7 +25,6 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#define LOG_EVERY_MS 60000
 #define THREAD_STACK (512 * 1024)
 #define MAX_REGS     (2 * 2 + 1)
 
@@ -41,10 +41,9 @@ typedef struct device {
 	pthread_mutex_t sock_mu; /* guards sock against close/reuse while stopping */
 	int sock;                /* the connected socket, -1 when none */
 	_Atomic int online;      /* -1 unknown, 0 not answering, 1 answering */
-	int64_t last_log_ms;
-	uint64_t suppressed;
-	int64_t last_ts_ms; /* ts of the last report: the next is always later */
-	int listed;         /* supervisor: still in the store's list */
+	reject_log *errlog;      /* its failures' log lines, once a minute at most */
+	int64_t last_ts_ms;      /* ts of the last report: the next is always later */
+	int listed;              /* supervisor: still in the store's list */
 } device;
 
 struct modbus_poller {
@@ -101,19 +100,12 @@ static void set_online(device *d, int online, int64_t now_ms)
 static void device_failed(device *d, const char *why)
 {
 	modbus_poller *p = d->p;
-	int64_t now = ltime_now_ms(), mono = ltime_mono_ms();
+	int64_t now = ltime_now_ms();
 	metrics_add(M_MODBUS_ERRORS, 1);
 	if (p->opt.fleet)
 		fleet_error(p->opt.fleet, d->cfg.enterprise_id, FLEET_MODBUS, d->name, why, now);
-	if (d->last_log_ms == 0 || mono - d->last_log_ms >= LOG_EVERY_MS) {
-		log_warn("modbus: %s (machine %s/%s): %s%s", d->name, d->cfg.enterprise_code,
-			 d->cfg.machine_code, why,
-			 d->suppressed ? " (and earlier errors suppressed)" : "");
-		d->last_log_ms = mono;
-		d->suppressed = 0;
-	} else {
-		d->suppressed++;
-	}
+	reject_log_warn(d->errlog, "", ltime_mono_ms(), "%s (machine %s/%s): %s", d->name,
+			d->cfg.enterprise_code, d->cfg.machine_code, why);
 	if (atomic_load(&d->online) != 0) {
 		ingest_record r;
 		memset(&r, 0, sizeof r);
@@ -370,6 +362,7 @@ static void device_stop(device *d)
 	pthread_join(d->th, NULL);
 	set_online(d, -1, ltime_now_ms());
 	pthread_mutex_destroy(&d->sock_mu);
+	reject_log_close(d->errlog);
 	free(d);
 }
 
@@ -404,6 +397,12 @@ static void sync_devices(modbus_poller *p, const store_modbus_device *list, size
 			log_error("modbus: out of memory adding a device");
 			return;
 		}
+		d->errlog = reject_log_open("modbus", 1, REJECT_LOG_INTERVAL_MS, 1);
+		if (!d->errlog) {
+			log_error("modbus: out of memory adding a device");
+			free(d);
+			return;
+		}
 		d->p = p;
 		d->cfg = list[k];
 		d->sock = -1;
@@ -411,6 +410,7 @@ static void sync_devices(modbus_poller *p, const store_modbus_device *list, size
 		snprintf(d->name, sizeof d->name, "%s:%d/%d", d->cfg.host, d->cfg.port,
 			 d->cfg.unit_id);
 		if (device_prepare(d)) {
+			reject_log_close(d->errlog);
 			free(d);
 			continue;
 		}
@@ -423,6 +423,7 @@ static void sync_devices(modbus_poller *p, const store_modbus_device *list, size
 		if (rc) {
 			log_error("modbus: cannot start a thread for %s", d->name);
 			pthread_mutex_destroy(&d->sock_mu);
+			reject_log_close(d->errlog);
 			free(d);
 			continue;
 		}
@@ -446,8 +447,10 @@ static void sync_devices(modbus_poller *p, const store_modbus_device *list, size
 static void *supervisor_main(void *arg)
 {
 	modbus_poller *p = arg;
-	int64_t loaded_rev = -1, last_err_log = 0;
+	int64_t loaded_rev = -1;
 	int64_t every = p->opt.rescan_ms > 0 ? p->opt.rescan_ms : 1000;
+	/* NULL (out of memory) only lifts the limit */
+	reject_log *errlog = reject_log_open("modbus", 1, REJECT_LOG_INTERVAL_MS, 1);
 	do {
 		int64_t rev = 0;
 		int rc = store_registry_rev(p->rdb, &rev);
@@ -464,11 +467,10 @@ static void *supervisor_main(void *arg)
 			}
 			free(list);
 		}
-		if (rc && ltime_mono_ms() - last_err_log >= LOG_EVERY_MS) {
-			log_warn("modbus: cannot read the device list: %s (%s)",
-				 gloved_strerror(rc), store_errmsg(p->rdb));
-			last_err_log = ltime_mono_ms();
-		}
+		if (rc)
+			reject_log_warn(errlog, "", ltime_mono_ms(),
+					"cannot read the device list: %s (%s)", gloved_strerror(rc),
+					store_errmsg(p->rdb));
 	} while (wait_until(p, NULL, ltime_mono_ms() + every));
 	/* p->stop is set: interrupt every request first, then join one by one */
 	for (size_t i = 0; i < p->n_devs; i++)
@@ -476,6 +478,7 @@ static void *supervisor_main(void *arg)
 	for (size_t i = 0; i < p->n_devs; i++)
 		device_stop(p->devs[i]);
 	p->n_devs = 0;
+	reject_log_close(errlog);
 	metrics_set(M_MODBUS_DEVICES, 0);
 	return NULL;
 }

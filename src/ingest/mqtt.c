@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* mqtt.c: see mqtt.h. */
 #include "ingest/mqtt.h"
+#include "ingest/mqtt_client.h"
+#include "ingest/reject_log.h"
 #include "ingest/report.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -17,6 +19,7 @@
 #define TOPIC_FILTER "gloved/v1/+/+/report"
 #define MAX_PAYLOAD  (256 * 1024)
 #define MAX_RECORDS  10000
+#define LOG_SLOTS    64 /* enterprises whose rejections are rate-limited apart */
 
 struct mqtt_ingest {
 	struct mosquitto *mosq;
@@ -26,32 +29,8 @@ struct mqtt_ingest {
 	int64_t max_future_ms;
 	fleet *fleet;
 	_Atomic int connected;
-	/* rate limit of rejection logs, per enterprise code (small table) */
-	struct {
-		char key[40];
-		int64_t last_ms;
-		int64_t suppressed;
-	} logs[64];
+	reject_log *rejects; /* rate limit of rejection logs, per enterprise code */
 };
-
-static void log_reject(mqtt_ingest *m, const char *ent, const char *topic, const char *why)
-{
-	int64_t now = ltime_mono_ms();
-	size_t slot = 0;
-	uint32_t h = 2166136261u;
-	for (const char *p = ent; *p; p++)
-		h = (h ^ (uint8_t)*p) * 16777619u;
-	slot = h % 64;
-	if (strcmp(m->logs[slot].key, ent) == 0 && now - m->logs[slot].last_ms < 60000) {
-		m->logs[slot].suppressed++;
-		return;
-	}
-	log_warn("mqtt: rejected message on %s: %s%s", topic, why,
-		 m->logs[slot].suppressed ? " (and earlier messages suppressed)" : "");
-	snprintf(m->logs[slot].key, sizeof m->logs[slot].key, "%s", ent);
-	m->logs[slot].last_ms = now;
-	m->logs[slot].suppressed = 0;
-}
 
 static void on_connect(struct mosquitto *mosq, void *obj, int rc)
 {
@@ -153,7 +132,8 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
 reject:
 	metrics_add(M_MQTT_REJECTED, 1);
 	metrics_add(M_REPORTS_REJECTED, 1);
-	log_reject(m, ent, msg->topic, why);
+	reject_log_warn(m->rejects, ent, ltime_mono_ms(), "rejected message on %s: %s", msg->topic,
+			why);
 out:
 	free(recs);
 }
@@ -171,26 +151,24 @@ int mqtt_ingest_start(const mqtt_options *opt, registry *reg, store *rdb, writer
 	m->w = w;
 	m->max_future_ms = opt->max_future_ms;
 	m->fleet = opt->fleet;
-	char id[64];
-	snprintf(id, sizeof id, "gloved-%lld", (long long)ltime_now_ms());
-	m->mosq = mosquitto_new(id, true, m);
-	if (!m->mosq) {
+	m->rejects = reject_log_open("mqtt", LOG_SLOTS, REJECT_LOG_INTERVAL_MS, 1);
+	if (!m->rejects) {
 		free(m);
 		return GLOVED_ENOMEM;
 	}
-	mosquitto_int_option(m->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
-	if (opt->username && opt->username[0])
-		mosquitto_username_pw_set(m->mosq, opt->username, opt->password);
-	mosquitto_connect_callback_set(m->mosq, on_connect);
-	mosquitto_disconnect_callback_set(m->mosq, on_disconnect);
-	mosquitto_message_callback_set(m->mosq, on_message);
-	mosquitto_reconnect_delay_set(m->mosq, 1, 30, true);
-	int rc = mosquitto_connect_async(m->mosq, opt->host, opt->port, 30);
-	if (rc != MOSQ_ERR_SUCCESS)
-		log_warn("mqtt: cannot connect to %s:%d yet (%s); retrying", opt->host, opt->port,
-			 mosquitto_strerror(rc));
+	char id[64];
+	snprintf(id, sizeof id, "gloved-%lld", (long long)ltime_now_ms());
+	static const mqtt_client_callbacks cb = {on_connect, on_disconnect, on_message};
+	m->mosq = mqtt_client_new(id, m, opt->username, opt->password, &cb);
+	if (!m->mosq) {
+		reject_log_close(m->rejects);
+		free(m);
+		return GLOVED_ENOMEM;
+	}
+	mqtt_client_connect(m->mosq, "mqtt", opt->host, opt->port);
 	if (mosquitto_loop_start(m->mosq) != MOSQ_ERR_SUCCESS) {
 		mosquitto_destroy(m->mosq);
+		reject_log_close(m->rejects);
 		free(m);
 		return GLOVED_EIO;
 	}
@@ -206,6 +184,7 @@ void mqtt_ingest_stop(mqtt_ingest *m)
 	mosquitto_loop_stop(m->mosq, true);
 	mosquitto_destroy(m->mosq);
 	store_close(m->rdb);
+	reject_log_close(m->rejects);
 	free(m);
 	mosquitto_lib_cleanup();
 }

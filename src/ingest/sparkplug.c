@@ -7,6 +7,8 @@
  * nothing. */
 #include "ingest/sparkplug.h"
 #include "core/state.h"
+#include "ingest/mqtt_client.h"
+#include "ingest/reject_log.h"
 #include "ingest/report.h"
 #include "ingest/sparkplug_codec.h"
 #include "ingest/sparkplug_node.h"
@@ -27,7 +29,7 @@
 #define MAX_NODES   4096
 #define TICK_MS     100
 #define REBIRTH_GAP 5000 /* least time between two rebirth requests to one node */
-#define LOG_SLOTS   64
+#define LOG_SLOTS   64   /* edge nodes whose rejections are rate-limited apart */
 #define MAX_RECS    4096 /* reports from one message */
 
 static const char *const subscriptions[] = {
@@ -61,31 +63,23 @@ struct sparkplug_host {
 	pthread_mutex_t mu; /* nodes, logs, rdb */
 	node_slot *nodes;
 	size_t nn, cap;
-	struct {
-		char key[100];
-		int64_t last_ms;
-		int64_t suppressed;
-	} logs[LOG_SLOTS];
+	reject_log *rejects; /* rate limit of rejection logs, per edge node; under mu */
 };
 
 /* ---- small helpers ---- */
 
-static void log_reject(sparkplug_host *h, const char *key, const char *topic, const char *why)
+/* A refused message (or held message): counted, put on the fleet entry of
+ * its edge node when the firm is known, and logged under the rate limit.
+ * Called with h->mu held. */
+static void rejected(sparkplug_host *h, int64_t ent_id, const char *edge, const char *key,
+		     const char *topic, const char *why, int64_t now)
 {
-	int64_t now = ltime_mono_ms();
-	uint32_t x = 2166136261u;
-	for (const char *p = key; *p; p++)
-		x = (x ^ (uint8_t)*p) * 16777619u;
-	size_t slot = x % LOG_SLOTS;
-	if (strcmp(h->logs[slot].key, key) == 0 && now - h->logs[slot].last_ms < 60000) {
-		h->logs[slot].suppressed++;
-		return;
-	}
-	log_warn("sparkplug: rejected message on %s: %s%s", topic, why,
-		 h->logs[slot].suppressed ? " (and earlier messages suppressed)" : "");
-	snprintf(h->logs[slot].key, sizeof h->logs[slot].key, "%s", key);
-	h->logs[slot].last_ms = now;
-	h->logs[slot].suppressed = 0;
+	metrics_add(M_SPB_REJECTED, 1);
+	metrics_add(M_REPORTS_REJECTED, 1);
+	if (h->fleet && ent_id)
+		fleet_error(h->fleet, ent_id, FLEET_SPARKPLUG, edge, why, now);
+	reject_log_warn(h->rejects, key[0] ? key : "?", ltime_mono_ms(),
+			"rejected message on %s: %s", topic, why);
 }
 
 static int state_payload(char *bytes, size_t cap, int online, int64_t ts)
@@ -463,11 +457,7 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
 	if (rc) {
 		if (rc == GLOVED_ENOTFOUND && strstr(whybuf, "BIRTH"))
 			request_rebirth(h, s, whybuf);
-		metrics_add(M_SPB_REJECTED, 1);
-		metrics_add(M_REPORTS_REJECTED, 1);
-		if (h->fleet)
-			fleet_error(h->fleet, ent_id, FLEET_SPARKPLUG, edge, whybuf, now);
-		log_reject(h, key, msg->topic, whybuf);
+		rejected(h, ent_id, edge, key, msg->topic, whybuf, now);
 	}
 	/* the gap may now be closed: apply what was held, in order */
 	spn_held held;
@@ -476,26 +466,18 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
 		metrics_add(M_SPB_REORDERED, 1);
 		if (hp && apply(h, s, held.kind, held.device[0] ? held.device : NULL, hp, whybuf,
 				sizeof whybuf)) {
-			metrics_add(M_SPB_REJECTED, 1);
-			metrics_add(M_REPORTS_REJECTED, 1);
-			if (h->fleet)
-				fleet_error(h->fleet, ent_id, FLEET_SPARKPLUG, edge, whybuf, now);
-			log_reject(h, key, msg->topic, whybuf);
+			rejected(h, ent_id, edge, key, msg->topic, whybuf, now);
 		}
 		spb_free(hp);
 		free(held.raw);
 	}
 	goto out;
 reject:
-	metrics_add(M_SPB_REJECTED, 1);
-	metrics_add(M_REPORTS_REJECTED, 1);
-	if (h->fleet && ent_id)
-		fleet_error(h->fleet, ent_id, FLEET_SPARKPLUG, edge, why, ltime_now_ms());
 	if (!locked) {
 		pthread_mutex_lock(&h->mu);
 		locked = 1;
 	}
-	log_reject(h, key[0] ? key : "?", msg->topic, why);
+	rejected(h, ent_id, edge, key, msg->topic, why, ltime_now_ms());
 out:
 	if (locked)
 		pthread_mutex_unlock(&h->mu);
@@ -539,6 +521,7 @@ static void host_free(sparkplug_host *h)
 	for (size_t i = 0; i < h->nn; i++)
 		spn_node_free(h->nodes[i].n);
 	free(h->nodes);
+	reject_log_close(h->rejects);
 	pthread_mutex_destroy(&h->mu);
 	free(h);
 }
@@ -552,6 +535,11 @@ int sparkplug_start(const sparkplug_options *opt, registry *reg, store *rdb, wri
 	if (!h)
 		return GLOVED_ENOMEM;
 	pthread_mutex_init(&h->mu, NULL);
+	h->rejects = reject_log_open("sparkplug", LOG_SLOTS, REJECT_LOG_INTERVAL_MS, 1);
+	if (!h->rejects) {
+		host_free(h);
+		return GLOVED_ENOMEM;
+	}
 	h->reg = reg;
 	h->rdb = rdb;
 	h->w = w;
@@ -564,23 +552,14 @@ int sparkplug_start(const sparkplug_options *opt, registry *reg, store *rdb, wri
 	h->birth_ts = ltime_now_ms();
 	char id[96];
 	snprintf(id, sizeof id, "gloved-spb-%s-%lld", h->host_id, (long long)h->birth_ts);
-	h->mosq = mosquitto_new(id, true, h);
+	static const mqtt_client_callbacks cb = {on_connect, on_disconnect, on_message};
+	h->mosq = mqtt_client_new(id, h, opt->username, opt->password, &cb);
 	if (!h->mosq) {
 		host_free(h);
 		return GLOVED_ENOMEM;
 	}
-	mosquitto_int_option(h->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
-	if (opt->username && opt->username[0])
-		mosquitto_username_pw_set(h->mosq, opt->username, opt->password);
 	set_will(h);
-	mosquitto_connect_callback_set(h->mosq, on_connect);
-	mosquitto_disconnect_callback_set(h->mosq, on_disconnect);
-	mosquitto_message_callback_set(h->mosq, on_message);
-	mosquitto_reconnect_delay_set(h->mosq, 1, 30, true);
-	int rc = mosquitto_connect_async(h->mosq, opt->host, opt->port, 30);
-	if (rc != MOSQ_ERR_SUCCESS)
-		log_warn("sparkplug: cannot connect to %s:%d yet (%s); retrying", opt->host,
-			 opt->port, mosquitto_strerror(rc));
+	mqtt_client_connect(h->mosq, "sparkplug", opt->host, opt->port);
 	if (pthread_create(&h->ticker, NULL, tick_main, h) != 0) {
 		host_free(h);
 		return GLOVED_EIO;

@@ -7,8 +7,8 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { chromium } from "playwright-core";
 import { api, login, sleep, startDaemon, waitFor } from "../lib/harness.mjs";
+import { launchChromium, stopAll, waitText, watchPage } from "./browser.mjs";
 
 const ENT = "PY01";
 const WS = "W1";
@@ -41,16 +41,6 @@ const CALENDAR = {
   target_pct: 85,
 };
 
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 // The page's format for basis points: 8338 -> "83.38%", null -> "—".
 function pct(bp) {
@@ -80,9 +70,7 @@ describe("analytics pages in the browser", { timeout: 240000 }, () => {
   let gatewayToken, sessionToken;
   let stopStart; // ts of K001's stop
   let today;
-  const pageErrors = [];
-  const foreignRequests = [];
-  const apiCalls = new Map(); // path -> count
+  let pageErrors, foreignRequests, apiCalls; // watchPage(): apiCalls is path -> count
 
   before(async () => {
     daemon = await startDaemon({
@@ -135,34 +123,14 @@ describe("analytics pages in the browser", { timeout: 240000 }, () => {
     const r = await api(daemon.url, gatewayToken, "POST", "/api/v1/reports", reports);
     assert.equal(r.status, 200, r.text);
 
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     // Browser zone and locale differ from the firm's on purpose.
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US", timezoneId: "America/New_York" });
     page = await context.newPage();
-    page.on("pageerror", (e) => pageErrors.push(String(e)));
-    page.on("request", (req) => {
-      const u = req.url();
-      if (u.startsWith("data:")) return;
-      if (!u.startsWith(daemon.url + "/")) {
-        foreignRequests.push(u);
-        return;
-      }
-      const p = new URL(u).pathname;
-      if (p.startsWith("/api/")) apiCalls.set(p, (apiCalls.get(p) || 0) + 1);
-    });
+    ({ pageErrors, foreignRequests, apiCalls } = watchPage(page, daemon.url));
   });
 
-  after(async () => {
-    const errors = [];
-    for (const step of [() => browser?.close(), () => daemon?.stop()]) {
-      try {
-        await step();
-      } catch (e) {
-        errors.push(e);
-      }
-    }
-    if (errors.length) throw errors[0];
-  });
+  after(() => stopAll([() => browser?.close(), () => daemon?.stop()]));
 
   it("logs in and shows the OEE the API computes", async () => {
     await page.goto(daemon.url + "/");
@@ -174,7 +142,7 @@ describe("analytics pages in the browser", { timeout: 240000 }, () => {
 
     const oeeAnswer = page.waitForResponse((res) => new URL(res.url()).pathname === "/api/v1/oee", { timeout: 15000 });
     await page.click("#tab-analytics");
-    assert.equal(await page.getAttribute("#tab-analytics", "aria-selected"), "true");
+    await page.locator('#tab-analytics[aria-selected="true"]').waitFor();
     const res = await oeeAnswer;
     assert.equal(res.status(), 200);
     const q = new URL(res.url()).searchParams;
@@ -228,7 +196,7 @@ describe("analytics pages in the browser", { timeout: 240000 }, () => {
 
   it("does not poll", async () => {
     const n = apiCalls.get("/api/v1/oee");
-    await sleep(3000);
+    await sleep(3000); // a wait for nothing to happen, not for a state
     assert.equal(apiCalls.get("/api/v1/oee"), n, "no reads without a control change");
     // A control change reads again.
     const again = page.waitForResponse((res) => new URL(res.url()).pathname === "/api/v1/oee");
@@ -291,8 +259,7 @@ describe("analytics pages in the browser", { timeout: 240000 }, () => {
     });
     await page.locator("#reason-msg.ok").waitFor();
     const row = page.locator('#reason-rows tr[data-reason="glove_stuck"]');
-    await row.waitFor({ timeout: 10000 });
-    assert.equal((await row.locator(".sr-name-zh").innerText()).trim(), "脱模卡手");
+    await waitText(row.locator(".sr-name-zh"), "脱模卡手");
     assert.equal(await page.locator("#reason-form [aria-invalid]").count(), 0, "the mark goes with a good save");
 
     const after = await api(daemon.url, sessionToken, "GET", `/api/v1/stop-reasons?enterprise=${ENT}`);
@@ -322,7 +289,7 @@ describe("analytics pages in the browser", { timeout: 240000 }, () => {
     const row = page.locator(`#stops-rows tr[data-stop="${key}"]`);
     await row.waitFor({ state: "visible", timeout: 10000 });
     assert.equal(await row.getAttribute("data-source"), "machine");
-    assert.equal((await row.locator(".stop-state").innerText()).trim(), "停机");
+    await waitText(row.locator(".stop-state"), "停机");
     assert.ok((await row.locator(".stop-start").innerText()).includes(zoneTime(stopStart)), "start in the firm's zone");
     assert.ok((await row.locator(".stop-end").innerText()).includes(zoneTime(stopStart + 4 * MIN)), "end in the firm's zone");
 
@@ -374,25 +341,20 @@ describe("analytics pages in the browser", { timeout: 240000 }, () => {
 
   it("switches the tab titles to English", async () => {
     await page.click("#lang");
-    await page.waitForFunction(() => document.documentElement.lang === "en");
-    const titles = {};
-    for (const v of ["wall", "fleet", "analytics", "stops", "shifts", "wages"]) {
-      titles[v] = (await page.locator(`#tab-${v}`).innerText()).trim();
-    }
-    assert.deepEqual(titles, {
+    const titles = {
       wall: "Machine wall",
       fleet: "Gateways",
       analytics: "Analytics",
       stops: "Stops",
       shifts: "Shifts",
       wages: "Wages",
-    });
+    };
+    for (const [v, title] of Object.entries(titles)) await waitText(page.locator(`#tab-${v}`), title);
     await page.click("#tab-stops");
     const row = page.locator(`#stops-rows tr[data-stop="K001/${stopStart}"]`);
     await waitFor(async () => /supervisor/.test(await row.locator(".stop-reason").innerText()), { what: "the source in English" });
     await page.click("#lang");
-    await page.waitForFunction(() => document.documentElement.lang === "zh-CN");
-    assert.equal((await page.locator("#tab-analytics").innerText()).trim(), "分析");
+    await waitText(page.locator("#tab-analytics"), "分析");
   });
 
   it("assigns a worker to a machine's shift and clears it again", async () => {
@@ -425,7 +387,7 @@ describe("analytics pages in the browser", { timeout: 240000 }, () => {
   it("adds a worker through the Wages form, naming a bad rate", async () => {
     await page.click("#tab-wages");
     await page.locator('#worker-rows tr[data-worker="W001"]').waitFor({ timeout: 10000 });
-    assert.equal((await page.locator('#worker-rows tr[data-worker="W001"] .worker-rate').innerText()).trim(), "¥0.0500/双");
+    await waitText(page.locator('#worker-rows tr[data-worker="W001"] .worker-rate'), "¥0.0500/双");
     const posted = () =>
       page.waitForResponse((res) => new URL(res.url()).pathname === "/api/v1/workers" && res.request().method() === "POST");
 
@@ -499,9 +461,9 @@ describe("analytics pages in the browser", { timeout: 240000 }, () => {
 
     // Edit fills the form with the stored card; a save re-posts the code.
     await page.click('#worker-rows tr[data-worker="W002"] .worker-edit');
-    assert.equal(await page.inputValue("#worker-rate"), "0.0600");
+    await waitFor(async () => (await page.inputValue("#worker-rate")) === "0.0600", { what: "the form filled with W002's card" });
     assert.equal(await page.inputValue('#worker-steps [data-field="steps[0].threshold"]'), "3000");
-    assert.match(await page.locator("#worker-form-title").innerText(), /W002/);
+    await waitText(page.locator("#worker-form-title"), /W002/);
     await page.fill("#worker-name", "张伟伟");
     res = posted();
     await page.click("#worker-submit");

@@ -14,8 +14,8 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { chromium } from "playwright-core";
 import { api, login, startDaemon, waitFor } from "../lib/harness.mjs";
+import { launchChromium, stopAll, waitText, watchPage } from "./browser.mjs";
 
 const ENT = "C";
 const ADMIN = "boss";
@@ -32,22 +32,11 @@ const ROUTING = [
 ];
 const VIEWPORT = { width: 390, height: 844 };
 
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 describe("scan page on a phone", { timeout: 240000 }, () => {
   let daemon, browser, context, page, token;
   let bundles = []; // [{id, no, qty, codes: {seq: code}}]
-  const pageErrors = [];
-  const foreignRequests = [];
+  let pageErrors, foreignRequests; // watchPage()
   const scanPosts = []; // bodies of POST /api/v1/scans the page sent
 
   before(async () => {
@@ -110,7 +99,7 @@ describe("scan page on a phone", { timeout: 240000 }, () => {
     assert.equal(bundles.length, 2);
     for (const b of bundles) assert.equal(Object.keys(b.codes).length, 3, `3 ticket codes for bundle ${b.no}`);
 
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     context = await browser.newContext({
       viewport: VIEWPORT,
       deviceScaleFactor: 3,
@@ -120,26 +109,12 @@ describe("scan page on a phone", { timeout: 240000 }, () => {
       timezoneId: "America/New_York",
     });
     page = await context.newPage();
-    page.on("pageerror", (e) => pageErrors.push(String(e)));
-    page.on("request", (req) => {
-      const u = req.url();
-      if (u.startsWith("data:")) return;
-      if (!u.startsWith(daemon.url + "/")) foreignRequests.push(u);
-      else if (req.method() === "POST" && new URL(u).pathname === "/api/v1/scans") scanPosts.push(req.postDataJSON());
-    });
+    ({ pageErrors, foreignRequests } = watchPage(page, daemon.url, (req, p) => {
+      if (req.method() === "POST" && p === "/api/v1/scans") scanPosts.push(req.postDataJSON());
+    }));
   });
 
-  after(async () => {
-    const errors = [];
-    for (const step of [() => browser?.close(), () => daemon?.stop()]) {
-      try {
-        await step();
-      } catch (e) {
-        errors.push(e);
-      }
-    }
-    if (errors.length) throw errors[0];
-  });
+  after(() => stopAll([() => browser?.close(), () => daemon?.stop()]));
 
   // GET /api/v1/bundles: each bundle with its ticket code per operation.
   async function readBundles() {
@@ -213,7 +188,7 @@ describe("scan page on a phone", { timeout: 240000 }, () => {
     await page.fill("#login-password", WORKER_PASSWORD);
     await page.click("#login-submit");
     await page.locator("#scan-view").waitFor({ state: "visible" });
-    assert.match(await page.locator("#scan-user").innerText(), new RegExp(WORKER_USER));
+    await waitText(page.locator("#scan-user"), new RegExp(WORKER_USER));
     assert.ok(await page.locator("#worker-field").isHidden(), "no worker field for a worker login");
     assert.ok(
       await page.evaluate(() => document.activeElement?.id === "scan-code"),
@@ -240,8 +215,8 @@ describe("scan page on a phone", { timeout: 240000 }, () => {
     assert.match(text, /12 双/);
     assert.match(text, new RegExp(STYLE));
     assert.match(text, /第 1 扎/);
-    assert.equal((await page.locator("#today-pairs").innerText()).trim(), "12 双");
-    assert.equal((await page.locator("#today-pay").innerText()).trim(), "¥1.80"); // 12 × 0.1500
+    await waitText(page.locator("#today-pairs"), "12 双");
+    await waitText(page.locator("#today-pay"), "¥1.80"); // 12 × 0.1500
     const sent = scanPosts.at(-1);
     assert.equal(sent.code, code(1, 1));
     assert.match(sent.scan_id, /^[0-9a-f-]{36}$/);
@@ -449,12 +424,12 @@ describe("scan page on a phone", { timeout: 240000 }, () => {
 
   it("switches to English and back", async () => {
     await page.click("#lang");
+    await waitText(page.locator("#scan-submit"), "Submit");
+    await waitText(page.locator("#lang"), "中");
     assert.equal(await page.getAttribute("html", "lang"), "en");
-    assert.equal((await page.locator("#lang").innerText()).trim(), "中");
-    assert.equal((await page.locator("#scan-submit").innerText()).trim(), "Submit");
     await noHorizontalScroll("in English");
     await page.click("#lang");
-    assert.equal((await page.locator("#scan-submit").innerText()).trim(), "提交");
+    await waitText(page.locator("#scan-submit"), "提交");
   });
 
   it("made no request outside 127.0.0.1 and threw no errors", async () => {

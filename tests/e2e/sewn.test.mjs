@@ -12,8 +12,8 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { chromium } from "playwright-core";
 import { api, login, sleep, startDaemon, waitFor } from "../lib/harness.mjs";
+import { launchChromium, stopAll, textOf, waitText, watchPage } from "./browser.mjs";
 
 const ENT = "JX01";
 const USER = "boss";
@@ -26,24 +26,12 @@ const ROUTING = [
   { code: "S03", name: "翻手套", smv: "0.80", rate: "0.1000" },
 ];
 
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 describe("sewn-glove pages in the browser", { timeout: 240000 }, () => {
   let daemon, browser, context, page, token;
   let bundles = []; // GET /api/v1/bundles answer's bundles
   let scanSeq = 0;
-  const pageErrors = [];
-  const foreignRequests = [];
-  const apiCalls = new Map(); // path -> count
+  let pageErrors, foreignRequests, apiCalls; // watchPage(): apiCalls is path -> count
 
   const get = async (p) => {
     const r = await api(daemon.url, token, "GET", p);
@@ -52,7 +40,7 @@ describe("sewn-glove pages in the browser", { timeout: 240000 }, () => {
   };
   const answer = (p, method = "GET") =>
     page.waitForResponse((res) => new URL(res.url()).pathname === p && res.request().method() === method, { timeout: 15000 });
-  const text = async (sel) => (await page.locator(sel).innerText()).trim();
+  const text = (sel) => textOf(page.locator(sel));
   const shot = async (name) => {
     const dir = process.env.GLOVED_SEWN_SCREENSHOT;
     if (dir) await page.screenshot({ path: path.join(dir, `sewn-${name}.png`), fullPage: true });
@@ -67,34 +55,14 @@ describe("sewn-glove pages in the browser", { timeout: 240000 }, () => {
       },
     });
     token = await login(daemon.url, USER, PASSWORD);
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     // The browser's zone and locale differ from the firm's on purpose.
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US", timezoneId: "America/New_York" });
     page = await context.newPage();
-    page.on("pageerror", (e) => pageErrors.push(String(e)));
-    page.on("request", (req) => {
-      const u = req.url();
-      if (u.startsWith("data:") || u.startsWith("blob:")) return;
-      if (!u.startsWith(daemon.url + "/")) {
-        foreignRequests.push(u);
-        return;
-      }
-      const p = new URL(u).pathname;
-      if (p.startsWith("/api/")) apiCalls.set(p, (apiCalls.get(p) || 0) + 1);
-    });
+    ({ pageErrors, foreignRequests, apiCalls } = watchPage(page, daemon.url));
   });
 
-  after(async () => {
-    const errors = [];
-    for (const step of [() => browser?.close(), () => daemon?.stop()]) {
-      try {
-        await step();
-      } catch (e) {
-        errors.push(e);
-      }
-    }
-    if (errors.length) throw errors[0];
-  });
+  after(() => stopAll([() => browser?.close(), () => daemon?.stop()]));
 
   it("creates a style with a 3-operation routing through the form, and copies it", async () => {
     await page.goto(daemon.url + "/");
@@ -107,7 +75,7 @@ describe("sewn-glove pages in the browser", { timeout: 240000 }, () => {
     let listed = answer("/api/v1/styles");
     await page.click("#tab-styles");
     assert.equal((await listed).status(), 200);
-    assert.equal(await page.getAttribute("#tab-styles", "aria-selected"), "true");
+    await page.locator('#tab-styles[aria-selected="true"]').waitFor();
     await page.locator("#styles-empty").waitFor({ state: "visible" });
 
     await page.fill("#style-code", STYLE);
@@ -136,9 +104,9 @@ describe("sewn-glove pages in the browser", { timeout: 240000 }, () => {
     // fix the SMV, then move 翻手套 down below 上里布
     await page.fill('[data-field="routing[1].smv"]', "0.80");
     await page.locator('#routing-rows tr[data-op="1"] .op-down').click();
-    assert.equal(await page.inputValue('[data-field="routing[1].name"]'), "上里布");
+    await waitFor(async () => (await page.inputValue('[data-field="routing[1].name"]')) === "上里布", { what: "上里布 moved up" });
     assert.equal(await page.inputValue('[data-field="routing[2].name"]'), "翻手套");
-    assert.match(await text("#routing-foot .routing-smv"), /4\.00/);
+    await waitText(page.locator("#routing-foot .routing-smv"), /4\.00/);
     sent = answer("/api/v1/styles", "POST");
     listed = answer("/api/v1/styles");
     await page.click("#style-submit");
@@ -168,7 +136,7 @@ describe("sewn-glove pages in the browser", { timeout: 240000 }, () => {
     assert.equal((await copied).status(), 201);
     await page.locator('#styles-rows tr[data-style="SKI-E2E-KID"]').waitFor();
     assert.equal(await page.locator('#styles-rows tr[data-style="SKI-E2E-KID"] .style-ops').innerText(), "3");
-    assert.equal(await page.locator("#style-copy-form").isVisible(), false);
+    await page.locator("#style-copy-form").waitFor({ state: "hidden" });
     await shot("styles");
   });
 
@@ -388,27 +356,31 @@ describe("sewn-glove pages in the browser", { timeout: 240000 }, () => {
   });
 
   it("does not poll", async () => {
+    // the reads of the page opening, answered (the rows on it may be the
+    // last visit's)
+    const reads = ["households", "orders", "styles", "wip", "scan-output"].map((p) => answer(`/api/v1/${p}`));
     await page.click("#tab-households");
+    await Promise.all(reads);
     await page.locator('#hh-rows tr[data-household="H-ZHANG"]').waitFor();
-    await sleep(500);
     const before = new Map(apiCalls);
+    // nothing is read in 3 s (a wait for nothing to happen, not for a state)
     await sleep(3000);
     assert.deepEqual(new Map(apiCalls), before, "no reads without a page change or a form");
   });
 
   it("switches the tab names to English", async () => {
     await page.click("#lang");
-    await page.waitForFunction(() => document.documentElement.lang === "en");
-    const titles = {};
-    for (const v of ["styles", "orders", "wip", "households"]) titles[v] = (await page.locator(`#tab-${v}`).innerText()).trim();
-    assert.deepEqual(titles, { styles: "Styles", orders: "Orders", wip: "WIP", households: "Households" });
-    assert.equal(await text('#hh-rows tr[data-household="H-ZHANG"] .hh-pairs'), "0 pairs");
+    // wait for each text the switch redraws (not for the lang attribute,
+    // which is set first)
+    const titles = { styles: "Styles", orders: "Orders", wip: "WIP", households: "Households" };
+    for (const [v, title] of Object.entries(titles)) await waitText(page.locator(`#tab-${v}`), title);
+    await waitText(page.locator('#hh-rows tr[data-household="H-ZHANG"] .hh-pairs'), "0 pairs");
+    // the orders page shows its last rows (drawn in Chinese) until it has
+    // read them again
     await page.click("#tab-orders");
-    await page.locator(`#order-rows tr[data-order="${ORDER}"] .order-status`).waitFor();
-    assert.equal(await text(`#order-rows tr[data-order="${ORDER}"] .order-qty`), "36 pairs · 3 dozen");
+    await waitText(page.locator(`#order-rows tr[data-order="${ORDER}"] .order-qty`), "36 pairs · 3 dozen");
     await page.click("#lang");
-    await page.waitForFunction(() => document.documentElement.lang === "zh-CN");
-    assert.equal(await text("#tab-styles"), "款式");
+    await waitText(page.locator("#tab-styles"), "款式");
     await page.click("#tab-wall");
   });
 

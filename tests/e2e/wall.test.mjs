@@ -7,35 +7,21 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { chromium } from "playwright-core";
-import {
-  SOURCE_DIR,
-  api,
-  login,
-  mqttPublish,
-  sleep,
-  startBroker,
-  startDaemon,
-  waitFor,
-} from "../lib/harness.mjs";
+import { SOURCE_DIR, api, login, mqttPublish, sleep, startBroker, startDaemon, waitFor } from "../lib/harness.mjs";
+import { launchChromium, stopAll, textOf, waitText, watchPage } from "./browser.mjs";
 
 const ENT = "PY01";
 const WS = "W1";
-const MACHINES = ["K001", "K002", "K003"];
+const MACHINES = ["K001", "K002", "K003", "K004", "K005", "K006"];
 const USER = "zhang";
 const PASSWORD = "Wall-e2e-pass-42";
+const ADMIN = "wang"; // the firm's admin: renames a stop reason
+const ADMIN_PASSWORD = "Wall-e2e-admin-42";
+// The firm's own name for no_material (the built-in one is 待料 / Waiting
+// for material): the wall must show the firm's.
+const NO_MATERIAL = { "zh-CN": "待料（纱线）", en: "Waiting for yarn" };
 const TZ = "Asia/Shanghai";
 
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 function shanghaiTime(ms) {
   return new Intl.DateTimeFormat("zh-CN", { timeZone: TZ, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(
@@ -51,9 +37,7 @@ function pieces(n, lang) {
 describe("machine wall in the browser", { timeout: 240000 }, () => {
   let broker, daemon, browser, context, page;
   let gatewayToken, sessionToken;
-  const pageErrors = [];
-  const foreignRequests = [];
-  const apiCalls = new Map(); // path -> count
+  let pageErrors, foreignRequests, apiCalls; // watchPage(): apiCalls is path -> count
 
   before(async () => {
     broker = await startBroker();
@@ -67,13 +51,22 @@ describe("machine wall in the browser", { timeout: 240000 }, () => {
           admin("machine", "add", "--enterprise", ENT, "--workshop", WS, "--code", m, "--kind", "knitting", "--gauge", "13");
         }
         admin("user", "add", "--username", USER, "--role", "supervisor", "--enterprise", ENT, "--password", PASSWORD);
+        admin("user", "add", "--username", ADMIN, "--role", "enterprise_admin", "--enterprise", ENT, "--password", ADMIN_PASSWORD);
         gatewayToken = admin("token", "add", "--enterprise", ENT, "--name", "gw-e2e");
       },
     });
     assert.match(gatewayToken, /^\S+$/, "token add prints only the token");
     sessionToken = await login(daemon.url, USER, PASSWORD);
+    const adminToken = await login(daemon.url, ADMIN, ADMIN_PASSWORD);
+    const renamed = await api(daemon.url, adminToken, "POST", "/api/v1/stop-reasons", {
+      enterprise: ENT,
+      code: "no_material",
+      name_zh: NO_MATERIAL["zh-CN"],
+      name_en: NO_MATERIAL.en,
+    });
+    assert.ok(renamed.status === 200 || renamed.status === 201, renamed.text);
 
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     // The browser's own locale and zone differ from the daemon's on purpose:
     // the page must default to Chinese and show times in the daemon's zone.
     context = await browser.newContext({
@@ -82,36 +75,14 @@ describe("machine wall in the browser", { timeout: 240000 }, () => {
       timezoneId: "America/New_York",
     });
     page = await context.newPage();
-    page.on("pageerror", (e) => pageErrors.push(String(e)));
-    page.on("request", (req) => {
-      const u = req.url();
-      if (u.startsWith("data:")) return;
-      if (!u.startsWith(daemon.url + "/")) {
-        foreignRequests.push(u);
-        return;
-      }
-      const p = new URL(u).pathname;
-      if (p.startsWith("/api/")) apiCalls.set(p, (apiCalls.get(p) || 0) + 1);
-    });
+    ({ pageErrors, foreignRequests, apiCalls } = watchPage(page, daemon.url));
   });
 
-  after(async () => {
-    const errors = [];
-    for (const step of [
-      () => browser?.close(),
-      () => daemon?.stop(),
-      () => broker?.stop(),
-    ]) {
-      try {
-        await step();
-      } catch (e) {
-        errors.push(e);
-      }
-    }
-    if (errors.length) throw errors[0];
-  });
+  after(() => stopAll([() => browser?.close(), () => daemon?.stop(), () => broker?.stop()]));
 
   const tile = (code) => page.locator(`[data-machine="${code}"]`);
+  // Resolves after the page has drawn two more frames (layout and paint done).
+  const nextFrame = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
   async function machineFromApi(code) {
     const r = await api(daemon.url, sessionToken, "GET", `/api/v1/machines?enterprise=${ENT}&workshop=${WS}`);
@@ -232,7 +203,7 @@ describe("machine wall in the browser", { timeout: 240000 }, () => {
     );
     assert.ok(sum > 0);
     await page.selectOption("#pick-workshop", WS);
-    assert.equal((await page.locator("#total-scope .stat-value").innerText()).trim(), pieces(sum, "zh-CN"));
+    await waitText(page.locator("#total-scope .stat-value"), pieces(sum, "zh-CN"));
     assert.equal(await page.locator("[data-machine]").count(), MACHINES.length);
     // No polling: the summary was read once for this page load, the output
     // at most a few times (load, workshop change, one throttled refresh).
@@ -246,8 +217,8 @@ describe("machine wall in the browser", { timeout: 240000 }, () => {
     const row = (gw) => page.locator(`#fleet-rows tr[data-gateway="${gw}"]`);
     assert.equal(fleetCalls(), 0, "the fleet is not read while the wall is shown");
     await page.click("#tab-fleet");
-    assert.equal(await page.getAttribute("#tab-fleet", "aria-selected"), "true");
-    assert.equal((await page.locator("#tab-fleet").innerText()).trim(), "网关");
+    await page.locator('#tab-fleet[aria-selected="true"]').waitFor();
+    assert.equal(await textOf(page.locator("#tab-fleet")), "网关");
     await row("http/gw-e2e").waitFor({ state: "visible", timeout: 10000 });
     assert.equal(await page.locator("#page-wall").isVisible(), false, "the wall is hidden");
 
@@ -286,32 +257,57 @@ describe("machine wall in the browser", { timeout: 240000 }, () => {
     c = await cells("http/gw-e2e");
     assert.match(c.errors, /^1 次/);
     assert.match(c.errors, /count/, "the last error is shown");
-    // No free-running poll: without events, no more reads.
+    // No free-running poll: without events, no more reads in longer than
+    // the 5 s throttle (a wait for nothing to happen, not for a state).
     const n = fleetCalls();
     await sleep(6000);
     assert.equal(fleetCalls(), n, "the fleet is not polled");
 
     await page.click("#lang");
-    await page.waitForFunction(() => document.documentElement.lang === "en");
-    assert.equal((await page.locator("#tab-fleet").innerText()).trim(), "Gateways");
-    assert.equal((await cells("http/gw-e2e")).status, "Online");
+    await waitText(page.locator("#tab-fleet"), "Gateways");
+    await waitText(row("http/gw-e2e").locator(".fleet-state"), "Online");
     await page.click("#lang");
-    await page.waitForFunction(() => document.documentElement.lang === "zh-CN");
+    await waitText(page.locator("#tab-fleet"), "网关");
 
     await page.click("#tab-wall");
     await tile("K001").waitFor({ state: "visible" });
-    assert.equal(await page.locator("#page-fleet").isVisible(), false);
+    await page.locator("#page-fleet").waitFor({ state: "hidden" });
     assert.equal(await page.evaluate(() => window.__sameLoad), "yes", "the page was not reloaded");
+  });
+
+  it("names stop reasons with the firm's names, else the built-in ones, else the code, in both languages", async () => {
+    const ts = Date.now();
+    const r = await api(daemon.url, gatewayToken, "POST", "/api/v1/reports", [
+      { machine: "K004", ts, count: 7, state: "idle", reason: "no_material" }, // renamed by the firm
+      { machine: "K005", ts, count: 8, state: "stop", reason: "size_change" }, // not in the firm's list
+      { machine: "K006", ts, count: 9, state: "stop", reason: "belt_slip" }, // named nowhere
+    ]);
+    assert.equal(r.status, 200, r.text);
+    const reason = (code) => tile(code).locator(".tile-reason");
+    await waitText(reason("K004"), NO_MATERIAL["zh-CN"]);
+    await waitText(reason("K005"), "换码");
+    await waitText(reason("K006"), "belt_slip");
+    assert.equal(await tile("K004").getAttribute("data-state"), "idle");
+    const m = (await api(daemon.url, sessionToken, "GET", `/api/v1/machines?enterprise=${ENT}`)).json.machines;
+    assert.equal(m.find((x) => x.code === "K004").reason, "no_material", "the API keeps the code");
+
+    await page.click("#lang");
+    await waitText(reason("K004"), NO_MATERIAL.en);
+    await waitText(reason("K005"), "Size change");
+    await waitText(reason("K006"), "belt_slip");
+    await waitText(tile("K001").locator(".tile-reason"), "Needle break");
+    await page.click("#lang");
+    await waitText(reason("K004"), NO_MATERIAL["zh-CN"]);
+    assert.equal(apiCalls.get("/api/v1/stop-reasons"), 1, "the firm's list is read once per page load");
   });
 
   it("switches to English and remembers it", async () => {
     await page.click("#lang");
-    await page.waitForFunction(() => document.documentElement.lang === "en");
-    assert.equal((await tile("K001").locator(".tile-state").innerText()).trim(), "Fault");
-    assert.match(await tile("K001").innerText(), /Needle break/);
-    assert.equal((await tile("K002").locator(".tile-state").innerText()).trim(), "Run");
-    assert.match((await tile("K002").locator(".tile-count").innerText()).trim(), /^\d[\d,]* pcs$/);
-    assert.equal((await page.locator("#lang").innerText()).trim(), "中文");
+    await waitText(tile("K001").locator(".tile-state"), "Fault");
+    await waitText(tile("K001").locator(".tile-reason"), "Needle break");
+    await waitText(tile("K002").locator(".tile-state"), "Run");
+    await waitText(tile("K002").locator(".tile-count"), /^\d[\d,]* pcs$/);
+    await waitText(page.locator("#lang"), "中文");
 
     await page.reload();
     // Still logged in (cookie) and still English.
@@ -319,16 +315,17 @@ describe("machine wall in the browser", { timeout: 240000 }, () => {
     assert.equal(await page.locator("#login-form").isVisible(), false);
     assert.equal(await page.getAttribute("html", "lang"), "en");
     await page.waitForSelector('[data-machine="K001"][data-state="fault"]');
-    assert.equal((await tile("K001").locator(".tile-state").innerText()).trim(), "Fault");
+    await waitText(tile("K001").locator(".tile-state"), "Fault");
+    await waitText(tile("K004").locator(".tile-reason"), NO_MATERIAL.en);
 
     await page.click("#lang");
-    await page.waitForFunction(() => document.documentElement.lang === "zh-CN");
-    assert.equal((await tile("K001").locator(".tile-state").innerText()).trim(), "故障");
+    await waitText(tile("K001").locator(".tile-state"), "故障");
   });
 
   it("fits a phone-width screen", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    await sleep(200);
+    await page.waitForFunction(() => window.innerWidth === 390);
+    await nextFrame();
     const { scroll, inner } = await page.evaluate(() => ({
       scroll: document.documentElement.scrollWidth,
       inner: window.innerWidth,
@@ -339,7 +336,8 @@ describe("machine wall in the browser", { timeout: 240000 }, () => {
   });
 
   it("takes the screenshot when asked", { skip: !process.env.GLOVED_SCREENSHOT }, async () => {
-    await sleep(300); // let the chart settle after the resize
+    await page.waitForFunction(() => window.innerWidth === 1280);
+    await nextFrame(); // the chart redraws on the resize
     await page.screenshot({ path: path.join(SOURCE_DIR, "docs", "screenshot-wall.png") });
   });
 
@@ -349,6 +347,67 @@ describe("machine wall in the browser", { timeout: 240000 }, () => {
     assert.equal(await page.locator("[data-machine]").count(), 0);
     await page.reload();
     await page.locator("#login-form").waitFor({ state: "visible" });
+  });
+
+  it("opens without a session with no console error and no failed request", async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const p = await ctx.newPage();
+      const consoleErrors = [];
+      const failed = []; // requests that failed or were answered 4xx/5xx
+      p.on("console", (msg) => {
+        if (msg.type() === "error") consoleErrors.push(msg.text());
+      });
+      p.on("pageerror", (e) => consoleErrors.push(String(e)));
+      p.on("requestfailed", (req) => {
+        // the event stream of a page being reloaded is cut by the browser
+        if (req.failure()?.errorText === "net::ERR_ABORTED" && new URL(req.url()).pathname === "/api/v1/events") return;
+        failed.push(`failed ${new URL(req.url()).pathname}: ${req.failure()?.errorText}`);
+      });
+      p.on("response", (res) => {
+        if (res.status() >= 400) failed.push(`${res.status()} ${new URL(res.url()).pathname}`);
+      });
+      const asked = [];
+      p.on("request", (req) => asked.push(new URL(req.url()).pathname));
+
+      // A browser that never logged in: the login form, and nothing refused.
+      await p.goto(daemon.url + "/");
+      await p.locator("#login-form").waitFor({ state: "visible" });
+      await waitText(p.locator("#login-submit"), "登录");
+      assert.deepEqual(consoleErrors, []);
+      assert.deepEqual(failed, []);
+      assert.ok(!asked.includes("/api/v1/me"), `no session to ask about: ${asked.join(" ")}`);
+
+      // One that had a session which is gone (expired, or ended elsewhere):
+      // /me answers 401 once, handled with the form; the next load is quiet.
+      await p.evaluate(() => localStorage.setItem("gloved.session", "1"));
+      const me = p.waitForResponse((res) => new URL(res.url()).pathname === "/api/v1/me");
+      await p.reload();
+      assert.equal((await me).status(), 401);
+      await p.locator("#login-form").waitFor({ state: "visible" });
+      assert.deepEqual(failed, ["401 /api/v1/me"], "the one expected, handled refusal");
+      assert.ok(consoleErrors.every((e) => /401/.test(e)), consoleErrors.join("\n"));
+      assert.equal(await p.evaluate(() => localStorage.getItem("gloved.session")), null);
+      failed.length = 0;
+      consoleErrors.length = 0;
+      await p.reload();
+      await p.locator("#login-form").waitFor({ state: "visible" });
+      assert.deepEqual(consoleErrors, []);
+      assert.deepEqual(failed, []);
+
+      // Logged in through the form, a reload goes straight to the wall.
+      await p.fill("#login-username", USER);
+      await p.fill("#login-password", PASSWORD);
+      await p.click("#login-submit");
+      await p.locator('[data-machine="K001"]').waitFor({ state: "visible", timeout: 15000 });
+      await p.reload();
+      await p.locator('[data-machine="K001"]').waitFor({ state: "visible", timeout: 15000 });
+      assert.equal(await p.locator("#login-form").isVisible(), false);
+      assert.deepEqual(consoleErrors, []);
+      assert.deepEqual(failed, []);
+    } finally {
+      await ctx.close();
+    }
   });
 
   it("raised no page errors and fetched nothing from outside", () => {

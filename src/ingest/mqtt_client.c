@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* mqtt_client.c: see mqtt_client.h. */
+#include "ingest/mqtt_client.h"
+#include "util/log.h"
+
+#include <stdbool.h>
+
+#define KEEPALIVE_S     30
+#define RECONNECT_MIN_S 1
+#define RECONNECT_MAX_S 30
+
+struct mosquitto *mqtt_client_new(const char *id, void *obj, const char *username,
+				  const char *password, const mqtt_client_callbacks *cb)
+{
+	struct mosquitto *mosq = mosquitto_new(id, true, obj);
+	if (!mosq)
+		return NULL;
+	mosquitto_int_option(mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+	if (username && username[0])
+		mosquitto_username_pw_set(mosq, username, password);
+	mosquitto_connect_callback_set(mosq, cb->on_connect);
+	mosquitto_disconnect_callback_set(mosq, cb->on_disconnect);
+	mosquitto_message_callback_set(mosq, cb->on_message);
+	mosquitto_reconnect_delay_set(mosq, RECONNECT_MIN_S, RECONNECT_MAX_S, true);
+	return mosq;
+}
+
+void mqtt_client_connect(struct mosquitto *mosq, const char *what, const char *host, int port)
+{
+	int rc = mosquitto_connect_async(mosq, host, port, KEEPALIVE_S);
+	if (rc != MOSQ_ERR_SUCCESS)
+		log_warn("%s: cannot connect to %s:%d yet (%s); retrying", what, host, port,
+			 mosquitto_strerror(rc));
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* mqtt_client.h: the libmosquitto client set up the one way both MQTT
+ * transports use it (the JSON topics in mqtt.c, Sparkplug B in
+ * sparkplug.c): MQTT 3.1.1, a clean session, the broker login when one is
+ * configured, reconnecting with a backoff of 1 to 30 s, and a connect that
+ * may fail now and is retried by libmosquitto's network thread. */
+#ifndef GLOVED_INGEST_MQTT_CLIENT_H
+#define GLOVED_INGEST_MQTT_CLIENT_H
+
+#include <mosquitto.h>
+
+typedef struct mqtt_client_callbacks {
+	void (*on_connect)(struct mosquitto *, void *obj, int rc);
+	void (*on_disconnect)(struct mosquitto *, void *obj, int rc);
+	void (*on_message)(struct mosquitto *, void *obj, const struct mosquitto_message *);
+} mqtt_client_callbacks;
+
+/* A new client with id `id` handing `obj` to the callbacks; `username`
+ * NULL or "" for none. Returns NULL when libmosquitto cannot make one (out
+ * of memory); free with mosquitto_destroy(). Set a will, if any, before
+ * mqtt_client_connect(). */
+struct mosquitto *mqtt_client_new(const char *id, void *obj, const char *username,
+				  const char *password, const mqtt_client_callbacks *cb);
+
+/* Starts connecting to host:port (keepalive 30 s) without waiting; a
+ * failure now is logged as "<what>: cannot connect to host:port yet (...);
+ * retrying" and retried once the network loop runs. */
+void mqtt_client_connect(struct mosquitto *mosq, const char *what, const char *host, int port);
+
+#endif
