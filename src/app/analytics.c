@@ -605,7 +605,7 @@ static int trend_oee(store *db, registry *reg, firmcal_cache *cals, const an_que
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < n; i++) {
-		v[i].day = (int32_t)tz_days_from_civil(tz_date_of(&fc->zone, v[i].ts_ms));
+		v[i].day = tz_day_of(&fc->zone, v[i].ts_ms);
 		for (size_t k = 0; k < o.n; k++)
 			if (o.rows[k].day == v[i].day)
 				v[i].oee_known = oee_ratio_bp(o.rows[k].r.oee, &v[i].oee_bp) == 0;

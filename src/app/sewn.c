@@ -156,7 +156,7 @@ static int32_t local_day(firmcal_cache *cals, store *s, int64_t ent, int64_t ts)
 	const firm_cal *fc = firmcal_get(cals, s, ent);
 	if (!fc)
 		return (int32_t)(ts / DAY_MS);
-	return (int32_t)tz_days_from_civil(tz_date_of(&fc->zone, ts));
+	return tz_day_of(&fc->zone, ts);
 }
 
 /* Fills the descriptive part of a result: the bundle, its order and style

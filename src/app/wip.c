@@ -160,7 +160,7 @@ int wip_get(store *db, const firm_cal *fc, store_scope sc, int64_t ent, int64_t 
 	}
 	if (rc)
 		goto out;
-	out->today = (int32_t)tz_days_from_civil(tz_date_of(&fc->zone, now_ms));
+	out->today = tz_day_of(&fc->zone, now_ms);
 	store_read_begin(db);
 	rc = store_op_done_list(db, sc, ent, order_id, &rd.done, &rd.nd);
 	if (!rc)

@@ -41,28 +41,6 @@ static firmcal_cache *cals(http_req *r)
 	return writer_cals(r->srv->app.w);
 }
 
-static int parse_day(const char *s, int32_t *out)
-{
-	tz_date d;
-	if (tz_date_parse(s, &d))
-		return -1;
-	*out = (int32_t)tz_days_from_civil(d);
-	return 0;
-}
-
-static void fmt_day(int32_t day, char out[11])
-{
-	tz_date_format(tz_civil_from_days(day), out);
-}
-
-static void fmt_time(const tz_zone *z, int64_t ms, char out[20])
-{
-	tz_civil c = tz_civil_of(z, ms);
-	snprintf(out, 20, "%04u-%02u-%02u %02u:%02u", (unsigned)c.date.year % 10000u,
-		 (unsigned)c.date.month % 100u, (unsigned)c.date.day % 100u,
-		 (unsigned)c.hour % 100u, (unsigned)c.min % 100u);
-}
-
 /* Scope (?enterprise, ?workshop, ?machine), format, language. */
 static int scope_args(http_req *r, store *db, qargs *a, enum MHD_Result *ret)
 {
@@ -119,7 +97,7 @@ static int scope_args(http_req *r, store *db, qargs *a, enum MHD_Result *ret)
 /* ?from=&to= local dates (default today), or ?shift=YYYY-MM-DD/N. */
 static int day_args(http_req *r, qargs *a, enum MHD_Result *ret)
 {
-	int32_t today = (int32_t)tz_days_from_civil(tz_date_of(&a->fc->zone, ltime_now_ms()));
+	int32_t today = tz_day_of(&a->fc->zone, ltime_now_ms());
 	a->day0 = a->day1 = today;
 	const char *sh = http__arg(r, "shift");
 	if (sh && *sh) {
@@ -134,7 +112,7 @@ static int day_args(http_req *r, qargs *a, enum MHD_Result *ret)
 		day[10] = '\0';
 		char *end = NULL;
 		long n = strtol(slash + 1, &end, 10);
-		if (parse_day(day, &a->day0) || !end || *end || end == slash + 1 || n < 0 ||
+		if (tz_day_parse(day, &a->day0) || !end || *end || end == slash + 1 || n < 0 ||
 		    n >= a->fc->cal.n_shifts) {
 			*ret =
 			    http__reply_error(r, 400, "bad_request", -1,
@@ -148,11 +126,11 @@ static int day_args(http_req *r, qargs *a, enum MHD_Result *ret)
 		return 0;
 	}
 	const char *fs = http__arg(r, "from"), *ts = http__arg(r, "to");
-	if (fs && *fs && parse_day(fs, &a->day0)) {
+	if (fs && *fs && tz_day_parse(fs, &a->day0)) {
 		*ret = http__reply_error(r, 400, "bad_request", -1, "'from' must be YYYY-MM-DD");
 		return -1;
 	}
-	if (ts && *ts && parse_day(ts, &a->day1)) {
+	if (ts && *ts && tz_day_parse(ts, &a->day1)) {
 		*ret = http__reply_error(r, 400, "bad_request", -1, "'to' must be YYYY-MM-DD");
 		return -1;
 	}
@@ -192,8 +170,8 @@ static enum MHD_Result reply_table(http_req *r, table *t, const qargs *a, const 
 					 gloved_strerror(rc));
 	}
 	char fname[96], d0[11], d1[11];
-	fmt_day(a->day0, d0);
-	fmt_day(a->day1, d1);
+	tz_day_format(a->day0, d0);
+	tz_day_format(a->day1, d1);
 	snprintf(fname, sizeof fname, "gloved-%s-%s-%s.%s", name, d0, d1,
 		 a->f == FMT_CSV ? "csv" : "xlsx");
 	size_t len = b.len;
@@ -360,7 +338,7 @@ static void row_label(http_req *r, store *db, const firm_cal *fc, an_group g, co
 		}
 		break;
 	case AN_DAY:
-		fmt_day(x->day, day);
+		tz_day_format(x->day, day);
 		snprintf(label, len, "%s", day);
 		snprintf(key, len, "%s", day);
 		break;
@@ -368,7 +346,7 @@ static void row_label(http_req *r, store *db, const firm_cal *fc, an_group g, co
 		const firm_cal *c = firmcal_get(writer_cals(r->srv->app.w), db, x->enterprise_id);
 		if (!c)
 			c = fc;
-		fmt_day(x->day, day);
+		tz_day_format(x->day, day);
 		const char *sn =
 		    x->shift >= 0 && x->shift < c->cal.n_shifts ? c->cal.shifts[x->shift].name : "";
 		snprintf(label, len, "%s %s", day, sn);
@@ -458,8 +436,8 @@ enum MHD_Result http__h_oee(http_req *r, store *db)
 	size_t nrl = 0;
 	analytics_stop_reasons(db, r->scope, a.ent, &rl, &nrl);
 	char key[160], label[160], d0[11], d1[11];
-	fmt_day(a.day0, d0);
-	fmt_day(a.day1, d1);
+	tz_day_format(a.day0, d0);
+	tz_day_format(a.day1, d1);
 	if (a.f != FMT_JSON) {
 		table *t = NULL;
 		table_cell cells[N_OEE_COLS];
@@ -592,8 +570,8 @@ enum MHD_Result http__h_stops(http_req *r, store *db)
 			cJSON_AddItemToArray(arr, o);
 		} else {
 			char s0[20], s1[20];
-			fmt_time(&a.fc->zone, x->start_ms, s0);
-			fmt_time(&a.fc->zone, end, s1);
+			tz_minute_format(&a.fc->zone, x->start_ms, s0);
+			tz_minute_format(&a.fc->zone, end, s1);
 			table_cell c[7];
 			memset(c, 0, sizeof c);
 			c[0].s = m.code;
@@ -811,7 +789,7 @@ static enum MHD_Result assignments_of(http_req *r, store *db, int64_t ent, int32
 	if (store_assignment_list(db, r->scope, ent, day, day, &v, &n))
 		return http__reply_error(r, 503, "unavailable", -1, "cannot read assignments");
 	char d[11];
-	fmt_day(day, d);
+	tz_day_format(day, d);
 	cJSON *out = cJSON_CreateObject();
 	cJSON_AddStringToObject(out, "day", d);
 	cJSON *arr = cJSON_AddArrayToObject(out, "assignments");
@@ -837,9 +815,9 @@ enum MHD_Result http__h_assignments(http_req *r, store *db)
 		return ret;
 	if (!a.ent)
 		return http__reply_error(r, 400, "bad_request", -1, "name the ?enterprise=");
-	int32_t day = (int32_t)tz_days_from_civil(tz_date_of(&a.fc->zone, ltime_now_ms()));
+	int32_t day = tz_day_of(&a.fc->zone, ltime_now_ms());
 	const char *ds = http__arg(r, "day");
-	if (ds && *ds && parse_day(ds, &day))
+	if (ds && *ds && tz_day_parse(ds, &day))
 		return http__reply_error(r, 400, "bad_request", -1, "'day' must be YYYY-MM-DD");
 	return assignments_of(r, db, a.ent, day);
 }
@@ -865,7 +843,7 @@ enum MHD_Result http__h_assignments_put(http_req *r, store *db)
 	const cJSON *dv = cJSON_GetObjectItemCaseSensitive(j, "day");
 	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(j, "assignments");
 	int32_t day;
-	if (!cJSON_IsString(dv) || parse_day(dv->valuestring, &day)) {
+	if (!cJSON_IsString(dv) || tz_day_parse(dv->valuestring, &day)) {
 		cJSON_Delete(j);
 		return http__reply_error(r, 400, "bad_request", -1,
 					 "field 'day' must be YYYY-MM-DD");
@@ -982,7 +960,7 @@ enum MHD_Result http__h_worker_output(http_req *r, store *db)
 		const char *sn =
 		    fc && v[i].shift < fc->cal.n_shifts ? fc->cal.shifts[v[i].shift].name : "";
 		char d[11];
-		fmt_day(v[i].day, d);
+		tz_day_format(v[i].day, d);
 		tg += v[i].good;
 		tr += v[i].reject;
 		if (out) {
@@ -1082,7 +1060,7 @@ enum MHD_Result http__h_wages(http_req *r, store *db)
 	tz_date today = tz_date_of(&a.fc->zone, ltime_now_ms());
 	const char *ms = http__arg(r, "month"), *ds = http__arg(r, "day");
 	if (ds && *ds) {
-		if (parse_day(ds, &a.day0))
+		if (tz_day_parse(ds, &a.day0))
 			return http__reply_error(r, 400, "bad_request", -1,
 						 "'day' must be YYYY-MM-DD");
 		a.day1 = a.day0;
@@ -1095,7 +1073,7 @@ enum MHD_Result http__h_wages(http_req *r, store *db)
 							 "'month' must be YYYY-MM");
 			}
 			snprintf(d, sizeof d, "%s-01", ms);
-			if (parse_day(d, &a.day0))
+			if (tz_day_parse(d, &a.day0))
 				return http__reply_error(r, 400, "bad_request", -1,
 							 "'month' must be YYYY-MM");
 			m0 = tz_civil_from_days(a.day0);
@@ -1113,8 +1091,8 @@ enum MHD_Result http__h_wages(http_req *r, store *db)
 	wage_result tot;
 	analytics_wages_total(v, n, &tot);
 	char d0[11], d1[11];
-	fmt_day(a.day0, d0);
-	fmt_day(a.day1, d1);
+	tz_day_format(a.day0, d0);
+	tz_day_format(a.day1, d1);
 	if (a.f != FMT_JSON) {
 		table *t = NULL;
 		table_cell c[N_WAGE_COLS];
@@ -1204,14 +1182,14 @@ enum MHD_Result http__h_trend(http_req *r, store *db)
 		char label[20];
 		cJSON_AddNumberToObject(x, "ts", (double)b[i].ts_ms);
 		if (level == STORE_DAY) {
-			fmt_day(b[i].day, label);
+			tz_day_format(b[i].day, label);
 			cJSON_AddStringToObject(x, "label", label);
 			if (b[i].oee_known)
 				cJSON_AddNumberToObject(x, "oee_bp", (double)b[i].oee_bp);
 			else
 				cJSON_AddNullToObject(x, "oee_bp");
 		} else {
-			fmt_time(&a.fc->zone, b[i].ts_ms, label);
+			tz_minute_format(&a.fc->zone, b[i].ts_ms, label);
 			cJSON_AddStringToObject(x, "label", label);
 		}
 		cJSON_AddNumberToObject(x, "good", (double)b[i].good);
@@ -1323,7 +1301,7 @@ enum MHD_Result http__h_rebuild(http_req *r, store *db)
 		return ret;
 	}
 	int32_t d0, d1;
-	if (parse_day(from, &d0) || parse_day(to, &d1) || d1 < d0 || d1 - d0 >= MAX_DAYS)
+	if (tz_day_parse(from, &d0) || tz_day_parse(to, &d1) || d1 < d0 || d1 - d0 >= MAX_DAYS)
 		return http__reply_error(r, 400, "bad_request", -1,
 					 "'from' and 'to' must be dates YYYY-MM-DD, in order, at "
 					 "most %d days apart",

@@ -41,20 +41,6 @@ static firmcal_cache *cals(http_req *r)
 	return writer_cals(r->srv->app.w);
 }
 
-static int parse_day(const char *s, int32_t *out)
-{
-	tz_date d;
-	if (tz_date_parse(s, &d))
-		return -1;
-	*out = (int32_t)tz_days_from_civil(d);
-	return 0;
-}
-
-static void fmt_day(int32_t day, char out[11])
-{
-	tz_date_format(tz_civil_from_days(day), out);
-}
-
 /* A decimal string with up to `places` decimals as an integer scaled by
  * 10^places ("1.2" with 2 places is 120). Returns 0 or -1. */
 static int parse_fixed(const char *s, int places, int64_t max, int64_t *out)
@@ -381,7 +367,7 @@ static cJSON *order_json(http_req *r, store *db, const store_order *o)
 		cJSON_AddStringToObject(x, "family", st->family);
 	}
 	free(st);
-	fmt_day(o->due_day, due);
+	tz_day_format(o->due_day, due);
 	cJSON_AddStringToObject(x, "due", due);
 	cJSON_AddStringToObject(x, "unit", o->unit);
 	cJSON_AddStringToObject(x, "status", o->status);
@@ -456,7 +442,7 @@ enum MHD_Result http__h_order_add(http_req *r, store *db)
 					 "field 'unit' must be pair or dozen");
 	}
 	snprintf(o.unit, sizeof o.unit, "%s", unit_name((unit)u));
-	if (parse_day(due, &o.due_day)) {
+	if (tz_day_parse(due, &o.due_day)) {
 		cJSON_Delete(j);
 		return http__reply_error(r, 400, "bad_request", -1,
 					 "field 'due' must be YYYY-MM-DD");
@@ -986,11 +972,7 @@ static cJSON *scan_json(const sewn_scan_res *x, const firm_cal *fc)
 		}
 		if (x->by_ts) {
 			char when[20];
-			tz_civil c = tz_civil_of(&fc->zone, x->by_ts);
-			snprintf(when, sizeof when, "%04u-%02u-%02u %02u:%02u",
-				 (unsigned)c.date.year % 10000u, (unsigned)c.date.month % 100u,
-				 (unsigned)c.date.day % 100u, (unsigned)c.hour % 100u,
-				 (unsigned)c.min % 100u);
+			tz_minute_format(&fc->zone, x->by_ts, when);
 			cJSON_AddNumberToObject(e, "at", (double)x->by_ts);
 			cJSON_AddStringToObject(e, "at_local", when);
 		}
@@ -1343,7 +1325,7 @@ static cJSON *wip_json(const wip_order *o)
 {
 	cJSON *x = cJSON_CreateObject();
 	char due[11];
-	fmt_day(o->due_day, due);
+	tz_day_format(o->due_day, due);
 	cJSON_AddStringToObject(x, "order", o->order);
 	cJSON_AddStringToObject(x, "style", o->style);
 	cJSON_AddStringToObject(x, "family", o->family);
@@ -1371,7 +1353,7 @@ static cJSON *wip_json(const wip_order *o)
 	}
 	if (o->projected_known) {
 		char pd[11];
-		fmt_day(o->projected_day, pd);
+		tz_day_format(o->projected_day, pd);
 		cJSON_AddStringToObject(x, "projected", pd);
 	} else {
 		cJSON_AddNullToObject(x, "projected");
@@ -1449,12 +1431,12 @@ enum MHD_Result http__h_scan_output(http_req *r, store *db)
 	if (firm_arg(r, http__arg(r, "enterprise"), &ent, &ret))
 		return ret;
 	const firm_cal *fc = firmcal_get(cals(r), db, ent);
-	int32_t today = (int32_t)tz_days_from_civil(tz_date_of(&fc->zone, ltime_now_ms()));
+	int32_t today = tz_day_of(&fc->zone, ltime_now_ms());
 	int32_t d0 = today, d1 = today;
 	const char *fs = http__arg(r, "from"), *ts = http__arg(r, "to"),
 		   *f = http__arg(r, "format");
-	if ((fs && *fs && parse_day(fs, &d0)) || (ts && *ts && parse_day(ts, &d1)) || d1 < d0 ||
-	    d1 - d0 > 400)
+	if ((fs && *fs && tz_day_parse(fs, &d0)) || (ts && *ts && tz_day_parse(ts, &d1)) ||
+	    d1 < d0 || d1 - d0 > 400)
 		return http__reply_error(r, 400, "bad_request", -1,
 					 "'from' and 'to' must be dates YYYY-MM-DD, in order, at "
 					 "most 400 days apart");
@@ -1481,7 +1463,7 @@ enum MHD_Result http__h_scan_output(http_req *r, store *db)
 	for (size_t i = 0; i < po.n && !rc; i++) {
 		const pay_row *x = &po.rows[i];
 		char day[11], m[32], bm[32], days_s[24];
-		fmt_day(x->day, day);
+		tz_day_format(x->day, day);
 		wage_fen_format(x->pay_fen, m, sizeof m);
 		wage_fen_format(x->bonus_fen, bm, sizeof bm);
 		snprintf(days_s, sizeof days_s, "%lld", (long long)x->days);
