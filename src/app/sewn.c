@@ -15,6 +15,22 @@
 
 #define DAY_MS 86400000LL
 
+int64_t sewn_order_pairs(const store_order *o)
+{
+	int64_t pairs = 0;
+	for (int32_t i = 0; i < o->n_lines; i++)
+		pairs += o->lines[i].pairs;
+	return pairs;
+}
+
+int64_t sewn_style_smv(const store_style *st)
+{
+	int64_t smv = 0;
+	for (int32_t i = 0; i < st->n_ops; i++)
+		smv += st->ops[i].smv_c;
+	return smv;
+}
+
 int sewn_firm_key(store *s, int64_t enterprise_id, int create, uint8_t *key, char order_check[12])
 {
 	int rc = store_firm_key_get(s, enterprise_id, key, order_check);
@@ -292,9 +308,7 @@ static int one_scan(store *s, firmcal_cache *cals, const sewn_scan_req *q, sewn_
 		store_op_done *d = NULL;
 		size_t nd = 0;
 		store_scope all = {0};
-		int64_t ordered = 0, last = 0;
-		for (int32_t i = 0; i < o->n_lines; i++)
-			ordered += o->lines[i].pairs;
+		int64_t ordered = sewn_order_pairs(o), last = 0;
 		if (!(rc = store_op_done_list(s, all, 0, o->id, &d, &nd))) {
 			for (size_t i = 0; i < nd; i++)
 				if (d[i].seq == seq)

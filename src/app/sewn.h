@@ -19,6 +19,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The pairs an order is for (the sum of its lines). */
+int64_t sewn_order_pairs(const store_order *o);
+/* A style's standard minutes (x 100) for one pair through its routing. */
+int64_t sewn_style_smv(const store_style *st);
+
 /* The firm's ticket key and order check, made on first use when create. */
 int sewn_firm_key(store *s, int64_t enterprise_id, int create, uint8_t *key, char order_check[12]);
 

@@ -2,6 +2,7 @@
 /* wip.c: work in progress of released orders from the scan rollups (see
  * wip.h): the reads, then core/sewn.c's flow and projection per order. */
 #include "app/wip.h"
+#include "app/sewn.h"
 #include "core/sewn.h"
 #include "core/units.h"
 #include "util/err.h"
@@ -37,6 +38,39 @@ int wip_knitted_pairs(store *db, store_scope sc, const store_order *o, int64_t n
 	return rc;
 }
 
+int wip_households(store *db, store_scope sc, int64_t ent, wip_household **out, size_t *n)
+{
+	store_household *v = NULL;
+	store_bundle *b = NULL;
+	size_t nh = 0, nb = 0;
+	*out = NULL;
+	*n = 0;
+	int rc = store_household_list(db, sc, ent, &v, &nh);
+	if (!rc)
+		rc = store_bundles_out(db, sc, ent, 0, &b, &nb);
+	wip_household *w = rc ? NULL : calloc(nh ? nh : 1, sizeof *w);
+	if (!rc && !w)
+		rc = GLOVED_ENOMEM;
+	for (size_t i = 0; i < nh && !rc; i++) {
+		w[i].h = v[i];
+		for (size_t k = 0; k < nb; k++) {
+			if (b[k].household_id == v[i].id) {
+				w[i].bundles_out++;
+				w[i].pairs_out += b[k].pairs;
+			}
+		}
+	}
+	free(v);
+	free(b);
+	if (rc) {
+		free(w);
+		return rc;
+	}
+	*out = w;
+	*n = nh;
+	return GLOVED_OK;
+}
+
 void wip_free(wip_result *w)
 {
 	if (!w)
@@ -69,8 +103,7 @@ static int order_wip(store *db, store_scope sc, const store_order *o, const stor
 	memcpy(x->family, st->family, sizeof x->family);
 	memcpy(x->status, o->status, sizeof x->status);
 	x->due_day = o->due_day;
-	for (int32_t k = 0; k < o->n_lines; k++)
-		x->ordered_pairs += o->lines[k].pairs;
+	x->ordered_pairs = sewn_order_pairs(o);
 	x->ops = calloc(n_ops ? (size_t)n_ops : 1, sizeof *x->ops);
 	if (!x->ops)
 		return GLOVED_ENOMEM;

@@ -3,7 +3,7 @@
  * figures of GET /api/v1/wip: per order the pairs ordered, cut and
  * finished, per operation the pairs done and waiting, the bottleneck, the
  * projected completion against the due day, and the bundles out at
- * households. Read on a read connection from the scan rollups
+ * households (also per household: wip_households). Read on a read connection from the scan rollups
  * (rollup_op, rollup_op_day) and, for knitted orders, from the hour
  * rollups of the machines assigned to the order. The rules are
  * core/sewn.c's (sewn_wip_flow, sewn_wip_project); docs/internals/sewn.md. */
@@ -60,6 +60,16 @@ int wip_get(store *db, const firm_cal *fc, store_scope sc, int64_t ent, int64_t 
 	    int64_t now_ms, wip_result *out);
 /* Frees what wip_get filled; NULL or an empty result is fine. */
 void wip_free(wip_result *w);
+
+typedef struct wip_household {
+	store_household h;
+	int64_t bundles_out, pairs_out; /* bundles at the household now */
+} wip_household;
+
+/* The firm's households (ent 0: every one in scope) with the bundles and
+ * pairs each has out now. *out is malloc'd (the caller frees). Returns
+ * GLOVED_OK or a store error. */
+int wip_households(store *db, store_scope sc, int64_t ent, wip_household **out, size_t *n);
 
 /* Pairs the machines assigned to a knitted order made for it while
  * assigned (their good pieces in the hour rollups, as whole pairs through

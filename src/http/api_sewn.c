@@ -130,7 +130,6 @@ static cJSON *style_json(http_req *r, const store_style *st)
 	for (char *tok = strtok(sizes, ","); tok; tok = strtok(NULL, ","))
 		cJSON_AddItemToArray(sz, cJSON_CreateString(tok));
 	cJSON *rt = cJSON_AddArrayToObject(o, "routing");
-	int64_t smv = 0;
 	for (int32_t i = 0; i < st->n_ops; i++) {
 		const store_style_op *op = &st->ops[i];
 		char a[32], b[32];
@@ -143,10 +142,9 @@ static cJSON *style_json(http_req *r, const store_style *st)
 		cJSON_AddStringToObject(x, "smv", a);
 		cJSON_AddStringToObject(x, "rate", b);
 		cJSON_AddItemToArray(rt, x);
-		smv += op->smv_c;
 	}
 	char t[32];
-	fixed_str(smv, 2, t, sizeof t);
+	fixed_str(sewn_style_smv(st), 2, t, sizeof t);
 	cJSON_AddStringToObject(o, "smv_total", t);
 	return o;
 }
@@ -373,14 +371,13 @@ static cJSON *order_json(http_req *r, store *db, const store_order *o)
 	cJSON_AddStringToObject(x, "status", o->status);
 	cJSON_AddNumberToObject(x, "created", (double)o->created_ms);
 	cJSON *lines = cJSON_AddArrayToObject(x, "lines");
-	int64_t total = 0;
 	for (int32_t i = 0; i < o->n_lines; i++) {
 		cJSON *l = cJSON_CreateObject();
 		cJSON_AddStringToObject(l, "size", o->lines[i].size);
 		cJSON_AddNumberToObject(l, "pairs", (double)o->lines[i].pairs);
 		cJSON_AddItemToArray(lines, l);
-		total += o->lines[i].pairs;
 	}
+	int64_t total = sewn_order_pairs(o);
 	cJSON_AddNumberToObject(x, "pairs", (double)total);
 	int64_t dz, rest;
 	qty_convert((qty){total * 2, UNIT_PIECE}, UNIT_DOZEN, &dz, &rest);
@@ -1117,36 +1114,26 @@ enum MHD_Result http__h_households(http_req *r, store *db)
 	http__refresh(r, db);
 	if (http__resolve_enterprise(r, http__arg(r, "enterprise"), &ent, &ret))
 		return ret;
-	store_household *v = NULL;
+	wip_household *v = NULL;
 	size_t n = 0;
-	if (store_household_list(db, r->scope, ent, &v, &n))
+	if (wip_households(db, r->scope, ent, &v, &n))
 		return http__reply_error(r, 503, "unavailable", -1, "cannot read households");
-	store_bundle *out_b = NULL;
-	size_t nb = 0;
-	store_bundles_out(db, r->scope, ent, 0, &out_b, &nb);
 	cJSON *out = cJSON_CreateObject();
 	cJSON *arr = cJSON_AddArrayToObject(out, "households");
 	for (size_t i = 0; i < n; i++) {
+		const store_household *h = &v[i].h;
 		store_enterprise e;
 		cJSON *x = cJSON_CreateObject();
-		cJSON_AddStringToObject(x, "enterprise", http__ent_code(r, v[i].enterprise_id, &e));
-		cJSON_AddStringToObject(x, "code", v[i].code);
-		cJSON_AddStringToObject(x, "name", v[i].name);
-		cJSON_AddStringToObject(x, "village", v[i].village);
-		cJSON_AddStringToObject(x, "phone", v[i].phone);
-		cJSON_AddNumberToObject(x, "rate_pct", v[i].rate_pct);
-		int64_t bundles = 0, pairs = 0;
-		for (size_t k = 0; k < nb; k++) {
-			if (out_b[k].household_id == v[i].id) {
-				bundles++;
-				pairs += out_b[k].pairs;
-			}
-		}
-		cJSON_AddNumberToObject(x, "bundles_out", (double)bundles);
-		cJSON_AddNumberToObject(x, "pairs_out", (double)pairs);
+		cJSON_AddStringToObject(x, "enterprise", http__ent_code(r, h->enterprise_id, &e));
+		cJSON_AddStringToObject(x, "code", h->code);
+		cJSON_AddStringToObject(x, "name", h->name);
+		cJSON_AddStringToObject(x, "village", h->village);
+		cJSON_AddStringToObject(x, "phone", h->phone);
+		cJSON_AddNumberToObject(x, "rate_pct", h->rate_pct);
+		cJSON_AddNumberToObject(x, "bundles_out", (double)v[i].bundles_out);
+		cJSON_AddNumberToObject(x, "pairs_out", (double)v[i].pairs_out);
 		cJSON_AddItemToArray(arr, x);
 	}
-	free(out_b);
 	free(v);
 	return http__reply_json(r, 200, out);
 }

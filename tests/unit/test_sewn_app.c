@@ -5,9 +5,9 @@
  * with unknown_worker and writes nothing, also inside a batch; the WIP of
  * a hand-worked order (pairs done and waiting per operation, the
  * bottleneck, the projected completion from the last 3 days' pace, a
- * bundle out at a household); a worker day's pay with the rate card's day
- * bonus, the same in the scan answer, the day total and the scan-output
- * table; a knitted order's pairs from its machine's pieces (whole pairs). */
+ * bundle out at a household, counted on the household list too); a worker day's pay with the rate
+ * card's day bonus, the same in the scan answer, the day total and the scan-output table; a knitted
+ * order's pairs from its machine's pieces (whole pairs). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -290,6 +290,15 @@ static void test_wip_and_pay(void **state)
 	assert_string_equal(o->out[0].name, "张家");
 	assert_int_equal(o->out[0].days, 0);
 	wip_free(&w);
+	/* the household list counts what each has out */
+	wip_household *hv = NULL;
+	size_t nhv = 0;
+	assert_int_equal(wip_households(R.rdb, all, R.ent, &hv, &nhv), 0);
+	assert_int_equal(nhv, 1);
+	assert_string_equal(hv[0].h.code, "H01");
+	assert_int_equal(hv[0].bundles_out, 1);
+	assert_int_equal(hv[0].pairs_out, 10);
+	free(hv);
 	/* one order by id answers the same */
 	assert_int_equal(wip_get(R.rdb, fc, all, R.ent, R.order.id, out_ms, &w), 0);
 	assert_int_equal(w.n, 1);
