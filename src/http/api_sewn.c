@@ -1069,14 +1069,14 @@ enum MHD_Result http__h_scans(http_req *r, store *db)
 	cJSON_Delete(j);
 	int rc = sewn_run_scan(r->srv->app.w, req, n, res);
 	free(req);
-	if (rc == GLOVED_EINVAL) { /* a worker the firm's list does not have */
-		for (i = 0; i < n && res[i].status != 400; i++)
-			;
-		enum MHD_Result e =
-		    i < n ? http__reply_error(r, 400, res[i].error, -1, "%s", res[i].message)
-			  : http__reply_error(r, 400, "bad_request", -1, "scan refused");
-		free(res);
-		return e;
+	/* a worker the firm's list does not have refuses the request */
+	for (i = 0; rc == GLOVED_EINVAL && i < n; i++) {
+		if (strcmp(res[i].error, "unknown_worker") == 0) {
+			enum MHD_Result e =
+			    http__reply_error(r, 400, res[i].error, -1, "%s", res[i].message);
+			free(res);
+			return e;
+		}
 	}
 	if (rc) {
 		free(res);
