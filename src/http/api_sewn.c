@@ -2,9 +2,10 @@
 /* api_sewn.c: the sewn-glove part of the API (docs/api.md, "Sewn gloves"):
  * styles and routings, orders, cuts and bundles, ticket PDFs, scans,
  * households with dispatch and return, work in progress and scanned output
- * with pay. Everything that writes runs on the writer thread
- * (app/sewn.c through writer_call), so a scan's checks and its write
- * see one state of the database. */
+ * with pay. A handler parses and checks the request, makes one app call
+ * and renders: writes are app/sewn.c's (each run on the writer thread, so
+ * a scan's checks, the worker list among them, and its write see one state
+ * of the database), WIP is app/wip.c's, scanned output and pay app/pay.c's. */
 #include "core/code.h"
 #include "core/sewn.h"
 #include "core/ticket.h"
