@@ -1092,6 +1092,15 @@ int analytics_wages(store *db, const an_query *q, an_wage_row **out, size_t *n)
 	return GLOVED_OK;
 }
 
+void analytics_worker_total(const an_worker_row *v, size_t n, int64_t *good, int64_t *reject)
+{
+	*good = *reject = 0;
+	for (size_t i = 0; i < n; i++) {
+		*good += v[i].good;
+		*reject += v[i].reject;
+	}
+}
+
 void analytics_wages_total(const an_wage_row *v, size_t n, wage_result *tot)
 {
 	memset(tot, 0, sizeof *tot);

@@ -89,6 +89,8 @@ typedef struct an_worker_row {
 	int64_t good, reject;
 } an_worker_row;
 int analytics_worker_output(store *db, const an_query *q, an_worker_row **out, size_t *n);
+/* The good and reject pieces of worker-output rows. */
+void analytics_worker_total(const an_worker_row *v, size_t n, int64_t *good, int64_t *reject);
 
 /* A rate card from its JSON (the API's shape); err names the field. */
 int analytics_card_parse(const char *json, size_t len, wage_card *out, char *err, size_t errlen);

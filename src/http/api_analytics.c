@@ -951,7 +951,8 @@ enum MHD_Result http__h_worker_output(http_req *r, store *db)
 	} else {
 		rc = table_new(wo_cols, sizeof wo_cols / sizeof wo_cols[0], &t);
 	}
-	int64_t tg = 0, tr = 0;
+	int64_t tg, tr;
+	analytics_worker_total(v, n, &tg, &tr);
 	for (size_t i = 0; i < n && !rc; i++) {
 		store_machine m;
 		if (registry_machine(r->srv->app.reg, v[i].machine_id, &m))
@@ -961,8 +962,6 @@ enum MHD_Result http__h_worker_output(http_req *r, store *db)
 		    fc && v[i].shift < fc->cal.n_shifts ? fc->cal.shifts[v[i].shift].name : "";
 		char d[11];
 		tz_day_format(v[i].day, d);
-		tg += v[i].good;
-		tr += v[i].reject;
 		if (out) {
 			cJSON *x = cJSON_CreateObject();
 			cJSON_AddStringToObject(x, "worker", v[i].worker);
