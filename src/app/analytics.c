@@ -591,6 +591,29 @@ void analytics_oee_free(an_oee *o)
 
 /* ---- trend ---- */
 
+/* Day buckets: their local day and its OEE. */
+static int trend_oee(store *db, registry *reg, firmcal_cache *cals, const an_query *q,
+		     an_trend_bucket *v, size_t n)
+{
+	const firm_cal *fc = firmcal_get(cals, db, q->enterprise_id);
+	if (!fc)
+		return GLOVED_ENOMEM;
+	an_query dq = *q;
+	dq.group = AN_DAY;
+	an_oee o;
+	int rc = analytics_oee(db, reg, cals, &dq, &o);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		v[i].day = tz_day_of(&fc->zone, v[i].ts_ms);
+		for (size_t k = 0; k < o.n; k++)
+			if (o.rows[k].day == v[i].day)
+				v[i].oee_known = oee_ratio_bp(o.rows[k].r.oee, &v[i].oee_bp) == 0;
+	}
+	analytics_oee_free(&o);
+	return GLOVED_OK;
+}
+
 int analytics_trend(store *db, registry *reg, firmcal_cache *cals, const an_query *q,
 		    store_level level, int64_t from_ms, int64_t to_ms, an_trend_bucket **out,
 		    size_t *n)
@@ -672,6 +695,8 @@ int analytics_trend(store *db, registry *reg, firmcal_cache *cals, const an_quer
 	free(b);
 	free(per_ms);
 	qctx_free(&c);
+	if (!rc && level == STORE_DAY)
+		rc = trend_oee(db, reg, cals, q, v, *n);
 	if (rc) {
 		free(v);
 		*n = 0;
@@ -1065,4 +1090,160 @@ int analytics_wages(store *db, const an_query *q, an_wage_row **out, size_t *n)
 	*out = v;
 	*n = nv;
 	return GLOVED_OK;
+}
+
+void analytics_worker_total(const an_worker_row *v, size_t n, int64_t *good, int64_t *reject)
+{
+	*good = *reject = 0;
+	for (size_t i = 0; i < n; i++) {
+		*good += v[i].good;
+		*reject += v[i].reject;
+	}
+}
+
+void analytics_wages_total(const an_wage_row *v, size_t n, wage_result *tot)
+{
+	memset(tot, 0, sizeof *tot);
+	for (size_t i = 0; i < n; i++) {
+		tot->good_pieces += v[i].pay.good_pieces;
+		tot->reject_pieces += v[i].pay.reject_pieces;
+		tot->base_fen += v[i].pay.base_fen;
+		tot->bonus_fen += v[i].pay.bonus_fen;
+		tot->deduct_fen += v[i].pay.deduct_fen;
+		tot->total_fen += v[i].pay.total_fen;
+	}
+}
+
+/* ---- stop reasons (a firm's list, with defaults) ---- */
+
+static const store_stop_reason default_reasons[] = {
+    {0, "yarn_break", "断纱", "Yarn break"},
+    {0, "yarn_out", "缺纱", "Out of yarn"},
+    {0, "needle_break", "断针", "Needle break"},
+    {0, "dropped_stitch", "漏针", "Dropped stitch"},
+    {0, "thread_break", "断线", "Thread break"},
+    {0, "style_change", "换款调机", "Style changeover"},
+    {0, "no_material", "待料", "Waiting for material"},
+    {0, "no_order", "无订单", "No order"},
+    {0, "line_jam", "线体卡模", "Line jam"},
+    {0, "former_clean", "清洗手模", "Former cleaning"},
+    {0, "motor_fault", "电机故障", "Motor fault"},
+    {0, "breakdown", "设备故障", "Machine breakdown"},
+    {0, "maintenance", "保养", "Maintenance"},
+    {0, "power_cut", "停电", "Power cut"},
+    {0, "meal_break", "用餐", "Meal break"},
+    {0, "other", "其他", "Other"},
+};
+#define N_DEFAULT_REASONS (sizeof default_reasons / sizeof default_reasons[0])
+
+int analytics_stop_reasons(store *db, store_scope sc, int64_t ent, store_stop_reason **out,
+			   size_t *n)
+{
+	store_stop_reason *st = NULL;
+	size_t ns = 0;
+	*out = NULL;
+	*n = 0;
+	if (ent) {
+		int rc = store_stop_reason_list(db, sc, ent, &st, &ns);
+		if (rc)
+			return rc;
+	}
+	store_stop_reason *v = calloc(N_DEFAULT_REASONS + ns + 1, sizeof *v);
+	if (!v) {
+		free(st);
+		return GLOVED_ENOMEM;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < N_DEFAULT_REASONS; i++) {
+		v[k] = default_reasons[i];
+		v[k++].enterprise_id = ent;
+	}
+	for (size_t i = 0; i < ns; i++) {
+		size_t j = 0;
+		while (j < k && strcmp(v[j].code, st[i].code) != 0)
+			j++;
+		v[j] = st[i];
+		if (j == k)
+			k++;
+	}
+	free(st);
+	*out = v;
+	*n = k;
+	return GLOVED_OK;
+}
+
+const store_stop_reason *analytics_reason_find(const store_stop_reason *v, size_t n,
+					       const char *code)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].code, code) == 0)
+			return &v[i];
+	return NULL;
+}
+
+/* ---- writes on the writer thread ---- */
+
+typedef struct put_call {
+	store_scope sc;
+	int64_t ent;
+	const char *json;
+	const store_stop_reason *reason;
+	const store_worker *worker;
+	const store_assignment *as;
+	size_t nas;
+} put_call;
+
+static int do_calendar(store *s, void *ctx)
+{
+	put_call *c = ctx;
+	return store_calendar_put(s, c->sc, c->ent, c->json);
+}
+
+int analytics_calendar_put(writer *w, store_scope sc, int64_t ent, const char *json)
+{
+	put_call c = {.sc = sc, .ent = ent, .json = json};
+	return writer_call(w, do_calendar, &c);
+}
+
+static int do_reason(store *s, void *ctx)
+{
+	put_call *c = ctx;
+	return store_stop_reason_put(s, c->sc, c->reason);
+}
+
+int analytics_reason_put(writer *w, store_scope sc, const store_stop_reason *r)
+{
+	put_call c = {.sc = sc, .reason = r};
+	return writer_call(w, do_reason, &c);
+}
+
+static int do_worker(store *s, void *ctx)
+{
+	put_call *c = ctx;
+	return store_worker_put(s, c->sc, c->worker);
+}
+
+int analytics_worker_put(writer *w, store_scope sc, const store_worker *wk)
+{
+	put_call c = {.sc = sc, .worker = wk};
+	return writer_call(w, do_worker, &c);
+}
+
+static int do_assign(store *s, void *ctx)
+{
+	put_call *c = ctx;
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < c->nas && !rc; i++)
+		rc = store_assignment_put(s, c->sc, &c->as[i]);
+	if (rc || (rc = store_commit(s)))
+		store_rollback(s);
+	return rc;
+}
+
+int analytics_assignments_put(writer *w, store_scope sc, const store_assignment *as, size_t n)
+{
+	put_call c = {.sc = sc, .as = as, .nas = n};
+	return writer_call(w, do_assign, &c);
 }

@@ -15,6 +15,7 @@
 #include "core/wage.h"
 #include "app/firmcal.h"
 #include "app/registry.h"
+#include "app/writer.h"
 #include "store/store.h"
 
 #include <stddef.h>
@@ -69,6 +70,11 @@ typedef struct an_trend_bucket {
 	int64_t ts_ms;
 	int64_t good, reject;
 	int64_t plan;
+	/* level 2 (days) only: the local day (the calendar of q's firm, or the
+	 * default one) and its OEE (analytics_oee grouped by day) */
+	int32_t day;
+	int oee_known; /* 0: no OEE that day (nothing planned) */
+	int64_t oee_bp;
 } an_trend_bucket;
 int analytics_trend(store *db, registry *reg, firmcal_cache *cals, const an_query *q,
 		    store_level level, int64_t from_ms, int64_t to_ms, an_trend_bucket **out,
@@ -83,6 +89,8 @@ typedef struct an_worker_row {
 	int64_t good, reject;
 } an_worker_row;
 int analytics_worker_output(store *db, const an_query *q, an_worker_row **out, size_t *n);
+/* The good and reject pieces of worker-output rows. */
+void analytics_worker_total(const an_worker_row *v, size_t n, int64_t *good, int64_t *reject);
 
 /* A rate card from its JSON (the API's shape); err names the field. */
 int analytics_card_parse(const char *json, size_t len, wage_card *out, char *err, size_t errlen);
@@ -101,5 +109,30 @@ typedef struct an_wage_row {
 	wage_result pay;
 } an_wage_row;
 int analytics_wages(store *db, const an_query *q, an_wage_row **out, size_t *n);
+/* The total of wage rows (pieces and money; paid_qty and remainder are per
+ * worker and stay 0). */
+void analytics_wages_total(const an_wage_row *v, size_t n, wage_result *tot);
+
+/* A firm's stop reasons: the defaults (yarn_break, needle_break, ...,
+ * other), overridden and extended by the firm's own (ent 0: the defaults).
+ * *out is malloc'd (the caller frees). Returns GLOVED_OK or a store
+ * error. */
+int analytics_stop_reasons(store *db, store_scope sc, int64_t ent, store_stop_reason **out,
+			   size_t *n);
+/* The reason of a list by code, or NULL. */
+const store_stop_reason *analytics_reason_find(const store_stop_reason *v, size_t n,
+					       const char *code);
+
+/* ---- the analytics writes as the API makes them, each run on the writer
+ * thread (writer_call) ---- */
+
+/* A firm's calendar (JSON as firmcal_json writes it). */
+int analytics_calendar_put(writer *w, store_scope sc, int64_t ent, const char *json);
+/* Adds or renames a firm's stop reason. */
+int analytics_reason_put(writer *w, store_scope sc, const store_stop_reason *r);
+/* Adds or changes a worker of a firm (its rate card as JSON). */
+int analytics_worker_put(writer *w, store_scope sc, const store_worker *wk);
+/* Sets n assignments of workers to machine shifts in one transaction. */
+int analytics_assignments_put(writer *w, store_scope sc, const store_assignment *as, size_t n);
 
 #endif

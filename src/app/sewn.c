@@ -4,7 +4,7 @@
 #include "app/sewn.h"
 #include "core/sewn.h"
 #include "core/ticket.h"
-#include "app/analytics.h"
+#include "app/pay.h"
 #include "util/err.h"
 
 #include <sodium.h>
@@ -14,6 +14,22 @@
 #include <string.h>
 
 #define DAY_MS 86400000LL
+
+int64_t sewn_order_pairs(const store_order *o)
+{
+	int64_t pairs = 0;
+	for (int32_t i = 0; i < o->n_lines; i++)
+		pairs += o->lines[i].pairs;
+	return pairs;
+}
+
+int64_t sewn_style_smv(const store_style *st)
+{
+	int64_t smv = 0;
+	for (int32_t i = 0; i < st->n_ops; i++)
+		smv += st->ops[i].smv_c;
+	return smv;
+}
 
 int sewn_firm_key(store *s, int64_t enterprise_id, int create, uint8_t *key, char order_check[12])
 {
@@ -135,50 +151,6 @@ int sewn_cut(store *s, const store_order *o, const sewn_cut_line *lines, size_t 
 	return GLOVED_OK;
 }
 
-/* ---- pay ---- */
-
-int sewn_day_total(store *s, int64_t enterprise_id, const char *worker, int64_t household_id,
-		   int32_t day, int64_t *pairs, int64_t *pay_fen)
-{
-	store_scope all = {0};
-	store_scan_day *v = NULL;
-	size_t n = 0;
-	*pairs = 0;
-	*pay_fen = 0;
-	int rc = store_scan_days(s, all, enterprise_id, day, day, worker ? worker : "", &v, &n);
-	if (rc)
-		return rc;
-	sewn_work *w = calloc(n ? n : 1, sizeof *w);
-	size_t nw = 0;
-	if (!w) {
-		free(v);
-		return GLOVED_ENOMEM;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (v[i].household_id != household_id)
-			continue;
-		w[nw].rate_y4 = v[i].rate_y4;
-		w[nw++].pairs = v[i].pairs;
-		*pairs += v[i].pairs;
-	}
-	/* a worker's rate card adds its day steps (core/wage.c, as for machine
-	 * work); households are paid by the operations' rates */
-	wage_card card;
-	const wage_card *cp = NULL;
-	store_worker wk;
-	char err[160];
-	if (worker && worker[0] && !household_id &&
-	    store_worker_get(s, enterprise_id, worker, &wk) == GLOVED_OK &&
-	    analytics_card_parse(wk.card, strlen(wk.card), &card, err, sizeof err) == GLOVED_OK)
-		cp = &card;
-	wage_result pay;
-	rc = sewn_pay_worker_day(w, nw, cp, &pay);
-	*pay_fen = pay.total_fen;
-	free(w);
-	free(v);
-	return rc;
-}
-
 /* ---- scans ---- */
 
 static int refuse(sewn_scan_res *r, int status, const char *error, const char *fmt, ...)
@@ -200,7 +172,7 @@ static int32_t local_day(firmcal_cache *cals, store *s, int64_t ent, int64_t ts)
 	const firm_cal *fc = firmcal_get(cals, s, ent);
 	if (!fc)
 		return (int32_t)(ts / DAY_MS);
-	return (int32_t)tz_days_from_civil(tz_date_of(&fc->zone, ts));
+	return tz_day_of(&fc->zone, ts);
 }
 
 /* Fills the descriptive part of a result: the bundle, its order and style
@@ -242,9 +214,9 @@ static int one_scan(store *s, firmcal_cache *cals, const sewn_scan_req *q, sewn_
 		r->repeat = 1;
 		r->scan = prev;
 		describe(s, r, prev.bundle_id, prev.seq, o, st);
-		return sewn_day_total(s, q->enterprise_id, prev.worker, 0,
-				      local_day(cals, s, q->enterprise_id, prev.ts_ms),
-				      &r->today_pairs, &r->today_pay_fen);
+		return pay_day_total(s, q->enterprise_id, prev.worker, 0,
+				     local_day(cals, s, q->enterprise_id, prev.ts_ms),
+				     &r->today_pairs, &r->today_pay_fen);
 	}
 	if (ticket_parse(q->code, &bundle_id, &seq, mac))
 		return refuse(r, 404, "unknown_code", "'%.60s' is not a ticket code", q->code);
@@ -336,9 +308,7 @@ static int one_scan(store *s, firmcal_cache *cals, const sewn_scan_req *q, sewn_
 		store_op_done *d = NULL;
 		size_t nd = 0;
 		store_scope all = {0};
-		int64_t ordered = 0, last = 0;
-		for (int32_t i = 0; i < o->n_lines; i++)
-			ordered += o->lines[i].pairs;
+		int64_t ordered = sewn_order_pairs(o), last = 0;
 		if (!(rc = store_op_done_list(s, all, 0, o->id, &d, &nd))) {
 			for (size_t i = 0; i < nd; i++)
 				if (d[i].seq == seq)
@@ -352,8 +322,44 @@ static int one_scan(store *s, firmcal_cache *cals, const sewn_scan_req *q, sewn_
 	}
 	r->status = 200;
 	r->scan = x;
-	return sewn_day_total(s, q->enterprise_id, x.worker, 0, day, &r->today_pairs,
-			      &r->today_pay_fen);
+	return pay_day_total(s, q->enterprise_id, x.worker, 0, day, &r->today_pairs,
+			     &r->today_pay_fen);
+}
+
+/* A firm that keeps a worker list gets scans only for its workers (a
+ * supervisor's typo must not pay someone who does not exist). Checked in
+ * the scans' transaction, so the list is the one the write sees. Returns
+ * GLOVED_EINVAL with the refused scan's result filled, or a store error. */
+static int workers_check(store *s, const sewn_scan_req *req, size_t n, sewn_scan_res *res)
+{
+	store_scope all = {0};
+	store_worker *wl = NULL;
+	size_t nwl = 0;
+	int64_t ent = 0;
+	int rc = GLOVED_OK;
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (!i || req[i].enterprise_id != ent) {
+			free(wl);
+			wl = NULL;
+			nwl = 0;
+			ent = req[i].enterprise_id;
+			if ((rc = store_worker_list(s, all, ent, &wl, &nwl)))
+				break;
+		}
+		size_t k = 0;
+		while (k < nwl && strcmp(wl[k].code, req[i].worker) != 0)
+			k++;
+		if (nwl && k == nwl) {
+			memset(&res[i], 0, sizeof res[i]);
+			refuse(
+			    &res[i], 400, "unknown_worker",
+			    "scan %zu: '%.32s' is not a worker of the firm (GET /api/v1/workers)",
+			    i, req[i].worker);
+			rc = GLOVED_EINVAL;
+		}
+	}
+	free(wl);
+	return rc;
 }
 
 int sewn_scan(store *s, firmcal_cache *cals, const sewn_scan_req *req, size_t n, sewn_scan_res *res)
@@ -371,6 +377,7 @@ int sewn_scan(store *s, firmcal_cache *cals, const sewn_scan_req *req, size_t n,
 		free(st);
 		return rc;
 	}
+	rc = workers_check(s, req, n, res);
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = one_scan(s, cals, &req[i], &res[i], o, st);
 	free(o);
@@ -562,4 +569,222 @@ int sewn_return(store *s, firmcal_cache *cals, int64_t enterprise_id, int64_t bu
 	free(o);
 	free(st);
 	return in_tx(s, rc);
+}
+
+/* ---- on the writer thread ---- */
+
+typedef struct add_call {
+	store_scope sc;
+	store_style *st;
+	store_order *o;
+	store_household *h;
+	const store_order_machine *om;
+	int64_t id;
+	const char *text;
+	uint8_t key[TICKET_KEY_LEN];
+	char check[12];
+} add_call;
+
+static int do_style(store *s, void *ctx)
+{
+	add_call *c = ctx;
+	int rc = store_begin(s);
+	return rc ? rc : in_tx(s, store_style_add(s, c->sc, c->st));
+}
+
+int sewn_add_style(writer *w, store_scope sc, store_style *st)
+{
+	add_call c = {.sc = sc, .st = st};
+	return writer_call(w, do_style, &c);
+}
+
+static int do_order(store *s, void *ctx)
+{
+	add_call *c = ctx;
+	int rc = store_begin(s);
+	return rc ? rc : in_tx(s, store_order_add(s, c->sc, c->o));
+}
+
+int sewn_add_order(writer *w, store_scope sc, store_order *o)
+{
+	add_call c = {.sc = sc, .o = o};
+	return writer_call(w, do_order, &c);
+}
+
+static int do_status(store *s, void *ctx)
+{
+	add_call *c = ctx;
+	return store_order_set_status(s, c->id, c->text);
+}
+
+int sewn_set_order_status(writer *w, int64_t order_id, const char *status)
+{
+	add_call c = {.id = order_id, .text = status};
+	return writer_call(w, do_status, &c);
+}
+
+static int do_household(store *s, void *ctx)
+{
+	add_call *c = ctx;
+	return store_household_add(s, c->sc, c->h);
+}
+
+int sewn_add_household(writer *w, store_scope sc, store_household *h)
+{
+	add_call c = {.sc = sc, .h = h};
+	return writer_call(w, do_household, &c);
+}
+
+static int do_assign(store *s, void *ctx)
+{
+	add_call *c = ctx;
+	return store_order_machine_add(s, c->om);
+}
+
+int sewn_assign_machine(writer *w, const store_order_machine *om)
+{
+	add_call c = {.om = om};
+	return writer_call(w, do_assign, &c);
+}
+
+static int do_key(store *s, void *ctx)
+{
+	add_call *c = ctx;
+	return sewn_firm_key(s, c->id, 1, c->key, c->check);
+}
+
+int sewn_ticket_key(writer *w, store *rdb, int64_t enterprise_id, uint8_t *key)
+{
+	add_call c = {.id = enterprise_id};
+	int rc = sewn_firm_key(rdb, enterprise_id, 0, c.key, c.check);
+	if (rc)
+		rc = writer_call(w, do_key, &c);
+	if (!rc)
+		memcpy(key, c.key, TICKET_KEY_LEN);
+	sodium_memzero(c.key, sizeof c.key);
+	return rc;
+}
+
+static int do_check(store *s, void *ctx)
+{
+	add_call *c = ctx;
+	char old[12];
+	int rc = sewn_firm_key(s, c->id, 1, c->key, old);
+	return rc ? rc : store_firm_key_put(s, c->id, c->key, c->text);
+}
+
+int sewn_set_order_check(writer *w, int64_t enterprise_id, const char *order_check)
+{
+	add_call c = {.id = enterprise_id, .text = order_check};
+	int rc = writer_call(w, do_check, &c);
+	sodium_memzero(c.key, sizeof c.key);
+	return rc;
+}
+
+typedef struct run_call {
+	const store_order *o;
+	const sewn_cut_line *lines;
+	size_t n;
+	int32_t bundle_size;
+	int64_t now_ms, *cut_id;
+	store_bundle **bundles;
+	size_t *nb;
+	firmcal_cache *cals;
+	const sewn_scan_req *req;
+	sewn_scan_res *res;
+	int64_t ent, household_id, bundle_id, returned, missing, damaged, *pay_fen;
+	const int64_t *ids;
+	const int32_t *ops;
+	size_t nops;
+	char *msg;
+	size_t len;
+} run_call;
+
+static int do_cut(store *s, void *ctx)
+{
+	run_call *c = ctx;
+	return sewn_cut(s, c->o, c->lines, c->n, c->bundle_size, c->now_ms, c->cut_id, c->bundles,
+			c->nb, c->msg, c->len);
+}
+
+int sewn_run_cut(writer *w, const store_order *o, const sewn_cut_line *lines, size_t n,
+		 int32_t bundle_size, int64_t now_ms, int64_t *cut_id, store_bundle **out,
+		 size_t *n_out, char *msg, size_t len)
+{
+	run_call c = {.o = o,
+		      .lines = lines,
+		      .n = n,
+		      .bundle_size = bundle_size,
+		      .now_ms = now_ms,
+		      .cut_id = cut_id,
+		      .bundles = out,
+		      .nb = n_out,
+		      .msg = msg,
+		      .len = len};
+	*out = NULL;
+	*n_out = 0;
+	msg[0] = '\0';
+	return writer_call(w, do_cut, &c);
+}
+
+static int do_scan(store *s, void *ctx)
+{
+	run_call *c = ctx;
+	return sewn_scan(s, c->cals, c->req, c->n, c->res);
+}
+
+int sewn_run_scan(writer *w, const sewn_scan_req *req, size_t n, sewn_scan_res *res)
+{
+	run_call c = {.cals = writer_cals(w), .req = req, .n = n, .res = res};
+	return writer_call(w, do_scan, &c);
+}
+
+static int do_dispatch(store *s, void *ctx)
+{
+	run_call *c = ctx;
+	return sewn_dispatch(s, c->ent, c->household_id, c->ids, c->n, c->ops, c->nops, c->now_ms,
+			     c->msg, c->len);
+}
+
+int sewn_run_dispatch(writer *w, int64_t enterprise_id, int64_t household_id,
+		      const int64_t *bundles, size_t nb, const int32_t *ops, size_t nops,
+		      int64_t now_ms, char *msg, size_t len)
+{
+	run_call c = {.ent = enterprise_id,
+		      .household_id = household_id,
+		      .ids = bundles,
+		      .n = nb,
+		      .ops = ops,
+		      .nops = nops,
+		      .now_ms = now_ms,
+		      .msg = msg,
+		      .len = len};
+	msg[0] = '\0';
+	return writer_call(w, do_dispatch, &c);
+}
+
+static int do_return(store *s, void *ctx)
+{
+	run_call *c = ctx;
+	return sewn_return(s, c->cals, c->ent, c->bundle_id, c->returned, c->missing, c->damaged,
+			   c->now_ms, c->pay_fen, c->msg, c->len);
+}
+
+int sewn_run_return(writer *w, int64_t enterprise_id, int64_t bundle_id, int64_t returned,
+		    int64_t missing, int64_t damaged, int64_t now_ms, int64_t *pay_fen, char *msg,
+		    size_t len)
+{
+	run_call c = {.cals = writer_cals(w),
+		      .ent = enterprise_id,
+		      .bundle_id = bundle_id,
+		      .returned = returned,
+		      .missing = missing,
+		      .damaged = damaged,
+		      .now_ms = now_ms,
+		      .pay_fen = pay_fen,
+		      .msg = msg,
+		      .len = len};
+	*pay_fen = 0;
+	msg[0] = '\0';
+	return writer_call(w, do_return, &c);
 }

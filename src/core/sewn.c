@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* sewn.c: bundle splitting, routing order and pay for scanned work (see
- * sewn.h). */
+/* sewn.c: bundle splitting, routing order, pay for scanned work and the
+ * flow of work in progress (see sewn.h). */
 #include "core/sewn.h"
 #include "util/err.h"
 
@@ -80,4 +80,49 @@ int sewn_pay_day(const sewn_work *w, size_t n, int64_t *fen)
 		*fen += r.total_fen;
 	}
 	return GLOVED_OK;
+}
+
+int32_t sewn_wip_flow(int64_t cut, const int64_t *done, int32_t n_ops, int64_t *waiting)
+{
+	int64_t prev = cut, worst = 0;
+	int32_t bottleneck = 0;
+	for (int32_t k = 0; k < n_ops; k++) {
+		int64_t w = prev - done[k];
+		waiting[k] = w < 0 ? 0 : w;
+		if (waiting[k] > worst) {
+			worst = waiting[k];
+			bottleneck = k + 1;
+		}
+		prev = done[k];
+	}
+	return bottleneck;
+}
+
+void sewn_wip_project(int64_t ordered, int64_t finished, const int64_t *done,
+		      const int64_t *recent3, int32_t n_ops, int32_t today, int32_t due_day,
+		      sewn_projection *out)
+{
+	memset(out, 0, sizeof *out);
+	if (ordered - finished <= 0) {
+		out->known = 1;
+		out->day = due_day;
+		return;
+	}
+	int64_t days = 0;
+	for (int32_t k = 0; k < n_ops; k++) {
+		if (done[k] >= ordered || recent3[k] <= 0)
+			continue;
+		int64_t d = ((ordered - done[k]) * 3 + recent3[k] - 1) / recent3[k];
+		if (d > days)
+			days = d;
+		out->known = 1;
+	}
+	if (!out->known) {
+		out->late = today > due_day;
+		return;
+	}
+	if (days > 100000)
+		days = 100000;
+	out->day = today + (int32_t)days;
+	out->late = out->day > due_day;
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* sewn.h: the pure rules of sewn-glove production: splitting a cut into
- * bundles, the routing order a scan must respect, and the pay for scanned
- * work (through core/wage.c, the one wage implementation). No I/O. */
+ * bundles, the routing order a scan must respect, the pay for scanned
+ * work (through core/wage.c, the one wage implementation), and the flow of
+ * work in progress along a routing (pairs waiting, the bottleneck, the
+ * projected completion). No I/O. */
 #ifndef GLOVED_CORE_SEWN_H
 #define GLOVED_CORE_SEWN_H
 
@@ -47,5 +49,29 @@ int sewn_pay_day(const sewn_work *w, size_t n, int64_t *fen);
  * month's bonus is the month's). out: base_fen, bonus_fen, total_fen,
  * good_pieces. Returns as sewn_pay_day. */
 int sewn_pay_worker_day(const sewn_work *w, size_t n, const wage_card *card, wage_result *out);
+
+/* Work in progress along one order's routing of n_ops operations: done[k]
+ * pairs done at operation k + 1, cut the pairs cut. waiting[k] receives the
+ * pairs done at the previous operation (or cut, for the first) and not yet
+ * here, never negative. Returns the bottleneck, the operation (seq) with
+ * most pairs waiting (the first of equals), or 0 when nothing waits. */
+int32_t sewn_wip_flow(int64_t cut, const int64_t *done, int32_t n_ops, int64_t *waiting);
+
+typedef struct sewn_projection {
+	int known;   /* 0: no operation has a pace to project from */
+	int32_t day; /* the projected day of completion (known) */
+	int late;    /* the projected day, or (unknown) today, is after the due day */
+} sewn_projection;
+
+/* The projected completion of an order of `ordered` pairs of which
+ * `finished` are through: each operation k + 1 not through with the order
+ * (done[k] < ordered) finishes the rest at its pace of the last 3 days
+ * (recent3[k] pairs), rounded up to whole days; the order is done when the
+ * slowest is (at most 100000 days ahead). A finished order is projected on
+ * its due day and is not late. n_ops 0 (no routing to pace, as for knitted
+ * orders): known only when finished. */
+void sewn_wip_project(int64_t ordered, int64_t finished, const int64_t *done,
+		      const int64_t *recent3, int32_t n_ops, int32_t today, int32_t due_day,
+		      sewn_projection *out);
 
 #endif

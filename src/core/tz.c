@@ -103,6 +103,20 @@ int tz_date_cmp(tz_date a, tz_date b)
 	return 0;
 }
 
+int tz_day_parse(const char *s, int32_t *day)
+{
+	tz_date d;
+	if (tz_date_parse(s, &d))
+		return -1;
+	*day = (int32_t)tz_days_from_civil(d);
+	return 0;
+}
+
+void tz_day_format(int32_t day, char *out)
+{
+	tz_date_format(tz_civil_from_days(day), out);
+}
+
 /* ---- POSIX TZ rules ---- */
 
 static int parse_num(const char **p, int max, int *out)
@@ -357,6 +371,19 @@ tz_civil tz_civil_of(const tz_zone *z, int64_t ts_ms)
 tz_date tz_date_of(const tz_zone *z, int64_t ts_ms)
 {
 	return tz_civil_of(z, ts_ms).date;
+}
+
+int32_t tz_day_of(const tz_zone *z, int64_t ts_ms)
+{
+	return (int32_t)tz_days_from_civil(tz_date_of(z, ts_ms));
+}
+
+void tz_minute_format(const tz_zone *z, int64_t ts_ms, char *out)
+{
+	tz_civil c = tz_civil_of(z, ts_ms);
+	snprintf(out, 20, "%04u-%02u-%02u %02u:%02u", (unsigned)c.date.year % 10000u,
+		 (unsigned)c.date.month % 100u, (unsigned)c.date.day % 100u,
+		 (unsigned)c.hour % 100u, (unsigned)c.min % 100u);
 }
 
 int64_t tz_local_ms(const tz_zone *z, tz_date d, int32_t min_of_day)

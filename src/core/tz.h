@@ -83,6 +83,10 @@ int tz_date_parse(const char *s, tz_date *d);
 void tz_date_format(tz_date d, char *out);
 /* <0, 0, >0 like strcmp. */
 int tz_date_cmp(tz_date a, tz_date b);
+/* A day number (days since 1970-01-01) from exactly "YYYY-MM-DD"; 0 or -1. */
+int tz_day_parse(const char *s, int32_t *day);
+/* Writes day number `day` as "YYYY-MM-DD" into out (at least 11 bytes). */
+void tz_day_format(int32_t day, char *out);
 
 /* Parses a POSIX TZ string (the TZif v2+ footer) into *out. Returns 0 or
  * GLOVED_EINVAL; on error *err_at (may be NULL) receives the byte offset
@@ -102,6 +106,11 @@ int32_t tz_offset_s(const tz_zone *z, int64_t ts_ms);
 tz_civil tz_civil_of(const tz_zone *z, int64_t ts_ms);
 /* The local date of ts_ms. */
 tz_date tz_date_of(const tz_zone *z, int64_t ts_ms);
+/* The local day number (days since 1970-01-01) of ts_ms. */
+int32_t tz_day_of(const tz_zone *z, int64_t ts_ms);
+/* Writes the local time of ts_ms as "YYYY-MM-DD HH:MM" into out (at least
+ * 20 bytes). */
+void tz_minute_format(const tz_zone *z, int64_t ts_ms, char *out);
 
 /* The UTC instant of local time `min_of_day` minutes after the nominal
  * midnight of local date d (min_of_day may exceed 1440: 1500 is 01:00 the

@@ -4,7 +4,9 @@
  * worker output, wages, trends, and their CSV/xlsx exports. Figures come
  * from app/analytics.c; a table endpoint builds one list of rows and
  * renders it as JSON, or through util/table.c as CSV or xlsx, so every
- * format shows the same numbers. Writes go through the writer thread. */
+ * format shows the same numbers. Writes are app/analytics.c's calls, which
+ * run on the writer thread; the firm's stop reasons (the defaults and its
+ * own) come from there too. */
 #include "core/code.h"
 #include "core/state.h"
 #include "http/http_int.h"
@@ -37,28 +39,6 @@ typedef struct qargs {
 static firmcal_cache *cals(http_req *r)
 {
 	return writer_cals(r->srv->app.w);
-}
-
-static int parse_day(const char *s, int32_t *out)
-{
-	tz_date d;
-	if (tz_date_parse(s, &d))
-		return -1;
-	*out = (int32_t)tz_days_from_civil(d);
-	return 0;
-}
-
-static void fmt_day(int32_t day, char out[11])
-{
-	tz_date_format(tz_civil_from_days(day), out);
-}
-
-static void fmt_time(const tz_zone *z, int64_t ms, char out[20])
-{
-	tz_civil c = tz_civil_of(z, ms);
-	snprintf(out, 20, "%04u-%02u-%02u %02u:%02u", (unsigned)c.date.year % 10000u,
-		 (unsigned)c.date.month % 100u, (unsigned)c.date.day % 100u,
-		 (unsigned)c.hour % 100u, (unsigned)c.min % 100u);
 }
 
 /* Scope (?enterprise, ?workshop, ?machine), format, language. */
@@ -117,7 +97,7 @@ static int scope_args(http_req *r, store *db, qargs *a, enum MHD_Result *ret)
 /* ?from=&to= local dates (default today), or ?shift=YYYY-MM-DD/N. */
 static int day_args(http_req *r, qargs *a, enum MHD_Result *ret)
 {
-	int32_t today = (int32_t)tz_days_from_civil(tz_date_of(&a->fc->zone, ltime_now_ms()));
+	int32_t today = tz_day_of(&a->fc->zone, ltime_now_ms());
 	a->day0 = a->day1 = today;
 	const char *sh = http__arg(r, "shift");
 	if (sh && *sh) {
@@ -132,7 +112,7 @@ static int day_args(http_req *r, qargs *a, enum MHD_Result *ret)
 		day[10] = '\0';
 		char *end = NULL;
 		long n = strtol(slash + 1, &end, 10);
-		if (parse_day(day, &a->day0) || !end || *end || end == slash + 1 || n < 0 ||
+		if (tz_day_parse(day, &a->day0) || !end || *end || end == slash + 1 || n < 0 ||
 		    n >= a->fc->cal.n_shifts) {
 			*ret =
 			    http__reply_error(r, 400, "bad_request", -1,
@@ -146,11 +126,11 @@ static int day_args(http_req *r, qargs *a, enum MHD_Result *ret)
 		return 0;
 	}
 	const char *fs = http__arg(r, "from"), *ts = http__arg(r, "to");
-	if (fs && *fs && parse_day(fs, &a->day0)) {
+	if (fs && *fs && tz_day_parse(fs, &a->day0)) {
 		*ret = http__reply_error(r, 400, "bad_request", -1, "'from' must be YYYY-MM-DD");
 		return -1;
 	}
-	if (ts && *ts && parse_day(ts, &a->day1)) {
+	if (ts && *ts && tz_day_parse(ts, &a->day1)) {
 		*ret = http__reply_error(r, 400, "bad_request", -1, "'to' must be YYYY-MM-DD");
 		return -1;
 	}
@@ -190,8 +170,8 @@ static enum MHD_Result reply_table(http_req *r, table *t, const qargs *a, const 
 					 gloved_strerror(rc));
 	}
 	char fname[96], d0[11], d1[11];
-	fmt_day(a->day0, d0);
-	fmt_day(a->day1, d1);
+	tz_day_format(a->day0, d0);
+	tz_day_format(a->day1, d1);
 	snprintf(fname, sizeof fname, "gloved-%s-%s-%s.%s", name, d0, d1,
 		 a->f == FMT_CSV ? "csv" : "xlsx");
 	size_t len = b.len;
@@ -213,110 +193,7 @@ static const char *st_name(int st)
 	return st >= 0 && st < 8 ? state_names[st] : "unknown";
 }
 
-/* ---- stop reasons (a firm's list, with defaults) ---- */
-
-static const store_stop_reason default_reasons[] = {
-    {0, "yarn_break", "断纱", "Yarn break"},
-    {0, "yarn_out", "缺纱", "Out of yarn"},
-    {0, "needle_break", "断针", "Needle break"},
-    {0, "dropped_stitch", "漏针", "Dropped stitch"},
-    {0, "thread_break", "断线", "Thread break"},
-    {0, "style_change", "换款调机", "Style changeover"},
-    {0, "no_material", "待料", "Waiting for material"},
-    {0, "no_order", "无订单", "No order"},
-    {0, "line_jam", "线体卡模", "Line jam"},
-    {0, "former_clean", "清洗手模", "Former cleaning"},
-    {0, "motor_fault", "电机故障", "Motor fault"},
-    {0, "breakdown", "设备故障", "Machine breakdown"},
-    {0, "maintenance", "保养", "Maintenance"},
-    {0, "power_cut", "停电", "Power cut"},
-    {0, "meal_break", "用餐", "Meal break"},
-    {0, "other", "其他", "Other"},
-};
-#define N_DEFAULT_REASONS (sizeof default_reasons / sizeof default_reasons[0])
-
-/* The firm's reasons: the defaults, overridden and extended by stored rows.
- * Caller frees. */
-static int firm_reasons(http_req *r, store *db, int64_t ent, store_stop_reason **out, size_t *n)
-{
-	store_stop_reason *st = NULL;
-	size_t ns = 0;
-	*out = NULL;
-	*n = 0;
-	if (ent) {
-		int rc = store_stop_reason_list(db, r->scope, ent, &st, &ns);
-		if (rc)
-			return rc;
-	}
-	store_stop_reason *v = calloc(N_DEFAULT_REASONS + ns + 1, sizeof *v);
-	if (!v) {
-		free(st);
-		return GLOVED_ENOMEM;
-	}
-	size_t k = 0;
-	for (size_t i = 0; i < N_DEFAULT_REASONS; i++) {
-		v[k] = default_reasons[i];
-		v[k++].enterprise_id = ent;
-	}
-	for (size_t i = 0; i < ns; i++) {
-		size_t j = 0;
-		while (j < k && strcmp(v[j].code, st[i].code) != 0)
-			j++;
-		v[j] = st[i];
-		if (j == k)
-			k++;
-	}
-	free(st);
-	*out = v;
-	*n = k;
-	return GLOVED_OK;
-}
-
-static const store_stop_reason *reason_find(const store_stop_reason *v, size_t n, const char *code)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(v[i].code, code) == 0)
-			return &v[i];
-	return NULL;
-}
-
-/* ---- writes through the writer thread ---- */
-
-enum { W_CALENDAR, W_REASON, W_WORKER, W_ASSIGN };
-
-typedef struct wctx {
-	int kind;
-	store_scope sc;
-	int64_t ent;
-	const char *json;
-	store_stop_reason reason;
-	store_worker worker;
-	store_assignment *as;
-	size_t nas;
-} wctx;
-
-static int do_write(store *s, void *ctx)
-{
-	wctx *c = ctx;
-	int rc;
-	switch (c->kind) {
-	case W_CALENDAR:
-		return store_calendar_put(s, c->sc, c->ent, c->json);
-	case W_REASON:
-		return store_stop_reason_put(s, c->sc, &c->reason);
-	case W_WORKER:
-		return store_worker_put(s, c->sc, &c->worker);
-	case W_ASSIGN:
-		if ((rc = store_begin(s)))
-			return rc;
-		for (size_t i = 0; i < c->nas && !rc; i++)
-			rc = store_assignment_put(s, c->sc, &c->as[i]);
-		if (rc || (rc = store_commit(s)))
-			store_rollback(s);
-		return rc;
-	}
-	return GLOVED_EINVAL;
-}
+/* ---- writes (app/analytics.c runs them on the writer thread) ---- */
 
 static enum MHD_Result write_failed(http_req *r, int rc)
 {
@@ -387,12 +264,7 @@ enum MHD_Result http__h_calendar_put(http_req *r, store *db)
 		buf_free(&b);
 		return http__reply_error(r, 503, "unavailable", -1, "out of memory");
 	}
-	wctx c = {0};
-	c.kind = W_CALENDAR;
-	c.sc = r->scope;
-	c.ent = ent;
-	c.json = b.data;
-	rc = writer_call(r->srv->app.w, do_write, &c);
+	rc = analytics_calendar_put(r->srv->app.w, r->scope, ent, b.data);
 	buf_free(&b);
 	if (rc)
 		return write_failed(r, rc);
@@ -463,7 +335,7 @@ static void row_label(http_req *r, store *db, const firm_cal *fc, an_group g, co
 		}
 		break;
 	case AN_DAY:
-		fmt_day(x->day, day);
+		tz_day_format(x->day, day);
 		snprintf(label, len, "%s", day);
 		snprintf(key, len, "%s", day);
 		break;
@@ -471,7 +343,7 @@ static void row_label(http_req *r, store *db, const firm_cal *fc, an_group g, co
 		const firm_cal *c = firmcal_get(writer_cals(r->srv->app.w), db, x->enterprise_id);
 		if (!c)
 			c = fc;
-		fmt_day(x->day, day);
+		tz_day_format(x->day, day);
 		const char *sn =
 		    x->shift >= 0 && x->shift < c->cal.n_shifts ? c->cal.shifts[x->shift].name : "";
 		snprintf(label, len, "%s %s", day, sn);
@@ -559,10 +431,10 @@ enum MHD_Result http__h_oee(http_req *r, store *db)
 					 gloved_strerror(rc));
 	store_stop_reason *rl = NULL;
 	size_t nrl = 0;
-	firm_reasons(r, db, a.ent, &rl, &nrl);
+	analytics_stop_reasons(db, r->scope, a.ent, &rl, &nrl);
 	char key[160], label[160], d0[11], d1[11];
-	fmt_day(a.day0, d0);
-	fmt_day(a.day1, d1);
+	tz_day_format(a.day0, d0);
+	tz_day_format(a.day1, d1);
 	if (a.f != FMT_JSON) {
 		table *t = NULL;
 		table_cell cells[N_OEE_COLS];
@@ -607,7 +479,7 @@ enum MHD_Result http__h_oee(http_req *r, store *db)
 	cJSON *reasons = cJSON_AddArrayToObject(out, "reasons");
 	for (size_t i = 0; i < o.n_reasons; i++) {
 		cJSON *x = cJSON_CreateObject();
-		const store_stop_reason *sr = reason_find(rl, nrl, o.reasons[i].reason);
+		const store_stop_reason *sr = analytics_reason_find(rl, nrl, o.reasons[i].reason);
 		cJSON_AddStringToObject(x, "state", st_name(o.reasons[i].state));
 		cJSON_AddStringToObject(x, "reason", o.reasons[i].reason);
 		cJSON_AddStringToObject(x, "name_zh", sr ? sr->name_zh : o.reasons[i].reason);
@@ -657,7 +529,7 @@ enum MHD_Result http__h_stops(http_req *r, store *db)
 		return http__reply_error(r, 503, "unavailable", -1, "cannot read stops");
 	store_stop_reason *rl = NULL;
 	size_t nrl = 0;
-	firm_reasons(r, db, a.ent, &rl, &nrl);
+	analytics_stop_reasons(db, r->scope, a.ent, &rl, &nrl);
 	int64_t now = ltime_now_ms();
 	table *t = NULL;
 	cJSON *out = NULL, *arr = NULL;
@@ -678,7 +550,7 @@ enum MHD_Result http__h_stops(http_req *r, store *db)
 			continue;
 		int open = stop_open(r, x);
 		int64_t end = open ? now : x->end_ms;
-		const store_stop_reason *sr = reason_find(rl, nrl, x->reason);
+		const store_stop_reason *sr = analytics_reason_find(rl, nrl, x->reason);
 		if (out) {
 			cJSON *o = cJSON_CreateObject();
 			cJSON_AddStringToObject(o, "enterprise",
@@ -699,8 +571,8 @@ enum MHD_Result http__h_stops(http_req *r, store *db)
 			cJSON_AddItemToArray(arr, o);
 		} else {
 			char s0[20], s1[20];
-			fmt_time(&a.fc->zone, x->start_ms, s0);
-			fmt_time(&a.fc->zone, end, s1);
+			tz_minute_format(&a.fc->zone, x->start_ms, s0);
+			tz_minute_format(&a.fc->zone, end, s1);
 			table_cell c[7];
 			memset(c, 0, sizeof c);
 			c[0].s = m.code;
@@ -756,9 +628,9 @@ enum MHD_Result http__h_stop_reason(http_req *r, store *db)
 		return http__reply_error(r, 404, "not_found", -1, "no machine '%s'", mcode);
 	store_stop_reason *rl = NULL;
 	size_t nrl = 0;
-	if (firm_reasons(r, db, ent, &rl, &nrl))
+	if (analytics_stop_reasons(db, r->scope, ent, &rl, &nrl))
 		return http__reply_error(r, 503, "unavailable", -1, "cannot read reasons");
-	const store_stop_reason *sr = reason_find(rl, nrl, reason);
+	const store_stop_reason *sr = analytics_reason_find(rl, nrl, reason);
 	free(rl);
 	if (!sr)
 		return http__reply_error(r, 400, "bad_request", -1,
@@ -797,7 +669,7 @@ enum MHD_Result http__h_stop_reasons(http_req *r, store *db)
 		return ret;
 	store_stop_reason *rl = NULL;
 	size_t nrl = 0;
-	if (firm_reasons(r, db, a.ent, &rl, &nrl))
+	if (analytics_stop_reasons(db, r->scope, a.ent, &rl, &nrl))
 		return http__reply_error(r, 503, "unavailable", -1, "cannot read reasons");
 	cJSON *out = cJSON_CreateObject();
 	cJSON *arr = cJSON_AddArrayToObject(out, "reasons");
@@ -820,27 +692,23 @@ enum MHD_Result http__h_stop_reason_add(http_req *r, store *db)
 	if (!j)
 		return ret;
 	char ecode[40];
-	wctx c = {0};
-	c.kind = W_REASON;
-	c.sc = r->scope;
+	store_stop_reason sr = {0};
 	if (http__field_text(r, j, "enterprise", 1, 1, ecode, sizeof ecode, &ret) ||
-	    http__field_text(r, j, "code", 1, 1, c.reason.code, sizeof c.reason.code, &ret) ||
-	    http__field_text(r, j, "name_zh", 1, 0, c.reason.name_zh, sizeof c.reason.name_zh,
-			     &ret) ||
-	    http__field_text(r, j, "name_en", 1, 0, c.reason.name_en, sizeof c.reason.name_en,
-			     &ret) ||
-	    managed_ent(r, ecode, &c.reason.enterprise_id, &ret)) {
+	    http__field_text(r, j, "code", 1, 1, sr.code, sizeof sr.code, &ret) ||
+	    http__field_text(r, j, "name_zh", 1, 0, sr.name_zh, sizeof sr.name_zh, &ret) ||
+	    http__field_text(r, j, "name_en", 1, 0, sr.name_en, sizeof sr.name_en, &ret) ||
+	    managed_ent(r, ecode, &sr.enterprise_id, &ret)) {
 		cJSON_Delete(j);
 		return ret;
 	}
 	cJSON_Delete(j);
-	int rc = writer_call(r->srv->app.w, do_write, &c);
+	int rc = analytics_reason_put(r->srv->app.w, r->scope, &sr);
 	if (rc)
 		return write_failed(r, rc);
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "code", c.reason.code);
-	cJSON_AddStringToObject(o, "name_zh", c.reason.name_zh);
-	cJSON_AddStringToObject(o, "name_en", c.reason.name_en);
+	cJSON_AddStringToObject(o, "code", sr.code);
+	cJSON_AddStringToObject(o, "name_zh", sr.name_zh);
+	cJSON_AddStringToObject(o, "name_en", sr.name_en);
 	return http__reply_json(r, 201, o);
 }
 
@@ -881,13 +749,11 @@ enum MHD_Result http__h_worker_add(http_req *r, store *db)
 	if (!j)
 		return ret;
 	char ecode[40];
-	wctx c = {0};
-	c.kind = W_WORKER;
-	c.sc = r->scope;
+	store_worker wk = {0};
 	if (http__field_text(r, j, "enterprise", 1, 1, ecode, sizeof ecode, &ret) ||
-	    http__field_text(r, j, "code", 1, 1, c.worker.code, sizeof c.worker.code, &ret) ||
-	    http__field_text(r, j, "name", 1, 0, c.worker.name, sizeof c.worker.name, &ret) ||
-	    managed_ent(r, ecode, &c.worker.enterprise_id, &ret)) {
+	    http__field_text(r, j, "code", 1, 1, wk.code, sizeof wk.code, &ret) ||
+	    http__field_text(r, j, "name", 1, 0, wk.name, sizeof wk.name, &ret) ||
+	    managed_ent(r, ecode, &wk.enterprise_id, &ret)) {
 		cJSON_Delete(j);
 		return ret;
 	}
@@ -899,20 +765,20 @@ enum MHD_Result http__h_worker_add(http_req *r, store *db)
 	}
 	cJSON_Delete(j);
 	buf b;
-	buf_init(&b, sizeof c.worker.card);
-	if (analytics_card_json(&card, &b) || b.len >= sizeof c.worker.card) {
+	buf_init(&b, sizeof wk.card);
+	if (analytics_card_json(&card, &b) || b.len >= sizeof wk.card) {
 		buf_free(&b);
 		return http__reply_error(r, 400, "bad_request", -1, "rate card too large");
 	}
-	memcpy(c.worker.card, b.data, b.len + 1);
+	memcpy(wk.card, b.data, b.len + 1);
 	buf_free(&b);
-	int rc = writer_call(r->srv->app.w, do_write, &c);
+	int rc = analytics_worker_put(r->srv->app.w, r->scope, &wk);
 	if (rc)
 		return write_failed(r, rc);
-	cJSON *o = cJSON_Parse(c.worker.card);
+	cJSON *o = cJSON_Parse(wk.card);
 	cJSON_AddStringToObject(o, "enterprise", ecode);
-	cJSON_AddStringToObject(o, "code", c.worker.code);
-	cJSON_AddStringToObject(o, "name", c.worker.name);
+	cJSON_AddStringToObject(o, "code", wk.code);
+	cJSON_AddStringToObject(o, "name", wk.name);
 	return http__reply_json(r, 201, o);
 }
 
@@ -923,7 +789,7 @@ static enum MHD_Result assignments_of(http_req *r, store *db, int64_t ent, int32
 	if (store_assignment_list(db, r->scope, ent, day, day, &v, &n))
 		return http__reply_error(r, 503, "unavailable", -1, "cannot read assignments");
 	char d[11];
-	fmt_day(day, d);
+	tz_day_format(day, d);
 	cJSON *out = cJSON_CreateObject();
 	cJSON_AddStringToObject(out, "day", d);
 	cJSON *arr = cJSON_AddArrayToObject(out, "assignments");
@@ -949,9 +815,9 @@ enum MHD_Result http__h_assignments(http_req *r, store *db)
 		return ret;
 	if (!a.ent)
 		return http__reply_error(r, 400, "bad_request", -1, "name the ?enterprise=");
-	int32_t day = (int32_t)tz_days_from_civil(tz_date_of(&a.fc->zone, ltime_now_ms()));
+	int32_t day = tz_day_of(&a.fc->zone, ltime_now_ms());
 	const char *ds = http__arg(r, "day");
-	if (ds && *ds && parse_day(ds, &day))
+	if (ds && *ds && tz_day_parse(ds, &day))
 		return http__reply_error(r, 400, "bad_request", -1, "'day' must be YYYY-MM-DD");
 	return assignments_of(r, db, a.ent, day);
 }
@@ -976,7 +842,7 @@ enum MHD_Result http__h_assignments_put(http_req *r, store *db)
 	const cJSON *dv = cJSON_GetObjectItemCaseSensitive(j, "day");
 	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(j, "assignments");
 	int32_t day;
-	if (!cJSON_IsString(dv) || parse_day(dv->valuestring, &day)) {
+	if (!cJSON_IsString(dv) || tz_day_parse(dv->valuestring, &day)) {
 		cJSON_Delete(j);
 		return http__reply_error(r, 400, "bad_request", -1,
 					 "field 'day' must be YYYY-MM-DD");
@@ -987,22 +853,20 @@ enum MHD_Result http__h_assignments_put(http_req *r, store *db)
 					 "field 'assignments' must be an array of at most 5000");
 	}
 	size_t n = (size_t)cJSON_GetArraySize(arr);
-	wctx c = {0};
-	c.kind = W_ASSIGN;
-	c.sc = r->scope;
-	c.as = calloc(n ? n : 1, sizeof *c.as);
-	if (!c.as) {
+	store_assignment *as_v = calloc(n ? n : 1, sizeof *as_v);
+	size_t nas = 0;
+	if (!as_v) {
 		cJSON_Delete(j);
 		return http__reply_error(r, 503, "unavailable", -1, "out of memory");
 	}
 	const cJSON *x;
 	cJSON_ArrayForEach(x, arr)
 	{
-		store_assignment *as = &c.as[c.nas];
+		store_assignment *as = &as_v[nas];
 		char mcode[40];
 		int64_t sh;
 		char field[40];
-		snprintf(field, sizeof field, "assignments[%zu]", c.nas);
+		snprintf(field, sizeof field, "assignments[%zu]", nas);
 		if (!cJSON_IsObject(x) ||
 		    http__field_text(r, x, "machine", 1, 1, mcode, sizeof mcode, &ret) ||
 		    http__field_int(r, x, "shift", 0, fc->cal.n_shifts - 1, -1, &sh, &ret) ||
@@ -1010,12 +874,12 @@ enum MHD_Result http__h_assignments_put(http_req *r, store *db)
 			if (!cJSON_IsObject(x))
 				ret = http__reply_error(r, 400, "bad_request", -1,
 							"%s must be an object", field);
-			free(c.as);
+			free(as_v);
 			cJSON_Delete(j);
 			return ret;
 		}
 		if (as->worker[0] && !code_valid(as->worker)) {
-			free(c.as);
+			free(as_v);
 			cJSON_Delete(j);
 			return http__reply_error(
 			    r, 400, "bad_request", -1,
@@ -1025,7 +889,7 @@ enum MHD_Result http__h_assignments_put(http_req *r, store *db)
 		}
 		store_machine m;
 		if (sh < 0 || registry_machine_by_code(r->srv->app.reg, ent, mcode, &m)) {
-			free(c.as);
+			free(as_v);
 			cJSON_Delete(j);
 			return http__reply_error(
 			    r, sh < 0 ? 400 : 404, sh < 0 ? "bad_request" : "not_found", -1,
@@ -1035,11 +899,11 @@ enum MHD_Result http__h_assignments_put(http_req *r, store *db)
 		as->enterprise_id = ent;
 		as->shift_day = day;
 		as->shift = (int32_t)sh;
-		c.nas++;
+		nas++;
 	}
 	cJSON_Delete(j);
-	int rc = writer_call(r->srv->app.w, do_write, &c);
-	free(c.as);
+	int rc = analytics_assignments_put(r->srv->app.w, r->scope, as_v, nas);
+	free(as_v);
 	if (rc)
 		return write_failed(r, rc);
 	return assignments_of(r, db, ent, day);
@@ -1086,7 +950,8 @@ enum MHD_Result http__h_worker_output(http_req *r, store *db)
 	} else {
 		rc = table_new(wo_cols, sizeof wo_cols / sizeof wo_cols[0], &t);
 	}
-	int64_t tg = 0, tr = 0;
+	int64_t tg, tr;
+	analytics_worker_total(v, n, &tg, &tr);
 	for (size_t i = 0; i < n && !rc; i++) {
 		store_machine m;
 		if (registry_machine(r->srv->app.reg, v[i].machine_id, &m))
@@ -1095,9 +960,7 @@ enum MHD_Result http__h_worker_output(http_req *r, store *db)
 		const char *sn =
 		    fc && v[i].shift < fc->cal.n_shifts ? fc->cal.shifts[v[i].shift].name : "";
 		char d[11];
-		fmt_day(v[i].day, d);
-		tg += v[i].good;
-		tr += v[i].reject;
+		tz_day_format(v[i].day, d);
 		if (out) {
 			cJSON *x = cJSON_CreateObject();
 			cJSON_AddStringToObject(x, "worker", v[i].worker);
@@ -1195,7 +1058,7 @@ enum MHD_Result http__h_wages(http_req *r, store *db)
 	tz_date today = tz_date_of(&a.fc->zone, ltime_now_ms());
 	const char *ms = http__arg(r, "month"), *ds = http__arg(r, "day");
 	if (ds && *ds) {
-		if (parse_day(ds, &a.day0))
+		if (tz_day_parse(ds, &a.day0))
 			return http__reply_error(r, 400, "bad_request", -1,
 						 "'day' must be YYYY-MM-DD");
 		a.day1 = a.day0;
@@ -1208,7 +1071,7 @@ enum MHD_Result http__h_wages(http_req *r, store *db)
 							 "'month' must be YYYY-MM");
 			}
 			snprintf(d, sizeof d, "%s-01", ms);
-			if (parse_day(d, &a.day0))
+			if (tz_day_parse(d, &a.day0))
 				return http__reply_error(r, 400, "bad_request", -1,
 							 "'month' must be YYYY-MM");
 			m0 = tz_civil_from_days(a.day0);
@@ -1223,18 +1086,11 @@ enum MHD_Result http__h_wages(http_req *r, store *db)
 	size_t n = 0;
 	if (analytics_wages(db, &q, &v, &n))
 		return http__reply_error(r, 503, "unavailable", -1, "cannot compute wages");
-	wage_result tot = {0};
-	for (size_t i = 0; i < n; i++) {
-		tot.good_pieces += v[i].pay.good_pieces;
-		tot.reject_pieces += v[i].pay.reject_pieces;
-		tot.base_fen += v[i].pay.base_fen;
-		tot.bonus_fen += v[i].pay.bonus_fen;
-		tot.deduct_fen += v[i].pay.deduct_fen;
-		tot.total_fen += v[i].pay.total_fen;
-	}
+	wage_result tot;
+	analytics_wages_total(v, n, &tot);
 	char d0[11], d1[11];
-	fmt_day(a.day0, d0);
-	fmt_day(a.day1, d1);
+	tz_day_format(a.day0, d0);
+	tz_day_format(a.day1, d1);
 	if (a.f != FMT_JSON) {
 		table *t = NULL;
 		table_cell c[N_WAGE_COLS];
@@ -1313,11 +1169,6 @@ enum MHD_Result http__h_trend(http_req *r, store *db)
 	size_t n = 0;
 	if (analytics_trend(db, r->srv->app.reg, cals(r), &q, level, from, to, &b, &n))
 		return http__reply_error(r, 503, "unavailable", -1, "cannot compute the trend");
-	an_oee o = {0};
-	if (level == STORE_DAY && analytics_oee(db, r->srv->app.reg, cals(r), &q, &o)) {
-		free(b);
-		return http__reply_error(r, 503, "unavailable", -1, "cannot compute OEE");
-	}
 	cJSON *out = cJSON_CreateObject();
 	cJSON_AddStringToObject(out, "level", level == STORE_DAY ? "day" : "hour");
 	cJSON_AddStringToObject(out, "unit", "piece");
@@ -1329,25 +1180,14 @@ enum MHD_Result http__h_trend(http_req *r, store *db)
 		char label[20];
 		cJSON_AddNumberToObject(x, "ts", (double)b[i].ts_ms);
 		if (level == STORE_DAY) {
-			int32_t day =
-			    (int32_t)tz_days_from_civil(tz_date_of(&a.fc->zone, b[i].ts_ms));
-			fmt_day(day, label);
+			tz_day_format(b[i].day, label);
 			cJSON_AddStringToObject(x, "label", label);
-			int found = 0;
-			for (size_t k = 0; k < o.n; k++) {
-				int64_t bp;
-				if (o.rows[k].day == day) {
-					found = 1;
-					if (oee_ratio_bp(o.rows[k].r.oee, &bp) == 0)
-						cJSON_AddNumberToObject(x, "oee_bp", (double)bp);
-					else
-						cJSON_AddNullToObject(x, "oee_bp");
-				}
-			}
-			if (!found)
+			if (b[i].oee_known)
+				cJSON_AddNumberToObject(x, "oee_bp", (double)b[i].oee_bp);
+			else
 				cJSON_AddNullToObject(x, "oee_bp");
 		} else {
-			fmt_time(&a.fc->zone, b[i].ts_ms, label);
+			tz_minute_format(&a.fc->zone, b[i].ts_ms, label);
 			cJSON_AddStringToObject(x, "label", label);
 		}
 		cJSON_AddNumberToObject(x, "good", (double)b[i].good);
@@ -1356,7 +1196,6 @@ enum MHD_Result http__h_trend(http_req *r, store *db)
 		cJSON_AddItemToArray(arr, x);
 	}
 	free(b);
-	analytics_oee_free(&o);
 	return http__reply_json(r, 200, out);
 }
 
@@ -1460,7 +1299,7 @@ enum MHD_Result http__h_rebuild(http_req *r, store *db)
 		return ret;
 	}
 	int32_t d0, d1;
-	if (parse_day(from, &d0) || parse_day(to, &d1) || d1 < d0 || d1 - d0 >= MAX_DAYS)
+	if (tz_day_parse(from, &d0) || tz_day_parse(to, &d1) || d1 < d0 || d1 - d0 >= MAX_DAYS)
 		return http__reply_error(r, 400, "bad_request", -1,
 					 "'from' and 'to' must be dates YYYY-MM-DD, in order, at "
 					 "most %d days apart",

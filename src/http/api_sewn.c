@@ -2,15 +2,17 @@
 /* api_sewn.c: the sewn-glove part of the API (docs/api.md, "Sewn gloves"):
  * styles and routings, orders, cuts and bundles, ticket PDFs, scans,
  * households with dispatch and return, work in progress and scanned output
- * with pay. Everything that writes runs on the writer thread
- * (app/sewn.c through writer_call), so a scan's checks and its write
- * see one state of the database. */
+ * with pay. A handler parses and checks the request, makes one app call
+ * and renders: writes are app/sewn.c's (each run on the writer thread, so
+ * a scan's checks, the worker list among them, and its write see one state
+ * of the database), WIP is app/wip.c's, scanned output and pay app/pay.c's. */
 #include "core/code.h"
 #include "core/sewn.h"
 #include "core/ticket.h"
 #include "http/http_int.h"
-#include "app/analytics.h"
+#include "app/pay.h"
 #include "app/sewn.h"
+#include "app/wip.h"
 #include "app/writer.h"
 #include "util/err.h"
 #include "util/ltime.h"
@@ -21,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DAY_MS      86400000LL
 #define MAX_SCANS   500
 #define MAX_BUNDLES 100000
 
@@ -39,20 +40,6 @@ static int one_of(const char *v, const char *const *list, size_t n)
 static firmcal_cache *cals(http_req *r)
 {
 	return writer_cals(r->srv->app.w);
-}
-
-static int parse_day(const char *s, int32_t *out)
-{
-	tz_date d;
-	if (tz_date_parse(s, &d))
-		return -1;
-	*out = (int32_t)tz_days_from_civil(d);
-	return 0;
-}
-
-static void fmt_day(int32_t day, char out[11])
-{
-	tz_date_format(tz_civil_from_days(day), out);
 }
 
 /* A decimal string with up to `places` decimals as an integer scaled by
@@ -137,7 +124,6 @@ static cJSON *style_json(http_req *r, const store_style *st)
 	for (char *tok = strtok(sizes, ","); tok; tok = strtok(NULL, ","))
 		cJSON_AddItemToArray(sz, cJSON_CreateString(tok));
 	cJSON *rt = cJSON_AddArrayToObject(o, "routing");
-	int64_t smv = 0;
 	for (int32_t i = 0; i < st->n_ops; i++) {
 		const store_style_op *op = &st->ops[i];
 		char a[32], b[32];
@@ -150,10 +136,9 @@ static cJSON *style_json(http_req *r, const store_style *st)
 		cJSON_AddStringToObject(x, "smv", a);
 		cJSON_AddStringToObject(x, "rate", b);
 		cJSON_AddItemToArray(rt, x);
-		smv += op->smv_c;
 	}
 	char t[32];
-	fixed_str(smv, 2, t, sizeof t);
+	fixed_str(sewn_style_smv(st), 2, t, sizeof t);
 	cJSON_AddStringToObject(o, "smv_total", t);
 	return o;
 }
@@ -175,53 +160,6 @@ enum MHD_Result http__h_styles(http_req *r, store *db)
 		cJSON_AddItemToArray(arr, style_json(r, &v[i]));
 	free(v);
 	return http__reply_json(r, 200, out);
-}
-
-typedef struct wcall {
-	int kind;
-	store_scope sc;
-	store_style *st;
-	store_order *o;
-	store_household *h;
-	int64_t order_id;
-	const char *status;
-	store_order_machine om;
-} wcall;
-
-enum { WC_STYLE, WC_ORDER, WC_STATUS, WC_HOUSEHOLD, WC_ORDER_MACHINE };
-
-static int do_wcall(store *s, void *ctx)
-{
-	wcall *c = ctx;
-	int rc;
-	switch (c->kind) {
-	case WC_STYLE:
-		if ((rc = store_begin(s)))
-			return rc;
-		rc = store_style_add(s, c->sc, c->st);
-		break;
-	case WC_ORDER:
-		if ((rc = store_begin(s)))
-			return rc;
-		rc = store_order_add(s, c->sc, c->o);
-		break;
-	case WC_STATUS:
-		return store_order_set_status(s, c->order_id, c->status);
-	case WC_HOUSEHOLD:
-		return store_household_add(s, c->sc, c->h);
-	case WC_ORDER_MACHINE:
-		return store_order_machine_add(s, &c->om);
-	default:
-		return GLOVED_EINVAL;
-	}
-	if (rc) {
-		store_rollback(s);
-		return rc;
-	}
-	rc = store_commit(s);
-	if (rc)
-		store_rollback(s);
-	return rc;
 }
 
 /* Reads a style body into *st; replies 400 naming the field on a problem. */
@@ -337,11 +275,7 @@ static enum MHD_Result add_style(http_req *r, store *db, store_style *st)
 		free(st);
 		return forbidden(r);
 	}
-	wcall c = {0};
-	c.kind = WC_STYLE;
-	c.sc = r->scope;
-	c.st = st;
-	int rc = writer_call(r->srv->app.w, do_wcall, &c);
+	int rc = sewn_add_style(r->srv->app.w, r->scope, st);
 	if (rc) {
 		enum MHD_Result ret = store_failed(r, rc, "style", st->code);
 		free(st);
@@ -425,20 +359,19 @@ static cJSON *order_json(http_req *r, store *db, const store_order *o)
 		cJSON_AddStringToObject(x, "family", st->family);
 	}
 	free(st);
-	fmt_day(o->due_day, due);
+	tz_day_format(o->due_day, due);
 	cJSON_AddStringToObject(x, "due", due);
 	cJSON_AddStringToObject(x, "unit", o->unit);
 	cJSON_AddStringToObject(x, "status", o->status);
 	cJSON_AddNumberToObject(x, "created", (double)o->created_ms);
 	cJSON *lines = cJSON_AddArrayToObject(x, "lines");
-	int64_t total = 0;
 	for (int32_t i = 0; i < o->n_lines; i++) {
 		cJSON *l = cJSON_CreateObject();
 		cJSON_AddStringToObject(l, "size", o->lines[i].size);
 		cJSON_AddNumberToObject(l, "pairs", (double)o->lines[i].pairs);
 		cJSON_AddItemToArray(lines, l);
-		total += o->lines[i].pairs;
 	}
+	int64_t total = sewn_order_pairs(o);
 	cJSON_AddNumberToObject(x, "pairs", (double)total);
 	int64_t dz, rest;
 	qty_convert((qty){total * 2, UNIT_PIECE}, UNIT_DOZEN, &dz, &rest);
@@ -500,7 +433,7 @@ enum MHD_Result http__h_order_add(http_req *r, store *db)
 					 "field 'unit' must be pair or dozen");
 	}
 	snprintf(o.unit, sizeof o.unit, "%s", unit_name((unit)u));
-	if (parse_day(due, &o.due_day)) {
+	if (tz_day_parse(due, &o.due_day)) {
 		cJSON_Delete(j);
 		return http__reply_error(r, 400, "bad_request", -1,
 					 "field 'due' must be YYYY-MM-DD");
@@ -567,11 +500,7 @@ enum MHD_Result http__h_order_add(http_req *r, store *db)
 	free(st);
 	snprintf(o.status, sizeof o.status, "open");
 	o.created_ms = ltime_now_ms();
-	wcall c = {0};
-	c.kind = WC_ORDER;
-	c.sc = r->scope;
-	c.o = &o;
-	int rc = writer_call(r->srv->app.w, do_wcall, &c);
+	int rc = sewn_add_order(r->srv->app.w, r->scope, &o);
 	if (rc)
 		return store_failed(r, rc, "order", o.code);
 	return http__reply_json(r, 201, order_json(r, db, &o));
@@ -613,11 +542,7 @@ enum MHD_Result http__h_order_release(http_req *r, store *db)
 	if (strcmp(o.status, "open") != 0)
 		return http__reply_error(r, 409, "conflict", -1, "order %s is %s already", o.code,
 					 o.status);
-	wcall c = {0};
-	c.kind = WC_STATUS;
-	c.order_id = o.id;
-	c.status = "released";
-	int rc = writer_call(r->srv->app.w, do_wcall, &c);
+	int rc = sewn_set_order_status(r->srv->app.w, o.id, "released");
 	if (rc)
 		return store_failed(r, rc, "order", o.code);
 	snprintf(o.status, sizeof o.status, "released");
@@ -649,38 +574,18 @@ enum MHD_Result http__h_order_machine(http_req *r, store *db)
 	if (strcmp(o.status, "released") != 0)
 		return http__reply_error(r, 409, "not_released", -1,
 					 "order %s is %s: release it first", o.code, o.status);
-	wcall c = {0};
-	c.kind = WC_ORDER_MACHINE;
-	c.om = (store_order_machine){o.id, m.id, ltime_now_ms(), 0};
-	int rc = writer_call(r->srv->app.w, do_wcall, &c);
+	store_order_machine om = {o.id, m.id, ltime_now_ms(), 0};
+	int rc = sewn_assign_machine(r->srv->app.w, &om);
 	if (rc)
 		return store_failed(r, rc, "assignment", mcode);
 	cJSON *x = cJSON_CreateObject();
 	cJSON_AddStringToObject(x, "order", o.code);
 	cJSON_AddStringToObject(x, "machine", m.code);
-	cJSON_AddNumberToObject(x, "from", (double)c.om.from_ms);
+	cJSON_AddNumberToObject(x, "from", (double)om.from_ms);
 	return http__reply_json(r, 201, x);
 }
 
 /* ---- cuts, bundles, tickets ---- */
-
-typedef struct cut_call {
-	store_order *o;
-	sewn_cut_line *lines;
-	size_t n;
-	int32_t bundle_size;
-	int64_t cut_id;
-	store_bundle *bundles;
-	size_t nb;
-	char msg[200];
-} cut_call;
-
-static int do_cut(store *s, void *ctx)
-{
-	cut_call *c = ctx;
-	return sewn_cut(s, c->o, c->lines, c->n, c->bundle_size, ltime_now_ms(), &c->cut_id,
-			&c->bundles, &c->nb, c->msg, sizeof c->msg);
-}
 
 static cJSON *bundle_json(const store_bundle *b)
 {
@@ -754,51 +659,24 @@ enum MHD_Result http__h_cut(http_req *r, store *db)
 		n++;
 	}
 	cJSON_Delete(j);
-	cut_call c = {0};
-	c.o = &o;
-	c.lines = cl;
-	c.n = n;
-	c.bundle_size = (int32_t)bs;
-	int rc = writer_call(r->srv->app.w, do_cut, &c);
+	int64_t cut_id = 0;
+	store_bundle *bundles = NULL;
+	size_t nb = 0;
+	char msg[200];
+	int rc = sewn_run_cut(r->srv->app.w, &o, cl, n, (int32_t)bs, ltime_now_ms(), &cut_id,
+			      &bundles, &nb, msg, sizeof msg);
 	if (rc == GLOVED_EINVAL)
-		return http__reply_error(r, 400, "bad_request", -1, "%s", c.msg);
+		return http__reply_error(r, 400, "bad_request", -1, "%s", msg);
 	if (rc)
 		return store_failed(r, rc, "cut", o.code);
 	cJSON *out = cJSON_CreateObject();
-	cJSON_AddNumberToObject(out, "cut", (double)c.cut_id);
+	cJSON_AddNumberToObject(out, "cut", (double)cut_id);
 	cJSON_AddStringToObject(out, "order", o.code);
 	cJSON *arr = cJSON_AddArrayToObject(out, "bundles");
-	for (size_t i = 0; i < c.nb; i++)
-		cJSON_AddItemToArray(arr, bundle_json(&c.bundles[i]));
-	free(c.bundles);
+	for (size_t i = 0; i < nb; i++)
+		cJSON_AddItemToArray(arr, bundle_json(&bundles[i]));
+	free(bundles);
 	return http__reply_json(r, 201, out);
-}
-
-typedef struct key_call {
-	int64_t ent;
-	uint8_t key[TICKET_KEY_LEN];
-	char check[12];
-} key_call;
-
-static int do_key(store *s, void *ctx)
-{
-	key_call *c = ctx;
-	return sewn_firm_key(s, c->ent, 1, c->key, c->check);
-}
-
-/* The firm's ticket key (made through the writer on first use). */
-static int firm_key(http_req *r, store *db, int64_t ent, uint8_t *key)
-{
-	key_call c = {0};
-	c.ent = ent;
-	if (sewn_firm_key(db, ent, 0, c.key, c.check) == GLOVED_OK) {
-		memcpy(key, c.key, TICKET_KEY_LEN);
-		return GLOVED_OK;
-	}
-	int rc = writer_call(r->srv->app.w, do_key, &c);
-	if (!rc)
-		memcpy(key, c.key, TICKET_KEY_LEN);
-	return rc;
 }
 
 /* Bundles named by ?order= / ?cut= / ?bundle= of the caller's firm. */
@@ -865,7 +743,7 @@ enum MHD_Result http__h_bundles(http_req *r, store *db)
 		return ret;
 	uint8_t key[TICKET_KEY_LEN];
 	int can_codes = may_manage(r, ent);
-	if (can_codes && firm_key(r, db, ent, key)) {
+	if (can_codes && sewn_ticket_key(r->srv->app.w, db, ent, key)) {
 		free(v);
 		return http__reply_error(r, 503, "unavailable", -1, "cannot read the firm's key");
 	}
@@ -964,7 +842,7 @@ enum MHD_Result http__h_tickets(http_req *r, store *db)
 					 TICKET_MAX_BUNDLES);
 	}
 	uint8_t key[TICKET_KEY_LEN];
-	if (firm_key(r, db, ent, key)) {
+	if (sewn_ticket_key(r->srv->app.w, db, ent, key)) {
 		free(v);
 		return http__reply_error(r, 503, "unavailable", -1, "cannot read the firm's key");
 	}
@@ -1036,20 +914,6 @@ enum MHD_Result http__h_tickets(http_req *r, store *db)
 	return http__reply_file(r, "application/pdf", buf_steal(&b), len, "gloved-tickets.pdf");
 }
 
-typedef struct setting_call {
-	int64_t ent;
-	char check[12];
-} setting_call;
-
-static int do_setting(store *s, void *ctx)
-{
-	setting_call *c = ctx;
-	uint8_t key[TICKET_KEY_LEN];
-	char old[12];
-	int rc = sewn_firm_key(s, c->ent, 1, key, old);
-	return rc ? rc : store_firm_key_put(s, c->ent, key, c->check);
-}
-
 enum MHD_Result http__h_sewn_settings(http_req *r, store *db)
 {
 	enum MHD_Result ret;
@@ -1057,43 +921,30 @@ enum MHD_Result http__h_sewn_settings(http_req *r, store *db)
 	cJSON *j = http__parse_body(r, &ret);
 	if (!j)
 		return ret;
-	char ecode[40];
-	setting_call c = {0};
+	char ecode[40], check[12];
+	int64_t ent;
 	if (http__field_text(r, j, "enterprise", 1, 1, ecode, sizeof ecode, &ret) ||
-	    firm_arg(r, ecode, &c.ent, &ret) ||
-	    http__field_text(r, j, "order_check", 1, 0, c.check, sizeof c.check, &ret)) {
+	    firm_arg(r, ecode, &ent, &ret) ||
+	    http__field_text(r, j, "order_check", 1, 0, check, sizeof check, &ret)) {
 		cJSON_Delete(j);
 		return ret;
 	}
 	cJSON_Delete(j);
-	if (!http__can_manage(r, c.ent))
+	if (!http__can_manage(r, ent))
 		return forbidden(r);
-	if (strcmp(c.check, "refuse") != 0 && strcmp(c.check, "warn") != 0)
+	if (strcmp(check, "refuse") != 0 && strcmp(check, "warn") != 0)
 		return http__reply_error(r, 400, "bad_request", -1,
 					 "field 'order_check' must be refuse or warn");
-	int rc = writer_call(r->srv->app.w, do_setting, &c);
+	int rc = sewn_set_order_check(r->srv->app.w, ent, check);
 	if (rc)
 		return store_failed(r, rc, "setting", ecode);
 	cJSON *x = cJSON_CreateObject();
 	cJSON_AddStringToObject(x, "enterprise", ecode);
-	cJSON_AddStringToObject(x, "order_check", c.check);
+	cJSON_AddStringToObject(x, "order_check", check);
 	return http__reply_json(r, 200, x);
 }
 
 /* ---- scans ---- */
-
-typedef struct scan_call {
-	firmcal_cache *cals;
-	sewn_scan_req *req;
-	sewn_scan_res *res;
-	size_t n;
-} scan_call;
-
-static int do_scan(store *s, void *ctx)
-{
-	scan_call *c = ctx;
-	return sewn_scan(s, c->cals, c->req, c->n, c->res);
-}
 
 static cJSON *scan_json(const sewn_scan_res *x, const firm_cal *fc)
 {
@@ -1112,11 +963,7 @@ static cJSON *scan_json(const sewn_scan_res *x, const firm_cal *fc)
 		}
 		if (x->by_ts) {
 			char when[20];
-			tz_civil c = tz_civil_of(&fc->zone, x->by_ts);
-			snprintf(when, sizeof when, "%04u-%02u-%02u %02u:%02u",
-				 (unsigned)c.date.year % 10000u, (unsigned)c.date.month % 100u,
-				 (unsigned)c.date.day % 100u, (unsigned)c.hour % 100u,
-				 (unsigned)c.min % 100u);
+			tz_minute_format(&fc->zone, x->by_ts, when);
 			cJSON_AddNumberToObject(e, "at", (double)x->by_ts);
 			cJSON_AddStringToObject(e, "at_local", when);
 		}
@@ -1214,34 +1061,17 @@ enum MHD_Result http__h_scans(http_req *r, store *db)
 		}
 	}
 	cJSON_Delete(j);
-	/* a firm that keeps a worker list gets scans only for its workers (a
-	 * supervisor's typo must not pay someone who does not exist) */
-	store_worker *wl = NULL;
-	size_t nwl = 0;
-	if (store_worker_list(db, r->scope, ent, &wl, &nwl)) {
-		free(req);
-		free(res);
-		return http__reply_error(r, 503, "unavailable", -1, "cannot read workers");
-	}
-	for (i = 0; i < n && nwl; i++) {
-		size_t k = 0;
-		while (k < nwl && strcmp(wl[k].code, req[i].worker) != 0)
-			k++;
-		if (k == nwl) {
-			enum MHD_Result e = http__reply_error(
-			    r, 400, "unknown_worker", -1,
-			    "scan %zu: '%s' is not a worker of the firm (GET /api/v1/workers)", i,
-			    req[i].worker);
-			free(wl);
-			free(req);
+	int rc = sewn_run_scan(r->srv->app.w, req, n, res);
+	free(req);
+	/* a worker the firm's list does not have refuses the request */
+	for (i = 0; rc == GLOVED_EINVAL && i < n; i++) {
+		if (strcmp(res[i].error, "unknown_worker") == 0) {
+			enum MHD_Result e =
+			    http__reply_error(r, 400, res[i].error, -1, "%s", res[i].message);
 			free(res);
 			return e;
 		}
 	}
-	free(wl);
-	scan_call c = {cals(r), req, res, n};
-	int rc = writer_call(r->srv->app.w, do_scan, &c);
-	free(req);
 	if (rc) {
 		free(res);
 		return http__reply_error(r, 503, "unavailable", -1, "cannot record the scan: %s",
@@ -1278,36 +1108,26 @@ enum MHD_Result http__h_households(http_req *r, store *db)
 	http__refresh(r, db);
 	if (http__resolve_enterprise(r, http__arg(r, "enterprise"), &ent, &ret))
 		return ret;
-	store_household *v = NULL;
+	wip_household *v = NULL;
 	size_t n = 0;
-	if (store_household_list(db, r->scope, ent, &v, &n))
+	if (wip_households(db, r->scope, ent, &v, &n))
 		return http__reply_error(r, 503, "unavailable", -1, "cannot read households");
-	store_bundle *out_b = NULL;
-	size_t nb = 0;
-	store_bundles_out(db, r->scope, ent, 0, &out_b, &nb);
 	cJSON *out = cJSON_CreateObject();
 	cJSON *arr = cJSON_AddArrayToObject(out, "households");
 	for (size_t i = 0; i < n; i++) {
+		const store_household *h = &v[i].h;
 		store_enterprise e;
 		cJSON *x = cJSON_CreateObject();
-		cJSON_AddStringToObject(x, "enterprise", http__ent_code(r, v[i].enterprise_id, &e));
-		cJSON_AddStringToObject(x, "code", v[i].code);
-		cJSON_AddStringToObject(x, "name", v[i].name);
-		cJSON_AddStringToObject(x, "village", v[i].village);
-		cJSON_AddStringToObject(x, "phone", v[i].phone);
-		cJSON_AddNumberToObject(x, "rate_pct", v[i].rate_pct);
-		int64_t bundles = 0, pairs = 0;
-		for (size_t k = 0; k < nb; k++) {
-			if (out_b[k].household_id == v[i].id) {
-				bundles++;
-				pairs += out_b[k].pairs;
-			}
-		}
-		cJSON_AddNumberToObject(x, "bundles_out", (double)bundles);
-		cJSON_AddNumberToObject(x, "pairs_out", (double)pairs);
+		cJSON_AddStringToObject(x, "enterprise", http__ent_code(r, h->enterprise_id, &e));
+		cJSON_AddStringToObject(x, "code", h->code);
+		cJSON_AddStringToObject(x, "name", h->name);
+		cJSON_AddStringToObject(x, "village", h->village);
+		cJSON_AddStringToObject(x, "phone", h->phone);
+		cJSON_AddNumberToObject(x, "rate_pct", h->rate_pct);
+		cJSON_AddNumberToObject(x, "bundles_out", (double)v[i].bundles_out);
+		cJSON_AddNumberToObject(x, "pairs_out", (double)v[i].pairs_out);
 		cJSON_AddItemToArray(arr, x);
 	}
-	free(out_b);
 	free(v);
 	return http__reply_json(r, 200, out);
 }
@@ -1337,11 +1157,7 @@ enum MHD_Result http__h_household_add(http_req *r, store *db)
 	if (!may_manage(r, h.enterprise_id))
 		return forbidden(r);
 	h.rate_pct = (int32_t)pct;
-	wcall c = {0};
-	c.kind = WC_HOUSEHOLD;
-	c.sc = r->scope;
-	c.h = &h;
-	int rc = writer_call(r->srv->app.w, do_wcall, &c);
+	int rc = sewn_add_household(r->srv->app.w, r->scope, &h);
 	if (rc)
 		return store_failed(r, rc, "household", h.code);
 	cJSON *x = cJSON_CreateObject();
@@ -1352,30 +1168,15 @@ enum MHD_Result http__h_household_add(http_req *r, store *db)
 	return http__reply_json(r, 201, x);
 }
 
-typedef struct disp_call {
-	int64_t ent, household_id;
+/* The parsed body of a dispatch or a return. */
+typedef struct disp_args {
+	int64_t ent;
 	int64_t *bundles;
 	size_t nb;
 	int32_t *ops;
 	size_t nops;
-	int64_t bundle_id, returned, missing, damaged, pay_fen;
-	firmcal_cache *cals;
-	char msg[200];
-} disp_call;
-
-static int do_dispatch(store *s, void *ctx)
-{
-	disp_call *c = ctx;
-	return sewn_dispatch(s, c->ent, c->household_id, c->bundles, c->nb, c->ops, c->nops,
-			     ltime_now_ms(), c->msg, sizeof c->msg);
-}
-
-static int do_return(store *s, void *ctx)
-{
-	disp_call *c = ctx;
-	return sewn_return(s, c->cals, c->ent, c->bundle_id, c->returned, c->missing, c->damaged,
-			   ltime_now_ms(), &c->pay_fen, c->msg, sizeof c->msg);
-}
+	int64_t bundle_id, returned, missing, damaged;
+} disp_args;
 
 enum MHD_Result http__h_dispatch(http_req *r, store *db)
 {
@@ -1385,7 +1186,7 @@ enum MHD_Result http__h_dispatch(http_req *r, store *db)
 	if (!j)
 		return ret;
 	char ecode[40], hcode[40];
-	disp_call c = {0};
+	disp_args c = {0};
 	store_household h;
 	if (http__field_text(r, j, "enterprise", 1, 1, ecode, sizeof ecode, &ret) ||
 	    firm_arg(r, ecode, &c.ent, &ret) ||
@@ -1401,7 +1202,6 @@ enum MHD_Result http__h_dispatch(http_req *r, store *db)
 		cJSON_Delete(j);
 		return http__reply_error(r, 404, "not_found", -1, "no household '%s'", hcode);
 	}
-	c.household_id = h.id;
 	const cJSON *bs = cJSON_GetObjectItemCaseSensitive(j, "bundles");
 	const cJSON *os = cJSON_GetObjectItemCaseSensitive(j, "ops");
 	if (!cJSON_IsArray(bs) || cJSON_GetArraySize(bs) < 1 || cJSON_GetArraySize(bs) > 1000 ||
@@ -1441,11 +1241,13 @@ enum MHD_Result http__h_dispatch(http_req *r, store *db)
 		return http__reply_error(r, 400, "bad_request", -1,
 					 "bundles are bundle ids, ops operation numbers");
 	}
-	int rc = writer_call(r->srv->app.w, do_dispatch, &c);
+	char msg[200];
+	int rc = sewn_run_dispatch(r->srv->app.w, c.ent, h.id, c.bundles, c.nb, c.ops, c.nops,
+				   ltime_now_ms(), msg, sizeof msg);
 	free(c.bundles);
 	free(c.ops);
 	if (rc == GLOVED_EINVAL)
-		return http__reply_error(r, 409, "conflict", -1, "%s", c.msg);
+		return http__reply_error(r, 409, "conflict", -1, "%s", msg);
 	if (rc)
 		return store_failed(r, rc, "dispatch", hcode);
 	cJSON *x = cJSON_CreateObject();
@@ -1462,7 +1264,7 @@ enum MHD_Result http__h_return(http_req *r, store *db)
 	if (!j)
 		return ret;
 	char ecode[40];
-	disp_call c = {0};
+	disp_args c = {0};
 	if (http__field_text(r, j, "enterprise", 1, 1, ecode, sizeof ecode, &ret) ||
 	    firm_arg(r, ecode, &c.ent, &ret) ||
 	    http__field_int(r, j, "bundle", 1, INT64_MAX / 2, 0, &c.bundle_id, &ret) ||
@@ -1478,16 +1280,18 @@ enum MHD_Result http__h_return(http_req *r, store *db)
 	if (!c.bundle_id || c.returned < 0)
 		return http__reply_error(r, 400, "bad_request", -1,
 					 "fields 'bundle' and 'returned' are required");
-	c.cals = cals(r);
-	int rc = writer_call(r->srv->app.w, do_return, &c);
+	char msg[200];
+	int64_t pay_fen = 0;
+	int rc = sewn_run_return(r->srv->app.w, c.ent, c.bundle_id, c.returned, c.missing,
+				 c.damaged, ltime_now_ms(), &pay_fen, msg, sizeof msg);
 	if (rc == GLOVED_EINVAL)
-		return http__reply_error(r, 409, "conflict", -1, "%s", c.msg);
+		return http__reply_error(r, 409, "conflict", -1, "%s", msg);
 	if (rc == GLOVED_ENOTFOUND)
-		return http__reply_error(r, 404, "not_found", -1, "%s", c.msg);
+		return http__reply_error(r, 404, "not_found", -1, "%s", msg);
 	if (rc)
 		return store_failed(r, rc, "return", "");
 	char m[32];
-	wage_fen_format(c.pay_fen, m, sizeof m);
+	wage_fen_format(pay_fen, m, sizeof m);
 	cJSON *x = cJSON_CreateObject();
 	cJSON_AddNumberToObject(x, "bundle", (double)c.bundle_id);
 	cJSON_AddNumberToObject(x, "good", (double)(c.returned - c.damaged));
@@ -1498,204 +1302,84 @@ enum MHD_Result http__h_return(http_req *r, store *db)
 
 /* ---- WIP ---- */
 
-/* Pairs a knitted order's machines made while assigned to it. */
-static int64_t knitted_pairs(http_req *r, store *db, const store_order *o, int64_t now)
+static cJSON *wip_json(const wip_order *o)
 {
-	store_order_machine *v = NULL;
-	size_t n = 0;
-	int64_t pieces = 0;
-	if (store_order_machine_list(db, o->id, &v, &n))
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		store_bucket *b = NULL;
-		size_t nb = 0;
-		int64_t from = v[i].from_ms - (v[i].from_ms % 3600000);
-		int64_t to = v[i].to_ms ? v[i].to_ms : now + 1;
-		if (!store_output(db, r->scope, STORE_HOUR, o->enterprise_id, 0, v[i].machine_id,
-				  from, to, &b, &nb))
-			for (size_t k = 0; k < nb; k++)
-				pieces += b[k].good;
-		free(b);
+	cJSON *x = cJSON_CreateObject();
+	char due[11];
+	tz_day_format(o->due_day, due);
+	cJSON_AddStringToObject(x, "order", o->order);
+	cJSON_AddStringToObject(x, "style", o->style);
+	cJSON_AddStringToObject(x, "family", o->family);
+	cJSON_AddStringToObject(x, "status", o->status);
+	cJSON_AddStringToObject(x, "due", due);
+	cJSON_AddNumberToObject(x, "ordered", (double)o->ordered_pairs);
+	cJSON_AddNumberToObject(x, "cut", (double)o->cut_pairs);
+	cJSON_AddStringToObject(x, "unit", "pair");
+	cJSON *ops = cJSON_AddArrayToObject(x, "ops");
+	for (size_t k = 0; k < o->n_ops; k++) {
+		cJSON *y = cJSON_CreateObject();
+		cJSON_AddNumberToObject(y, "seq", o->ops[k].seq);
+		cJSON_AddStringToObject(y, "name", o->ops[k].name);
+		cJSON_AddNumberToObject(y, "done", (double)o->ops[k].done_pairs);
+		cJSON_AddNumberToObject(y, "bundles_done", (double)o->ops[k].bundles_done);
+		cJSON_AddNumberToObject(y, "waiting", (double)o->ops[k].waiting_pairs);
+		cJSON_AddItemToArray(ops, y);
 	}
-	free(v);
-	return pieces / 2;
+	cJSON_AddNumberToObject(x, "finished", (double)o->finished_pairs);
+	if (o->bottleneck) {
+		cJSON_AddNumberToObject(x, "bottleneck", o->bottleneck);
+		cJSON_AddStringToObject(x, "bottleneck_name", o->bottleneck_name);
+	} else {
+		cJSON_AddNullToObject(x, "bottleneck");
+	}
+	if (o->projected_known) {
+		char pd[11];
+		tz_day_format(o->projected_day, pd);
+		cJSON_AddStringToObject(x, "projected", pd);
+	} else {
+		cJSON_AddNullToObject(x, "projected");
+	}
+	cJSON_AddBoolToObject(x, "late", o->late);
+	cJSON *hh = cJSON_AddArrayToObject(x, "at_households");
+	for (size_t k = 0; k < o->n_out; k++) {
+		const wip_out *b = &o->out[k];
+		cJSON *y = cJSON_CreateObject();
+		cJSON_AddNumberToObject(y, "bundle", b->bundle_no);
+		cJSON_AddNumberToObject(y, "pairs", (double)b->pairs);
+		if (b->household[0]) {
+			cJSON_AddStringToObject(y, "household", b->household);
+			cJSON_AddStringToObject(y, "name", b->name);
+		}
+		cJSON_AddNumberToObject(y, "since", (double)b->since_ms);
+		cJSON_AddNumberToObject(y, "days", (double)b->days);
+		cJSON_AddItemToArray(hh, y);
+	}
+	return x;
 }
 
 enum MHD_Result http__h_wip(http_req *r, store *db)
 {
 	enum MHD_Result ret;
-	int64_t ent;
+	int64_t ent, order_id = 0;
 	http__refresh(r, db);
 	if (firm_arg(r, http__arg(r, "enterprise"), &ent, &ret))
 		return ret;
 	const char *oc = http__arg(r, "order");
-	store_order *orders = NULL;
-	size_t no = 0;
 	if (oc && *oc) {
-		orders = malloc(sizeof *orders);
-		if (!orders || store_order_get(db, r->scope, ent, oc, 0, orders)) {
-			free(orders);
+		store_order o;
+		if (store_order_get(db, r->scope, ent, oc, 0, &o))
 			return http__reply_error(r, 404, "not_found", -1, "no order '%s'", oc);
-		}
-		no = 1;
-	} else if (store_order_list(db, r->scope, ent, "released", &orders, &no)) {
-		return http__reply_error(r, 503, "unavailable", -1, "cannot read orders");
+		order_id = o.id;
 	}
-	store_op_done *done = NULL, *pace = NULL;
-	store_bundle *outb = NULL;
-	store_household *hs = NULL;
-	size_t nd = 0, nout = 0, np = 0, nh = 0;
 	const firm_cal *fc = firmcal_get(cals(r), db, ent);
-	int64_t now = ltime_now_ms();
-	int32_t today = (int32_t)tz_days_from_civil(tz_date_of(&fc->zone, now));
-	int64_t one = no == 1 ? orders[0].id : 0;
-	store_read_begin(db);
-	int rc = store_op_done_list(db, r->scope, ent, one, &done, &nd);
-	if (!rc)
-		rc = store_bundles_out(db, r->scope, ent, one, &outb, &nout);
-	if (!rc)
-		rc = store_op_day_sums(db, ent, one, today - 2, today, &pace, &np);
-	if (!rc)
-		rc = store_household_list(db, r->scope, ent, &hs, &nh);
-	store_read_end(db);
-	if (rc) {
-		free(orders);
-		free(done);
-		free(outb);
-		free(pace);
-		free(hs);
+	wip_result w;
+	if (!fc || wip_get(db, fc, r->scope, ent, order_id, ltime_now_ms(), &w))
 		return http__reply_error(r, 503, "unavailable", -1, "cannot read WIP");
-	}
-	store_style *st = malloc(sizeof *st);
 	cJSON *out = cJSON_CreateObject();
 	cJSON *arr = cJSON_AddArrayToObject(out, "orders");
-	for (size_t i = 0; i < no && st; i++) {
-		const store_order *o = &orders[i];
-		if (store_style_get(db, r->scope, 0, NULL, o->style_id, st))
-			continue;
-		/* this order's rows of done[] and pace[] (ordered by order, seq) */
-		size_t d0 = 0, p0 = 0;
-		while (d0 < nd && done[d0].order_id != o->id)
-			d0++;
-		while (p0 < np && pace[p0].order_id != o->id)
-			p0++;
-		int64_t ordered = 0, cutp = 0;
-		for (int32_t k = 0; k < o->n_lines; k++)
-			ordered += o->lines[k].pairs;
-		if (d0 < nd && done[d0].seq == 0)
-			cutp = done[d0].pairs;
-		cJSON *x = cJSON_CreateObject();
-		char due[11];
-		fmt_day(o->due_day, due);
-		cJSON_AddStringToObject(x, "order", o->code);
-		cJSON_AddStringToObject(x, "style", st->code);
-		cJSON_AddStringToObject(x, "family", st->family);
-		cJSON_AddStringToObject(x, "status", o->status);
-		cJSON_AddStringToObject(x, "due", due);
-		cJSON_AddNumberToObject(x, "ordered", (double)ordered);
-		cJSON_AddNumberToObject(x, "cut", (double)cutp);
-		cJSON_AddStringToObject(x, "unit", "pair");
-		int64_t prev = cutp, finished = 0, worst = -1;
-		int32_t bottleneck = 0;
-		cJSON *ops = cJSON_AddArrayToObject(x, "ops");
-		for (int32_t k = 0; k < st->n_ops; k++) {
-			int64_t pairs = 0, bundles = 0;
-			for (size_t q = d0; q < nd && done[q].order_id == o->id; q++) {
-				if (done[q].seq == k + 1) {
-					pairs = done[q].pairs;
-					bundles = done[q].bundles;
-					break;
-				}
-			}
-			int64_t waiting = prev - pairs;
-			if (waiting < 0)
-				waiting = 0;
-			cJSON *y = cJSON_CreateObject();
-			cJSON_AddNumberToObject(y, "seq", k + 1);
-			cJSON_AddStringToObject(y, "name", st->ops[k].name);
-			cJSON_AddNumberToObject(y, "done", (double)pairs);
-			cJSON_AddNumberToObject(y, "bundles_done", (double)bundles);
-			cJSON_AddNumberToObject(y, "waiting", (double)waiting);
-			cJSON_AddItemToArray(ops, y);
-			if (waiting > worst) {
-				worst = waiting;
-				bottleneck = k + 1;
-			}
-			prev = pairs;
-			finished = pairs;
-		}
-		if (strcmp(st->family, "knitted") == 0)
-			finished = knitted_pairs(r, db, o, now);
-		cJSON_AddNumberToObject(x, "finished", (double)finished);
-		if (bottleneck && worst > 0) {
-			cJSON_AddNumberToObject(x, "bottleneck", bottleneck);
-			cJSON_AddStringToObject(x, "bottleneck_name", st->ops[bottleneck - 1].name);
-		} else {
-			cJSON_AddNullToObject(x, "bottleneck");
-		}
-		/* projection: each operation finishes what it has left at its pace
-		 * over the last 3 days; the order is done when the slowest is */
-		int64_t left = ordered - finished, days = 0;
-		int paced = 0;
-		for (int32_t k = 0; k < st->n_ops && left > 0 && strcmp(st->family, "knitted") != 0;
-		     k++) {
-			int64_t recent = 0, done_k = 0;
-			for (size_t q = d0; q < nd && done[q].order_id == o->id; q++)
-				if (done[q].seq == k + 1)
-					done_k = done[q].pairs;
-			if (done_k >= ordered)
-				continue;
-			for (size_t q = p0; q < np && pace[q].order_id == o->id; q++)
-				if (pace[q].seq == k + 1)
-					recent = pace[q].pairs;
-			if (recent <= 0)
-				continue;
-			int64_t d = ((ordered - done_k) * 3 + recent - 1) / recent;
-			if (d > days)
-				days = d;
-			paced = 1;
-		}
-		if (left <= 0) {
-			cJSON_AddStringToObject(x, "projected", due);
-			cJSON_AddBoolToObject(x, "late", 0);
-		} else if (paced) {
-			char pd[11];
-			if (days > 100000)
-				days = 100000;
-			fmt_day(today + (int32_t)days, pd);
-			cJSON_AddStringToObject(x, "projected", pd);
-			cJSON_AddBoolToObject(x, "late", today + days > o->due_day);
-		} else {
-			cJSON_AddNullToObject(x, "projected");
-			cJSON_AddBoolToObject(x, "late", today > o->due_day);
-		}
-		cJSON *hh = cJSON_AddArrayToObject(x, "at_households");
-		for (size_t k = 0; k < nout; k++) {
-			if (outb[k].order_id != o->id)
-				continue;
-			cJSON *y = cJSON_CreateObject();
-			cJSON_AddNumberToObject(y, "bundle", outb[k].no);
-			cJSON_AddNumberToObject(y, "pairs", (double)outb[k].pairs);
-			for (size_t q = 0; q < nh; q++) {
-				if (hs[q].id == outb[k].household_id) {
-					cJSON_AddStringToObject(y, "household", hs[q].code);
-					cJSON_AddStringToObject(y, "name", hs[q].name);
-					break;
-				}
-			}
-			cJSON_AddNumberToObject(y, "since", (double)outb[k].out_ms);
-			cJSON_AddNumberToObject(y, "days",
-						(double)((now - outb[k].out_ms) / DAY_MS));
-			cJSON_AddItemToArray(hh, y);
-		}
-		cJSON_AddItemToArray(arr, x);
-	}
-	free(st);
-	free(done);
-	free(outb);
-	free(pace);
-	free(hs);
-	free(orders);
+	for (size_t i = 0; i < w.n; i++)
+		cJSON_AddItemToArray(arr, wip_json(&w.orders[i]));
+	wip_free(&w);
 	return http__reply_json(r, 200, out);
 }
 
@@ -1728,12 +1412,12 @@ enum MHD_Result http__h_scan_output(http_req *r, store *db)
 	if (firm_arg(r, http__arg(r, "enterprise"), &ent, &ret))
 		return ret;
 	const firm_cal *fc = firmcal_get(cals(r), db, ent);
-	int32_t today = (int32_t)tz_days_from_civil(tz_date_of(&fc->zone, ltime_now_ms()));
+	int32_t today = tz_day_of(&fc->zone, ltime_now_ms());
 	int32_t d0 = today, d1 = today;
 	const char *fs = http__arg(r, "from"), *ts = http__arg(r, "to"),
 		   *f = http__arg(r, "format");
-	if ((fs && *fs && parse_day(fs, &d0)) || (ts && *ts && parse_day(ts, &d1)) || d1 < d0 ||
-	    d1 - d0 > 400)
+	if ((fs && *fs && tz_day_parse(fs, &d0)) || (ts && *ts && tz_day_parse(ts, &d1)) ||
+	    d1 < d0 || d1 - d0 > 400)
 		return http__reply_error(r, 400, "bad_request", -1,
 					 "'from' and 'to' must be dates YYYY-MM-DD, in order, at "
 					 "most 400 days apart");
@@ -1744,129 +1428,52 @@ enum MHD_Result http__h_scan_output(http_req *r, store *db)
 	if (fmt < 0)
 		return http__reply_error(r, 400, "bad_request", -1,
 					 "'format' must be json, csv or xlsx");
-	store_scan_day *v = NULL;
-	store_household *hs = NULL;
-	store_worker *ws = NULL;
-	size_t n = 0, nh = 0, nw = 0;
-	if (store_scan_days(db, r->scope, ent, d0, d1, NULL, &v, &n) ||
-	    store_household_list(db, r->scope, ent, &hs, &nh) ||
-	    store_worker_list(db, r->scope, ent, &ws, &nw)) {
-		free(v);
-		free(hs);
-		return http__reply_error(r, 503, "unavailable", -1, "cannot read scans");
-	}
-	/* rows are ordered by worker, household, day: group them */
-	cJSON *out = cJSON_CreateObject();
-	cJSON *arr = cJSON_AddArrayToObject(out, "rows");
-	table *t = NULL;
-	int lang_en = http__arg(r, "lang") && strcmp(http__arg(r, "lang"), "en") == 0;
 	const char *gs = http__arg(r, "group");
 	int per_worker = gs && strcmp(gs, "worker") == 0;
-	if (gs && *gs && !per_worker && strcmp(gs, "day") != 0) {
-		free(v);
-		free(hs);
-		free(ws);
-		cJSON_Delete(out);
+	if (gs && *gs && !per_worker && strcmp(gs, "day") != 0)
 		return http__reply_error(r, 400, "bad_request", -1,
 					 "'group' must be day or worker");
-	}
+	pay_output po;
+	if (pay_scan_output(db, r->scope, ent, d0, d1, per_worker, &po))
+		return http__reply_error(r, 503, "unavailable", -1, "cannot read scans");
+	int lang_en = http__arg(r, "lang") && strcmp(http__arg(r, "lang"), "en") == 0;
+	cJSON *out = fmt ? NULL : cJSON_CreateObject();
+	cJSON *arr = out ? cJSON_AddArrayToObject(out, "rows") : NULL;
+	table *t = NULL;
 	int rc = fmt ? table_new(per_worker ? so_cols_w : so_cols, 6, &t) : 0;
-	int64_t tp = 0, tf = 0, tb = 0;
-	/* per day, or (group=worker) the range per worker or household: the
-	 * sum of the days, each paid by its own day's rules */
-	sewn_work *w = calloc(n ? n : 1, sizeof *w);
-	if (!w)
-		rc = GLOVED_ENOMEM;
-	int64_t g_pairs = 0, g_bonus = 0, g_fen = 0, g_days = 0;
-	for (size_t i = 0; i < n && !rc;) {
-		size_t k = i, nwk = 0;
-		int64_t pairs = 0, fen = 0;
-		while (k < n && v[k].day == v[i].day && v[k].household_id == v[i].household_id &&
-		       strcmp(v[k].worker, v[i].worker) == 0) {
-			w[nwk++] = (sewn_work){v[k].rate_y4, v[k].pairs};
-			pairs += v[k].pairs;
-			k++;
-		}
-		/* a worker's card adds its day steps (the one wage implementation) */
-		wage_card card;
-		const wage_card *cp = NULL;
-		char cerr[160];
-		for (size_t q = 0; q < nw && !v[i].household_id; q++) {
-			if (strcmp(ws[q].code, v[i].worker) == 0 &&
-			    analytics_card_parse(ws[q].card, strlen(ws[q].card), &card, cerr,
-						 sizeof cerr) == GLOVED_OK)
-				cp = &card;
-		}
-		wage_result pay;
-		sewn_pay_worker_day(w, nwk, cp, &pay);
-		fen = pay.total_fen;
-		tp += pairs;
-		tf += fen;
-		tb += pay.bonus_fen;
-		g_pairs += pairs;
-		g_bonus += pay.bonus_fen;
-		g_fen += fen;
-		g_days++;
-		/* the last day of this person? (rows come by worker, household, day) */
-		int last = k >= n || v[k].household_id != v[i].household_id ||
-			   strcmp(v[k].worker, v[i].worker) != 0;
-		if (per_worker && !last) {
-			i = k;
-			continue;
-		}
-		int64_t o_pairs = per_worker ? g_pairs : pairs;
-		int64_t o_bonus = per_worker ? g_bonus : pay.bonus_fen;
-		int64_t o_fen = per_worker ? g_fen : fen;
-		char day[11], who[40] = "", name[64] = "", m[32], bm[32];
-		fmt_day(v[i].day, day);
-		if (v[i].household_id) {
-			for (size_t q = 0; q < nh; q++)
-				if (hs[q].id == v[i].household_id) {
-					snprintf(who, sizeof who, "%s", hs[q].code);
-					snprintf(name, sizeof name, "%s", hs[q].name);
-				}
-		} else {
-			snprintf(who, sizeof who, "%s", v[i].worker);
-			for (size_t q = 0; q < nw; q++)
-				if (strcmp(ws[q].code, v[i].worker) == 0)
-					snprintf(name, sizeof name, "%s", ws[q].name);
-		}
-		wage_fen_format(o_fen, m, sizeof m);
-		wage_fen_format(o_bonus, bm, sizeof bm);
-		char days_s[24];
-		snprintf(days_s, sizeof days_s, "%lld", (long long)g_days);
-		if (!fmt) {
-			cJSON *x = cJSON_CreateObject();
+	for (size_t i = 0; i < po.n && !rc; i++) {
+		const pay_row *x = &po.rows[i];
+		char day[11], m[32], bm[32], days_s[24];
+		tz_day_format(x->day, day);
+		wage_fen_format(x->pay_fen, m, sizeof m);
+		wage_fen_format(x->bonus_fen, bm, sizeof bm);
+		snprintf(days_s, sizeof days_s, "%lld", (long long)x->days);
+		if (out) {
+			cJSON *y = cJSON_CreateObject();
 			if (per_worker)
-				cJSON_AddNumberToObject(x, "days", (double)g_days);
+				cJSON_AddNumberToObject(y, "days", (double)x->days);
 			else
-				cJSON_AddStringToObject(x, "day", day);
-			cJSON_AddStringToObject(x, v[i].household_id ? "household" : "worker", who);
-			cJSON_AddStringToObject(x, "name", name);
-			cJSON_AddNumberToObject(x, "pairs", (double)o_pairs);
-			cJSON_AddStringToObject(x, "unit", "pair");
-			cJSON_AddStringToObject(x, "bonus", bm);
-			cJSON_AddStringToObject(x, "pay", m);
-			cJSON_AddItemToArray(arr, x);
+				cJSON_AddStringToObject(y, "day", day);
+			cJSON_AddStringToObject(y, x->household ? "household" : "worker", x->who);
+			cJSON_AddStringToObject(y, "name", x->name);
+			cJSON_AddNumberToObject(y, "pairs", (double)x->pairs);
+			cJSON_AddStringToObject(y, "unit", "pair");
+			cJSON_AddStringToObject(y, "bonus", bm);
+			cJSON_AddStringToObject(y, "pay", m);
+			cJSON_AddItemToArray(arr, y);
 		} else {
 			table_cell c[6] = {{0, 0, per_worker ? days_s : day},
-					   {0, 0, who},
-					   {0, 0, name},
-					   {0, o_pairs, NULL},
-					   {0, o_bonus, NULL},
-					   {0, o_fen, NULL}};
+					   {0, 0, x->who},
+					   {0, 0, x->name},
+					   {0, x->pairs, NULL},
+					   {0, x->bonus_fen, NULL},
+					   {0, x->pay_fen, NULL}};
 			rc = table_add_row(t, c);
 		}
-		if (last)
-			g_pairs = g_bonus = g_fen = g_days = 0;
-		i = k;
 	}
-	free(w);
-	free(v);
-	free(hs);
-	free(ws);
+	int64_t tp = po.pairs, tb = po.bonus_fen, tf = po.pay_fen;
+	pay_output_free(&po);
 	if (fmt) {
-		cJSON_Delete(out);
 		table_cell c[6] = {{0, 0, lang_en ? "Total" : "合计"},
 				   {1, 0, NULL},
 				   {1, 0, NULL},

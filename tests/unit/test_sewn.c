@@ -4,7 +4,9 @@
  * for scanned pairs per rate through core/wage.c (rounded per rate, the
  * household factor rounded half up), and ticket codes: made, parsed in any
  * case and with look-alike letters, refused when malformed, and not
- * verifying when any part was changed or another firm's key is used. */
+ * verifying when any part was changed or another firm's key is used; the
+ * flow of work in progress (pairs waiting, the bottleneck) and the
+ * projected completion of an order from its operations' pace. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -187,14 +189,76 @@ static void test_ticket_codes(void **state)
 	assert_int_equal(ticket_code(key, 1, 1, code, 8), -1);
 }
 
+static void test_wip_flow(void **state)
+{
+	(void)state;
+	/* cut 100; done 70, 30, 10: waiting 30, 40, 20, the bottleneck op 2 */
+	int64_t done[] = {70, 30, 10}, waiting[3];
+	assert_int_equal(sewn_wip_flow(100, done, 3, waiting), 2);
+	assert_int_equal(waiting[0], 30);
+	assert_int_equal(waiting[1], 40);
+	assert_int_equal(waiting[2], 20);
+	/* equal queues: the first; more done than arrived waits 0, not less */
+	int64_t even[] = {50, 0, 10};
+	assert_int_equal(sewn_wip_flow(100, even, 3, waiting), 1);
+	assert_int_equal(waiting[1], 50);
+	assert_int_equal(waiting[2], 0);
+	/* everything through: no bottleneck */
+	int64_t all[] = {100, 100, 100};
+	assert_int_equal(sewn_wip_flow(100, all, 3, waiting), 0);
+	assert_int_equal(sewn_wip_flow(0, NULL, 0, waiting), 0);
+}
+
+static void test_wip_projection(void **state)
+{
+	(void)state;
+	sewn_projection p;
+	/* 100 ordered, 10 finished; paces of 70, 30 and 10 pairs in 3 days:
+	 * 2, 7 and 27 days to go, the slowest decides */
+	int64_t done[] = {70, 30, 10}, recent[] = {70, 30, 10};
+	sewn_wip_project(100, 10, done, recent, 3, 20000, 20010, &p);
+	assert_true(p.known);
+	assert_int_equal(p.day, 20027);
+	assert_true(p.late);
+	sewn_wip_project(100, 10, done, recent, 3, 20000, 20027, &p);
+	assert_false(p.late); /* done on the due day is on time */
+	/* an operation with no pace gives nothing; one through is not waited for */
+	int64_t idle[] = {100, 30, 10}, pace[] = {0, 30, 0};
+	sewn_wip_project(100, 10, idle, pace, 3, 20000, 20010, &p);
+	assert_true(p.known);
+	assert_int_equal(p.day, 20007);
+	/* no pace at all: unknown, late once the due day is past */
+	int64_t none[] = {0, 0, 0};
+	sewn_wip_project(100, 10, done, none, 3, 20000, 20010, &p);
+	assert_false(p.known);
+	assert_false(p.late);
+	sewn_wip_project(100, 10, done, none, 3, 20011, 20010, &p);
+	assert_true(p.late);
+	/* finished: on the due day, not late; a crawl is capped */
+	sewn_wip_project(100, 100, done, recent, 3, 20011, 20010, &p);
+	assert_true(p.known);
+	assert_int_equal(p.day, 20010);
+	assert_false(p.late);
+	int64_t slow[] = {1, 0, 0}, crawl[] = {1, 0, 0};
+	sewn_wip_project(1000000, 0, none, crawl, 3, 20000, 20010, &p);
+	assert_int_equal(p.day, 20000 + 100000);
+	/* no routing to pace (a knitted order): known only when finished */
+	sewn_wip_project(100, 40, slow, crawl, 0, 20000, 20010, &p);
+	assert_false(p.known);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_split),        cmocka_unit_test(test_routing_order),
-	    cmocka_unit_test(test_pay),          cmocka_unit_test(test_worker_day),
+	    cmocka_unit_test(test_split),
+	    cmocka_unit_test(test_routing_order),
+	    cmocka_unit_test(test_pay),
+	    cmocka_unit_test(test_worker_day),
 	    cmocka_unit_test(test_ticket_codes),
+	    cmocka_unit_test(test_wip_flow),
+	    cmocka_unit_test(test_wip_projection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -333,13 +333,35 @@ static void test_against_glibc(void **state)
 	tzset();
 }
 
+static void test_day_numbers(void **state)
+{
+	(void)state;
+	/* the API's day strings and local days: 2026-03-01 is day 20513; at
+	 * 2026-02-28 17:30 UTC it is already 01:30 on 2026-03-01 at +08 */
+	int32_t day = 0;
+	char s[20];
+	assert_int_equal(tz_day_parse("2026-03-01", &day), 0);
+	assert_int_equal(day, 20513);
+	tz_day_format(day, s);
+	assert_string_equal(s, "2026-03-01");
+	assert_int_equal(tz_day_parse("2026-02-29", &day), -1);
+	assert_int_equal(tz_day_parse("2026-3-01", &day), -1);
+	assert_int_equal(day, 20513);
+	tz_zone z;
+	tz_zone_fixed(&z, "CST", 8 * 3600);
+	int64_t ts = 1772299800000LL; /* 2026-02-28 17:30 UTC */
+	assert_int_equal(tz_day_of(&z, ts), 20513);
+	tz_minute_format(&z, ts, s);
+	assert_string_equal(s, "2026-03-01 01:30");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_civil_days),    cmocka_unit_test(test_shanghai),
 	    cmocka_unit_test(test_berlin_2026),   cmocka_unit_test(test_new_york_2026),
 	    cmocka_unit_test(test_rule_parse),    cmocka_unit_test(test_names_and_bad_files),
-	    cmocka_unit_test(test_against_glibc),
+	    cmocka_unit_test(test_against_glibc), cmocka_unit_test(test_day_numbers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
