@@ -966,7 +966,9 @@ async function start() {
     $("scan-camera").hidden = !ok;
   });
 
-  const me = await loadMe();
+  // Only a browser that had a session asks whether it still has one (a
+  // 401 from /api/v1/me is logged by the browser as an error).
+  const me = load(SESSION_KEY, null) === 1 ? await loadMe() : false;
   if (me === true) {
     showView("scan");
     flush();

@@ -36,7 +36,7 @@ const VIEWPORT = { width: 390, height: 844 };
 describe("scan page on a phone", { timeout: 240000 }, () => {
   let daemon, browser, context, page, token;
   let bundles = []; // [{id, no, qty, codes: {seq: code}}]
-  let pageErrors, foreignRequests; // watchPage()
+  let pageErrors, foreignRequests, apiCalls; // watchPage(): apiCalls is path -> count
   const scanPosts = []; // bodies of POST /api/v1/scans the page sent
 
   before(async () => {
@@ -109,7 +109,7 @@ describe("scan page on a phone", { timeout: 240000 }, () => {
       timezoneId: "America/New_York",
     });
     page = await context.newPage();
-    ({ pageErrors, foreignRequests } = watchPage(page, daemon.url, (req, p) => {
+    ({ pageErrors, foreignRequests, apiCalls } = watchPage(page, daemon.url, (req, p) => {
       if (req.method() === "POST" && p === "/api/v1/scans") scanPosts.push(req.postDataJSON());
     }));
   });
@@ -174,9 +174,19 @@ describe("scan page on a phone", { timeout: 240000 }, () => {
     assert.ok(w <= VIEWPORT.width, `${what}: scrollWidth ${w} > ${VIEWPORT.width}`);
   }
 
-  it("shows the login form in Chinese", async () => {
+  it("shows the login form in Chinese, with no console error on a fresh load", async () => {
+    const consoleErrors = [];
+    const onConsole = (msg) => {
+      if (msg.type() === "error") consoleErrors.push(msg.text());
+    };
+    page.on("console", onConsole);
     await page.goto(daemon.url + "/scan.html");
     await page.locator("#login-form").waitFor({ state: "visible" });
+    page.off("console", onConsole);
+    // a browser without a session does not ask /api/v1/me (its 401 would be
+    // logged by Chromium as an error)
+    assert.deepEqual(consoleErrors, []);
+    assert.equal(apiCalls.get("/api/v1/me") || 0, 0);
     assert.equal(await page.getAttribute("html", "lang"), "zh-CN");
     assert.equal((await page.locator("#login-submit").innerText()).trim(), "登录");
     assert.equal((await page.locator("#lang").innerText()).trim(), "EN");
