@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* log.h: leveled logging to stderr with a local timestamp. Thread-safe
- * (one write(2) per line). log_ratelimited() lets a noisy source (a bad
- * gateway) log at most once per key per interval. */
+ * (one write(2) per line). A noisy source (a bad gateway) is rate-limited
+ * above this, by ingest/reject_log.h. */
 #ifndef GLOVED_UTIL_LOG_H
 #define GLOVED_UTIL_LOG_H
 
