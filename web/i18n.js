@@ -24,6 +24,8 @@ export const STRINGS = {
     "user.logout": "退出登录",
     "role.cluster_admin": "集群管理员",
     "role.bureau": "中小企业局",
+    "role.association": "手套协会",
+    "role.inspector": "质检员",
     "role.enterprise_admin": "企业管理员",
     "role.supervisor": "车间主管",
 
@@ -513,6 +515,8 @@ export const STRINGS = {
     "user.logout": "Sign out",
     "role.cluster_admin": "Cluster admin",
     "role.bureau": "SME bureau",
+    "role.association": "Glove association",
+    "role.inspector": "Inspector",
     "role.enterprise_admin": "Firm admin",
     "role.supervisor": "Supervisor",
 

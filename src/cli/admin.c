@@ -14,6 +14,7 @@
 #include "app/rebuild.h"
 #include "app/registry.h"
 #include "core/code.h"
+#include "core/role.h"
 #include "core/tz.h"
 #include "ingest/modbus_decode.h"
 #include "ingest/mqtt_acl.h"
@@ -283,12 +284,12 @@ static int user_add(admin_ctx *c)
 	if (code_arg(u.username, sizeof u.username, opt(c, "--username"), "--username") ||
 	    copy_arg(u.role, sizeof u.role, opt(c, "--role"), "--role"))
 		goto out;
-	int cluster = strcmp(u.role, "cluster_admin") == 0 || strcmp(u.role, "bureau") == 0;
-	int firm = strcmp(u.role, "enterprise_admin") == 0 || strcmp(u.role, "supervisor") == 0 ||
-		   strcmp(u.role, "worker") == 0;
+	int rl = role_from_name(u.role);
+	int cluster = rl > 0 && role_is_cluster((role)rl);
+	int firm = rl > 0 && role_is_firm((role)rl);
 	if (!cluster && !firm) {
-		fprintf(stderr, "gloved admin: --role must be cluster_admin, bureau, "
-				"enterprise_admin, supervisor or worker\n");
+		fprintf(stderr, "gloved admin: --role must be cluster_admin, bureau, association, "
+				"enterprise_admin, supervisor, inspector or worker\n");
 		goto out;
 	}
 	if (strcmp(u.role, "worker") == 0) {

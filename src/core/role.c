@@ -10,8 +10,10 @@ static const char *const names[ROLE_COUNT] = {
     [ROLE_NONE] = "none",
     [ROLE_CLUSTER_ADMIN] = "cluster_admin",
     [ROLE_BUREAU] = "bureau",
+    [ROLE_ASSOCIATION] = "association",
     [ROLE_ENTERPRISE_ADMIN] = "enterprise_admin",
     [ROLE_SUPERVISOR] = "supervisor",
+    [ROLE_INSPECTOR] = "inspector",
     [ROLE_WORKER] = "worker",
     [ROLE_GATEWAY] = "gateway",
 };

@@ -11,9 +11,11 @@
 typedef enum role {
 	ROLE_NONE = 0,         /* no credentials (or no valid ones): public routes only */
 	ROLE_CLUSTER_ADMIN,    /* the cluster's administrator: every firm, every write */
-	ROLE_BUREAU,           /* SME bureau / association: reads the whole cluster */
+	ROLE_BUREAU,           /* SME bureau: reads the whole cluster */
+	ROLE_ASSOCIATION,      /* the glove association: reads the cluster, runs the brand */
 	ROLE_ENTERPRISE_ADMIN, /* manages one firm */
 	ROLE_SUPERVISOR,       /* runs one firm's shop floor */
+	ROLE_INSPECTOR,        /* a firm's quality inspector: lots, inspections, tests, labels */
 	ROLE_WORKER,           /* a firm's worker: scans bundle tickets */
 	ROLE_GATEWAY,          /* a gateway token of one firm: sends reports */
 	ROLE_COUNT
@@ -23,24 +25,34 @@ typedef unsigned role_mask;
 
 #define ROLE_BIT(r) (1u << (unsigned)(r))
 /* Users who see the whole cluster. */
-#define ROLES_CLUSTER (ROLE_BIT(ROLE_CLUSTER_ADMIN) | ROLE_BIT(ROLE_BUREAU))
+#define ROLES_CLUSTER                                                                              \
+	(ROLE_BIT(ROLE_CLUSTER_ADMIN) | ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_ASSOCIATION))
 /* Users who belong to one firm. */
 #define ROLES_FIRM                                                                                 \
-	(ROLE_BIT(ROLE_ENTERPRISE_ADMIN) | ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_WORKER))
+	(ROLE_BIT(ROLE_ENTERPRISE_ADMIN) | ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_INSPECTOR) |  \
+	 ROLE_BIT(ROLE_WORKER))
 /* Every logged-in person (not a gateway). */
 #define ROLES_ANY_USER (ROLES_CLUSTER | ROLES_FIRM)
 /* Logged-in people who read the dashboard: all but workers. */
 #define ROLES_READERS (ROLES_ANY_USER & ~ROLE_BIT(ROLE_WORKER))
-/* Logged-in people who write: all but workers and the read-only bureau. */
-#define ROLES_WRITERS (ROLES_READERS & ~ROLE_BIT(ROLE_BUREAU))
+/* Logged-in people who write the shop floor: all but workers, the read-only
+ * bureau, the association (which writes the brand only: ROLES_BRAND) and
+ * the inspector (which writes quality only: ROLES_QUALITY). */
+#define ROLES_WRITERS                                                                              \
+	(ROLES_READERS &                                                                           \
+	 ~(ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_ASSOCIATION) | ROLE_BIT(ROLE_INSPECTOR)))
+/* Who writes a firm's quality records (lots, inspections, tests, labels). */
+#define ROLES_QUALITY (ROLES_WRITERS | ROLE_BIT(ROLE_INSPECTOR))
+/* Who runs the regional brand (licences, audits, clone flags). */
+#define ROLES_BRAND (ROLE_BIT(ROLE_CLUSTER_ADMIN) | ROLE_BIT(ROLE_ASSOCIATION))
 /* The admins: the cluster's, and a firm's (of its own firm). */
 #define ROLES_ADMINS (ROLE_BIT(ROLE_CLUSTER_ADMIN) | ROLE_BIT(ROLE_ENTERPRISE_ADMIN))
 /* Everyone, with or without credentials. */
 #define ROLES_PUBLIC ((1u << (unsigned)ROLE_COUNT) - 1u)
 
-/* The role of a stored name ("cluster_admin", "bureau", "enterprise_admin",
- * "supervisor", "worker"); -1 for NULL or any other name, "gateway" and
- * "none" included (no user has those). */
+/* The role of a stored name ("cluster_admin", "bureau", "association",
+ * "enterprise_admin", "supervisor", "inspector", "worker"); -1 for NULL or any other name,
+ * "gateway" and "none" included (no user has those). */
 int role_from_name(const char *name);
 /* The name of r ("none" and "gateway" for those two); "?" out of range.
  * Static storage. */

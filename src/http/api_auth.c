@@ -154,8 +154,8 @@ static enum MHD_Result h_user_add(http_req *r, store *db)
 	int ro = role_from_name(u.role);
 	if (ro < 0)
 		return http__reply_error(r, 400, "bad_request", -1,
-					 "field 'role' must be cluster_admin, bureau, "
-					 "enterprise_admin, supervisor or worker");
+					 "field 'role' must be cluster_admin, bureau, association, "
+					 "enterprise_admin, supervisor, inspector or worker");
 	if (strlen(pass) < 8)
 		return http__reply_error(r, 400, "bad_request", -1,
 					 "field 'password' must have at least 8 characters");

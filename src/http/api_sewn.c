@@ -1526,7 +1526,7 @@ const http_route http__routes_sewn[] = {
     {"POST", "/api/v1/cuts", ROLES_WRITERS, http__h_cut, MANAGERS_ONLY},
     {"GET", "/api/v1/bundles", ROLES_READERS, http__h_bundles, NULL},
     {"GET", "/api/v1/tickets", ROLES_WRITERS, http__h_tickets, MANAGERS_ONLY},
-    {"POST", "/api/v1/scans", ROLES_FIRM, http__h_scans,
+    {"POST", "/api/v1/scans", ROLES_FIRM & ~ROLE_BIT(ROLE_INSPECTOR), http__h_scans,
      "scans come from a firm's workers, supervisors and admins"},
     {"GET", "/api/v1/households", ROLES_READERS, http__h_households, NULL},
     {"POST", "/api/v1/households", ROLES_WRITERS, http__h_household_add, MANAGERS_ONLY},

@@ -53,6 +53,9 @@ static enum MHD_Result refuse(http_req *r, const http_route *rt)
 					 "%s", refusals[r->role].message);
 	if (r->role == ROLE_BUREAU && strcmp(r->method, "GET") != 0)
 		return http__reply_error(r, 403, "forbidden", -1, "the bureau role reads only");
+	if (r->role == ROLE_ASSOCIATION && strcmp(r->method, "GET") != 0)
+		return http__reply_error(r, 403, "forbidden", -1,
+					 "the association role writes only the regional brand");
 	if (rt->deny)
 		return http__reply_error(r, 403, "forbidden", -1, "%s", rt->deny);
 	return http__reply_error(r, 403, "forbidden", -1, "the %s role may not %s %s",

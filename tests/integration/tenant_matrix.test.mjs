@@ -61,10 +61,12 @@ const FIRMS = {
     prefix: "bravo",
   },
 };
-const FIRM_ROLES = ["enterprise_admin", "supervisor", "worker"];
+const FIRM_ROLES = ["enterprise_admin", "supervisor", "inspector", "worker"];
 // Writes about the caller's session, of no firm.
 const FIRMLESS = new Set(["POST /api/v1/login", "POST /api/v1/logout"]);
-const CLUSTER_ROLES = ["cluster_admin", "bureau"];
+const CLUSTER_ROLES = ["cluster_admin", "bureau", "association"];
+// the login of each cluster role
+const CLUSTER_USERS = { cluster_admin: "tm_root", bureau: "tm_bureau", association: "tm_assoc" };
 const secretsOf = (f) => [
   f.name,
   f.town,
@@ -152,8 +154,7 @@ describe("tenant matrix: every route, every role, own and other firm", { timeout
   before(async () => {
     daemon = await startDaemon({
       setup: (admin) => {
-        admin("user", "add", "--username", "tm_root", "--role", "cluster_admin", "--password", PW);
-        admin("user", "add", "--username", "tm_bureau", "--role", "bureau", "--password", PW);
+        for (const [r, u] of Object.entries(CLUSTER_USERS)) admin("user", "add", "--username", u, "--role", r, "--password", PW);
         for (const f of Object.values(FIRMS)) {
           admin("enterprise", "add", "--code", f.code, "--name", f.name, "--town", f.town);
           admin("workshop", "add", "--enterprise", f.code, "--code", f.ws, "--name", f.wsName);
@@ -170,8 +171,7 @@ describe("tenant matrix: every route, every role, own and other firm", { timeout
     const table = JSON.parse(run.stdout);
     routes = table.routes;
     roleNames = table.roles;
-    tokens.cluster_admin = await login(daemon.url, "tm_root", PW);
-    tokens.bureau = await login(daemon.url, "tm_bureau", PW);
+    for (const [r, u] of Object.entries(CLUSTER_USERS)) tokens[r] = await login(daemon.url, u, PW);
     for (const [k, f] of Object.entries(FIRMS)) {
       for (const r of FIRM_ROLES) tokens[`${k}:${r}`] = await login(daemon.url, `${f.prefix}_${r}`, PW);
       const boss = tokens[`${k}:enterprise_admin`];
@@ -201,7 +201,7 @@ describe("tenant matrix: every route, every role, own and other firm", { timeout
 
   it("gets every route and role from `gloved routes`", () => {
     assert.ok(routes.length >= 50, `${routes.length} routes`);
-    assert.deepEqual(roleNames.slice().sort(), ["bureau", "cluster_admin", "enterprise_admin", "gateway", "none", "supervisor", "worker"]);
+    assert.deepEqual(roleNames.slice().sort(), ["association", "bureau", "cluster_admin", "enterprise_admin", "gateway", "inspector", "none", "supervisor", "worker"]);
     for (const rt of routes) {
       assert.match(rt.method, /^(GET|POST|PUT|DELETE)$/, JSON.stringify(rt));
       assert.match(rt.path, /^\/api\/v1\//, JSON.stringify(rt));
@@ -231,7 +231,7 @@ describe("tenant matrix: every route, every role, own and other firm", { timeout
           if (rt.path === "/api/v1/logout" && role !== "none" && role !== "gateway") {
             // logging out ends the session: log out a session of its own
             const f = firm ? FIRMS[firm] : null;
-            token = await login(daemon.url, f ? `${f.prefix}_${role}` : role === "bureau" ? "tm_bureau" : "tm_root", PW);
+            token = await login(daemon.url, f ? `${f.prefix}_${role}` : CLUSTER_USERS[role], PW);
           }
           const make = BODIES[key];
           const body = rt.method === "GET" ? undefined : make ? make(target.code, own) : { enterprise: target.code };

@@ -15,8 +15,9 @@
 static void test_names_round_trip(void **state)
 {
 	(void)state;
-	static const char *const stored[] = {"cluster_admin", "bureau", "enterprise_admin",
-					     "supervisor", "worker"};
+	static const char *const stored[] = {
+	    "cluster_admin", "bureau",    "association", "enterprise_admin",
+	    "supervisor",    "inspector", "worker"};
 	for (size_t i = 0; i < sizeof stored / sizeof stored[0]; i++) {
 		int r = role_from_name(stored[i]);
 		assert_true(r > ROLE_NONE);
@@ -50,6 +51,8 @@ static void test_sets(void **state)
 	(void)state;
 	assert_true(role_is_cluster(ROLE_CLUSTER_ADMIN));
 	assert_true(role_is_cluster(ROLE_BUREAU));
+	assert_true(role_is_cluster(ROLE_ASSOCIATION));
+	assert_true(role_is_firm(ROLE_INSPECTOR));
 	assert_false(role_is_cluster(ROLE_ENTERPRISE_ADMIN));
 	assert_false(role_is_cluster(ROLE_GATEWAY));
 	assert_true(role_is_firm(ROLE_ENTERPRISE_ADMIN));
@@ -62,7 +65,12 @@ static void test_sets(void **state)
 		assert_int_equal(role_allowed(ROLES_ANY_USER, (role)r), user);
 		assert_int_equal(role_allowed(ROLES_READERS, (role)r), user && r != ROLE_WORKER);
 		assert_int_equal(role_allowed(ROLES_WRITERS, (role)r),
-				 user && r != ROLE_WORKER && r != ROLE_BUREAU);
+				 user && r != ROLE_WORKER && r != ROLE_BUREAU &&
+				     r != ROLE_ASSOCIATION && r != ROLE_INSPECTOR);
+		assert_int_equal(role_allowed(ROLES_QUALITY, (role)r),
+				 role_allowed(ROLES_WRITERS, (role)r) || r == ROLE_INSPECTOR);
+		assert_int_equal(role_allowed(ROLES_BRAND, (role)r),
+				 r == ROLE_CLUSTER_ADMIN || r == ROLE_ASSOCIATION);
 		assert_int_equal(role_allowed(ROLES_ADMINS, (role)r),
 				 r == ROLE_CLUSTER_ADMIN || r == ROLE_ENTERPRISE_ADMIN);
 		assert_true(role_allowed(ROLES_PUBLIC, (role)r));
