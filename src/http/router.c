@@ -8,10 +8,14 @@
  * with a JSON error saying why. What a firm role may see of which firm is
  * the handlers' business (http__can_manage, scoped store reads). The same
  * tables are written as JSON for `gloved routes` and the tenant matrix test
- * (tests/integration/tenant_matrix.test.mjs). */
+ * (tests/integration/tenant_matrix.test.mjs). Before any of that, the
+ * request's query parameters and JSON body are checked once for what no
+ * handler can see after parsing: a NUL inside a value (a C string would be
+ * cut at it), invalid UTF-8 and control characters in a parameter. */
 #include "http/http_int.h"
 #include "util/err.h"
 #include "util/metrics.h"
+#include "util/utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,8 +66,91 @@ static enum MHD_Result refuse(http_req *r, const http_route *rt)
 				 role_name(r->role), r->method, rt->path);
 }
 
+/* 1 when the n bytes at s are strict UTF-8 without NUL or other control
+ * characters (a tab is a control character too: no parameter needs one). */
+static int param_text_ok(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + n;
+	if (memchr(s, '\0', n))
+		return 0;
+	while (p < end) {
+		uint32_t cp;
+		size_t k = utf8_next(p, &cp);
+		if (!k || cp < 0x20 || cp == 0x7f || k > (size_t)(end - p))
+			return 0;
+		p += k;
+	}
+	return 1;
+}
+
+typedef struct bad_param {
+	int bad;
+	char name[40]; /* the parameter's name when it is printable, else "" */
+} bad_param;
+
+static enum MHD_Result check_param(void *cls, enum MHD_ValueKind kind, const char *key,
+				   size_t key_size, const char *value, size_t value_size)
+{
+	(void)kind;
+	bad_param *b = cls;
+	int key_ok = key && param_text_ok(key, key_size);
+	if (key_ok && (!value || param_text_ok(value, value_size)))
+		return MHD_YES;
+	b->bad = 1;
+	if (key_ok && key_size < sizeof b->name)
+		memcpy(b->name, key, key_size + 1);
+	return MHD_NO;
+}
+
+/* 1 when the JSON text holds the escape \u0000 in a string (cJSON would
+ * decode it and the value end there) or a raw NUL byte. */
+static int json_has_nul(const char *s, size_t n)
+{
+	if (memchr(s, '\0', n))
+		return 1;
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (s[i] != '\\')
+			continue;
+		if (s[i + 1] == 'u' && i + 5 < n && memcmp(s + i + 2, "0000", 4) == 0)
+			return 1;
+		i++; /* the escaped character: "\\u0000" is a backslash and text */
+	}
+	return 0;
+}
+
+/* The one input check before a route runs (a body that says it is not
+ * JSON, an upload, is the route's to check); MHD_YES with *replied = 0 when
+ * the request may go on. */
+static enum MHD_Result check_input(http_req *r, int *replied)
+{
+	bad_param b = {0};
+	*replied = 1;
+	MHD_get_connection_values_n(r->conn, MHD_GET_ARGUMENT_KIND, check_param, &b);
+	if (b.bad)
+		return b.name[0] ? http__reply_error(r, 400, "bad_request", -1,
+						     "query parameter '%s' must be UTF-8 text "
+						     "without NUL or control characters",
+						     b.name)
+				 : http__reply_error(r, 400, "bad_request", -1,
+						     "a query parameter's name must be UTF-8 text "
+						     "without NUL or control characters");
+	const char *ctype = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+	int json = !ctype || !ctype[0] || strstr(ctype, "json") != NULL;
+	if (json && r->body.len && json_has_nul(r->body.data, r->body.len))
+		return http__reply_error(r, 400, "bad_request", -1,
+					 "the body holds a NUL character (\\u0000 or a zero "
+					 "byte); no field may contain one");
+	*replied = 0;
+	return MHD_YES;
+}
+
 enum MHD_Result http__route_api(http_req *r)
 {
+	int replied = 0;
+	enum MHD_Result in = check_input(r, &replied);
+	if (replied)
+		return in;
 	const http_route *rt = NULL;
 	int path_known = 0;
 	for (size_t t = 0; t < N_TABLES && !rt; t++)

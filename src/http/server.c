@@ -6,6 +6,7 @@
 #include "util/err.h"
 #include "util/log.h"
 #include "util/metrics.h"
+#include "util/utf8.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -116,6 +117,24 @@ enum MHD_Result http__reply_json(http_req *r, unsigned status, cJSON *json)
 	return http__reply(r, status, "application/json; charset=utf-8", text, strlen(text), NULL);
 }
 
+/* An error message may quote what a caller sent: every byte that is not
+ * part of strict UTF-8, and every control character, becomes '?', so the
+ * JSON never carries invalid text (a message cut by its buffer inside a
+ * character included). */
+static void text_make_valid(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+	while (*p) {
+		uint32_t cp;
+		size_t n = utf8_next(p, &cp);
+		if (!n || cp < 0x20 || cp == 0x7f) {
+			*p++ = '?';
+			continue;
+		}
+		p += n;
+	}
+}
+
 enum MHD_Result http__reply_error(http_req *r, unsigned status, const char *code, long record,
 				  const char *fmt, ...)
 {
@@ -124,6 +143,7 @@ enum MHD_Result http__reply_error(http_req *r, unsigned status, const char *code
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	text_make_valid(msg);
 	cJSON *root = cJSON_CreateObject();
 	cJSON *err = cJSON_AddObjectToObject(root, "error");
 	cJSON_AddStringToObject(err, "code", code);
