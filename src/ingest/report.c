@@ -451,7 +451,7 @@ static int validate(const report_ctx *ctx, const jfield f[F_N], long index, inge
 	}
 	if (!code_valid(code))
 		return bad(err, index, 400, GLOVED_EINVAL,
-			   "field 'machine' must be 1-32 characters of A-Z a-z 0-9 _ - .");
+			   "field 'machine' must be 1-32 characters of A-Z a-z 0-9 _ -");
 	store_machine m;
 	if (registry_machine_by_code(ctx->reg, ctx->enterprise_id, code, &m)) {
 		if (ctx->db)
@@ -505,13 +505,13 @@ static int validate(const report_ctx *ctx, const jfield f[F_N], long index, inge
 			   "field 'reason' must be a string of at most 32 bytes");
 	if (present && out->reason[0] && !code_valid(out->reason))
 		return bad(err, index, 400, GLOVED_EINVAL,
-			   "field 'reason' must be a code of A-Z a-z 0-9 _ - .");
+			   "field 'reason' must be a code of 1-32 characters of A-Z a-z 0-9 _ -");
 	if (field_text(&f[F_WORKER], out->worker, sizeof out->worker, &present))
 		return bad(err, index, 400, GLOVED_EINVAL,
 			   "field 'worker' must be a string of at most 32 bytes");
 	if (present && out->worker[0] && !code_valid(out->worker))
 		return bad(err, index, 400, GLOVED_EINVAL,
-			   "field 'worker' must be a code of A-Z a-z 0-9 _ - .");
+			   "field 'worker' must be a code of 1-32 characters of A-Z a-z 0-9 _ -");
 	return GLOVED_OK;
 }
 

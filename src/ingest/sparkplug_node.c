@@ -455,7 +455,7 @@ static int collect(const spn_node *n, const dev *d, const spb_payload *p, int64_
 				return fail(
 				    err, errlen, GLOVED_EINVAL,
 				    "device %s: reason '%s' must be a string code of at most "
-				    "32 of A-Z a-z 0-9 _ - .",
+				    "32 of A-Z a-z 0-9 _ -",
 				    d->id, def->name);
 			snprintf(g[k].reason, sizeof g[k].reason, "%s", s);
 			g[k].has_reason = 1;
