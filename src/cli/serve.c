@@ -147,6 +147,7 @@ int cli__daemon_start(const gloved_config *cfg, cli_daemon *d)
 	}
 	if (secret_init())
 		return GLOVED_EIO;
+	secret_set_hash_limit((int)cfg->password_hashes, (int)cfg->password_wait_ms);
 	d->lock_fd = cli__db_lock(cfg->db_path);
 	if (d->lock_fd < 0) {
 		log_error("%s: %s", cfg->db_path,

@@ -68,11 +68,14 @@ static enum MHD_Result h_login(http_req *r, store *db)
 					 user);
 	store_user u;
 	int found = store_user_by_name(db, user, &u) == GLOVED_OK;
-	int ok = found && secret_password_verify(u.pw_hash, pass);
-	if (!found) /* spend the same time as a real check */
-		secret_password_verify(dummy_hash(), pass);
-	http__login_result(r->srv, user, ok, now);
+	/* an unknown name spends the same time as a real check */
+	int ok = secret_password_verify(found ? u.pw_hash : dummy_hash(), pass);
 	memset(pass, 0, sizeof pass);
+	if (ok < 0) /* no turn at the password hashes: not a failed login */
+		return http__reply_error(r, 503, "unavailable", -1,
+					 "too many logins at once; try again in a few seconds");
+	ok = ok && found;
+	http__login_result(r->srv, user, ok, now);
 	if (!ok)
 		return http__reply_error(r, 401, "unauthorized", -1, "wrong user name or password");
 	char token[SECRET_TOKEN_MAX];
@@ -172,7 +175,12 @@ static enum MHD_Result h_user_add(http_req *r, store *db)
 	}
 	if (cluster_role ? !http__is_cluster_admin(r) : !http__can_manage(r, u.enterprise_id))
 		return http__reply_error(r, 403, "forbidden", -1, "not allowed to add this user");
-	if (secret_password_hash(pass, u.pw_hash, sizeof u.pw_hash))
+	int hrc = secret_password_hash(pass, u.pw_hash, sizeof u.pw_hash);
+	if (hrc == GLOVED_EBUSY)
+		return http__reply_error(
+		    r, 503, "unavailable", -1,
+		    "too many password hashes at once; try again in a few seconds");
+	if (hrc)
 		return http__reply_error(r, 500, "internal", -1, "cannot hash the password");
 	memset(pass, 0, sizeof pass);
 	int rc = app_user_add(r->srv->app.w, r->scope, &u);

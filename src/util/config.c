@@ -46,6 +46,10 @@ static const option_def options[] = {
 	"most concurrent HTTP connections (one thread each)"),
     INT("http", "session_hours", "session-hours", session_hours, 1, 24 * 365,
 	"lifetime of a login session, hours"),
+    INT("http", "password_hashes", "password-hashes", password_hashes, 1, 64,
+	"most argon2id password checks at once (64 MiB each); more logins wait their turn"),
+    INT("http", "password_wait_ms", "password-wait-ms", password_wait_ms, 0, 60000,
+	"how long a login waits for a turn at the password checks before 503, ms"),
     STR("mqtt", "host", "mqtt-host", mqtt_host, "MQTT broker host"),
     INT("mqtt", "port", "mqtt-port", mqtt_port, 1, 65535, "MQTT broker port"),
     INT("mqtt", "enabled", "mqtt-enabled", mqtt_enabled, 0, 1,
@@ -103,6 +107,8 @@ void config_defaults(gloved_config *c)
 	c->max_records = 10000;
 	c->http_threads = 512;
 	c->session_hours = 12;
+	c->password_hashes = 2;
+	c->password_wait_ms = 10000;
 	snprintf(c->mqtt_host, sizeof c->mqtt_host, "127.0.0.1");
 	c->mqtt_port = 1883;
 	c->mqtt_enabled = 1;
