@@ -62,10 +62,16 @@ static enum MHD_Result h_login(http_req *r, store *db)
 	}
 	cJSON_Delete(j);
 	int64_t now = ltime_now_ms();
+	char addr[64] = "@";
+	http__client_addr(r, addr + 1, sizeof addr - 1);
 	if (http__login_locked(r->srv, user, now))
 		return http__reply_error(r, 429, "too_many_requests", -1,
 					 "too many failed logins for '%s'; try again in 5 minutes",
 					 user);
+	if (http__login_locked(r->srv, addr, now))
+		return http__reply_error(r, 429, "too_many_requests", -1,
+					 "too many failed logins from this address; try again in "
+					 "5 minutes");
 	store_user u;
 	int found = store_user_by_name(db, user, &u) == GLOVED_OK;
 	/* an unknown name spends the same time as a real check */
@@ -76,6 +82,8 @@ static enum MHD_Result h_login(http_req *r, store *db)
 					 "too many logins at once; try again in a few seconds");
 	ok = ok && found;
 	http__login_result(r->srv, user, ok, now);
+	if (!ok)
+		http__login_result(r->srv, addr, 0, now);
 	if (!ok)
 		return http__reply_error(r, 401, "unauthorized", -1, "wrong user name or password");
 	char token[SECRET_TOKEN_MAX];

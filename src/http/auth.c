@@ -9,8 +9,11 @@
 #include "util/ltime.h"
 #include "util/secret.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #define LOCK_AFTER 5
 #define LOCK_MS    (5 * 60 * 1000)
@@ -104,19 +107,19 @@ static login_slot *slot_for(http_server *s, const char *user, int64_t now_ms, in
 	return victim;
 }
 
-int http__login_locked(http_server *s, const char *user, int64_t now_ms)
+int http__login_locked(http_server *s, const char *key, int64_t now_ms)
 {
 	pthread_mutex_lock(&s->limit_mu);
-	login_slot *sl = slot_for(s, user, now_ms, 0);
+	login_slot *sl = slot_for(s, key, now_ms, 0);
 	int locked = sl && sl->locked_until_ms > now_ms;
 	pthread_mutex_unlock(&s->limit_mu);
 	return locked;
 }
 
-void http__login_result(http_server *s, const char *user, int ok, int64_t now_ms)
+void http__login_result(http_server *s, const char *key, int ok, int64_t now_ms)
 {
 	pthread_mutex_lock(&s->limit_mu);
-	login_slot *sl = slot_for(s, user, now_ms, !ok);
+	login_slot *sl = slot_for(s, key, now_ms, !ok);
 	if (ok) {
 		if (sl)
 			memset(sl, 0, sizeof *sl);
@@ -124,8 +127,25 @@ void http__login_result(http_server *s, const char *user, int ok, int64_t now_ms
 		if (now_ms - sl->last_fail_ms > LOCK_MS)
 			sl->fails = 0;
 		sl->last_fail_ms = now_ms;
-		if (++sl->fails >= LOCK_AFTER)
+		int64_t after = key[0] == '@' ? s->app.cfg->address_fails : LOCK_AFTER;
+		if (++sl->fails >= after && after > 0)
 			sl->locked_until_ms = now_ms + LOCK_MS;
 	}
 	pthread_mutex_unlock(&s->limit_mu);
+}
+
+void http__client_addr(http_req *r, char *out, size_t n)
+{
+	snprintf(out, n, "?");
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+			  (socklen_t)n);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			  out, (socklen_t)n);
 }

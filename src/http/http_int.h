@@ -71,9 +71,16 @@ void http__authenticate(http_req *r, store *db);
  * supervisor) of enterprise_id. */
 int http__is_cluster_admin(const http_req *r);
 int http__can_manage(const http_req *r, int64_t enterprise_id);
-/* Login rate limit: 1 when the name is locked now. */
-int http__login_locked(http_server *s, const char *user, int64_t now_ms);
-void http__login_result(http_server *s, const char *user, int ok, int64_t now_ms);
+/* Login rate limits, by user name (5 failures in 5 minutes lock the name
+ * for 5 minutes) and by client address (key "@<address>": [http]
+ * address_fails failures in 5 minutes lock the address; 0 = no limit).
+ * _locked: 1 when the key is locked now. _result: counts a failure (ok 0)
+ * or clears the key's count (ok 1; callers clear only user names, so one
+ * good login does not reset an address). */
+int http__login_locked(http_server *s, const char *key, int64_t now_ms);
+void http__login_result(http_server *s, const char *key, int ok, int64_t now_ms);
+/* The client's address as text ("?" when unknown) into out (>= 48 bytes). */
+void http__client_addr(http_req *r, char *out, size_t n);
 
 /* A route: method and path, the roles it admits (core/role.h: the router
  * answers 401/403 to any other, explaining with deny when the caller's

@@ -48,6 +48,9 @@ static const option_def options[] = {
 	"lifetime of a login session, hours"),
     INT("http", "password_hashes", "password-hashes", password_hashes, 1, 64,
 	"most argon2id password checks at once (64 MiB each); more logins wait their turn"),
+    INT("http", "address_fails", "address-fails", address_fails, 0, 100000,
+	"failed logins from one client address in 5 minutes that lock it for 5 minutes (0: no "
+	"limit)"),
     INT("http", "password_wait_ms", "password-wait-ms", password_wait_ms, 0, 60000,
 	"how long a login waits for a turn at the password checks before 503, ms"),
     STR("mqtt", "host", "mqtt-host", mqtt_host, "MQTT broker host"),
@@ -108,6 +111,7 @@ void config_defaults(gloved_config *c)
 	c->http_threads = 512;
 	c->session_hours = 12;
 	c->password_hashes = 2;
+	c->address_fails = 50;
 	c->password_wait_ms = 10000;
 	snprintf(c->mqtt_host, sizeof c->mqtt_host, "127.0.0.1");
 	c->mqtt_port = 1883;

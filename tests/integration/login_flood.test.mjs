@@ -4,7 +4,8 @@
 // [http] password_hashes of them at once (src/util/secret.c) and a login
 // beyond them waits its turn, or gets 503 when none comes within
 // [http] password_wait_ms. The peak resident memory (VmHWM) is read from
-// /proc; before the gate, 32 logins at once took it to 1.9 GiB.
+// /proc; before the gate, 32 logins at once took it to 1.9 GiB. Failed
+// logins lock the name and, past [http] address_fails, the address.
 //
 // Run: GLOVED_BIN=build/gloved GLOVED_SOURCE_DIR=$PWD node --test tests/integration/login_flood.test.mjs
 
@@ -62,6 +63,23 @@ describe("login flood", { timeout: 300000 }, () => {
       }
       // 503s were not counted as failures: root is not locked
       assert.ok((await login(daemon.url, "root", PW)).length > 0);
+    } finally {
+      await stopAll(daemon);
+    }
+  });
+
+  it("failed logins from one address lock the address, whatever the names", async (t) => {
+    const daemon = await startDaemon({ t, setup, extraArgs: ["--address-fails", "10"] });
+    try {
+      // ten names, one failure each: no name is locked, the address is
+      for (let i = 0; i < 10; i++) {
+        const r = await api(daemon.url, null, "POST", "/api/v1/login", { username: `spray${i}`, password: "wrong-password-1" });
+        assert.equal(r.status, 401, r.text);
+      }
+      const r = await api(daemon.url, null, "POST", "/api/v1/login", { username: "root", password: PW });
+      assert.equal(r.status, 429, r.text);
+      assert.equal(r.json?.error?.code, "too_many_requests", r.text);
+      assert.match(r.json.error.message, /address/);
     } finally {
       await stopAll(daemon);
     }
