@@ -41,18 +41,6 @@ int sewn_firm_key(store *s, int64_t enterprise_id, int create, uint8_t *key, cha
 	return store_firm_key_put(s, enterprise_id, key, order_check);
 }
 
-static int in_tx(store *s, int rc)
-{
-	if (rc) {
-		store_rollback(s);
-		return rc;
-	}
-	rc = store_commit(s);
-	if (rc)
-		store_rollback(s);
-	return rc;
-}
-
 /* ---- cuts ---- */
 
 int sewn_cut(store *s, const store_order *o, const sewn_cut_line *lines, size_t n,
@@ -142,7 +130,7 @@ int sewn_cut(store *s, const store_order *o, const sewn_cut_line *lines, size_t 
 			pairs += v[i].pairs;
 		rc = store_op_add(s, o->id, 0, o->enterprise_id, pairs, (int64_t)k);
 	}
-	if ((rc = in_tx(s, rc))) {
+	if ((rc = store_end(s, rc))) {
 		free(v);
 		return rc;
 	}
@@ -382,7 +370,7 @@ int sewn_scan(store *s, firmcal_cache *cals, const sewn_scan_req *req, size_t n,
 		rc = one_scan(s, cals, &req[i], &res[i], o, st);
 	free(o);
 	free(st);
-	return in_tx(s, rc);
+	return store_end(s, rc);
 }
 
 /* ---- households ---- */
@@ -481,7 +469,7 @@ int sewn_dispatch(store *s, int64_t enterprise_id, int64_t household_id, const i
 	}
 	free(o);
 	free(st);
-	return in_tx(s, rc);
+	return store_end(s, rc);
 }
 
 int sewn_return(store *s, firmcal_cache *cals, int64_t enterprise_id, int64_t bundle_id,
@@ -568,7 +556,7 @@ int sewn_return(store *s, firmcal_cache *cals, int64_t enterprise_id, int64_t bu
 		rc = sewn_pay_day(w, nw, pay_fen);
 	free(o);
 	free(st);
-	return in_tx(s, rc);
+	return store_end(s, rc);
 }
 
 /* ---- on the writer thread ---- */
@@ -589,7 +577,7 @@ static int do_style(store *s, void *ctx)
 {
 	add_call *c = ctx;
 	int rc = store_begin(s);
-	return rc ? rc : in_tx(s, store_style_add(s, c->sc, c->st));
+	return rc ? rc : store_end(s, store_style_add(s, c->sc, c->st));
 }
 
 int sewn_add_style(writer *w, store_scope sc, store_style *st)
@@ -602,7 +590,7 @@ static int do_order(store *s, void *ctx)
 {
 	add_call *c = ctx;
 	int rc = store_begin(s);
-	return rc ? rc : in_tx(s, store_order_add(s, c->sc, c->o));
+	return rc ? rc : store_end(s, store_order_add(s, c->sc, c->o));
 }
 
 int sewn_add_order(writer *w, store_scope sc, store_order *o)

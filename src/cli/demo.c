@@ -2,11 +2,13 @@
 /* demo.c: `gloved demo`: seeds a fresh database with a simulated cluster
  * (the simulator's firms, workshops and machines, a login per firm, firm
  * calendars, workers with rate cards and their machine assignments, and at
- * the sewing firm a ski glove style with orders cut into bundles, scans and
- * household work), then runs the daemon (serve.c) with the simulator
+ * the sewing firm a ski glove style with orders cut into bundles, scans,
+ * household work and a week of quality: material lots, lots, inspections,
+ * cartons), then runs the daemon (serve.c) with the simulator
  * publishing to the broker. An already seeded database is kept as it is. */
 #include "cli/cli_int.h"
 #include "app/firmcal.h"
+#include "app/quality.h"
 #include "app/sewn.h"
 #include "core/ticket.h"
 #include "sim/sim.h"
@@ -128,6 +130,10 @@ static int seed_analytics(store *db, const sim_machine_def *m, size_t nm)
  * with its routing, households, two released orders cut into bundles, a
  * day of scans by the firm's workers, bundles out at households, one back;
  * and a worker login (w001 / the demo password) for the scan page. */
+/* Bundles of the first demo order finished over the last week (those
+ * numbered 1-9 but the household's 4th). */
+#define DEMO_FINISHED 9
+
 static int seed_sewn(store *db)
 {
 	store_scope all = {0};
@@ -197,7 +203,7 @@ static int seed_sewn(store *db)
 		snprintf(o->unit, sizeof o->unit, "dozen");
 		snprintf(o->status, sizeof o->status, "released");
 		o->due_day = today + 12 + 10 * k;
-		o->created_ms = now - 86400000LL * (3 - k);
+		o->created_ms = now - 86400000LL * (9 - 6 * k);
 		const char *sizes[] = {"7", "8", "9", "10"};
 		for (int i = 0; i < 4; i++) {
 			snprintf(o->lines[i].size, sizeof o->lines[i].size, "%s", sizes[i]);
@@ -232,8 +238,8 @@ static int seed_sewn(store *db)
 		store_bundle *b = NULL;
 		size_t nb = 0;
 		char msg[200];
-		rc = sewn_cut(db, &orders[k], lines, 4, 12, now - 86400000LL * 2, &cut_id, &b, &nb,
-			      msg, sizeof msg);
+		rc = sewn_cut(db, &orders[k], lines, 4, 12, now - 86400000LL * (8 - 6 * k), &cut_id,
+			      &b, &nb, msg, sizeof msg);
 		if (rc || k == 1) {
 			free(b);
 			continue;
@@ -245,17 +251,25 @@ static int seed_sewn(store *db)
 		if (!req || !res)
 			rc = GLOVED_ENOMEM;
 		for (size_t i = 0; i < nb && !rc; i++) {
-			/* earlier bundles are further along the routing */
+			/* earlier bundles are further along the routing; the first
+			 * ones are finished, one or two a day over the last week
+			 * (the quality demo forms lots of them) */
 			int32_t upto = st->n_ops - (int32_t)(i * (size_t)st->n_ops / nb) - 1;
 			if (i % 7 == 3)
 				continue; /* these go to households below */
+			int finished = i < DEMO_FINISHED;
+			if (finished)
+				upto = st->n_ops;
+			int64_t end = finished
+					  ? now - 86400000LL * (int64_t)(7 - i * 7 / DEMO_FINISHED)
+					  : now;
 			for (int32_t seq = 1; seq <= upto; seq++) {
 				sewn_scan_req *q = &req[nreq++];
 				q->enterprise_id = e.id;
 				ticket_code(key, b[i].id, seq, q->code, sizeof q->code);
 				snprintf(q->worker, sizeof q->worker, "W%03d",
 					 97 + 2 * (int)((i + (size_t)seq) % 12));
-				q->ts_ms = now - 3600000LL * (int64_t)(upto - seq + 1) -
+				q->ts_ms = end - 3600000LL * (int64_t)(upto - seq + 1) -
 					   (int64_t)i * 60000;
 			}
 		}
@@ -288,6 +302,118 @@ static int seed_sewn(store *db)
 	if (!rc) {
 		rc = seed_user(db, "w097", "worker", e.id, "W097");
 	}
+	return rc;
+}
+
+/* A week of quality at the sewing firm: material lots received, lots formed
+ * of the finished bundles of the first order, inspected by ISO 2859-1 (one
+ * rejected), the accepted ones packed; an inspector's login. */
+static int seed_quality(store *db)
+{
+	store_scope all = {0};
+	store_enterprise e;
+	if (store_enterprise_by_code(db, all, "JX01", &e))
+		return GLOVED_OK;
+	int64_t now = ltime_now_ms();
+	int32_t today = demo_today(now);
+	static const struct {
+		const char *code, *kind, *supplier, *batch, *unit;
+		int64_t qty_milli;
+	} mats[] = {
+	    {"PU-2611-07", "leather", "河北辛集皮革城", "XJ-2611-07", "m2", 850000},
+	    {"LN-2611-02", "lining", "嘉祥县里布厂", "LB-1102", "m", 1200500},
+	    {"TH-2611-11", "thread", "济宁高强线业", "GQ-88", "pcs", 240000},
+	    {"IN-2611-03", "other", "3M新雪丽棉 经销商", "TH-3M-40G", "m", 600000},
+	};
+	int rc = store_begin(db);
+	int64_t mat_ids[4] = {0};
+	for (size_t i = 0; i < 4 && !rc; i++) {
+		store_material_lot m = {0};
+		m.enterprise_id = e.id;
+		snprintf(m.code, sizeof m.code, "%s", mats[i].code);
+		snprintf(m.kind, sizeof m.kind, "%s", mats[i].kind);
+		snprintf(m.supplier, sizeof m.supplier, "%s", mats[i].supplier);
+		snprintf(m.batch, sizeof m.batch, "%s", mats[i].batch);
+		snprintf(m.unit, sizeof m.unit, "%s", mats[i].unit);
+		m.qty_milli = mats[i].qty_milli;
+		m.received_day = today - 10 + (int32_t)i;
+		m.created_ms = now - 86400000LL * (10 - (int64_t)i);
+		rc = store_material_lot_add(db, all, &m);
+		mat_ids[i] = m.id;
+	}
+	rc = store_end(db, rc);
+	if (!rc)
+		rc = seed_user(db, "jx01-qc", "inspector", e.id, NULL);
+	firmcal_cache *cals = firmcal_cache_new("Asia/Shanghai", NULL);
+	if (!cals)
+		rc = rc ? rc : GLOVED_ENOMEM;
+	/* the finished bundles 1-3 and 5-9 (4 is at a household), two a lot */
+	static const int32_t lots[4][2] = {{1, 2}, {3, 5}, {6, 7}, {8, 9}};
+	quality_lot_req *q = calloc(1, sizeof *q);
+	quality_insp_req *ir = calloc(1, sizeof *ir);
+	quality_insp_res *res = calloc(1, sizeof *res);
+	if (!rc && (!q || !ir || !res))
+		rc = GLOVED_ENOMEM;
+	for (int k = 0; k < 4 && !rc; k++) {
+		char msg[256];
+		memset(q, 0, sizeof *q);
+		q->enterprise_id = e.id;
+		snprintf(q->code, sizeof q->code, "LOT-JX-%02d", k + 1);
+		snprintf(q->order, sizeof q->order, "PO-2026-118");
+		q->bundles[0] = lots[k][0];
+		q->bundles[1] = lots[k][1];
+		q->nb = 2;
+		for (size_t i = 0; i < 3; i++) {
+			snprintf(q->mat_code[i], sizeof q->mat_code[i], "%s", mats[i].code);
+			q->mat_qty_milli[i] = 12000 + 1000 * (int64_t)i;
+		}
+		q->nmat = 3;
+		q->now_ms = now - 86400000LL * (int64_t)(4 - k);
+		store_lot l;
+		rc = quality_form_lot_tx(db, cals, q, &l, msg, sizeof msg);
+		if (rc) {
+			log_error("demo: lot %s: %s", q->code, msg);
+			break;
+		}
+		memset(ir, 0, sizeof *ir);
+		ir->enterprise_id = e.id;
+		ir->lot_id = l.id;
+		ir->level = AQL_II;
+		ir->aql.has[0] = ir->aql.has[1] = ir->aql.has[2] = 1;
+		ir->aql.milli[0] = 0;
+		ir->aql.milli[1] = 2500;
+		ir->aql.milli[2] = 4000;
+		snprintf(ir->inspector, sizeof ir->inspector, "质检 张敏");
+		snprintf(ir->by, sizeof ir->by, "jx01-qc");
+		ir->now_ms = q->now_ms + 3600000;
+		if (k == 2) {
+			/* a rejected lot: open seams over the major class' Re */
+			snprintf(ir->defects[0].type, sizeof ir->defects[0].type, "open_seam");
+			ir->defects[0].count = 3;
+			ir->nd = 1;
+		} else if (k == 0) {
+			snprintf(ir->defects[0].type, sizeof ir->defects[0].type, "loose_thread");
+			ir->defects[0].count = 1;
+			ir->nd = 1;
+		}
+		rc = quality_inspect_tx(db, ir, res, msg, sizeof msg);
+		if (rc) {
+			log_error("demo: inspection of %s: %s", q->code, msg);
+			break;
+		}
+		if (k != 2) {
+			store_carton *c = NULL;
+			size_t nc = 0;
+			rc = quality_pack_tx(db, e.id, l.id, 12, ir->now_ms + 3600000, &c, &nc, msg,
+					     sizeof msg);
+			free(c);
+		}
+	}
+	(void)mat_ids;
+	free(q);
+	free(ir);
+	free(res);
+	firmcal_cache_free(cals);
 	return rc;
 }
 
@@ -367,6 +493,8 @@ static int seed_demo(const gloved_config *cfg, const sim_options *so, int *seede
 		rc = store_commit(db);
 	if (!rc)
 		rc = seed_sewn(db);
+	if (!rc)
+		rc = seed_quality(db);
 	sim_close(s);
 	*seeded = !rc;
 out:

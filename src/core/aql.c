@@ -272,6 +272,21 @@ int aql_plan_get(int64_t lot_size, aql_level l, aql_severity s, int32_t milli, a
 	return -1;
 }
 
+int aql_plan_zero(int64_t lot_size, aql_level l, aql_severity s, aql_plan *out)
+{
+	char letter = aql_code_letter(lot_size, l);
+	if (!letter || (unsigned)s >= AQL_SEVERITY_COUNT || !out)
+		return -1;
+	int row = letter_index(letter);
+	out->letter = letter;
+	out->sample = s == AQL_REDUCED ? sample_reduced[row] : sample_normal[row];
+	out->ac = 0;
+	out->re = 1;
+	if (out->sample >= lot_size)
+		out->sample = (int32_t)lot_size;
+	return 0;
+}
+
 /* ---- switching rules (clause 9) ---- */
 
 void aql_switch_init(aql_switch *sw)

@@ -65,6 +65,10 @@ typedef struct aql_plan {
  * points to). When the sample is >= the lot size, 100 % inspection: sample = lot_size (ac/re
  * of the plan kept). 0 ok, -1 bad argument (lot_size < 2 or AQL not in the table). */
 int aql_plan_get(int64_t lot_size, aql_level l, aql_severity s, int32_t milli, aql_plan *out);
+/* A zero-acceptance plan (a defect class no defect of which is tolerated, e.g. critical
+ * defects, entered as AQL "0"): the code letter of Table I, the sample size of that letter at
+ * severity s (100 % inspection when it is >= the lot), Ac 0, Re 1. 0 ok, -1 bad argument. */
+int aql_plan_zero(int64_t lot_size, aql_level l, aql_severity s, aql_plan *out);
 
 /* Per firm+style switching rules of ISO 2859-1:1999 (clause 9), a state machine over lots
  * inspected (original inspection only). */

@@ -29,64 +29,9 @@
 static const char *const categories[] = {"ski", "sports", "work", "fashion", "other"};
 static const char *const families[] = {"sewn", "knitted", "dipped"};
 
-static int one_of(const char *v, const char *const *list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(v, list[i]) == 0)
-			return 1;
-	return 0;
-}
-
 static firmcal_cache *cals(http_req *r)
 {
 	return writer_cals(r->srv->app.w);
-}
-
-/* A decimal string with up to `places` decimals as an integer scaled by
- * 10^places ("1.2" with 2 places is 120). Returns 0 or -1. */
-static int parse_fixed(const char *s, int places, int64_t max, int64_t *out)
-{
-	int64_t v = 0;
-	int frac = -1;
-	if (!s || !*s)
-		return -1;
-	for (const char *p = s; *p; p++) {
-		if (*p == '.' && frac < 0 && p != s && p[1]) {
-			frac = 0;
-			continue;
-		}
-		if (*p < '0' || *p > '9' || (frac >= 0 && ++frac > places))
-			return -1;
-		v = v * 10 + (*p - '0');
-		if (v > max)
-			return -1;
-	}
-	for (int i = frac < 0 ? 0 : frac; i < places; i++)
-		v *= 10;
-	if (v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static void fixed_str(int64_t v, int places, char *out, size_t len)
-{
-	int64_t p = 1;
-	for (int i = 0; i < places; i++)
-		p *= 10;
-	snprintf(out, len, "%lld.%0*lld", (long long)(v / p), places, (long long)(v % p));
-}
-
-/* The firm a request names (?enterprise= or the body's), required. */
-static int firm_arg(http_req *r, const char *code, int64_t *ent, enum MHD_Result *ret)
-{
-	if (http__resolve_enterprise(r, code, ent, ret))
-		return -1;
-	if (!*ent) {
-		*ret = http__reply_error(r, 400, "bad_request", -1, "name the enterprise");
-		return -1;
-	}
-	return 0;
 }
 
 static int may_manage(http_req *r, int64_t ent)
@@ -131,14 +76,14 @@ static cJSON *style_json(http_req *r, const store_style *st)
 		cJSON_AddNumberToObject(x, "seq", op->seq);
 		cJSON_AddStringToObject(x, "code", op->code);
 		cJSON_AddStringToObject(x, "name", op->name);
-		fixed_str(op->smv_c, 2, a, sizeof a);
-		fixed_str(op->rate_y4, 4, b, sizeof b);
+		http__fixed_str(op->smv_c, 2, a, sizeof a);
+		http__fixed_str(op->rate_y4, 4, b, sizeof b);
 		cJSON_AddStringToObject(x, "smv", a);
 		cJSON_AddStringToObject(x, "rate", b);
 		cJSON_AddItemToArray(rt, x);
 	}
 	char t[32];
-	fixed_str(sewn_style_smv(st), 2, t, sizeof t);
+	http__fixed_str(sewn_style_smv(st), 2, t, sizeof t);
 	cJSON_AddStringToObject(o, "smv_total", t);
 	return o;
 }
@@ -167,20 +112,20 @@ static int style_body(http_req *r, const cJSON *j, store_style *st, enum MHD_Res
 {
 	char ecode[40];
 	if (http__field_text(r, j, "enterprise", 1, 1, ecode, sizeof ecode, ret) ||
-	    firm_arg(r, ecode, &st->enterprise_id, ret) ||
+	    http__firm_arg(r, ecode, &st->enterprise_id, ret) ||
 	    http__field_text(r, j, "code", 1, 1, st->code, sizeof st->code, ret) ||
 	    http__field_text(r, j, "name", 1, 0, st->name, sizeof st->name, ret) ||
 	    http__field_text(r, j, "category", 1, 0, st->category, sizeof st->category, ret) ||
 	    http__field_text(r, j, "family", 1, 0, st->family, sizeof st->family, ret) ||
 	    http__field_text(r, j, "materials", 0, 0, st->materials, sizeof st->materials, ret))
 		return -1;
-	if (!one_of(st->category, categories, 5)) {
+	if (!http__one_of(st->category, categories, 5)) {
 		*ret = http__reply_error(
 		    r, 400, "bad_request", -1,
 		    "field 'category' must be ski, sports, work, fashion or other");
 		return -1;
 	}
-	if (!one_of(st->family, families, 3)) {
+	if (!http__one_of(st->family, families, 3)) {
 		*ret = http__reply_error(r, 400, "bad_request", -1,
 					 "field 'family' must be sewn, knitted or dipped");
 		return -1;
@@ -245,13 +190,13 @@ static int style_body(http_req *r, const cJSON *j, store_style *st, enum MHD_Res
 		    http__field_text(r, v, "smv", 1, 0, smv, sizeof smv, ret) ||
 		    http__field_text(r, v, "rate", 1, 0, rate, sizeof rate, ret))
 			return -1;
-		if (parse_fixed(smv, 2, 600000, &op->smv_c)) {
+		if (http__parse_fixed(smv, 2, 600000, &op->smv_c)) {
 			*ret = http__reply_error(
 			    r, 400, "bad_request", -1,
 			    "%s.smv must be minutes with up to 2 decimals (\"1.20\")", f);
 			return -1;
 		}
-		if (parse_fixed(rate, 4, 1000000000, &op->rate_y4)) {
+		if (http__parse_fixed(rate, 4, 1000000000, &op->rate_y4)) {
 			*ret = http__reply_error(
 			    r, 400, "bad_request", -1,
 			    "%s.rate must be yuan per pair with up to 4 decimals (\"0.1500\")", f);
@@ -325,7 +270,7 @@ enum MHD_Result http__h_style_copy(http_req *r, store *db)
 	    http__field_text(r, j, "from", 1, 1, from, sizeof from, &ret) ||
 	    http__field_text(r, j, "code", 1, 1, code, sizeof code, &ret) ||
 	    http__field_text(r, j, "name", 1, 0, name, sizeof name, &ret) ||
-	    firm_arg(r, ecode, &ent, &ret)) {
+	    http__firm_arg(r, ecode, &ent, &ret)) {
 		cJSON_Delete(j);
 		return ret;
 	}
@@ -411,7 +356,7 @@ enum MHD_Result http__h_order_add(http_req *r, store *db)
 	memset(&o, 0, sizeof o);
 	char ecode[40], style[40], due[16];
 	if (http__field_text(r, j, "enterprise", 1, 1, ecode, sizeof ecode, &ret) ||
-	    firm_arg(r, ecode, &o.enterprise_id, &ret) ||
+	    http__firm_arg(r, ecode, &o.enterprise_id, &ret) ||
 	    http__field_text(r, j, "code", 1, 1, o.code, sizeof o.code, &ret) ||
 	    http__field_text(r, j, "buyer", 1, 0, o.buyer, sizeof o.buyer, &ret) ||
 	    http__field_text(r, j, "style", 1, 1, style, sizeof style, &ret) ||
@@ -511,7 +456,7 @@ static int order_of(http_req *r, store *db, const char *ecode, const char *code,
 		    enum MHD_Result *ret)
 {
 	int64_t ent;
-	if (firm_arg(r, ecode, &ent, ret))
+	if (http__firm_arg(r, ecode, &ent, ret))
 		return -1;
 	if (!code || !*code || store_order_get(db, r->scope, ent, code, 0, o)) {
 		*ret =
@@ -735,7 +680,7 @@ enum MHD_Result http__h_bundles(http_req *r, store *db)
 	enum MHD_Result ret;
 	int64_t ent;
 	http__refresh(r, db);
-	if (firm_arg(r, http__arg(r, "enterprise"), &ent, &ret))
+	if (http__firm_arg(r, http__arg(r, "enterprise"), &ent, &ret))
 		return ret;
 	store_bundle *v = NULL;
 	size_t n = 0;
@@ -823,7 +768,7 @@ enum MHD_Result http__h_tickets(http_req *r, store *db)
 	enum MHD_Result ret;
 	int64_t ent;
 	http__refresh(r, db);
-	if (firm_arg(r, http__arg(r, "enterprise"), &ent, &ret))
+	if (http__firm_arg(r, http__arg(r, "enterprise"), &ent, &ret))
 		return ret;
 	if (!may_manage(r, ent))
 		return forbidden(r);
@@ -924,7 +869,7 @@ enum MHD_Result http__h_sewn_settings(http_req *r, store *db)
 	char ecode[40], check[12];
 	int64_t ent;
 	if (http__field_text(r, j, "enterprise", 1, 1, ecode, sizeof ecode, &ret) ||
-	    firm_arg(r, ecode, &ent, &ret) ||
+	    http__firm_arg(r, ecode, &ent, &ret) ||
 	    http__field_text(r, j, "order_check", 1, 0, check, sizeof check, &ret)) {
 		cJSON_Delete(j);
 		return ret;
@@ -1144,7 +1089,7 @@ enum MHD_Result http__h_household_add(http_req *r, store *db)
 	char ecode[40];
 	int64_t pct;
 	if (http__field_text(r, j, "enterprise", 1, 1, ecode, sizeof ecode, &ret) ||
-	    firm_arg(r, ecode, &h.enterprise_id, &ret) ||
+	    http__firm_arg(r, ecode, &h.enterprise_id, &ret) ||
 	    http__field_text(r, j, "code", 1, 1, h.code, sizeof h.code, &ret) ||
 	    http__field_text(r, j, "name", 1, 0, h.name, sizeof h.name, &ret) ||
 	    http__field_text(r, j, "village", 0, 0, h.village, sizeof h.village, &ret) ||
@@ -1189,7 +1134,7 @@ enum MHD_Result http__h_dispatch(http_req *r, store *db)
 	disp_args c = {0};
 	store_household h;
 	if (http__field_text(r, j, "enterprise", 1, 1, ecode, sizeof ecode, &ret) ||
-	    firm_arg(r, ecode, &c.ent, &ret) ||
+	    http__firm_arg(r, ecode, &c.ent, &ret) ||
 	    http__field_text(r, j, "household", 1, 1, hcode, sizeof hcode, &ret)) {
 		cJSON_Delete(j);
 		return ret;
@@ -1266,7 +1211,7 @@ enum MHD_Result http__h_return(http_req *r, store *db)
 	char ecode[40];
 	disp_args c = {0};
 	if (http__field_text(r, j, "enterprise", 1, 1, ecode, sizeof ecode, &ret) ||
-	    firm_arg(r, ecode, &c.ent, &ret) ||
+	    http__firm_arg(r, ecode, &c.ent, &ret) ||
 	    http__field_int(r, j, "bundle", 1, INT64_MAX / 2, 0, &c.bundle_id, &ret) ||
 	    http__field_int(r, j, "returned", 0, SEWN_MAX_BUNDLE_PAIRS, -1, &c.returned, &ret) ||
 	    http__field_int(r, j, "missing", 0, SEWN_MAX_BUNDLE_PAIRS, 0, &c.missing, &ret) ||
@@ -1362,7 +1307,7 @@ enum MHD_Result http__h_wip(http_req *r, store *db)
 	enum MHD_Result ret;
 	int64_t ent, order_id = 0;
 	http__refresh(r, db);
-	if (firm_arg(r, http__arg(r, "enterprise"), &ent, &ret))
+	if (http__firm_arg(r, http__arg(r, "enterprise"), &ent, &ret))
 		return ret;
 	const char *oc = http__arg(r, "order");
 	if (oc && *oc) {
@@ -1409,7 +1354,7 @@ enum MHD_Result http__h_scan_output(http_req *r, store *db)
 	enum MHD_Result ret;
 	int64_t ent;
 	http__refresh(r, db);
-	if (firm_arg(r, http__arg(r, "enterprise"), &ent, &ret))
+	if (http__firm_arg(r, http__arg(r, "enterprise"), &ent, &ret))
 		return ret;
 	const firm_cal *fc = firmcal_get(cals(r), db, ent);
 	int32_t today = tz_day_of(&fc->zone, ltime_now_ms());

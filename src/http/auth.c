@@ -149,3 +149,77 @@ void http__client_addr(http_req *r, char *out, size_t n)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
 			  out, (socklen_t)n);
 }
+
+int http__client_net(http_req *r, uint8_t out[17])
+{
+	memset(out, 0, 17);
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!ci || !ci->client_addr)
+		return -1;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
+		out[0] = 4;
+		memcpy(out + 1, &in->sin_addr, 3); /* the /24 */
+		return 0;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
+		static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+		if (memcmp(in6->sin6_addr.s6_addr, mapped, 12) == 0) {
+			out[0] = 4;
+			memcpy(out + 1, in6->sin6_addr.s6_addr + 12, 3);
+		} else {
+			out[0] = 6;
+			memcpy(out + 1, in6->sin6_addr.s6_addr, 6); /* the /48 */
+		}
+		return 0;
+	}
+	return -1;
+}
+
+/* One minute windows per client address; the slot of an address is its
+ * own, else a free one, else the one whose window is oldest. */
+int http__public_allow(http_req *r, enum MHD_Result *ret)
+{
+	http_server *s = r->srv;
+	int64_t limit = s->app.cfg->public_rate;
+	if (limit <= 0)
+		return 1;
+	char addr[48];
+	http__client_addr(r, addr, sizeof addr);
+	int64_t now = ltime_mono_ms();
+	pthread_mutex_lock(&s->public_mu);
+	public_slot *sl = NULL, *victim = NULL;
+	for (int i = 0; i < LIMIT_SLOTS && !sl; i++) {
+		public_slot *x = &s->publics[i];
+		if (x->addr[0] && strcmp(x->addr, addr) == 0)
+			sl = x;
+		else if (!victim || !x->addr[0] ||
+			 (victim->addr[0] && x->window_ms < victim->window_ms))
+			victim = x;
+	}
+	if (!sl) {
+		sl = victim;
+		memset(sl, 0, sizeof *sl);
+		snprintf(sl->addr, sizeof sl->addr, "%s", addr);
+		sl->window_ms = now;
+	}
+	if (now - sl->window_ms >= 60000) {
+		sl->window_ms = now;
+		sl->count = 0;
+	}
+	int ok = ++sl->count <= limit;
+	int64_t wait_s = (sl->window_ms + 60000 - now + 999) / 1000;
+	pthread_mutex_unlock(&s->public_mu);
+	if (!ok) {
+		char retry[24];
+		snprintf(retry, sizeof retry, "%lld", (long long)(wait_s > 0 ? wait_s : 1));
+		*ret = http__reply_error(r, 429, "too_many_requests", -1,
+					 "too many requests from this address: at most %lld a "
+					 "minute; try again in %s s",
+					 (long long)limit, retry);
+	}
+	return ok;
+}

@@ -23,6 +23,14 @@ typedef struct login_slot {
 	int64_t last_fail_ms;
 } login_slot;
 
+/* One client address of the public pages' rate limit: requests in the
+ * window that started at window_ms. */
+typedef struct public_slot {
+	char addr[48];
+	int64_t window_ms;
+	int64_t count;
+} public_slot;
+
 struct http_server {
 	http_app app;
 	struct MHD_Daemon *d;
@@ -32,6 +40,8 @@ struct http_server {
 	int pool_n;
 	pthread_mutex_t limit_mu;
 	login_slot limits[LIMIT_SLOTS];
+	pthread_mutex_t public_mu;
+	public_slot publics[LIMIT_SLOTS];
 };
 
 typedef struct http_req {
@@ -79,8 +89,16 @@ int http__can_manage(const http_req *r, int64_t enterprise_id);
  * good login does not reset an address). */
 int http__login_locked(http_server *s, const char *key, int64_t now_ms);
 void http__login_result(http_server *s, const char *key, int ok, int64_t now_ms);
+/* The public pages' rate limit ([brand] public_rate requests a minute per
+ * client address; 0 = none): 1 when the request may go on, else 0 after
+ * replying 429 into *ret. */
+int http__public_allow(http_req *r, enum MHD_Result *ret);
 /* The client's address as text ("?" when unknown) into out (>= 48 bytes). */
 void http__client_addr(http_req *r, char *out, size_t n);
+/* The client's network: out[0] = 4 and the /24 of an IPv4 address (an
+ * IPv4-mapped IPv6 address counts as IPv4), or 6 and the /48 of an IPv6
+ * one, the rest zero. 0, or -1 when the address is unknown. */
+int http__client_net(http_req *r, uint8_t out[17]);
 
 /* A route: method and path, the roles it admits (core/role.h: the router
  * answers 401/403 to any other, explaining with deny when the caller's
@@ -107,6 +125,10 @@ extern const http_route http__routes_analytics[];
 extern const size_t http__routes_analytics_n;
 extern const http_route http__routes_sewn[];
 extern const size_t http__routes_sewn_n;
+extern const http_route http__routes_quality[];
+extern const size_t http__routes_quality_n;
+extern const http_route http__routes_labels[];
+extern const size_t http__routes_labels_n;
 
 /* Routes an /api/ request (router.c) and the live feed (sse.c). */
 enum MHD_Result http__route_api(http_req *r);
@@ -126,6 +148,16 @@ int http__field_int(http_req *r, const cJSON *j, const char *key, int64_t lo, in
  * within the caller's scope; NULL or "": the caller's own firm, or all (0)
  * for cluster roles. */
 int http__resolve_enterprise(http_req *r, const char *code, int64_t *id, enum MHD_Result *ret);
+/* The same, but a firm is required: replies 400 "name the enterprise" when
+ * the request names none and the caller has no firm of its own. */
+int http__firm_arg(http_req *r, const char *code, int64_t *ent, enum MHD_Result *ret);
+/* 1 when v is one of the n strings of list. */
+int http__one_of(const char *v, const char *const *list, size_t n);
+/* A decimal string with up to `places` decimals as an integer scaled by
+ * 10^places ("1.2" with 2 places is 120), at most max. Returns 0 or -1. */
+int http__parse_fixed(const char *s, int places, int64_t max, int64_t *out);
+/* v / 10^places as a decimal with exactly `places` decimals. */
+void http__fixed_str(int64_t v, int places, char *out, size_t len);
 void http__refresh(http_req *r, store *db);
 /* The registry refreshed, then the enterprise of ?enterprise= as
  * http__resolve_enterprise. */
@@ -183,6 +215,11 @@ enum MHD_Result http__h_return(http_req *r, store *db);
 enum MHD_Result http__h_wip(http_req *r, store *db);
 enum MHD_Result http__h_scan_output(http_req *r, store *db);
 enum MHD_Result http__h_sewn_settings(http_req *r, store *db);
+/* The label verification page of v into b (public_page.c): lang_en for
+ * English, self_query the query string that brought it (the language link
+ * keeps it). 0, or -1 when b is full. */
+typedef struct brand_verify brand_verify;
+int http__verify_page(const brand_verify *v, int lang_en, const char *self_query, buf *b);
 /* JSON object of one machine with its live state (api_live.c). */
 cJSON *http__machine_json(http_server *s, const store_machine *m, int64_t now_ms);
 

@@ -88,6 +88,58 @@ int http__field_int(http_req *r, const cJSON *j, const char *key, int64_t lo, in
 	return 0;
 }
 
+int http__parse_fixed(const char *s, int places, int64_t max, int64_t *out)
+{
+	int64_t v = 0;
+	int frac = -1;
+	if (!s || !*s)
+		return -1;
+	for (const char *p = s; *p; p++) {
+		if (*p == '.' && frac < 0 && p != s && p[1]) {
+			frac = 0;
+			continue;
+		}
+		if (*p < '0' || *p > '9' || (frac >= 0 && ++frac > places))
+			return -1;
+		v = v * 10 + (*p - '0');
+		if (v > max)
+			return -1;
+	}
+	for (int i = frac < 0 ? 0 : frac; i < places; i++)
+		v *= 10;
+	if (v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+void http__fixed_str(int64_t v, int places, char *out, size_t len)
+{
+	int64_t p = 1;
+	for (int i = 0; i < places; i++)
+		p *= 10;
+	snprintf(out, len, "%lld.%0*lld", (long long)(v / p), places, (long long)(v % p));
+}
+
+int http__firm_arg(http_req *r, const char *code, int64_t *ent, enum MHD_Result *ret)
+{
+	if (http__resolve_enterprise(r, code, ent, ret))
+		return -1;
+	if (!*ent) {
+		*ret = http__reply_error(r, 400, "bad_request", -1, "name the enterprise");
+		return -1;
+	}
+	return 0;
+}
+
+int http__one_of(const char *v, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
 int http__resolve_enterprise(http_req *r, const char *code, int64_t *id, enum MHD_Result *ret)
 {
 	if (!code || !*code) {

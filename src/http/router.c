@@ -31,6 +31,8 @@ static const struct {
     {http__routes_ingest, &http__routes_ingest_n},
     {http__routes_analytics, &http__routes_analytics_n},
     {http__routes_sewn, &http__routes_sewn_n},
+    {http__routes_quality, &http__routes_quality_n},
+    {http__routes_labels, &http__routes_labels_n},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
 

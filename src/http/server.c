@@ -337,6 +337,7 @@ int http_start(const http_app *app, http_server **out)
 	s->app = *app;
 	pthread_mutex_init(&s->pool_mu, NULL);
 	pthread_mutex_init(&s->limit_mu, NULL);
+	pthread_mutex_init(&s->public_mu, NULL);
 	char host[128];
 	const char *colon = strrchr(app->cfg->listen, ':');
 	size_t hl = (size_t)(colon - app->cfg->listen);
@@ -410,5 +411,6 @@ void http_stop(http_server *s)
 		store_close(s->pool[i]);
 	pthread_mutex_destroy(&s->pool_mu);
 	pthread_mutex_destroy(&s->limit_mu);
+	pthread_mutex_destroy(&s->public_mu);
 	free(s);
 }

@@ -92,6 +92,18 @@ int store_rollback(store *s)
 	return ops ? ops->rollback(s) : store__enotsup(s);
 }
 
+int store_end(store *s, int rc)
+{
+	if (rc) {
+		store_rollback(s);
+		return rc;
+	}
+	rc = store_commit(s);
+	if (rc)
+		store_rollback(s);
+	return rc;
+}
+
 int store_read_begin(store *s)
 {
 	const store_ops *ops = STORE__OPS(s, ops, 1, read_begin);

@@ -7,7 +7,9 @@
  * header, included below: registry.h (firms, workshops, machines, device
  * maps), auth.h (users, sessions, gateways), samples.h (samples, rollups,
  * live state, retention, rebuilds), analytics.h (calendars, workers, shift
- * rollups, stops) and sewn.h (styles, orders, bundles, scans). Each
+ * rollups, stops) sewn.h (styles, orders, bundles, scans) quality.h (material lots,
+ * lots, cartons, inspections, test reports) and brand.h (licences, audits,
+ * labels, scans, flags). Each
  * capability is a versioned table of functions that a backend fills or
  * leaves out (docs/internals/store.md); a call to a capability the backend
  * lacks returns GLOVED_ENOTSUP. The writer thread owns the one write
@@ -57,6 +59,10 @@ int store_schema_version(store *s, int *out);
 int store_begin(store *s);
 int store_commit(store *s);
 int store_rollback(store *s);
+/* Ends the transaction begun by store_begin: commits it when rc is
+ * GLOVED_OK (rolling back when the commit fails), else rolls it back;
+ * returns rc or the commit's error. */
+int store_end(store *s, int rc);
 
 /* A read snapshot: reads between begin and end see one state of the
  * database (a deferred transaction on a read connection). */
@@ -64,9 +70,11 @@ int store_read_begin(store *s);
 int store_read_end(store *s);
 
 #include "store/analytics.h"
+#include "store/brand.h"
 #include "store/auth.h"
 #include "store/registry.h"
 #include "store/samples.h"
+#include "store/quality.h"
 #include "store/sewn.h"
 
 #endif

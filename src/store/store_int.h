@@ -2,7 +2,8 @@
 /* store_int.h: what sits behind store.h; only src/store/ (and the store's
  * unit tests) include this. A connection is a `struct store`: the backend's
  * connection core (open, close, transactions) and one pointer per
- * capability table (registry.h, auth.h, samples.h, analytics.h, sewn.h),
+ * capability table (registry.h, auth.h, samples.h, analytics.h, sewn.h,
+ * quality.h, brand.h),
  * NULL when the backend lacks that capability. A backend embeds `store` as
  * the first member of its own connection struct and fills the pointers in
  * its open. The wrappers (store.c, store_<capability>.c) check a table and
@@ -38,6 +39,8 @@ struct store {
 	const store_samples_ops *samples;
 	const store_analytics_ops *analytics;
 	const store_sewn_ops *sewn;
+	const store_quality_ops *quality;
+	const store_brand_ops *brand;
 };
 
 /* The table `cap` of connection s when it holds call `fn`, added in table

@@ -53,6 +53,9 @@ static const option_def options[] = {
 	"limit)"),
     INT("http", "password_wait_ms", "password-wait-ms", password_wait_ms, 0, 60000,
 	"how long a login waits for a turn at the password checks before 503, ms"),
+    INT("http", "public_rate", "public-rate", public_rate, 0, 1000000,
+	"requests a minute one client address may make to the public pages (label "
+	"verification); 429 beyond (0: no limit)"),
     STR("mqtt", "host", "mqtt-host", mqtt_host, "MQTT broker host"),
     INT("mqtt", "port", "mqtt-port", mqtt_port, 1, 65535, "MQTT broker port"),
     INT("mqtt", "enabled", "mqtt-enabled", mqtt_enabled, 0, 1,
@@ -112,6 +115,7 @@ void config_defaults(gloved_config *c)
 	c->session_hours = 12;
 	c->password_hashes = 2;
 	c->address_fails = 50;
+	c->public_rate = 60;
 	c->password_wait_ms = 10000;
 	snprintf(c->mqtt_host, sizeof c->mqtt_host, "127.0.0.1");
 	c->mqtt_port = 1883;

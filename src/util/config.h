@@ -23,6 +23,7 @@ typedef struct gloved_config {
 	int64_t password_hashes;  /* [http] argon2id checks at once */
 	int64_t password_wait_ms; /* [http] wait for a turn at them */
 	int64_t address_fails;    /* [http] failed logins locking an address */
+	int64_t public_rate;      /* [http] public page requests a minute per address */
 	char mqtt_host[128];      /* [mqtt] host */
 	int64_t mqtt_port;        /* [mqtt] port */
 	int64_t mqtt_enabled;     /* [mqtt] enabled 0/1 */

@@ -42,6 +42,8 @@ const FIRMS = {
     style: "SALPHAX",
     styleName: "alpha-style-secret",
     gateway: "gw-alpha-secret",
+    material: "MLALPHAX",
+    supplier: "alpha-supplier-secret",
     prefix: "alpha",
   },
   B: {
@@ -58,6 +60,8 @@ const FIRMS = {
     style: "SBRAVOX",
     styleName: "bravo-style-secret",
     gateway: "gw-bravo-secret",
+    material: "MLBRAVOX",
+    supplier: "bravo-supplier-secret",
     prefix: "bravo",
   },
 };
@@ -80,6 +84,8 @@ const secretsOf = (f) => [
   f.style,
   f.styleName,
   f.gateway,
+  f.material,
+  f.supplier,
   ...FIRM_ROLES.map((r) => `${f.prefix}_${r}`),
 ];
 
@@ -182,6 +188,7 @@ describe("tenant matrix: every route, every role, own and other firm", { timeout
         ["/api/v1/workers", { enterprise: f.code, code: f.worker, name: f.workerName, rate_unit: "pair", rate: "1" }],
         ["/api/v1/households", { enterprise: f.code, code: f.household, name: f.householdName, village: "v", phone: "1", rate_pct: 100 }],
         ["/api/v1/styles", { ...BODIES["POST /api/v1/styles"](f.code), code: f.style, name: f.styleName }],
+        ["/api/v1/material-lots", { enterprise: f.code, code: f.material, kind: "yarn", supplier: f.supplier, batch: "b1", quantity: "1", unit: "kg", received: "2026-12-01" }],
       ];
       for (const [p, b] of seeds) {
         const r = await api(daemon.url, boss, "POST", p, b);

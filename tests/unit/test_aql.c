@@ -438,6 +438,31 @@ static void test_score_and_reduced(void **state)
 	assert_int_equal(sw.score, 0);
 }
 
+/* AQL "0" (zero acceptance): the letter's own sample, Ac 0 Re 1, in each severity. */
+static void test_plan_zero(void **state)
+{
+	(void)state;
+	aql_plan p;
+	/* 1,201..3,200 at II is K: 125 normal and tightened, 50 reduced */
+	assert_int_equal(aql_plan_zero(2000, AQL_II, AQL_NORMAL, &p), 0);
+	assert_int_equal(p.letter, 'K');
+	assert_int_equal(p.sample, 125);
+	assert_int_equal(p.ac, 0);
+	assert_int_equal(p.re, 1);
+	assert_int_equal(aql_plan_zero(2000, AQL_II, AQL_TIGHTENED, &p), 0);
+	assert_int_equal(p.sample, 125);
+	assert_int_equal(aql_plan_zero(2000, AQL_II, AQL_REDUCED, &p), 0);
+	assert_int_equal(p.sample, 50);
+	/* a lot of 10 at II is B (3); at III C (5); 100 % when the sample reaches the lot */
+	assert_int_equal(aql_plan_zero(10, AQL_III, AQL_NORMAL, &p), 0);
+	assert_int_equal(p.letter, 'C');
+	assert_int_equal(p.sample, 5);
+	assert_int_equal(aql_plan_zero(2, AQL_III, AQL_NORMAL, &p), 0);
+	assert_int_equal(p.sample, 2);
+	assert_int_equal(aql_plan_zero(1, AQL_II, AQL_NORMAL, &p), -1);
+	assert_int_equal(aql_plan_zero(100, AQL_II, AQL_SEVERITY_COUNT, &p), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -449,6 +474,7 @@ int main(void)
 	    cmocka_unit_test(test_every_cell_resolves),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_values),
+	    cmocka_unit_test(test_plan_zero),
 	    cmocka_unit_test(test_normal_to_tightened),
 	    cmocka_unit_test(test_tightened_to_normal_and_stop),
 	    cmocka_unit_test(test_score_and_reduced),

@@ -232,7 +232,7 @@ static void test_enterprise_list_grows_and_fails_cleanly(void **state)
 /* Every capability's calls answer GLOVED_ENOTSUP while its table is
  * missing, and clear a list's out pointers. */
 static void expect_enotsup_all(store *db, int registry, int auth, int samples, int analytics,
-			       int sewn)
+			       int sewn, int quality)
 {
 	store_scope all = {0};
 	if (registry) {
@@ -285,6 +285,18 @@ static void expect_enotsup_all(store *db, int registry, int auth, int samples, i
 		char check[12];
 		assert_int_equal(store_firm_key_get(db, 1, key, check), GLOVED_ENOTSUP);
 	}
+	if (quality) {
+		store_lot *ls = (store_lot *)1;
+		size_t n = 99;
+		assert_int_equal(store_lot_list(db, all, 0, NULL, &ls, &n), GLOVED_ENOTSUP);
+		assert_null(ls);
+		assert_int_equal(n, 0);
+		void *pdf = (void *)1;
+		assert_int_equal(store_test_pdf_get(db, all, 1, 1, &pdf, &n), GLOVED_ENOTSUP);
+		assert_null(pdf);
+		store_aql_state st;
+		assert_int_equal(store_aql_state_get(db, 1, 1, &st), GLOVED_ENOTSUP);
+	}
 }
 
 static void test_missing_table_is_enotsup(void **state)
@@ -292,12 +304,13 @@ static void test_missing_table_is_enotsup(void **state)
 	store *db = *state;
 	store saved = *db;
 	db->registry = NULL;
-	expect_enotsup_all(db, 1, 0, 0, 0, 0);
+	expect_enotsup_all(db, 1, 0, 0, 0, 0, 0);
 	db->auth = NULL;
 	db->samples = NULL;
 	db->analytics = NULL;
 	db->sewn = NULL;
-	expect_enotsup_all(db, 1, 1, 1, 1, 1);
+	db->quality = NULL;
+	expect_enotsup_all(db, 1, 1, 1, 1, 1, 1);
 	/* the connection core still works without any capability */
 	assert_int_equal(store_begin(db), GLOVED_OK);
 	assert_int_equal(store_commit(db), GLOVED_OK);
@@ -322,17 +335,20 @@ static void test_older_table_is_enotsup(void **state)
 	store_samples_ops smp = *db->samples;
 	store_analytics_ops an = *db->analytics;
 	store_sewn_ops sewn = *db->sewn;
+	store_quality_ops qual = *db->quality;
 	reg.version = STORE_REGISTRY_VERSION - 1;
 	auth.version = STORE_AUTH_VERSION - 1;
 	smp.version = STORE_SAMPLES_VERSION - 1;
 	an.version = STORE_ANALYTICS_VERSION - 1;
 	sewn.version = STORE_SEWN_VERSION - 1;
+	qual.version = STORE_QUALITY_VERSION - 1;
 	db->registry = &reg;
 	db->auth = &auth;
 	db->samples = &smp;
 	db->analytics = &an;
 	db->sewn = &sewn;
-	expect_enotsup_all(db, 1, 1, 1, 1, 1);
+	db->quality = &qual;
+	expect_enotsup_all(db, 1, 1, 1, 1, 1, 1);
 	/* the current version but a call left out */
 	reg.version = STORE_REGISTRY_VERSION;
 	reg.enterprise_list = NULL;

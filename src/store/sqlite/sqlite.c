@@ -8,7 +8,7 @@
  * migrations live in migrations.c and run when a write connection opens.
  * The SQLite backend has every capability: open points the connection at
  * the tables of sqlite_registry.c, sqlite_auth.c, sqlite_samples.c,
- * sqlite_analytics.c and sqlite_sewn.c. */
+ * sqlite_analytics.c, sqlite_sewn.c, sqlite_quality.c and sqlite_brand.c. */
 #include "store/sqlite/sqlite_int.h"
 #include "util/err.h"
 
@@ -95,6 +95,8 @@ int store__sqlite_open(const char *path, store_mode mode, const store_options *o
 	q->base.samples = &sqlite__samples_ops;
 	q->base.analytics = &sqlite__analytics_ops;
 	q->base.sewn = &sqlite__sewn_ops;
+	q->base.quality = &sqlite__quality_ops;
+	q->base.brand = &sqlite__brand_ops;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	if (mode == STORE_WRITE)
 		flags |= SQLITE_OPEN_CREATE;
@@ -312,6 +314,50 @@ int64_t sqlite__read_ent(store_scope sc, int64_t enterprise_id)
 	if (sc.enterprise_id && enterprise_id && sc.enterprise_id != enterprise_id)
 		return -1;
 	return enterprise_id ? enterprise_id : sc.enterprise_id;
+}
+
+/* A row of a firm's table by id (by_id binds it as ?1) or by the firm
+ * and code (by_code binds ?2, ?3), into out (`size` bytes, zeroed first)
+ * through row(). GLOVED_ENOTFOUND when there is none, nothing to look up
+ * by, or the row belongs to another firm than the one asked for (its
+ * enterprise_id is at offset ent_off of out). */
+int sqlite__get_by_id_or_code(sq *q, store_scope sc, int64_t enterprise_id, const char *code,
+			      int64_t id, const char *by_id, const char *by_code, void *out,
+			      size_t size, size_t ent_off, sqlite__row_fn row)
+{
+	int64_t ent = sqlite__read_ent(sc, enterprise_id);
+	if (ent < 0 || (!id && (!ent || !code)))
+		return GLOVED_ENOTFOUND;
+	sqlite3_stmt *st = sqlite__cached(q, id ? by_id : by_code);
+	if (st && id)
+		sqlite3_bind_int64(st, 1, id);
+	else if (st) {
+		sqlite3_bind_int64(st, 2, ent);
+		sqlite3_bind_text(st, 3, code, -1, SQLITE_STATIC);
+	}
+	memset(out, 0, size);
+	int rc = sqlite__one(q, st, out, row);
+	int64_t row_ent;
+	memcpy(&row_ent, (const char *)out + ent_off, sizeof row_ent);
+	if (!rc && ent && row_ent != ent)
+		rc = GLOVED_ENOTFOUND;
+	return rc;
+}
+
+/* The rows of one firm's table (firm binds the firm as ?1) or, for the
+ * cluster, of every firm (all). */
+int sqlite__firm_rows(sq *q, store_scope sc, int64_t enterprise_id, const char *all,
+		      const char *firm, size_t elem, sqlite__row_fn row, void **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	int64_t ent = sqlite__read_ent(sc, enterprise_id);
+	if (ent < 0)
+		return GLOVED_OK;
+	sqlite3_stmt *st = sqlite__cached(q, ent ? firm : all);
+	if (st && ent)
+		sqlite3_bind_int64(st, 1, ent);
+	return sqlite__rows(q, st, elem, row, out, n);
 }
 
 static const store_ops sqlite_ops = {

@@ -30,7 +30,7 @@ enum {
 };
 
 /* Statements of fixed text prepared once (sqlite__cached). */
-#define SQ_CACHE 64
+#define SQ_CACHE 192
 
 /* The connection. */
 typedef struct sq {
@@ -49,6 +49,8 @@ extern const store_auth_ops sqlite__auth_ops;
 extern const store_samples_ops sqlite__samples_ops;
 extern const store_analytics_ops sqlite__analytics_ops;
 extern const store_sewn_ops sqlite__sewn_ops;
+extern const store_quality_ops sqlite__quality_ops;
+extern const store_brand_ops sqlite__brand_ops;
 
 /* Runs sql; on error writes the message to err. */
 int sqlite__exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
@@ -104,5 +106,24 @@ int sqlite__scope_ok(store_scope sc, int64_t enterprise_id);
 /* The firm a read is about: enterprise_id, else the scope's; -1 when
  * they name different firms (nothing to see). */
 int64_t sqlite__read_ent(store_scope sc, int64_t enterprise_id);
+
+/* A row of a firm's table by id (by_id binds it as ?1) or by the firm and
+ * code (by_code binds ?2, ?3), into out (`size` bytes, zeroed first)
+ * through row(). GLOVED_ENOTFOUND when there is none, nothing to look up
+ * by, or the row belongs to another firm than the one asked for (its
+ * enterprise_id is at offset ent_off of out). */
+int sqlite__get_by_id_or_code(sq *q, store_scope sc, int64_t enterprise_id, const char *code,
+			      int64_t id, const char *by_id, const char *by_code, void *out,
+			      size_t size, size_t ent_off, sqlite__row_fn row);
+/* The rows of one firm's table (firm binds the firm as ?1) or, for the
+ * cluster, of every firm (all), into a list as sqlite__rows. */
+int sqlite__firm_rows(sq *q, store_scope sc, int64_t enterprise_id, const char *all,
+		      const char *firm, size_t elem, sqlite__row_fn row, void **out, size_t *n);
+
+/* The row decoder of a store_bundle from the columns of SQLITE_BUNDLE_COLS
+ * (sqlite_sewn.c; the quality file reads a lot's bundles with it). */
+#define SQLITE_BUNDLE_COLS                                                                         \
+	"id, enterprise_id, order_id, cut_id, no, size, pairs, household_id, out_ms"
+int sqlite__bundle_row(sqlite3_stmt *st, void *dst);
 
 #endif

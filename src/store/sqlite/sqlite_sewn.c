@@ -14,50 +14,6 @@
 
 #define TEXT(i, f) sqlite__text_col(st, i, f, sizeof f)
 
-/* A row of a firm's table by id (by_id binds it as ?1) or by the firm
- * and code (by_code binds ?2, ?3), into out (`size` bytes, zeroed first)
- * through row(). GLOVED_ENOTFOUND when there is none, nothing to look up
- * by, or the row belongs to another firm than the one asked for (its
- * enterprise_id is at offset ent_off of out). */
-static int get_by_id_or_code(sq *q, store_scope sc, int64_t enterprise_id, const char *code,
-			     int64_t id, const char *by_id, const char *by_code, void *out,
-			     size_t size, size_t ent_off, sqlite__row_fn row)
-{
-	int64_t ent = sqlite__read_ent(sc, enterprise_id);
-	if (ent < 0 || (!id && (!ent || !code)))
-		return GLOVED_ENOTFOUND;
-	sqlite3_stmt *st = sqlite__cached(q, id ? by_id : by_code);
-	if (st && id)
-		sqlite3_bind_int64(st, 1, id);
-	else if (st) {
-		sqlite3_bind_int64(st, 2, ent);
-		sqlite3_bind_text(st, 3, code, -1, SQLITE_STATIC);
-	}
-	memset(out, 0, size);
-	int rc = sqlite__one(q, st, out, row);
-	int64_t row_ent;
-	memcpy(&row_ent, (const char *)out + ent_off, sizeof row_ent);
-	if (!rc && ent && row_ent != ent)
-		rc = GLOVED_ENOTFOUND;
-	return rc;
-}
-
-/* The rows of one firm's table (firm binds the firm as ?1) or, for the
- * cluster, of every firm (all). */
-static int firm_rows(sq *q, store_scope sc, int64_t enterprise_id, const char *all,
-		     const char *firm, size_t elem, sqlite__row_fn row, void **out, size_t *n)
-{
-	*out = NULL;
-	*n = 0;
-	int64_t ent = sqlite__read_ent(sc, enterprise_id);
-	if (ent < 0)
-		return GLOVED_OK;
-	sqlite3_stmt *st = sqlite__cached(q, ent ? firm : all);
-	if (st && ent)
-		sqlite3_bind_int64(st, 1, ent);
-	return sqlite__rows(q, st, elem, row, out, n);
-}
-
 /* Frees a list whose per-element loading failed (rc != 0). */
 static int drop_on_error(int rc, void **out, size_t *n)
 {
@@ -155,8 +111,9 @@ static int sn_style_get(store *s, store_scope sc, int64_t enterprise_id, const c
 	static const char by_code[] = "SELECT " STYLE_COLS " FROM style WHERE enterprise_id = ?2"
 				      " AND code = ?3";
 	sq *q = (sq *)s;
-	int rc = get_by_id_or_code(q, sc, enterprise_id, code, id, by_id, by_code, out, sizeof *out,
-				   offsetof(store_style, enterprise_id), style_row);
+	int rc =
+	    sqlite__get_by_id_or_code(q, sc, enterprise_id, code, id, by_id, by_code, out,
+				      sizeof *out, offsetof(store_style, enterprise_id), style_row);
 	return rc ? rc : load_ops(q, out);
 }
 
@@ -167,8 +124,8 @@ static int sn_style_list(store *s, store_scope sc, int64_t enterprise_id, store_
 	static const char firm[] = "SELECT " STYLE_COLS " FROM style WHERE enterprise_id = ?1"
 				   " ORDER BY code";
 	sq *q = (sq *)s;
-	int rc =
-	    firm_rows(q, sc, enterprise_id, all, firm, sizeof **out, style_row, (void **)out, n);
+	int rc = sqlite__firm_rows(q, sc, enterprise_id, all, firm, sizeof **out, style_row,
+				   (void **)out, n);
 	for (size_t i = 0; i < *n && !rc; i++)
 		rc = load_ops(q, &(*out)[i]);
 	return drop_on_error(rc, (void **)out, n);
@@ -253,8 +210,9 @@ static int sn_order_get(store *s, store_scope sc, int64_t enterprise_id, const c
 	static const char by_code[] = "SELECT " ORDER_COLS " FROM prod_order WHERE"
 				      " enterprise_id = ?2 AND code = ?3";
 	sq *q = (sq *)s;
-	int rc = get_by_id_or_code(q, sc, enterprise_id, code, id, by_id, by_code, out, sizeof *out,
-				   offsetof(store_order, enterprise_id), order_row);
+	int rc =
+	    sqlite__get_by_id_or_code(q, sc, enterprise_id, code, id, by_id, by_code, out,
+				      sizeof *out, offsetof(store_order, enterprise_id), order_row);
 	return rc ? rc : load_lines(q, out);
 }
 
@@ -370,7 +328,7 @@ static int sn_bundle_add(store *s, store_bundle *b)
 	return rc;
 }
 
-static int bundle_row(sqlite3_stmt *st, void *dst)
+int sqlite__bundle_row(sqlite3_stmt *st, void *dst)
 {
 	store_bundle *x = dst;
 	x->id = sqlite3_column_int64(st, 0);
@@ -385,7 +343,7 @@ static int bundle_row(sqlite3_stmt *st, void *dst)
 	return GLOVED_OK;
 }
 
-#define BUNDLE_COLS "id, enterprise_id, order_id, cut_id, no, size, pairs, household_id, out_ms"
+#define BUNDLE_COLS SQLITE_BUNDLE_COLS
 
 static int sn_bundle_get(store *s, int64_t id, store_bundle *out)
 {
@@ -393,7 +351,7 @@ static int sn_bundle_get(store *s, int64_t id, store_bundle *out)
 	sqlite3_stmt *st = sqlite__cached(q, "SELECT " BUNDLE_COLS " FROM bundle WHERE id = ?");
 	if (st)
 		sqlite3_bind_int64(st, 1, id);
-	return sqlite__one(q, st, out, bundle_row);
+	return sqlite__one(q, st, out, sqlite__bundle_row);
 }
 
 static int sn_bundle_list(store *s, store_scope sc, int64_t enterprise_id, int64_t order_id,
@@ -424,7 +382,7 @@ static int sn_bundle_list(store *s, store_scope sc, int64_t enterprise_id, int64
 		sqlite3_bind_int64(st, 5, bundle_id);
 		sqlite3_bind_int64(st, 6, (sqlite3_int64)limit);
 	}
-	return sqlite__rows(q, st, sizeof **out, bundle_row, (void **)out, n);
+	return sqlite__rows(q, st, sizeof **out, sqlite__bundle_row, (void **)out, n);
 }
 
 static int sn_bundle_set_out(store *s, int64_t bundle_id, int64_t household_id, int64_t out_ms)
@@ -472,7 +430,7 @@ static int sn_bundles_out(store *s, store_scope sc, int64_t enterprise_id, int64
 		sqlite3_bind_int64(st, 1, ent);
 		sqlite3_bind_int64(st, 2, order_id);
 	}
-	return sqlite__rows(q, st, sizeof **out, bundle_row, (void **)out, n);
+	return sqlite__rows(q, st, sizeof **out, sqlite__bundle_row, (void **)out, n);
 }
 
 /* ---- households and dispatches ---- */
@@ -519,9 +477,9 @@ static int sn_household_get(store *s, store_scope sc, int64_t enterprise_id, con
 	static const char by_id[] = "SELECT " HOUSEHOLD_COLS " FROM household WHERE id = ?1";
 	static const char by_code[] = "SELECT " HOUSEHOLD_COLS " FROM household WHERE"
 				      " enterprise_id = ?2 AND code = ?3";
-	return get_by_id_or_code((sq *)s, sc, enterprise_id, code, id, by_id, by_code, out,
-				 sizeof *out, offsetof(store_household, enterprise_id),
-				 household_row);
+	return sqlite__get_by_id_or_code((sq *)s, sc, enterprise_id, code, id, by_id, by_code, out,
+					 sizeof *out, offsetof(store_household, enterprise_id),
+					 household_row);
 }
 
 static int sn_household_list(store *s, store_scope sc, int64_t enterprise_id, store_household **out,
@@ -531,8 +489,8 @@ static int sn_household_list(store *s, store_scope sc, int64_t enterprise_id, st
 				  " ORDER BY enterprise_id, code";
 	static const char firm[] = "SELECT " HOUSEHOLD_COLS " FROM household WHERE"
 				   " enterprise_id = ?1 ORDER BY code";
-	return firm_rows((sq *)s, sc, enterprise_id, all, firm, sizeof **out, household_row,
-			 (void **)out, n);
+	return sqlite__firm_rows((sq *)s, sc, enterprise_id, all, firm, sizeof **out, household_row,
+				 (void **)out, n);
 }
 
 static int sn_dispatch_add(store *s, store_dispatch *d)
