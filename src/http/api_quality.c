@@ -1156,6 +1156,87 @@ static enum MHD_Result h_tests(http_req *r, store *db)
 	return http__reply_json(r, 200, out);
 }
 
+/* POST /api/v1/tests: a lab's test report of a style or a material lot,
+ * its markings computed from the values (api_standards.c) and stored with
+ * them. */
+static enum MHD_Result h_test_add(http_req *r, store *db)
+{
+	enum MHD_Result ret;
+	cJSON *j = http__parse_body(r, &ret);
+	if (!j)
+		return ret;
+	http__refresh(r, db);
+	store_test *t = calloc(1, sizeof *t);
+	store_style *st = malloc(sizeof *st);
+	cJSON *mk = NULL;
+	char ecode[40], style[40] = "", mat[40] = "";
+	int bad_in = !t || !st;
+	if (bad_in)
+		ret = http__reply_error(r, 503, "unavailable", -1, "out of memory");
+	if (!bad_in)
+		bad_in = http__field_text(r, j, "enterprise", 0, 1, ecode, sizeof ecode, &ret) ||
+			 http__firm_arg(r, ecode, &t->enterprise_id, &ret) ||
+			 http__field_text(r, j, "report_no", 1, 0, t->report_no,
+					  sizeof t->report_no, &ret) ||
+			 http__field_text(r, j, "lab", 1, 0, t->lab, sizeof t->lab, &ret) ||
+			 day_field(r, j, "day", 1, &t->day, &ret) ||
+			 http__field_text(r, j, "style", 0, 1, style, sizeof style, &ret) ||
+			 http__field_text(r, j, "material_lot", 0, 1, mat, sizeof mat, &ret);
+	if (!bad_in && !style[0] && !mat[0])
+		bad_in = bad(r, &ret, "style", "or 'material_lot': name what was tested");
+	if (!bad_in && style[0]) {
+		bad_in = style_of(r, db, t->enterprise_id, style, st, &ret);
+		if (!bad_in)
+			t->style_id = st->id;
+	}
+	if (!bad_in && mat[0]) {
+		store_material_lot m;
+		int rc = store_material_lot_get(db, r->scope, t->enterprise_id, mat, 0, &m);
+		if (rc) {
+			ret = http__reply_status(r, rc, "material lot", mat);
+			bad_in = 1;
+		} else
+			t->material_lot_id = m.id;
+	}
+	const cJSON *vals = cJSON_GetObjectItemCaseSensitive(j, "values");
+	if (!bad_in)
+		bad_in = http__test_values(r, vals, &mk, t->en388, sizeof t->en388, &ret);
+	if (!bad_in && !cJSON_GetArraySize(mk))
+		bad_in = bad(r, &ret, "values", "holds no test result");
+	if (!bad_in) {
+		char *raw = cJSON_PrintUnformatted(vals), *m = cJSON_PrintUnformatted(mk);
+		if (!raw || !m || strlen(raw) >= sizeof t->raw || strlen(m) >= sizeof t->markings)
+			bad_in = bad(r, &ret, "values", "is too long");
+		else {
+			snprintf(t->raw, sizeof t->raw, "%s", raw);
+			snprintf(t->markings, sizeof t->markings, "%s", m);
+		}
+		free(raw);
+		free(m);
+	}
+	cJSON_Delete(j);
+	cJSON_Delete(mk);
+	free(st);
+	if (bad_in) {
+		free(t);
+		return ret;
+	}
+	if (!may_record(r, t->enterprise_id)) {
+		free(t);
+		return forbidden(r);
+	}
+	t->created_ms = ltime_now_ms();
+	int rc = quality_add_test(r->srv->app.w, r->scope, t);
+	if (rc) {
+		ret = http__reply_status(r, rc, "test report", t->report_no);
+		free(t);
+		return ret;
+	}
+	cJSON *out = test_json(r, db, t);
+	free(t);
+	return http__reply_json(r, 201, out);
+}
+
 /* The report of ?id= of the firm; replies 400/404. */
 static int test_arg(http_req *r, store *db, int64_t ent, store_test *t, enum MHD_Result *ret)
 {
@@ -1449,6 +1530,7 @@ const http_route http__routes_quality[] = {
     {"GET", "/api/v1/aql/switching", ROLES_READERS, h_switching, NULL},
     {"POST", "/api/v1/aql/switching", ROLES_QUALITY, h_switching_set, QUALITY_ONLY},
     {"GET", "/api/v1/tests", ROLES_READERS, h_tests, NULL},
+    {"POST", "/api/v1/tests", ROLES_QUALITY, h_test_add, QUALITY_ONLY},
     {"GET", "/api/v1/tests/pdf", ROLES_READERS, h_test_pdf, NULL},
     {"PUT", "/api/v1/tests/pdf", ROLES_QUALITY, h_test_pdf_put, QUALITY_ONLY},
     {"GET", "/api/v1/trace", ROLES_READERS, h_trace, NULL},

@@ -129,6 +129,8 @@ extern const http_route http__routes_quality[];
 extern const size_t http__routes_quality_n;
 extern const http_route http__routes_labels[];
 extern const size_t http__routes_labels_n;
+extern const http_route http__routes_standards[];
+extern const size_t http__routes_standards_n;
 
 /* Routes an /api/ request (router.c) and the live feed (sse.c). */
 enum MHD_Result http__route_api(http_req *r);
@@ -215,6 +217,12 @@ enum MHD_Result http__h_return(http_req *r, store *db);
 enum MHD_Result http__h_wip(http_req *r, store *db);
 enum MHD_Result http__h_scan_output(http_req *r, store *db);
 enum MHD_Result http__h_sewn_settings(http_req *r, store *db);
+/* Reads a test report's values object j (EN 388, GB 24541, EN 511, EN ISO
+ * 374-1, ANSI/ISEA 105, EN ISO 21420; api_standards.c) into *markings (the
+ * caller owns it) and the EN 388 marking into en388 ("" when not tested).
+ * 0, or -1 with the 400 reply in *ret. */
+int http__test_values(http_req *r, const cJSON *j, cJSON **markings, char *en388, size_t en388_len,
+		      enum MHD_Result *ret);
 /* The label verification page of v into b (public_page.c): lang_en for
  * English, self_query the query string that brought it (the language link
  * keeps it). 0, or -1 when b is full. */
