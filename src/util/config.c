@@ -56,6 +56,16 @@ static const option_def options[] = {
     INT("http", "public_rate", "public-rate", public_rate, 0, 1000000,
 	"requests a minute one client address may make to the public pages (label "
 	"verification); 429 beyond (0: no limit)"),
+    STR("brand", "key_file", "brand-key-file", brand_key_file,
+	"the cluster's Ed25519 label signing key (made on first start, mode 0600; default "
+	"<db>.brand.key)"),
+    STR("brand", "public_base", "public-base", public_base,
+	"the address label QR codes point at, e.g. https://gloves.example.cn (default: "
+	"http://<listen>)"),
+    INT("brand", "clone_scans", "clone-scans", clone_scans, 2, 1000000,
+	"public scans of one label that flag it as a likely copy"),
+    INT("brand", "clone_networks", "clone-networks", clone_networks, 2, 1000000,
+	"distinct client networks (/24, /48) scanning one label that flag it as a likely copy"),
     STR("mqtt", "host", "mqtt-host", mqtt_host, "MQTT broker host"),
     INT("mqtt", "port", "mqtt-port", mqtt_port, 1, 65535, "MQTT broker port"),
     INT("mqtt", "enabled", "mqtt-enabled", mqtt_enabled, 0, 1,
@@ -116,6 +126,8 @@ void config_defaults(gloved_config *c)
 	c->password_hashes = 2;
 	c->address_fails = 50;
 	c->public_rate = 60;
+	c->clone_scans = 20;
+	c->clone_networks = 5;
 	c->password_wait_ms = 10000;
 	snprintf(c->mqtt_host, sizeof c->mqtt_host, "127.0.0.1");
 	c->mqtt_port = 1883;

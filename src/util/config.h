@@ -47,6 +47,10 @@ typedef struct gloved_config {
 	int64_t day_days;         /* [retention] day_days */
 	int64_t shift_days;       /* [retention] shift_days */
 	char log_level[16];       /* [log] level */
+	char brand_key_file[512]; /* [brand] key_file ("": <db>.brand.key) */
+	char public_base[256];    /* [brand] public_base: the URL the label QR codes point at */
+	int64_t clone_scans;      /* [brand] clone_scans: public scans that flag a label */
+	int64_t clone_networks;   /* [brand] clone_networks: distinct networks that flag it */
 } gloved_config;
 
 /* Fills c with the defaults. */
