@@ -11,6 +11,7 @@
 #ifndef GLOVED_APP_BRAND_H
 #define GLOVED_APP_BRAND_H
 
+#include "app/brand_key.h"
 #include "app/firmcal.h"
 #include "app/writer.h"
 #include "store/store.h"
@@ -68,5 +69,45 @@ typedef struct brand_verify {
 	store_licence_event history[16];
 	size_t n_history; /* the newest 16, oldest first */
 } brand_verify;
+
+/* Labels to issue for a lot. */
+typedef struct brand_issue_req {
+	int64_t enterprise_id;
+	char lot[33];
+	char kind[8];          /* carton: one per carton of the lot; bag: count bags */
+	int brand;             /* 1: regional-brand labels */
+	int32_t count;         /* bags (kind bag): 0 = as many as the lot's pairs fill */
+	int64_t pairs_per_bag; /* kind bag: 1.. */
+	int64_t now_ms;
+	const brand_key *key;
+	firmcal_cache *cals;
+} brand_issue_req;
+
+#define BRAND_MAX_LABELS 5000 /* per request */
+
+/* Issues and signs the labels of one request in one transaction; *out
+ * (malloc'd, the caller frees) and *n. GLOVED_ENOTFOUND (lot); GLOVED_EBUSY
+ * with msg naming why when a brand label is asked for a firm whose licence
+ * is not active or a lot not accepted, or a carton label for a lot with no
+ * cartons; GLOVED_EEXIST (msg) when the cartons have labels already or the
+ * bags would hold more pairs than the lot has left; GLOVED_EINVAL (msg). */
+int brand_issue_labels(writer *w, const brand_issue_req *r, store_label **out, size_t *n, char *msg,
+		       size_t len);
+
+/* A scan to verify. p and s: the QR code's payload and signature
+ * (base64url), NULL or "" when only the serial is known (typed in). */
+typedef struct brand_verify_req {
+	const char *serial, *p, *s;
+	const uint8_t *net; /* the client's network (http__client_net), n_net bytes */
+	size_t n_net;
+	int64_t now_ms;
+	int64_t clone_scans, clone_networks; /* [brand] */
+	const brand_key *key;
+} brand_verify_req;
+
+/* Verifies a label and, when it is genuine, logs the scan and flags the
+ * label (once) when its scans or networks pass the limits: out->state says
+ * what was found. 0, or a store error. */
+int brand_verify_label(writer *w, const brand_verify_req *q, brand_verify *out);
 
 #endif

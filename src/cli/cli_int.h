@@ -9,6 +9,7 @@
 #ifndef GLOVED_CLI_INT_H
 #define GLOVED_CLI_INT_H
 
+#include "app/brand_key.h"
 #include "app/fleet.h"
 #include "app/live.h"
 #include "app/registry.h"
@@ -45,7 +46,8 @@ typedef struct cli_daemon {
 	sparkplug_host *spb;
 	modbus_poller *modbus;
 	http_server *http;
-	int lock_fd; /* flock on <db>.lock: one daemon per database */
+	brand_key *key; /* the label signing key */
+	int lock_fd;    /* flock on <db>.lock: one daemon per database */
 } cli_daemon;
 
 /* Parses serve/demo options (argv[0] is "serve" or "demo") into cfg: the

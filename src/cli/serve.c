@@ -116,6 +116,7 @@ void cli__daemon_stop(cli_daemon *d)
 	sparkplug_stop(d->spb);
 	modbus_poller_stop(d->modbus);
 	writer_close(d->w);
+	brand_key_close(d->key);
 	live_free(d->lv);
 	fleet_free(d->fleet);
 	registry_free(d->reg);
@@ -155,6 +156,17 @@ int cli__daemon_start(const gloved_config *cfg, cli_daemon *d)
 					   : "cannot create its lock file");
 		d->lock_fd = 0;
 		return GLOVED_EBUSY;
+	}
+	char kpath[600], kmsg[300];
+	if (cfg->brand_key_file[0])
+		snprintf(kpath, sizeof kpath, "%s", cfg->brand_key_file);
+	else
+		brand_key_default_path(cfg->db_path, kpath, sizeof kpath);
+	int krc = brand_key_open(kpath, &d->key, kmsg, sizeof kmsg);
+	if (krc) {
+		log_error("%s", kmsg);
+		cli__daemon_stop(d);
+		return krc;
 	}
 	store_options so = {strcmp(cfg->db_sync, "full") == 0};
 	store *wdb = NULL;
@@ -225,7 +237,7 @@ int cli__daemon_start(const gloved_config *cfg, cli_daemon *d)
 			return rc;
 		}
 	}
-	http_app app = {cfg, d->reg, d->lv, d->w, d->mqtt, d->fleet};
+	http_app app = {cfg, d->reg, d->lv, d->w, d->mqtt, d->fleet, d->key};
 	if ((rc = http_start(&app, &d->http))) {
 		cli__daemon_stop(d);
 		return rc;

@@ -7,6 +7,7 @@
 #ifndef GLOVED_HTTP_SERVER_H
 #define GLOVED_HTTP_SERVER_H
 
+#include "app/brand_key.h"
 #include "app/fleet.h"
 #include "app/live.h"
 #include "ingest/mqtt.h"
@@ -23,6 +24,7 @@ typedef struct http_app {
 	writer *w;
 	mqtt_ingest *mqtt; /* NULL when MQTT is disabled */
 	fleet *fleet;
+	const brand_key *key; /* signs labels; NULL: no labels (tests of other parts) */
 } http_app;
 
 typedef struct http_server http_server;
