@@ -228,6 +228,9 @@ int http__test_values(http_req *r, const cJSON *j, cJSON **markings, char *en388
  * keeps it). 0, or -1 when b is full. */
 typedef struct brand_verify brand_verify;
 int http__verify_page(const brand_verify *v, int lang_en, const char *self_query, buf *b);
+/* GET /v/<serial>?p=&s=[&lang=en]: the public verification page
+ * (api_labels.c); rate-limited per address, the scan logged. */
+enum MHD_Result http__serve_verify_page(http_req *r);
 /* JSON object of one machine with its live state (api_live.c). */
 cJSON *http__machine_json(http_server *s, const store_machine *m, int64_t now_ms);
 

@@ -16,6 +16,11 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { spawnSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { api, login, startDaemon } from "../lib/harness.mjs";
 import { stopAll } from "../lib/integration.mjs";
 
@@ -23,7 +28,7 @@ const ENT = "JX01";
 const OTHER = "JX02";
 const PASSWORD = "brand-test-pass-1";
 
-describe("regional brand: licences, audits", { timeout: 300000 }, () => {
+describe("regional brand: licences, audits, labels, verification", { timeout: 300000 }, () => {
   let daemon, assoc, boss, qc, other, bureau;
   let scanSeq = 0;
   const post = (token, p, body) => api(daemon.url, token, "POST", p, body);
@@ -47,6 +52,7 @@ describe("regional brand: licences, audits", { timeout: 300000 }, () => {
 
   before(async () => {
     daemon = await startDaemon({
+      extraArgs: ["--clone-scans", "5", "--public-rate", "1000"],
       setup: (a) => {
         a("enterprise", "add", "--code", ENT, "--name", "嘉祥县测试手套有限公司", "--town", "嘉祥");
         a("enterprise", "add", "--code", OTHER, "--name", "嘉祥县另一手套厂", "--town", "嘉祥");
@@ -155,5 +161,245 @@ describe("regional brand: licences, audits", { timeout: 300000 }, () => {
     );
     const audits = await get(other, `/api/v1/brand/audits`);
     assert.equal(audits.json.items.length, 0, "another firm's audits are not seen");
+  });
+
+  // the path and query of a label URL, on this daemon
+  const local = (url) => {
+    const u = new URL(url);
+    return daemon.url + u.pathname + u.search;
+  };
+  const page = async (url) => {
+    const r = await fetch(url, { signal: AbortSignal.timeout(10000) });
+    return { status: r.status, text: await r.text(), type: r.headers.get("content-type") };
+  };
+  const state = (html) => /data-state="([a-z]+)"/.exec(html)?.[1];
+  const b64 = (s) => Buffer.from(s, "utf8").toString("base64url");
+  const unb64 = (s) => Buffer.from(s, "base64url").toString("utf8");
+  let bags, cartons;
+
+  it("issues brand labels only for an accepted lot of a licensed firm", async () => {
+    let r = await post(qc, "/api/v1/labels", { enterprise: ENT, lot: "LOT-2", kind: "bag", brand: true, pairs_per_bag: 10 });
+    assert.equal(r.status, 409, r.text);
+    assert.equal(r.json.error.code, "lot_not_accepted");
+    assert.match(r.json.error.message, /LOT-2 is rejected/);
+    r = await post(qc, "/api/v1/labels", { enterprise: ENT, lot: "LOT-1", kind: "carton", brand: true });
+    assert.equal(r.status, 409, r.text);
+    assert.match(r.json.error.message, /no cartons: pack it first/);
+    for (const [body, field] of [
+      [{ lot: "LOT-1", kind: "box" }, "kind"],
+      [{ lot: "LOT-1", kind: "bag", brand: "yes" }, "brand"],
+      [{ lot: "LOT-1", kind: "bag", pairs_per_bag: 0 }, "pairs_per_bag"],
+      [{ lot: "LOT-1", kind: "bag", count: 100000 }, "count"],
+    ]) {
+      r = await post(qc, "/api/v1/labels", { enterprise: ENT, ...body });
+      assert.equal(r.status, 400, JSON.stringify(body));
+      assert.match(r.json.error.message, new RegExp(field));
+    }
+    assert.equal((await post(null, "/api/v1/labels", { enterprise: ENT, lot: "LOT-1", kind: "bag" })).status, 401);
+    assert.equal((await post(other, "/api/v1/labels", { enterprise: ENT, lot: "LOT-1", kind: "bag" })).status, 404, "another firm is not even seen");
+    assert.equal((await post(assoc, "/api/v1/labels", { enterprise: ENT, lot: "LOT-1", kind: "bag" })).status, 403);
+    // 20 pairs in bags of 10: two labels, then nothing left
+    r = await post(qc, "/api/v1/labels", { enterprise: ENT, lot: "LOT-1", kind: "bag", brand: true, pairs_per_bag: 10 });
+    assert.equal(r.status, 201, r.text);
+    bags = r.json.items;
+    assert.equal(bags.length, 2);
+    assert.ok(bags.every((l) => l.brand && l.pairs === 10 && /^[2-9A-HJKMNP-Z]{11}$/.test(l.serial)));
+    assert.notEqual(bags[0].serial, bags[1].serial);
+    r = await post(qc, "/api/v1/labels", { enterprise: ENT, lot: "LOT-1", kind: "bag", brand: true, pairs_per_bag: 10, count: 1 });
+    assert.equal(r.status, 409);
+    assert.match(r.json.error.message, /only 0 pairs of lot LOT-1 have no bag label/);
+    // cartons of 12: 12 + 8
+    r = await post(qc, "/api/v1/cartons", { enterprise: ENT, lot: "LOT-4", pairs_per_carton: 12 });
+    assert.equal(r.status, 201, r.text);
+    r = await post(qc, "/api/v1/labels", { enterprise: ENT, lot: "LOT-4", kind: "carton", brand: true });
+    assert.equal(r.status, 201, r.text);
+    cartons = r.json.items;
+    assert.deepEqual(cartons.map((l) => l.pairs), [12, 8]);
+    assert.equal((await post(qc, "/api/v1/labels", { enterprise: ENT, lot: "LOT-4", kind: "carton", brand: true })).status, 409);
+    // the payload says what the label says
+    const f = cartons[0].payload.split("|");
+    assert.deepEqual(
+      [f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[9], f[10]],
+      ["gloved-label-1", cartons[0].serial, ENT, "嘉祥县测试手套有限公司", "SKI-01", "8", "12", "LOT-4", "", "B"],
+    );
+    assert.match(f[8], /^\d{4}-\d\d-\d\d$/);
+    const list = await get(boss, `/api/v1/labels?enterprise=${ENT}&lot=LOT-4`);
+    assert.deepEqual(list.json.items.map((l) => l.serial), cartons.map((l) => l.serial));
+  });
+
+  it("prints the labels as PDF whose QR codes read back as their URLs, and as ZPL", async () => {
+    const res = await fetch(`${daemon.url}/api/v1/labels/pdf?enterprise=${ENT}&lot=LOT-4&kind=carton`, {
+      headers: { Authorization: `Bearer ${boss}` },
+    });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("content-type"), "application/pdf");
+    const pdf = Buffer.from(await res.arrayBuffer());
+    assert.equal(pdf.subarray(0, 5).toString(), "%PDF-");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gloved-labels-"));
+    try {
+      fs.writeFileSync(path.join(dir, "l.pdf"), pdf);
+      const ppm = spawnSync("pdftoppm", ["-r", "300", "-png", path.join(dir, "l.pdf"), path.join(dir, "p")]);
+      assert.equal(ppm.status, 0, String(ppm.stderr));
+      const pngs = fs.readdirSync(dir).filter((x) => x.endsWith(".png"));
+      const z = spawnSync("zbarimg", ["-q", "--raw", ...pngs.map((x) => path.join(dir, x))], { encoding: "utf8" });
+      const got = z.stdout.split("\n").filter(Boolean).sort();
+      assert.deepEqual(got, cartons.map((l) => l.url).sort());
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const zpl = await api(daemon.url, boss, "GET", `/api/v1/labels/zpl?enterprise=${ENT}&lot=LOT-1&kind=bag`);
+    assert.equal(zpl.status, 200);
+    assert.equal((zpl.text.match(/\^XA/g) || []).length, 2);
+    assert.ok(zpl.text.includes(`^FDMA,${bags[0].url}^FS`));
+    assert.ok(zpl.text.includes("区域品牌"));
+    const none = await api(daemon.url, boss, "GET", `/api/v1/labels/pdf?enterprise=${ENT}&lot=LOT-5`);
+    assert.equal(none.status, 404);
+  });
+
+  it("verifies a label's QR URL for anyone, in zh-CN and English, and offline with the public key", async () => {
+    const url = cartons[0].url;
+    let r = await page(local(url));
+    assert.equal(r.status, 200);
+    assert.match(r.type, /text\/html/);
+    assert.equal(state(r.text), "genuine");
+    assert.ok(r.text.includes('lang="zh-CN"'));
+    assert.ok(r.text.includes("嘉祥县测试手套有限公司"));
+    assert.ok(!/<script/i.test(r.text), "the page needs no JavaScript");
+    r = await page(local(url) + "&lang=en");
+    assert.equal(state(r.text), "genuine");
+    assert.ok(r.text.includes('lang="en"'));
+    const u = new URL(url);
+    const q = `serial=${cartons[0].serial}&p=${u.searchParams.get("p")}&s=${u.searchParams.get("s")}`;
+    const j = await api(daemon.url, null, "GET", `/api/v1/public/labels/verify?${q}`);
+    assert.equal(j.status, 200, j.text);
+    assert.equal(j.json.state, "genuine");
+    assert.deepEqual([j.json.firm, j.json.lot, j.json.pairs, j.json.result, j.json.licence], [ENT, "LOT-4", 12, "accepted", "active"]);
+    assert.equal(j.json.scans_before, 2, "the two page views before");
+
+    // offline: the published key verifies the payload's signature
+    const key = await api(daemon.url, null, "GET", "/api/v1/public/brand/key");
+    assert.equal(key.status, 200);
+    assert.equal(key.json.algorithm, "Ed25519");
+    const spki = Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), Buffer.from(key.json.public_key, "base64url")]);
+    const pub = crypto.createPublicKey({ key: spki, format: "der", type: "spki" });
+    const payload = unb64(u.searchParams.get("p"));
+    assert.equal(payload, cartons[0].payload);
+    assert.ok(crypto.verify(null, Buffer.from(payload), pub, Buffer.from(u.searchParams.get("s"), "base64url")));
+
+    // tampered: a field changed, the signature changed, another key's signature
+    const more = payload.replace("|12|", "|120|");
+    r = await page(`${daemon.url}/v/${cartons[0].serial}?p=${b64(more)}&s=${u.searchParams.get("s")}`);
+    assert.equal(state(r.text), "forged");
+    assert.ok(!r.text.includes("LOT-4"), "a forged label's claims are not shown");
+    const s = u.searchParams.get("s");
+    const s2 = (s[5] === "A" ? "B" : "A") + s.slice(1);
+    r = await page(`${daemon.url}/v/${cartons[0].serial}?p=${u.searchParams.get("p")}&s=${s2}`);
+    assert.equal(state(r.text), "forged");
+    const { privateKey } = crypto.generateKeyPairSync("ed25519");
+    const fake = crypto.sign(null, Buffer.from(payload), privateKey).toString("base64url");
+    r = await page(`${daemon.url}/v/${cartons[0].serial}?p=${u.searchParams.get("p")}&s=${fake}`);
+    assert.equal(state(r.text), "forged");
+    // another label's payload under this serial
+    r = await page(`${daemon.url}/v/${cartons[0].serial}?p=${b64(cartons[1].payload)}&s=${u.searchParams.get("s")}`);
+    assert.equal(state(r.text), "malformed");
+    // a serial typed by hand: its registered label; a mistyped one is refused
+    r = await page(`${daemon.url}/v/${cartons[1].serial}`);
+    assert.equal(state(r.text), "genuine");
+    const typo = cartons[1].serial.slice(0, 3) + (cartons[1].serial[3] === "2" ? "3" : "2") + cartons[1].serial.slice(4);
+    r = await page(`${daemon.url}/v/${typo}`);
+    assert.equal(state(r.text), "malformed");
+    r = await page(`${daemon.url}/v/<script>`);
+    assert.equal(state(r.text), "malformed");
+    assert.ok(!r.text.includes("<script>"));
+    r = await page(`${daemon.url}/v/${cartons[0].serial}?p=%%%&s=x`);
+    assert.equal(state(r.text), "malformed");
+  });
+  
+  it("counts scans and flags a label scanned like a copy, once, to the firm and the association", async () => {
+    const url = local(bags[0].url);
+    for (let i = 0; i < 5; i++) assert.equal(state((await page(url)).text), "genuine");
+    let f = await get(boss, "/api/v1/brand/flags");
+    assert.equal(f.json.items.length, 0, "5 scans are within the limit");
+    const r = await page(url);
+    assert.ok(r.text.includes('id="flag"'), "the sixth scanner is warned");
+    f = await get(boss, "/api/v1/brand/flags");
+    assert.equal(f.json.items.length, 1);
+    assert.equal(f.json.items[0].serial, bags[0].serial);
+    await page(url);
+    assert.equal((await get(assoc, "/api/v1/brand/flags")).json.items.length, 1, "flagged once");
+    assert.equal((await get(other, "/api/v1/brand/flags")).json.items.length, 0);
+    const l = await get(boss, `/api/v1/labels?enterprise=${ENT}&lot=LOT-1`);
+    const mine = l.json.items.find((x) => x.serial === bags[0].serial);
+    assert.equal(mine.scans, 7);
+    assert.equal(mine.flagged, true);
+  });
+
+  it("revoking stops new brand labels and leaves issued ones verifiable with the history", async () => {
+    let r = await post(assoc, "/api/v1/brand/licences", { enterprise: ENT, action: "revoke", reason: "冒用品牌" });
+    assert.equal(r.status, 200, r.text);
+    await post(qc, "/api/v1/cartons", { enterprise: ENT, lot: "LOT-5", pairs_per_carton: 20 });
+    r = await post(qc, "/api/v1/labels", { enterprise: ENT, lot: "LOT-5", kind: "carton", brand: true });
+    assert.equal(r.status, 409);
+    assert.equal(r.json.error.code, "not_licensed");
+    assert.match(r.json.error.message, /a revoked brand licence/);
+    // the firm's own labels still work
+    r = await post(qc, "/api/v1/labels", { enterprise: ENT, lot: "LOT-5", kind: "carton", brand: false });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.items[0].brand, false);
+    const p = await page(local(cartons[1].url));
+    assert.equal(state(p.text), "genuine");
+    const u = new URL(cartons[1].url);
+    const j = await api(daemon.url, null, "GET", `/api/v1/public/labels/verify?serial=${cartons[1].serial}&p=${u.searchParams.get("p")}&s=${u.searchParams.get("s")}`);
+    assert.equal(j.json.licence, "revoked");
+    assert.deepEqual(j.json.licence_history.map((h) => h.action), ["grant", "suspend", "reinstate", "revoke"]);
+  });
+});
+
+describe("regional brand: the key file and the public rate limit", { timeout: 120000 }, () => {
+  it("refuses a brand key that group or others may read, and makes a 0600 one", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gloved-key-"));
+    try {
+      const key = path.join(dir, "open.key");
+      fs.writeFileSync(key, "gloved-brand-key-1\nAAAA\n", { mode: 0o644 });
+      fs.chmodSync(key, 0o644);
+      await assert.rejects(startDaemon({ extraArgs: ["--brand-key-file", key] }), /chmod 600/);
+      const made = path.join(dir, "new.key");
+      const d = await startDaemon({ extraArgs: ["--brand-key-file", made] });
+      try {
+        assert.equal(fs.statSync(made).mode & 0o777, 0o600);
+        const k1 = (await api(d.url, null, "GET", "/api/v1/public/brand/key")).json.public_key;
+        await d.stop();
+        const d2 = await startDaemon({ extraArgs: ["--brand-key-file", made] });
+        const k2 = (await api(d2.url, null, "GET", "/api/v1/public/brand/key")).json.public_key;
+        await d2.stop();
+        assert.equal(k2, k1, "the key survives a restart");
+      } finally {
+        await d.stop();
+      }
+      fs.writeFileSync(path.join(dir, "bad.key"), "not a key\n", { mode: 0o600 });
+      await assert.rejects(startDaemon({ extraArgs: ["--brand-key-file", path.join(dir, "bad.key")] }), /not a gloved brand key/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("limits the public pages per address with 429", async () => {
+    const d = await startDaemon({ extraArgs: ["--public-rate", "5"] });
+    try {
+      const codes = [];
+      for (let i = 0; i < 8; i++) {
+        const r = await fetch(`${d.url}/v/23456789ABC`);
+        await r.text();
+        codes.push(r.status);
+      }
+      assert.deepEqual(codes, [200, 200, 200, 200, 200, 429, 429, 429]);
+      const j = await api(d.url, null, "GET", "/api/v1/public/labels/verify?serial=x");
+      assert.equal(j.status, 429);
+      assert.equal(j.json.error.code, "too_many_requests");
+      // the dashboard and its API are not limited by it
+      assert.equal((await fetch(`${d.url}/healthz`)).status, 200);
+    } finally {
+      await d.stop();
+    }
   });
 });
