@@ -465,6 +465,10 @@ static int verify(store *s, verify_call *c)
 	store_lot lot;
 	if (!store_lot_get(s, firm, l.enterprise_id, f.lot, 0, &lot))
 		snprintf(o->result, sizeof o->result, "%s", lot.result);
+	store_style *st = malloc(sizeof *st);
+	if (st && !store_style_get(s, firm, l.enterprise_id, f.style, 0, st))
+		snprintf(o->style_name, sizeof o->style_name, "%s", st->name);
+	free(st);
 	o->scans_before = l.scans;
 	o->first_scan_ms = l.first_scan_ms;
 	o->last_scan_ms = l.last_scan_ms;

@@ -281,6 +281,8 @@ static enum MHD_Result h_flag_resolve(http_req *r, store *db)
 
 /* ---- labels ---- */
 
+#define B64URL "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
 static int may_print(const http_req *r, int64_t ent)
 {
 	return http__can_manage(r, ent) ||
@@ -657,13 +659,13 @@ enum MHD_Result http__serve_verify_page(http_req *r)
 		free(v);
 		return ret;
 	}
-	/* the link to the other language keeps p and s */
-	char q[LABEL_URL_MAX + 16];
+	/* the link to the other language keeps p and s (base64url: nothing
+	 * to escape in a query; the page HTML-escapes it) */
+	char q[LABEL_URL_MAX + 16] = "";
 	const char *p = http__arg(r, "p"), *s = http__arg(r, "s");
-	if (p && s && strlen(p) < 900 && strlen(s) < 100)
-		snprintf(q, sizeof q, "?p=%s&s=%s&lang=%s", p, s, en ? "zh" : "en");
-	else
-		snprintf(q, sizeof q, "?lang=%s", en ? "zh" : "en");
+	if (p && s && strlen(p) < 900 && strlen(s) < 100 && strspn(p, B64URL) == strlen(p) &&
+	    strspn(s, B64URL) == strlen(s))
+		snprintf(q, sizeof q, "p=%s&s=%s", p, s);
 	buf b;
 	buf_init(&b, 1u << 20);
 	int rc = http__verify_page(v, en, q, &b);

@@ -157,6 +157,20 @@ static const char *licence_word(const words *w, const char *st)
 					      : w->lic_none;
 }
 
+static const char *action_word(int lang_en, const char *a)
+{
+	static const struct {
+		const char *action, *zh, *en;
+	} acts[] = {{"grant", "授予", "granted"},
+		    {"suspend", "暂停", "suspended"},
+		    {"reinstate", "恢复", "reinstated"},
+		    {"revoke", "撤销", "revoked"}};
+	for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++)
+		if (strcmp(a, acts[i].action) == 0)
+			return lang_en ? acts[i].en : acts[i].zh;
+	return a;
+}
+
 int http__verify_page(const brand_verify *v, int lang_en, const char *self_query, buf *b)
 {
 	const words *w = lang_en ? &en : &zh;
@@ -223,7 +237,7 @@ int http__verify_page(const brand_verify *v, int lang_en, const char *self_query
 		    : strcmp(v->result, "rejected") == 0 ? w->rejected
 							 : w->not_inspected);
 		row(b, w->brand, v->brand ? w->brand_yes : w->brand_no);
-		row(b, "No.", v->serial);
+		row(b, lang_en ? "Serial" : "编号", v->serial);
 		buf_puts(b, "</table>\n<h2>");
 		esc(b, w->scans);
 		buf_puts(b, "</h2><table id=\"scans\"><tr><td>");
@@ -247,7 +261,8 @@ int http__verify_page(const brand_verify *v, int lang_en, const char *self_query
 		for (size_t i = 0; i < v->n_history; i++) {
 			char day[24], what[300];
 			ltime_format_day(v->history[i].ts_ms, day, sizeof day);
-			snprintf(what, sizeof what, "%s → %s", v->history[i].action,
+			snprintf(what, sizeof what, "%s → %s",
+				 action_word(lang_en, v->history[i].action),
 				 licence_word(w, v->history[i].status));
 			row(b, day, what);
 		}

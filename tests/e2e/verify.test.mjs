@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: Apache-2.0
+// End-to-end: the public label verification page (/v/<serial>) on a
+// phone-sized screen in headless Chromium with JavaScript off, against the
+// real daemon. A licensed firm's accepted lot gets a carton brand label
+// through the API; the label's QR URL opened with no login shows 正品 and
+// the label's facts in zh-CN, fits the phone's width, asks nothing of any
+// other host, switches to English by its link, and a changed payload shows
+// the counterfeit verdict. Run: GLOVED_BIN=build/gloved
+// GLOVED_SOURCE_DIR=$PWD node --test tests/e2e/verify.test.mjs
+// (GLOVED_VERIFY_SCREENSHOT=<dir> writes verify-genuine.png there).
+
+import assert from "node:assert/strict";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { api, login, startDaemon } from "../lib/harness.mjs";
+import { launchChromium, stopAll, waitText, watchPage } from "./browser.mjs";
+
+const ENT = "JX07";
+const PASSWORD = "Verify-e2e-pass-42";
+const VIEWPORT = { width: 390, height: 844 };
+
+describe("label verification page on a phone", { timeout: 240000 }, () => {
+  let daemon, browser, context, page, seen, label;
+
+  before(async () => {
+    daemon = await startDaemon({
+      setup: (a) => {
+        a("enterprise", "add", "--code", ENT, "--name", "嘉祥县金手套制品有限公司", "--town", "嘉祥");
+        a("user", "add", "--username", "boss", "--role", "enterprise_admin", "--enterprise", ENT, "--password", PASSWORD);
+        a("user", "add", "--username", "assoc", "--role", "association", "--password", PASSWORD);
+        a("user", "add", "--username", "wang", "--role", "worker", "--enterprise", ENT, "--worker", "W001", "--password", PASSWORD);
+      },
+    });
+    const boss = await login(daemon.url, "boss", PASSWORD);
+    const assoc = await login(daemon.url, "assoc", PASSWORD);
+    const worker = await login(daemon.url, "wang", PASSWORD);
+    const post = async (token, p, body, want = 201) => {
+      const r = await api(daemon.url, token, "POST", p, body);
+      assert.equal(r.status, want, `${p}: ${r.text}`);
+      return r.json;
+    };
+    await post(boss, "/api/v1/styles", {
+      enterprise: ENT,
+      code: "SKI-07",
+      name: "成人防水滑雪手套",
+      category: "ski",
+      family: "sewn",
+      sizes: ["9"],
+      routing: [{ code: "S01", name: "合缝", smv: "1.20", rate: "0.1500" }],
+    });
+    await post(boss, "/api/v1/orders", { enterprise: ENT, code: "PO-7", buyer: "Alpine", style: "SKI-07", due: "2026-12-31", unit: "dozen", lines: [{ size: "9", qty: 2 }] });
+    await post(boss, "/api/v1/orders/release", { enterprise: ENT, order: "PO-7" }, 200);
+    await post(boss, "/api/v1/cuts", { enterprise: ENT, order: "PO-7", bundle_size: 24, lines: [{ size: "9", plies: 1, pairs_per_ply: 24 }] });
+    const bl = await api(daemon.url, boss, "GET", `/api/v1/bundles?enterprise=${ENT}&order=PO-7`);
+    await post(worker, "/api/v1/scans", bl.json.bundles.map((b, i) => ({ code: b.ops[0].code, scan_id: `v-${i}` })), 200);
+    await post(boss, "/api/v1/lots", { enterprise: ENT, code: "LOT-7", order: "PO-7", source: "bundles", bundles: [1] });
+    await post(boss, "/api/v1/inspections", { enterprise: ENT, lot: "LOT-7", aql: { major: "2.5" }, inspector: "质检 李", defects: [] });
+    await post(boss, "/api/v1/cartons", { enterprise: ENT, lot: "LOT-7", pairs_per_carton: 24 });
+    await post(assoc, "/api/v1/brand/licences", { enterprise: ENT, action: "grant", reason: "首批", conditions: { audits_passed: 0, last_lots: 0, min_accept_pct: 0 } }, 200);
+    label = (await post(boss, "/api/v1/labels", { enterprise: ENT, lot: "LOT-7", kind: "carton", brand: true })).items[0];
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: VIEWPORT, javaScriptEnabled: false, isMobile: true, hasTouch: true });
+    page = await context.newPage();
+    seen = watchPage(page, daemon.url);
+  });
+
+  after(() => stopAll([() => context?.close(), () => browser?.close(), () => daemon?.stop()]));
+
+  const local = (url) => {
+    const u = new URL(url);
+    return daemon.url + u.pathname + u.search;
+  };
+
+  it("shows a genuine label's facts in zh-CN, within the phone's width", async () => {
+    await page.goto(local(label.url));
+    await waitText(page.locator("#verdict h1"), "正品标签");
+    assert.equal(await page.locator("#verdict").getAttribute("data-state"), "genuine");
+    const table = await page.locator("#label").innerText();
+    for (const want of ["嘉祥县金手套制品有限公司", "嘉祥", "SKI-07", "LOT-7", "24 双"]) assert.ok(table.includes(want), `${want} in ${table}`);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= VIEWPORT.width, `the page is ${width}px wide on a ${VIEWPORT.width}px screen`);
+    const size = await page.locator("#verdict h1").evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+    assert.ok(size >= 20, "the verdict is readable at arm's length");
+    if (process.env.GLOVED_VERIFY_SCREENSHOT) {
+      await page.screenshot({ path: path.join(process.env.GLOVED_VERIFY_SCREENSHOT, "verify-genuine.png"), fullPage: true });
+    }
+  });
+
+  it("switches to English by its link, keeping the label", async () => {
+    await page.locator("nav a", { hasText: "English" }).click();
+    await waitText(page.locator("#verdict h1"), "Genuine label");
+    assert.equal(await page.locator("html").getAttribute("lang"), "en");
+    const u = new URL(page.url());
+    assert.equal(u.searchParams.get("p"), new URL(label.url).searchParams.get("p"), "the link keeps the signed payload");
+    assert.equal(u.searchParams.get("lang"), "en");
+    assert.ok((await page.locator("#label").innerText()).includes("24 pairs"));
+  });
+
+  it("says a changed label is not genuine", async () => {
+    const u = new URL(label.url);
+    const changed = Buffer.from(label.payload.replace("|24|", "|240|")).toString("base64url");
+    await page.goto(`${daemon.url}/v/${label.serial}?p=${changed}&s=${u.searchParams.get("s")}`);
+    assert.equal(await page.locator("#verdict").getAttribute("data-state"), "forged");
+    assert.equal(await page.locator("#label").count(), 0);
+    assert.deepEqual(seen.foreignRequests, [], "nothing is fetched from another host");
+    assert.deepEqual(seen.pageErrors, []);
+  });
+});
