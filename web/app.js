@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // gloved dashboard: login, machine wall, today's totals and output chart,
 // the gateway fleet page, the tabs of analytics.js (analytics, stops,
-// shifts, wages) and of sewn.js (styles, orders, WIP, households). Plain ES
+// shifts, wages), of sewn.js (styles, orders, WIP, households) and of
+// quality.js (quality, brand). Plain ES
 // module, no build step. Live data comes from one EventSource on
 // /api/v1/events; nothing polls the API on a timer (the fleet list is read
 // when its page opens and again, throttled, when machine events arrive
@@ -12,6 +13,7 @@ import { ANALYTICS_VIEWS, createAnalytics } from "./analytics.js";
 import { el, safeTz } from "./dom.js";
 import { STATES, getLang, has, setLang, t } from "./i18n.js";
 import { SEWN_VIEWS, createSewn } from "./sewn.js";
+import { QUALITY_VIEWS, createQuality } from "./quality.js";
 
 const LANG_KEY = "gloved.lang";
 const ENT_KEY = "gloved.enterprise";
@@ -25,7 +27,7 @@ const VIEW_KEY = "gloved.view";
 const SESSION_KEY = "gloved.session";
 const FLEET_MIN_INTERVAL_MS = 5000;
 const ALL = ""; // the workshop picker's "all workshops" value
-const VIEWS = ["wall", "fleet", ...ANALYTICS_VIEWS, ...SEWN_VIEWS];
+const VIEWS = ["wall", "fleet", ...ANALYTICS_VIEWS, ...SEWN_VIEWS, ...QUALITY_VIEWS];
 // Pages that follow the workshop picker (the others are per firm).
 const WS_VIEWS = ["wall", "analytics", "stops", "wages"];
 
@@ -194,6 +196,7 @@ function applyLang() {
     renderFleet();
     analytics.render();
     sewn.render();
+    quality.render();
   }
 }
 
@@ -296,6 +299,7 @@ function loggedOut() {
   $("fleet-rows").replaceChildren();
   analytics.reset();
   sewn.reset();
+  quality.reset();
   app.user = null;
   app.machines.clear();
   app.haveSnapshot = false;
@@ -453,6 +457,8 @@ async function selectEnterprise(ent, remember = true) {
   if (ANALYTICS_VIEWS.includes(app.view)) analytics.show(app.view);
   sewn.onScope();
   if (SEWN_VIEWS.includes(app.view)) sewn.show(app.view);
+  quality.onScope();
+  if (QUALITY_VIEWS.includes(app.view)) quality.show(app.view);
 }
 
 function selectWorkshop(ws) {
@@ -929,6 +935,7 @@ function showPage(view, remember = true) {
   if (app.view === "fleet" && app.user) refreshFleetNow();
   analytics.show(app.user ? app.view : "");
   sewn.show(app.user ? app.view : "");
+  quality.show(app.user ? app.view : "");
   if (app.view === "wall" && app.user) renderWall(); // the reasons' names may have changed
   if (app.view === "wall" && app.chart) app.chart.resize();
 }
@@ -1044,6 +1051,10 @@ const sewn = createSewn({
   fmtTime,
   safeTz,
 });
+
+// ---------------------------------------------------------------- quality and brand
+
+const quality = createQuality({ app, $, el, get: apiGet, send: apiSend, errMessage, LoggedOut, numFmt });
 
 // ---------------------------------------------------------------- boot
 

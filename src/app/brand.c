@@ -163,6 +163,14 @@ static int do_act(store *s, void *ctx)
 	return rc ? rc : store_end(s, act(s, ctx));
 }
 
+int brand_licence_action_tx(store *s, const brand_action *a, store_licence *out, char *msg,
+			    size_t len)
+{
+	msg[0] = '\0';
+	action_call c = {a, out, msg, len};
+	return do_act(s, &c);
+}
+
 int brand_licence_action(writer *w, const brand_action *a, store_licence *out, char *msg,
 			 size_t len)
 {
@@ -390,6 +398,16 @@ static int do_issue(store *s, void *ctx)
 	return rc ? rc : store_end(s, issue(s, ctx));
 }
 
+int brand_issue_labels_tx(store *s, const brand_issue_req *r, store_label **out, size_t *n,
+			  char *msg, size_t len)
+{
+	msg[0] = '\0';
+	*out = NULL;
+	*n = 0;
+	issue_call c = {r, out, n, msg, len};
+	return do_issue(s, &c);
+}
+
 int brand_issue_labels(writer *w, const brand_issue_req *r, store_label **out, size_t *n, char *msg,
 		       size_t len)
 {
@@ -513,6 +531,13 @@ static int do_verify(store *s, void *ctx)
 {
 	int rc = store_begin(s);
 	return rc ? rc : store_end(s, verify(s, ctx));
+}
+
+int brand_verify_label_tx(store *s, const brand_verify_req *q, brand_verify *out)
+{
+	memset(out, 0, sizeof *out);
+	verify_call c = {q, out};
+	return do_verify(s, &c);
 }
 
 int brand_verify_label(writer *w, const brand_verify_req *q, brand_verify *out)

@@ -37,6 +37,9 @@ typedef struct brand_action {
  * condition not met. *out: the licence after it. */
 int brand_licence_action(writer *w, const brand_action *a, store_licence *out, char *msg,
 			 size_t len);
+/* The same on s directly, in its own transaction (the demo's seeding). */
+int brand_licence_action_tx(store *s, const brand_action *a, store_licence *out, char *msg,
+			    size_t len);
 
 /* Checks a firm against conditions: 0 when met, else GLOVED_EBUSY with msg
  * naming the first one not met (or a store error). */
@@ -93,6 +96,9 @@ typedef struct brand_issue_req {
  * bags would hold more pairs than the lot has left; GLOVED_EINVAL (msg). */
 int brand_issue_labels(writer *w, const brand_issue_req *r, store_label **out, size_t *n, char *msg,
 		       size_t len);
+/* The same on s directly, in its own transaction. */
+int brand_issue_labels_tx(store *s, const brand_issue_req *r, store_label **out, size_t *n,
+			  char *msg, size_t len);
 
 /* A scan to verify. p and s: the QR code's payload and signature
  * (base64url), NULL or "" when only the serial is known (typed in). */
@@ -109,5 +115,7 @@ typedef struct brand_verify_req {
  * label (once) when its scans or networks pass the limits: out->state says
  * what was found. 0, or a store error. */
 int brand_verify_label(writer *w, const brand_verify_req *q, brand_verify *out);
+/* The same on s directly, in its own transaction. */
+int brand_verify_label_tx(store *s, const brand_verify_req *q, brand_verify *out);
 
 #endif

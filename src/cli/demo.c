@@ -7,6 +7,7 @@
  * cartons), then runs the daemon (serve.c) with the simulator
  * publishing to the broker. An already seeded database is kept as it is. */
 #include "cli/cli_int.h"
+#include "app/brand.h"
 #include "app/firmcal.h"
 #include "app/quality.h"
 #include "app/sewn.h"
@@ -417,6 +418,128 @@ static int seed_quality(store *db)
 	return rc;
 }
 
+/* The regional brand in the demo: a lab's test report of the sewn style,
+ * the association's audit and licence for JX01, brand labels for the
+ * cartons of LOT-JX-02 and bags of LOT-JX-04 (the accepted lots), and a few public scans of
+ * them, so the brand page and the public verification page have something
+ * to show. The key is the one the daemon then loads. */
+static int seed_brand(store *db, const gloved_config *cfg)
+{
+	store_scope all = {0};
+	store_enterprise e;
+	if (store_enterprise_by_code(db, all, "JX01", &e))
+		return GLOVED_OK;
+	char kpath[600], msg[300];
+	if (cfg->brand_key_file[0])
+		snprintf(kpath, sizeof kpath, "%s", cfg->brand_key_file);
+	else
+		brand_key_default_path(cfg->db_path, kpath, sizeof kpath);
+	brand_key *key = NULL;
+	int rc = brand_key_open(kpath, &key, msg, sizeof msg);
+	if (rc) {
+		log_error("demo: %s", msg);
+		return rc;
+	}
+	int64_t now = ltime_now_ms();
+	firmcal_cache *cals = firmcal_cache_new("Asia/Shanghai", NULL);
+	quality_lot_facts f;
+	rc = cals ? quality_lot_facts_get(db, cals, all, e.id, "LOT-JX-02", &f) : GLOVED_ENOMEM;
+	store_style *st = malloc(sizeof *st);
+	if (!rc && !st)
+		rc = GLOVED_ENOMEM;
+	if (!rc)
+		rc = store_style_get(db, all, e.id, f.style, 0, st);
+	if (!rc) {
+		store_test tr;
+		memset(&tr, 0, sizeof tr);
+		tr.enterprise_id = e.id;
+		tr.style_id = st->id;
+		snprintf(tr.report_no, sizeof tr.report_no, "SDQI-2611-0318");
+		snprintf(tr.lab, sizeof tr.lab, "山东省产品质量检验研究院");
+		tr.day = demo_today(now) - 20;
+		snprintf(tr.en388, sizeof tr.en388, "2121X");
+		snprintf(tr.markings, sizeof tr.markings,
+			 "{\"en388\":{\"standard\":\"EN 388:2016+A1:2018\",\"marking\":\"2121X\"},"
+			 "\"en511\":{\"standard\":\"EN 511:2006\",\"marking\":\"221\"}}");
+		snprintf(tr.raw, sizeof tr.raw,
+			 "{\"en388\":{\"abrasion_cycles\":1200,\"coupe_index\":1.6,\"tear_n\":31,"
+			 "\"puncture_n\":24},\"en511\":{\"convective_itr\":0.17,\"contact_r\":0.06,"
+			 "\"water\":\"pass\"}}");
+		tr.created_ms = now - 20 * 86400000LL;
+		rc = store_begin(db);
+		rc = rc ? rc : store_end(db, store_test_add(db, all, &tr));
+	}
+	if (!rc) {
+		store_audit a;
+		memset(&a, 0, sizeof a);
+		a.enterprise_id = e.id;
+		a.day = demo_today(now) - 15;
+		snprintf(a.auditor, sizeof a.auditor, "嘉祥县手套协会 刘建国");
+		a.passed = 1;
+		snprintf(a.note, sizeof a.note, "现场审核：质量体系、追溯记录齐全");
+		a.created_ms = now - 15 * 86400000LL;
+		rc = store_begin(db);
+		rc = rc ? rc : store_end(db, store_audit_add(db, &a));
+	}
+	if (!rc) {
+		brand_action ba;
+		memset(&ba, 0, sizeof ba);
+		ba.enterprise_id = e.id;
+		snprintf(ba.action, sizeof ba.action, "grant");
+		snprintf(ba.reason, sizeof ba.reason, "首批“嘉祥手套”区域品牌企业");
+		snprintf(ba.by, sizeof ba.by, "association");
+		ba.audits_passed = 1;
+		ba.last_lots = 3;
+		ba.min_accept_pct = 60;
+		ba.now_ms = now - 2 * 3600000LL;
+		store_licence lic;
+		rc = brand_licence_action_tx(db, &ba, &lic, msg, sizeof msg);
+		if (rc)
+			log_error("demo: licence: %s", msg);
+	}
+	static const struct {
+		const char *lot, *kind;
+		int64_t per_bag;
+	} issue[] = {{"LOT-JX-02", "carton", 0}, {"LOT-JX-04", "bag", 12}};
+	for (size_t i = 0; i < 2 && !rc; i++) {
+		brand_issue_req q;
+		memset(&q, 0, sizeof q);
+		q.enterprise_id = e.id;
+		snprintf(q.lot, sizeof q.lot, "%s", issue[i].lot);
+		snprintf(q.kind, sizeof q.kind, "%s", issue[i].kind);
+		q.brand = 1;
+		q.pairs_per_bag = issue[i].per_bag;
+		q.now_ms = now - 3600000LL;
+		q.key = key;
+		q.cals = cals;
+		store_label *v = NULL;
+		size_t n = 0;
+		rc = brand_issue_labels_tx(db, &q, &v, &n, msg, sizeof msg);
+		if (rc)
+			log_error("demo: labels of %s: %s", issue[i].lot, msg);
+		/* the first label scanned by a buyer three times from two networks */
+		for (int k = 0; !rc && n && i == 0 && k < 3; k++) {
+			uint8_t net[4] = {4, 203, 0, (uint8_t)(k ? 113 : 7)};
+			brand_verify_req vq = {v[0].serial,
+					       NULL,
+					       NULL,
+					       net,
+					       sizeof net,
+					       now - 1800000LL + k * 60000LL,
+					       cfg->clone_scans,
+					       cfg->clone_networks,
+					       key};
+			brand_verify out;
+			rc = brand_verify_label_tx(db, &vq, &out);
+		}
+		free(v);
+	}
+	free(st);
+	firmcal_cache_free(cals);
+	brand_key_close(key);
+	return rc;
+}
+
 static int seed_demo(const gloved_config *cfg, const sim_options *so, int *seeded)
 {
 	*seeded = 0;
@@ -487,6 +610,8 @@ static int seed_demo(const gloved_config *cfg, const sim_options *so, int *seede
 		rc = seed_analytics(db, m, nm);
 	if (!rc)
 		rc = seed_user(db, "admin", "cluster_admin", 0, NULL);
+	if (!rc)
+		rc = seed_user(db, "assoc", "association", 0, NULL);
 	if (rc)
 		store_rollback(db);
 	else
@@ -495,6 +620,8 @@ static int seed_demo(const gloved_config *cfg, const sim_options *so, int *seede
 		rc = seed_sewn(db);
 	if (!rc)
 		rc = seed_quality(db);
+	if (!rc)
+		rc = seed_brand(db, cfg);
 	sim_close(s);
 	*seeded = !rc;
 out:
@@ -545,7 +672,9 @@ int cli__demo(int argc, char **argv)
 	       "  dashboard: http://%s/\n"
 	       "  log in as: admin / %s   (cluster admin; firm admins: py01, gm01, jx01, same "
 	       "password)\n"
+	       "  the glove association (regional brand): assoc; jx01's inspector: jx01-qc\n"
 	       "  phone scan page: /scan.html (worker w097 of jx01, same password)\n"
+	       "  a brand label to scan: /v/<serial> (the labels on the 品牌 page)\n"
 	       "  database:  %s\n"
 	       "  stop with Ctrl-C\n\n",
 	       machines, cfg.listen, DEMO_PASSWORD, cfg.db_path);
