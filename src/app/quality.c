@@ -198,8 +198,8 @@ static int form_lot(store *s, const quality_lot_req *r, firmcal_cache *cals, sto
 		    char *msg, size_t len)
 {
 	store_scope all = {0};
-	store_order *o = malloc(sizeof *o);
-	store_style *st = malloc(sizeof *st);
+	store_order *o = calloc(1, sizeof *o);
+	store_style *st = calloc(1, sizeof *st);
 	int64_t *ids = calloc(r->nb ? r->nb : 1, sizeof *ids);
 	store_lot_machine *ms = calloc(r->nm ? r->nm : 1, sizeof *ms);
 	store_lot_material mats[QUALITY_MAX_LOT_MATS];
