@@ -21,7 +21,7 @@ const BRAND_ROLES = ["cluster_admin", "association"];
 // ctx: {app, $, el, get, send, errMessage, LoggedOut, numFmt} from app.js.
 export function createQuality(ctx) {
   const { app, $, el, get, send, errMessage, LoggedOut, numFmt } = ctx;
-  const st = { view: "", seq: 0, lots: null, tests: null, defects: null, lot: "", plan: null, defectRows: [], inspMsg: null, inspResult: null, sw: null, en388: null, licences: null, flags: null, labels: null, labelLot: "", labelMsg: null, licMsg: null };
+  const st = { view: "", seq: 0, detail: null, lots: null, tests: null, defects: null, lot: "", plan: null, defectRows: [], inspMsg: null, inspResult: null, sw: null, en388: null, licences: null, flags: null, labels: null, labelLot: "", labelMsg: null, licMsg: null };
 
   const nf = (n) => numFmt().format(Number(n) || 0);
   const tr = (prefix, v) => (has(prefix + v) ? t(prefix + v) : v);
@@ -153,6 +153,15 @@ export function createQuality(ctx) {
     }
     const lots = st.lots || [];
     const c = card(t("q.lots"), "q-lots");
+    const ex = el("p", "exports");
+    for (const [what, path] of [["q.export.lots", "/api/v1/lots"], ["q.export.inspections", "/api/v1/inspections"]])
+      for (const fmt of ["xlsx", "csv"]) {
+        const a = el("a", "btn btn-small", t(what, { fmt: fmt.toUpperCase() }));
+        a.href = path + "?" + q({ enterprise: app.ent, format: fmt, lang: getLang() === "en" ? "en" : "" });
+        a.setAttribute("download", "");
+        ex.append(a);
+      }
+    c.append(ex);
     if (!lots.length) c.append(el("p", "muted", t("q.lots_empty")));
     else
       c.append(
@@ -178,11 +187,48 @@ export function createQuality(ctx) {
 
   function pickLot(code) {
     st.lot = code;
-    st.plan = st.inspResult = st.inspMsg = null;
+    st.plan = st.inspResult = st.inspMsg = st.detail = null;
     st.defectRows = [];
     st.sw = null;
     render();
     planFor().catch(() => {});
+    const lot = (st.lots || []).find((l) => l.code === code);
+    if (lot?.result)
+      send("GET", "/api/v1/lot?" + q({ enterprise: app.ent, code }))
+        .then((r) => {
+          if (r.status === 200 && st.lot === code) {
+            st.detail = r.json;
+            render();
+          }
+        })
+        .catch(() => {});
+  }
+
+  // The inspections of the lot shown and what it is made of.
+  function renderDetail(c) {
+    const d = st.detail;
+    if (!d) return;
+    const ins = d.inspections || [];
+    if (ins.length)
+      c.append(
+        table(
+          [{ key: "q.col.when" }, { key: "q.inspector" }, { key: "q.col.severity" }, { key: "q.col.found" }, { key: "q.col.result" }],
+          ins.map((x) =>
+            row([
+              fmtDay(x.ts),
+              x.inspector,
+              tr("q.sev.", x.severity) + (x.resubmitted ? " · " + t("q.resubmitted") : ""),
+              Object.entries(x.classes || {})
+                .map(([cl, p]) => t("q.found_fmt", { cls: t("q.class." + cl), found: nf(p.found), ac: nf(p.ac) }))
+                .join(" · "),
+              tr("q.result.", x.result),
+            ]),
+          ),
+          "q-insp-table",
+        ),
+      );
+    const mats = (d.materials || []).map((m) => `${m.material_lot} (${tr("q.kind.", m.kind)}, ${m.supplier} ${m.batch})`);
+    if (mats.length) c.append(el("p", "muted", t("q.materials", { list: mats.join("；") })));
   }
 
   const aqlInputs = () => Object.fromEntries(CLASSES.map((c) => [c, $("q-aql-" + c)?.value.trim() || ""]));
@@ -290,6 +336,7 @@ export function createQuality(ctx) {
       });
     }
     c.append(form);
+    renderDetail(c);
     if (st.inspResult) {
       const res = el("p", st.inspResult.result === "accepted" ? "ok q-verdict" : "error q-verdict", t("q.decided." + st.inspResult.result));
       res.id = "q-result";

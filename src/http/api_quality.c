@@ -1381,7 +1381,8 @@ static enum MHD_Result h_trace(http_req *r, store *db)
 	if (query_firm(r, db, &ent, &ret))
 		return ret;
 	const char *lot = http__arg(r, "lot"), *carton = http__arg(r, "carton"),
-		   *bundle = http__arg(r, "bundle"), *order = http__arg(r, "order");
+		   *bundle = http__arg(r, "bundle"), *order = http__arg(r, "order"),
+		   *label = http__arg(r, "label");
 	store_lot l;
 	int rc;
 	const char *from;
@@ -1397,6 +1398,16 @@ static enum MHD_Result h_trace(http_req *r, store *db)
 			rc = store_lot_get(db, r->scope, ent, NULL, c.lot_id, &l);
 		if (rc)
 			return http__reply_status(r, rc, "carton", carton);
+	} else if (label && *label) {
+		from = "label";
+		store_label lb;
+		rc = store_label_by_serial(db, label, &lb);
+		if (!rc && lb.enterprise_id != ent)
+			rc = GLOVED_ENOTFOUND; /* another firm's label is not seen */
+		if (!rc)
+			rc = store_lot_get(db, r->scope, ent, NULL, lb.lot_id, &l);
+		if (rc)
+			return http__reply_status(r, rc, "label", label);
 	} else if (bundle && *bundle) {
 		from = "bundle";
 		int64_t no, lot_id;
@@ -1429,9 +1440,10 @@ static enum MHD_Result h_trace(http_req *r, store *db)
 		if (rc)
 			return http__reply_status(r, rc, "lot", NULL);
 	} else
-		return http__reply_error(r, 400, "bad_request", -1,
-					 "trace from a 'lot', a 'carton' or a 'bundle' (with its "
-					 "'order')");
+		return http__reply_error(
+		    r, 400, "bad_request", -1,
+		    "trace from a 'lot', a 'carton', a 'label' (its serial) or a "
+		    "'bundle' (with its 'order')");
 	cJSON *out = trace_lot(r, db, &l);
 	cJSON_AddStringToObject(out, "traced_from", from);
 	return http__reply_json(r, 200, out);

@@ -123,6 +123,10 @@ describe("label verification page on a phone", { timeout: 240000 }, () => {
       await p.locator("#tab-quality").click();
       const lot7 = p.locator('#q-lot-table tr[data-lot="LOT-7"]');
       await waitText(lot7.locator("td").nth(5), "合格");
+      // an inspected lot shows its inspection
+      await lot7.locator("button").click();
+      await waitText(p.locator("#q-insp-table tbody tr td").nth(4), "合格");
+      assert.match(await p.locator('#q-lots a[href*="/api/v1/lots?"][href*="format=xlsx"]').getAttribute("href"), /enterprise=JX07/);
       await p.locator('#q-lot-table tr[data-lot="LOT-8"] button').click();
       await p.locator("#q-plan-table").waitFor();
       // 12 pairs at II: the plan of each class as ISO 2859-1 gives it

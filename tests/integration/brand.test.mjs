@@ -223,6 +223,11 @@ describe("regional brand: licences, audits, labels, verification", { timeout: 30
       ["gloved-label-1", cartons[0].serial, ENT, "嘉祥县测试手套有限公司", "SKI-01", "8", "12", "LOT-4", "", "B"],
     );
     assert.match(f[8], /^\d{4}-\d\d-\d\d$/);
+    // the trace from a label reaches its lot; another firm's serial is not seen
+    const tr = await get(boss, `/api/v1/trace?enterprise=${ENT}&label=${cartons[0].serial}`);
+    assert.equal(tr.status, 200, tr.text);
+    assert.deepEqual([tr.json.code, tr.json.traced_from], ["LOT-4", "label"]);
+    assert.equal((await get(other, `/api/v1/trace?label=${cartons[0].serial}`)).status, 404);
     const list = await get(boss, `/api/v1/labels?enterprise=${ENT}&lot=LOT-4`);
     assert.deepEqual(list.json.items.map((l) => l.serial), cartons.map((l) => l.serial));
   });
