@@ -179,10 +179,95 @@ export function createQuality(ctx) {
           "q-lot-table",
         ),
       );
+    c.append(lotForm());
     nodes.push(c);
     if (st.lot) nodes.push(renderInspection());
     nodes.push(renderTests(), renderEn388());
     page.replaceChildren(...nodes);
+  }
+
+  // "1, 3-5" -> [1, 3, 4, 5]; null when malformed.
+  function numbers(s) {
+    const out = [];
+    for (const part of s.split(/[,，\s]+/).filter(Boolean)) {
+      const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+      if (!m) return null;
+      const a = Number(m[1]), b = Number(m[2] || m[1]);
+      if (b < a || b - a > 1000) return null;
+      for (let i = a; i <= b; i++) out.push(i);
+    }
+    return out;
+  }
+
+  function lotForm() {
+    const form = el("form", "sewn-form");
+    form.id = "q-lot-form";
+    form.noValidate = true;
+    form.append(el("h3", "", t("q.lot_add")));
+    const fr = el("div", "form-row");
+    const code = input("text", { id: "q-lot-code", "data-field": "code", autocomplete: "off" });
+    const order = input("text", { id: "q-lot-order", "data-field": "order", autocomplete: "off" });
+    const source = select([["bundles", t("q.source.bundles")], ["machines", t("q.source.machines")]], "bundles", { id: "q-lot-source", "data-field": "source" });
+    const items = input("text", { id: "q-lot-items", "data-field": "bundles", autocomplete: "off", placeholder: "1, 3-5" });
+    const from = input("date", { id: "q-lot-from", "data-field": "from" });
+    const to = input("date", { id: "q-lot-to", "data-field": "to" });
+    const dates = [field("q.from", from), field("q.to", to)];
+    const sync = () => {
+      const m = source.value === "machines";
+      items.placeholder = m ? "K1, K2" : "1, 3-5";
+      items.dataset.field = m ? "machines" : "bundles";
+      for (const d of dates) d.hidden = !m;
+    };
+    source.addEventListener("change", sync);
+    fr.append(field("q.col.lot", code), field("q.order", order), field("q.source", source), field("q.items", items), ...dates);
+    sync();
+    const actions = el("div", "cal-actions");
+    const b = el("button", "btn btn-accent", t("q.lot_submit"));
+    b.type = "submit";
+    const m = el("p");
+    m.id = "q-lot-msg";
+    m.setAttribute("role", "alert");
+    msg(m, st.lotMsg);
+    actions.append(b, m);
+    form.append(fr, actions);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const body = { enterprise: app.ent, code: code.value.trim(), order: order.value.trim(), source: source.value };
+      if (source.value === "machines") {
+        body.machines = items.value.split(/[,，\s]+/).filter(Boolean);
+        body.from = from.value;
+        body.to = to.value;
+      } else {
+        const n = numbers(items.value);
+        if (!n || !n.length) {
+          st.lotMsg = { error: t("q.bad_bundles") };
+          msg($("q-lot-msg"), st.lotMsg);
+          markField(form, "bundles", t("q.bad_bundles"));
+          return;
+        }
+        body.bundles = n;
+      }
+      try {
+        const r = await send("POST", "/api/v1/lots", body);
+        st.lotMsg = r.status === 201 ? { ok: t("q.lot_made", { lot: r.json.code, qty: qty(r.json) }) } : { error: failText(r) };
+        if (r.status === 201) await load();
+        else {
+          msg($("q-lot-msg"), st.lotMsg);
+          const f = /^(\w+)/.exec(r.json?.error?.message || "")?.[1];
+          markField(form, f, r.json?.error?.message || "");
+        }
+      } catch (e) {
+        if (!(e instanceof LoggedOut)) console.error(e);
+      }
+    });
+    return form;
+  }
+
+  async function pack(lot) {
+    const n = Number($("q-pack-n")?.value) || 0;
+    const r = await send("POST", "/api/v1/cartons", { enterprise: app.ent, lot, pairs_per_carton: n });
+    st.inspMsg = r.status === 201 ? { ok: t("q.packed", { n: nf(r.json.items.length) }) } : { error: failText(r) };
+    await load();
   }
 
   function pickLot(code) {
@@ -335,8 +420,19 @@ export function createQuality(ctx) {
         });
       });
     }
-    c.append(form);
+    if (!lot.result) c.append(form); /* an inspected lot shows how it was inspected */
     renderDetail(c);
+    if (lot.result === "accepted" && st.detail && !(st.detail.cartons || []).length) {
+      const pf = el("div", "form-row");
+      const n = input("number", { id: "q-pack-n", min: "1", step: "1" });
+      n.value = "12";
+      const b = el("button", "btn btn-small", t("q.pack"));
+      b.type = "button";
+      b.id = "q-pack";
+      b.addEventListener("click", () => pack(lot.code).catch(() => {}));
+      pf.append(field("q.pairs_per_carton", n), b);
+      c.append(pf);
+    } else if (st.detail?.cartons?.length) c.append(el("p", "muted", t("q.cartons", { n: nf(st.detail.cartons.length) })));
     if (st.inspResult) {
       const res = el("p", st.inspResult.result === "accepted" ? "ok q-verdict" : "error q-verdict", t("q.decided." + st.inspResult.result));
       res.id = "q-result";
@@ -622,7 +718,7 @@ export function createQuality(ctx) {
 
   function onScope() {
     st.lot = st.labelLot = "";
-    st.plan = st.inspResult = st.inspMsg = st.labelMsg = st.licMsg = st.sw = null;
+    st.plan = st.inspResult = st.inspMsg = st.labelMsg = st.licMsg = st.lotMsg = st.sw = st.detail = null;
     st.defectRows = [];
   }
 

@@ -6,7 +6,7 @@
 // the label's facts in zh-CN, fits the phone's width, asks nothing of any
 // other host, switches to English by its link, and a changed payload shows
 // the counterfeit verdict. Then the dashboard's 质量 and 品牌 pages (with
-// JavaScript, desktop size): the lots with their results, an inspection
+// JavaScript, desktop size): the lots with their results, a lot formed from a bundle, an inspection
 // entered with a defect from the catalogue and decided by the plan, the EN
 // 388 calculator, and the labels of the lot with their print links. Run: GLOVED_BIN=build/gloved
 // GLOVED_SOURCE_DIR=$PWD node --test tests/e2e/quality.test.mjs
@@ -58,7 +58,6 @@ describe("label verification page on a phone", { timeout: 240000 }, () => {
     const bl = await api(daemon.url, boss, "GET", `/api/v1/bundles?enterprise=${ENT}&order=PO-7`);
     await post(worker, "/api/v1/scans", bl.json.bundles.map((b, i) => ({ code: b.ops[0].code, scan_id: `v-${i}` })), 200);
     await post(boss, "/api/v1/lots", { enterprise: ENT, code: "LOT-7", order: "PO-7", source: "bundles", bundles: [1] });
-    await post(boss, "/api/v1/lots", { enterprise: ENT, code: "LOT-8", order: "PO-7", source: "bundles", bundles: [2] });
     await post(boss, "/api/v1/inspections", { enterprise: ENT, lot: "LOT-7", aql: { major: "2.5" }, inspector: "质检 李", defects: [] });
     await post(boss, "/api/v1/cartons", { enterprise: ENT, lot: "LOT-7", pairs_per_carton: 12 });
     await post(assoc, "/api/v1/brand/licences", { enterprise: ENT, action: "grant", reason: "首批", conditions: { audits_passed: 0, last_lots: 0, min_accept_pct: 0 } }, 200);
@@ -127,6 +126,15 @@ describe("label verification page on a phone", { timeout: 240000 }, () => {
       await lot7.locator("button").click();
       await waitText(p.locator("#q-insp-table tbody tr td").nth(4), "合格");
       assert.match(await p.locator('#q-lots a[href*="/api/v1/lots?"][href*="format=xlsx"]').getAttribute("href"), /enterprise=JX07/);
+      // a lot formed on the page from the order's second bundle; a bad bundle list is refused
+      await p.fill("#q-lot-code", "LOT-8");
+      await p.fill("#q-lot-order", "PO-7");
+      await p.fill("#q-lot-items", "2-x");
+      await p.locator("#q-lot-form button[type=submit]").click();
+      await waitText(p.locator("#q-lot-msg"), "出错了：扎号格式如 1, 3-5");
+      await p.fill("#q-lot-items", "2");
+      await p.locator("#q-lot-form button[type=submit]").click();
+      await waitText(p.locator("#q-lot-msg"), "已组批 LOT-8：12 双 · 1 打");
       await p.locator('#q-lot-table tr[data-lot="LOT-8"] button').click();
       await p.locator("#q-plan-table").waitFor();
       // 12 pairs at II: the plan of each class as ISO 2859-1 gives it
