@@ -122,9 +122,13 @@ int label_payload_parse(const char *payload, label_fields *out)
 	    field(f[8], e[8], out->en388, sizeof out->en388) ||
 	    field(f[9], e[9], brand, sizeof brand))
 		return -1;
+	/* pairs as label_payload_make writes them: digits, no sign, no leading
+	 * zero, so one label has one payload */
 	char *end = NULL;
-	long long v = strtoll(pairs, &end, 10);
-	if (!pairs[0] || *end || v < 1 || !label_serial_valid(out->serial) ||
+	long long v = strspn(pairs, "0123456789") == strlen(pairs) && pairs[0] != '0'
+			  ? strtoll(pairs, &end, 10)
+			  : 0;
+	if (!pairs[0] || !end || *end || v < 1 || !label_serial_valid(out->serial) ||
 	    (strcmp(brand, "B") != 0 && strcmp(brand, "-") != 0) || strlen(out->day) != 10)
 		return -1;
 	out->pairs = v;

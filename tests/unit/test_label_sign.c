@@ -189,6 +189,11 @@ static void test_malformed(void **state)
 	assert_non_null(pairs);
 	pairs[1] = 'x';
 	assert_int_equal(label_payload_parse(q, &g), -1);
+	/* one label, one payload: no leading zero or sign in pairs */
+	pairs[1] = '0';
+	assert_int_equal(label_payload_parse(q, &g), -1);
+	pairs[1] = '+';
+	assert_int_equal(label_payload_parse(q, &g), -1);
 	char out[8];
 	assert_int_equal(label_b64_decode("@@@", out, sizeof out), -1);
 	assert_int_equal(label_b64_decode("QUJD", out, sizeof out), 3);
