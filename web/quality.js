@@ -4,8 +4,8 @@
 // their quantity and result, an ISO 2859-1 inspection of a lot — the plan
 // of each class, defects from the catalogue, the decision —, the switching
 // state of a style, the test reports with their markings and an EN 388
-// calculator) and the 品牌/Brand page (licences, with the association's
-// actions; flags raised on labels scanned like copies; the labels of a lot:
+// calculator whose values can be saved as a report with its PDF) and the
+// 品牌/Brand page (licences and audits, with the association's forms; flags raised on labels scanned like copies; the labels of a lot:
 // issue, print as PDF or ZPL, open the public verification page). app.js
 // owns the session, the firm picker and the tabs; a page is read when it
 // opens, when the firm changes or after one of its own forms was sent.
@@ -119,10 +119,11 @@ export function createQuality(ctx) {
           st.defects = defects.items;
         }
       } else if (st.view === "brand") {
-        const [lic, flags] = await Promise.all([get("/api/v1/brand/licences"), get("/api/v1/brand/flags?open=1")]);
+        const [lic, flags, audits] = await Promise.all([get("/api/v1/brand/licences"), get("/api/v1/brand/flags?open=1"), get("/api/v1/brand/audits")]);
         if (seq !== st.seq) return;
         st.licences = lic.items;
         st.flags = flags.items;
+        st.audits = audits.items;
         if (ent && !isBrand()) {
           const lots = await get("/api/v1/lots?" + q({ enterprise: ent }));
           if (seq !== st.seq) return;
@@ -519,6 +520,56 @@ export function createQuality(ctx) {
     }
     actions.append(b, out);
     form.append(actions);
+    // the same values saved as a lab's test report, its PDF attached
+    const rr = el("div", "form-row");
+    const no = input("text", { id: "q-t-no", "data-field": "report_no", autocomplete: "off" });
+    const lab = input("text", { id: "q-t-lab", "data-field": "lab", autocomplete: "off" });
+    const day = input("date", { id: "q-t-day", "data-field": "day" });
+    const style = input("text", { id: "q-t-style", "data-field": "style", autocomplete: "off" });
+    const file = input("file", { id: "q-t-pdf", accept: "application/pdf" });
+    rr.append(field("q.col.report", no), field("q.col.lab", lab), field("q.col.day", day), field("q.col.style", style), field("q.col.pdf", file));
+    const ra = el("div", "cal-actions");
+    const save = el("button", "btn", t("q.test_save"));
+    save.type = "button";
+    save.id = "q-t-save";
+    const tm = el("p");
+    tm.id = "q-t-msg";
+    tm.setAttribute("role", "alert");
+    msg(tm, st.testMsg);
+    ra.append(save, tm);
+    form.append(el("h3", "", t("q.test_add")), rr, ra);
+    save.addEventListener("click", async () => {
+      const en388 = {};
+      for (const k of keys) {
+        const v = $("q-e-" + k).value;
+        if (v !== "") en388[k] = Number(v);
+      }
+      if ($("q-e-blunted").checked) en388.coupe_blunted = true;
+      if ($("q-e-impact").value) en388.impact = $("q-e-impact").value;
+      const body = { enterprise: app.ent, report_no: no.value.trim(), lab: lab.value.trim(), day: day.value, style: style.value.trim(), values: { en388 } };
+      try {
+        const r = await send("POST", "/api/v1/tests", body);
+        if (r.status !== 201) {
+          st.testMsg = { error: failText(r) };
+          msg($("q-t-msg"), st.testMsg);
+          return;
+        }
+        st.testMsg = { ok: t("q.test_saved", { no: r.json.report_no, m: r.json.en388 }) };
+        const f = file.files?.[0];
+        if (f) {
+          const res = await fetch("/api/v1/tests/pdf?" + q({ enterprise: app.ent, id: r.json.id }), {
+            method: "PUT",
+            credentials: "same-origin",
+            headers: { "Content-Type": "application/pdf" },
+            body: f,
+          });
+          if (res.status !== 200) st.testMsg = { error: t("q.pdf_failed", { status: res.status }) };
+        }
+        await load();
+      } catch (e) {
+        if (!(e instanceof LoggedOut)) console.error(e);
+      }
+    });
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const body = {};
@@ -567,6 +618,19 @@ export function createQuality(ctx) {
     );
     if (isBrand()) c.append(licenceForm());
     nodes.push(c);
+    const au = card(t("b.audits"), "b-audits");
+    const audits = st.audits || [];
+    if (!audits.length) au.append(el("p", "muted", t("b.audits_empty")));
+    else
+      au.append(
+        table(
+          [{ key: "b.col.firm" }, { key: "q.col.day" }, { key: "b.auditor" }, { key: "b.passed" }, { key: "b.note" }],
+          audits.map((a) => row([a.enterprise, a.day, a.auditor, t(a.passed ? "b.pass" : "b.fail"), a.note])),
+          "b-audit-table",
+        ),
+      );
+    if (isBrand()) au.append(auditForm());
+    nodes.push(au);
     const f = card(t("b.flags"), "b-flags");
     const flags = st.flags || [];
     if (!flags.length) f.append(el("p", "muted", t("b.flags_empty")));
@@ -588,6 +652,41 @@ export function createQuality(ctx) {
     nodes.push(f);
     if (st.labels) nodes.push(renderLabels());
     page.replaceChildren(...nodes);
+  }
+
+  function auditForm() {
+    const form = el("form", "sewn-form");
+    form.id = "b-audit-form";
+    form.noValidate = true;
+    const fr = el("div", "form-row");
+    const firm = select((st.licences || []).map((l) => [l.enterprise, `${l.enterprise} ${l.name}`]), app.ent, { id: "b-a-firm", "data-field": "enterprise" });
+    const day = input("date", { id: "b-a-day", "data-field": "day" });
+    const who = input("text", { id: "b-a-auditor", "data-field": "auditor", autocomplete: "off" });
+    const passed = select([["1", t("b.pass")], ["0", t("b.fail")]], "1", { id: "b-a-passed" });
+    const note = input("text", { id: "b-a-note", "data-field": "note", autocomplete: "off" });
+    fr.append(field("b.col.firm", firm), field("q.col.day", day), field("b.auditor", who), field("b.passed", passed), field("b.note", note, true));
+    const actions = el("div", "cal-actions");
+    const b = el("button", "btn btn-accent", t("b.audit_add"));
+    b.type = "submit";
+    const m = el("p");
+    m.id = "b-audit-msg";
+    m.setAttribute("role", "alert");
+    msg(m, st.auditMsg);
+    actions.append(b, m);
+    form.append(fr, actions);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const body = { enterprise: firm.value, day: day.value, auditor: who.value.trim(), passed: passed.value === "1", note: note.value.trim() };
+      try {
+        const r = await send("POST", "/api/v1/brand/audits", body);
+        st.auditMsg = r.status === 201 ? { ok: t("b.audit_added") } : { error: failText(r) };
+        if (r.status === 201) await load();
+        else msg($("b-audit-msg"), st.auditMsg);
+      } catch (e) {
+        if (!(e instanceof LoggedOut)) console.error(e);
+      }
+    });
+    return form;
   }
 
   function licenceForm() {
@@ -718,13 +817,13 @@ export function createQuality(ctx) {
 
   function onScope() {
     st.lot = st.labelLot = "";
-    st.plan = st.inspResult = st.inspMsg = st.labelMsg = st.licMsg = st.lotMsg = st.sw = st.detail = null;
+    st.plan = st.inspResult = st.inspMsg = st.labelMsg = st.licMsg = st.lotMsg = st.testMsg = st.auditMsg = st.sw = st.detail = null;
     st.defectRows = [];
   }
 
   function reset() {
     st.seq++;
-    st.lots = st.tests = st.licences = st.flags = st.labels = st.en388 = null;
+    st.lots = st.tests = st.licences = st.flags = st.audits = st.labels = st.en388 = null;
     onScope();
     $("page-quality").replaceChildren();
     $("page-brand").replaceChildren();

@@ -8,7 +8,9 @@
 // the counterfeit verdict. Then the dashboard's 质量 and 品牌 pages (with
 // JavaScript, desktop size): the lots with their results, a lot formed from a bundle, an inspection
 // entered with a defect from the catalogue and decided by the plan, the EN
-// 388 calculator, and the labels of the lot with their print links. Run: GLOVED_BIN=build/gloved
+// 388 calculator and a test report saved from it with its PDF, the labels
+// of the lot with their print links; the association records an audit.
+// Run: GLOVED_BIN=build/gloved
 // GLOVED_SOURCE_DIR=$PWD node --test tests/e2e/quality.test.mjs
 // (GLOVED_VERIFY_SCREENSHOT=<dir> writes verify-genuine.png there).
 
@@ -155,6 +157,19 @@ describe("label verification page on a phone", { timeout: 240000 }, () => {
       await p.check("#q-e-blunted");
       await p.click("#q-e-submit");
       await waitText(p.locator("#q-e-out"), "标识：4X43C");
+      // saved as a test report of the style, with its PDF
+      await p.fill("#q-t-no", "SGS-E2E-1");
+      await p.fill("#q-t-lab", "SGS 青岛");
+      await p.fill("#q-t-day", "2026-11-28");
+      await p.fill("#q-t-style", "SKI-07");
+      await p.setInputFiles("#q-t-pdf", { name: "r.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n%%EOF\n") });
+      await p.click("#q-t-save");
+      await waitText(p.locator("#q-t-msg"), "已保存报告 SGS-E2E-1（EN 388 4X43C）");
+      const testRow = p.locator("#q-tests tbody tr", { hasText: "SGS-E2E-1" });
+      await waitText(testRow.locator("td").nth(4), "4X43C");
+      const pdfHref = await testRow.locator("a").getAttribute("href");
+      const got = await p.request.get(daemon.url + pdfHref);
+      assert.equal((await got.body()).toString(), "%PDF-1.4\n%%EOF\n");
       // the brand page: the licence and the lot's labels
       await p.locator("#tab-brand").click();
       await waitText(p.locator(`#b-licence-table tr[data-enterprise="${ENT}"] td`).nth(2), "有效");
@@ -173,6 +188,34 @@ describe("label verification page on a phone", { timeout: 240000 }, () => {
       await waitText(p.locator("#tab-brand"), "Brand");
       assert.deepEqual(w.pageErrors, []);
       assert.deepEqual(w.foreignRequests, []);
+    } finally {
+      await desk.close();
+    }
+  });
+
+  it("the association records an audit and sees every firm's licence on the brand page", async () => {
+    const desk = await browser.newContext({ viewport: DESKTOP });
+    try {
+      const p = await desk.newPage();
+      const w = watchPage(p, daemon.url);
+      await p.goto(daemon.url + "/");
+      await p.fill("#login-username", "assoc");
+      await p.fill("#login-password", PASSWORD);
+      await p.click("#login-form button[type=submit]");
+      await p.locator("#tab-brand").click();
+      await waitText(p.locator(`#b-licence-table tr[data-enterprise="${ENT}"] td`).nth(2), "有效");
+      assert.equal(await p.locator("#b-labels").count(), 0, "the association prints no labels");
+      await p.locator("#b-a-firm").selectOption(ENT);
+      await p.fill("#b-a-day", "2026-12-01");
+      await p.fill("#b-a-auditor", "协会 刘");
+      await p.locator("#b-audit-form button[type=submit]").click();
+      await waitText(p.locator("#b-audit-msg"), "已记录审核");
+      await waitText(p.locator("#b-audit-table tbody tr td").nth(2), "协会 刘");
+      // a bad date is refused and named
+      await p.fill("#b-a-day", "");
+      await p.locator("#b-audit-form button[type=submit]").click();
+      await waitText(p.locator("#b-audit-msg"), /^出错了：.*day/);
+      assert.deepEqual(w.pageErrors, []);
     } finally {
       await desk.close();
     }
