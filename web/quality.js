@@ -5,8 +5,9 @@
 // of each class, defects from the catalogue, the decision —, the switching
 // state of a style, the test reports with their markings and an EN 388
 // calculator whose values can be saved as a report with its PDF) and the
-// 品牌/Brand page (licences and audits, with the association's forms; flags raised on labels scanned like copies; the labels of a lot:
-// issue, print as PDF or ZPL, open the public verification page). app.js
+// 品牌/Brand page (licences and audits, with the association's forms;
+// flags raised on labels scanned like copies; the labels of a lot: issue,
+// print as PDF or ZPL, open the public verification page). app.js
 // owns the session, the firm picker and the tabs; a page is read when it
 // opens, when the firm changes or after one of its own forms was sent.
 
