@@ -58,7 +58,7 @@ static const words zh = {
     "不是正品标签",
     "签名无法验证：标签内容被改动或不是本集群签发。",
     "无法确认",
-    "签名有效，但本集群没有登记此序号的标签。",
+    "本集群没有登记此序号的标签：请向卖方或企业核实。",
     "无效链接",
     "此链接不含可验证的标签。",
     "企业",
@@ -102,7 +102,7 @@ static const words en = {
     "Not a genuine label",
     "The signature does not verify: the label was changed or not issued by this cluster.",
     "Cannot confirm",
-    "The signature is valid, but this cluster has no label of this serial on record.",
+    "This cluster has no label of this serial on record: check with the seller or the firm.",
     "Not a label link",
     "This link holds no label to verify.",
     "Firm",
@@ -216,7 +216,7 @@ int http__verify_page(const brand_verify *v, int lang_en, const char *self_query
 		esc(b, w->flagged);
 		buf_puts(b, "</div>\n");
 	}
-	if (strcmp(v->state, "malformed") != 0 && strcmp(v->state, "forged") != 0) {
+	if (strcmp(v->state, "genuine") == 0) { /* only a genuine label's facts are shown */
 		buf_puts(b, "<table id=\"label\">\n");
 		char pairs[64];
 		snprintf(pairs, sizeof pairs, "%lld %s", (long long)v->pairs,

@@ -311,6 +311,12 @@ describe("regional brand: licences, audits, labels, verification", { timeout: 30
     r = await page(`${daemon.url}/v/${cartons[1].serial}`);
     assert.equal(state(r.text), "genuine");
     const typo = cartons[1].serial.slice(0, 3) + (cartons[1].serial[3] === "2" ? "3" : "2") + cartons[1].serial.slice(4);
+    // a well-formed serial no label has: unknown, nothing shown of any label
+    const other = "23456789AB";
+    const w = [...other].reduce((s, ch, i) => s + (i + 1) * "23456789ABCDEFGHJKMNPQRSTUVWXYZ".indexOf(ch), 0);
+    r = await page(`${daemon.url}/v/${other}${"23456789ABCDEFGHJKMNPQRSTUVWXYZ"[w % 31]}`);
+    assert.equal(state(r.text), "unknown");
+    assert.ok(!r.text.includes('id="label"'));
     r = await page(`${daemon.url}/v/${typo}`);
     assert.equal(state(r.text), "malformed");
     r = await page(`${daemon.url}/v/<script>`);
