@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* api_labels.c: the regional brand's part of the API (docs/api.md,
- * "Regional brand"): licences with their conditions and history, audits,
- * the flags raised on labels scanned like copies. The association and the
- * cluster admin run licences and audits; every reader sees them (a firm:
- * its own); a firm and the association see and resolve its flags. Writes
- * go through app/brand.c on the writer thread. */
+ * "Labels and the regional brand"): licences with their conditions and
+ * history, audits, the flags raised on labels scanned like copies, issuing
+ * and printing a lot's labels (PDF, ZPL), and the public side: the
+ * cluster's public key, the verification as JSON and the page /v/<serial>
+ * (rate-limited per address, no login). The association and the cluster
+ * admin run licences and audits; every reader sees them (a firm: its own);
+ * a firm and the association see and resolve its flags; a firm's admins,
+ * supervisors and inspectors print its labels. Writes (a scan is one) go
+ * through app/brand.c on the writer thread. */
 #include "core/code.h"
 #include "core/tz.h"
 #include "http/http_int.h"
