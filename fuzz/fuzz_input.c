@@ -9,9 +9,14 @@
  * the code made again from them parses back to the same parts; a code the
  * fuzzer makes up does not verify unless it is the one ticket_code makes; a
  * config read leaves every text setting NUL-terminated inside its field and
- * an error always has a message. See docs/fuzzing.md. */
+ * an error always has a message; a Modbus device's state map
+ * ("0:off,1:run,...") parses to distinct values each found again by
+ * lookup, counters split into registers and back give the same value, and
+ * a read plan stays within the register space and one request's size. See
+ * docs/fuzzing.md. */
 #define _GNU_SOURCE /* memfd_create */
 #include "core/ticket.h"
+#include "ingest/modbus_decode.h"
 #include "util/config.h"
 
 #include <stdint.h>
@@ -96,11 +101,47 @@ static void flag(char *s)
 	check_texts(&c);
 }
 
+static void modbus(const char *s, const uint8_t *d, size_t n)
+{
+	mbus_state_map m;
+	char err[256] = "";
+	if (mbus_state_map_parse(s, &m, err, sizeof err) == 0) {
+		if (m.n > MBUS_MAP_MAX)
+			abort();
+		for (size_t i = 0; i < m.n; i++)
+			if (mbus_state_lookup(&m, m.e[i].value) != m.e[i].state)
+				abort();
+	} else if (!err[0])
+		abort();
+	if (n < 8)
+		return;
+	uint64_t v =
+	    (uint64_t)d[0] | (uint64_t)d[1] << 8 | (uint64_t)d[2] << 16 | (uint64_t)d[3] << 24;
+	int words = 1 + (d[4] & 1);
+	mbus_word_order o = (d[4] & 2) ? MBUS_LITTLE : MBUS_BIG;
+	uint16_t regs[2];
+	mbus_counter_words(v, words, o, regs);
+	if (mbus_counter_value(regs, words, o) != (words == 1 ? (v & 0xffff) : v))
+		abort();
+	int creg = d[5] | d[6] << 8, rreg = (d[7] & 1) ? -1 : creg ^ d[7],
+	    sreg = (d[4] & 4) ? -1 : creg + d[7];
+	mbus_plan p;
+	if (mbus_plan_reads(creg, words, rreg, sreg, &p) == 0) {
+		if (p.n_reads < 1 || p.n_reads > 3)
+			abort();
+		for (int i = 0; i < p.n_reads; i++)
+			if (p.read[i].count < 1 || p.read[i].count > MBUS_READ_MAX ||
+			    p.read[i].start < 0 ||
+			    p.read[i].start + p.read[i].count - 1 > MBUS_REG_MAX)
+				abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1 || size > 8192)
 		return 0;
-	uint8_t mode = data[0] % 3;
+	uint8_t mode = data[0] % 4;
 	data++;
 	size--;
 	char *s = malloc(size + 1);
@@ -112,8 +153,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ticket(s);
 	else if (mode == 1)
 		ini(data, size);
-	else
+	else if (mode == 2)
 		flag(s);
+	else
+		modbus(s, data, size);
 	free(s);
 	return 0;
 }
