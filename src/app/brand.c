@@ -18,7 +18,7 @@
 int brand_check_conditions(store *s, int64_t enterprise_id, int32_t audits_passed,
 			   int32_t last_lots, int32_t min_accept_pct, char *msg, size_t len)
 {
-	store_scope firm = {enterprise_id};
+	store_scope firm = {.enterprise_id = enterprise_id};
 	if (audits_passed > 0) {
 		store_audit *a = NULL;
 		size_t n = 0;
@@ -226,7 +226,7 @@ typedef struct issue_call {
 
 static int firm_of(store *s, int64_t ent, store_enterprise *e)
 {
-	store_scope sc = {ent};
+	store_scope sc = {.enterprise_id = ent};
 	store_enterprise *v = NULL;
 	size_t n = 0;
 	int rc = store_enterprise_list(s, sc, &v, &n);
@@ -278,7 +278,7 @@ static int sign_one(store *s, const brand_issue_req *r, const store_enterprise *
 static int issue(store *s, issue_call *c)
 {
 	const brand_issue_req *r = c->r;
-	store_scope firm = {r->enterprise_id};
+	store_scope firm = {.enterprise_id = r->enterprise_id};
 	quality_lot_facts f;
 	store_enterprise e;
 	store_carton *cartons = NULL;
@@ -479,7 +479,7 @@ static int verify(store *s, verify_call *c)
 	store_enterprise e;
 	if (!firm_of(s, l.enterprise_id, &e))
 		snprintf(o->town, sizeof o->town, "%s", e.town);
-	store_scope firm = {l.enterprise_id};
+	store_scope firm = {.enterprise_id = l.enterprise_id};
 	store_lot lot;
 	if (!store_lot_get(s, firm, l.enterprise_id, f.lot, 0, &lot))
 		snprintf(o->result, sizeof o->result, "%s", lot.result);

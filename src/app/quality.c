@@ -124,7 +124,7 @@ static int lot_machines(store *s, const firm_cal *fc, const quality_lot_req *r,
 	store_order_machine *om = NULL;
 	store_machine *fm = NULL;
 	size_t nom = 0, nfm = 0;
-	store_scope firm = {o->enterprise_id};
+	store_scope firm = {.enterprise_id = o->enterprise_id};
 	int rc = store_order_machine_list(s, o->id, &om, &nom);
 	if (!rc)
 		rc = store_machine_list(s, firm, &fm, &nfm);
@@ -745,7 +745,7 @@ int quality_set_switching(writer *w, int64_t enterprise_id, int64_t style_id, in
 
 int quality_lot_test(store *s, const store_lot *l, store_test *out)
 {
-	store_scope firm = {l->enterprise_id};
+	store_scope firm = {.enterprise_id = l->enterprise_id};
 	store_lot_material *m = NULL;
 	size_t nm = 0;
 	int rc = store_lot_materials(s, l->id, &m, &nm);

@@ -252,7 +252,7 @@ int rebuild_firms(store *s, registry *reg, firmcal_cache *cals, int64_t enterpri
 	}
 	store_enterprise *ents = NULL;
 	size_t ne = 0;
-	store_scope sc = {enterprise_id};
+	store_scope sc = {.enterprise_id = enterprise_id};
 	registry_refresh(reg, s, 0);
 	if ((rc = registry_enterprises(reg, sc, &ents, &ne)))
 		return rc;

@@ -281,6 +281,14 @@ int registry_enterprises(registry *r, store_scope sc, store_enterprise **out, si
 	int rc = copy_scoped(r->ents, r->n_ents, sizeof *r->ents, offsetof(store_enterprise, id),
 			     sc, (void **)out, n);
 	pthread_rwlock_unlock(&r->lock);
+	/* a town officer's scope: that town's firms only */
+	if (!rc && sc.town[0]) {
+		size_t k = 0;
+		for (size_t i = 0; i < *n; i++)
+			if (strcmp((*out)[i].town, sc.town) == 0)
+				(*out)[k++] = (*out)[i];
+		*n = k;
+	}
 	return rc;
 }
 

@@ -235,7 +235,7 @@ static int load_today(writer *w)
 		}
 		int64_t today = tz_day_start_ms(&fc->zone, now);
 		int64_t next = tz_next_day_start_ms(&fc->zone, now);
-		store_scope sc = {ents[e].id};
+		store_scope sc = {.enterprise_id = ents[e].id};
 		store_machine_total *tot = NULL;
 		size_t nt = 0;
 		if ((rc = store_machine_totals(w->db, sc, STORE_DAY, today, next, &tot, &nt)))

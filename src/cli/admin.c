@@ -229,7 +229,7 @@ static int machine_list(admin_ctx *c)
 {
 	store_machine *ms = NULL;
 	size_t n = 0;
-	store_scope sc = {c->ent.id};
+	store_scope sc = {.enterprise_id = c->ent.id};
 	int rc = store_machine_list(c->db, sc, &ms, &n) ? 1 : 0;
 	for (size_t i = 0; i < n; i++)
 		printf("%lld\t%s\t%s\t%d\t%lld\t%d\n", (long long)ms[i].enterprise_id, ms[i].code,
@@ -289,8 +289,27 @@ static int user_add(admin_ctx *c)
 	int firm = rl > 0 && role_is_firm((role)rl);
 	if (!cluster && !firm) {
 		fprintf(stderr, "gloved admin: --role must be cluster_admin, bureau, association, "
-				"enterprise_admin, supervisor, inspector or worker\n");
+				"town_officer, enterprise_admin, supervisor, inspector, worker "
+				"or household\n");
 		goto out;
+	}
+	if (rl == ROLE_TOWN_OFFICER) {
+		const char *town = opt(c, "--town");
+		if (!town || !*town || strlen(town) >= sizeof u.town) {
+			fprintf(stderr, "gloved admin: a town_officer needs --town NAME, the "
+					"town whose firms it sees\n");
+			goto out;
+		}
+		snprintf(u.town, sizeof u.town, "%s", town);
+	}
+	if (rl == ROLE_HOUSEHOLD) {
+		const char *hh = opt(c, "--household");
+		if (!hh || !code_valid(hh)) {
+			fprintf(stderr, "gloved admin: a household needs --household CODE, the "
+					"firm's household it is\n");
+			goto out;
+		}
+		snprintf(u.household, sizeof u.household, "%s", hh);
 	}
 	if (strcmp(u.role, "worker") == 0) {
 		const char *wc = opt(c, "--worker");
@@ -340,7 +359,7 @@ static int modbus_add(admin_ctx *c)
 	const char *mcode = opt(c, "--machine");
 	store_machine *ms = NULL, m = {0};
 	size_t n = 0;
-	store_scope sc = {c->ent.id};
+	store_scope sc = {.enterprise_id = c->ent.id};
 	if (store_machine_list(c->db, sc, &ms, &n)) {
 		fprintf(stderr, "gloved admin: cannot list machines: %s\n", store_errmsg(c->db));
 		return 1;
@@ -417,7 +436,7 @@ static int modbus_list(admin_ctx *c)
 {
 	store_modbus_device *ds = NULL;
 	size_t n = 0;
-	store_scope sc = {c->ent.id};
+	store_scope sc = {.enterprise_id = c->ent.id};
 	int rc = store_modbus_device_list(c->db, sc, &ds, &n) ? 1 : 0;
 	for (size_t i = 0; i < n; i++) {
 		char rej[12] = "-", st[12] = "-";
@@ -620,12 +639,16 @@ static const admin_cmd ADMIN_COMMANDS[] = {
      user_add,
      "create a login; the password comes from --password or --password-stdin",
      {{"--username", "U", 1, "1-32 of A-Z a-z 0-9 _ -"},
-      {"--role", "cluster_admin|bureau|enterprise_admin|supervisor|worker", 1,
-       "what the user may do"},
+      {"--role",
+       "cluster_admin|bureau|association|town_officer|enterprise_admin|supervisor|inspector|"
+       "worker|household",
+       1, "what the user may do"},
       {"--worker", "W001", 0, "a worker login scans for that worker code (role worker)"},
+      {"--town", "T", 0, "the town a town_officer sees"},
+      {"--household", "H01", 0, "the household a household login is (role household)"},
       {"--enterprise", "C", 0,
-       "the user's enterprise (roles enterprise_admin, supervisor, "
-       "worker)"},
+       "the user's enterprise (roles enterprise_admin, supervisor, inspector, "
+       "worker, household)"},
       {"--password", "P", 0, "the password, at least 8 characters"},
       {"--password-stdin", NULL, 0, "read the password from the first line of stdin"}}},
     {"user", "list", user_list, "print username, role and enterprise id of every user", {{0}}},

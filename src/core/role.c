@@ -15,6 +15,8 @@ static const char *const names[ROLE_COUNT] = {
     [ROLE_SUPERVISOR] = "supervisor",
     [ROLE_INSPECTOR] = "inspector",
     [ROLE_WORKER] = "worker",
+    [ROLE_TOWN_OFFICER] = "town_officer",
+    [ROLE_HOUSEHOLD] = "household",
     [ROLE_GATEWAY] = "gateway",
 };
 

@@ -13,10 +13,12 @@ typedef enum role {
 	ROLE_CLUSTER_ADMIN,    /* the cluster's administrator: every firm, every write */
 	ROLE_BUREAU,           /* SME bureau: reads the whole cluster */
 	ROLE_ASSOCIATION,      /* the glove association: reads the cluster, runs the brand */
+	ROLE_TOWN_OFFICER,     /* a town's officer: the cluster's views of one town's firms */
 	ROLE_ENTERPRISE_ADMIN, /* manages one firm */
 	ROLE_SUPERVISOR,       /* runs one firm's shop floor */
 	ROLE_INSPECTOR,        /* a firm's quality inspector: lots, inspections, tests, labels */
 	ROLE_WORKER,           /* a firm's worker: scans bundle tickets */
+	ROLE_HOUSEHOLD,        /* a household outworker of one firm: its bundles and pay */
 	ROLE_GATEWAY,          /* a gateway token of one firm: sends reports */
 	ROLE_COUNT
 } role;
@@ -26,15 +28,35 @@ typedef unsigned role_mask;
 #define ROLE_BIT(r) (1u << (unsigned)(r))
 /* Users who see the whole cluster. */
 #define ROLES_CLUSTER                                                                              \
+	(ROLE_BIT(ROLE_CLUSTER_ADMIN) | ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_ASSOCIATION) |       \
+	 ROLE_BIT(ROLE_TOWN_OFFICER))
+/* Cluster readers who see aggregates only, never a firm's private records
+ * (orders, buyers, prices, wages, workers): the store refuses those to
+ * their scope (store_scope.aggregates). */
+#define ROLES_AGGREGATES                                                                           \
+	(ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_ASSOCIATION) | ROLE_BIT(ROLE_TOWN_OFFICER))
+/* The cluster's own views (statistics, plan, cockpit, programme). */
+#define ROLES_CLUSTER_VIEW ROLES_CLUSTER
+/* Who writes the statistics forms and the development plan. */
+#define ROLES_BUREAU_WRITE (ROLE_BIT(ROLE_CLUSTER_ADMIN) | ROLE_BIT(ROLE_BUREAU))
+/* Who writes the upgrading programme. */
+#define ROLES_PROGRAMME                                                                            \
 	(ROLE_BIT(ROLE_CLUSTER_ADMIN) | ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_ASSOCIATION))
 /* Users who belong to one firm. */
 #define ROLES_FIRM                                                                                 \
 	(ROLE_BIT(ROLE_ENTERPRISE_ADMIN) | ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_INSPECTOR) |  \
-	 ROLE_BIT(ROLE_WORKER))
+	 ROLE_BIT(ROLE_WORKER) | ROLE_BIT(ROLE_HOUSEHOLD))
 /* Every logged-in person (not a gateway). */
 #define ROLES_ANY_USER (ROLES_CLUSTER | ROLES_FIRM)
-/* Logged-in people who read the dashboard: all but workers. */
-#define ROLES_READERS (ROLES_ANY_USER & ~ROLE_BIT(ROLE_WORKER))
+/* Logged-in people who read the dashboard: all but workers, households
+ * and town officers (who read the cluster's views of their town only). */
+#define ROLES_READERS                                                                              \
+	(ROLES_ANY_USER &                                                                          \
+	 ~(ROLE_BIT(ROLE_WORKER) | ROLE_BIT(ROLE_HOUSEHOLD) | ROLE_BIT(ROLE_TOWN_OFFICER)))
+/* Who reads a firm's private records (orders, styles and rates, workers,
+ * wages, households, scans, suppliers): the cluster admin and the firm's
+ * own readers. */
+#define ROLES_FIRM_PRIVATE (ROLES_READERS & ~ROLES_AGGREGATES)
 /* Logged-in people who write the shop floor: all but workers, the read-only
  * bureau, the association (which writes the brand only: ROLES_BRAND) and
  * the inspector (which writes quality only: ROLES_QUALITY). */
@@ -51,7 +73,8 @@ typedef unsigned role_mask;
 #define ROLES_PUBLIC ((1u << (unsigned)ROLE_COUNT) - 1u)
 
 /* The role of a stored name ("cluster_admin", "bureau", "association",
- * "enterprise_admin", "supervisor", "inspector", "worker"); -1 for NULL or any other name,
+ * "enterprise_admin", "supervisor", "inspector", "worker", "town_officer",
+ * "household"); -1 for NULL or any other name,
  * "gateway" and "none" included (no user has those). */
 int role_from_name(const char *name);
 /* The name of r ("none" and "gateway" for those two); "?" out of range.

@@ -26,6 +26,10 @@ static cJSON *user_json(const store_user *u, registry *reg)
 		cJSON_AddNullToObject(o, "enterprise");
 	if (u->worker[0])
 		cJSON_AddStringToObject(o, "worker", u->worker);
+	if (u->town[0])
+		cJSON_AddStringToObject(o, "town", u->town);
+	if (u->household[0])
+		cJSON_AddStringToObject(o, "household", u->household);
 	return o;
 }
 
@@ -157,7 +161,11 @@ static enum MHD_Result h_user_add(http_req *r, store *db)
 	    http__field_text(r, j, "password", 1, 0, pass, sizeof pass, &ret) ||
 	    http__field_text(r, j, "enterprise", 0, 1, ent, sizeof ent, &ret) ||
 	    (role_from_name(u.role) == ROLE_WORKER &&
-	     http__field_text(r, j, "worker", 1, 1, u.worker, sizeof u.worker, &ret))) {
+	     http__field_text(r, j, "worker", 1, 1, u.worker, sizeof u.worker, &ret)) ||
+	    (role_from_name(u.role) == ROLE_TOWN_OFFICER &&
+	     http__field_text(r, j, "town", 1, 0, u.town, sizeof u.town, &ret)) ||
+	    (role_from_name(u.role) == ROLE_HOUSEHOLD &&
+	     http__field_text(r, j, "household", 1, 1, u.household, sizeof u.household, &ret))) {
 		cJSON_Delete(j);
 		return ret;
 	}
@@ -166,7 +174,8 @@ static enum MHD_Result h_user_add(http_req *r, store *db)
 	if (ro < 0)
 		return http__reply_error(r, 400, "bad_request", -1,
 					 "field 'role' must be cluster_admin, bureau, association, "
-					 "enterprise_admin, supervisor, inspector or worker");
+					 "town_officer, enterprise_admin, supervisor, inspector, "
+					 "worker or household");
 	if (strlen(pass) < 8)
 		return http__reply_error(r, 400, "bad_request", -1,
 					 "field 'password' must have at least 8 characters");

@@ -67,7 +67,7 @@ static enum MHD_Result h_licences(http_req *r, store *db)
 		return ret;
 	store_enterprise *es = NULL;
 	size_t n = 0;
-	store_scope sc = {ent};
+	store_scope sc = {.enterprise_id = ent};
 	if (registry_enterprises(r->srv->app.reg, sc, &es, &n))
 		return http__reply_error(r, 503, "unavailable", -1, "cannot read firms");
 	cJSON *out = cJSON_CreateObject();
@@ -242,7 +242,7 @@ static enum MHD_Result h_flags(http_req *r, store *db)
 	const char *open = http__arg(r, "open");
 	store_flag *v = NULL;
 	size_t n = 0;
-	store_scope sc = {ent};
+	store_scope sc = {.enterprise_id = ent};
 	if (store_flag_list(db, sc, open && strcmp(open, "1") == 0, &v, &n))
 		return http__reply_error(r, 503, "unavailable", -1, "cannot read flags");
 	cJSON *out = cJSON_CreateObject();

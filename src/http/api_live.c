@@ -64,7 +64,7 @@ static int scoped_machines(http_req *r, store *db, store_machine **out, size_t *
 		}
 		ws = w.id;
 	}
-	store_scope sc = {ent};
+	store_scope sc = {.enterprise_id = ent};
 	if (registry_machines(r->srv->app.reg, sc, out, n)) {
 		*ret = http__reply_error(r, 500, "internal", -1, "out of memory");
 		return -1;

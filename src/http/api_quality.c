@@ -543,7 +543,7 @@ static cJSON *test_json(http_req *r, store *db, const store_test *t);
 static cJSON *lot_detail(http_req *r, store *db, const store_lot *l)
 {
 	cJSON *o = lot_json(r, db, l);
-	store_scope firm = {l->enterprise_id};
+	store_scope firm = {.enterprise_id = l->enterprise_id};
 	store_lot_material *m = NULL;
 	size_t nm = 0;
 	cJSON *arr = cJSON_AddArrayToObject(o, "materials");
@@ -1317,7 +1317,7 @@ static cJSON *trace_lot(http_req *r, store *db, const store_lot *l)
 	cJSON *o = lot_detail(r, db, l);
 	if (strcmp(l->source, "bundles") != 0)
 		return o;
-	store_scope firm = {l->enterprise_id};
+	store_scope firm = {.enterprise_id = l->enterprise_id};
 	store_style *st = malloc(sizeof *st);
 	store_scan *sc = NULL;
 	store_bundle *b = NULL;
@@ -1529,7 +1529,7 @@ static enum MHD_Result h_recall(http_req *r, store *db)
 }
 
 const http_route http__routes_quality[] = {
-    {"GET", "/api/v1/material-lots", ROLES_READERS, h_materials, NULL},
+    {"GET", "/api/v1/material-lots", ROLES_FIRM_PRIVATE, h_materials, NULL},
     {"POST", "/api/v1/material-lots", ROLES_QUALITY, h_material_add, QUALITY_ONLY},
     {"GET", "/api/v1/lots", ROLES_READERS, h_lots, NULL},
     {"POST", "/api/v1/lots", ROLES_QUALITY, h_lot_add, QUALITY_ONLY},
@@ -1545,7 +1545,7 @@ const http_route http__routes_quality[] = {
     {"POST", "/api/v1/tests", ROLES_QUALITY, h_test_add, QUALITY_ONLY},
     {"GET", "/api/v1/tests/pdf", ROLES_READERS, h_test_pdf, NULL},
     {"PUT", "/api/v1/tests/pdf", ROLES_QUALITY, h_test_pdf_put, QUALITY_ONLY},
-    {"GET", "/api/v1/trace", ROLES_READERS, h_trace, NULL},
-    {"GET", "/api/v1/trace/recall", ROLES_READERS, h_recall, NULL},
+    {"GET", "/api/v1/trace", ROLES_FIRM_PRIVATE, h_trace, NULL},
+    {"GET", "/api/v1/trace/recall", ROLES_FIRM_PRIVATE, h_recall, NULL},
 };
 const size_t http__routes_quality_n = sizeof http__routes_quality / sizeof http__routes_quality[0];

@@ -69,7 +69,7 @@ static enum MHD_Result h_workshops(http_req *r, store *db)
 		return ret;
 	store_workshop *ws = NULL;
 	size_t n = 0;
-	store_scope sc = {ent};
+	store_scope sc = {.enterprise_id = ent};
 	if (registry_workshops(r->srv->app.reg, sc, &ws, &n))
 		return http__reply_error(r, 500, "internal", -1, "out of memory");
 	cJSON *o = cJSON_CreateObject();
@@ -231,7 +231,7 @@ static enum MHD_Result h_gateways(http_req *r, store *db)
 	fleet_entry *fe = NULL;
 	size_t n = 0;
 	int64_t now = ltime_now_ms();
-	store_scope sc = {ent};
+	store_scope sc = {.enterprise_id = ent};
 	if (!r->srv->app.fleet || fleet_list(r->srv->app.fleet, sc, now, &fe, &n))
 		return http__reply_error(r, 500, "internal", -1, "out of memory");
 	int64_t offline_ms = r->srv->app.cfg->offline_after_s * 1000;
@@ -306,7 +306,7 @@ static enum MHD_Result h_modbus_devices(http_req *r, store *db)
 		return ret;
 	store_modbus_device *ds = NULL;
 	size_t n = 0;
-	store_scope sc = {ent};
+	store_scope sc = {.enterprise_id = ent};
 	if (store_modbus_device_list(db, sc, &ds, &n))
 		return http__reply_error(r, 503, "unavailable", -1, "cannot read the devices");
 	cJSON *o = cJSON_CreateObject();

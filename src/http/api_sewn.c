@@ -1461,24 +1461,24 @@ enum MHD_Result http__h_scan_output(http_req *r, store *db)
 #define MANAGERS_ONLY "only the firm's admins and supervisors may do this"
 
 const http_route http__routes_sewn[] = {
-    {"GET", "/api/v1/styles", ROLES_READERS, http__h_styles, NULL},
+    {"GET", "/api/v1/styles", ROLES_FIRM_PRIVATE, http__h_styles, NULL},
     {"POST", "/api/v1/styles", ROLES_WRITERS, http__h_style_add, MANAGERS_ONLY},
     {"POST", "/api/v1/styles/copy", ROLES_WRITERS, http__h_style_copy, MANAGERS_ONLY},
-    {"GET", "/api/v1/orders", ROLES_READERS, http__h_orders, NULL},
+    {"GET", "/api/v1/orders", ROLES_FIRM_PRIVATE, http__h_orders, NULL},
     {"POST", "/api/v1/orders", ROLES_WRITERS, http__h_order_add, MANAGERS_ONLY},
     {"POST", "/api/v1/orders/release", ROLES_WRITERS, http__h_order_release, MANAGERS_ONLY},
     {"POST", "/api/v1/orders/machines", ROLES_WRITERS, http__h_order_machine, MANAGERS_ONLY},
     {"POST", "/api/v1/cuts", ROLES_WRITERS, http__h_cut, MANAGERS_ONLY},
-    {"GET", "/api/v1/bundles", ROLES_READERS, http__h_bundles, NULL},
+    {"GET", "/api/v1/bundles", ROLES_FIRM_PRIVATE, http__h_bundles, NULL},
     {"GET", "/api/v1/tickets", ROLES_WRITERS, http__h_tickets, MANAGERS_ONLY},
-    {"POST", "/api/v1/scans", ROLES_FIRM & ~ROLE_BIT(ROLE_INSPECTOR), http__h_scans,
-     "scans come from a firm's workers, supervisors and admins"},
-    {"GET", "/api/v1/households", ROLES_READERS, http__h_households, NULL},
+    {"POST", "/api/v1/scans", ROLES_FIRM & ~(ROLE_BIT(ROLE_INSPECTOR) | ROLE_BIT(ROLE_HOUSEHOLD)),
+     http__h_scans, "scans come from a firm's workers, supervisors and admins"},
+    {"GET", "/api/v1/households", ROLES_FIRM_PRIVATE, http__h_households, NULL},
     {"POST", "/api/v1/households", ROLES_WRITERS, http__h_household_add, MANAGERS_ONLY},
     {"POST", "/api/v1/dispatches", ROLES_WRITERS, http__h_dispatch, MANAGERS_ONLY},
     {"POST", "/api/v1/returns", ROLES_WRITERS, http__h_return, MANAGERS_ONLY},
-    {"GET", "/api/v1/wip", ROLES_READERS, http__h_wip, NULL},
-    {"GET", "/api/v1/scan-output", ROLES_READERS, http__h_scan_output, NULL},
+    {"GET", "/api/v1/wip", ROLES_FIRM_PRIVATE, http__h_wip, NULL},
+    {"GET", "/api/v1/scan-output", ROLES_FIRM_PRIVATE, http__h_scan_output, NULL},
     {"POST", "/api/v1/sewn-settings", ROLES_ADMINS, http__h_sewn_settings, MANAGERS_ONLY},
 };
 const size_t http__routes_sewn_n = sizeof http__routes_sewn / sizeof http__routes_sewn[0];

@@ -64,6 +64,16 @@ void http__authenticate(http_req *r, store *db)
 	r->scope.enterprise_id = cluster ? 0 : r->user.enterprise_id;
 	if (!cluster && r->scope.enterprise_id == 0)
 		return; /* a firm role without a firm sees nothing */
+	/* the bureau, the association and town officers see aggregates only;
+	 * a town officer only its town (without one, nothing) */
+	r->scope.aggregates = role_allowed(ROLES_AGGREGATES, (role)ro);
+	if (ro == ROLE_TOWN_OFFICER) {
+		if (!r->user.town[0])
+			return;
+		memcpy(r->scope.town, r->user.town, sizeof r->scope.town);
+	}
+	if (ro == ROLE_HOUSEHOLD && !r->user.household[0])
+		return;
 	r->role = (role)ro;
 }
 

@@ -46,6 +46,7 @@ static const struct {
     [ROLE_NONE] = {401, "unauthorized", "log in first (POST /api/v1/login)"},
     [ROLE_GATEWAY] = {401, "unauthorized", "a gateway token may only send reports"},
     [ROLE_WORKER] = {403, "forbidden", "a worker login may only scan"},
+    [ROLE_HOUSEHOLD] = {403, "forbidden", "a household login sees only its own bundles and pay"},
 };
 
 static enum MHD_Result refuse(http_req *r, const http_route *rt)
@@ -59,10 +60,12 @@ static enum MHD_Result refuse(http_req *r, const http_route *rt)
 		return http__reply_error(r, refusals[r->role].status, refusals[r->role].code, -1,
 					 "%s", refusals[r->role].message);
 	if (r->role == ROLE_BUREAU && strcmp(r->method, "GET") != 0)
-		return http__reply_error(r, 403, "forbidden", -1, "the bureau role reads only");
-	if (r->role == ROLE_ASSOCIATION && strcmp(r->method, "GET") != 0)
 		return http__reply_error(r, 403, "forbidden", -1,
-					 "the association role writes only the regional brand");
+					 "the bureau role writes only the statistics and the plan");
+	if (r->role == ROLE_ASSOCIATION && strcmp(r->method, "GET") != 0)
+		return http__reply_error(
+		    r, 403, "forbidden", -1,
+		    "the association role writes only the brand, the programme and training");
 	if (rt->deny)
 		return http__reply_error(r, 403, "forbidden", -1, "%s", rt->deny);
 	return http__reply_error(r, 403, "forbidden", -1, "the %s role may not %s %s",

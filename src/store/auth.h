@@ -18,6 +18,8 @@ typedef struct store_user {
 	char role[24];
 	int64_t enterprise_id; /* 0 for cluster roles */
 	char worker[33];       /* role "worker": the firm's worker code it scans for */
+	char town[64];         /* role "town_officer": the town it sees */
+	char household[33];    /* role "household": the firm's household code it is */
 } store_user;
 
 typedef struct store_gateway {

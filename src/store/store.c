@@ -37,6 +37,16 @@ int store__enotsup_list(store *s, void **out, size_t *n)
 	return store__enotsup(s);
 }
 
+int store__private_list(store *s, void **out, size_t *n)
+{
+	(void)s;
+	if (out)
+		*out = NULL;
+	if (n)
+		*n = 0;
+	return GLOVED_EPERM;
+}
+
 static _Atomic long fail_after = -1;
 
 void store__fail_alloc_after(long k)

@@ -9,7 +9,8 @@
  * live state, retention, rebuilds), analytics.h (calendars, workers, shift
  * rollups, stops) sewn.h (styles, orders, bundles, scans) quality.h (material lots,
  * lots, cartons, inspections, test reports) and brand.h (licences, audits,
- * labels, scans, flags). Each
+ * labels, scans, flags) and cluster.h (share settings, the audit log,
+ * statistics, the plan, the programme, talent, the cockpit). Each
  * capability is a versioned table of functions that a backend fills or
  * leaves out (docs/internals/store.md); a call to a capability the backend
  * lacks returns GLOVED_ENOTSUP. The writer thread owns the one write
@@ -32,6 +33,13 @@ typedef struct store store;
 
 typedef struct store_scope {
 	int64_t enterprise_id; /* 0 = the whole cluster */
+	/* 1: a reader of the cluster who sees aggregates only (the bureau, the
+	 * association, a town officer): the calls that return a firm's
+	 * private records (orders and buyers, prices and rate cards, workers,
+	 * wages, households, scans, suppliers) answer GLOVED_EPERM */
+	int aggregates;
+	/* "" = every town; else the cluster reads see only this town's firms */
+	char town[64];
 } store_scope;
 
 #define STORE_CODE_MAX 33
@@ -71,6 +79,7 @@ int store_read_end(store *s);
 
 #include "store/analytics.h"
 #include "store/brand.h"
+#include "store/cluster.h"
 #include "store/auth.h"
 #include "store/registry.h"
 #include "store/samples.h"

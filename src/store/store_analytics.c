@@ -5,6 +5,7 @@
  * store_int.h) and dispatches to it, else answers GLOVED_ENOTSUP. A new
  * call appends its wrapper here. */
 #include "store/store_int.h"
+#include "util/err.h"
 
 int store_calendar_get(store *s, int64_t enterprise_id, char **json)
 {
@@ -36,6 +37,8 @@ int store_stop_reason_put(store *s, store_scope sc, const store_stop_reason *r)
 int store_worker_list(store *s, store_scope sc, int64_t enterprise_id, store_worker **out,
 		      size_t *n)
 {
+	if (STORE__PRIVATE(sc))
+		return store__private_list(s, (void **)out, n);
 	const store_analytics_ops *ops = STORE__OPS(s, analytics, 1, worker_list);
 	return ops ? ops->worker_list(s, sc, enterprise_id, out, n)
 		   : store__enotsup_list(s, (void **)out, n);
@@ -56,6 +59,8 @@ int store_worker_get(store *s, int64_t enterprise_id, const char *code, store_wo
 int store_assignment_list(store *s, store_scope sc, int64_t enterprise_id, int32_t day0,
 			  int32_t day1, store_assignment **out, size_t *n)
 {
+	if (STORE__PRIVATE(sc))
+		return store__private_list(s, (void **)out, n);
 	const store_analytics_ops *ops = STORE__OPS(s, analytics, 1, assignment_list);
 	return ops ? ops->assignment_list(s, sc, enterprise_id, day0, day1, out, n)
 		   : store__enotsup_list(s, (void **)out, n);
@@ -146,6 +151,8 @@ int store_shift_reason_sums(store *s, store_scope sc, const store_filter *f, sto
 int store_shift_worker_sums(store *s, store_scope sc, const store_filter *f, store_worker_sum **out,
 			    size_t *n)
 {
+	if (STORE__PRIVATE(sc))
+		return store__private_list(s, (void **)out, n);
 	const store_analytics_ops *ops = STORE__OPS(s, analytics, 1, shift_worker_sums);
 	return ops ? ops->shift_worker_sums(s, sc, f, out, n)
 		   : store__enotsup_list(s, (void **)out, n);

@@ -4,6 +4,7 @@
  * version that brought the call (STORE__OPS, store_int.h) and dispatches to
  * it, else answers GLOVED_ENOTSUP. A new call appends its wrapper here. */
 #include "store/store_int.h"
+#include "util/err.h"
 
 int store_user_add(store *s, store_scope sc, store_user *u)
 {
@@ -25,6 +26,8 @@ int store_user_by_id(store *s, int64_t id, store_user *out)
 
 int store_user_list(store *s, store_scope sc, store_user **out, size_t *n)
 {
+	if (STORE__PRIVATE(sc))
+		return store__private_list(s, (void **)out, n);
 	const store_auth_ops *ops = STORE__OPS(s, auth, 1, user_list);
 	return ops ? ops->user_list(s, sc, out, n) : store__enotsup_list(s, (void **)out, n);
 }

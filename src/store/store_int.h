@@ -3,7 +3,7 @@
  * unit tests) include this. A connection is a `struct store`: the backend's
  * connection core (open, close, transactions) and one pointer per
  * capability table (registry.h, auth.h, samples.h, analytics.h, sewn.h,
- * quality.h, brand.h),
+ * quality.h, brand.h, cluster.h),
  * NULL when the backend lacks that capability. A backend embeds `store` as
  * the first member of its own connection struct and fills the pointers in
  * its open. The wrappers (store.c, store_<capability>.c) check a table and
@@ -41,6 +41,7 @@ struct store {
 	const store_sewn_ops *sewn;
 	const store_quality_ops *quality;
 	const store_brand_ops *brand;
+	const store_cluster_ops *cluster;
 };
 
 /* The table `cap` of connection s when it holds call `fn`, added in table
@@ -55,6 +56,12 @@ struct store {
  * (either may be NULL), so a caller that frees *out on error is safe. */
 int store__enotsup(store *s);
 int store__enotsup_list(store *s, void **out, size_t *n);
+/* What a wrapper of a call that returns a firm's private records answers
+ * an aggregates-only scope (store_scope.aggregates): GLOVED_EPERM, the
+ * list form clearing *out and *n. The refusal of the sharing rules lives
+ * here, below every caller. */
+int store__private_list(store *s, void **out, size_t *n);
+#define STORE__PRIVATE(sc) ((sc).aggregates != 0)
 
 /* realloc for the backends' result arrays, with a hook for tests: after
  * store__fail_alloc_after(k), the k+1-th call from then on fails (returns

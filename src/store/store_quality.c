@@ -5,6 +5,7 @@
  * (STORE__OPS, store_int.h) and dispatches to it, else answers
  * GLOVED_ENOTSUP. A new call appends its wrapper here. */
 #include "store/store_int.h"
+#include "util/err.h"
 
 int store_material_lot_add(store *s, store_scope sc, store_material_lot *m)
 {
@@ -15,6 +16,8 @@ int store_material_lot_add(store *s, store_scope sc, store_material_lot *m)
 int store_material_lot_get(store *s, store_scope sc, int64_t enterprise_id, const char *code,
 			   int64_t id, store_material_lot *out)
 {
+	if (STORE__PRIVATE(sc))
+		return GLOVED_EPERM;
 	const store_quality_ops *ops = STORE__OPS(s, quality, 1, material_lot_get);
 	return ops ? ops->material_lot_get(s, sc, enterprise_id, code, id, out) : store__enotsup(s);
 }
@@ -22,6 +25,8 @@ int store_material_lot_get(store *s, store_scope sc, int64_t enterprise_id, cons
 int store_material_lot_list(store *s, store_scope sc, int64_t enterprise_id,
 			    store_material_lot **out, size_t *n)
 {
+	if (STORE__PRIVATE(sc))
+		return store__private_list(s, (void **)out, n);
 	const store_quality_ops *ops = STORE__OPS(s, quality, 1, material_lot_list);
 	return ops ? ops->material_lot_list(s, sc, enterprise_id, out, n)
 		   : store__enotsup_list(s, (void **)out, n);
@@ -94,6 +99,8 @@ int store_machine_lot(store *s, int64_t machine_id, int32_t from_day, int32_t to
 int store_material_lot_uses(store *s, store_scope sc, int64_t material_lot_id, store_lot **out,
 			    size_t *n)
 {
+	if (STORE__PRIVATE(sc))
+		return store__private_list(s, (void **)out, n);
 	const store_quality_ops *ops = STORE__OPS(s, quality, 1, material_lot_uses);
 	return ops ? ops->material_lot_uses(s, sc, material_lot_id, out, n)
 		   : store__enotsup_list(s, (void **)out, n);

@@ -5,6 +5,7 @@
  * dispatches to it, else answers GLOVED_ENOTSUP. A new call appends its
  * wrapper here. */
 #include "store/store_int.h"
+#include "util/err.h"
 
 int store_style_add(store *s, store_scope sc, store_style *st)
 {
@@ -21,6 +22,8 @@ int store_style_get(store *s, store_scope sc, int64_t enterprise_id, const char 
 
 int store_style_list(store *s, store_scope sc, int64_t enterprise_id, store_style **out, size_t *n)
 {
+	if (STORE__PRIVATE(sc))
+		return store__private_list(s, (void **)out, n);
 	const store_sewn_ops *ops = STORE__OPS(s, sewn, 1, style_list);
 	return ops ? ops->style_list(s, sc, enterprise_id, out, n)
 		   : store__enotsup_list(s, (void **)out, n);
@@ -35,6 +38,8 @@ int store_order_add(store *s, store_scope sc, store_order *o)
 int store_order_get(store *s, store_scope sc, int64_t enterprise_id, const char *code, int64_t id,
 		    store_order *out)
 {
+	if (STORE__PRIVATE(sc))
+		return GLOVED_EPERM;
 	const store_sewn_ops *ops = STORE__OPS(s, sewn, 1, order_get);
 	return ops ? ops->order_get(s, sc, enterprise_id, code, id, out) : store__enotsup(s);
 }
@@ -42,6 +47,8 @@ int store_order_get(store *s, store_scope sc, int64_t enterprise_id, const char 
 int store_order_list(store *s, store_scope sc, int64_t enterprise_id, const char *status,
 		     store_order **out, size_t *n)
 {
+	if (STORE__PRIVATE(sc))
+		return store__private_list(s, (void **)out, n);
 	const store_sewn_ops *ops = STORE__OPS(s, sewn, 1, order_list);
 	return ops ? ops->order_list(s, sc, enterprise_id, status, out, n)
 		   : store__enotsup_list(s, (void **)out, n);
@@ -89,6 +96,8 @@ int store_bundle_list(store *s, store_scope sc, int64_t enterprise_id, int64_t o
 		      int64_t cut_id, int64_t bundle_id, size_t limit, store_bundle **out,
 		      size_t *n)
 {
+	if (STORE__PRIVATE(sc))
+		return store__private_list(s, (void **)out, n);
 	const store_sewn_ops *ops = STORE__OPS(s, sewn, 1, bundle_list);
 	return ops ? ops->bundle_list(s, sc, enterprise_id, order_id, cut_id, bundle_id, limit, out,
 				      n)
@@ -110,6 +119,8 @@ int store_bundle_set_pairs(store *s, int64_t bundle_id, int64_t pairs)
 int store_bundles_out(store *s, store_scope sc, int64_t enterprise_id, int64_t order_id,
 		      store_bundle **out, size_t *n)
 {
+	if (STORE__PRIVATE(sc))
+		return store__private_list(s, (void **)out, n);
 	const store_sewn_ops *ops = STORE__OPS(s, sewn, 1, bundles_out);
 	return ops ? ops->bundles_out(s, sc, enterprise_id, order_id, out, n)
 		   : store__enotsup_list(s, (void **)out, n);
@@ -124,6 +135,8 @@ int store_household_add(store *s, store_scope sc, store_household *h)
 int store_household_get(store *s, store_scope sc, int64_t enterprise_id, const char *code,
 			int64_t id, store_household *out)
 {
+	if (STORE__PRIVATE(sc))
+		return GLOVED_EPERM;
 	const store_sewn_ops *ops = STORE__OPS(s, sewn, 1, household_get);
 	return ops ? ops->household_get(s, sc, enterprise_id, code, id, out) : store__enotsup(s);
 }
@@ -131,6 +144,8 @@ int store_household_get(store *s, store_scope sc, int64_t enterprise_id, const c
 int store_household_list(store *s, store_scope sc, int64_t enterprise_id, store_household **out,
 			 size_t *n)
 {
+	if (STORE__PRIVATE(sc))
+		return store__private_list(s, (void **)out, n);
 	const store_sewn_ops *ops = STORE__OPS(s, sewn, 1, household_list);
 	return ops ? ops->household_list(s, sc, enterprise_id, out, n)
 		   : store__enotsup_list(s, (void **)out, n);
@@ -175,6 +190,8 @@ int store_scan_add(store *s, const store_scan *x, int32_t day)
 int store_scan_list(store *s, store_scope sc, int64_t order_id, int64_t bundle_id, store_scan **out,
 		    size_t *n)
 {
+	if (STORE__PRIVATE(sc))
+		return store__private_list(s, (void **)out, n);
 	const store_sewn_ops *ops = STORE__OPS(s, sewn, 1, scan_list);
 	return ops ? ops->scan_list(s, sc, order_id, bundle_id, out, n)
 		   : store__enotsup_list(s, (void **)out, n);
@@ -183,6 +200,8 @@ int store_scan_list(store *s, store_scope sc, int64_t order_id, int64_t bundle_i
 int store_op_done_list(store *s, store_scope sc, int64_t enterprise_id, int64_t order_id,
 		       store_op_done **out, size_t *n)
 {
+	if (STORE__PRIVATE(sc))
+		return store__private_list(s, (void **)out, n);
 	const store_sewn_ops *ops = STORE__OPS(s, sewn, 1, op_done_list);
 	return ops ? ops->op_done_list(s, sc, enterprise_id, order_id, out, n)
 		   : store__enotsup_list(s, (void **)out, n);
@@ -214,6 +233,8 @@ int store_op_add(store *s, int64_t order_id, int32_t seq, int64_t enterprise_id,
 int store_scan_days(store *s, store_scope sc, int64_t enterprise_id, int32_t day0, int32_t day1,
 		    const char *worker, store_scan_day **out, size_t *n)
 {
+	if (STORE__PRIVATE(sc))
+		return store__private_list(s, (void **)out, n);
 	const store_sewn_ops *ops = STORE__OPS(s, sewn, 1, scan_days);
 	return ops ? ops->scan_days(s, sc, enterprise_id, day0, day1, worker, out, n)
 		   : store__enotsup_list(s, (void **)out, n);

@@ -65,12 +65,17 @@ const FIRMS = {
     prefix: "bravo",
   },
 };
-const FIRM_ROLES = ["enterprise_admin", "supervisor", "inspector", "worker"];
+const FIRM_ROLES = ["enterprise_admin", "supervisor", "inspector", "worker", "household"];
 // Writes about the caller's session, of no firm.
 const FIRMLESS = new Set(["POST /api/v1/login", "POST /api/v1/logout"]);
 const CLUSTER_ROLES = ["cluster_admin", "bureau", "association"];
-// the login of each cluster role
-const CLUSTER_USERS = { cluster_admin: "tm_root", bureau: "tm_bureau", association: "tm_assoc" };
+// the login of each cluster role; the town officer sees firm A's town and
+// is asked like a firm role about its own town's firm (A) and the other (B)
+const CLUSTER_USERS = { cluster_admin: "tm_root", bureau: "tm_bureau", association: "tm_assoc", town_officer: "tm_town" };
+// Cluster readers who see aggregates only: never a firm's private records
+// (workers, households, styles and rates, suppliers, users).
+const AGGREGATE_ROLES = new Set(["bureau", "association", "town_officer"]);
+const privateOf = (f) => [f.worker, f.workerName, f.household, f.householdName, f.styleName, f.material, f.supplier];
 const secretsOf = (f) => [
   f.name,
   f.town,
@@ -160,13 +165,16 @@ describe("tenant matrix: every route, every role, own and other firm", { timeout
   before(async () => {
     daemon = await startDaemon({
       setup: (admin) => {
-        for (const [r, u] of Object.entries(CLUSTER_USERS)) admin("user", "add", "--username", u, "--role", r, "--password", PW);
+        for (const [r, u] of Object.entries(CLUSTER_USERS)) {
+          const town = r === "town_officer" ? ["--town", FIRMS.A.town] : [];
+          admin("user", "add", "--username", u, "--role", r, ...town, "--password", PW);
+        }
         for (const f of Object.values(FIRMS)) {
           admin("enterprise", "add", "--code", f.code, "--name", f.name, "--town", f.town);
           admin("workshop", "add", "--enterprise", f.code, "--code", f.ws, "--name", f.wsName);
           admin("machine", "add", "--enterprise", f.code, "--workshop", f.ws, "--code", f.machine);
           for (const r of FIRM_ROLES) {
-            const extra = r === "worker" ? ["--worker", f.worker] : [];
+            const extra = r === "worker" ? ["--worker", f.worker] : r === "household" ? ["--household", f.household] : [];
             admin("user", "add", "--username", `${f.prefix}_${r}`, "--role", r, "--enterprise", f.code, ...extra, "--password", PW);
           }
         }
@@ -208,7 +216,19 @@ describe("tenant matrix: every route, every role, own and other firm", { timeout
 
   it("gets every route and role from `gloved routes`", () => {
     assert.ok(routes.length >= 50, `${routes.length} routes`);
-    assert.deepEqual(roleNames.slice().sort(), ["association", "bureau", "cluster_admin", "enterprise_admin", "gateway", "inspector", "none", "supervisor", "worker"]);
+    assert.deepEqual(roleNames.slice().sort(), [
+      "association",
+      "bureau",
+      "cluster_admin",
+      "enterprise_admin",
+      "gateway",
+      "household",
+      "inspector",
+      "none",
+      "supervisor",
+      "town_officer",
+      "worker",
+    ]);
     for (const rt of routes) {
       assert.match(rt.method, /^(GET|POST|PUT|DELETE)$/, JSON.stringify(rt));
       assert.match(rt.path, /^\/api\/v1\//, JSON.stringify(rt));
@@ -222,6 +242,7 @@ describe("tenant matrix: every route, every role, own and other firm", { timeout
     // callers: [label, role, firm key or null, token getter]
     const callers = [["anonymous", "none", null]];
     for (const r of CLUSTER_ROLES) callers.push([r, r, null]);
+    callers.push(["town_officer", "town_officer", "A"]);
     for (const k of Object.keys(FIRMS)) {
       for (const r of FIRM_ROLES) callers.push([`${k}:${r}`, r, k]);
       callers.push([`${k}:gateway`, "gateway", k]);
@@ -237,7 +258,7 @@ describe("tenant matrix: every route, every role, own and other firm", { timeout
           let token = role === "none" ? null : tokens[label];
           if (rt.path === "/api/v1/logout" && role !== "none" && role !== "gateway") {
             // logging out ends the session: log out a session of its own
-            const f = firm ? FIRMS[firm] : null;
+            const f = firm && role !== "town_officer" ? FIRMS[firm] : null;
             token = await login(daemon.url, f ? `${f.prefix}_${role}` : CLUSTER_USERS[role], PW);
           }
           const make = BODIES[key];
@@ -254,6 +275,10 @@ describe("tenant matrix: every route, every role, own and other firm", { timeout
           } else {
             if (r.status >= 500 || r.status === 401) fail(`${what}: a firm role asking about the other firm`, r);
             if (rt.method !== "GET" && !FIRMLESS.has(key) && r.status >= 200 && r.status < 300) fail(`${what}: wrote into the other firm`, r);
+          }
+          if (AGGREGATE_ROLES.has(role) && r.status < 400) {
+            for (const f of Object.values(FIRMS))
+              for (const s of privateOf(f)) if (r.text.includes(s)) fail(`${what}: an aggregates-only role sees a private record '${s}'`, r);
           }
           if (firm) {
             // the other firm's code may be echoed by an error about it

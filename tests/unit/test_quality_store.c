@@ -134,7 +134,7 @@ static store_lot lot_of(const char *code)
 static void test_lots_in_scope_and_one_lot_per_bundle(void **state)
 {
 	store *db = *state;
-	store_scope all = {0}, a = {ent_a}, b = {ent_b};
+	store_scope all = {0}, a = {.enterprise_id = ent_a}, b = {.enterprise_id = ent_b};
 	store_material_lot m;
 	memset(&m, 0, sizeof m);
 	m.enterprise_id = ent_a;
@@ -191,7 +191,7 @@ static void test_lots_in_scope_and_one_lot_per_bundle(void **state)
 static void test_machine_days_and_tests_in_scope(void **state)
 {
 	store *db = *state;
-	store_scope a = {ent_a}, b = {ent_b};
+	store_scope a = {.enterprise_id = ent_a}, b = {.enterprise_id = ent_b};
 	store_lot l = lot_of("K-L1");
 	snprintf(l.source, sizeof l.source, "machines");
 	store_lot_machine lm = {
@@ -242,7 +242,7 @@ static void test_machine_days_and_tests_in_scope(void **state)
 static void test_label_scans_and_flags(void **state)
 {
 	store *db = *state;
-	store_scope a = {ent_a}, b = {ent_b};
+	store_scope a = {.enterprise_id = ent_a}, b = {.enterprise_id = ent_b};
 	store_lot l = lot_of("LB-1");
 	assert_int_equal(store_lot_add(db, a, &l, NULL, 0, NULL, 0, NULL, 0), GLOVED_OK);
 	store_label *x = calloc(1, sizeof *x);

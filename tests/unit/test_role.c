@@ -15,9 +15,9 @@
 static void test_names_round_trip(void **state)
 {
 	(void)state;
-	static const char *const stored[] = {
-	    "cluster_admin", "bureau",    "association", "enterprise_admin",
-	    "supervisor",    "inspector", "worker"};
+	static const char *const stored[] = {"cluster_admin", "bureau",           "association",
+					     "town_officer",  "enterprise_admin", "supervisor",
+					     "inspector",     "worker",           "household"};
 	for (size_t i = 0; i < sizeof stored / sizeof stored[0]; i++) {
 		int r = role_from_name(stored[i]);
 		assert_true(r > ROLE_NONE);
@@ -58,15 +58,27 @@ static void test_sets(void **state)
 	assert_true(role_is_firm(ROLE_ENTERPRISE_ADMIN));
 	assert_true(role_is_firm(ROLE_SUPERVISOR));
 	assert_true(role_is_firm(ROLE_WORKER));
+	assert_true(role_is_firm(ROLE_HOUSEHOLD));
+	assert_true(role_is_cluster(ROLE_TOWN_OFFICER));
 	assert_false(role_is_firm(ROLE_BUREAU));
 	assert_false(role_is_firm(ROLE_NONE));
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		int user = r != ROLE_NONE && r != ROLE_GATEWAY;
 		assert_int_equal(role_allowed(ROLES_ANY_USER, (role)r), user);
-		assert_int_equal(role_allowed(ROLES_READERS, (role)r), user && r != ROLE_WORKER);
-		assert_int_equal(role_allowed(ROLES_WRITERS, (role)r),
-				 user && r != ROLE_WORKER && r != ROLE_BUREAU &&
-				     r != ROLE_ASSOCIATION && r != ROLE_INSPECTOR);
+		int reader =
+		    user && r != ROLE_WORKER && r != ROLE_HOUSEHOLD && r != ROLE_TOWN_OFFICER;
+		int aggregates_only =
+		    r == ROLE_BUREAU || r == ROLE_ASSOCIATION || r == ROLE_TOWN_OFFICER;
+		assert_int_equal(role_allowed(ROLES_READERS, (role)r), reader);
+		assert_int_equal(role_allowed(ROLES_AGGREGATES, (role)r), aggregates_only);
+		/* a firm's private records: never to the bureau, association or a town */
+		assert_int_equal(role_allowed(ROLES_FIRM_PRIVATE, (role)r),
+				 reader && !aggregates_only);
+		assert_int_equal(role_allowed(ROLES_WRITERS, (role)r), reader && r != ROLE_BUREAU &&
+									   r != ROLE_ASSOCIATION &&
+									   r != ROLE_INSPECTOR);
+		assert_int_equal(role_allowed(ROLES_BUREAU_WRITE, (role)r),
+				 r == ROLE_CLUSTER_ADMIN || r == ROLE_BUREAU);
 		assert_int_equal(role_allowed(ROLES_QUALITY, (role)r),
 				 role_allowed(ROLES_WRITERS, (role)r) || r == ROLE_INSPECTOR);
 		assert_int_equal(role_allowed(ROLES_BRAND, (role)r),

@@ -59,7 +59,7 @@ static void test_migrations_and_scope(void **state)
 	assert_int_equal(store_enterprise_add(db, all, &b), 0);
 	store_enterprise dup = {0, "PY01", "again", ""};
 	assert_int_equal(store_enterprise_add(db, all, &dup), GLOVED_EEXIST);
-	store_scope sa = {a.id};
+	store_scope sa = {.enterprise_id = a.id};
 	store_enterprise x = {0, "JX01", "x", ""};
 	assert_int_equal(store_enterprise_add(db, sa, &x), GLOVED_EPERM);
 
@@ -155,7 +155,8 @@ static void test_samples_live_sessions(void **state)
 	assert_string_equal(ls[0].reason, "yarn_break");
 	free(ls);
 
-	store_user u = {0, "boss", "$argon2id$fake", "enterprise_admin", 0, ""};
+	store_user u = {
+	    .username = "boss", .pw_hash = "$argon2id$fake", .role = "enterprise_admin"};
 	assert_int_equal(store_user_add(db, (store_scope){0}, &u), 0);
 	uint8_t h[32];
 	memset(h, 7, sizeof h);

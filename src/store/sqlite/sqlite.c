@@ -8,7 +8,7 @@
  * migrations live in migrations.c and run when a write connection opens.
  * The SQLite backend has every capability: open points the connection at
  * the tables of sqlite_registry.c, sqlite_auth.c, sqlite_samples.c,
- * sqlite_analytics.c, sqlite_sewn.c, sqlite_quality.c and sqlite_brand.c. */
+ * sqlite_analytics.c, sqlite_sewn.c, sqlite_quality.c, sqlite_brand.c and sqlite_cluster.c. */
 #include "store/sqlite/sqlite_int.h"
 #include "util/err.h"
 
@@ -97,6 +97,7 @@ int store__sqlite_open(const char *path, store_mode mode, const store_options *o
 	q->base.sewn = &sqlite__sewn_ops;
 	q->base.quality = &sqlite__quality_ops;
 	q->base.brand = &sqlite__brand_ops;
+	q->base.cluster = &sqlite__cluster_ops;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	if (mode == STORE_WRITE)
 		flags |= SQLITE_OPEN_CREATE;

@@ -16,7 +16,8 @@ static int sq_user_add(store *s, store_scope sc, store_user *u)
 	if (!sqlite__scope_ok(sc, u->enterprise_id))
 		return GLOVED_EPERM;
 	sqlite3_stmt *st = sqlite__prep(q, "INSERT INTO user_account(username, pw_hash, role,"
-					   " enterprise_id, worker) VALUES(?,?,?,?,?)");
+					   " enterprise_id, worker, town, household)"
+					   " VALUES(?,?,?,?,?,?,?)");
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_text(st, 1, u->username, -1, SQLITE_STATIC);
@@ -27,6 +28,8 @@ static int sq_user_add(store *s, store_scope sc, store_user *u)
 	else
 		sqlite3_bind_null(st, 4);
 	sqlite3_bind_text(st, 5, u->worker, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, u->town, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, u->household, -1, SQLITE_STATIC);
 	int rc = sqlite__run(q, st);
 	if (!rc)
 		u->id = sqlite3_last_insert_rowid(q->db);
@@ -42,6 +45,8 @@ static int user_row(sqlite3_stmt *st, void *dst)
 	TEXT(3, u->role);
 	u->enterprise_id = sqlite3_column_int64(st, 4);
 	TEXT(5, u->worker);
+	TEXT(6, u->town);
+	TEXT(7, u->household);
 	return GLOVED_OK;
 }
 
@@ -55,7 +60,8 @@ static int user_list_row(sqlite3_stmt *st, void *dst)
 }
 
 #define USER_COLS                                                                                  \
-	"SELECT id, username, pw_hash, role, coalesce(enterprise_id, 0), worker FROM user_account"
+	"SELECT id, username, pw_hash, role, coalesce(enterprise_id, 0), worker, town,"            \
+	" household FROM user_account"
 
 static int sq_user_by_name(store *s, const char *username, store_user *out)
 {

@@ -51,6 +51,7 @@ extern const store_analytics_ops sqlite__analytics_ops;
 extern const store_sewn_ops sqlite__sewn_ops;
 extern const store_quality_ops sqlite__quality_ops;
 extern const store_brand_ops sqlite__brand_ops;
+extern const store_cluster_ops sqlite__cluster_ops;
 
 /* Runs sql; on error writes the message to err. */
 int sqlite__exec(sqlite3 *db, const char *sql, char *err, size_t errlen);

@@ -45,10 +45,13 @@ static int enterprise_row(sqlite3_stmt *st, void *dst)
 static int sq_enterprise_list(store *s, store_scope sc, store_enterprise **out, size_t *n)
 {
 	sq *q = (sq *)s;
-	sqlite3_stmt *st = sqlite__prep(q, "SELECT id, code, name, town FROM enterprise"
-					   " WHERE (?1 = 0 OR id = ?1) ORDER BY code");
-	if (st)
+	sqlite3_stmt *st =
+	    sqlite__prep(q, "SELECT id, code, name, town FROM enterprise"
+			    " WHERE (?1 = 0 OR id = ?1) AND (?2 = '' OR town = ?2) ORDER BY code");
+	if (st) {
 		sqlite3_bind_int64(st, 1, sc.enterprise_id);
+		sqlite3_bind_text(st, 2, sc.town, -1, SQLITE_STATIC);
+	}
 	return sqlite__rows(q, st, sizeof **out, enterprise_row, (void **)out, n);
 }
 
