@@ -266,11 +266,43 @@ static int copy_scoped(const void *arr, size_t n, size_t elem, size_t ent_off, s
 	return GLOVED_OK;
 }
 
+/* 1 when firm ent is in town (caller holds the lock). */
+static int in_town(const registry *r, int64_t ent, const char *town)
+{
+	for (size_t i = 0; i < r->n_ents; i++)
+		if (r->ents[i].id == ent)
+			return strcmp(r->ents[i].town, town) == 0;
+	return 0;
+}
+
+/* Keeps the rows (elem bytes, enterprise id at ent_off) of firms in
+ * sc.town (caller holds the lock). */
+static void keep_town(const registry *r, store_scope sc, void *arr, size_t *n, size_t elem,
+		      size_t ent_off)
+{
+	if (!sc.town[0])
+		return;
+	size_t k = 0;
+	for (size_t i = 0; i < *n; i++) {
+		char *src = (char *)arr + i * elem;
+		int64_t ent;
+		memcpy(&ent, src + ent_off, sizeof ent);
+		if (!in_town(r, ent, sc.town))
+			continue;
+		if (k != i)
+			memcpy((char *)arr + k * elem, src, elem);
+		k++;
+	}
+	*n = k;
+}
+
 int registry_machines(registry *r, store_scope sc, store_machine **out, size_t *n)
 {
 	pthread_rwlock_rdlock(&r->lock);
 	int rc = copy_scoped(r->machines, r->n_machines, sizeof *r->machines,
 			     offsetof(store_machine, enterprise_id), sc, (void **)out, n);
+	if (!rc)
+		keep_town(r, sc, *out, n, sizeof **out, offsetof(store_machine, enterprise_id));
 	pthread_rwlock_unlock(&r->lock);
 	return rc;
 }
@@ -297,6 +329,8 @@ int registry_workshops(registry *r, store_scope sc, store_workshop **out, size_t
 	pthread_rwlock_rdlock(&r->lock);
 	int rc = copy_scoped(r->wss, r->n_wss, sizeof *r->wss,
 			     offsetof(store_workshop, enterprise_id), sc, (void **)out, n);
+	if (!rc)
+		keep_town(r, sc, *out, n, sizeof **out, offsetof(store_workshop, enterprise_id));
 	pthread_rwlock_unlock(&r->lock);
 	return rc;
 }

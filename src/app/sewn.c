@@ -185,6 +185,54 @@ static int describe(store *s, sewn_scan_res *r, int64_t bundle_id, int32_t seq, 
 	return GLOVED_OK;
 }
 
+/* The firm's skill rule for the scanned operation (a certificate
+ * required: core of the talent work, app/talent.h): a worker without one is
+ * flagged (warning) or refused (*refused), and either is recorded. */
+static int skill_check(store *s, const sewn_scan_req *q, sewn_scan_res *r, int64_t bundle_id,
+		       int32_t seq, int *refused)
+{
+	store_scope all = {0};
+	store_skill_rule *rules = NULL;
+	size_t nr = 0;
+	*refused = 0;
+	int rc = store_skill_rule_list(s, all, q->enterprise_id, &rules, &nr);
+	if (rc)
+		return rc;
+	const store_skill_rule *rule = NULL;
+	for (size_t i = 0; i < nr; i++)
+		if (strcmp(rules[i].operation, r->op.code) == 0)
+			rule = &rules[i];
+	int refuse_mode = rule && strcmp(rule->mode, "refuse") == 0;
+	int has_rule = rule != NULL;
+	free(rules);
+	if (!has_rule || !q->worker[0])
+		return 0;
+	store_cert *cs = NULL;
+	size_t nc = 0;
+	if ((rc = store_cert_list(s, all, q->enterprise_id, q->worker, &cs, &nc)))
+		return rc;
+	int certified = 0;
+	for (size_t i = 0; i < nc; i++)
+		certified |= strcmp(cs[i].operation, r->op.code) == 0;
+	free(cs);
+	if (certified)
+		return 0;
+	store_skill_flag f = {.enterprise_id = q->enterprise_id,
+			      .bundle_id = bundle_id,
+			      .seq = seq,
+			      .ts_ms = q->ts_ms,
+			      .refused = refuse_mode};
+	snprintf(f.worker, sizeof f.worker, "%s", q->worker);
+	snprintf(f.operation, sizeof f.operation, "%s", r->op.code);
+	if ((rc = store_skill_flag_add(s, &f)))
+		return rc;
+	*refused = refuse_mode;
+	if (!refuse_mode && !r->warning[0])
+		snprintf(r->warning, sizeof r->warning,
+			 "%.32s holds no certificate for operation %.32s", q->worker, r->op.code);
+	return 0;
+}
+
 static int one_scan(store *s, firmcal_cache *cals, const sewn_scan_req *q, sewn_scan_res *r,
 		    store_order *o, store_style *st)
 {
@@ -277,6 +325,14 @@ static int one_scan(store *s, firmcal_cache *cals, const sewn_scan_req *q, sewn_
 				 st->ops[missing - 1].name, (int)r->bundle.no);
 		}
 	}
+	int refused = 0;
+	if ((rc = skill_check(s, q, r, bundle_id, seq, &refused)))
+		return rc;
+	if (refused)
+		return refuse(r, 409, "uncertified",
+			      "%.32s holds no certificate for operation %.32s (%.60s), which the "
+			      "firm requires",
+			      q->worker, r->op.code, r->op.name);
 	store_scan x;
 	memset(&x, 0, sizeof x);
 	x.bundle_id = bundle_id;

@@ -297,7 +297,7 @@ static int may_print(const http_req *r, int64_t ent)
 /* The base of label URLs: [brand] public_base, else http://<Host of the
  * request> (checked: a host name or address and a port), else the listen
  * address. */
-static void public_base(http_req *r, char *out, size_t n)
+void http__public_base(http_req *r, char *out, size_t n)
 {
 	const char *cfgb = r->srv->app.cfg->public_base;
 	if (cfgb[0]) {
@@ -410,7 +410,7 @@ static enum MHD_Result h_label_issue(http_req *r, store *db)
 	if (rc)
 		return http__reply_status(r, rc, "lot", q.lot);
 	char base[300];
-	public_base(r, base, sizeof base);
+	http__public_base(r, base, sizeof base);
 	cJSON *out = cJSON_CreateObject();
 	cJSON *arr = cJSON_AddArrayToObject(out, "items");
 	for (size_t i = 0; i < n; i++)
@@ -431,7 +431,7 @@ static enum MHD_Result h_labels(http_req *r, store *db)
 	if (store_label_list(db, r->scope, ent, l.id, &v, &n))
 		return http__reply_error(r, 503, "unavailable", -1, "cannot read labels");
 	char base[300];
-	public_base(r, base, sizeof base);
+	http__public_base(r, base, sizeof base);
 	cJSON *out = cJSON_CreateObject();
 	cJSON *arr = cJSON_AddArrayToObject(out, "items");
 	for (size_t i = 0; i < n; i++)
@@ -468,7 +468,7 @@ static enum MHD_Result print_labels(http_req *r, store *db, int zpl)
 	label_fields *f = calloc(n ? n : 1, sizeof *f);
 	char(*styles)[200] = calloc(n ? n : 1, sizeof *styles);
 	char base[300];
-	public_base(r, base, sizeof base);
+	http__public_base(r, base, sizeof base);
 	store_style *st = malloc(sizeof *st);
 	int have_style = st && !store_style_get(db, r->scope, ent, NULL, l.style_id, st);
 	for (size_t i = 0; p && urls && f && styles && i < n; i++) {

@@ -129,12 +129,16 @@ extern const http_route http__routes_quality[];
 extern const size_t http__routes_quality_n;
 extern const http_route http__routes_labels[];
 extern const size_t http__routes_labels_n;
+extern const http_route http__routes_cluster[];
+extern const size_t http__routes_cluster_n;
 extern const http_route http__routes_standards[];
 extern const size_t http__routes_standards_n;
 
 /* Routes an /api/ request (router.c) and the live feed (sse.c). */
 enum MHD_Result http__route_api(http_req *r);
 enum MHD_Result http__serve_events(http_req *r);
+/* The base of public links: [brand] public_base, else http://<Host>. */
+void http__public_base(http_req *r, char *out, size_t n);
 
 /* Request parsing shared by the handlers (http_util.c). Each replies 400 (or
  * 404 for an enterprise out of scope) into *ret and returns NULL / -1 on a

@@ -148,7 +148,8 @@ int http__resolve_enterprise(http_req *r, const char *code, int64_t *id, enum MH
 	}
 	store_enterprise e;
 	if (registry_enterprise_by_code(r->srv->app.reg, code, &e) ||
-	    (r->scope.enterprise_id && e.id != r->scope.enterprise_id)) {
+	    (r->scope.enterprise_id && e.id != r->scope.enterprise_id) ||
+	    (r->scope.town[0] && strcmp(e.town, r->scope.town) != 0)) {
 		*ret = http__reply_error(r, 404, "not_found", -1, "no enterprise '%s'", code);
 		return -1;
 	}

@@ -33,6 +33,7 @@ static const struct {
     {http__routes_sewn, &http__routes_sewn_n},
     {http__routes_quality, &http__routes_quality_n},
     {http__routes_labels, &http__routes_labels_n},
+    {http__routes_cluster, &http__routes_cluster_n},
     {http__routes_standards, &http__routes_standards_n},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])

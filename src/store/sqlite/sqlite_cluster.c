@@ -208,7 +208,7 @@ static int load_values(sq *q, store_stat_report *r, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		sqlite3_stmt *st = sqlite__cached(q, "SELECT key, value, measured FROM stat_value"
 						     " WHERE enterprise_id = ? AND month = ?"
-						     " ORDER BY rowid");
+						     " ORDER BY key");
 		if (!st)
 			return GLOVED_EDB;
 		sqlite3_bind_int64(st, 1, r[i].enterprise_id);
