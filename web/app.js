@@ -14,6 +14,7 @@ import { el, safeTz } from "./dom.js";
 import { STATES, getLang, has, setLang, t } from "./i18n.js";
 import { SEWN_VIEWS, createSewn } from "./sewn.js";
 import { QUALITY_VIEWS, createQuality } from "./quality.js";
+import { CLUSTER_VIEWS, createCluster } from "./cluster.js";
 
 const LANG_KEY = "gloved.lang";
 const ENT_KEY = "gloved.enterprise";
@@ -27,7 +28,7 @@ const VIEW_KEY = "gloved.view";
 const SESSION_KEY = "gloved.session";
 const FLEET_MIN_INTERVAL_MS = 5000;
 const ALL = ""; // the workshop picker's "all workshops" value
-const VIEWS = ["wall", "fleet", ...ANALYTICS_VIEWS, ...SEWN_VIEWS, ...QUALITY_VIEWS];
+const VIEWS = ["wall", "fleet", ...ANALYTICS_VIEWS, ...SEWN_VIEWS, ...QUALITY_VIEWS, ...CLUSTER_VIEWS];
 // Pages that follow the workshop picker (the others are per firm).
 const WS_VIEWS = ["wall", "analytics", "stops", "wages"];
 
@@ -197,6 +198,7 @@ function applyLang() {
     analytics.render();
     sewn.render();
     quality.render();
+    cluster.render();
   }
 }
 
@@ -300,6 +302,7 @@ function loggedOut() {
   analytics.reset();
   sewn.reset();
   quality.reset();
+  cluster.reset();
   app.user = null;
   app.machines.clear();
   app.haveSnapshot = false;
@@ -459,6 +462,8 @@ async function selectEnterprise(ent, remember = true) {
   if (SEWN_VIEWS.includes(app.view)) sewn.show(app.view);
   quality.onScope();
   if (QUALITY_VIEWS.includes(app.view)) quality.show(app.view);
+  cluster.onScope();
+  if (CLUSTER_VIEWS.includes(app.view)) cluster.show(app.view);
 }
 
 function selectWorkshop(ws) {
@@ -936,6 +941,7 @@ function showPage(view, remember = true) {
   analytics.show(app.user ? app.view : "");
   sewn.show(app.user ? app.view : "");
   quality.show(app.user ? app.view : "");
+  cluster.show(app.user ? app.view : "");
   if (app.view === "wall" && app.user) renderWall(); // the reasons' names may have changed
   if (app.view === "wall" && app.chart) app.chart.resize();
 }
@@ -1055,6 +1061,10 @@ const sewn = createSewn({
 // ---------------------------------------------------------------- quality and brand
 
 const quality = createQuality({ app, $, el, get: apiGet, send: apiSend, errMessage, LoggedOut, numFmt });
+
+// ---------------------------------------------------------------- the cluster's pages
+
+const cluster = createCluster({ app, $, el, get: apiGet, send: apiSend, errMessage, LoggedOut, numFmt });
 
 // ---------------------------------------------------------------- boot
 
