@@ -8,13 +8,16 @@
  * publishing to the broker. An already seeded database is kept as it is. */
 #include "cli/cli_int.h"
 #include "app/brand.h"
+#include "app/cluster.h"
 #include "app/firmcal.h"
 #include "app/quality.h"
 #include "app/sewn.h"
 #include "core/ticket.h"
+#include "core/tz.h"
 #include "sim/sim.h"
 #include "store/store.h"
 #include "util/err.h"
+#include "util/label_sign.h"
 #include "util/log.h"
 #include "util/ltime.h"
 #include "util/secret.h"
@@ -135,6 +138,9 @@ static int seed_analytics(store *db, const sim_machine_def *m, size_t nm)
  * numbered 1-9 but the household's 4th). */
 #define DEMO_FINISHED 9
 
+/* The worker login of the scan page (seed_sewn): JX01's first worker. */
+static char demo_worker[33] = "";
+
 static int seed_sewn(store *db)
 {
 	store_scope all = {0};
@@ -227,6 +233,14 @@ static int seed_sewn(store *db)
 	uint8_t key[TICKET_KEY_LEN];
 	char check[12];
 	rc = cals ? sewn_firm_key(db, e.id, 1, key, check) : GLOVED_ENOMEM;
+	/* the firm's seeded workers (seed_analytics): their codes follow the
+	 * machines, so the firm's first one depends on the simulation */
+	store_worker *wl = NULL;
+	size_t nwl = 0;
+	if (!rc && !(rc = store_worker_list(db, all, e.id, &wl, &nwl)) && nwl == 0)
+		rc = GLOVED_ENOTFOUND;
+	if (!rc)
+		snprintf(demo_worker, sizeof demo_worker, "%s", wl[0].code);
 	for (int k = 0; k < 2 && !rc; k++) {
 		sewn_cut_line lines[4];
 		for (int i = 0; i < 4; i++) {
@@ -245,7 +259,7 @@ static int seed_sewn(store *db)
 			free(b);
 			continue;
 		}
-		/* workers of the sewing floor: W097.. (the seeded JX01 workers) */
+		/* workers of the sewing floor: the seeded JX01 workers */
 		size_t nreq = 0;
 		sewn_scan_req *req = calloc(nb * (size_t)st->n_ops, sizeof *req);
 		sewn_scan_res *res = calloc(nb * (size_t)st->n_ops, sizeof *res);
@@ -268,8 +282,8 @@ static int seed_sewn(store *db)
 				sewn_scan_req *q = &req[nreq++];
 				q->enterprise_id = e.id;
 				ticket_code(key, b[i].id, seq, q->code, sizeof q->code);
-				snprintf(q->worker, sizeof q->worker, "W%03d",
-					 97 + 2 * (int)((i + (size_t)seq) % 12));
+				snprintf(q->worker, sizeof q->worker, "%s",
+					 wl[(2 * ((i + (size_t)seq) % 12)) % nwl].code);
 				q->ts_ms = end - 3600000LL * (int64_t)(upto - seq + 1) -
 					   (int64_t)i * 60000;
 			}
@@ -300,8 +314,9 @@ static int seed_sewn(store *db)
 	}
 	firmcal_cache_free(cals);
 	free(st);
+	free(wl);
 	if (!rc) {
-		rc = seed_user(db, "w097", "worker", e.id, "W097");
+		rc = seed_user(db, demo_worker, "worker", e.id, demo_worker);
 	}
 	return rc;
 }
@@ -540,6 +555,349 @@ static int seed_brand(store *db, const gloved_config *cfg)
 	return rc;
 }
 
+/* The cluster's own work: the bureau, a town officer for each town, the
+ * year's statistics form and a year of filed monthly reports of every
+ * firm (the last month with one firm late and one draft), the development
+ * plan with its base year entered, the programme's projects and events,
+ * and training: courses, sessions, enrolments and signed certificates of
+ * JX01's first workers, with JX01 requiring the S01 certificate (flag). */
+static int seed_cluster_tx(store *db, brand_key *key)
+{
+	store_scope all = {0};
+	int64_t now = ltime_now_ms();
+	int32_t today = demo_today(now);
+	tz_date td = tz_civil_from_days(today);
+	int32_t year = td.year, cur = td.year * 100 + td.month;
+	cluster_actor a = {.name = "demo", .role = "cluster_admin", .now_ms = now};
+	int rc = seed_user(db, "bureau", "bureau", 0, NULL);
+	static const struct {
+		const char *login, *town;
+	} towns[] = {{"jx-town", "嘉祥"}, {"py-town", "平邑"}, {"gm-town", "高密"}};
+	for (size_t i = 0; i < 3 && !rc; i++) {
+		store_user u = {.enterprise_id = 0};
+		snprintf(u.username, sizeof u.username, "%s", towns[i].login);
+		snprintf(u.role, sizeof u.role, "town_officer");
+		snprintf(u.town, sizeof u.town, "%s", towns[i].town);
+		rc = secret_password_hash(DEMO_PASSWORD, u.pw_hash, sizeof u.pw_hash);
+		if (!rc)
+			rc = store_user_add(db, all, &u);
+	}
+	/* the forms of last year and this year: the default */
+	stat_field f[STAT_FIELDS_MAX];
+	size_t nf = cluster_form_default(f);
+	buf b;
+	buf_init(&b, 8000);
+	if (!rc)
+		rc = cluster_form_json(f, nf, &b);
+	for (int32_t y = year - 1; y <= year && !rc; y++) {
+		store_stat_form form = {.year = y, .created_ms = now};
+		snprintf(form.fields, sizeof form.fields, "%s", b.data);
+		snprintf(form.by, sizeof form.by, "bureau");
+		rc = store_stat_form_add(db, &form);
+	}
+	buf_free(&b);
+	store_enterprise *es = NULL;
+	size_t ne = 0;
+	if (!rc)
+		rc = store_enterprise_list(db, all, &es, &ne);
+	/* a year of reports: firm i's scale by its town and rank, growing a
+	 * little each month, a winter peak for ski gloves */
+	for (int k = 12; k >= 1 && !rc; k--) {
+		int32_t m = cluster_month_add(cur, -k);
+		for (size_t i = 0; i < ne && !rc; i++) {
+			if (k == 1 && i == ne - 1)
+				continue; /* late: nothing yet */
+			int64_t scale = 600 + (int64_t)((i * 37) % 11) * 180 +
+					(es[i].town[0] == '\xe5' ? 400 : 0);
+			int64_t grow =
+			    1000 + (12 - k) * 8 + ((m % 100) >= 10 || (m % 100) <= 1 ? 120 : 0);
+			int64_t output = scale * grow / 1000 * 10; /* 万元, 1 decimal */
+			int64_t sales = output * 95 / 100,
+				exports = sales * (25 + (int64_t)(i % 4) * 10) / 100;
+			int64_t employees = 40 + (int64_t)((i * 53) % 9) * 45;
+			int64_t pairs =
+			    output * 1000 / 10 * 10000 / 1000 / 18; /* ~1.8 yuan a pair */
+			store_stat_report r = {
+			    .enterprise_id = es[i].id, .month = m, .form_version = 1};
+			const struct {
+				const char *key;
+				int64_t v;
+				int measured;
+			} vals[] = {
+			    {"output_value", output, 0},
+			    {"sales", sales, 0},
+			    {"exports", exports, 0},
+			    {"employees", employees, 0},
+			    {"energy", pairs / 900, 0},
+			    {"equipment_investment", (m % 100) % 4 == 0 ? scale / 4 * 10 : 0, 0},
+			    {"pieces", pairs * 2, 1},
+			    {"pairs", pairs, 1},
+			    {"machine_hours", employees * 160 * 10, 1},
+			    {"oee_pct", 6200 + (int64_t)(i % 5) * 350, 1},
+			    {"machines", 3 + (int64_t)(i % 4), 1}};
+			for (size_t v = 0; v < sizeof vals / sizeof vals[0]; v++) {
+				snprintf(r.values[r.n_values].key, sizeof r.values[0].key, "%s",
+					 vals[v].key);
+				r.values[r.n_values].value = vals[v].v;
+				r.values[r.n_values].measured = vals[v].measured;
+				r.n_values++;
+			}
+			int draft = k == 1 && i == ne - 2;
+			snprintf(r.status, sizeof r.status, "%s", draft ? "draft" : "filed");
+			snprintf(r.size_class, sizeof r.size_class, "%s",
+				 cluster_size_name(cluster_size_class(employees, sales * 12 / 10)));
+			r.updated_ms = now;
+			r.filed_ms = draft ? 0 : now - (int64_t)(k - 1) * 30 * 86400000LL;
+			snprintf(r.by, sizeof r.by, "%s", es[i].code);
+			rc = store_stat_report_put(db, all, &r);
+		}
+	}
+	/* the plan */
+	char plan[8192];
+	int y0 = year - 1, y1 = year + 4;
+	snprintf(
+	    plan, sizeof plan,
+	    "{\"title\":\"手套产业集群转型升级发展规划（%d—%d年）\",\"year0\":%d,\"year1\":%d,"
+	    "\"indicators\":["
+	    "{\"key\":\"output\",\"name_zh\":\"工业总产值\",\"name_en\":\"Gross output value\","
+	    "\"unit\":\"万元\",\"decimals\":1,\"flow\":true,\"headline\":true,\"source\":"
+	    "\"statistics\","
+	    "\"metric\":\"output_value\",\"base\":{\"year\":%d,\"value\":2200000},"
+	    "\"targets\":{\"%d\":2400000,\"%d\":2600000,\"%d\":2800000,\"%d\":3000000,\"%d\":"
+	    "3200000}},"
+	    "{\"key\":\"above_size\",\"name_zh\":\"规模以上企业\",\"name_en\":\"Firms above "
+	    "designated "
+	    "size\",\"unit\":\"家\",\"source\":\"statistics\",\"metric\":\"above_size_firms\","
+	    "\"headline\":true,\"base\":{\"year\":%d,\"value\":9},\"targets\":{\"%d\":10,\"%d\":11,"
+	    "\"%d\":12,\"%d\":12,\"%d\":12}},"
+	    "{\"key\":\"online\",\"name_zh\":\"联网企业\",\"name_en\":\"Firms "
+	    "online\",\"unit\":\"家\","
+	    "\"source\":\"measured\",\"metric\":\"firms_online\",\"headline\":true,\"base\":{"
+	    "\"year\":"
+	    "%d,\"value\":3},\"targets\":{\"%d\":12,\"%d\":12,\"%d\":12,\"%d\":12,\"%d\":12}},"
+	    "{\"key\":\"machines\",\"name_zh\":\"联网设备\",\"name_en\":\"Machines connected\","
+	    "\"unit\":\"台\",\"source\":\"measured\",\"metric\":\"machines_connected\",\"base\":{"
+	    "\"year\":"
+	    "%d,\"value\":20},\"targets\":{\"%d\":60,\"%d\":80,\"%d\":100,\"%d\":120,\"%d\":150}},"
+	    "{\"key\":\"digitisation\",\"name_zh\":\"数字化率\",\"name_en\":\"Digitisation rate\","
+	    "\"unit\":\"%%\",\"decimals\":2,\"source\":\"measured\",\"metric\":\"digitisation_bp\","
+	    "\"base\":{\"year\":%d,\"value\":2500},\"targets\":{\"%d\":9000,\"%d\":9500,\"%d\":"
+	    "10000,"
+	    "\"%d\":10000,\"%d\":10000}},"
+	    "{\"key\":\"licensed\",\"name_zh\":\"品牌授权企业\",\"name_en\":\"Brand-licensed "
+	    "firms\","
+	    "\"unit\":\"家\",\"source\":\"measured\",\"metric\":\"licensed_firms\",\"headline\":"
+	    "true,"
+	    "\"base\":{\"year\":%d,\"value\":0},\"targets\":{\"%d\":3,\"%d\":5,\"%d\":7,\"%d\":9,"
+	    "\"%d\":10}},"
+	    "{\"key\":\"trained\",\"name_zh\":\"持证技能工人\",\"name_en\":\"Certified workers\","
+	    "\"unit\":\"人\",\"flow\":true,\"source\":\"measured\",\"metric\":\"certified_"
+	    "workers\","
+	    "\"targets\":{\"%d\":20,\"%d\":40,\"%d\":60,\"%d\":80,\"%d\":100}},"
+	    "{\"key\":\"exports_share\",\"name_zh\":\"出口占比\",\"name_en\":\"Exports share\","
+	    "\"unit\":\"%%\",\"decimals\":2,\"source\":\"statistics\",\"metric\":\"exports_share_"
+	    "bp\","
+	    "\"targets\":{\"%d\":4000,\"%d\":4200,\"%d\":4400,\"%d\":4600,\"%d\":4800}},"
+	    "{\"key\":\"energy\",\"name_zh\":\"万双综合能耗\",\"name_en\":\"Energy per 10,000 "
+	    "pairs\","
+	    "\"unit\":\"吨标准煤\",\"decimals\":2,\"down\":true,\"source\":\"statistics\","
+	    "\"metric\":\"energy_per_10k_pairs\",\"base\":{\"year\":%d,\"value\":15},"
+	    "\"targets\":{\"%d\":14,\"%d\":13,\"%d\":12,\"%d\":11,\"%d\":10}}]}",
+	    y0, y1, y0, y1,                              /* title, period */
+	    y0, y0 + 1, y0 + 2, y0 + 3, y0 + 4, y0 + 5,  /* output */
+	    y0, y0 + 1, y0 + 2, y0 + 3, y0 + 4, y0 + 5,  /* above size */
+	    y0, y0 + 1, y0 + 2, y0 + 3, y0 + 4, y0 + 5,  /* online */
+	    y0, y0 + 1, y0 + 2, y0 + 3, y0 + 4, y0 + 5,  /* machines */
+	    y0, y0 + 1, y0 + 2, y0 + 3, y0 + 4, y0 + 5,  /* digitisation */
+	    y0, y0 + 1, y0 + 2, y0 + 3, y0 + 4, y0 + 5,  /* licensed */
+	    y0 + 1, y0 + 2, y0 + 3, y0 + 4, y0 + 5,      /* trained */
+	    y0 + 1, y0 + 2, y0 + 3, y0 + 4, y0 + 5,      /* exports share */
+	    y0, y0 + 1, y0 + 2, y0 + 3, y0 + 4, y0 + 5); /* energy */
+	plan_doc *pd = malloc(sizeof *pd);
+	char msg[200];
+	if (!rc && (!pd || cluster_plan_parse(plan, strlen(plan), pd, msg, sizeof msg))) {
+		log_error("demo: the plan: %s", pd ? msg : "out of memory");
+		rc = GLOVED_EINVAL;
+	}
+	free(pd);
+	store_plan *p = rc ? NULL : calloc(1, sizeof *p);
+	if (!rc && !p)
+		rc = GLOVED_ENOMEM;
+	if (!rc) {
+		snprintf(p->body, sizeof p->body, "%s", plan);
+		p->created_ms = now;
+		snprintf(p->by, sizeof p->by, "bureau");
+		rc = store_plan_add(db, p);
+	}
+	free(p);
+	/* last year's actuals of the measured indicators, entered */
+	const struct {
+		const char *key;
+		int64_t v;
+	} acts[] = {{"online", 8},
+		    {"machines", 45},
+		    {"digitisation", 6700},
+		    {"licensed", 2},
+		    {"trained", 26}};
+	for (size_t i = 0; i < sizeof acts / sizeof acts[0] && !rc; i++) {
+		store_plan_actual x = {.year = year - 1, .value = acts[i].v, .updated_ms = now};
+		snprintf(x.indicator, sizeof x.indicator, "%s", acts[i].key);
+		snprintf(x.by, sizeof x.by, "bureau");
+		rc = store_plan_actual_put(db, &x);
+	}
+	/* the programme */
+	const struct {
+		const char *kind, *line, *title, *body;
+	} prog[] = {
+	    {"project", "brand", "“嘉祥手套”区域公共品牌建设",
+	     "{\"owner\":\"手套产业协会\",\"firms\":[\"JX01\",\"JX02\"],\"budget_wan\":300,"
+	     "\"subsidy_wan\":120,\"kpis\":[\"licensed\"],\"milestones\":[\"品牌标准发布\","
+	     "\"首批授权\"]}"},
+	    {"project", "smart_cluster", "织造设备联网改造（万台机联网）",
+	     "{\"owner\":\"县工信局\",\"firms\":[\"PY01\",\"PY02\",\"GM01\"],\"budget_wan\":800,"
+	     "\"subsidy_wan\":240,\"kpis\":[\"machines\",\"digitisation\"]}"},
+	    {"project", "design", "滑雪手套设计中心", "{\"owner\":\"JX01\",\"budget_wan\":150}"},
+	    {"project", "talent", "缝制工技能提升行动",
+	     "{\"owner\":\"手套产业协会\",\"budget_wan\":60,\"kpis\":[\"trained\"]}"},
+	    {"project", "cooperation", "大订单协作接单平台",
+	     "{\"owner\":\"手套产业协会\",\"budget_wan\":90}"},
+	    {"event", "promotion", "特色小镇行·手套产业集群推介会",
+	     "{\"owner\":\"县商务局\",\"date\":\"%d-09-18\",\"place\":\"嘉祥\",\"attendance\":"
+	     "320}"},
+	    {"event", "design", "手套设计创新大赛",
+	     "{\"owner\":\"手套产业协会\",\"attendance\":86}"},
+	    {"case", "smart_cluster", "平邑一号织造厂：联网后 OEE 提升 9 个百分点",
+	     "{\"firm\":\"PY01\",\"summary\":\"120 台织机联网，停机原因上墙，班组考核按 OEE。\"}"},
+	};
+	for (size_t i = 0; i < sizeof prog / sizeof prog[0] && !rc; i++) {
+		store_prog_item x = {.year = year, .updated_ms = now};
+		snprintf(x.kind, sizeof x.kind, "%s", prog[i].kind);
+		snprintf(x.line, sizeof x.line, "%s", prog[i].line);
+		snprintf(x.title, sizeof x.title, "%s", prog[i].title);
+		snprintf(x.body, sizeof x.body, prog[i].body, year);
+		snprintf(x.by, sizeof x.by, "assoc");
+		rc = store_prog_put(db, &x);
+	}
+	/* training */
+	const struct {
+		const char *code, *zh, *en, *cat, *op;
+		int hours;
+	} courses[] = {
+	    {"SEW-S01", "合缝工序技能培训", "Seaming operation", "sewing", "S01", 16},
+	    {"MNT-KNIT", "电脑横机维修", "Knitting machine maintenance", "maintenance", "", 24},
+	    {"QC-AQL", "AQL 抽样检验", "AQL inspection", "quality", "", 12},
+	    {"EC-XB", "跨境电商运营", "Cross-border e-commerce", "ecommerce", "", 20}};
+	int64_t s01_session = 0;
+	for (size_t i = 0; i < 4 && !rc; i++) {
+		store_course c = {.hours = courses[i].hours};
+		snprintf(c.code, sizeof c.code, "%s", courses[i].code);
+		snprintf(c.name_zh, sizeof c.name_zh, "%s", courses[i].zh);
+		snprintf(c.name_en, sizeof c.name_en, "%s", courses[i].en);
+		snprintf(c.category, sizeof c.category, "%s", courses[i].cat);
+		snprintf(c.operation, sizeof c.operation, "%s", courses[i].op);
+		rc = store_course_add(db, &c);
+		store_course_session ses = {.course_id = c.id,
+					    .day0 = today - 30 + (int32_t)i * 7,
+					    .day1 = today - 29 + (int32_t)i * 7,
+					    .capacity = 30};
+		snprintf(ses.trainer, sizeof ses.trainer, "%s", i == 0 ? "张秀英" : "李建国");
+		snprintf(ses.place, sizeof ses.place, "嘉祥县职业中专");
+		if (!rc)
+			rc = store_course_session_add(db, &ses);
+		if (i == 0)
+			s01_session = ses.id;
+	}
+	store_enterprise jx;
+	store_worker *wl = NULL;
+	size_t nwl = 0;
+	if (!rc && !store_enterprise_by_code(db, all, "JX01", &jx) &&
+	    !(rc = store_worker_list(db, all, jx.id, &wl, &nwl))) {
+		/* the first workers: enrolled, assessed, certified for S01 */
+		for (size_t i = 0; i < nwl && i < 6 && !rc; i++) {
+			store_enrolment e = {
+			    .session_id = s01_session, .enterprise_id = jx.id, .score = -1};
+			snprintf(e.worker, sizeof e.worker, "%s", wl[i].code);
+			snprintf(e.worker_name, sizeof e.worker_name, "%s", wl[i].name);
+			if ((rc = store_enrolment_add(db, all, &e)))
+				break;
+			e.attended_hours = 16;
+			e.score = 70 + (int32_t)i * 4;
+			e.passed = i != 4; /* one did not pass */
+			if (e.passed && key) {
+				cert_fields cf = {.level = 2 + (int)(i % 3)};
+				char serial[LABEL_SERIAL_LEN + 1];
+				label_serial_new(serial);
+				snprintf(cf.serial, sizeof cf.serial, "C%s", serial);
+				snprintf(cf.firm, sizeof cf.firm, "%s", jx.code);
+				snprintf(cf.worker, sizeof cf.worker, "%s", e.worker);
+				snprintf(cf.worker_name, sizeof cf.worker_name, "%s",
+					 e.worker_name);
+				snprintf(cf.course, sizeof cf.course, "SEW-S01");
+				snprintf(cf.operation, sizeof cf.operation, "S01");
+				tz_day_format(today - 29, cf.day);
+				store_cert c = {.enterprise_id = jx.id,
+						.level = cf.level,
+						.day = today - 29,
+						.created_ms = now};
+				store_course co;
+				if (cert_payload_make(&cf, c.payload, sizeof c.payload) ||
+				    brand_key_sign(key, c.payload, c.sig, sizeof c.sig) ||
+				    store_course_get(db, 0, "SEW-S01", &co)) {
+					rc = GLOVED_EINVAL;
+					break;
+				}
+				c.course_id = co.id;
+				snprintf(c.serial, sizeof c.serial, "%s", cf.serial);
+				snprintf(c.worker, sizeof c.worker, "%s", e.worker);
+				snprintf(c.worker_name, sizeof c.worker_name, "%s", e.worker_name);
+				snprintf(c.operation, sizeof c.operation, "S01");
+				rc = store_cert_add(db, &c);
+				snprintf(e.cert_serial, sizeof e.cert_serial, "%s", c.serial);
+			}
+			if (!rc)
+				rc = store_enrolment_put(db, all, &e);
+		}
+		store_skill_rule rule = {.enterprise_id = jx.id};
+		snprintf(rule.operation, sizeof rule.operation, "S01");
+		snprintf(rule.mode, sizeof rule.mode, "flag");
+		if (!rc)
+			rc = store_skill_rule_put(db, all, &rule);
+		store_share sh = {.enterprise_id = jx.id,
+				  .capacity = 1,
+				  .catalogue = 1,
+				  .cases = 1,
+				  .updated_ms = now};
+		snprintf(sh.by, sizeof sh.by, "jx01");
+		if (!rc)
+			rc = store_share_put(db, &sh);
+	}
+	free(wl);
+	free(es);
+	if (!rc)
+		rc = cluster_audit_tx(db, &a, 0, "demo.seed", "cluster", "",
+				      "{\"reports\":\"a year\",\"plan\":1}");
+	return rc;
+}
+
+static int seed_cluster(store *db, const gloved_config *cfg)
+{
+	char kpath[600], msg[300];
+	if (cfg->brand_key_file[0])
+		snprintf(kpath, sizeof kpath, "%s", cfg->brand_key_file);
+	else
+		brand_key_default_path(cfg->db_path, kpath, sizeof kpath);
+	brand_key *key = NULL;
+	int rc = brand_key_open(kpath, &key, msg, sizeof msg);
+	if (rc) {
+		log_error("demo: %s", msg);
+		return rc;
+	}
+	rc = store_begin(db);
+	rc = rc ? rc : store_end(db, seed_cluster_tx(db, key));
+	brand_key_close(key);
+	return rc;
+}
+
 static int seed_demo(const gloved_config *cfg, const sim_options *so, int *seeded)
 {
 	*seeded = 0;
@@ -622,6 +980,8 @@ static int seed_demo(const gloved_config *cfg, const sim_options *so, int *seede
 		rc = seed_quality(db);
 	if (!rc)
 		rc = seed_brand(db, cfg);
+	if (!rc)
+		rc = seed_cluster(db, cfg);
 	sim_close(s);
 	*seeded = !rc;
 out:
@@ -654,6 +1014,7 @@ int cli__demo(int argc, char **argv)
 	sim_options so;
 	sim_options_default(&so);
 	so.machines = machines;
+	so.firms = 12; /* four firms in each of the three towns */
 	int seeded = 0;
 	if (seed_demo(&cfg, &so, &seeded))
 		return 1;
@@ -668,16 +1029,25 @@ int cli__demo(int argc, char **argv)
 		if (sim_mqtt_start(&so, cfg.mqtt_host, (int)cfg.mqtt_port, backfill, &st))
 			log_warn("demo: simulator did not start");
 	}
-	printf("\n  gloved demo is running: %d simulated machines in 3 firms\n"
+	char demo_login[40] = "jx01's first worker";
+	if (demo_worker[0]) {
+		snprintf(demo_login, sizeof demo_login, "%s", demo_worker);
+		for (char *c = demo_login; *c; c++)
+			if (*c >= 'A' && *c <= 'Z')
+				*c = (char)(*c - 'A' + 'a');
+	}
+	printf("\n  gloved demo is running: %d simulated machines in 12 firms of 3 towns\n"
 	       "  dashboard: http://%s/\n"
 	       "  log in as: admin / %s   (cluster admin; firm admins: py01, gm01, jx01, same "
 	       "password)\n"
 	       "  the glove association (regional brand): assoc; jx01's inspector: jx01-qc\n"
-	       "  phone scan page: /scan.html (worker w097 of jx01, same password)\n"
+	       "  the county bureau (statistics, plan, cockpit /cockpit.html): bureau;\n"
+	       "  town officers: jx-town, py-town, gm-town\n"
+	       "  phone scan page: /scan.html (worker %s of jx01, same password)\n"
 	       "  a brand label to scan: /v/<serial> (the labels on the 品牌 page)\n"
 	       "  database:  %s\n"
 	       "  stop with Ctrl-C\n\n",
-	       machines, cfg.listen, DEMO_PASSWORD, cfg.db_path);
+	       machines, cfg.listen, DEMO_PASSWORD, demo_login, cfg.db_path);
 	fflush(stdout);
 	cli__wait_for_signal();
 	sim_mqtt_stop(st);
