@@ -201,6 +201,11 @@ static enum MHD_Result h_user_add(http_req *r, store *db)
 		return http__reply_error(r, 500, "internal", -1, "cannot hash the password");
 	memset(pass, 0, sizeof pass);
 	int rc = app_user_add(r->srv->app.w, r->scope, &u);
+	if (!rc) {
+		char after[64];
+		snprintf(after, sizeof after, "{\"role\":\"%s\"}", u.role);
+		http__audit(r, u.enterprise_id, "user.add", u.username, after);
+	}
 	return http__reply_created(r, db, rc, "user", u.username, user_json(&u, r->srv->app.reg));
 }
 

@@ -18,6 +18,7 @@
 #include "util/cert_pdf.h"
 #include "util/err.h"
 #include "util/label_sign.h"
+#include "util/log.h"
 #include "util/ltime.h"
 #include "util/table.h"
 
@@ -31,6 +32,18 @@ static void actor_of(const http_req *r, cluster_actor *a)
 	snprintf(a->name, sizeof a->name, "%s", r->user.username);
 	snprintf(a->role, sizeof a->role, "%s", role_name(r->role));
 	a->now_ms = ltime_now_ms();
+}
+
+void http__audit(http_req *r, int64_t enterprise_id, const char *action, const char *target,
+		 const char *after)
+{
+	cluster_actor a;
+	actor_of(r, &a);
+	/* after the action's own transaction: a failure is logged, the action
+	 * stands */
+	int rc = cluster_audit(r->srv->app.w, &a, enterprise_id, action, target, "", after);
+	if (rc)
+		log_warn("audit log: cannot record %s %s: %s", action, target, gloved_strerror(rc));
 }
 
 static int32_t today_local(void)

@@ -137,6 +137,7 @@ static enum MHD_Result h_licence_action(http_req *r, store *db)
 		    r, 409, rc == GLOVED_EBUSY ? "condition_not_met" : "conflict", -1, "%s", msg);
 	if (rc)
 		return http__reply_status(r, rc, "enterprise", ecode);
+	http__audit(r, a.enterprise_id, "brand.licence", a.action, l.status);
 	store_enterprise e;
 	if (registry_enterprise(r->srv->app.reg, a.enterprise_id, &e))
 		return http__reply_error(r, 503, "unavailable", -1, "cannot read the firm");
@@ -211,6 +212,7 @@ static enum MHD_Result h_audit_add(http_req *r, store *db)
 	int rc = brand_add_audit(r->srv->app.w, &a);
 	if (rc)
 		return http__reply_status(r, rc, "enterprise", ecode);
+	http__audit(r, a.enterprise_id, "brand.audit", a.passed ? "passed" : "failed", a.auditor);
 	return http__reply_json(r, 201, audit_json(r, &a));
 }
 

@@ -54,6 +54,8 @@ static enum MHD_Result h_enterprise_add(http_req *r, store *db)
 	}
 	cJSON_Delete(j);
 	int rc = app_enterprise_add(r->srv->app.w, r->scope, &e);
+	if (!rc)
+		http__audit(r, e.id, "enterprise.add", e.code, e.town);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "code", e.code);
 	cJSON_AddStringToObject(o, "name", e.name);
@@ -215,6 +217,8 @@ static enum MHD_Result h_gateway_add(http_req *r, store *db)
 		return http__reply_error(r, 500, "internal", -1, "cannot make a token");
 	secret_token_hash(token, hash);
 	int rc = app_gateway_add(r->srv->app.w, r->scope, &g, hash);
+	if (!rc)
+		http__audit(r, g.enterprise_id, "gateway.add", g.name, "");
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "enterprise", ent);
 	cJSON_AddStringToObject(o, "name", g.name);

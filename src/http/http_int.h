@@ -137,6 +137,9 @@ extern const size_t http__routes_standards_n;
 /* Routes an /api/ request (router.c) and the live feed (sse.c). */
 enum MHD_Result http__route_api(http_req *r);
 enum MHD_Result http__serve_events(http_req *r);
+/* Records an administrative action of the caller in the audit log. */
+void http__audit(http_req *r, int64_t enterprise_id, const char *action, const char *target,
+		 const char *after);
 /* The base of public links: [brand] public_base, else http://<Host>. */
 void http__public_base(http_req *r, char *out, size_t n);
 

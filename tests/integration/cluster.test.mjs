@@ -296,10 +296,12 @@ describe("the cluster: statistics, plan, cockpit, programme, talent", { timeout:
     r = await get(boss, "/api/v1/programme");
     assert.equal(r.json.items.length, 1);
     assert.equal(r.json.items[0].title, "嘉祥手套区域品牌建设（二期）");
+    r = await post(cadmin, "/api/v1/users", { username: "newboss", role: "enterprise_admin", enterprise: JX2, password: PASSWORD });
+    assert.equal(r.status, 201, r.text);
     r = await get(cadmin, "/api/v1/cluster/audit-log");
     assert.equal(r.status, 200);
     const actions = r.json.items.map((e) => e.action);
-    for (const a of ["share.update", "stats.file", "stats.form", "plan.put", "plan.actual", "programme.put"]) assert.ok(actions.includes(a), a);
+    for (const a of ["share.update", "stats.file", "stats.form", "plan.put", "plan.actual", "programme.put", "user.add"]) assert.ok(actions.includes(a), a);
     const share = r.json.items.find((e) => e.action === "share.update");
     assert.equal(share.actor, "boss");
     assert.equal(share.enterprise, JX1);
