@@ -171,26 +171,11 @@ static enum MHD_Result reply_table(http_req *r, table *t, int csv, int en, const
 				body, len, name);
 }
 
-/* v scaled by 10^places as text: "12.5", "-0.05", "1000" (places 0). */
-static void fixed_str(int64_t v, int places, char *out, size_t len)
-{
-	int64_t p = 1;
-	for (int i = 0; i < places; i++)
-		p *= 10;
-	const char *sign = v < 0 ? "-" : "";
-	unsigned long long a = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	if (places == 0)
-		snprintf(out, len, "%s%llu", sign, a);
-	else
-		snprintf(out, len, "%s%llu.%0*llu", sign, a / (unsigned long long)p, places,
-			 a % (unsigned long long)p);
-}
-
 /* A fixed-point value as a JSON number (exact in a double up to 2^53). */
 static void add_fixed(cJSON *o, const char *key, int64_t v, int decimals)
 {
 	char s[40];
-	fixed_str(v, decimals, s, sizeof s);
+	http__fixed_str(v, decimals, s, sizeof s);
 	cJSON_AddRawToObject(o, key, s);
 }
 
@@ -463,7 +448,7 @@ static cJSON *report_json(http_req *r, const store_stat_report *x, const stat_fi
 				v = &x->values[i];
 		if (v) {
 			char s[40];
-			fixed_str(v->value, f[k].decimals, s, sizeof s);
+			http__fixed_str(v->value, f[k].decimals, s, sizeof s);
 			cJSON_AddStringToObject(fo, "value", s);
 		} else {
 			cJSON_AddNullToObject(fo, "value");
@@ -765,8 +750,8 @@ static enum MHD_Result h_stats_export(http_req *r, store *db)
 			cells[5 + k].null = 1;
 			for (size_t v = 0; x && !strcmp(x->status, "filed") && v < x->n_values; v++)
 				if (!strcmp(x->values[v].key, o->fields[k].key)) {
-					fixed_str(x->values[v].value, o->fields[k].decimals,
-						  texts[5 + k], sizeof texts[5 + k]);
+					http__fixed_str(x->values[v].value, o->fields[k].decimals,
+							texts[5 + k], sizeof texts[5 + k]);
 					cells[5 + k].null = 0;
 					cells[5 + k].s = texts[5 + k];
 				}
@@ -790,8 +775,8 @@ static enum MHD_Result h_stats_export(http_req *r, store *db)
 		snprintf(texts[4], sizeof texts[4], "%lld", (long long)groups[g]->firms_filed);
 		cells[4].s = texts[4];
 		for (size_t k = 0; k < o->n_fields; k++) {
-			fixed_str(groups[g]->v[k], o->fields[k].decimals, texts[5 + k],
-				  sizeof texts[5 + k]);
+			http__fixed_str(groups[g]->v[k], o->fields[k].decimals, texts[5 + k],
+					sizeof texts[5 + k]);
 			cells[5 + k].s = texts[5 + k];
 		}
 		rc = table_add_row(t, cells);
@@ -802,8 +787,8 @@ static enum MHD_Result h_stats_export(http_req *r, store *db)
 		snprintf(texts[4], sizeof texts[4], "%lld", (long long)o->total.firms_filed);
 		cells[4].s = texts[4];
 		for (size_t k = 0; k < o->n_fields; k++) {
-			fixed_str(o->total.v[k], o->fields[k].decimals, texts[5 + k],
-				  sizeof texts[5 + k]);
+			http__fixed_str(o->total.v[k], o->fields[k].decimals, texts[5 + k],
+					sizeof texts[5 + k]);
 			cells[5 + k].s = texts[5 + k];
 		}
 		rc = table_set_total(t, cells);
@@ -1029,11 +1014,12 @@ static enum MHD_Result h_plan_export(http_req *r, store *db)
 			const plan_row *row = &it->rows[k];
 			char tg[40] = "", ac[40] = "", ex[40] = "";
 			if (row->has_target) {
-				fixed_str(row->target, it->ind->decimals, tg, sizeof tg);
-				fixed_str(row->eval.expected, it->ind->decimals, ex, sizeof ex);
+				http__fixed_str(row->target, it->ind->decimals, tg, sizeof tg);
+				http__fixed_str(row->eval.expected, it->ind->decimals, ex,
+						sizeof ex);
 			}
 			if (row->has_actual)
-				fixed_str(row->actual, it->ind->decimals, ac, sizeof ac);
+				http__fixed_str(row->actual, it->ind->decimals, ac, sizeof ac);
 			table_cell c[9] = {{.s = en ? it->ind->name_en : it->ind->name_zh},
 					   {.s = it->ind->unit},
 					   {.s = it->ind->source},

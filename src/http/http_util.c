@@ -115,10 +115,19 @@ int http__parse_fixed(const char *s, int places, int64_t max, int64_t *out)
 
 void http__fixed_str(int64_t v, int places, char *out, size_t len)
 {
-	int64_t p = 1;
+	if (places > 18)
+		places = 18;
+	unsigned long long p = 1;
 	for (int i = 0; i < places; i++)
 		p *= 10;
-	snprintf(out, len, "%lld.%0*lld", (long long)(v / p), places, (long long)(v % p));
+	/* the sign once, before the whole part ("-0.05", not "0.-5"); no
+	 * point for places 0 ("1000") */
+	const char *sign = v < 0 ? "-" : "";
+	unsigned long long a = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	if (places <= 0)
+		snprintf(out, len, "%s%llu", sign, a);
+	else
+		snprintf(out, len, "%s%llu.%0*llu", sign, a / p, places & 31, a % p);
 }
 
 int http__firm_arg(http_req *r, const char *code, int64_t *ent, enum MHD_Result *ret)
