@@ -9,7 +9,8 @@
  * live state, retention, rebuilds), analytics.h (calendars, workers, shift
  * rollups, stops) sewn.h (styles, orders, bundles, scans) quality.h (material lots,
  * lots, cartons, inspections, test reports) and brand.h (licences, audits,
- * labels, scans, flags) and cluster.h (share settings, the audit log,
+ * labels, scans, flags), coop.h (profiles, cooperative orders, designs,
+ * enquiries) and cluster.h (share settings, the audit log,
  * statistics, the plan, the programme, talent, the cockpit). Each
  * capability is a versioned table of functions that a backend fills or
  * leaves out (docs/internals/store.md); a call to a capability the backend
@@ -80,6 +81,7 @@ int store_read_end(store *s);
 #include "store/analytics.h"
 #include "store/brand.h"
 #include "store/cluster.h"
+#include "store/coop.h"
 #include "store/auth.h"
 #include "store/registry.h"
 #include "store/samples.h"

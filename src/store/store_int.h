@@ -3,7 +3,7 @@
  * unit tests) include this. A connection is a `struct store`: the backend's
  * connection core (open, close, transactions) and one pointer per
  * capability table (registry.h, auth.h, samples.h, analytics.h, sewn.h,
- * quality.h, brand.h, cluster.h),
+ * quality.h, brand.h, cluster.h, coop.h),
  * NULL when the backend lacks that capability. A backend embeds `store` as
  * the first member of its own connection struct and fills the pointers in
  * its open. The wrappers (store.c, store_<capability>.c) check a table and
@@ -42,6 +42,7 @@ struct store {
 	const store_quality_ops *quality;
 	const store_brand_ops *brand;
 	const store_cluster_ops *cluster;
+	const store_coop_ops *coop;
 };
 
 /* The table `cap` of connection s when it holds call `fn`, added in table

@@ -179,11 +179,98 @@ static void test_read_missing_db(void **state)
 	assert_null(db);
 }
 
+/* The cooperation tables (store/coop.h): who sees a cooperative order (its
+ * lead, a firm with a part, not another firm; the aggregates-only readers
+ * only the association's own), a part's weeks round trip, the open count,
+ * which designs another firm sees, a licence asked again keeps its id. */
+static void test_coop_scope(void **state)
+{
+	(void)state;
+	store *db = NULL;
+	store_options o = {0};
+	assert_int_equal(store_open(path, STORE_WRITE, &o, &db), 0);
+	store_scope all = {0};
+	store_enterprise a = {0, "JX01", "a", "嘉祥"}, b = {0, "JX02", "b", "嘉祥"},
+			 c = {0, "PY01", "c", "平邑"};
+	assert_int_equal(store_enterprise_add(db, all, &a), 0);
+	assert_int_equal(store_enterprise_add(db, all, &b), 0);
+	assert_int_equal(store_enterprise_add(db, all, &c), 0);
+	store_coop_order ord = {.lead_id = a.id, .pairs = 24000, .max_partners = 4};
+	snprintf(ord.code, sizeof ord.code, "C1");
+	snprintf(ord.need, sizeof ord.need, "{}");
+	snprintf(ord.status, sizeof ord.status, "open");
+	assert_int_equal(store_coop_order_add(db, &ord), 0);
+	store_coop_order dup = ord;
+	assert_int_equal(store_coop_order_add(db, &dup), GLOVED_EEXIST);
+	store_coop_part pt = {.order_id = ord.id, .enterprise_id = b.id, .pairs = 1500};
+	for (int k = 0; k < COOP_PART_WEEKS; k++)
+		pt.weeks[k] = k == 11 ? 1000000000000LL : k * 10;
+	snprintf(pt.status, sizeof pt.status, "proposed");
+	assert_int_equal(store_coop_part_put(db, &pt), 0);
+	store_coop_order got;
+	store_scope sa = {.enterprise_id = a.id}, sb = {.enterprise_id = b.id},
+		    sc = {.enterprise_id = c.id}, agg = {.aggregates = 1};
+	assert_int_equal(store_coop_order_get(db, sa, 0, "C1", &got), 0);
+	assert_int_equal(got.pairs, 24000);
+	assert_int_equal(store_coop_order_get(db, sb, ord.id, NULL, &got), 0);
+	assert_int_equal(store_coop_order_get(db, sc, ord.id, NULL, &got), GLOVED_ENOTFOUND);
+	assert_int_equal(store_coop_order_get(db, agg, ord.id, NULL, &got), GLOVED_ENOTFOUND);
+	store_coop_part back;
+	assert_int_equal(store_coop_part_get(db, ord.id, b.id, &back), 0);
+	for (int k = 0; k < COOP_PART_WEEKS; k++)
+		assert_int_equal(back.weeks[k], pt.weeks[k]);
+	int64_t no = 0, np = 0;
+	store_scope town_py = {.aggregates = 1};
+	snprintf(town_py.town, sizeof town_py.town, "平邑");
+	assert_int_equal(store_coop_open_count(db, agg, &no, &np), 0);
+	assert_int_equal(no, 1);
+	assert_int_equal(np, 24000);
+	assert_int_equal(store_coop_open_count(db, town_py, &no, &np), 0);
+	assert_int_equal(no, 0);
+	assert_int_equal(store_coop_part_clear(db, ord.id, "proposed"), 0);
+	assert_int_equal(store_coop_order_get(db, sb, ord.id, NULL, &got), GLOVED_ENOTFOUND);
+	/* designs: another firm sees cluster and public ones, not private */
+	const char *terms[3] = {"private", "cluster", "public"};
+	for (int k = 0; k < 3; k++) {
+		store_design d = {.enterprise_id = a.id};
+		snprintf(d.code, sizeof d.code, "D%d", k);
+		snprintf(d.terms, sizeof d.terms, "%s", terms[k]);
+		snprintf(d.fee_kind, sizeof d.fee_kind, "none");
+		assert_int_equal(store_design_add(db, &d), 0);
+	}
+	store_design *dv = NULL;
+	size_t nd = 0;
+	assert_int_equal(store_design_list(db, sb, 0, &dv, &nd), 0);
+	assert_int_equal(nd, 2);
+	free(dv);
+	assert_int_equal(store_design_list(db, sa, 0, &dv, &nd), 0);
+	assert_int_equal(nd, 3);
+	free(dv);
+	assert_int_equal(store_design_list(db, all, 1, &dv, &nd), 0);
+	assert_int_equal(nd, 1);
+	assert_string_equal(dv[0].code, "D2");
+	int64_t did = dv[0].id;
+	free(dv);
+	store_design_licence l = {.design_id = did, .enterprise_id = b.id};
+	snprintf(l.status, sizeof l.status, "requested");
+	assert_int_equal(store_design_licence_put(db, &l), 0);
+	int64_t lid = l.id;
+	assert_true(lid > 0);
+	snprintf(l.status, sizeof l.status, "granted");
+	assert_int_equal(store_design_licence_put(db, &l), 0);
+	assert_int_equal(l.id, lid);
+	store_design_licence lg;
+	assert_int_equal(store_design_licence_get(db, 0, did, b.id, &lg), 0);
+	assert_string_equal(lg.status, "granted");
+	store_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_migrations_and_scope, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_samples_live_sessions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_coop_scope, setup, teardown),
 	    cmocka_unit_test(test_read_missing_db),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,7 +8,8 @@
  * migrations live in migrations.c and run when a write connection opens.
  * The SQLite backend has every capability: open points the connection at
  * the tables of sqlite_registry.c, sqlite_auth.c, sqlite_samples.c,
- * sqlite_analytics.c, sqlite_sewn.c, sqlite_quality.c, sqlite_brand.c and sqlite_cluster.c. */
+ * sqlite_analytics.c, sqlite_sewn.c, sqlite_quality.c, sqlite_brand.c, sqlite_cluster.c and
+ * sqlite_coop.c. */
 #include "store/sqlite/sqlite_int.h"
 #include "util/err.h"
 
@@ -98,6 +99,7 @@ int store__sqlite_open(const char *path, store_mode mode, const store_options *o
 	q->base.quality = &sqlite__quality_ops;
 	q->base.brand = &sqlite__brand_ops;
 	q->base.cluster = &sqlite__cluster_ops;
+	q->base.coop = &sqlite__coop_ops;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	if (mode == STORE_WRITE)
 		flags |= SQLITE_OPEN_CREATE;
