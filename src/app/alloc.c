@@ -126,6 +126,7 @@ static int model_build(model *m, const coop_problem *p)
 			}
 			k++;
 		}
+	size_t first = 0; /* the first cell of firm i */
 	for (size_t i = 0; i < n; i++) {
 		size_t col = cells + i;
 		m->start[col] = (int)e;
@@ -134,11 +135,11 @@ static int model_build(model *m, const coop_problem *p)
 		m->isint[col] = 1;
 		m->index[e] = 1; /* partners */
 		m->value[e++] = 1;
-		for (size_t c = 0; c < cells; c++) /* cells of firm i are contiguous */
-			if (m->cell_i[c] == i) {
-				m->index[e] = (int)(3 + c);
-				m->value[e++] = -(double)p->firms[i].cap[m->cell_w[c]];
-			}
+		for (; first < cells && m->cell_i[first] == i;
+		     first++) { /* firm i's cells, in order */
+			m->index[e] = (int)(3 + first);
+			m->value[e++] = -(double)p->firms[i].cap[m->cell_w[first]];
+		}
 		if (minrow[i] != (size_t)-1) {
 			m->index[e] = (int)minrow[i];
 			m->value[e++] = -(double)p->firms[i].min_pairs;
@@ -293,7 +294,7 @@ int alloc_solve(const coop_problem *p, const alloc_opts *opts, int64_t *x, alloc
 		coop_eval e1;
 		coop_evaluate(p, y, &e1);
 		const int64_t *st = greedy_ok ? g : NULL;
-		if (ph1.obj == ph1.obj && !(greedy_ok && res->greedy.lateness == 0) && e1.ok &&
+		if (!(greedy_ok && res->greedy.lateness == 0) && e1.ok &&
 		    (!greedy_ok || coop_compare(&e1, &res->greedy) <= 0))
 			st = y;
 		rc = solve(&m, 1, late_cap, st, &o, 1, x, &ph2);
