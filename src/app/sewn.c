@@ -2,6 +2,8 @@
 /* sewn.c: cuts, scans, dispatches and returns on the writer thread (see
  * sewn.h). */
 #include "app/sewn.h"
+
+#include "app/coop.h"
 #include "core/sewn.h"
 #include "core/ticket.h"
 #include "app/pay.h"
@@ -642,11 +644,18 @@ int sewn_add_style(writer *w, store_scope sc, store_style *st)
 	return writer_call(w, do_style, &c);
 }
 
+/* The order and, for a style made from another firm's design, its use
+ * and the royalty due (app/coop.c). */
+static int order_tx(store *s, add_call *c)
+{
+	int rc = store_order_add(s, c->sc, c->o);
+	return rc ? rc : coop_order_royalty_tx(s, c->o, c->o->created_ms);
+}
+
 static int do_order(store *s, void *ctx)
 {
-	add_call *c = ctx;
 	int rc = store_begin(s);
-	return rc ? rc : store_end(s, store_order_add(s, c->sc, c->o));
+	return rc ? rc : store_end(s, order_tx(s, ctx));
 }
 
 int sewn_add_order(writer *w, store_scope sc, store_order *o)

@@ -26,12 +26,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void actor_of(const http_req *r, cluster_actor *a)
+void http__actor(const http_req *r, struct cluster_actor *a)
 {
 	memset(a, 0, sizeof *a);
 	snprintf(a->name, sizeof a->name, "%s", r->user.username);
 	snprintf(a->role, sizeof a->role, "%s", role_name(r->role));
 	a->now_ms = ltime_now_ms();
+}
+
+static void actor_of(const http_req *r, cluster_actor *a)
+{
+	http__actor(r, a);
 }
 
 void http__audit(http_req *r, int64_t enterprise_id, const char *action, const char *target,
@@ -48,12 +53,7 @@ void http__audit(http_req *r, int64_t enterprise_id, const char *action, const c
 
 static int32_t today_local(void)
 {
-	tz_date d;
-	char s[16];
-	ltime_format_day(ltime_now_ms(), s, sizeof s);
-	if (tz_date_parse(s, &d))
-		return 0;
-	return (int32_t)tz_days_from_civil(d);
+	return http__today();
 }
 
 static cluster_world world_of(http_req *r)

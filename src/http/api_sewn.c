@@ -318,6 +318,17 @@ static cJSON *order_json(http_req *r, store *db, const store_order *o)
 	}
 	int64_t total = sewn_order_pairs(o);
 	cJSON_AddNumberToObject(x, "pairs", (double)total);
+	store_coop_part part;
+	store_coop_order co;
+	store_scope all = {0};
+	if (!store_coop_part_of_prod(db, o->id, &part) &&
+	    !store_coop_order_get(db, all, part.order_id, NULL, &co)) {
+		/* a cooperative order's part: the lead's order it belongs to */
+		cJSON *c = cJSON_AddObjectToObject(x, "coop");
+		cJSON_AddStringToObject(c, "order", co.code);
+		cJSON_AddStringToObject(c, "lead", http__ent_code(r, co.lead_id, &e));
+		cJSON_AddNumberToObject(c, "pairs", (double)part.pairs);
+	}
 	int64_t dz, rest;
 	qty_convert((qty){total * 2, UNIT_PIECE}, UNIT_DOZEN, &dz, &rest);
 	cJSON_AddNumberToObject(x, "dozens", (double)dz);

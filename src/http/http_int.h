@@ -131,12 +131,17 @@ extern const http_route http__routes_labels[];
 extern const size_t http__routes_labels_n;
 extern const http_route http__routes_cluster[];
 extern const size_t http__routes_cluster_n;
+extern const http_route http__routes_coop[];
+extern const size_t http__routes_coop_n;
 extern const http_route http__routes_standards[];
 extern const size_t http__routes_standards_n;
 
 /* Routes an /api/ request (router.c) and the live feed (sse.c). */
 enum MHD_Result http__route_api(http_req *r);
 enum MHD_Result http__serve_events(http_req *r);
+/* Who acts, for the app's audit entries (app/cluster.h). */
+struct cluster_actor;
+void http__actor(const http_req *r, struct cluster_actor *a);
 /* Records an administrative action of the caller in the audit log. */
 void http__audit(http_req *r, int64_t enterprise_id, const char *action, const char *target,
 		 const char *after);
@@ -188,6 +193,8 @@ enum MHD_Result http__reply_created(http_req *r, store *db, int rc, const char *
 /* A download: body (malloc'd, taken) with a Content-Disposition file name. */
 enum MHD_Result http__reply_file(http_req *r, const char *ctype, char *body, size_t len,
 				 const char *filename);
+/* The daemon's local day now (days since 1970-01-01). */
+int32_t http__today(void);
 /* Analytics routes (api_analytics.c). */
 enum MHD_Result http__h_calendar_get(http_req *r, store *db);
 enum MHD_Result http__h_calendar_put(http_req *r, store *db);
@@ -230,6 +237,8 @@ enum MHD_Result http__h_sewn_settings(http_req *r, store *db);
  * 0, or -1 with the 400 reply in *ret. */
 int http__test_values(http_req *r, const cJSON *j, cJSON **markings, char *en388, size_t en388_len,
 		      enum MHD_Result *ret);
+/* Appends s HTML-escaped (& < > " '). */
+void http__html_esc(buf *b, const char *s);
 /* The label verification page of v into b (public_page.c): lang_en for
  * English, self_query the query string that brought it (the language link
  * keeps it). 0, or -1 when b is full. */
@@ -238,6 +247,20 @@ int http__verify_page(const brand_verify *v, int lang_en, const char *self_query
 /* GET /v/<serial>?p=&s=[&lang=en]: the public verification page
  * (api_labels.c); rate-limited per address, the scan logged. */
 enum MHD_Result http__serve_verify_page(http_req *r);
+/* Buyers' enquiries (api_coop.c), shared with the portal's form: checks
+ * the fields (msg names the one wrong), stores and routes (token: the
+ * buyer's secret to see answers), and the answers of ref with its token
+ * (a JSON array). */
+typedef struct store_enquiry store_enquiry;
+int http__enquiry_check(const store_enquiry *q, char *msg, size_t mlen);
+int http__enquiry_create(http_req *r, store *db, store_enquiry *q, char *token, size_t tlen,
+			 size_t *routed);
+int http__enquiry_answers(http_req *r, store *db, const char *ref, const char *token,
+			  store_enquiry *q, cJSON **answers);
+/* The public portal of the cluster (portal.c): /portal..., /sitemap.xml,
+ * /robots.txt: _is_portal is 1 for the URLs it serves. */
+int http__is_portal(const char *url);
+enum MHD_Result http__serve_portal(http_req *r);
 /* JSON object of one machine with its live state (api_live.c). */
 cJSON *http__machine_json(http_server *s, const store_machine *m, int64_t now_ms);
 

@@ -5,8 +5,10 @@
  * caller's scope, and the one mapping of GLOVED_* errors to HTTP statuses
  * (docs/api.md, "Errors"). */
 #include "core/code.h"
+#include "core/tz.h"
 #include "http/http_int.h"
 #include "util/err.h"
+#include "util/ltime.h"
 #include "util/utf8.h"
 
 #include <stdio.h>
@@ -237,4 +239,14 @@ enum MHD_Result http__reply_created(http_req *r, store *db, int rc, const char *
 		return http__reply_status(r, rc, what, code);
 	}
 	return http__reply_json(r, 201, body);
+}
+
+int32_t http__today(void)
+{
+	tz_date d;
+	char s[16];
+	ltime_format_day(ltime_now_ms(), s, sizeof s);
+	if (tz_date_parse(s, &d))
+		return 0;
+	return (int32_t)tz_days_from_civil(d);
 }

@@ -16,8 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Appends s HTML-escaped. */
-static void esc(buf *b, const char *s)
+void http__html_esc(buf *b, const char *s)
 {
 	for (const char *p = s; *p; p++) {
 		switch (*p) {
@@ -40,6 +39,11 @@ static void esc(buf *b, const char *s)
 			buf_append(b, p, 1);
 		}
 	}
+}
+
+static void esc(buf *b, const char *s)
+{
+	http__html_esc(b, s);
 }
 
 typedef struct words {

@@ -35,6 +35,7 @@ static const struct {
     {http__routes_labels, &http__routes_labels_n},
     {http__routes_cluster, &http__routes_cluster_n},
     {http__routes_standards, &http__routes_standards_n},
+    {http__routes_coop, &http__routes_coop_n},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
 

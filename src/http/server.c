@@ -269,6 +269,8 @@ static enum MHD_Result dispatch(http_req *r)
 		return http__route_api(r);
 	if (strncmp(r->url, "/v/", 3) == 0)
 		return http__serve_verify_page(r);
+	if (http__is_portal(r->url))
+		return http__serve_portal(r);
 	if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0)
 		return http__reply_error(r, 405, "bad_request", -1, "method not allowed");
 	return serve_static(r);
