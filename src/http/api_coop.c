@@ -1353,9 +1353,6 @@ static enum MHD_Result h_licences(http_req *r, store *db)
 {
 	http__refresh(r, db);
 	int64_t ent = r->scope.enterprise_id;
-	if (!ent && !http__is_cluster_admin(r) && r->role != ROLE_ASSOCIATION)
-		return http__reply_error(r, 403, "forbidden", -1,
-					 "design licences are the firms' and the association's");
 	store_design_licence *v = NULL;
 	size_t n = 0;
 	int rc = store_design_licence_list(db, ent, &v, &n);
@@ -1555,9 +1552,6 @@ static enum MHD_Result h_royalties(http_req *r, store *db)
 	if (!(f && *f) && t && *t)
 		m0 = m1;
 	int64_t ent = r->scope.enterprise_id;
-	if (!ent && !http__is_cluster_admin(r) && r->role != ROLE_ASSOCIATION)
-		return http__reply_error(r, 403, "forbidden", -1,
-					 "royalties are the firms' and the association's");
 	store_design_use *v = NULL;
 	size_t n = 0;
 	int rc = store_design_use_list(db, owner ? ent : 0, owner ? 0 : ent, m0, m1, &v, &n);
@@ -1962,7 +1956,8 @@ static enum MHD_Result h_town_put(http_req *r, store *db)
 #define LEADS_ONLY                                                                                 \
 	"a lead firm's admin, the association (for a buyer) or the cluster admin runs a "          \
 	"cooperative order"
-#define FIRM_ADMIN "only a firm's admin (or the cluster admin) may do this"
+#define ROYALTIES_ONLY "design licences and royalties are the firms' and the association's"
+#define FIRM_ADMIN     "only a firm's admin (or the cluster admin) may do this"
 
 const http_route http__routes_coop[] = {
     {"GET", "/api/v1/coop/profile", ROLES_VIEW, h_profile_get, NULL},
@@ -1983,11 +1978,13 @@ const http_route http__routes_coop[] = {
     {"PUT", "/api/v1/designs", ROLES_ADMINS, h_design_put, FIRM_ADMIN},
     {"POST", "/api/v1/designs/files", ROLES_ADMINS, h_design_file_add, FIRM_ADMIN},
     {"GET", "/api/v1/designs/file", ROLES_VIEW, h_design_file, NULL},
-    {"GET", "/api/v1/designs/licences", ROLES_VIEW, h_licences, NULL},
+    {"GET", "/api/v1/designs/licences", ROLES_FIRM_PRIVATE | ROLE_BIT(ROLE_ASSOCIATION), h_licences,
+     ROYALTIES_ONLY},
     {"POST", "/api/v1/designs/licences", ROLES_ADMINS, h_licence_request, FIRM_ADMIN},
     {"PUT", "/api/v1/designs/licences", ROLES_ADMINS, h_licence_decide, FIRM_ADMIN},
     {"POST", "/api/v1/designs/adopt", ROLES_ADMINS, h_adopt, FIRM_ADMIN},
-    {"GET", "/api/v1/designs/royalties", ROLES_VIEW, h_royalties, NULL},
+    {"GET", "/api/v1/designs/royalties", ROLES_FIRM_PRIVATE | ROLE_BIT(ROLE_ASSOCIATION),
+     h_royalties, ROYALTIES_ONLY},
     {"GET", "/api/v1/enquiries", ROLES_FIRM_PRIVATE, h_enquiries, NULL},
     {"PUT", "/api/v1/enquiries", ROLES_ADMINS, h_enquiry_answer, FIRM_ADMIN},
     {"POST", "/api/v1/public/enquiries", ROLES_PUBLIC, h_enquiry_post, NULL},
