@@ -15,6 +15,7 @@ import { STATES, getLang, has, setLang, t } from "./i18n.js";
 import { SEWN_VIEWS, createSewn } from "./sewn.js";
 import { QUALITY_VIEWS, createQuality } from "./quality.js";
 import { CLUSTER_VIEWS, createCluster } from "./cluster.js";
+import { COOP_VIEWS, createCoop } from "./coop.js";
 
 const LANG_KEY = "gloved.lang";
 const ENT_KEY = "gloved.enterprise";
@@ -28,7 +29,7 @@ const VIEW_KEY = "gloved.view";
 const SESSION_KEY = "gloved.session";
 const FLEET_MIN_INTERVAL_MS = 5000;
 const ALL = ""; // the workshop picker's "all workshops" value
-const VIEWS = ["wall", "fleet", ...ANALYTICS_VIEWS, ...SEWN_VIEWS, ...QUALITY_VIEWS, ...CLUSTER_VIEWS];
+const VIEWS = ["wall", "fleet", ...ANALYTICS_VIEWS, ...SEWN_VIEWS, ...QUALITY_VIEWS, ...CLUSTER_VIEWS, ...COOP_VIEWS];
 // Pages that follow the workshop picker (the others are per firm).
 const WS_VIEWS = ["wall", "analytics", "stops", "wages"];
 
@@ -199,6 +200,7 @@ function applyLang() {
     sewn.render();
     quality.render();
     cluster.render();
+    coop.render();
   }
 }
 
@@ -303,6 +305,7 @@ function loggedOut() {
   sewn.reset();
   quality.reset();
   cluster.reset();
+  coop.reset();
   app.user = null;
   app.machines.clear();
   app.haveSnapshot = false;
@@ -464,6 +467,8 @@ async function selectEnterprise(ent, remember = true) {
   if (QUALITY_VIEWS.includes(app.view)) quality.show(app.view);
   cluster.onScope();
   if (CLUSTER_VIEWS.includes(app.view)) cluster.show(app.view);
+  coop.onScope();
+  if (COOP_VIEWS.includes(app.view)) coop.show(app.view);
 }
 
 function selectWorkshop(ws) {
@@ -942,6 +947,7 @@ function showPage(view, remember = true) {
   sewn.show(app.user ? app.view : "");
   quality.show(app.user ? app.view : "");
   cluster.show(app.user ? app.view : "");
+  coop.show(app.user ? app.view : "");
   if (app.view === "wall" && app.user) renderWall(); // the reasons' names may have changed
   if (app.view === "wall" && app.chart) app.chart.resize();
 }
@@ -1065,6 +1071,10 @@ const quality = createQuality({ app, $, el, get: apiGet, send: apiSend, errMessa
 // ---------------------------------------------------------------- the cluster's pages
 
 const cluster = createCluster({ app, $, el, get: apiGet, send: apiSend, errMessage, LoggedOut, numFmt });
+
+// ---------------------------------------------------------------- firms working together
+
+const coop = createCoop({ app, $, el, get: apiGet, send: apiSend, errMessage, LoggedOut, numFmt });
 
 // ---------------------------------------------------------------- boot
 
