@@ -778,9 +778,9 @@ static int due_week_of(int32_t due_day, int32_t week0_day)
 	return d >= 0 ? d / 7 : -((-d + 6) / 7);
 }
 
-int coop_propose(writer *w, store *db, registry *reg, firmcal_cache *cals, const cluster_actor *a,
-		 const store_coop_order *o, int32_t today, const alloc_opts *opts,
-		 coop_proposal_res *out)
+int coop_propose_solve(store *db, registry *reg, firmcal_cache *cals, const cluster_actor *a,
+		       const store_coop_order *o, int32_t today, const alloc_opts *opts,
+		       coop_proposal_res *out)
 {
 	memset(out, 0, sizeof *out);
 	if (strcmp(o->status, "open") && strcmp(o->status, "offered"))
@@ -838,6 +838,7 @@ int coop_propose(writer *w, store *db, registry *reg, firmcal_cache *cals, const
 		coop_proposal_free(out);
 		return GLOVED_ENOMEM;
 	}
+	out->parts = parts;
 	size_t np = 0;
 	for (size_t i = 0; have && i < k; i++) {
 		store_coop_part *p = &parts[np];
@@ -855,9 +856,26 @@ int coop_propose(writer *w, store *db, registry *reg, firmcal_cache *cals, const
 		snprintf(p->by, sizeof p->by, "%s", a->name);
 		np++;
 	}
-	propose_ctx c = {a, o, parts, np, out->body, "coop.propose"};
+	out->n_parts = np;
+	return 0;
+}
+
+int coop_propose_tx(store *s, const cluster_actor *a, const store_coop_order *o,
+		    const coop_proposal_res *p)
+{
+	propose_ctx c = {a, o, p->parts, p->n_parts, p->body, "coop.propose"};
+	return propose_tx(s, &c);
+}
+
+int coop_propose(writer *w, store *db, registry *reg, firmcal_cache *cals, const cluster_actor *a,
+		 const store_coop_order *o, int32_t today, const alloc_opts *opts,
+		 coop_proposal_res *out)
+{
+	int rc = coop_propose_solve(db, reg, cals, a, o, today, opts, out);
+	if (rc)
+		return rc;
+	propose_ctx c = {a, o, out->parts, out->n_parts, out->body, "coop.propose"};
 	rc = run_tx(w, propose_tx, &c);
-	free(parts);
 	if (rc)
 		coop_proposal_free(out);
 	return rc;
@@ -868,6 +886,9 @@ void coop_proposal_free(coop_proposal_res *p)
 	coop_pool_free(&p->pool);
 	free(p->x);
 	p->x = NULL;
+	free(p->parts);
+	p->parts = NULL;
+	p->n_parts = 0;
 }
 
 /* ---- the exchange's actions ---- */
@@ -983,6 +1004,13 @@ static int offer_tx(store *s, void *ctx)
 		  : cluster_audit_tx(s, c->a, c->o->lead_id, "coop.offer", c->o->code, "", after);
 }
 
+int coop_offer_tx(store *s, const cluster_actor *a, const store_coop_order *o)
+{
+	char msg[8];
+	answer_ctx c = {.a = a, .o = o, .msg = msg, .mlen = sizeof msg};
+	return offer_tx(s, &c);
+}
+
 int coop_offer(writer *w, const cluster_actor *a, const store_coop_order *o)
 {
 	char msg[8];
@@ -1095,6 +1123,20 @@ static int answer_tx(store *s, void *ctx)
 		 c->accept ? "" : ": ", c->accept ? "" : p.reason);
 	return cluster_audit_tx(s, c->a, c->ent, c->accept ? "coop.accept" : "coop.decline",
 				c->o->code, "offered", after);
+}
+
+int coop_answer_tx(store *s, const cluster_actor *a, const store_coop_order *o, int64_t ent,
+		   int accept, const store_style *style, const char *reason, char *msg, size_t mlen)
+{
+	answer_ctx c = {.a = a,
+			.o = o,
+			.ent = ent,
+			.accept = accept,
+			.style = style,
+			.reason = reason,
+			.msg = msg,
+			.mlen = mlen};
+	return answer_tx(s, &c);
 }
 
 int coop_answer(writer *w, const cluster_actor *a, const store_coop_order *o, int64_t ent,

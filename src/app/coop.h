@@ -148,7 +148,9 @@ typedef struct coop_proposal_res {
 	int64_t *x; /* pool.n x COOP_WEEKS */
 	int32_t week0_day;
 	int due_week;
-	char body[4096]; /* what store_coop_proposal keeps */
+	char body[4096];        /* what store_coop_proposal keeps */
+	store_coop_part *parts; /* the proposed parts (firms with pairs) */
+	size_t n_parts;
 } coop_proposal_res;
 
 /* Solves order o's split from today on and stores it: the proposed parts
@@ -159,6 +161,14 @@ int coop_propose(writer *w, store *db, registry *reg, firmcal_cache *cals, const
 		 const store_coop_order *o, int32_t today, const alloc_opts *opts,
 		 coop_proposal_res *out);
 void coop_proposal_free(coop_proposal_res *p);
+/* The two halves of coop_propose, for a caller with its own connection in
+ * a transaction (the demo's seed): the solve on the reads of db, then the
+ * writes on s. */
+int coop_propose_solve(store *db, registry *reg, firmcal_cache *cals, const cluster_actor *a,
+		       const store_coop_order *o, int32_t today, const alloc_opts *opts,
+		       coop_proposal_res *out);
+int coop_propose_tx(store *s, const cluster_actor *a, const store_coop_order *o,
+		    const coop_proposal_res *p);
 
 /* ---- the exchange's actions (each one transaction with its audit) ---- */
 int coop_order_post(writer *w, const cluster_actor *a, store_coop_order *o);
@@ -184,6 +194,11 @@ int coop_answer(writer *w, const cluster_actor *a, const store_coop_order *o, in
  * done when every accepted part is shipped in full. */
 int coop_ship(writer *w, const cluster_actor *a, const store_coop_order *o, int64_t ent,
 	      int64_t shipped, char *msg, size_t mlen);
+/* coop_offer and coop_answer inside the caller's transaction on s. */
+int coop_offer_tx(store *s, const cluster_actor *a, const store_coop_order *o);
+int coop_answer_tx(store *s, const cluster_actor *a, const store_coop_order *o, int64_t ent,
+		   int accept, const store_style *style, const char *reason, char *msg,
+		   size_t mlen);
 int coop_cancel(writer *w, const cluster_actor *a, const store_coop_order *o);
 
 /* One part's progress as the lead sees it (no partner's workers or wages). */

@@ -9,6 +9,7 @@
 #include "cli/cli_int.h"
 #include "app/brand.h"
 #include "app/cluster.h"
+#include "app/coop.h"
 #include "app/firmcal.h"
 #include "app/quality.h"
 #include "app/sewn.h"
@@ -898,6 +899,255 @@ static int seed_cluster(store *db, const gloved_config *cfg)
 	return rc;
 }
 
+/* Firms working together: JX01..JX04 share their capacity and publish
+ * their capabilities (sewn, with operators, prices and certifications),
+ * PY01 and GM01 theirs (knitted, dipped); the towns' portal pages; a
+ * design library (JX02 licenses a ski glove per dozen, JX01 holds the
+ * licence; JX03 publishes a work glove); and JX01's cooperative order
+ * CO-2026-01 of 220,000 pairs split by the solver across the four sewing
+ * firms and offered, with JX02 and JX03 having accepted (their production
+ * orders made). */
+static int seed_coop_tx(store *db, store_coop_order *co)
+{
+	store_scope all = {0};
+	int64_t now = ltime_now_ms();
+	int32_t today = demo_today(now);
+	cluster_actor a = {.name = "jx01", .role = "enterprise_admin", .now_ms = now};
+	static const struct {
+		const char *code, *body;
+		int cases;
+	} firms[] = {
+	    {"JX01",
+	     "{\"families\":[\"sewn\"],\"operations\":[\"S01\",\"S02\",\"S04\"],"
+	     "\"certifications\":[\"EN388\",\"EN511\",\"ISO9001\"],\"operators\":40,"
+	     "\"efficiency_pm\":600,\"smv_c\":900,\"price_fen\":3200,\"min_order_pairs\":2000}",
+	     1},
+	    {"JX02",
+	     "{\"families\":[\"sewn\"],\"operations\":[\"S01\",\"S02\",\"S04\"],"
+	     "\"certifications\":[\"EN388\",\"BSCI\"],\"operators\":30,\"efficiency_pm\":550,"
+	     "\"smv_c\":900,\"price_fen\":3000,\"min_order_pairs\":2000}",
+	     0},
+	    {"JX03",
+	     "{\"families\":[\"sewn\"],\"operations\":[\"S01\",\"S02\",\"S04\"],"
+	     "\"certifications\":[\"EN388\"],\"operators\":25,\"efficiency_pm\":550,"
+	     "\"smv_c\":900,\"price_fen\":2900,\"min_order_pairs\":1000}",
+	     0},
+	    {"JX04",
+	     "{\"families\":[\"sewn\"],\"operations\":[\"S01\",\"S02\",\"S04\"],"
+	     "\"certifications\":[\"EN388\"],\"operators\":20,\"efficiency_pm\":500,"
+	     "\"smv_c\":900,\"price_fen\":3100,\"min_order_pairs\":1000}",
+	     0},
+	    {"PY01",
+	     "{\"families\":[\"knitted\"],\"gauges\":[13,15],\"certifications\":[\"EN388\"],"
+	     "\"price_fen\":600,\"min_order_pairs\":10000}",
+	     1},
+	    {"GM01",
+	     "{\"families\":[\"knitted\",\"dipped\"],\"gauges\":[13],\"compounds\":"
+	     "[\"nitrile\",\"latex\"],\"certifications\":[\"EN388\",\"EN374\"],"
+	     "\"price_fen\":900,\"min_order_pairs\":10000}",
+	     0},
+	};
+	int rc = 0;
+	store_enterprise e[6];
+	memset(e, 0, sizeof e);
+	for (size_t i = 0; i < 6 && !rc; i++) {
+		if (store_enterprise_by_code(db, all, firms[i].code, &e[i]))
+			continue; /* not in this simulation */
+		coop_profile prof;
+		char msg[200];
+		store_coop_profile sp = {.enterprise_id = e[i].id, .updated_ms = now};
+		snprintf(sp.by, sizeof sp.by, "demo");
+		rc = coop_profile_parse(firms[i].body, strlen(firms[i].body), &prof, msg,
+					sizeof msg);
+		if (!rc)
+			rc = coop_profile_json(&prof, sp.body, sizeof sp.body);
+		if (!rc)
+			rc = store_coop_profile_put(db, &sp);
+		store_share sh = {.enterprise_id = e[i].id,
+				  .capacity = 1,
+				  .catalogue = 1,
+				  .cases = firms[i].cases,
+				  .updated_ms = now};
+		snprintf(sh.by, sizeof sh.by, "demo");
+		if (!rc)
+			rc = store_share_put(db, &sh);
+	}
+	static const char *const towns[][2] = {
+	    {"嘉祥",
+	     "{\"intro_zh\":\"嘉祥县是全国重要的滑雪手套、运动手套生产出口基地，300 "
+	     "家企业与 1500 家家庭作坊分工协作。\",\"intro_en\":\"Jiaxiang county makes "
+	     "and exports ski and sports gloves: 300 firms and 1,500 household workshops work "
+	     "together.\",\"products_zh\":\"滑雪手套、运动手套、骑行手套\",\"products_en\":"
+	     "\"ski, sports and cycling gloves\"}"},
+	    {"平邑", "{\"intro_zh\":\"平邑县针织劳保手套产业，数万台电脑手套机。\",\"intro_en\":"
+		     "\"Pingyi county knits work gloves on tens of thousands of machines.\","
+		     "\"products_zh\":\"针织手套、涂层手套\",\"products_en\":\"knitted and coated "
+		     "gloves\"}"},
+	    {"高密",
+	     "{\"intro_zh\":\"高密市浸胶劳保手套，年产数十亿双。\",\"intro_en\":\"Gaomi "
+	     "dips billions of work gloves a year.\",\"products_zh\":\"丁腈、乳胶浸胶手套\","
+	     "\"products_en\":\"nitrile and latex dipped gloves\"}"},
+	};
+	for (size_t i = 0; i < 3 && !rc; i++) {
+		store_town_page tp = {.updated_ms = now};
+		snprintf(tp.town, sizeof tp.town, "%s", towns[i][0]);
+		snprintf(tp.body, sizeof tp.body, "%s", towns[i][1]);
+		snprintf(tp.by, sizeof tp.by, "assoc");
+		rc = store_town_page_put(db, &tp);
+	}
+	if (rc || !e[0].id || !e[1].id || !e[2].id || !e[3].id)
+		return rc; /* the rest needs the four sewing firms */
+	/* the design library */
+	store_design *d = calloc(1, sizeof *d);
+	if (!d)
+		return GLOVED_ENOMEM;
+	d->enterprise_id = e[1].id;
+	d->created_ms = d->updated_ms = now;
+	snprintf(d->code, sizeof d->code, "D-SKI-01");
+	snprintf(d->name, sizeof d->name, "雪山系列防水滑雪手套");
+	snprintf(d->category, sizeof d->category, "ski");
+	snprintf(d->family, sizeof d->family, "sewn");
+	snprintf(d->terms, sizeof d->terms, "cluster");
+	snprintf(d->fee_kind, sizeof d->fee_kind, "per_dozen");
+	d->fee_fen = 120;
+	snprintf(d->by, sizeof d->by, "jx02");
+	snprintf(d->body, sizeof d->body,
+		 "{\"description\":\"三层防水透气，分指内胆\",\"sizes\":\"7,8,9,10\","
+		 "\"materials\":\"涤纶, TPU 防水膜, 新雪丽棉\",\"ops\":[{\"code\":\"S01\","
+		 "\"name\":\"合缝\",\"smv_c\":300},{\"code\":\"S02\",\"name\":\"上拇指\","
+		 "\"smv_c\":300},{\"code\":\"S04\",\"name\":\"上里布\",\"smv_c\":300}]}");
+	rc = store_design_add(db, d);
+	int64_t ski = d->id;
+	d->id = 0;
+	d->enterprise_id = e[2].id;
+	snprintf(d->code, sizeof d->code, "D-WORK-01");
+	snprintf(d->name, sizeof d->name, "经典款皮革劳保手套");
+	snprintf(d->category, sizeof d->category, "work");
+	snprintf(d->terms, sizeof d->terms, "public");
+	snprintf(d->fee_kind, sizeof d->fee_kind, "none");
+	d->fee_fen = 0;
+	snprintf(d->body, sizeof d->body,
+		 "{\"description\":\"牛二层皮掌，耐磨\",\"sizes\":\"M,L,XL\",\"materials\":\"牛皮, "
+		 "棉布\",\"ops\":[{\"code\":\"S01\",\"name\":\"合缝\",\"smv_c\":400}]}");
+	if (!rc)
+		rc = store_design_add(db, d);
+	free(d);
+	store_design_licence l = {.design_id = ski,
+				  .enterprise_id = e[0].id,
+				  .fee_fen = 120,
+				  .requested_ms = now - 86400000,
+				  .decided_ms = now};
+	snprintf(l.status, sizeof l.status, "granted");
+	snprintf(l.fee_kind, sizeof l.fee_kind, "per_dozen");
+	snprintf(l.note, sizeof l.note, "协作订单 CO-2026-01");
+	snprintf(l.by, sizeof l.by, "jx02");
+	if (!rc)
+		rc = store_design_licence_put(db, &l);
+	/* a style for the cooperative order in each partner */
+	store_style *st = calloc(1, sizeof *st);
+	if (!st)
+		return GLOVED_ENOMEM;
+	for (size_t i = 1; i < 4 && !rc; i++) {
+		memset(st, 0, sizeof *st);
+		st->enterprise_id = e[i].id;
+		snprintf(st->code, sizeof st->code, "CO-SKI");
+		snprintf(st->name, sizeof st->name, "协作款滑雪手套");
+		snprintf(st->category, sizeof st->category, "ski");
+		snprintf(st->family, sizeof st->family, "sewn");
+		snprintf(st->sizes, sizeof st->sizes, "7,8,9,10");
+		st->n_ops = 1;
+		st->ops[0].seq = 1;
+		snprintf(st->ops[0].code, sizeof st->ops[0].code, "S01");
+		snprintf(st->ops[0].name, sizeof st->ops[0].name, "合缝");
+		st->ops[0].smv_c = 900;
+		st->ops[0].rate_y4 = 1500;
+		rc = store_style_add(db, all, st);
+	}
+	/* the cooperative order, split, offered, two parts accepted */
+	store_coop_order o = {.lead_id = e[0].id,
+			      .pairs = 220000,
+			      .due_day = today + 48,
+			      .price_fen = 3300,
+			      .max_partners = 4,
+			      .created_ms = now};
+	snprintf(o.code, sizeof o.code, "CO-2026-01");
+	snprintf(o.buyer, sizeof o.buyer, "北欧滑雪品牌 Nordic Ski AB");
+	snprintf(o.need, sizeof o.need,
+		 "{\"family\":\"sewn\",\"operations\":[\"S01\",\"S02\"],\"certifications\":"
+		 "[\"EN388\"],\"licensed\":false}");
+	snprintf(o.style, sizeof o.style, "CO-SKI");
+	snprintf(o.status, sizeof o.status, "open");
+	snprintf(o.by, sizeof o.by, "jx01");
+	free(st);
+	if (!rc)
+		rc = store_coop_order_add(db, &o);
+	*co = o;
+	(void)a;
+	return rc;
+}
+
+/* The split (solved on the reads of db, outside a transaction), offered,
+ * JX02's and JX03's parts accepted. */
+static int seed_coop_split_tx(store *db, const store_coop_order *co, const coop_proposal_res *pr)
+{
+	store_scope all = {0};
+	int64_t now = co->created_ms;
+	cluster_actor a = {.name = "jx01", .role = "enterprise_admin", .now_ms = now};
+	store_coop_order o = *co;
+	int rc = coop_propose_tx(db, &a, &o, pr);
+	if (!rc)
+		rc = coop_offer_tx(db, &a, &o);
+	snprintf(o.status, sizeof o.status, "offered");
+	store_style *st = calloc(1, sizeof *st);
+	if (!st)
+		return GLOVED_ENOMEM;
+	static const char *const partners[] = {"JX02", "JX03"};
+	for (size_t i = 0; i < 2 && !rc; i++) {
+		char msg[200];
+		cluster_actor pa = {.role = "enterprise_admin", .now_ms = now};
+		snprintf(pa.name, sizeof pa.name, "%s", partners[i]);
+		store_enterprise e;
+		store_coop_part part;
+		if (store_enterprise_by_code(db, all, partners[i], &e) ||
+		    store_coop_part_get(db, o.id, e.id, &part))
+			continue; /* the solver gave this firm no part */
+		if ((rc = store_style_get(db, all, e.id, "CO-SKI", 0, st)))
+			break;
+		rc = coop_answer_tx(db, &pa, &o, e.id, 1, st, NULL, msg, sizeof msg);
+	}
+	free(st);
+	return rc;
+}
+
+static int seed_coop(store *db)
+{
+	store_coop_order o;
+	memset(&o, 0, sizeof o);
+	int rc = store_begin(db);
+	if (!rc)
+		rc = store_end(db, seed_coop_tx(db, &o));
+	if (rc || !o.id)
+		return rc;
+	registry *reg = registry_new();
+	firmcal_cache *cals = firmcal_cache_new(ltime_zone(), NULL);
+	coop_proposal_res pr;
+	memset(&pr, 0, sizeof pr);
+	alloc_opts opts = {.seconds_per_phase = 10, .lp_bound = 1};
+	cluster_actor a = {.name = "jx01", .role = "enterprise_admin", .now_ms = o.created_ms};
+	rc = reg && cals ? registry_refresh(reg, db, 1) : GLOVED_ENOMEM;
+	if (!rc)
+		rc =
+		    coop_propose_solve(db, reg, cals, &a, &o, demo_today(o.created_ms), &opts, &pr);
+	if (!rc)
+		rc = store_begin(db);
+	if (!rc)
+		rc = store_end(db, seed_coop_split_tx(db, &o, &pr));
+	coop_proposal_free(&pr);
+	firmcal_cache_free(cals);
+	registry_free(reg);
+	return rc;
+}
+
 static int seed_demo(const gloved_config *cfg, const sim_options *so, int *seeded)
 {
 	*seeded = 0;
@@ -982,6 +1232,8 @@ static int seed_demo(const gloved_config *cfg, const sim_options *so, int *seede
 		rc = seed_brand(db, cfg);
 	if (!rc)
 		rc = seed_cluster(db, cfg);
+	if (!rc)
+		rc = seed_coop(db);
 	sim_close(s);
 	*seeded = !rc;
 out:
