@@ -1243,6 +1243,13 @@ int coop_progress_get(store *db, firmcal_cache *cals, const store_coop_part *p, 
 		if (v[i].order_id != o.id)
 			continue;
 		out->lots++;
+		if (out->n_lot < sizeof out->lot / sizeof out->lot[0]) {
+			snprintf(out->lot[out->n_lot].code, sizeof out->lot[0].code, "%s",
+				 v[i].code);
+			snprintf(out->lot[out->n_lot].result, sizeof out->lot[0].result, "%s",
+				 v[i].result);
+			out->lot[out->n_lot++].pairs = v[i].pieces / 2;
+		}
 		if (strcmp(v[i].result, "accepted") == 0) {
 			out->lots_accepted++;
 			out->inspected += v[i].pieces / 2;

@@ -207,6 +207,14 @@ typedef struct coop_progress {
 	int64_t inspected; /* pairs in its accepted lots */
 	int64_t lots, lots_accepted;
 	char prod_order[33];
+	/* the partner's inspected lots of it, newest first (the lead traces a
+	 * lot back to the firm that made it) */
+	struct {
+		char code[33];
+		char result[12];
+		int64_t pairs;
+	} lot[16];
+	size_t n_lot;
 } coop_progress;
 
 int coop_progress_get(store *db, firmcal_cache *cals, const store_coop_part *p, int64_t now_ms,

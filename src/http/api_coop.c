@@ -369,6 +369,14 @@ static cJSON *part_json(http_req *r, store *db, const store_coop_part *p)
 		cJSON_AddNumberToObject(g, "lots", (double)pg.lots);
 		cJSON_AddNumberToObject(g, "lots_accepted", (double)pg.lots_accepted);
 		cJSON_AddNumberToObject(g, "shipped", (double)p->shipped);
+		cJSON *ls = cJSON_AddArrayToObject(g, "lot_list");
+		for (size_t i = 0; i < pg.n_lot; i++) {
+			cJSON *y = cJSON_CreateObject();
+			cJSON_AddStringToObject(y, "lot", pg.lot[i].code);
+			cJSON_AddStringToObject(y, "result", pg.lot[i].result);
+			cJSON_AddNumberToObject(y, "pairs", (double)pg.lot[i].pairs);
+			cJSON_AddItemToArray(ls, y);
+		}
 	}
 	cJSON_AddNumberToObject(x, "updated_ms", (double)p->updated_ms);
 	return x;

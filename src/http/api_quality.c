@@ -1315,6 +1315,18 @@ static enum MHD_Result h_test_pdf(http_req *r, store *db)
 static cJSON *trace_lot(http_req *r, store *db, const store_lot *l)
 {
 	cJSON *o = lot_detail(r, db, l);
+	store_coop_part part;
+	store_coop_order co;
+	store_scope any = {0};
+	if (l->order_id && !store_coop_part_of_prod(db, l->order_id, &part) &&
+	    !store_coop_order_get(db, any, part.order_id, NULL, &co)) {
+		/* made for a cooperative order: whose and which */
+		store_enterprise e;
+		cJSON *c = cJSON_AddObjectToObject(o, "coop");
+		cJSON_AddStringToObject(c, "order", co.code);
+		cJSON_AddStringToObject(c, "lead", http__ent_code(r, co.lead_id, &e));
+		cJSON_AddStringToObject(c, "partner", http__ent_code(r, part.enterprise_id, &e));
+	}
 	if (strcmp(l->source, "bundles") != 0)
 		return o;
 	store_scope firm = {.enterprise_id = l->enterprise_id};

@@ -37,7 +37,7 @@ const CAL = {
 const WEEK_MIN = 48 * 60;
 
 describe("firms working together: capacity, the exchange, designs, enquiries", { timeout: 300000 }, () => {
-  let daemon, cadmin, assoc, boss1, boss2, boss3, bossPY, bossX, sup1;
+  let daemon, cadmin, assoc, boss1, boss2, boss3, bossPY, bossX, sup1, w3;
   const get = (token, p) => api(daemon.url, token, "GET", p);
   const put = (token, p, body) => api(daemon.url, token, "PUT", p, body);
   const post = (token, p, body) => api(daemon.url, token, "POST", p, body);
@@ -65,10 +65,11 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
         for (const [u, e] of [["boss1", "JX01"], ["boss2", "JX02"], ["boss3", "JX03"], ["bossx", "JX04"], ["bosspy", "PY01"]])
           a("user", "add", "--username", u, "--role", "enterprise_admin", "--enterprise", e, "--password", PASSWORD);
         a("user", "add", "--username", "sup1", "--role", "supervisor", "--enterprise", "JX01", "--password", PASSWORD);
+        a("user", "add", "--username", "w3", "--role", "worker", "--enterprise", "JX03", "--worker", "W301", "--password", PASSWORD);
       },
     });
-    [cadmin, assoc, boss1, boss2, boss3, bossX, bossPY, sup1] = await Promise.all(
-      ["cadmin", "assoc", "boss1", "boss2", "boss3", "bossx", "bosspy", "sup1"].map((u) => login(daemon.url, u, PASSWORD)),
+    [cadmin, assoc, boss1, boss2, boss3, bossX, bossPY, sup1, w3] = await Promise.all(
+      ["cadmin", "assoc", "boss1", "boss2", "boss3", "bossx", "bosspy", "sup1", "w3"].map((u) => login(daemon.url, u, PASSWORD)),
     );
     const firms = [
       [boss1, "JX01", 30, 3000],
@@ -261,7 +262,7 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
     for (const x of lead.parts) {
       assert.equal(x.workers, undefined);
       assert.equal(x.wages, undefined);
-      assert.deepEqual(Object.keys(x.progress ?? {}).sort(), ["inspected", "lots", "lots_accepted", "produced", "production_order", "shipped"]);
+      assert.deepEqual(Object.keys(x.progress ?? {}).sort(), ["inspected", "lot_list", "lots", "lots_accepted", "produced", "production_order", "shipped"]);
     }
     // shipping: never more than the part, never less than before
     assert.equal((await post(boss3, "/api/v1/coop/order/ship", { code: "CO-1", shipped: 4000 })).status, 400);
@@ -276,6 +277,25 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
     assert.match(csv.text, /JX03,3168,accepted/);
   });
 
+  it("rolls the partner's production and inspected lots up to the lead, traced to the partner", async () => {
+    // JX03 makes 12 pairs of its part: cut, sewn (scanned), a lot inspected
+    await ok(post(boss3, "/api/v1/orders/release", { enterprise: "JX03", order: "CO-1" }));
+    await ok(post(boss3, "/api/v1/cuts", { enterprise: "JX03", order: "CO-1", bundle_size: 12, lines: [{ size: "7", plies: 1, pairs_per_ply: 12 }] }), 201);
+    const bl = await ok(get(boss3, "/api/v1/bundles?enterprise=JX03&order=CO-1"));
+    await ok(post(w3, "/api/v1/scans", [{ code: bl.bundles[0].ops[0].code, scan_id: "c-1" }]));
+    await ok(post(boss3, "/api/v1/lots", { enterprise: "JX03", code: "LOT-C1", order: "CO-1", source: "bundles", bundles: [bl.bundles[0].id] }), 201);
+    await ok(post(boss3, "/api/v1/inspections", { enterprise: "JX03", lot: "LOT-C1", aql: { major: "2.5" }, inspector: "质检 王", defects: [] }), 201);
+    const lead = await ok(get(boss1, "/api/v1/coop/order?code=CO-1"));
+    const p3 = lead.parts.find((x) => x.enterprise === "JX03");
+    assert.equal(p3.progress.produced, 12);
+    assert.equal(p3.progress.inspected, 12);
+    assert.deepEqual(p3.progress.lot_list, [{ lot: "LOT-C1", result: "accepted", pairs: 12 }]);
+    assert.equal(lead.progress.produced, 12);
+    assert.ok(!JSON.stringify(lead).includes("W301"), "the lead never sees the partner's workers");
+    const tr = await ok(get(boss3, "/api/v1/trace?enterprise=JX03&lot=LOT-C1"));
+    assert.deepEqual(tr.coop, { order: "CO-1", lead: "JX01", partner: "JX03" });
+  });
+
   it("says which constraint binds when no split exists", async () => {
     const due = dayOf(Date.now() + 13 * DAY);
     await ok(post(boss1, "/api/v1/coop/orders", { code: "CO-BIG", buyer: "x", need: { family: "sewn" }, pairs: 1000000, due, price_fen: 3200, max_partners: 3 }), 201);
@@ -286,8 +306,9 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
     await ok(post(assoc, "/api/v1/coop/orders", { code: "CO-Q", buyer: "某采购商", need: { family: "sewn" }, pairs: 100, due, price_fen: 3200, min_quality_pm: 900, max_partners: 2 }), 201);
     const q = await ok(post(assoc, "/api/v1/coop/order/propose", { code: "CO-Q" }));
     assert.equal(q.by_association, true);
-    assert.equal(q.proposal.binding, "no_firm");
-    assert.equal(q.proposal.excluded.quality, 3, "no firm has an inspected lot");
+    // only JX03 has a quality record (its lot LOT-C1, accepted): 1000 per mille
+    assert.equal(q.proposal.excluded.quality, 2, "JX01 and JX02 have no inspected lot");
+    assert.deepEqual(q.parts.map((x) => x.enterprise), ["JX03"]);
     assert.equal((await post(boss1, "/api/v1/coop/order/propose", { code: "CO-Q" })).status, 404, "the association's order");
     const cheap = await ok(post(assoc, "/api/v1/coop/orders", { code: "CO-P", buyer: "y", need: { family: "sewn" }, pairs: 100, due, price_fen: 2700, max_partners: 1 }), 201);
     assert.equal(cheap.status, "open");
