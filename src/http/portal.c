@@ -721,6 +721,16 @@ static int form_parse(const char *s, size_t n, form_field *f, size_t max, size_t
 	return 0;
 }
 
+/* s into dst, cut to n - 1 bytes (the caller checked the length). */
+static void copy_text(char *dst, size_t n, const char *s)
+{
+	size_t len = strlen(s);
+	if (len >= n)
+		len = n - 1;
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
 static const char *form_get(const form_field *f, size_t n, const char *key)
 {
 	for (size_t i = 0; i < n; i++)
@@ -822,11 +832,11 @@ static enum MHD_Result enquiry_post(page *p)
 	    strlen(form_get(f, nf, "family")) >= sizeof q.family ||
 	    strlen(form_get(f, nf, "message")) >= sizeof q.message)
 		snprintf(msg, sizeof msg, "%s", L(p, "有字段过长。", "A field is too long."));
-	snprintf(q.buyer, sizeof q.buyer, "%s", form_get(f, nf, "buyer"));
-	snprintf(q.contact, sizeof q.contact, "%s", form_get(f, nf, "contact"));
-	snprintf(q.product, sizeof q.product, "%s", form_get(f, nf, "product"));
-	snprintf(q.family, sizeof q.family, "%s", form_get(f, nf, "family"));
-	snprintf(q.message, sizeof q.message, "%s", form_get(f, nf, "message"));
+	copy_text(q.buyer, sizeof q.buyer, form_get(f, nf, "buyer"));
+	copy_text(q.contact, sizeof q.contact, form_get(f, nf, "contact"));
+	copy_text(q.product, sizeof q.product, form_get(f, nf, "product"));
+	copy_text(q.family, sizeof q.family, form_get(f, nf, "family"));
+	copy_text(q.message, sizeof q.message, form_get(f, nf, "message"));
 	if (!msg[0] && (!*pairs || !end || *end || pv < 1 || pv > 100000000))
 		snprintf(msg, sizeof msg, "%s",
 			 L(p, "数量：请填 1 到 1 亿双。", "Quantity: 1 to 100,000,000 pairs."));
