@@ -72,7 +72,7 @@ function draw() {
     }
   const b = $("brand");
   b.replaceChildren();
-  for (const [k, v, today] of [["ck.licensed", d.brand.licensed_firms], ["ck.labels", d.brand.labels_issued, d.brand.labels_issued_today], ["ck.scans", d.brand.label_scans, d.brand.label_scans_today]]) {
+  for (const [k, v, today] of [["ck.licensed", d.brand.licensed_firms], ["ck.labels", d.brand.labels_issued, d.brand.labels_issued_today], ["ck.scans", d.brand.label_scans, d.brand.label_scans_today], ["ck.coop", d.cooperation?.open_orders ?? 0]]) {
     const x = document.createElement("div");
     x.textContent = t(k) + (today !== undefined ? ` · ${t("ck.today")} ${f.format(today)}` : "");
     const n = document.createElement("b");

@@ -1385,6 +1385,8 @@ int cluster_cockpit(store *s, store_scope sc, const cluster_world *wd, cockpit *
 		for (size_t i = 0; i < nl; i++)
 			out->licensed_firms += strcmp(ls[i].status, "active") == 0;
 	free(ls);
+	if (!rc)
+		rc = store_coop_open_count(s, sc, &out->coop_orders, &out->coop_pairs);
 	if (!rc) {
 		int prc = cluster_plan_review(s, wd, &out->plan);
 		if (prc == GLOVED_ENOTFOUND)

@@ -229,7 +229,8 @@ typedef struct cockpit {
 	size_t n_towns;
 	int64_t labels_issued, label_scans, labels_issued_today, label_scans_today;
 	int64_t licensed_firms;
-	plan_review plan; /* headline indicators (plan.n == 0: no plan) */
+	int64_t coop_orders, coop_pairs; /* cooperative orders not done or cancelled */
+	plan_review plan;                /* headline indicators (plan.n == 0: no plan) */
 } cockpit;
 
 /* The cockpit's figures in scope at wd->now_ms, from the live state and

@@ -1097,6 +1097,9 @@ static cJSON *cockpit_json(http_server *srv, store *db, store_scope sc, int *err
 	cJSON_AddNumberToObject(b, "label_scans", (double)c->label_scans);
 	cJSON_AddNumberToObject(b, "labels_issued_today", (double)c->labels_issued_today);
 	cJSON_AddNumberToObject(b, "label_scans_today", (double)c->label_scans_today);
+	cJSON *co = cJSON_AddObjectToObject(o, "cooperation");
+	cJSON_AddNumberToObject(co, "open_orders", (double)c->coop_orders);
+	cJSON_AddNumberToObject(co, "open_pairs", (double)c->coop_pairs);
 	if (c->plan.n)
 		cJSON_AddItemToObject(o, "plan", review_json(&c->plan, 1));
 	else

@@ -398,5 +398,9 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
     const actions = new Set(log.items.map((x) => x.action));
     for (const a of ["coop.profile", "coop.post", "coop.propose", "coop.adjust", "coop.offer", "coop.accept", "coop.decline", "coop.ship", "coop.cancel", "design.add", "design.file", "design.licence.request", "design.licence.decide", "design.adopt", "enquiry.add", "enquiry.answer"])
       assert.ok(actions.has(a), `${a} in the audit log`);
+    // the cockpit counts the open cooperative orders: CO-1, CO-BIG, CO-Q (CO-P is cancelled)
+    const ck = await ok(get(cadmin, "/api/v1/cockpit"));
+    assert.equal(ck.cooperation.open_orders, 3);
+    assert.equal(ck.cooperation.open_pairs, 10000 + 1000000 + 100);
   });
 });
