@@ -71,7 +71,7 @@ export function createCoop(ctx) {
 
   function field(key, input, dataField) {
     const l = el("label", "field");
-    l.append(el("span", "", t(key)), input);
+    l.append(el("span", "", key.startsWith("!") ? key.slice(1) : t(key)), input);
     if (dataField) input.setAttribute("data-field", dataField);
     return l;
   }
@@ -400,8 +400,10 @@ export function createCoop(ctx) {
         "co-parts",
       ),
     );
-    const bar = el("div", "form-actions");
     const leads = o.lead_view && LEADS.includes(role()) && ["open", "offered"].includes(o.status);
+    const proposed = o.parts.filter((p) => p.status === "proposed");
+    if (leads && proposed.length) c.append(adjustForm(o, proposed));
+    const bar = el("div", "form-actions");
     if (leads) {
       bar.append(button("co.propose", "btn primary", () => act("POST", "/api/v1/coop/order/propose", { code: o.code }, "co.proposed"), "co-propose"));
       if (o.parts.some((p) => p.status === "proposed")) bar.append(button("co.offer", "btn", () => act("POST", "/api/v1/coop/order/offer", { code: o.code }, "co.offered"), "co-offer"));
@@ -426,6 +428,55 @@ export function createCoop(ctx) {
     }
     c.append(bar, note(st.msg));
     page.append(c);
+  }
+
+  // The lead's adjustment of the proposed parts: each firm's pairs by week
+  // (comma-separated, week 1 first), checked by the daemon against the
+  // firm's free capacity.
+  function adjustForm(o, proposed) {
+    const form = el("form", "form-grid");
+    form.id = "co-adjust-form";
+    const inputs = proposed.map((p) => {
+      const i = input("text", { value: p.weeks.join(","), "data-firm": p.enterprise, size: "40" });
+      form.append(field("!" + p.enterprise, i, p.enterprise));
+      return i;
+    });
+    const b = el("button", "btn", t("co.adjust"));
+    b.type = "submit";
+    b.id = "co-adjust";
+    form.append(b);
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const parts = inputs.map((i) => ({ enterprise: i.getAttribute("data-firm"), weeks: listOf(i.value).map(Number) }));
+      act("PUT", "/api/v1/coop/order/parts", { code: o.code, parts }, "co.adjusted", form);
+    });
+    return form;
+  }
+
+  // Uploads a design's image (PNG, JPEG) or tech pack (PDF) as the body.
+  async function upload(design, file) {
+    const kind = file.type === "application/pdf" ? "techpack" : "image";
+    let status = 0;
+    let json = null;
+    try {
+      const res = await fetch("/api/v1/designs/files?" + q({ design, kind, name: file.name.slice(0, 90) }), {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { Accept: "application/json", "Content-Type": file.type || "application/octet-stream" },
+        body: file,
+      });
+      status = res.status;
+      json = await res.json().catch(() => null);
+    } catch {
+      status = 0;
+    }
+    if (status === 201) {
+      st.msg = { ok: t("co.d.uploaded") };
+      load();
+    } else {
+      st.msg = { error: errMessage({ status, json }) };
+      $("co-msg")?.replaceWith(note(st.msg));
+    }
   }
 
   function renderEnquiries(page, enq) {
@@ -464,6 +515,11 @@ export function createCoop(ctx) {
         d.designs.items.map((x) => {
           const cell = el("div");
           const own = x.owner === app.ent;
+          if (own && ADMINS.includes(role())) {
+            const f = input("file", { accept: "image/png,image/jpeg,application/pdf" });
+            f.addEventListener("change", () => f.files[0] && upload(x.id, f.files[0]));
+            cell.append(f);
+          }
           if (!own && ADMINS.includes(role()) && app.ent) {
             if (x.terms === "cluster" && !["requested", "granted"].includes(x.my_licence))
               cell.append(button("co.d.request", "btn", () => act("POST", "/api/v1/designs/licences", { design: x.id, enterprise: app.ent }, "co.d.requested")));

@@ -78,6 +78,15 @@ describe("the cooperation pages of the dashboard", { timeout: 240000 }, () => {
       await p.locator("#co-propose").click();
       await p.locator("#co-proposal[data-status=optimal]").waitFor();
       assert.ok((await p.locator("#co-parts tbody tr").count()) >= 1);
+      // the lead adjusts: too much in week 1 is refused with the firm's capacity
+      const jx2 = p.locator('#co-adjust-form input[data-firm="JX02"]');
+      await jx2.fill("5000");
+      await p.locator("#co-adjust").click();
+      await waitText(p.locator("#co-msg"), /free capacity/);
+      await jx2.fill("2500,2500");
+      await p.locator("#co-adjust").click();
+      await waitText(p.locator("#co-msg"), "已调整");
+      await waitText(p.locator('#co-parts tr[data-firm="JX02"] td').nth(3), "W1:2,500 W2:2,500");
       await p.locator("#co-offer").click();
       await waitText(p.locator("#co-msg"), "已发出");
       assert.deepEqual(lead.seen.foreignRequests, []);
