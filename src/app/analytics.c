@@ -8,6 +8,7 @@
  * Planned time no report covered is offline. */
 #include "app/analytics.h"
 #include "core/state.h"
+#include "util/num.h"
 #include "util/err.h"
 
 #include <cjson/cJSON.h>
@@ -914,8 +915,7 @@ int analytics_card_parse(const char *json, size_t len, wage_card *out, char *err
 			}
 			w->kind = strcmp(k->valuestring, "flat") == 0 ? WAGE_STEP_FLAT
 								      : WAGE_STEP_PER_UNIT;
-			if (!cJSON_IsNumber(t) || t->valuedouble < 0 || t->valuedouble > 1e9 ||
-			    t->valuedouble != (double)(int64_t)t->valuedouble) {
+			if (!cJSON_IsNumber(t) || !num_whole(t->valuedouble, 0, 1000000000, NULL)) {
 				rc = cerr(err, errlen, field,
 					  "threshold must be a whole number >= 0");
 				goto out;

@@ -7,6 +7,7 @@
 #include "core/oee.h"
 #include "core/state.h"
 #include "core/tz.h"
+#include "util/num.h"
 #include "util/err.h"
 
 #include <cjson/cJSON.h>
@@ -735,10 +736,8 @@ static int plan_err(char *msg, size_t mlen, size_t i, const char *field, const c
 static int int_of(const cJSON *o, const char *k, int64_t lo, int64_t hi, int64_t *out)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int64_t)v->valuedouble ||
-	    v->valuedouble < (double)lo || v->valuedouble > (double)hi)
+	if (!cJSON_IsNumber(v) || !num_whole(v->valuedouble, lo, hi, out))
 		return -1;
-	*out = (int64_t)v->valuedouble;
 	return 0;
 }
 
@@ -819,9 +818,8 @@ static int parse_indicator(const cJSON *o, size_t i, const plan_doc *doc, plan_i
 		if (!end || *end || strlen(e->string) != 4 || y < doc->year0 || y > doc->year1)
 			return plan_err(msg, mlen, i, "targets",
 					"each key must be a year of the plan's period");
-		if (!cJSON_IsNumber(e) || e->valuedouble != (double)(int64_t)e->valuedouble ||
-		    e->valuedouble < -(double)PLAN_VALUE_MAX ||
-		    e->valuedouble > (double)PLAN_VALUE_MAX)
+		if (!cJSON_IsNumber(e) ||
+		    !num_whole(e->valuedouble, -PLAN_VALUE_MAX, PLAN_VALUE_MAX, NULL))
 			return plan_err(msg, mlen, i, "targets",
 					"each target must be a whole number in the indicator's "
 					"scale");

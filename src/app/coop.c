@@ -10,6 +10,7 @@
 #include "core/code.h"
 #include "core/shift.h"
 #include "core/tz.h"
+#include "util/num.h"
 #include "util/err.h"
 #include "util/ltime.h"
 #include "util/utf8.h"
@@ -107,14 +108,12 @@ static int int_field(const cJSON *j, const char *key, int64_t lo, int64_t hi, in
 	const cJSON *x = cJSON_GetObjectItemCaseSensitive(j, key);
 	if (!x || cJSON_IsNull(x))
 		return 0;
-	double v = cJSON_IsNumber(x) ? x->valuedouble : -1e300;
-	if (!cJSON_IsNumber(x) || v != (double)(int64_t)v || v < (double)lo || v > (double)hi) {
+	if (!cJSON_IsNumber(x) || !num_whole(x->valuedouble, lo, hi, out)) {
 		char w[96];
 		snprintf(w, sizeof w, "must be a whole number %lld to %lld", (long long)lo,
 			 (long long)hi);
 		return bad(msg, mlen, key, w);
 	}
-	*out = (int64_t)v;
 	return 0;
 }
 
@@ -146,14 +145,14 @@ int coop_profile_parse(const char *json, size_t len, coop_profile *out, char *ms
 		{
 			if (rc)
 				break;
-			if (!cJSON_IsNumber(x) || x->valuedouble != (int)x->valuedouble ||
-			    x->valuedouble < 5 || x->valuedouble > 21) {
+			int64_t gv = 0;
+			if (!cJSON_IsNumber(x) || !num_whole(x->valuedouble, 5, 21, &gv)) {
 				char f[24];
 				snprintf(f, sizeof f, "gauges[%zu]", out->n_gauges);
 				rc = bad(msg, mlen, f, "must be a knitting gauge 5 to 21");
 				break;
 			}
-			out->gauges[out->n_gauges++] = (int32_t)x->valuedouble;
+			out->gauges[out->n_gauges++] = (int32_t)gv;
 		}
 	}
 	if (!rc)
@@ -1440,12 +1439,14 @@ static int style_of_design(const store_design *d, store_style *st, char *msg, si
 		const cJSON *code = cJSON_GetObjectItemCaseSensitive(op, "code");
 		const cJSON *name = cJSON_GetObjectItemCaseSensitive(op, "name");
 		const cJSON *smv = cJSON_GetObjectItemCaseSensitive(op, "smv_c");
-		if (!cJSON_IsString(code) || !cJSON_IsString(name) || !cJSON_IsNumber(smv))
+		int64_t smv_c = 0;
+		if (!cJSON_IsString(code) || !cJSON_IsString(name) || !cJSON_IsNumber(smv) ||
+		    !num_whole(smv->valuedouble, 0, 100000, &smv_c))
 			continue;
 		o->seq = st->n_ops + 1;
 		snprintf(o->code, sizeof o->code, "%s", code->valuestring);
 		snprintf(o->name, sizeof o->name, "%s", name->valuestring);
-		o->smv_c = (int64_t)smv->valuedouble;
+		o->smv_c = smv_c;
 		st->n_ops++;
 	}
 	cJSON_Delete(j);

@@ -15,6 +15,7 @@
 #include "core/cluster.h"
 #include "core/tz.h"
 #include "http/http_int.h"
+#include "util/num.h"
 #include "util/cert_pdf.h"
 #include "util/err.h"
 #include "util/label_sign.h"
@@ -564,8 +565,7 @@ static enum MHD_Result h_report_put(http_req *r, store *db)
 		const char *s = NULL;
 		if (cJSON_IsString(v))
 			s = v->valuestring;
-		else if (cJSON_IsNumber(v) && v->valuedouble == (double)(int64_t)v->valuedouble &&
-			 v->valuedouble >= 0 && v->valuedouble < 1e15) {
+		else if (cJSON_IsNumber(v) && num_whole(v->valuedouble, 0, 999999999999999, NULL)) {
 			snprintf(tmp, sizeof tmp, "%lld", (long long)v->valuedouble);
 			s = tmp;
 		}

@@ -12,6 +12,7 @@
 #include "app/coop.h"
 #include "core/tz.h"
 #include "http/http_int.h"
+#include "util/num.h"
 #include "util/err.h"
 #include "util/ltime.h"
 #include "util/secret.h"
@@ -701,9 +702,7 @@ static enum MHD_Result h_parts_put(http_req *r, store *db)
 		int k = 0;
 		cJSON_ArrayForEach(x, w)
 		{
-			if (!cJSON_IsNumber(x) ||
-			    x->valuedouble != (double)(int64_t)x->valuedouble ||
-			    x->valuedouble < 0 || x->valuedouble > 100000000) {
+			if (!cJSON_IsNumber(x) || !num_whole(x->valuedouble, 0, 100000000, NULL)) {
 				free(v);
 				cJSON_Delete(j);
 				return http__reply_error(r, 400, "bad_request", -1,

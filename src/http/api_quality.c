@@ -16,6 +16,7 @@
 #include "http/http_int.h"
 #include "app/quality.h"
 #include "app/writer.h"
+#include "util/num.h"
 #include "util/err.h"
 #include "util/ltime.h"
 #include "util/table.h"
@@ -117,8 +118,7 @@ static int milli_field(http_req *r, const cJSON *j, const char *key, int require
 	*out = 0;
 	if (!v || cJSON_IsNull(v))
 		return required ? bad(r, ret, key, "is missing") : 0;
-	if (cJSON_IsNumber(v) && v->valuedouble == (double)(int64_t)v->valuedouble &&
-	    v->valuedouble >= 0 && v->valuedouble <= 1e12) {
+	if (cJSON_IsNumber(v) && num_whole(v->valuedouble, 0, 1000000000000, NULL)) {
 		*out = (int64_t)v->valuedouble * 1000;
 		return 0;
 	}

@@ -14,6 +14,7 @@
 #include "app/sewn.h"
 #include "app/wip.h"
 #include "app/writer.h"
+#include "util/num.h"
 #include "util/err.h"
 #include "util/ltime.h"
 #include "util/table.h"
@@ -1174,8 +1175,7 @@ enum MHD_Result http__h_dispatch(http_req *r, store *db)
 	int bad = !c.bundles || !c.ops;
 	cJSON_ArrayForEach(v, bs)
 	{
-		if (bad || !cJSON_IsNumber(v) || v->valuedouble < 1 ||
-		    v->valuedouble != (double)(int64_t)v->valuedouble) {
+		if (bad || !cJSON_IsNumber(v) || !num_whole(v->valuedouble, 1, INT64_MAX, NULL)) {
 			bad = 1;
 			break;
 		}

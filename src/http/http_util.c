@@ -7,6 +7,7 @@
 #include "core/code.h"
 #include "core/tz.h"
 #include "http/http_int.h"
+#include "util/num.h"
 #include "util/err.h"
 #include "util/ltime.h"
 #include "util/utf8.h"
@@ -79,8 +80,7 @@ int http__field_int(http_req *r, const cJSON *j, const char *key, int64_t lo, in
 		*out = dflt;
 		return 0;
 	}
-	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int64_t)v->valuedouble ||
-	    v->valuedouble < (double)lo || v->valuedouble > (double)hi) {
+	if (!cJSON_IsNumber(v) || !num_whole(v->valuedouble, lo, hi, NULL)) {
 		*ret = http__reply_error(r, 400, "bad_request", -1,
 					 "field '%s' must be an integer in %lld..%lld", key,
 					 (long long)lo, (long long)hi);
