@@ -458,8 +458,9 @@ static int committed_offers(store *db, int64_t ent, const char *family, int64_t 
 		store_coop_order o;
 		coop_need need;
 		char m[8];
-		if (store_coop_order_get(db, all, v[i].order_id, NULL, &o))
-			continue;
+		if (store_coop_order_get(db, all, v[i].order_id, NULL, &o) ||
+		    !strcmp(o.status, "cancelled") || !strcmp(o.status, "done"))
+			continue; /* a cancelled order's offers bind nobody */
 		if (!coop_need_parse(o.need, strlen(o.need), &need, m, sizeof m) &&
 		    strcmp(need.family, family) == 0)
 			*out += v[i].pairs;
@@ -1045,10 +1046,9 @@ static int answer_tx(store *s, void *ctx)
 	store_coop_part p;
 	int rc = store_coop_part_get(s, c->o->id, c->ent, &p);
 	if (rc == GLOVED_ENOTFOUND || (!rc && strcmp(p.status, "offered"))) {
-		snprintf(c->msg, c->mlen, "%s",
-			 rc ? "the firm has no part in this order"
-			    : "the part is not offered (it is %s)");
-		if (!rc)
+		if (rc)
+			snprintf(c->msg, c->mlen, "the firm has no part in this order");
+		else
 			snprintf(c->msg, c->mlen, "the part is not offered (it is %s)", p.status);
 		return GLOVED_EINVAL;
 	}

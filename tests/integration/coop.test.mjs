@@ -310,6 +310,13 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
     assert.equal(q.proposal.excluded.quality, 2, "JX01 and JX02 have no inspected lot");
     assert.deepEqual(q.parts.map((x) => x.enterprise), ["JX03"]);
     assert.equal((await post(boss1, "/api/v1/coop/order/propose", { code: "CO-Q" })).status, 404, "the association's order");
+    // an offered part binds the firm's capacity until the order is cancelled
+    const free3 = async () => (await ok(get(boss3, "/api/v1/coop/profile"))).capacity[0].free_total;
+    const before = await free3();
+    await ok(post(assoc, "/api/v1/coop/order/offer", { code: "CO-Q" }));
+    assert.equal(await free3(), before - 100);
+    await ok(post(assoc, "/api/v1/coop/order/cancel", { code: "CO-Q" }));
+    assert.equal(await free3(), before);
     const cheap = await ok(post(assoc, "/api/v1/coop/orders", { code: "CO-P", buyer: "y", need: { family: "sewn" }, pairs: 100, due, price_fen: 2700, max_partners: 1 }), 201);
     assert.equal(cheap.status, "open");
     const pp = await ok(post(assoc, "/api/v1/coop/order/propose", { code: "CO-P" }));
@@ -398,9 +405,9 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
     const actions = new Set(log.items.map((x) => x.action));
     for (const a of ["coop.profile", "coop.post", "coop.propose", "coop.adjust", "coop.offer", "coop.accept", "coop.decline", "coop.ship", "coop.cancel", "design.add", "design.file", "design.licence.request", "design.licence.decide", "design.adopt", "enquiry.add", "enquiry.answer"])
       assert.ok(actions.has(a), `${a} in the audit log`);
-    // the cockpit counts the open cooperative orders: CO-1, CO-BIG, CO-Q (CO-P is cancelled)
+    // the cockpit counts the open cooperative orders: CO-1 and CO-BIG (CO-Q and CO-P are cancelled)
     const ck = await ok(get(cadmin, "/api/v1/cockpit"));
-    assert.equal(ck.cooperation.open_orders, 3);
-    assert.equal(ck.cooperation.open_pairs, 10000 + 1000000 + 100);
+    assert.equal(ck.cooperation.open_orders, 2);
+    assert.equal(ck.cooperation.open_pairs, 10000 + 1000000);
   });
 });
