@@ -64,7 +64,7 @@ export function createCoop(ctx) {
         const td = el("td");
         td.append(c);
         r.append(td);
-      } else r.append(el("td", typeof c === "number" ? "num" : "", String(c ?? "")));
+      } else r.append(el("td", typeof c === "number" || /^-?[\d,]+(\.\d+)?$/.test(String(c)) ? "num" : "", String(c ?? "")));
     }
     return r;
   }
@@ -183,7 +183,8 @@ export function createCoop(ctx) {
       ),
     );
     for (const cap of me.capacity || []) {
-      c.append(el("h3", "", `${tr("co.family.", cap.family)} · ${tr("co.basis.", cap.basis)} ${nf(cap.units)} · ${t(cap.measured ? "co.rate.measured" : "co.rate.default", { pct: (cap.rate_pm / 10).toFixed(1) })} · ${t("co.committed", { n: nf(cap.committed) })}`));
+      const rateKey = cap.basis === "operators" ? "co.rate.declared" : cap.measured ? "co.rate.measured" : "co.rate.default";
+      c.append(el("h3", "", `${tr("co.family.", cap.family)} · ${tr("co.basis.", cap.basis)} ${nf(cap.units)} · ${t(rateKey, { pct: (cap.rate_pm / 10).toFixed(1) })} · ${t("co.committed", { n: nf(cap.committed) })}`));
       c.append(
         table(
           [{ key: "co.col.week" }, { key: "co.col.from" }, { key: "co.col.planned_h", num: 1 }, { key: "co.col.gross", num: 1 }, { key: "co.col.free", num: 1 }],
@@ -193,7 +194,13 @@ export function createCoop(ctx) {
       );
       c.append(el("p", "", t("co.free_total", { n: pairs(cap.free_total) })));
     }
-    if (ADMINS.includes(role())) c.append(profileForm(me.profile || {}));
+    if (ADMINS.includes(role())) {
+      const d = el("details");
+      d.id = "co-profile";
+      d.open = !me.profile;
+      d.append(el("summary", "", t("co.f.edit")), profileForm(me.profile || {}));
+      c.append(d);
+    }
     page.append(c);
   }
 
@@ -532,7 +539,12 @@ export function createCoop(ctx) {
         "co-design-table",
       ),
     );
-    if (ADMINS.includes(role()) && app.ent) c.append(designForm());
+    if (ADMINS.includes(role()) && app.ent) {
+      const det = el("details");
+      det.id = "co-design-new";
+      det.append(el("summary", "", t("co.d.new")), designForm());
+      c.append(det);
+    }
     c.append(note(st.msg));
     page.append(c);
     if (d.licences) {
@@ -626,8 +638,8 @@ export function createCoop(ctx) {
     const d = st.data;
     if (!d) return;
     if (st.view === "coop") {
-      if (d.me) renderMe(page, d.me);
       if (d.order) renderOrder(page, d.order, d.styles);
+      if (d.me) renderMe(page, d.me);
       if (d.orders) renderOrders(page, d.orders);
       if (d.enquiries) renderEnquiries(page, d.enquiries);
       if (d.firms) renderFirms(page, d.firms);

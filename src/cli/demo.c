@@ -1043,6 +1043,43 @@ static int seed_coop_tx(store *db, store_coop_order *co)
 	snprintf(l.by, sizeof l.by, "jx02");
 	if (!rc)
 		rc = store_design_licence_put(db, &l);
+	/* JX01 makes the licensed design as its style and orders 1,200 pairs of
+	 * it: the use and its royalty (100 dozen x 1.20 = 120.00 yuan) */
+	store_style *ds = calloc(1, sizeof *ds);
+	if (!ds)
+		return GLOVED_ENOMEM;
+	ds->enterprise_id = e[0].id;
+	snprintf(ds->code, sizeof ds->code, "D-SKI-01");
+	snprintf(ds->name, sizeof ds->name, "雪山系列防水滑雪手套");
+	snprintf(ds->category, sizeof ds->category, "ski");
+	snprintf(ds->family, sizeof ds->family, "sewn");
+	snprintf(ds->sizes, sizeof ds->sizes, "7,8,9,10");
+	ds->n_ops = 1;
+	ds->ops[0].seq = 1;
+	snprintf(ds->ops[0].code, sizeof ds->ops[0].code, "S01");
+	snprintf(ds->ops[0].name, sizeof ds->ops[0].name, "合缝");
+	ds->ops[0].smv_c = 300;
+	ds->ops[0].rate_y4 = 1500;
+	if (!rc)
+		rc = store_style_add(db, all, ds);
+	if (!rc)
+		rc = store_style_design_put(db, ds->id, ski, l.id);
+	store_order po = {.enterprise_id = e[0].id,
+			  .style_id = ds->id,
+			  .due_day = today + 30,
+			  .created_ms = now,
+			  .n_lines = 1};
+	free(ds);
+	snprintf(po.code, sizeof po.code, "PO-D-SKI");
+	snprintf(po.buyer, sizeof po.buyer, "Alpine Outfitters");
+	snprintf(po.unit, sizeof po.unit, "pair");
+	snprintf(po.status, sizeof po.status, "open");
+	snprintf(po.lines[0].size, sizeof po.lines[0].size, "8");
+	po.lines[0].pairs = 1200;
+	if (!rc)
+		rc = store_order_add(db, all, &po);
+	if (!rc)
+		rc = coop_order_royalty_tx(db, &po, now);
 	/* a style for the cooperative order in each partner */
 	store_style *st = calloc(1, sizeof *st);
 	if (!st)

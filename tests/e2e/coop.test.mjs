@@ -115,6 +115,7 @@ describe("the cooperation pages of the dashboard", { timeout: 240000 }, () => {
     try {
       const p = owner.p;
       await p.locator("#tab-designs").click();
+      await p.locator("#co-design-new summary").click();
       await p.fill("#co-design-form [data-field=code]", "D-E2E");
       await p.fill("#co-design-form [data-field=name]", "雪山款");
       await p.fill("#co-design-form [data-field=sizes]", "7,8,9");
