@@ -64,8 +64,9 @@ struct writer {
 	pthread_cond_t done_cv;  /* jobs finished */
 	pthread_cond_t space_cv; /* queue has room */
 	job *head, *tail;
-	int64_t queued; /* records queued */
-	int n_sync;     /* queued jobs whose submitter waits */
+	int64_t queued;        /* records queued */
+	int n_sync;            /* queued jobs whose submitter waits */
+	uint64_t async_failed; /* asynchronous jobs whose commit failed, ever */
 	int stop;
 	/* writer-thread only */
 	wmachine *wm;
@@ -645,7 +646,8 @@ static int commit_group(writer *w, job *group, size_t nrec, size_t *n_touched)
 		for (size_t i = 0; i < j->n; i++, k++)
 			w->order[k] = (gref){&j->recs[i], j, k};
 	}
-	qsort(w->order, nrec, sizeof *w->order, cmp_ref);
+	if (nrec) /* a barrier's group may hold no record */
+		qsort(w->order, nrec, sizeof *w->order, cmp_ref);
 	if ((rc = store_begin(w->db)))
 		return rc;
 	for (size_t i = 0; i < nrec; i++) {
@@ -927,6 +929,7 @@ static void finish(writer *w, job *list, int rc)
 		job *next = j->next;
 		w->queued -= (int64_t)j->n;
 		if (j->async) {
+			w->async_failed += rc != 0;
 			free(j); /* the records live in the same block */
 		} else {
 			j->rc = rc;
@@ -1194,6 +1197,22 @@ int writer_submit_async(writer *w, const ingest_record *recs, size_t n)
 	if (rc)
 		free(j);
 	return rc;
+}
+
+uint64_t writer_async_failures(writer *w)
+{
+	pthread_mutex_lock(&w->mu);
+	uint64_t n = w->async_failed;
+	pthread_mutex_unlock(&w->mu);
+	return n;
+}
+
+int writer_barrier(writer *w)
+{
+	/* an empty synchronous job: queued behind every earlier one, it is done
+	 * when they are (the writer runs the queue in order, one group at a
+	 * time) */
+	return writer_submit(w, NULL, 0, NULL);
 }
 
 int writer_call(writer *w, int (*fn)(store *s, void *ctx), void *ctx)

@@ -71,6 +71,14 @@ void writer_close(writer *w);
 int writer_submit(writer *w, const ingest_record *recs, size_t n, writer_result *res);
 /* Submits n records (copied) without waiting. */
 int writer_submit_async(writer *w, const ingest_record *recs, size_t n);
+/* How many asynchronous submissions have failed to commit, ever: a
+ * submitter that must know its reports are on disk (MQTT, before it
+ * acknowledges them) reads it, submits, calls writer_barrier and reads it
+ * again. */
+uint64_t writer_async_failures(writer *w);
+/* Returns when everything submitted before it has been committed or has
+ * failed: GLOVED_OK, or the error of the barrier's own (empty) commit. */
+int writer_barrier(writer *w);
 /* Runs fn(wdb, ctx) on the writer thread (outside any ingest transaction)
  * and returns its result. */
 int writer_call(writer *w, int (*fn)(store *s, void *ctx), void *ctx);

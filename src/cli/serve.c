@@ -13,9 +13,12 @@
 #include "util/secret.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -127,6 +130,27 @@ void cli__daemon_stop(cli_daemon *d)
 
 /* A read connection for one transport; on failure stops what d has started
  * so far (the caller returns the error). */
+/* The MQTT client id of this instance: [mqtt] client_id, else
+ * "gloved-<host name>-<8 hex digits of a hash of the database's absolute
+ * path>": the same across restarts of one deployment, different for two
+ * instances on one machine. */
+static void mqtt_client_id(const gloved_config *cfg, char *out, size_t n)
+{
+	if (cfg->mqtt_client_id[0]) {
+		snprintf(out, n, "%s", cfg->mqtt_client_id);
+		return;
+	}
+	char host[64] = "host", path[PATH_MAX];
+	if (gethostname(host, sizeof host) != 0)
+		snprintf(host, sizeof host, "host");
+	host[sizeof host - 1] = '\0';
+	const char *p = realpath(cfg->db_path, path) ? path : cfg->db_path;
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (const unsigned char *c = (const unsigned char *)p; *c; c++)
+		h = (h ^ *c) * 16777619u;
+	snprintf(out, n, "gloved-%.40s-%08x", host, (unsigned)h);
+}
+
 static int open_reader(const gloved_config *cfg, const store_options *so, cli_daemon *d,
 		       store **rdb)
 {
@@ -205,8 +229,15 @@ int cli__daemon_start(const gloved_config *cfg, cli_daemon *d)
 		store *rdb = NULL;
 		if ((rc = open_reader(cfg, &so, d, &rdb)))
 			return rc;
-		mqtt_options mo = {cfg->mqtt_host,     (int)cfg->mqtt_port,      cfg->mqtt_username,
-				   cfg->mqtt_password, cfg->max_future_s * 1000, d->fleet};
+		char cid[96];
+		mqtt_client_id(cfg, cid, sizeof cid);
+		mqtt_options mo = {.host = cfg->mqtt_host,
+				   .port = (int)cfg->mqtt_port,
+				   .username = cfg->mqtt_username,
+				   .password = cfg->mqtt_password,
+				   .client_id = cid,
+				   .max_future_ms = cfg->max_future_s * 1000,
+				   .fleet = d->fleet};
 		if ((rc = mqtt_ingest_start(&mo, d->reg, rdb, d->w, &d->mqtt))) {
 			store_close(rdb);
 			cli__daemon_stop(d);

@@ -10,16 +10,22 @@
 #include "util/metrics.h"
 
 #include <mosquitto.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 
-#define TOPIC_FILTER "gloved/v1/+/+/report"
-#define MAX_PAYLOAD  (256 * 1024)
-#define MAX_RECORDS  10000
-#define LOG_SLOTS    64 /* enterprises whose rejections are rate-limited apart */
+#define TOPIC_FILTER   "gloved/v1/+/+/report"
+#define MAX_PAYLOAD    (256 * 1024)
+#define MAX_RECORDS    10000
+#define LOG_SLOTS      64   /* enterprises whose rejections are rate-limited apart */
+#define READ_BUDGET    4096 /* messages read before their commit and acknowledgements */
+#define BACKOFF_MIN_MS 1000
+#define BACKOFF_MAX_MS 30000
 
 struct mqtt_ingest {
 	struct mosquitto *mosq;
@@ -30,6 +36,11 @@ struct mqtt_ingest {
 	fleet *fleet;
 	_Atomic int connected;
 	reject_log *rejects; /* rate limit of rejection logs, per enterprise code */
+	pthread_t thread;
+	_Atomic int stop;
+	int submitted; /* reports handed to the writer since the last barrier */
+	char host[256];
+	int port;
 };
 
 static void on_connect(struct mosquitto *mosq, void *obj, int rc)
@@ -123,6 +134,8 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
 	if (m->fleet && n > 0)
 		fleet_seen(m->fleet, e.id, FLEET_MQTT_JSON, e.code, recs[0].machine_id, ctx.now_ms);
 	int rc = writer_submit_async(m->w, recs, n);
+	if (!rc)
+		m->submitted = 1;
 	if (rc) {
 		snprintf(whybuf, sizeof whybuf, "writer: %s", gloved_strerror(rc));
 		why = whybuf;
@@ -138,6 +151,102 @@ out:
 	free(recs);
 }
 
+/* The network loop, on its own thread (not libmosquitto's): it reads
+ * every message that is there (up to READ_BUDGET), hands their reports to
+ * the writer, waits for their group commit (writer_barrier) and only then
+ * lets libmosquitto write the PUBACKs it queued while reading. libmosquitto
+ * queues a QoS 1 message's PUBACK before its on_message callback and
+ * writes queued packets only in mosquitto_loop_write, so an acknowledgement
+ * never leaves before its reports are on disk. When a commit failed the
+ * connection is dropped without writing them: the broker keeps the
+ * messages of the persistent session and sends them again on reconnect
+ * (the writer counts any already stored as duplicates). */
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void drop(mqtt_ingest *m, const char *why)
+{
+	int fd = mosquitto_socket(m->mosq);
+	log_warn("mqtt: %s: dropping the connection unacknowledged; the broker sends again", why);
+	if (fd >= 0)
+		shutdown(fd, SHUT_RDWR);
+}
+
+static void *loop_main(void *arg)
+{
+	mqtt_ingest *m = arg;
+	int64_t backoff = BACKOFF_MIN_MS, next_try = 0;
+	int up = 0, first = 1;
+	while (!atomic_load(&m->stop)) {
+		if (!up) {
+			int64_t now = mono_ms();
+			if (now < next_try) {
+				struct timespec d = {0, 100 * 1000000L};
+				nanosleep(&d, NULL);
+				continue;
+			}
+			/* the first connect sets the broker's address, later ones reuse it */
+			int rc = first ? mosquitto_connect(m->mosq, m->host, m->port,
+							   MQTT_CLIENT_KEEPALIVE_S)
+				       : mosquitto_reconnect(m->mosq);
+			if (rc != MOSQ_ERR_SUCCESS && first)
+				log_warn("mqtt: cannot connect to %s:%d yet (%s); retrying",
+					 m->host, m->port, mosquitto_strerror(rc));
+			first = 0;
+			if (rc != MOSQ_ERR_SUCCESS) {
+				next_try = now + backoff;
+				backoff =
+				    backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
+				continue;
+			}
+			up = 1;
+		}
+		int fd = mosquitto_socket(m->mosq);
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		if (mosquitto_want_write(m->mosq))
+			p.events |= POLLOUT;
+		int pr = fd >= 0 ? poll(&p, 1, 500) : -1;
+		int rc = MOSQ_ERR_SUCCESS;
+		if (pr > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR))) {
+			uint64_t failed0 = writer_async_failures(m->w);
+			m->submitted = 0;
+			for (int k = 0; k < READ_BUDGET && rc == MOSQ_ERR_SUCCESS; k++) {
+				rc = mosquitto_loop_read(m->mosq, 1);
+				struct pollfd more = {.fd = fd, .events = POLLIN};
+				if (rc != MOSQ_ERR_SUCCESS || poll(&more, 1, 0) <= 0)
+					break;
+			}
+			if (m->submitted && rc == MOSQ_ERR_SUCCESS &&
+			    (writer_barrier(m->w) || writer_async_failures(m->w) != failed0)) {
+				drop(m, "a commit failed");
+				rc = MOSQ_ERR_CONN_LOST;
+			}
+		}
+		if (rc == MOSQ_ERR_SUCCESS)
+			rc = mosquitto_loop_write(m->mosq, 1);
+		if (rc == MOSQ_ERR_SUCCESS)
+			rc = mosquitto_loop_misc(m->mosq);
+		if (rc != MOSQ_ERR_SUCCESS) {
+			if (atomic_load(&m->connected)) {
+				atomic_store(&m->connected, 0);
+				metrics_set(M_MQTT_CONNECTED, 0);
+				log_warn("mqtt: connection lost (%s), reconnecting",
+					 mosquitto_strerror(rc));
+			}
+			up = 0;
+			next_try = mono_ms() + backoff;
+			backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
+		} else if (atomic_load(&m->connected)) {
+			backoff = BACKOFF_MIN_MS;
+		}
+	}
+	return NULL;
+}
+
 int mqtt_ingest_start(const mqtt_options *opt, registry *reg, store *rdb, writer *w,
 		      mqtt_ingest **out)
 {
@@ -151,22 +260,23 @@ int mqtt_ingest_start(const mqtt_options *opt, registry *reg, store *rdb, writer
 	m->w = w;
 	m->max_future_ms = opt->max_future_ms;
 	m->fleet = opt->fleet;
+	snprintf(m->host, sizeof m->host, "%s", opt->host);
+	m->port = opt->port;
 	m->rejects = reject_log_open("mqtt", LOG_SLOTS, REJECT_LOG_INTERVAL_MS, 1);
 	if (!m->rejects) {
 		free(m);
 		return GLOVED_ENOMEM;
 	}
-	char id[64];
-	snprintf(id, sizeof id, "gloved-%lld", (long long)ltime_now_ms());
 	static const mqtt_client_callbacks cb = {on_connect, on_disconnect, on_message};
-	m->mosq = mqtt_client_new(id, m, opt->username, opt->password, &cb);
+	/* a persistent session under the instance's stable id: the broker keeps
+	 * what machines publish while gloved is away */
+	m->mosq = mqtt_client_new_session(opt->client_id, m, opt->username, opt->password, &cb);
 	if (!m->mosq) {
 		reject_log_close(m->rejects);
 		free(m);
 		return GLOVED_ENOMEM;
 	}
-	mqtt_client_connect(m->mosq, "mqtt", opt->host, opt->port);
-	if (mosquitto_loop_start(m->mosq) != MOSQ_ERR_SUCCESS) {
+	if (pthread_create(&m->thread, NULL, loop_main, m)) {
 		mosquitto_destroy(m->mosq);
 		reject_log_close(m->rejects);
 		free(m);
@@ -180,8 +290,12 @@ void mqtt_ingest_stop(mqtt_ingest *m)
 {
 	if (!m)
 		return;
+	atomic_store(&m->stop, 1);
+	pthread_join(m->thread, NULL);
+	/* what was read is committed (the loop's last barrier) and acknowledged;
+	 * a clean DISCONNECT keeps the session for the next start */
 	mosquitto_disconnect(m->mosq);
-	mosquitto_loop_stop(m->mosq, true);
+	mosquitto_loop_write(m->mosq, 1);
 	mosquitto_destroy(m->mosq);
 	store_close(m->rdb);
 	reject_log_close(m->rejects);

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* mqtt.h: the MQTT JSON transport. Subscribes to
- * gloved/v1/<enterprise>/<machine>/report on the broker (libmosquitto's
- * own network thread, reconnecting with backoff and resubscribing), turns
- * each message into reports through the same parser and writer as HTTP.
+ * gloved/v1/<enterprise>/<machine>/report on the broker with QoS 1 in a
+ * persistent session (clean session off, the instance's stable client id:
+ * the broker keeps what arrives while gloved is away), turns each message
+ * into reports through the same parser and writer as HTTP and acknowledges
+ * it only after their group commit (mqtt.c: its own loop over
+ * libmosquitto's read and write steps), reconnecting with backoff.
  * Bad messages are counted (gloved_mqtt_rejected_total) and logged at most
  * once a minute per enterprise, never fatal. */
 #ifndef GLOVED_INGEST_MQTT_H
@@ -19,6 +22,7 @@ typedef struct mqtt_options {
 	int port;
 	const char *username; /* NULL or "" for none */
 	const char *password;
+	const char *client_id; /* stable per instance: the persistent session's */
 	int64_t max_future_ms;
 	fleet *fleet; /* may be NULL */
 } mqtt_options;

@@ -5,14 +5,14 @@
 
 #include <stdbool.h>
 
-#define KEEPALIVE_S     30
+#define KEEPALIVE_S     MQTT_CLIENT_KEEPALIVE_S
 #define RECONNECT_MIN_S 1
 #define RECONNECT_MAX_S 30
 
-struct mosquitto *mqtt_client_new(const char *id, void *obj, const char *username,
-				  const char *password, const mqtt_client_callbacks *cb)
+static struct mosquitto *client_new(const char *id, int clean, void *obj, const char *username,
+				    const char *password, const mqtt_client_callbacks *cb)
 {
-	struct mosquitto *mosq = mosquitto_new(id, true, obj);
+	struct mosquitto *mosq = mosquitto_new(id, clean, obj);
 	if (!mosq)
 		return NULL;
 	mosquitto_int_option(mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
@@ -23,6 +23,18 @@ struct mosquitto *mqtt_client_new(const char *id, void *obj, const char *usernam
 	mosquitto_message_callback_set(mosq, cb->on_message);
 	mosquitto_reconnect_delay_set(mosq, RECONNECT_MIN_S, RECONNECT_MAX_S, true);
 	return mosq;
+}
+
+struct mosquitto *mqtt_client_new(const char *id, void *obj, const char *username,
+				  const char *password, const mqtt_client_callbacks *cb)
+{
+	return client_new(id, true, obj, username, password, cb);
+}
+
+struct mosquitto *mqtt_client_new_session(const char *id, void *obj, const char *username,
+					  const char *password, const mqtt_client_callbacks *cb)
+{
+	return id && id[0] ? client_new(id, false, obj, username, password, cb) : NULL;
 }
 
 void mqtt_client_connect(struct mosquitto *mosq, const char *what, const char *host, int port)

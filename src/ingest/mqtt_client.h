@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* mqtt_client.h: the libmosquitto client set up the one way both MQTT
  * transports use it (the JSON topics in mqtt.c, Sparkplug B in
- * sparkplug.c): MQTT 3.1.1, a clean session, the broker login when one is
- * configured, reconnecting with a backoff of 1 to 30 s, and a connect that
- * may fail now and is retried by libmosquitto's network thread. */
+ * sparkplug.c): MQTT 3.1.1, the broker login when one is configured,
+ * reconnecting with a backoff of 1 to 30 s. Sparkplug uses a clean session
+ * and libmosquitto's network thread; the JSON transport a persistent
+ * session under a stable id and its own loop (mqtt.c: acknowledgements
+ * after the commit). */
 #ifndef GLOVED_INGEST_MQTT_CLIENT_H
 #define GLOVED_INGEST_MQTT_CLIENT_H
 
 #include <mosquitto.h>
+
+#define MQTT_CLIENT_KEEPALIVE_S 30
 
 typedef struct mqtt_client_callbacks {
 	void (*on_connect)(struct mosquitto *, void *obj, int rc);
@@ -21,6 +25,12 @@ typedef struct mqtt_client_callbacks {
  * mqtt_client_connect(). */
 struct mosquitto *mqtt_client_new(const char *id, void *obj, const char *username,
 				  const char *password, const mqtt_client_callbacks *cb);
+
+/* The same with a persistent session (clean session off): the broker keeps
+ * the subscriptions and queues QoS 1 messages while the client is away, as
+ * long as it comes back under the same id. */
+struct mosquitto *mqtt_client_new_session(const char *id, void *obj, const char *username,
+					  const char *password, const mqtt_client_callbacks *cb);
 
 /* Starts connecting to host:port (keepalive 30 s) without waiting; a
  * failure now is logged as "<what>: cannot connect to host:port yet (...);

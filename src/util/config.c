@@ -72,6 +72,10 @@ static const option_def options[] = {
 	"1 to subscribe to machine reports over MQTT, 0 not to"),
     STR("mqtt", "username", "mqtt-username", mqtt_username, "MQTT user name (optional)"),
     STR("mqtt", "password", "mqtt-password", mqtt_password, "MQTT password (optional)"),
+    STR("mqtt", "client_id", "mqtt-client-id", mqtt_client_id,
+	"the MQTT client id of this instance's persistent session (default: gloved-<host>-<a hash "
+	"of the database path>; keep it stable: the broker keeps what arrives while gloved is "
+	"away under it)"),
     INT("modbus", "enabled", "modbus-enabled", modbus_enabled, 0, 1,
 	"1 to poll the Modbus TCP devices registered with `gloved admin modbus add`, 0 not to"),
     INT("sparkplug", "enabled", "sparkplug-enabled", spb_enabled, 0, 1,
