@@ -41,6 +41,7 @@ struct mqtt_ingest {
 	int submitted; /* reports handed to the writer since the last barrier */
 	char host[256];
 	int port;
+	char client_id[128], username[128], password[256];
 };
 
 static void on_connect(struct mosquitto *mosq, void *obj, int rc)
@@ -155,9 +156,10 @@ out:
  * every message that is there (up to READ_BUDGET), hands their reports to
  * the writer, waits for their group commit (writer_barrier) and only then
  * lets libmosquitto write the PUBACKs it queued while reading. libmosquitto
- * queues a QoS 1 message's PUBACK before its on_message callback and
- * writes queued packets only in mosquitto_loop_write, so an acknowledgement
- * never leaves before its reports are on disk. When a commit failed the
+ * queues a QoS 1 message's PUBACK before its on_message callback; marked
+ * threaded (mosquitto_threaded_set) it writes queued packets only in
+ * mosquitto_loop_write, so an acknowledgement never leaves before its
+ * reports are on disk. When a commit failed the
  * connection is dropped without writing them: the broker keeps the
  * messages of the persistent session and sends them again on reconnect
  * (the writer counts any already stored as duplicates). */
@@ -168,12 +170,21 @@ static int64_t mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void drop(mqtt_ingest *m, const char *why)
+/* After a failed commit: the PUBACKs libmosquitto queued for the messages
+ * just read must never be sent, not even on the next connection (the
+ * broker would take the redelivered messages as acknowledged). The client
+ * is thrown away with its queues and made anew; the broker keeps the
+ * session and sends the messages again. 0, or -1 when no new client could
+ * be made (tried again on the next round). */
+static int drop(mqtt_ingest *m, const char *why)
 {
-	int fd = mosquitto_socket(m->mosq);
 	log_warn("mqtt: %s: dropping the connection unacknowledged; the broker sends again", why);
-	if (fd >= 0)
-		shutdown(fd, SHUT_RDWR);
+	mosquitto_destroy(m->mosq);
+	static const mqtt_client_callbacks cb = {on_connect, on_disconnect, on_message};
+	m->mosq = mqtt_client_new_session(m->client_id, m, m->username, m->password, &cb);
+	if (m->mosq)
+		mosquitto_threaded_set(m->mosq, true);
+	return m->mosq ? 0 : -1;
 }
 
 static void *loop_main(void *arg)
@@ -220,10 +231,22 @@ static void *loop_main(void *arg)
 				if (rc != MOSQ_ERR_SUCCESS || poll(&more, 1, 0) <= 0)
 					break;
 			}
-			if (m->submitted && rc == MOSQ_ERR_SUCCESS &&
+			/* also when the connection broke while reading: what was read
+			 * is committed before any of its PUBACKs can be written */
+			if (m->submitted &&
 			    (writer_barrier(m->w) || writer_async_failures(m->w) != failed0)) {
-				drop(m, "a commit failed");
-				rc = MOSQ_ERR_CONN_LOST;
+				atomic_store(&m->connected, 0);
+				metrics_set(M_MQTT_CONNECTED, 0);
+				while (drop(m, "a commit failed") && !atomic_load(&m->stop)) {
+					struct timespec d = {1, 0};
+					nanosleep(&d, NULL);
+				}
+				first = 1; /* a new client: connect sets the address again */
+				up = 0;
+				next_try = mono_ms() + backoff;
+				backoff =
+				    backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
+				continue;
 			}
 		}
 		if (rc == MOSQ_ERR_SUCCESS)
@@ -262,6 +285,9 @@ int mqtt_ingest_start(const mqtt_options *opt, registry *reg, store *rdb, writer
 	m->fleet = opt->fleet;
 	snprintf(m->host, sizeof m->host, "%s", opt->host);
 	m->port = opt->port;
+	snprintf(m->client_id, sizeof m->client_id, "%s", opt->client_id ? opt->client_id : "");
+	snprintf(m->username, sizeof m->username, "%s", opt->username ? opt->username : "");
+	snprintf(m->password, sizeof m->password, "%s", opt->password ? opt->password : "");
 	m->rejects = reject_log_open("mqtt", LOG_SLOTS, REJECT_LOG_INTERVAL_MS, 1);
 	if (!m->rejects) {
 		free(m);
@@ -270,7 +296,13 @@ int mqtt_ingest_start(const mqtt_options *opt, registry *reg, store *rdb, writer
 	static const mqtt_client_callbacks cb = {on_connect, on_disconnect, on_message};
 	/* a persistent session under the instance's stable id: the broker keeps
 	 * what machines publish while gloved is away */
-	m->mosq = mqtt_client_new_session(opt->client_id, m, opt->username, opt->password, &cb);
+	m->mosq = mqtt_client_new_session(m->client_id, m, m->username, m->password, &cb);
+	/* "threaded": libmosquitto then only queues what it sends (the PUBACK
+	 * of a QoS 1 message is queued before on_message runs) and never
+	 * writes it before our loop calls mosquitto_loop_write, after the
+	 * commit; unthreaded it would write the PUBACK at once */
+	if (m->mosq)
+		mosquitto_threaded_set(m->mosq, true);
 	if (!m->mosq) {
 		reject_log_close(m->rejects);
 		free(m);
