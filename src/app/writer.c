@@ -24,7 +24,8 @@ typedef struct job {
 	int kind;
 	ingest_record *recs;
 	size_t n;
-	int async; /* the writer frees it */
+	int async;   /* the writer frees it */
+	int barrier; /* an empty job someone waits for (writer_barrier) */
 	int (*fn)(store *s, void *ctx);
 	void *ctx;
 	int done;
@@ -662,7 +663,7 @@ static int commit_group(writer *w, job *group, size_t nrec, size_t *n_touched)
 	 * rollups gather for up to flush_ms */
 	int sync = 0;
 	for (job *j = group; j; j = j->next)
-		sync |= !j->async;
+		sync |= !j->async && !j->barrier; /* a barrier waits for the samples only */
 	int flush = (sync && queue_empty(w)) || now - w->last_flush_ms >= w->opt.flush_ms ||
 		    acct_buf_pending(&w->pend) >= (size_t)w->opt.pend_max;
 	if (flush && (rc = flush_pending(w)))
@@ -1211,8 +1212,12 @@ int writer_barrier(writer *w)
 {
 	/* an empty synchronous job: queued behind every earlier one, it is done
 	 * when they are (the writer runs the queue in order, one group at a
-	 * time) */
-	return writer_submit(w, NULL, 0, NULL);
+	 * time); it does not make the rollups flush as an HTTP request does */
+	job j = {0};
+	j.kind = JOB_REPORTS;
+	j.barrier = 1;
+	int rc = enqueue(w, &j);
+	return rc ? rc : j.rc;
 }
 
 int writer_call(writer *w, int (*fn)(store *s, void *ctx), void *ctx)

@@ -33,12 +33,13 @@ const MQTT_MACHINES = 8;
 describe(`crash trials: ${KILLS} kills during MQTT and HTTP ingest`, { timeout: 600000 }, () => {
   const zone = noonZone();
   const now = Date.now();
-  const dayQuery = { from: zone.dayStart(now), to: zone.dayStart(now) + 24 * HOUR };
   const extraArgs = ["--timezone", zone.tz, "--offline-after", "86400"];
   let broker, daemon, gw, session;
   const rnd = prng(15);
   // every report in its own minute, all of them today and in the past
   const t0 = now - (REPORTS + 5) * 61000;
+  // the days the reports span (a long trial reaches into yesterday)
+  const dayQuery = { from: zone.dayStart(t0), to: zone.dayStart(now) + 24 * HOUR };
   const sims = [];
   for (let i = 1; i <= MQTT_MACHINES; i++) sims.push(new SimMachine(`Q${i}`, { ts: t0 + i * 100, good: 1000 * i }));
   const http = new SimMachine("H1", { ts: t0 + 50, good: 7 });
@@ -133,7 +134,7 @@ describe(`crash trials: ${KILLS} kills during MQTT and HTTP ingest`, { timeout: 
     await httpDone;
     session = await login(daemon.url, "boss", PASSWORD);
     // everything the broker holds reaches gloved
-    const want = [...sims, http].reduce((a, s) => a + s.totals().good, 0);
+    const want = [...sims, http].reduce((a, x) => a + x.totals().good, 0);
     await waitFor(
       async () => {
         const o = await output(daemon.url, session, { enterprise: ENT, bucket: "day", ...dayQuery });
@@ -141,6 +142,11 @@ describe(`crash trials: ${KILLS} kills during MQTT and HTTP ingest`, { timeout: 
       },
       { timeoutMs: 60000, intervalMs: 250, what: `all ${want} pieces stored` },
     ).catch(() => {});
+    // what this last instance counted (for a failure's diagnosis)
+    const mt = await (await fetch(daemon.url + "/metrics")).text();
+    const metric = (n) => (mt.match(new RegExp(`^${n} (\\d+)`, "m")) || [])[1];
+    figures.last = ["gloved_reports_late_total", "gloved_reports_duplicate_total", "gloved_mqtt_rejected_total"].map((n) => `${n}=${metric(n)}`).join(" ");
+    process.stderr.write(`crash trials: the last instance: ${figures.last}\n`);
     for (const s of [...sims, http]) {
       const o = await output(daemon.url, session, { enterprise: ENT, machine: s.code, bucket: "minute", ...dayQuery });
       assert.deepEqual(
@@ -153,7 +159,7 @@ describe(`crash trials: ${KILLS} kills during MQTT and HTTP ingest`, { timeout: 
     // the rollups equal a rebuild from the samples
     const before = await output(daemon.url, session, { enterprise: ENT, bucket: "minute", ...dayQuery });
     const fmt = (ms) => new Date(ms + zone.offsetMs).toISOString().slice(0, 10);
-    const rb = await api(daemon.url, session, "POST", "/api/v1/rebuild", { enterprise: ENT, from: fmt(dayQuery.from), to: fmt(dayQuery.from) });
+    const rb = await api(daemon.url, session, "POST", "/api/v1/rebuild", { enterprise: ENT, from: fmt(dayQuery.from), to: fmt(zone.dayStart(now)) });
     assert.equal(rb.status, 200, rb.text);
     const afterRb = await output(daemon.url, session, { enterprise: ENT, bucket: "minute", ...dayQuery });
     assert.deepEqual(afterRb.series, before.series, "rollups equal a rebuild from the samples");
