@@ -598,20 +598,30 @@ static int lead_order(http_req *r, store *db, const cJSON *j, store_coop_order *
 	return 0;
 }
 
+/* A lead's action whose body names only the order: the order (refused to
+ * others) and who acts. */
+static int lead_request(http_req *r, store *db, store_coop_order *o, cluster_actor *a,
+			enum MHD_Result *ret)
+{
+	cJSON *j = http__parse_body(r, ret);
+	if (!j)
+		return -1;
+	http__refresh(r, db);
+	int bad = lead_order(r, db, j, o, ret);
+	cJSON_Delete(j);
+	if (bad)
+		return -1;
+	http__actor(r, a);
+	return 0;
+}
+
 static enum MHD_Result h_propose(http_req *r, store *db)
 {
 	enum MHD_Result ret;
-	cJSON *j = http__parse_body(r, &ret);
-	if (!j)
-		return ret;
-	http__refresh(r, db);
 	store_coop_order o;
-	int bad = lead_order(r, db, j, &o, &ret);
-	cJSON_Delete(j);
-	if (bad)
-		return ret;
 	cluster_actor a;
-	http__actor(r, &a);
+	if (lead_request(r, db, &o, &a, &ret))
+		return ret;
 	coop_proposal_res pr;
 	alloc_opts opts = {.seconds_per_phase = 10, .lp_bound = 1};
 	int rc = coop_propose(r->srv->app.w, db, r->srv->app.reg, writer_cals(r->srv->app.w), &a,
@@ -753,17 +763,10 @@ static enum MHD_Result h_parts_put(http_req *r, store *db)
 static enum MHD_Result h_offer(http_req *r, store *db)
 {
 	enum MHD_Result ret;
-	cJSON *j = http__parse_body(r, &ret);
-	if (!j)
-		return ret;
-	http__refresh(r, db);
 	store_coop_order o;
-	int bad = lead_order(r, db, j, &o, &ret);
-	cJSON_Delete(j);
-	if (bad)
-		return ret;
 	cluster_actor a;
-	http__actor(r, &a);
+	if (lead_request(r, db, &o, &a, &ret))
+		return ret;
 	int rc = coop_offer(r->srv->app.w, &a, &o);
 	if (rc == GLOVED_EINVAL)
 		return http__reply_error(r, 409, "conflict", -1,
@@ -776,17 +779,10 @@ static enum MHD_Result h_offer(http_req *r, store *db)
 static enum MHD_Result h_cancel(http_req *r, store *db)
 {
 	enum MHD_Result ret;
-	cJSON *j = http__parse_body(r, &ret);
-	if (!j)
-		return ret;
-	http__refresh(r, db);
 	store_coop_order o;
-	int bad = lead_order(r, db, j, &o, &ret);
-	cJSON_Delete(j);
-	if (bad)
-		return ret;
 	cluster_actor a;
-	http__actor(r, &a);
+	if (lead_request(r, db, &o, &a, &ret))
+		return ret;
 	int rc = coop_cancel(r->srv->app.w, &a, &o);
 	if (rc)
 		return http__reply_status(r, rc, "cooperative order", o.code);
