@@ -1297,14 +1297,15 @@ static int design_update_tx(store *s, void *ctx)
 	int rc = store_design_get(s, c->cd->id, &old);
 	if (!rc)
 		rc = store_design_update(s, c->cd);
+	if (rc)
+		return rc;
 	char before[64], after[64];
-	snprintf(before, sizeof before, "%s %s %lld", rc ? "" : old.terms, rc ? "" : old.fee_kind,
-		 rc ? 0LL : (long long)old.fee_fen);
+	snprintf(before, sizeof before, "%s %s %lld", old.terms, old.fee_kind,
+		 (long long)old.fee_fen);
 	snprintf(after, sizeof after, "%s %s %lld", c->cd->terms, c->cd->fee_kind,
 		 (long long)c->cd->fee_fen);
-	return rc ? rc
-		  : cluster_audit_tx(s, c->a, c->cd->enterprise_id, "design.update", c->cd->code,
-				     before, after);
+	return cluster_audit_tx(s, c->a, c->cd->enterprise_id, "design.update", c->cd->code, before,
+				after);
 }
 
 int coop_design_update(writer *w, const cluster_actor *a, const store_design *d)

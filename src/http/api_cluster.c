@@ -147,31 +147,6 @@ static int fmt_arg(http_req *r, int *csv, enum MHD_Result *ret)
 	return 0;
 }
 
-static enum MHD_Result reply_table(http_req *r, table *t, int csv, int en, const char *fname,
-				   const char *sheet)
-{
-	buf b;
-	buf_init(&b, 64u << 20);
-	int rc = csv ? table_csv(t, en, &b) : table_xlsx(t, en, sheet, &b);
-	table_free(t);
-	if (rc) {
-		buf_free(&b);
-		return http__reply_error(r, 503, "unavailable", -1, "cannot write the file: %s",
-					 gloved_strerror(rc));
-	}
-	char name[96];
-	snprintf(name, sizeof name, "%s.%s", fname, csv ? "csv" : "xlsx");
-	size_t len = b.len;
-	char *body = buf_steal(&b);
-	if (!body)
-		body = calloc(1, 1);
-	return http__reply_file(r,
-				csv ? "text/csv; charset=utf-8"
-				    : "application/vnd.openxmlformats-officedocument."
-				      "spreadsheetml.sheet",
-				body, len, name);
-}
-
 /* A fixed-point value as a JSON number (exact in a double up to 2^53). */
 static void add_fixed(cJSON *o, const char *key, int64_t v, int decimals)
 {
@@ -804,7 +779,7 @@ static enum MHD_Result h_stats_export(http_req *r, store *db)
 		month_str(month, m);
 		snprintf(fname, sizeof fname, "gloved-statistics-%s", m);
 		/* the table points at the columns' names: free them after */
-		ret = reply_table(r, t, csv, en, fname, en ? "Statistics" : "统计月报");
+		ret = http__reply_table(r, t, csv, en, fname, en ? "Statistics" : "统计月报");
 	}
 	free(cols);
 	cluster_overview_free(o);
@@ -1040,7 +1015,8 @@ static enum MHD_Result h_plan_export(http_req *r, store *db)
 		table_free(t);
 		return store_error(r, rc, "plan");
 	}
-	return reply_table(r, t, csv, en, "gloved-plan-review", en ? "Plan review" : "规划评估");
+	return http__reply_table(r, t, csv, en, "gloved-plan-review",
+				 en ? "Plan review" : "规划评估");
 }
 
 /* ---- the cockpit ---- */

@@ -962,23 +962,7 @@ static enum MHD_Result h_export(http_req *r, store *db)
 		table_free(t);
 		return http__reply_status(r, rc, "export", NULL);
 	}
-	buf b;
-	buf_init(&b, 64u << 20);
-	rc = csv ? table_csv(t, en, &b) : table_xlsx(t, en, "coop", &b);
-	table_free(t);
-	if (rc) {
-		buf_free(&b);
-		return http__reply_status(r, rc, "export", NULL);
-	}
-	size_t len = b.len;
-	char *body = buf_steal(&b);
-	if (!body)
-		body = calloc(1, 1);
-	return http__reply_file(r,
-				csv ? "text/csv; charset=utf-8"
-				    : "application/vnd.openxmlformats-officedocument."
-				      "spreadsheetml.sheet",
-				body, len, csv ? "coop-orders.csv" : "coop-orders.xlsx");
+	return http__reply_table(r, t, csv, en, "coop-orders", "coop");
 }
 
 /* ---- the design library ---- */
@@ -1603,25 +1587,12 @@ static enum MHD_Result h_royalties(http_req *r, store *db)
 		if (!rc)
 			rc = table_set_total(tb, tot);
 		free(v);
-		buf b;
-		buf_init(&b, 64u << 20);
-		if (!rc)
-			rc = csv ? table_csv(tb, l && !strcmp(l, "en"), &b)
-				 : table_xlsx(tb, l && !strcmp(l, "en"), "royalties", &b);
-		table_free(tb);
 		if (rc) {
-			buf_free(&b);
+			table_free(tb);
 			return http__reply_status(r, rc, "export", NULL);
 		}
-		size_t len = b.len;
-		char *body = buf_steal(&b);
-		if (!body)
-			body = calloc(1, 1);
-		return http__reply_file(r,
-					csv ? "text/csv; charset=utf-8"
-					    : "application/vnd.openxmlformats-officedocument."
-					      "spreadsheetml.sheet",
-					body, len, csv ? "royalties.csv" : "royalties.xlsx");
+		return http__reply_table(r, tb, csv, l && !strcmp(l, "en"), "royalties",
+					 "royalties");
 	}
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "as", owner ? "owner" : "user");

@@ -190,6 +190,12 @@ const char *http__status_code(unsigned status);
  * GLOVED_OK or the error of rc (body freed). */
 enum MHD_Result http__reply_created(http_req *r, store *db, int rc, const char *what,
 				    const char *code, cJSON *body);
+/* A table (taken: freed here) as a download, CSV (csv 1) or xlsx with the
+ * sheet `sheet`, headers in English (en 1) or Chinese, named fname.csv or
+ * fname.xlsx; 503 when it cannot be written. */
+typedef struct table table;
+enum MHD_Result http__reply_table(http_req *r, table *t, int csv, int en, const char *fname,
+				  const char *sheet);
 /* A download: body (malloc'd, taken) with a Content-Disposition file name. */
 enum MHD_Result http__reply_file(http_req *r, const char *ctype, char *body, size_t len,
 				 const char *filename);

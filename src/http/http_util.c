@@ -8,11 +8,13 @@
 #include "core/tz.h"
 #include "http/http_int.h"
 #include "util/num.h"
+#include "util/table.h"
 #include "util/err.h"
 #include "util/ltime.h"
 #include "util/utf8.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 cJSON *http__parse_body(http_req *r, enum MHD_Result *ret)
@@ -249,4 +251,29 @@ int32_t http__today(void)
 	if (tz_date_parse(s, &d))
 		return 0;
 	return (int32_t)tz_days_from_civil(d);
+}
+
+enum MHD_Result http__reply_table(http_req *r, table *t, int csv, int en, const char *fname,
+				  const char *sheet)
+{
+	buf b;
+	buf_init(&b, 64u << 20);
+	int rc = csv ? table_csv(t, en, &b) : table_xlsx(t, en, sheet, &b);
+	table_free(t);
+	if (rc) {
+		buf_free(&b);
+		return http__reply_error(r, 503, "unavailable", -1, "cannot write the file: %s",
+					 gloved_strerror(rc));
+	}
+	char name[96];
+	snprintf(name, sizeof name, "%s.%s", fname, csv ? "csv" : "xlsx");
+	size_t len = b.len;
+	char *body = buf_steal(&b);
+	if (!body)
+		body = calloc(1, 1);
+	return http__reply_file(r,
+				csv ? "text/csv; charset=utf-8"
+				    : "application/vnd.openxmlformats-officedocument."
+				      "spreadsheetml.sheet",
+				body, len, name);
 }
