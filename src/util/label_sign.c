@@ -68,7 +68,7 @@ int label_payload_make(const label_fields *f, char *out, size_t n)
 {
 	char pairs[24];
 	if (!label_serial_valid(f->serial) || !f->firm_code[0] || !f->lot[0] ||
-	    strlen(f->day) != 10 || f->pairs < 1 || n < sizeof PREFIX)
+	    strlen(f->day) != 10 || f->pairs < 1 || f->pairs > LABEL_PAIRS_MAX || n < sizeof PREFIX)
 		return -1;
 	snprintf(pairs, sizeof pairs, "%lld", (long long)f->pairs);
 	size_t at = sizeof PREFIX - 1;
@@ -123,11 +123,12 @@ int label_payload_parse(const char *payload, label_fields *out)
 	    field(f[9], e[9], brand, sizeof brand))
 		return -1;
 	/* pairs as label_payload_make writes them: digits, no sign, no leading
-	 * zero, so one label has one payload */
+	 * zero, at most 12 digits (no overflow), so one label has one payload */
 	char *end = NULL;
-	long long v = strspn(pairs, "0123456789") == strlen(pairs) && pairs[0] != '0'
-			  ? strtoll(pairs, &end, 10)
-			  : 0;
+	long long v =
+	    strspn(pairs, "0123456789") == strlen(pairs) && pairs[0] != '0' && strlen(pairs) <= 12
+		? strtoll(pairs, &end, 10)
+		: 0;
 	if (!pairs[0] || !end || *end || v < 1 || !label_serial_valid(out->serial) ||
 	    (strcmp(brand, "B") != 0 && strcmp(brand, "-") != 0) || strlen(out->day) != 10)
 		return -1;

@@ -23,6 +23,10 @@
 #define LABEL_SK_BYTES    64
 #define LABEL_URL_MAX     1400
 
+/* The most pairs one label can carry (a payload's pairs has at most 12
+ * digits), so parse and make agree on every number they accept. */
+#define LABEL_PAIRS_MAX 999999999999LL
+
 typedef struct label_fields {
 	char serial[LABEL_SERIAL_LEN + 1];
 	char firm_code[33];
@@ -44,10 +48,11 @@ int label_serial_valid(const char *s);
 /* The payload of f into out. A '|' or control character inside a field is
  * written as a space (firm names are free text). 0, or -1 when a field is
  * empty where it may not be (serial, firm code, lot, day), the serial is
- * invalid, pairs < 1, or out is too small. */
+ * invalid, pairs < 1 or > LABEL_PAIRS_MAX, or out is too small. */
 int label_payload_make(const label_fields *f, char *out, size_t n);
 /* Parses a payload: 0, or -1 when it is not one (wrong prefix, field count,
- * a field too long, pairs not a number, an invalid serial). */
+ * a field too long, pairs not a number in 1..LABEL_PAIRS_MAX, an invalid
+ * serial). */
 int label_payload_parse(const char *payload, label_fields *out);
 
 /* Signs payload with sk into sig (base64url, NUL-terminated). 0 or -1. */

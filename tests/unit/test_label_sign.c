@@ -58,6 +58,13 @@ static void test_round_trip(void **state)
 	f.pairs = 0;
 	assert_int_equal(label_payload_make(&f, p, sizeof p), -1);
 	f = sample();
+	f.pairs = LABEL_PAIRS_MAX + 1;
+	assert_int_equal(label_payload_make(&f, p, sizeof p), -1);
+	f.pairs = LABEL_PAIRS_MAX;
+	assert_int_equal(label_payload_make(&f, p, sizeof p), 0);
+	assert_int_equal(label_payload_parse(p, &g), 0);
+	assert_true(g.pairs == LABEL_PAIRS_MAX);
+	f = sample();
 	f.lot[0] = 0;
 	assert_int_equal(label_payload_make(&f, p, sizeof p), -1);
 	f = sample();
@@ -193,6 +200,15 @@ static void test_malformed(void **state)
 	pairs[1] = '0';
 	assert_int_equal(label_payload_parse(q, &g), -1);
 	pairs[1] = '+';
+	assert_int_equal(label_payload_parse(q, &g), -1);
+	/* more digits than a label carries: refused, not cut to LLONG_MAX (a
+	 * payload the fuzzer found that parsed but made another) */
+	f = sample();
+	assert_int_equal(label_payload_make(&f, p, sizeof p), 0);
+	pairs = strstr(p, "|120|");
+	snprintf(q, sizeof q, "%.*s|1555555555555555555552|%s", (int)(pairs - p), p, pairs + 5);
+	assert_int_equal(label_payload_parse(q, &g), -1);
+	snprintf(q, sizeof q, "%.*s|1000000000000|%s", (int)(pairs - p), p, pairs + 5);
 	assert_int_equal(label_payload_parse(q, &g), -1);
 	char out[8];
 	assert_int_equal(label_b64_decode("@@@", out, sizeof out), -1);
