@@ -76,10 +76,18 @@ static enum MHD_Result h_login(http_req *r, store *db)
 		return http__reply_error(r, 429, "too_many_requests", -1,
 					 "too many failed logins from this address; try again in "
 					 "5 minutes");
+	if (!http__hash_enter(r->srv, addr)) {
+		memset(pass, 0, sizeof pass);
+		return http__reply_error(
+		    r, 503, "unavailable", -1,
+		    "too many logins from this address at once; try again in a "
+		    "few seconds");
+	}
 	store_user u;
 	int found = store_user_by_name(db, user, &u) == GLOVED_OK;
 	/* an unknown name spends the same time as a real check */
 	int ok = secret_password_verify(found ? u.pw_hash : dummy_hash(), pass);
+	http__hash_leave(r->srv, addr);
 	memset(pass, 0, sizeof pass);
 	if (ok < 0) /* no turn at the password hashes: not a failed login */
 		return http__reply_error(r, 503, "unavailable", -1,

@@ -12,7 +12,9 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 
 #define LOCK_AFTER 5
@@ -141,6 +143,63 @@ void http__login_result(http_server *s, const char *key, int ok, int64_t now_ms)
 		if (++sl->fails >= after && after > 0)
 			sl->locked_until_ms = now_ms + LOCK_MS;
 	}
+	pthread_mutex_unlock(&s->limit_mu);
+}
+
+/* addr's slot among those in flight, a free one made addr's, or NULL when
+ * all are taken (then addr goes unlimited: LIMIT_SLOTS addresses at once
+ * are already more than the password checks' queue). */
+static hash_slot *hash_slot_for(http_server *s, const char *addr)
+{
+	hash_slot *free_sl = NULL;
+	for (int i = 0; i < LIMIT_SLOTS; i++) {
+		if (s->hashing[i].n > 0 && strcmp(s->hashing[i].addr, addr) == 0)
+			return &s->hashing[i];
+		if (!free_sl && s->hashing[i].n == 0)
+			free_sl = &s->hashing[i];
+	}
+	if (free_sl)
+		snprintf(free_sl->addr, sizeof free_sl->addr, "%s", addr);
+	return free_sl;
+}
+
+int http__hash_enter(http_server *s, const char *addr)
+{
+	int64_t most = s->app.cfg->password_hashes > 1 ? s->app.cfg->password_hashes - 1 : 1;
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	int64_t wait = s->app.cfg->password_wait_ms;
+	until.tv_sec += (time_t)(wait / 1000);
+	until.tv_nsec += (long)(wait % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	int ok = 1;
+	pthread_mutex_lock(&s->limit_mu);
+	hash_slot *sl = hash_slot_for(s, addr);
+	while (sl && sl->n >= most) {
+		if (pthread_cond_timedwait(&s->hash_cv, &s->limit_mu, &until) == ETIMEDOUT) {
+			ok = 0;
+			break;
+		}
+		sl = hash_slot_for(s, addr); /* the slot may have been freed and reused */
+	}
+	if (ok && sl)
+		sl->n++;
+	pthread_mutex_unlock(&s->limit_mu);
+	return ok;
+}
+
+void http__hash_leave(http_server *s, const char *addr)
+{
+	pthread_mutex_lock(&s->limit_mu);
+	for (int i = 0; i < LIMIT_SLOTS; i++)
+		if (s->hashing[i].n > 0 && strcmp(s->hashing[i].addr, addr) == 0) {
+			s->hashing[i].n--;
+			break;
+		}
+	pthread_cond_broadcast(&s->hash_cv);
 	pthread_mutex_unlock(&s->limit_mu);
 }
 

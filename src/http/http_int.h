@@ -25,6 +25,12 @@ typedef struct login_slot {
 
 /* One client address of the public pages' rate limit: requests in the
  * window that started at window_ms. */
+/* A client address's password checks in flight (http__hash_enter). */
+typedef struct hash_slot {
+	char addr[64];
+	int n;
+} hash_slot;
+
 typedef struct public_slot {
 	char addr[48];
 	int64_t window_ms;
@@ -34,12 +40,15 @@ typedef struct public_slot {
 struct http_server {
 	http_app app;
 	struct MHD_Daemon *d;
+	struct gate *gate; /* the listening socket and connections awaiting a head */
 	int port;
 	pthread_mutex_t pool_mu;
 	store *pool[POOL_MAX];
 	int pool_n;
 	pthread_mutex_t limit_mu;
 	login_slot limits[LIMIT_SLOTS];
+	hash_slot hashing[LIMIT_SLOTS];
+	pthread_cond_t hash_cv; /* with limit_mu: a password check ended */
 	pthread_mutex_t public_mu;
 	public_slot publics[LIMIT_SLOTS];
 };
@@ -88,6 +97,13 @@ int http__can_manage(const http_req *r, int64_t enterprise_id);
  * or clears the key's count (ok 1; callers clear only user names, so one
  * good login does not reset an address). */
 int http__login_locked(http_server *s, const char *key, int64_t now_ms);
+/* One client address takes at most [http] password_hashes - 1 (at least 1)
+ * turns at the password checks at once, so a flood from one address
+ * always leaves a turn for the others: _enter waits for the address's
+ * turn up to [http] password_wait_ms and returns 1 (then _leave after), or
+ * 0 when none came. */
+int http__hash_enter(http_server *s, const char *addr);
+void http__hash_leave(http_server *s, const char *addr);
 void http__login_result(http_server *s, const char *key, int ok, int64_t now_ms);
 /* The public pages' rate limit ([brand] public_rate requests a minute per
  * client address; 0 = none): 1 when the request may go on, else 0 after

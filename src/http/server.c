@@ -2,6 +2,7 @@
 /* server.c: libmicrohttpd plumbing: the access handler (bodies read into
  * capped buffers, then dispatched), replies with security headers, the
  * read-connection pool, /healthz, /metrics and the static dashboard. */
+#include "http/gate.h"
 #include "http/http_int.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -341,6 +342,11 @@ int http_start(const http_app *app, http_server **out)
 	s->app = *app;
 	pthread_mutex_init(&s->pool_mu, NULL);
 	pthread_mutex_init(&s->limit_mu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->hash_cv, &ca);
+	pthread_condattr_destroy(&ca);
 	pthread_mutex_init(&s->public_mu, NULL);
 	char host[128];
 	const char *colon = strrchr(app->cfg->listen, ':');
@@ -352,8 +358,12 @@ int http_start(const http_app *app, http_server **out)
 	long port = strtol(colon + 1, NULL, 10);
 	struct sockaddr_storage ss;
 	memset(&ss, 0, sizeof ss);
-	unsigned flags =
-	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	/* a thread for each connection being served; gate.c listens, hands
+	 * over only connections whose request head is in, and holds them to
+	 * [http] connections (the limit here is a backstop above it: a closed
+	 * connection leaves libmicrohttpd's count a little after gate.c's) */
+	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+			 MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC;
 	socklen_t sl;
 	char h6[128];
 	if (host[0] == '[' && hl > 2) {
@@ -375,27 +385,32 @@ int http_start(const http_app *app, http_server **out)
 		a6->sin6_family = AF_INET6;
 		a6->sin6_port = htons((uint16_t)port);
 		sl = sizeof *a6;
-		flags |= MHD_USE_IPv6;
 	} else {
 		log_error("http: listen address '%s' must be an IP address and port",
 			  app->cfg->listen);
 		free(s);
 		return GLOVED_EINVAL;
 	}
-	(void)sl;
-	s->d =
-	    MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
-			     (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg->http_threads,
-			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-			     MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
-	if (!s->d) {
+	s->d = MHD_start_daemon(
+	    flags, 0, NULL, NULL, on_request, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+	    MHD_OPTION_NOTIFY_CONNECTION, gate_notify, &s->gate, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)(app->cfg->http_threads + 64), MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)app->cfg->http_idle_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)(4 * GATE_HEAD_MAX), MHD_OPTION_END);
+	gate_limits lim = {.header_timeout_ms = app->cfg->http_header_timeout * 1000,
+			   .pending = app->cfg->http_pending,
+			   .served = app->cfg->http_threads,
+			   .per_address = app->cfg->http_per_address};
+	gate *g = NULL;
+	if (!s->d || gate_start((struct sockaddr *)&ss, sl, s->d, &lim, &g) != 0) {
 		log_error("http: cannot listen on %s", app->cfg->listen);
+		if (s->d)
+			MHD_stop_daemon(s->d);
 		free(s);
 		return GLOVED_EIO;
 	}
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
-	s->port = info ? info->port : (int)port;
+	s->gate = g;
+	s->port = gate_port(g);
 	*out = s;
 	return GLOVED_OK;
 }
@@ -410,11 +425,14 @@ void http_stop(http_server *s)
 	if (!s)
 		return;
 	live_shutdown(s->app.lv);
+	gate_stop(s->gate);
 	MHD_stop_daemon(s->d);
+	gate_destroy(s->gate);
 	for (int i = 0; i < s->pool_n; i++)
 		store_close(s->pool[i]);
 	pthread_mutex_destroy(&s->pool_mu);
 	pthread_mutex_destroy(&s->limit_mu);
+	pthread_cond_destroy(&s->hash_cv);
 	pthread_mutex_destroy(&s->public_mu);
 	free(s);
 }

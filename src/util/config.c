@@ -43,7 +43,15 @@ static const option_def options[] = {
     INT("http", "max_records", "max-records", max_records, 1, 1000000,
 	"most reports in one ingest request"),
     INT("http", "connections", "http-connections", http_threads, 4, 10000,
-	"most concurrent HTTP connections (one thread each)"),
+	"most concurrent HTTP connections being served (one thread each)"),
+    INT("http", "connections_per_address", "http-connections-per-address", http_per_address, 0,
+	100000, "most connections being served from one client address (0: no limit)"),
+    INT("http", "pending", "http-pending", http_pending, 16, 1000000,
+	"most new connections waiting for their request head; the oldest is closed for a new one"),
+    INT("http", "header_timeout", "http-header-timeout", http_header_timeout, 1, 600,
+	"seconds a new connection has to send its whole request head"),
+    INT("http", "idle_timeout", "http-idle-timeout", http_idle_timeout, 2, 3600,
+	"seconds a connection may stay idle between requests"),
     INT("http", "session_hours", "session-hours", session_hours, 1, 24 * 365,
 	"lifetime of a login session, hours"),
     INT("http", "password_hashes", "password-hashes", password_hashes, 1, 64,
@@ -126,6 +134,10 @@ void config_defaults(gloved_config *c)
 	c->max_body = 4 << 20;
 	c->max_records = 10000;
 	c->http_threads = 512;
+	c->http_per_address = 128;
+	c->http_pending = 4096;
+	c->http_header_timeout = 10;
+	c->http_idle_timeout = 30;
 	c->session_hours = 12;
 	c->password_hashes = 2;
 	c->address_fails = 50;

@@ -11,6 +11,7 @@
 
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import http from "node:http";
 import { describe, it } from "node:test";
 import { api, login, startDaemon } from "../lib/harness.mjs";
 import { stopAll } from "../lib/integration.mjs";
@@ -24,6 +25,29 @@ function peakRss(pid) {
   return Number(m[1]) * 1024;
 }
 
+// A login from a local address of its own (127.0.0.x, still loopback): one
+// address has one turn at the password checks at once, so a crowd of
+// logins at once comes from a crowd of addresses.
+function loginFrom(url, from, body) {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: u.hostname, port: u.port, path: "/api/v1/login", method: "POST", localAddress: from, agent: false, headers: { "Content-Type": "application/json", Connection: "close" } }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (d) => (text += d));
+      res.on("end", () => {
+        let json = null;
+        try {
+          json = JSON.parse(text);
+        } catch {}
+        resolve({ status: res.statusCode, text, json });
+      });
+    });
+    req.on("error", reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
 const setup = (admin) => {
   admin("user", "add", "--username", "root", "--role", "cluster_admin", "--password", PW);
 };
@@ -34,7 +58,7 @@ describe("login flood", { timeout: 300000 }, () => {
     try {
       const before = peakRss(daemon.child.pid);
       const names = Array.from({ length: 32 }, (_, i) => (i % 2 ? `nobody${i}` : "root"));
-      const rs = await Promise.all(names.map((u) => api(daemon.url, null, "POST", "/api/v1/login", { username: u, password: "wrong-password-1" })));
+      const rs = await Promise.all(names.map((u, i) => loginFrom(daemon.url, `127.0.0.${10 + i}`, { username: u, password: "wrong-password-1" })));
       const statuses = rs.map((r) => r.status);
       // the first failures for root lock it (429) once five are counted
       for (const r of rs) assert.ok(r.status === 401 || r.status === 429, `${r.status} ${r.text}`);
@@ -52,7 +76,7 @@ describe("login flood", { timeout: 300000 }, () => {
   it("with no wait, logins beyond the gate get 503 with a JSON error, and a 503 is not a failed login", async (t) => {
     const daemon = await startDaemon({ t, setup, extraArgs: ["--password-hashes", "1", "--password-wait-ms", "0"] });
     try {
-      const rs = await Promise.all(Array.from({ length: 12 }, () => api(daemon.url, null, "POST", "/api/v1/login", { username: "root", password: PW })));
+      const rs = await Promise.all(Array.from({ length: 12 }, (_, i) => loginFrom(daemon.url, `127.0.0.${10 + i}`, { username: "root", password: PW })));
       const busy = rs.filter((r) => r.status === 503);
       const ok = rs.filter((r) => r.status === 200);
       assert.equal(busy.length + ok.length, rs.length, rs.map((r) => `${r.status} ${r.text}`).join("\n"));
