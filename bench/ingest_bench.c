@@ -502,7 +502,7 @@ typedef struct daemon_result {
 	double cpu_s;
 	double bench_cpu_s; /* this program's senders during the run */
 	double other_cores; /* CPU used by other processes during the run, in cores */
-	double commits, avg_commit;
+	double commits, avg_commit, flushes;
 	int64_t good, reject; /* from the day rollups */
 	double verify_s;      /* until they matched what was sent */
 	int64_t bytes;
@@ -687,6 +687,7 @@ static int daemon_run(const bench_opt *o, const rep *reps, int64_t t0, int64_t w
 	if (bench_http_once(port, "GET", "/metrics", NULL, NULL, &status, &out) == 0 &&
 	    status == 200) {
 		res->commits = bench_metric(out.data, "gloved_commits_total");
+		res->flushes = bench_metric(out.data, "gloved_rollup_flushes_total");
 		double sum = bench_metric(out.data, "gloved_commit_batch_size_sum");
 		double cnt = bench_metric(out.data, "gloved_commit_batch_size_count");
 		res->avg_commit = cnt > 0 ? sum / cnt : 0;
@@ -970,8 +971,8 @@ int main(int argc, char **argv)
 	}
 	printf("  %-44s %ld requests, %ld failed, %ld accepted, %ld duplicates, %ld late\n",
 	       "answers", d.requests, d.failures, d.accepted, d.duplicates, d.late);
-	printf("  %-44s %.0f commits, %.0f reports per commit on average\n", "daemon group commits",
-	       d.commits, d.avg_commit);
+	printf("  %-44s %.0f commits, %.0f reports per commit on average, %.0f rollup flushes\n",
+	       "daemon group commits", d.commits, d.avg_commit, d.flushes);
 	printf("  %-44s good %lld of %lld, reject %lld of %lld: %s", "day rollups vs sent",
 	       (long long)d.good, (long long)good, (long long)d.reject, (long long)reject,
 	       verified ? "nothing lost" : "MISMATCH");

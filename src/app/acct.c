@@ -386,20 +386,41 @@ int acct_state(acct_buf *b, acct_machine *am, const firm_cal *fc, const store_ma
 	return 1;
 }
 
+/* The minute, hour and day rows of b, level by level, in runs of many
+ * rows per store call (store_rollups_add). */
+static int write_rollups(const acct_buf *b, store *s)
+{
+	store_rollup_delta run[256];
+	for (int l = ACCT_MINUTE; l <= ACCT_DAY; l++) {
+		size_t n = 0;
+		for (size_t i = 0; i <= b->n_rows; i++) {
+			if (n == sizeof run / sizeof run[0] || (i == b->n_rows && n)) {
+				int rc = store_rollups_add(s, (store_level)l, run, n);
+				if (rc)
+					return rc;
+				n = 0;
+			}
+			if (i == b->n_rows)
+				break;
+			const acct_row *r = &b->rows[i];
+			if (r->level != l || (r->a.good == 0 && r->a.reject == 0))
+				continue;
+			run[n++] = (store_rollup_delta){
+			    r->a.k.bucket,      r->a.k.machine_id, r->a.k.enterprise_id,
+			    r->a.k.workshop_id, r->a.good,         r->a.reject};
+		}
+	}
+	return GLOVED_OK;
+}
+
 int acct_buf_write(acct_buf *b, store *s)
 {
 	int rc;
+	if ((rc = write_rollups(b, s)))
+		return rc;
 	for (size_t i = 0; i < b->n_rows; i++) {
 		const acct_row *r = &b->rows[i];
-		if (r->level == ACCT_SHIFT)
-			rc = store_shift_add_row(s, &r->a);
-		else if (r->a.good == 0 && r->a.reject == 0)
-			rc = GLOVED_OK;
-		else
-			rc = store_rollup_add(s, (store_level)r->level, r->a.k.bucket,
-					      r->a.k.machine_id, r->a.k.enterprise_id,
-					      r->a.k.workshop_id, r->a.good, r->a.reject);
-		if (rc)
+		if (r->level == ACCT_SHIFT && (rc = store_shift_add_row(s, &r->a)))
 			return rc;
 	}
 	for (size_t i = 0; i < b->n_reasons; i++) {

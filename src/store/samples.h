@@ -67,6 +67,10 @@ typedef struct store_machine_total {
 /* ---- ingest (the writer's connection, inside store_begin/commit) ---- */
 
 int store_sample_insert(store *s, const store_sample *x);
+/* Inserts n samples as store_sample_insert does each (a sample whose
+ * instant is stored already is ignored), in as few statements as the
+ * backend can: the writer's group commit hands its samples over in runs. */
+int store_samples_insert(store *s, const store_sample *x, size_t n);
 int store_sample_update_delta(store *s, int64_t machine_id, int64_t ts_ms, int64_t d_good,
 			      int64_t d_reject);
 /* The reason and worker of one stored sample (GLOVED_ENOTFOUND). */
@@ -75,6 +79,13 @@ int store_sample_get(store *s, int64_t machine_id, int64_t ts_ms, store_sample *
 int store_sample_mark(store *s, const store_sample *x);
 int store_rollup_add(store *s, store_level lvl, int64_t bucket_ms, int64_t machine_id,
 		     int64_t enterprise_id, int64_t workshop_id, int64_t d_good, int64_t d_reject);
+/* One row of rollup additions (store_rollups_add). */
+typedef struct store_rollup_delta {
+	int64_t bucket_ms, machine_id, enterprise_id, workshop_id;
+	int64_t good, reject;
+} store_rollup_delta;
+/* Adds n rows to level lvl's rollups as store_rollup_add does each. */
+int store_rollups_add(store *s, store_level lvl, const store_rollup_delta *rows, size_t n);
 int store_live_put(store *s, const store_live *l);
 int store_live_list(store *s, store_live **out, size_t *n);
 /* Samples with from_ms <= ts_ms <= to_ms in time order, for reloading
@@ -147,8 +158,9 @@ int store_rebuild_done(store *s, int64_t id, int64_t done_ms, const char *result
 /* ---- the backend table ----
  * Same rule as every capability: `version` first, new calls appended and
  * STORE_SAMPLES_VERSION raised, wrappers refuse an older table. Version
- * 1: every call above. */
-#define STORE_SAMPLES_VERSION 1
+ * 1: every call above but the two of version 2, samples_insert and
+ * rollups_add (many rows at once). */
+#define STORE_SAMPLES_VERSION 2
 
 typedef struct store_samples_ops {
 	int version;
@@ -182,6 +194,9 @@ typedef struct store_samples_ops {
 	int (*rebuild_next)(store *s, store_rebuild *out);
 	int (*rebuild_get)(store *s, int64_t id, store_rebuild *out);
 	int (*rebuild_done)(store *s, int64_t id, int64_t done_ms, const char *result);
+	/* version 2 */
+	int (*samples_insert)(store *s, const store_sample *x, size_t n);
+	int (*rollups_add)(store *s, store_level lvl, const store_rollup_delta *rows, size_t n);
 } store_samples_ops;
 
 #endif

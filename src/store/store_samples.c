@@ -12,6 +12,12 @@ int store_sample_insert(store *s, const store_sample *x)
 	return ops ? ops->sample_insert(s, x) : store__enotsup(s);
 }
 
+int store_samples_insert(store *s, const store_sample *x, size_t n)
+{
+	const store_samples_ops *ops = STORE__OPS(s, samples, 2, samples_insert);
+	return ops ? ops->samples_insert(s, x, n) : store__enotsup(s);
+}
+
 int store_sample_update_delta(store *s, int64_t machine_id, int64_t ts_ms, int64_t d_good,
 			      int64_t d_reject)
 {
@@ -39,6 +45,12 @@ int store_rollup_add(store *s, store_level lvl, int64_t bucket_ms, int64_t machi
 	return ops ? ops->rollup_add(s, lvl, bucket_ms, machine_id, enterprise_id, workshop_id,
 				     d_good, d_reject)
 		   : store__enotsup(s);
+}
+
+int store_rollups_add(store *s, store_level lvl, const store_rollup_delta *rows, size_t n)
+{
+	const store_samples_ops *ops = STORE__OPS(s, samples, 2, rollups_add);
+	return ops ? ops->rollups_add(s, lvl, rows, n) : store__enotsup(s);
 }
 
 int store_live_put(store *s, const store_live *l)

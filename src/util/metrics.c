@@ -25,6 +25,8 @@ static const struct {
     [M_COMMITS] = {"gloved_commits_total", "counter", "group commits"},
     [M_COMMIT_FAILURES] = {"gloved_commit_failures_total", "counter",
 			   "group commits that failed and were rolled back"},
+    [M_ROLLUP_FLUSHES] = {"gloved_rollup_flushes_total", "counter",
+			  "writes of the rollups and live rows gathered in memory"},
     [M_HTTP_REQUESTS] = {"gloved_http_requests_total", "counter", "HTTP requests"},
     [M_SSE_CLIENTS] = {"gloved_sse_clients", "gauge", "open live-feed connections"},
     [M_MODBUS_POLLS] = {"gloved_modbus_polls_total", "counter",

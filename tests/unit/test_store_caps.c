@@ -256,6 +256,9 @@ static void expect_enotsup_all(store *db, int registry, int auth, int samples, i
 	if (samples) {
 		store_sample x = {1000, 1, 10, 0, 0, 0, 1, "", "", 0};
 		assert_int_equal(store_sample_insert(db, &x), GLOVED_ENOTSUP);
+		assert_int_equal(store_samples_insert(db, &x, 1), GLOVED_ENOTSUP);
+		store_rollup_delta d = {60000, 1, 1, 1, 1, 0};
+		assert_int_equal(store_rollups_add(db, STORE_MINUTE, &d, 1), GLOVED_ENOTSUP);
 		store_live *ls = (store_live *)1;
 		size_t n = 99;
 		assert_int_equal(store_live_list(db, &ls, &n), GLOVED_ENOTSUP);
@@ -338,7 +341,7 @@ static void test_older_table_is_enotsup(void **state)
 	store_quality_ops qual = *db->quality;
 	reg.version = STORE_REGISTRY_VERSION - 1;
 	auth.version = STORE_AUTH_VERSION - 1;
-	smp.version = STORE_SAMPLES_VERSION - 1;
+	smp.version = 0;
 	an.version = STORE_ANALYTICS_VERSION - 1;
 	sewn.version = STORE_SEWN_VERSION - 1;
 	qual.version = STORE_QUALITY_VERSION - 1;
@@ -349,6 +352,15 @@ static void test_older_table_is_enotsup(void **state)
 	db->sewn = &sewn;
 	db->quality = &qual;
 	expect_enotsup_all(db, 1, 1, 1, 1, 1, 1);
+	/* a samples table of version 1: the calls of version 2 are refused, the
+	 * older ones answer */
+	smp.version = 1;
+	store_sample x = {1000, 1, 10, 0, 0, 0, 1, "", "", 0};
+	assert_int_equal(store_samples_insert(db, &x, 1), GLOVED_ENOTSUP);
+	store_rollup_delta d = {60000, 1, 1, 1, 1, 0};
+	assert_int_equal(store_rollups_add(db, STORE_MINUTE, &d, 1), GLOVED_ENOTSUP);
+	int64_t newest = -1;
+	assert_int_equal(store_samples_newest(db, &newest), GLOVED_OK);
 	/* the current version but a call left out */
 	reg.version = STORE_REGISTRY_VERSION;
 	reg.enterprise_list = NULL;

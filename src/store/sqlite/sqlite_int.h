@@ -26,8 +26,16 @@ enum {
 	SQ_HOT_SHIFT_REASON,
 	SQ_HOT_SHIFT_WORKER,
 	SQ_HOT_STOP,
+	SQ_HOT_SAMPLE_INSERT_RUN, /* SQ_RUN rows in one statement */
+	SQ_HOT_ROLLUP_MIN_RUN,
+	SQ_HOT_ROLLUP_HOUR_RUN,
+	SQ_HOT_ROLLUP_DAY_RUN,
 	SQ_HOT_COUNT
 };
+
+/* Rows per multi-row statement of the ingest path: a statement's own cost
+ * (step, halt, reset) then counts once per run instead of once per row. */
+#define SQ_RUN 16
 
 /* Statements of fixed text prepared once (sqlite__cached). */
 #define SQ_CACHE 192

@@ -46,6 +46,72 @@ static int sq_sample_insert(store *s, const store_sample *x)
 	return sqlite__step_hot(q, st);
 }
 
+/* The text of a hot statement of SQ_RUN rows: head, SQ_RUN times the
+ * row's placeholders (comma-separated), tail. */
+static sqlite3_stmt *hot_run(sq *q, int i, const char *head, const char *row, const char *tail)
+{
+	if (q->hot[i])
+		return q->hot[i];
+	char sql[2048];
+	size_t len = 0;
+	int n = snprintf(sql, sizeof sql, "%s", head);
+	for (int k = 0; n >= 0 && (size_t)n < sizeof sql - len && k <= SQ_RUN; k++) {
+		len += (size_t)n;
+		if (k == SQ_RUN)
+			n = snprintf(sql + len, sizeof sql - len, "%s", tail);
+		else
+			n = snprintf(sql + len, sizeof sql - len, "%s%s", k ? "," : "", row);
+	}
+	if (n < 0 || (size_t)n >= sizeof sql - len)
+		return NULL;
+	return sqlite__hot(q, i, sql);
+}
+
+static void bind_sample(sqlite3_stmt *st, int b, const store_sample *x)
+{
+	sqlite3_bind_int64(st, b + 1, x->ts_ms);
+	sqlite3_bind_int64(st, b + 2, x->machine_id);
+	sqlite3_bind_int64(st, b + 3, (sqlite3_int64)x->count);
+	sqlite3_bind_int64(st, b + 4, (sqlite3_int64)x->reject);
+	sqlite3_bind_int64(st, b + 5, x->d_good);
+	sqlite3_bind_int64(st, b + 6, x->d_reject);
+	sqlite3_bind_int(st, b + 7, x->state);
+	if (x->reason[0])
+		sqlite3_bind_text(st, b + 8, x->reason, -1, SQLITE_STATIC);
+	if (x->worker[0])
+		sqlite3_bind_text(st, b + 9, x->worker, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, b + 10, x->flags);
+}
+
+/* Runs of SQ_RUN samples in one statement, the rest one by one. */
+static int sq_samples_insert(store *s, const store_sample *x, size_t n)
+{
+	sq *q = (sq *)s;
+	size_t i = 0;
+	if (n >= SQ_RUN) {
+		sqlite3_stmt *st =
+		    hot_run(q, SQ_HOT_SAMPLE_INSERT_RUN,
+			    "INSERT OR IGNORE INTO sample(ts, machine_id, count, reject, d_good,"
+			    " d_reject, state, reason, worker, flags) VALUES",
+			    "(?,?,?,?,?,?,?,?,?,?)", "");
+		if (!st)
+			return GLOVED_EDB;
+		for (; i + SQ_RUN <= n; i += SQ_RUN) {
+			for (int k = 0; k < SQ_RUN; k++)
+				bind_sample(st, k * 10, &x[i + (size_t)k]);
+			int rc = sqlite__step_hot(q, st);
+			if (rc)
+				return rc;
+		}
+	}
+	for (; i < n; i++) {
+		int rc = sq_sample_insert(s, &x[i]);
+		if (rc)
+			return rc;
+	}
+	return GLOVED_OK;
+}
+
 static int sq_sample_update_delta(store *s, int64_t machine_id, int64_t ts_ms, int64_t d_good,
 				  int64_t d_reject)
 {
@@ -91,6 +157,55 @@ static int sq_rollup_add(store *s, store_level lvl, int64_t bucket_ms, int64_t m
 	sqlite3_bind_int64(st, 5, d_good);
 	sqlite3_bind_int64(st, 6, d_reject);
 	return sqlite__step_hot(q, st);
+}
+
+static int sq_rollups_add(store *s, store_level lvl, const store_rollup_delta *rows, size_t n)
+{
+	static const char *const head[STORE_LEVELS] = {
+	    "INSERT INTO rollup_minute(bucket, machine_id, enterprise_id, workshop_id, good, "
+	    "reject) VALUES",
+	    "INSERT INTO rollup_hour(bucket, machine_id, enterprise_id, workshop_id, good, reject)"
+	    " VALUES",
+	    "INSERT INTO rollup_day(bucket, machine_id, enterprise_id, workshop_id, good, reject)"
+	    " VALUES",
+	};
+	sq *q = (sq *)s;
+	if (!level_ok(lvl))
+		return GLOVED_EINVAL;
+	size_t i = 0;
+	if (n >= SQ_RUN) {
+		/* rows of one key in one run: the later ones take the ON CONFLICT
+		 * branch against the row the earlier one just inserted */
+		sqlite3_stmt *st =
+		    hot_run(q, SQ_HOT_ROLLUP_MIN_RUN + (int)lvl, head[lvl], "(?,?,?,?,?,?)",
+			    " ON CONFLICT(bucket, machine_id) DO UPDATE SET"
+			    " good = good + excluded.good, reject = reject + excluded.reject");
+		if (!st)
+			return GLOVED_EDB;
+		for (; i + SQ_RUN <= n; i += SQ_RUN) {
+			for (int k = 0; k < SQ_RUN; k++) {
+				const store_rollup_delta *r = &rows[i + (size_t)k];
+				int b = k * 6;
+				sqlite3_bind_int64(st, b + 1, r->bucket_ms);
+				sqlite3_bind_int64(st, b + 2, r->machine_id);
+				sqlite3_bind_int64(st, b + 3, r->enterprise_id);
+				sqlite3_bind_int64(st, b + 4, r->workshop_id);
+				sqlite3_bind_int64(st, b + 5, r->good);
+				sqlite3_bind_int64(st, b + 6, r->reject);
+			}
+			int rc = sqlite__step_hot(q, st);
+			if (rc)
+				return rc;
+		}
+	}
+	for (; i < n; i++) {
+		const store_rollup_delta *r = &rows[i];
+		int rc = sq_rollup_add(s, lvl, r->bucket_ms, r->machine_id, r->enterprise_id,
+				       r->workshop_id, r->good, r->reject);
+		if (rc)
+			return rc;
+	}
+	return GLOVED_OK;
 }
 
 static int sq_live_put(store *s, const store_live *l)
@@ -197,8 +312,8 @@ static int sq_samples_range(store *s, int64_t from_ms, int64_t to_ms,
 static int sq_sample_get(store *s, int64_t machine_id, int64_t ts_ms, store_sample *out)
 {
 	sq *q = (sq *)s;
-	sqlite3_stmt *st = sqlite__prep(q, "SELECT " SAMPLE_COLS " FROM sample"
-					   " WHERE ts = ? AND machine_id = ?");
+	sqlite3_stmt *st = sqlite__cached(q, "SELECT " SAMPLE_COLS " FROM sample"
+					     " WHERE ts = ? AND machine_id = ?");
 	if (st) {
 		sqlite3_bind_int64(st, 1, ts_ms);
 		sqlite3_bind_int64(st, 2, machine_id);
@@ -210,9 +325,9 @@ static int sq_sample_mark(store *s, const store_sample *x)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st =
-	    sqlite__prep(q, "INSERT OR IGNORE INTO sample(ts, machine_id, count,"
-			    " reject, d_good, d_reject, state, reason, worker, flags)"
-			    " VALUES(?,?,0,0,0,0,?,?,NULL,?)");
+	    sqlite__cached(q, "INSERT OR IGNORE INTO sample(ts, machine_id, count,"
+			      " reject, d_good, d_reject, state, reason, worker, flags)"
+			      " VALUES(?,?,0,0,0,0,?,?,NULL,?)");
 	if (!st)
 		return GLOVED_EDB;
 	sqlite3_bind_int64(st, 1, x->ts_ms);
@@ -513,4 +628,6 @@ const store_samples_ops sqlite__samples_ops = {
     .rebuild_next = sq_rebuild_next,
     .rebuild_get = sq_rebuild_get,
     .rebuild_done = sq_rebuild_done,
+    .samples_insert = sq_samples_insert,
+    .rollups_add = sq_rollups_add,
 };
