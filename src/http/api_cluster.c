@@ -73,8 +73,7 @@ static int lang_en(http_req *r)
 	return l && strcmp(l, "en") == 0;
 }
 
-/* "2026-03" or "202603" into YYYYMM; -1 when it is neither. */
-static int month_parse(const char *s, int32_t *out)
+int http__month_parse(const char *s, int32_t *out)
 {
 	if (!s)
 		return -1;
@@ -108,7 +107,7 @@ static int month_arg(http_req *r, const char *name, int32_t *out, enum MHD_Resul
 		*out = d.year * 100 + d.month;
 		return 0;
 	}
-	if (month_parse(s, out)) {
+	if (http__month_parse(s, out)) {
 		*ret = http__reply_error(r, 400, "bad_request", -1,
 					 "parameter '%s' must be a month YYYY-MM (2000 to 2099)",
 					 name);
@@ -443,7 +442,7 @@ static int firm_month(http_req *r, store *db, const cJSON *j, int64_t *ent, int3
 		if (http__field_text(r, j, "enterprise", 0, 1, code, sizeof code, ret) ||
 		    http__field_text(r, j, "month", 1, 0, m, sizeof m, ret))
 			return -1;
-		if (month_parse(m, month)) {
+		if (http__month_parse(m, month)) {
 			*ret = http__reply_error(
 			    r, 400, "bad_request", -1,
 			    "field 'month' must be a month YYYY-MM (2000 to 2099)");

@@ -286,4 +286,24 @@ enum MHD_Result http__serve_portal(http_req *r);
 /* JSON object of one machine with its live state (api_live.c). */
 cJSON *http__machine_json(http_server *s, const store_machine *m, int64_t now_ms);
 
+/* The parsers of what a URL and a form bring, shared with their fuzz
+ * target (fuzz/fuzz_http.c). _param_text_ok: 1 when the n bytes at s
+ * (s[n] is a NUL) are strict UTF-8 without NUL or other control
+ * characters, as every query parameter must be (router.c). _json_has_nul:
+ * 1 when a JSON text holds a NUL byte or the escape \u0000 in a string
+ * (router.c). _month_parse: "2026-03" or "202603" into 202603 (months
+ * 2000-01 to 2099-12), 0 or -1 (api_cluster.c). _form_parse: decodes n
+ * bytes of x-www-form-urlencoded text into at most max fields (named ones;
+ * an empty name is dropped), *nf of them; -1 for a bad escape, a NUL, a
+ * key or value too long, or text that is not UTF-8 without control
+ * characters other than newlines (portal.c). */
+typedef struct http_form_field {
+	char key[24];
+	char val[1100];
+} http_form_field;
+int http__param_text_ok(const char *s, size_t n);
+int http__json_has_nul(const char *s, size_t n);
+int http__month_parse(const char *s, int32_t *out);
+int http__form_parse(const char *s, size_t n, http_form_field *f, size_t max, size_t *nf);
+
 #endif

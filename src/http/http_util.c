@@ -31,14 +31,15 @@ cJSON *http__parse_body(http_req *r, enum MHD_Result *ret)
 	return j;
 }
 
-/* 1 when s is strict UTF-8 (util/utf8.c) without control characters. */
+/* 1 when s is strict UTF-8 (util/utf8.c) without control characters (DEL
+ * is one, as for query parameters: router.c). */
 static int text_valid(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
 		uint32_t cp;
 		size_t n = utf8_next(p, &cp);
-		if (!n || cp < 0x20)
+		if (!n || cp < 0x20 || cp == 0x7f)
 			return 0;
 		p += n;
 	}
@@ -105,14 +106,17 @@ int http__parse_fixed(const char *s, int places, int64_t max, int64_t *out)
 		}
 		if (*p < '0' || *p > '9' || (frac >= 0 && ++frac > places))
 			return -1;
-		v = v * 10 + (*p - '0');
-		if (v > max)
+		/* compared before it is computed: v * 10 + d may not fit (max
+		 * INT64_MAX / 10 and 19 digits) */
+		if (v > (max - (*p - '0')) / 10)
 			return -1;
+		v = v * 10 + (*p - '0');
 	}
-	for (int i = frac < 0 ? 0 : frac; i < places; i++)
+	for (int i = frac < 0 ? 0 : frac; i < places; i++) {
+		if (v > max / 10)
+			return -1;
 		v *= 10;
-	if (v > max)
-		return -1;
+	}
 	*out = v;
 	return 0;
 }

@@ -648,10 +648,7 @@ static enum MHD_Result verify(page *p)
 
 /* ---- the enquiry form ---- */
 
-typedef struct form_field {
-	char key[24];
-	char val[1100];
-} form_field;
+typedef http_form_field form_field;
 
 static int hexv(int c)
 {
@@ -677,7 +674,7 @@ static int text_ok(const char *s)
 	return 1;
 }
 
-static int form_parse(const char *s, size_t n, form_field *f, size_t max, size_t *nf)
+int http__form_parse(const char *s, size_t n, form_field *f, size_t max, size_t *nf)
 {
 	*nf = 0;
 	size_t i = 0;
@@ -810,7 +807,7 @@ static enum MHD_Result enquiry_post(page *p)
 		return http__reply_error(p->r, 503, "unavailable", -1, "out of memory");
 	size_t nf = 0;
 	enum MHD_Result res;
-	if (form_parse(p->r->body.data ? p->r->body.data : "", p->r->body.len, f, 16, &nf)) {
+	if (http__form_parse(p->r->body.data ? p->r->body.data : "", p->r->body.len, f, 16, &nf)) {
 		res = enquiry_form(p, f, 0,
 				   L(p, "表单内容无效（编码错误或过长）。",
 				     "The form's text is not valid (bad encoding or too long)."));

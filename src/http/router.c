@@ -76,7 +76,7 @@ static enum MHD_Result refuse(http_req *r, const http_route *rt)
 
 /* 1 when the n bytes at s are strict UTF-8 without NUL or other control
  * characters (a tab is a control character too: no parameter needs one). */
-static int param_text_ok(const char *s, size_t n)
+int http__param_text_ok(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	const unsigned char *end = p + n;
@@ -102,8 +102,8 @@ static enum MHD_Result check_param(void *cls, enum MHD_ValueKind kind, const cha
 {
 	(void)kind;
 	bad_param *b = cls;
-	int key_ok = key && param_text_ok(key, key_size);
-	if (key_ok && (!value || param_text_ok(value, value_size)))
+	int key_ok = key && http__param_text_ok(key, key_size);
+	if (key_ok && (!value || http__param_text_ok(value, value_size)))
 		return MHD_YES;
 	b->bad = 1;
 	if (key_ok && key_size < sizeof b->name)
@@ -113,7 +113,7 @@ static enum MHD_Result check_param(void *cls, enum MHD_ValueKind kind, const cha
 
 /* 1 when the JSON text holds the escape \u0000 in a string (cJSON would
  * decode it and the value end there) or a raw NUL byte. */
-static int json_has_nul(const char *s, size_t n)
+int http__json_has_nul(const char *s, size_t n)
 {
 	if (memchr(s, '\0', n))
 		return 1;
@@ -145,7 +145,7 @@ static enum MHD_Result check_input(http_req *r, int *replied)
 						     "without NUL or control characters");
 	const char *ctype = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
 	int json = !ctype || !ctype[0] || strstr(ctype, "json") != NULL;
-	if (json && r->body.len && json_has_nul(r->body.data, r->body.len))
+	if (json && r->body.len && http__json_has_nul(r->body.data, r->body.len))
 		return http__reply_error(r, 400, "bad_request", -1,
 					 "the body holds a NUL character (\\u0000 or a zero "
 					 "byte); no field may contain one");

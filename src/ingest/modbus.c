@@ -26,7 +26,6 @@
 #include <time.h>
 
 #define THREAD_STACK (512 * 1024)
-#define MAX_REGS     (2 * 2 + 1)
 
 typedef struct device {
 	modbus_poller *p;
@@ -214,30 +213,19 @@ static modbus_t *device_connect(device *d, char *why, size_t whylen)
 
 static int device_read(device *d, modbus_t *ctx, uint16_t *regs, char *why, size_t whylen)
 {
-	uint16_t span[MBUS_READ_MAX];
+	uint16_t got[MBUS_READ_MAX];
 	int at = 0;
 	for (int i = 0; i < d->plan.n_reads; i++) {
 		int start = d->plan.read[i].start, count = d->plan.read[i].count;
-		int got = modbus_read_registers(ctx, start, count, span);
-		if (got != count) {
+		int n = modbus_read_registers(ctx, start, count, got + at);
+		if (n != count) {
 			snprintf(why, whylen, "read of %d register(s) at %d: %s", count, start,
-				 got < 0 ? modbus_strerror(errno) : "short answer");
+				 n < 0 ? modbus_strerror(errno) : "short answer");
 			return -1;
 		}
-		if (d->plan.n_reads == 1) {
-			/* pick the values out of the span, packed as with several reads */
-			int w = d->cfg.counter_words;
-			memcpy(regs, span + d->plan.counter_at, (size_t)w * sizeof *span);
-			if (d->pk_reject >= 0)
-				memcpy(regs + d->pk_reject, span + d->plan.reject_at,
-				       (size_t)w * sizeof *span);
-			if (d->pk_state >= 0)
-				regs[d->pk_state] = span[d->plan.state_at];
-			return 0;
-		}
-		memcpy(regs + at, span, (size_t)count * sizeof *span);
 		at += count;
 	}
+	mbus_pick(&d->plan, d->cfg.counter_words, got, regs);
 	return 0;
 }
 
@@ -281,7 +269,7 @@ static void *device_main(void *arg)
 	while (wait_until(p, &d->quit, next_ms)) {
 		int64_t t0 = ltime_mono_ms();
 		char why[200] = "";
-		uint16_t regs[MAX_REGS] = {0};
+		uint16_t regs[MBUS_PICK_MAX] = {0};
 		if (!ctx) {
 			ctx = device_connect(d, why, sizeof why);
 			if (ctx) {

@@ -168,6 +168,18 @@ int mbus_plan_reads(int counter_reg, int words, int reject_reg, int state_reg, m
 	return 0;
 }
 
+void mbus_pick(const mbus_plan *p, int words, const uint16_t *got, uint16_t regs[MBUS_PICK_MAX])
+{
+	int w = words == 2 ? 2 : 1, k = w;
+	memcpy(regs, got + p->counter_at, (size_t)w * sizeof *got);
+	if (p->reject_at >= 0) {
+		memcpy(regs + k, got + p->reject_at, (size_t)w * sizeof *got);
+		k += w;
+	}
+	if (p->state_at >= 0)
+		regs[k] = got[p->state_at];
+}
+
 int64_t mbus_backoff_ms(int failures)
 {
 	if (failures <= 0)

@@ -70,6 +70,17 @@ typedef struct mbus_plan {
  * MBUS_REG_MAX or words is not 1 or 2. */
 int mbus_plan_reads(int counter_reg, int words, int reject_reg, int state_reg, mbus_plan *p);
 
+/* The most registers mbus_pick writes: a 2-word counter, a 2-word reject,
+ * the state. */
+#define MBUS_PICK_MAX 5
+
+/* Picks one poll's values out of what the device answered: got holds the
+ * registers of p's reads one after another (the sum of their counts), as
+ * the plan's *_at positions count them. Writes to regs the counter's words,
+ * then the reject's words when the plan has a reject register, then the
+ * state word when it has a state register (the poller's packed layout). */
+void mbus_pick(const mbus_plan *p, int words, const uint16_t *got, uint16_t regs[MBUS_PICK_MAX]);
+
 /* Delay before reconnect attempt number failures (1 for the first retry
  * after a failure): MBUS_BACKOFF_MIN doubling up to MBUS_BACKOFF_MAX; 0 when
  * failures <= 0. */

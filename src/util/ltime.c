@@ -103,6 +103,9 @@ int ltime_parse(const char *s, int64_t *out_ms)
 	if (len == 0 || len > 40)
 		return GLOVED_EINVAL;
 	if (strspn(s, "0123456789") == len) {
+		/* at most 18 digits: strtoll would take a longer one as LLONG_MAX */
+		if (len > 18)
+			return GLOVED_EINVAL;
 		char *end = NULL;
 		long long v = strtoll(s, &end, 10);
 		if (*end || v < 0)
