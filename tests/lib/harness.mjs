@@ -9,6 +9,8 @@
 //
 // Environment:
 //   GLOVED_BIN         the gloved executable (default: <source>/build/gloved)
+//   GLOVED_WRAP        a command the daemon runs under, split at spaces, e.g.
+//                      "valgrind --error-exitcode=1 --leak-check=full"
 //   GLOVED_SOURCE_DIR  the source tree (default: two folders up from here)
 //   GLOVED_TEST_KEEP   if set, temp dirs (database, logs) are kept and named
 //   GLOVED_TEST_VERBOSE if set, daemon and broker logs are copied to stderr
@@ -351,7 +353,8 @@ export async function startDaemon({ mqttPort, extraArgs = [], setup, env = {}, t
   else args.push("--no-mqtt");
   args.push(...extraArgs.map(String));
 
-  const child = spawnLogged(GLOVED_BIN, args, log, {
+  const wrap = (process.env.GLOVED_WRAP || "").split(" ").filter(Boolean);
+  const child = spawnLogged(wrap.length ? wrap[0] : GLOVED_BIN, [...wrap.slice(1), ...(wrap.length ? [GLOVED_BIN] : []), ...args], log, {
     env: { ...process.env, ASAN_OPTIONS: process.env.ASAN_OPTIONS || "detect_leaks=1", ...env },
   });
   const url = `http://127.0.0.1:${port}`;
