@@ -10,16 +10,19 @@
 #include "core/state.h"
 #include "util/err.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MIN_TS_MS   1000000000000LL    /* 2001-09-09: catches seconds sent as ms */
-#define MAX_EXACT   9007199254740992.0 /* 2^53: largest exact integer in JSON doubles */
-#define MAX_DEPTH   32
-#define FIELD_CHARS 64
+#define MIN_TS_MS 1000000000000LL /* 2001-09-09: catches seconds sent as ms */
+/* 2^53 - 1, the largest integer every JSON reader keeps exact (a double
+ * holds 2^53 + 1 as 2^53): the ceiling of every counter, on every path,
+ * which also keeps a counter's delta within int64 */
+#define COUNT_MAX      9007199254740991ULL
+#define COUNT_MAX_TEXT "9007199254740991"
+#define MAX_DEPTH      32
+#define FIELD_CHARS    64
 
 static int bad(report_error *err, long index, int status, int rc, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
@@ -324,9 +327,10 @@ static int skip_value(scan *s, int depth)
 	return scan_value(s, depth, NULL);
 }
 
-/* Reads one object into the known fields (the first of a repeated key
- * counts). Returns 0, -1 on bad JSON, 1 when the value is not an object. */
-static int scan_report(scan *s, jfield f[F_N])
+/* Reads one object into the known fields. Returns 0, -1 on bad JSON, 1
+ * when the value is not an object, 2 when a known field comes twice (*dup
+ * is which: readers disagree on which of the two counts). */
+static int scan_report(scan *s, jfield f[F_N], int *dup)
 {
 	memset(f, 0, sizeof(jfield) * F_N);
 	if (s->p >= s->end || *s->p != '{')
@@ -349,9 +353,15 @@ static int scan_report(scan *s, jfield f[F_N])
 		s->p++;
 		skip_ws(s);
 		jfield *target = NULL;
-		for (int i = 0; i < F_N && !long_key; i++)
-			if (strcmp(key, field_names[i]) == 0 && f[i].type == J_NONE)
-				target = &f[i];
+		for (int i = 0; i < F_N && !long_key && !target; i++) {
+			if (strcmp(key, field_names[i]) != 0)
+				continue;
+			if (f[i].type != J_NONE) {
+				*dup = i;
+				return 2;
+			}
+			target = &f[i];
+		}
 		if (scan_value(s, 2, target))
 			return -1;
 		skip_ws(s);
@@ -383,6 +393,10 @@ int report_check(const report_ctx *ctx, const store_machine *m, const ingest_rec
 			   "field 'ts' is %lld s in the future (limit %lld s)",
 			   (long long)((r->ts_ms - ctx->now_ms) / 1000),
 			   (long long)(ctx->max_future_ms / 1000));
+	if (r->count > COUNT_MAX || r->reject > COUNT_MAX)
+		return bad(err, index, 400, GLOVED_EINVAL,
+			   "field '%s' exceeds " COUNT_MAX_TEXT " (2^53 - 1)",
+			   r->count > COUNT_MAX ? "count" : "reject");
 	if (m->counter_bits > 0 && m->counter_bits < 64) {
 		uint64_t lim = (uint64_t)1 << m->counter_bits;
 		if (r->count >= lim || r->reject >= lim)
@@ -393,8 +407,58 @@ int report_check(const report_ctx *ctx, const store_machine *m, const ingest_rec
 	return GLOVED_OK;
 }
 
-/* A field that must be a non-negative integer within 2^53. Returns 0 and
- * *out, 1 when absent (or null), -1 when it is something else. */
+/* The number text t (JSON grammar, as the scanner checked it) as an exact
+ * whole number of at most 16 digits: 0 and *out, -1 when it has a sign or
+ * a fraction (exactly, digit by digit: 1.0000000000000000001 is not 1), -2
+ * when it has more digits. Written out (1.2e1, 12.0) it may still be whole. */
+static int whole_text(const char *t, uint64_t *out)
+{
+	if (*t == '-')
+		return -1;
+	char dig[FIELD_CHARS];
+	size_t nd = 0;
+	long shift = 0, e = 0;
+	const char *p = t;
+	for (; *p >= '0' && *p <= '9'; p++)
+		dig[nd++] = *p;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++, shift--)
+			dig[nd++] = *p;
+	if (*p == 'e' || *p == 'E') {
+		int neg = *++p == '-';
+		if (*p == '+' || *p == '-')
+			p++;
+		for (; *p >= '0' && *p <= '9'; p++)
+			if (e < 100000)
+				e = e * 10 + (*p - '0');
+		shift += neg ? -e : e;
+	}
+	size_t a = 0;
+	while (a < nd && dig[a] == '0')
+		a++;
+	while (nd > a && dig[nd - 1] == '0') {
+		nd--;
+		shift++;
+	}
+	if (a == nd) {
+		*out = 0;
+		return 0;
+	}
+	if (shift < 0)
+		return -1;
+	if ((long)(nd - a) + shift > 16)
+		return -2;
+	uint64_t v = 0;
+	for (size_t i = a; i < nd; i++)
+		v = v * 10 + (uint64_t)(dig[i] - '0');
+	for (long i = 0; i < shift; i++)
+		v *= 10;
+	*out = v;
+	return 0;
+}
+
+/* A field that must be a whole number in 0..2^53 - 1. Returns 0 and *out,
+ * 1 when absent (or null), -1 when it is something else. */
 static int field_uint(const jfield *f, uint64_t *out)
 {
 	if (f->type == J_NONE || f->type == J_NULL)
@@ -403,18 +467,17 @@ static int field_uint(const jfield *f, uint64_t *out)
 		return -1;
 	const char *t = f->text;
 	size_t n = strlen(t);
-	if (n > 0 && n <= 15 && strspn(t, "0123456789") == n) {
+	if (n <= 15 && strspn(t, "0123456789") == n) { /* the usual case: below 2^53 */
 		uint64_t v = 0;
 		for (size_t i = 0; i < n; i++)
 			v = v * 10 + (uint64_t)(t[i] - '0');
 		*out = v;
 		return 0;
 	}
-	char *end = NULL;
-	double d = strtod(t, &end);
-	if (*end || !(d >= 0) || d > MAX_EXACT || floor(d) != d)
+	uint64_t v;
+	if (whole_text(t, &v) || v > COUNT_MAX)
 		return -1;
-	*out = (uint64_t)d;
+	*out = v;
 	return 0;
 }
 
@@ -468,7 +531,7 @@ static int validate(const report_ctx *ctx, const jfield f[F_N], long index, inge
 	if (r)
 		return bad(err, index, 400, GLOVED_EINVAL,
 			   r > 0 ? "field 'ts' is missing"
-				 : "field 'ts' must be an integer (Unix milliseconds)");
+				 : "field 'ts' must be a whole number (Unix milliseconds)");
 	if (ts > (uint64_t)INT64_MAX / 2)
 		return bad(err, index, 400, GLOVED_EINVAL, "field 'ts' is out of range");
 	out->ts_ms = (int64_t)ts;
@@ -477,17 +540,17 @@ static int validate(const report_ctx *ctx, const jfield f[F_N], long index, inge
 	if (r)
 		return bad(err, index, 400, GLOVED_EINVAL,
 			   r > 0 ? "field 'count' is missing"
-				 : "field 'count' must be a non-negative integer");
+				 : "field 'count' must be a whole number in 0.." COUNT_MAX_TEXT);
 	if (field_uint(&f[F_REJECT], &out->reject) < 0)
 		return bad(err, index, 400, GLOVED_EINVAL,
-			   "field 'reject' must be a non-negative integer");
+			   "field 'reject' must be a whole number in 0.." COUNT_MAX_TEXT);
 	int rc = report_check(ctx, &m, out, index, err);
 	if (rc)
 		return rc;
 	uint64_t seq;
 	if (field_uint(&f[F_SEQ], &seq) < 0)
 		return bad(err, index, 400, GLOVED_EINVAL,
-			   "field 'seq' must be a non-negative integer");
+			   "field 'seq' must be a whole number in 0.." COUNT_MAX_TEXT);
 
 	char state[16];
 	if (field_text(&f[F_STATE], state, sizeof state, &present) || !present)
@@ -536,7 +599,8 @@ static int one(const report_ctx *ctx, scan *s, long idx, ingest_record **recs, s
 {
 	jfield f[F_N];
 	const char *at = s->p;
-	int r = scan_report(s, f);
+	int dup = 0;
+	int r = scan_report(s, f, &dup);
 	if (r < 0) {
 		if (ndjson)
 			return bad(err, idx, 400, GLOVED_EINVAL, "malformed JSON on line %ld",
@@ -544,6 +608,9 @@ static int one(const report_ctx *ctx, scan *s, long idx, ingest_record **recs, s
 		return bad(err, -1, 400, GLOVED_EINVAL, "malformed JSON near byte %ld",
 			   (long)(at - body));
 	}
+	if (r == 2)
+		return bad(err, idx, 400, GLOVED_EINVAL, "field '%s' appears twice",
+			   field_names[dup]);
 	if (r > 0)
 		return bad(err, idx, 400, GLOVED_EINVAL, "a report must be a JSON object");
 	int rc = push(recs, n, cap);

@@ -37,6 +37,21 @@ int spb_is_integer(uint32_t datatype)
 	return datatype >= SPB_INT8 && datatype <= SPB_UINT64;
 }
 
+/* 1 when raw holds a w-bit signed value (w < 64): the bits above w are
+ * zero (the value's own bit pattern) or copies of its sign bit to 32 or
+ * 64 bits (sign-extended into int_value or long_value). Anything else does
+ * not fit the datatype: refused, where it was cut to w bits (an Int16
+ * counter sent as 70000 read as 4464). */
+static int fits_signed(uint64_t raw, int w)
+{
+	uint64_t hi = raw >> w;
+	if (hi == 0)
+		return 1;
+	if (!((raw >> (w - 1)) & 1u))
+		return 0;
+	return hi == (UINT64_MAX >> w) || hi == (0xffffffffULL >> w);
+}
+
 int spb_metric_int(const spb_metric *m, uint32_t datatype, int64_t *out)
 {
 	if (!spb_is_integer(datatype))
@@ -56,12 +71,18 @@ int spb_metric_int(const spb_metric *m, uint32_t datatype, int64_t *out)
 	 * by the declared width */
 	switch (datatype) {
 	case SPB_INT8:
+		if (!fits_signed(raw, 8))
+			return -1;
 		*out = (int8_t)(uint8_t)(raw & 0xffu);
 		break;
 	case SPB_INT16:
+		if (!fits_signed(raw, 16))
+			return -1;
 		*out = (int16_t)(uint16_t)(raw & 0xffffu);
 		break;
 	case SPB_INT32:
+		if (!fits_signed(raw, 32))
+			return -1;
 		*out = (int32_t)(uint32_t)(raw & 0xffffffffu);
 		break;
 	case SPB_INT64:

@@ -54,8 +54,10 @@ int spb_encode(const spb_payload *p, uint8_t **out, size_t *len);
 /* 1 for the integer datatypes Int8..UInt64. */
 int spb_is_integer(uint32_t datatype);
 /* Reads an integer metric by datatype (sign-extended for Int8..Int64).
- * Returns 0 and *out; -1 when the datatype is not an integer one or the
- * value field does not match it; -2 when is_null or the value is absent. */
+ * Returns 0 and *out; -1 when the datatype is not an integer one, the
+ * value field does not match it or the value does not fit the datatype
+ * (an UInt8 of 300, an Int16 of 70000); -2 when is_null or the value is
+ * absent. */
 int spb_metric_int(const spb_metric *m, uint32_t datatype, int64_t *out);
 /* Same for an unsigned reading: a negative signed value is -1. */
 int spb_metric_uint(const spb_metric *m, uint32_t datatype, uint64_t *out);

@@ -371,7 +371,13 @@ static int collect(const spn_node *n, const dev *d, const spb_payload *p, int64_
 		   size_t *ng, char *err, size_t errlen)
 {
 	*ng = 0;
-	int64_t pts = p->has_timestamp ? (int64_t)(p->timestamp & 0x7fffffffffffffffULL) : now_ms;
+	/* a timestamp past INT64_MAX is refused, not cut to 63 bits (which
+	 * made it another, plausible time) */
+	if (p->has_timestamp && p->timestamp > (uint64_t)INT64_MAX)
+		return fail(err, errlen, GLOVED_EINVAL,
+			    "device %s: the payload's timestamp %llu is out of range", d->id,
+			    (unsigned long long)p->timestamp);
+	int64_t pts = p->has_timestamp ? (int64_t)p->timestamp : now_ms;
 	for (size_t i = 0; i < p->n_metrics; i++) {
 		const spb_metric *m = p->metrics[i];
 		const mdef *def = resolve(d->m, d->nm, m);
@@ -391,8 +397,11 @@ static int collect(const spn_node *n, const dev *d, const spb_payload *p, int64_
 		int role = role_of(&n->map, def->name);
 		if (role == ROLE_NONE)
 			continue;
-		int64_t ts =
-		    m->has_timestamp ? (int64_t)(m->timestamp & 0x7fffffffffffffffULL) : pts;
+		if (m->has_timestamp && m->timestamp > (uint64_t)INT64_MAX)
+			return fail(err, errlen, GLOVED_EINVAL,
+				    "device %s: metric '%s' has timestamp %llu, out of range",
+				    d->id, def->name, (unsigned long long)m->timestamp);
+		int64_t ts = m->has_timestamp ? (int64_t)m->timestamp : pts;
 		int hist = m->has_is_historical && m->is_historical;
 		size_t k = 0;
 		while (k < *ng && !(g[k].ts == ts && g[k].hist == hist))
@@ -525,11 +534,14 @@ int spn_apply(spn_node *n, spn_kind kind, const char *device, const spb_payload 
 	if (kind == SPN_DDEATH) {
 		if (!d || !d->alive)
 			return GLOVED_OK;
+		if (p->has_timestamp && p->timestamp > (uint64_t)INT64_MAX)
+			return fail(err, errlen, GLOVED_EINVAL,
+				    "DDEATH of device %s: timestamp %llu is out of range", device,
+				    (unsigned long long)p->timestamp);
 		d->alive = 0;
 		spn_report r = {0};
 		r.device = d->id;
-		r.ts_ms =
-		    p->has_timestamp ? (int64_t)(p->timestamp & 0x7fffffffffffffffULL) : now_ms;
+		r.ts_ms = p->has_timestamp ? (int64_t)p->timestamp : now_ms;
 		r.state = MS_OFFLINE;
 		r.reason = "";
 		r.offline = 1;

@@ -18,6 +18,7 @@
 #include "app/registry.h"
 #include "ingest/report.h"
 #include "store/store.h"
+#include "util/err.h"
 
 static char path[64];
 static store *db;
@@ -142,6 +143,37 @@ static void test_bad_records(void **state)
 	    {"", -1, 400, "empty"},
 	    {"[{\"machine\":\"K001\",\"ts\":1764400000000,\"count\":1,\"state\":\"run\"}] x", -1,
 	     400, "array"},
+	/* what got through before: a fraction below a double's precision
+	 * (read as 1), -0, 2^53 + 1 (read as 2^53), a repeated field (the
+	 * first counted, the second never checked) */
+#define R(fields) "[{\"machine\":\"K001\",\"ts\":1764400000000,\"state\":\"run\"," fields "}]"
+	    {R("\"count\":1.0000000000000000001"), 0, 400, "'count' must be a whole number"},
+	    {R("\"count\":-0"), 0, 400, "'count'"},
+	    {R("\"count\":9007199254740993"), 0, 400, "'count'"},
+	    {R("\"count\":9007199254740992"), 0, 400, "'count'"},
+	    {R("\"count\":18446744073709551616"), 0, 400, "'count'"},
+	    {R("\"count\":1e16"), 0, 400, "'count'"},
+	    {R("\"count\":1,\"reject\":9007199254740993"), 0, 400, "'reject'"},
+	    {R("\"count\":1,\"reject\":0.5"), 0, 400, "'reject'"},
+	    {R("\"count\":1,\"seq\":18446744073709551616"), 0, 400, "'seq'"},
+	    {R("\"count\":1,\"seq\":-1"), 0, 400, "'seq'"},
+	    {R("\"count\":true"), 0, 400, "'count'"},
+	    {R("\"count\":1,\"count\":\"junk\""), 0, 400, "'count' appears twice"},
+	    {R("\"count\":1,\"count\":null"), 0, 400, "'count' appears twice"},
+	    {R("\"count\":1,\"machine\":\"K016\""), 0, 400, "'machine' appears twice"},
+	    {R("\"count\":1,\"ts\":1"), 0, 400, "'ts' appears twice"},
+	    {R("\"count\":1,\"state\":\"off\""), 0, 400, "'state' appears twice"},
+	    {R("\"count\":1,\"ts\":1764400000000.5"), 0, 400, "'ts'"},
+	    {R("\"count\":1,\"worker\":\"WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW\""), 0, 400, "'worker'"},
+	    {R("\"count\":1,\"worker\":\"W W\""), 0, 400, "'worker'"},
+	    {R("\"count\":1,\"reason\":"
+	       "\"RRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRR"
+	       "RRRRRRRRRR\""),
+	     0, 400, "'reason'"},
+	    {"[{\"machine\":\"KKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKK\",\"ts\":1764400000000,\"count\":1,"
+	     "\"state\":\"run\"}]",
+	     0, 400, "'machine'"},
+#undef R
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		ingest_record *r = (ingest_record *)1;
@@ -208,6 +240,56 @@ static void test_json_grammar(void **state)
 	}
 }
 
+/* Whole numbers however they are written, up to 2^53 - 1, exactly. */
+static void test_whole_numbers(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *count;
+		uint64_t want;
+	} ok[] = {
+	    {"0", 0},
+	    {"12.0", 12},
+	    {"1.2e1", 12},
+	    {"1200e-2", 12},
+	    {"0.0e5", 0},
+	    {"999999999999999", 999999999999999ULL},
+	    {"9007199254740991", 9007199254740991ULL},
+	    {"90071992547409.91e2", 9007199254740991ULL},
+	    {"9.007199254740991E15", 9007199254740991ULL},
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		char body[200];
+		snprintf(body, sizeof body,
+			 "[{\"machine\":\"K001\",\"ts\":1764400000000,\"count\":%s,\"reject\":%s,"
+			 "\"state\":\"run\"}]",
+			 ok[i].count, ok[i].count);
+		ingest_record *r = NULL;
+		size_t n = 0;
+		report_error e;
+		if (parse(body, 10, &r, &n, &e))
+			fail_msg("%s refused: %s", ok[i].count, e.message);
+		assert_true(r[0].count == ok[i].want);
+		assert_true(r[0].reject == ok[i].want);
+		free(r);
+	}
+	/* the same ceiling for a report that arrived typed (Sparkplug UInt64) */
+	report_ctx ctx = {reg, db, ent_a, "PY01", NOW, 300000, NULL};
+	store_machine m;
+	assert_int_equal(registry_machine_by_code(reg, ent_a, "K001", &m), 0);
+	ingest_record rec = {m.id, NOW, 9007199254740991ULL, 0, MS_RUN, "", "", 0};
+	report_error e;
+	assert_int_equal(report_check(&ctx, &m, &rec, 0, &e), 0);
+	rec.count = 9007199254740992ULL;
+	assert_int_equal(report_check(&ctx, &m, &rec, 3, &e), GLOVED_EINVAL);
+	assert_int_equal(e.record, 3);
+	assert_non_null(strstr(e.message, "'count'"));
+	rec.count = 1;
+	rec.reject = UINT64_MAX;
+	assert_int_equal(report_check(&ctx, &m, &rec, 0, &e), GLOVED_EINVAL);
+	assert_non_null(strstr(e.message, "'reject'"));
+}
+
 static void test_too_many_records(void **state)
 {
 	(void)state;
@@ -244,7 +326,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_array_and_ndjson), cmocka_unit_test(test_bad_records),
 	    cmocka_unit_test(test_json_grammar),     cmocka_unit_test(test_too_many_records),
-	    cmocka_unit_test(test_topic_machine),
+	    cmocka_unit_test(test_topic_machine),    cmocka_unit_test(test_whole_numbers),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -225,11 +225,34 @@ static void test_int_widths(void **state)
 	/* a UInt16 out of its range is refused */
 	m.int_value = 70000;
 	assert_int_equal(spb_metric_int(&m, SPB_UINT16, &v), -1);
+	/* and so is an Int16 or an Int8 (it was cut to 4464 and 112) */
+	assert_int_equal(spb_metric_int(&m, SPB_INT16, &v), -1);
+	assert_int_equal(spb_metric_int(&m, SPB_INT8, &v), -1);
+	/* high bits that are not the sign's: 0x1ff is no Int8 */
+	m.int_value = 0x1ffu;
+	assert_int_equal(spb_metric_int(&m, SPB_INT8, &v), -1);
+	/* Int16 -2 sign-extended to 32 bits, and as its own 16 bits */
+	m.int_value = 0xfffffffeu;
+	assert_int_equal(spb_metric_int(&m, SPB_INT16, &v), 0);
+	assert_int_equal(v, -2);
+	m.int_value = 0xfffeu;
+	assert_int_equal(spb_metric_int(&m, SPB_INT16, &v), 0);
+	assert_int_equal(v, -2);
+	m.int_value = 32767;
+	assert_int_equal(spb_metric_int(&m, SPB_INT16, &v), 0);
+	assert_int_equal(v, 32767);
 	/* a UInt32 in long_value is read too */
 	m.value_case = GLOVED__SPARKPLUG__PAYLOAD__METRIC__VALUE_LONG_VALUE;
 	m.long_value = 123456;
 	assert_int_equal(spb_metric_int(&m, SPB_UINT32, &v), 0);
 	assert_int_equal(v, 123456);
+	/* an Int32 in long_value: sign-extended to 64 bits is fine, 2^32 + 5
+	 * does not fit (it was read as 5) */
+	m.long_value = (uint64_t)-7;
+	assert_int_equal(spb_metric_int(&m, SPB_INT32, &v), 0);
+	assert_int_equal(v, -7);
+	m.long_value = ((uint64_t)1 << 32) + 5;
+	assert_int_equal(spb_metric_int(&m, SPB_INT32, &v), -1);
 	uint64_t u;
 	m.long_value = UINT64_MAX;
 	assert_int_equal(spb_metric_uint(&m, SPB_UINT64, &u), 0);
@@ -411,6 +434,25 @@ static void test_data_refused(void **state)
 	m[1].has_datatype = 0;
 	spb_metric_set_text(&m[1], "has space");
 	p = mkp(m, 2, 6, T0, mp);
+	assert_int_equal(spn_apply(n, SPN_DDATA, "K001", &p, T0, collect, &g, err, sizeof err),
+			 GLOVED_EINVAL);
+	assert_int_equal(g.n, 0);
+	/* a timestamp past INT64_MAX is refused, not cut to 63 bits (which
+	 * made 2^63 + T0 read as T0) */
+	spb_metric_init(&m[0], NULL, 1, 1, SPB_UINT32, T0 + 1);
+	m[0].has_datatype = 0;
+	spb_metric_set_int(&m[0], 1100);
+	m[0].timestamp = ((uint64_t)1 << 63) + (uint64_t)T0 + 1;
+	p = mkp(m, 1, 7, T0, mp);
+	assert_int_equal(spn_apply(n, SPN_DDATA, "K001", &p, T0, collect, &g, err, sizeof err),
+			 GLOVED_EINVAL);
+	assert_non_null(strstr(err, "out of range"));
+	spb_metric_init(&m[0], NULL, 1, 1, SPB_UINT32, T0 + 1);
+	m[0].has_datatype = 0;
+	spb_metric_set_int(&m[0], 1100);
+	p = mkp(m, 1, 7, T0, mp);
+	p.timestamp = ((uint64_t)1 << 63) + (uint64_t)T0;
+	m[0].has_timestamp = 0;
 	assert_int_equal(spn_apply(n, SPN_DDATA, "K001", &p, T0, collect, &g, err, sizeof err),
 			 GLOVED_EINVAL);
 	assert_int_equal(g.n, 0);
