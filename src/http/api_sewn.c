@@ -19,13 +19,15 @@
 #include "util/ltime.h"
 #include "util/table.h"
 #include "util/ticket_pdf.h"
+#include "util/utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_SCANS   500
-#define MAX_BUNDLES 100000
+#define MAX_SCANS      500
+#define MIN_SCAN_TS_MS 978307200000LL /* 2001-01-01 */
+#define MAX_BUNDLES    100000
 
 static const char *const categories[] = {"ski", "sports", "work", "fashion", "other"};
 static const char *const families[] = {"sewn", "knitted", "dipped"};
@@ -952,33 +954,90 @@ static cJSON *scan_json(const sewn_scan_res *x, const firm_cal *fc)
 	return o;
 }
 
-/* One scan object into req; replies 400 on a malformed one. */
-static int scan_item(http_req *r, const cJSON *j, sewn_scan_req *q, int64_t now,
-		     enum MHD_Result *ret)
+/* A scan's text field into dst (cap bytes): strict UTF-8 without control
+ * characters, or a code (core/code.h) when code is set; required: present
+ * and not empty. 0, or -1 with why. The checks of http__field_text, made
+ * here so that the error of a batch can name its scan. */
+static int scan_text(const cJSON *j, const char *key, int required, int code, char *dst, size_t cap,
+		     char *why, size_t wlen)
 {
-	int64_t ts;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+	dst[0] = '\0';
+	if (!v || cJSON_IsNull(v)) {
+		if (!required)
+			return 0;
+		snprintf(why, wlen, "field '%s' is missing", key);
+		return -1;
+	}
+	const char *t = cJSON_IsString(v) ? v->valuestring : NULL;
+	size_t n = t ? strlen(t) : 0;
+	int ok = t && n < cap && (!required || n > 0);
+	if (ok && code) {
+		ok = code_valid(t);
+	} else if (ok) {
+		for (const unsigned char *p = (const unsigned char *)t; ok && *p;) {
+			uint32_t cp;
+			size_t k = utf8_next(p, &cp);
+			ok = k > 0 && cp >= 0x20;
+			p += k;
+		}
+	}
+	if (!ok) {
+		if (code)
+			snprintf(why, wlen, "field '%s' must be 1-32 characters of A-Z a-z 0-9 _ -",
+				 key);
+		else
+			snprintf(why, wlen, "field '%s' must be UTF-8 text of %s%zu bytes", key,
+				 required ? "1-" : "at most ", cap - 1);
+		return -1;
+	}
+	memcpy(dst, t, n + 1);
+	return 0;
+}
+
+/* One scan object into q. 0, or -1 with why (the caller answers 400). */
+static int scan_item(http_req *r, const cJSON *j, sewn_scan_req *q, int64_t now, char *why,
+		     size_t wlen)
+{
+	static const char *const keys[] = {"code", "scan_id", "ts", "worker"};
 	memset(q, 0, sizeof q[0]);
 	q->enterprise_id = r->user.enterprise_id;
 	if (!cJSON_IsObject(j)) {
-		*ret = http__reply_error(r, 400, "bad_request", -1, "a scan must be an object");
+		snprintf(why, wlen, "a scan must be an object");
 		return -1;
 	}
-	if (http__field_text(r, j, "code", 1, 0, q->code, sizeof q->code, ret) ||
-	    http__field_text(r, j, "scan_id", 0, 0, q->scan_id, sizeof q->scan_id, ret) ||
-	    http__field_int(r, j, "ts", 978307200000LL, now + 300000, now, &ts, ret))
+	/* cJSON reads the first of a repeated key, another reader the last;
+	 * one pass, so a scan with many other keys costs no more than reading */
+	int seen[sizeof keys / sizeof keys[0]] = {0};
+	for (const cJSON *a = j->child; a; a = a->next)
+		for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+			if (a->string && !strcmp(a->string, keys[k]) && seen[k]++) {
+				snprintf(why, wlen, "field '%s' appears twice", keys[k]);
+				return -1;
+			}
+	if (scan_text(j, "code", 1, 0, q->code, sizeof q->code, why, wlen) ||
+	    scan_text(j, "scan_id", 0, 0, q->scan_id, sizeof q->scan_id, why, wlen))
 		return -1;
-	q->ts_ms = ts;
-	if (r->role == ROLE_WORKER) {
+	const cJSON *ts = cJSON_GetObjectItemCaseSensitive(j, "ts");
+	q->ts_ms = now;
+	if (ts && !cJSON_IsNull(ts) &&
+	    (!cJSON_IsNumber(ts) ||
+	     !num_whole(ts->valuedouble, MIN_SCAN_TS_MS, now + 300000, &q->ts_ms))) {
+		snprintf(why, wlen,
+			 "field 'ts' must be Unix milliseconds, a whole number in %lld..%lld (now "
+			 "+ 5 min)",
+			 (long long)MIN_SCAN_TS_MS, (long long)(now + 300000));
+		return -1;
+	}
+	if (r->role == ROLE_WORKER)
 		snprintf(q->worker, sizeof q->worker, "%s", r->user.worker);
-	} else if (http__field_text(r, j, "worker", 1, 1, q->worker, sizeof q->worker, ret)) {
+	else if (scan_text(j, "worker", 1, 1, q->worker, sizeof q->worker, why, wlen))
 		return -1;
-	}
 	return 0;
 }
 
 enum MHD_Result http__h_scans(http_req *r, store *db)
 {
-	enum MHD_Result ret;
 	http__refresh(r, db);
 	int64_t ent = r->user.enterprise_id;
 	if (!ent || (r->role != ROLE_WORKER && !may_manage(r, ent)))
@@ -1010,11 +1069,16 @@ enum MHD_Result http__h_scans(http_req *r, store *db)
 	size_t i = 0;
 	const cJSON *x = batch ? j->child : j;
 	for (; x && i < n; x = batch ? x->next : NULL, i++) {
-		if (scan_item(r, x, &req[i], now, &ret)) {
+		char why[160];
+		if (scan_item(r, x, &req[i], now, why, sizeof why)) {
 			free(req);
 			free(res);
 			cJSON_Delete(j);
-			return ret;
+			/* nothing of a batch is scanned when one of its scans is malformed */
+			if (batch)
+				return http__reply_error(r, 400, "bad_request", (long)i,
+							 "record %zu: %s", i, why);
+			return http__reply_error(r, 400, "bad_request", -1, "%s", why);
 		}
 	}
 	cJSON_Delete(j);

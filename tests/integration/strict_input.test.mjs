@@ -4,13 +4,18 @@
 // query parameter (a C string would end there and the rest be dropped
 // silently), invalid UTF-8 and control characters in a parameter; and an
 // error message never carries invalid UTF-8, whatever the caller sent.
+// Ingest fields (docs/api.md, "Ingest fields: types, ranges, lengths"):
+// every number and string out of its range or length, of the wrong type or
+// repeated, is refused with 400 naming the field and the record, over HTTP
+// (JSON array and NDJSON), MQTT and bundle scans, and nothing of the request
+// is stored.
 //
 // Run: GLOVED_BIN=build/gloved GLOVED_SOURCE_DIR=$PWD node --test tests/integration/strict_input.test.mjs
 
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { api, login, startDaemon } from "../lib/harness.mjs";
-import { stopAll } from "../lib/integration.mjs";
+import { api, login, mqttPublish, startBroker, startDaemon, waitFor } from "../lib/harness.mjs";
+import { HOUR, health, metrics, noonZone, output, postOk, stopAll } from "../lib/integration.mjs";
 
 const F = "SI01";
 const PW = "strict-pass-0001";
@@ -89,5 +94,198 @@ describe("strict input: NUL, invalid UTF-8 and control characters", () => {
     assert.equal(r.status, 201, r.text);
     const w = await api(daemon.url, tok, "GET", `/api/v1/machines?enterprise=${F}&workshop=${encodeURIComponent("一车间")}`);
     assert.notEqual(w.status, 400, w.text);
+  });
+});
+
+describe("strict input: ingest fields out of range, over-long, of the wrong type or repeated", { timeout: 300000 }, () => {
+  const E = "SI02";
+  const zone = noonZone();
+  const now = Date.now();
+  const t0 = now - 2 * HOUR;
+  const day = { enterprise: E, from: zone.dayStart(now), to: zone.dayStart(now) + 24 * HOUR, bucket: "minute" };
+  let broker, daemon, gw, boss, worker, codes;
+  let tsNext = t0 + 60000;
+
+  before(async () => {
+    broker = await startBroker();
+    daemon = await startDaemon({
+      mqttPort: broker.port,
+      extraArgs: ["--timezone", zone.tz, "--offline-after", "86400"],
+      setup: (admin) => {
+        admin("enterprise", "add", "--code", E, "--name", "严格乙厂", "--town", "嘉祥");
+        admin("workshop", "add", "--enterprise", E, "--code", "W1", "--name", "一车间");
+        admin("machine", "add", "--enterprise", E, "--workshop", "W1", "--code", "K1");
+        admin("machine", "add", "--enterprise", E, "--workshop", "W1", "--code", "K2");
+        admin("user", "add", "--username", "boss2", "--role", "enterprise_admin", "--enterprise", E, "--password", PW);
+        admin("user", "add", "--username", "wang", "--role", "worker", "--enterprise", E, "--worker", "W001", "--password", PW);
+        gw = admin("token", "add", "--enterprise", E, "--name", "gw");
+      },
+    });
+    boss = await login(daemon.url, "boss2", PW);
+    worker = await login(daemon.url, "wang", PW);
+    await postOk(daemon.url, gw, [
+      { machine: "K1", ts: t0, count: 100, state: "run" },
+      { machine: "K2", ts: t0, count: 100, state: "run" },
+    ]);
+    await waitFor(async () => (await health(daemon.url)).json?.mqtt === "connected", { timeoutMs: 20000, what: "mqtt connected" });
+    // two bundle tickets to scan
+    let r = await api(daemon.url, boss, "POST", "/api/v1/styles", {
+      enterprise: E, code: "SKI-01", name: "滑雪手套", category: "ski", family: "sewn", sizes: ["8"],
+      routing: [{ code: "S01", name: "合缝", smv: "1.20", rate: "0.1500" }],
+    });
+    assert.equal(r.status, 201, r.text);
+    r = await api(daemon.url, boss, "POST", "/api/v1/orders", { enterprise: E, code: "PO-1", buyer: "x", style: "SKI-01", due: "2026-12-31", lines: [{ size: "8", qty: 40 }] });
+    assert.equal(r.status, 201, r.text);
+    r = await api(daemon.url, boss, "POST", "/api/v1/orders/release", { enterprise: E, order: "PO-1" });
+    assert.equal(r.status, 200, r.text);
+    r = await api(daemon.url, boss, "POST", "/api/v1/cuts", { enterprise: E, order: "PO-1", bundle_size: 20, lines: [{ size: "8", plies: 2, pairs_per_ply: 20 }] });
+    assert.equal(r.status, 201, r.text);
+    r = await api(daemon.url, boss, "GET", `/api/v1/bundles?enterprise=${E}&order=PO-1`);
+    assert.equal(r.status, 200, r.text);
+    codes = r.json.bundles.map((b) => b.ops[0].code);
+    assert.ok(codes.length >= 2, r.text);
+  });
+
+  after(async () => {
+    await stopAll(daemon, broker);
+  });
+
+  const good = (extra = {}) => ({ machine: "K1", ts: (tsNext += 1000), count: 200, state: "run", ...extra });
+  // A report with one field's JSON text put in raw (JSON.stringify cannot
+  // write 1.0000000000000000001, -0, 2^53 + 1 or a repeated key).
+  const raw = (field, text, base = good()) => {
+    const o = { ...base };
+    delete o[field];
+    return JSON.stringify(o).slice(0, -1) + `,"${field}":${text}}`;
+  };
+  const totalGood = async () => (await output(daemon.url, boss, day)).total.good;
+
+  // Posts body, which must be refused with 400 naming field and record, and
+  // checks that nothing of it was stored.
+  async function refused(what, body, { field, record, headers }) {
+    const before = { good: await totalGood(), m: await metrics(daemon.url) };
+    const r = await api(daemon.url, gw, "POST", "/api/v1/reports", body, headers);
+    assert.equal(r.status, 400, `${what}: ${r.status} ${r.text}`);
+    assert.equal(r.json?.error?.code, "bad_request", `${what}: ${r.text}`);
+    assert.equal(r.json.error.record, record, `${what}: the record (${r.text})`);
+    assert.match(r.json.error.message, new RegExp(`'${field}'`), `${what}: names ${field}`);
+    const m = await metrics(daemon.url);
+    assert.equal(m.gloved_reports_accepted_total, before.m.gloved_reports_accepted_total, `${what}: nothing accepted`);
+    assert.equal(m.gloved_commits_total, before.m.gloved_commits_total, `${what}: nothing committed`);
+    assert.equal(await totalGood(), before.good, `${what}: output unchanged`);
+  }
+
+  // [good K2 record, bad record]: refused as a JSON array and as NDJSON.
+  async function refusedBoth(what, badText, field) {
+    const first = JSON.stringify(good({ machine: "K2", count: 150 }));
+    await refused(`${what} (array)`, `[${first},${badText}]`, { field, record: 1 });
+    await refused(`${what} (NDJSON)`, `${first}\n${badText}\n`, { field, record: 1, headers: { "Content-Type": "application/x-ndjson" } });
+  }
+
+  it("refuses fractional counters, also below a double's precision, and -0", async () => {
+    await refusedBoth("count 12.5", raw("count", "12.5"), "count");
+    await refusedBoth("count 1.0000000000000000001", raw("count", "1.0000000000000000001"), "count");
+    await refusedBoth("count -0", raw("count", "-0"), "count");
+    await refusedBoth("reject 0.5", raw("reject", "0.5"), "reject");
+    await refusedBoth("ts with a fraction", raw("ts", `${now - HOUR}.5`), "ts");
+  });
+
+  it("refuses counters beyond 2^53 - 1 instead of rounding them", async () => {
+    await refusedBoth("count 2^53 + 1", raw("count", "9007199254740993"), "count");
+    await refusedBoth("count 2^53", raw("count", "9007199254740992"), "count");
+    await refusedBoth("count 2^64", raw("count", "18446744073709551616"), "count");
+    await refusedBoth("count 1e30", raw("count", "1e30"), "count");
+    await refusedBoth("count -1", raw("count", "-1"), "count");
+    await refusedBoth("reject 2^53 + 1", raw("reject", "9007199254740993"), "reject");
+    await refusedBoth("seq 2^64", raw("seq", "18446744073709551616"), "seq");
+    await refusedBoth("seq -1", raw("seq", "-1"), "seq");
+  });
+
+  it("refuses wrong types", async () => {
+    await refusedBoth("count as a string", raw("count", '"200"'), "count");
+    await refusedBoth("count true", raw("count", "true"), "count");
+    await refusedBoth("count as an object", raw("count", '{"v":1}'), "count");
+    await refusedBoth("seq as a string", raw("seq", '"7"'), "seq");
+    await refusedBoth("machine as a number", raw("machine", "1"), "machine");
+    await refusedBoth("worker false", raw("worker", "false"), "worker");
+    await refusedBoth("reason as an array", raw("reason", '["YARN"]', good({ state: "stop" })), "reason");
+  });
+
+  it("refuses over-long strings rather than cutting them", async () => {
+    await refusedBoth("machine of 33", raw("machine", JSON.stringify("K".repeat(33))), "machine");
+    await refusedBoth("machine of 100", raw("machine", JSON.stringify("K".repeat(100))), "machine");
+    await refusedBoth("reason of 33", raw("reason", JSON.stringify("R".repeat(33)), good({ state: "stop" })), "reason");
+    await refusedBoth("worker of 33", raw("worker", JSON.stringify("W".repeat(33))), "worker");
+    await refusedBoth("state of 70", raw("state", JSON.stringify("r".repeat(70))), "state");
+  });
+
+  it("refuses a field given twice (readers disagree on which counts)", async () => {
+    await refusedBoth("count twice", raw("count", '"junk"').replace(/^\{/, '{"count":5,'), "count");
+    await refusedBoth("machine twice", JSON.stringify(good()).slice(0, -1) + ',"machine":"K2"}', "machine");
+    await refusedBoth("ts twice", JSON.stringify(good()).slice(0, -1) + `,"ts":${now - HOUR}}`, "ts");
+    await refusedBoth("state twice", JSON.stringify(good()).slice(0, -1) + ',"state":"off"}', "state");
+  });
+
+  it("takes the largest exact counter and whole numbers written out", async () => {
+    const r = await api(daemon.url, gw, "POST", "/api/v1/reports", `[${raw("count", "300.0")},${raw("count", "3.1e2")},${raw("count", "9007199254740991", good({ machine: "K2" }))}]`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.accepted, 3);
+  });
+
+  it("drops a bad MQTT message whole, counts and stores nothing of it", async () => {
+    const before = { good: await totalGood(), m: await metrics(daemon.url) };
+    const topic = `gloved/v1/${E}/K1/report`;
+    const okRec = () => ({ ts: (tsNext += 1000), count: 400, state: "run" });
+    const bad = [
+      JSON.stringify([okRec(), { ...okRec(), count: 401.5 }]),
+      JSON.stringify(okRec()).slice(0, -1) + ',"count":"x"}',
+      JSON.stringify(okRec()).slice(0, -1).replace('"count":400', '"count":9007199254740993') + "}",
+      JSON.stringify({ ...okRec(), worker: "W".repeat(40) }),
+      JSON.stringify({ ...okRec(), machine: "K".repeat(40) }),
+    ];
+    for (const b of bad) mqttPublish(broker.port, topic, b);
+    await waitFor(async () => (await metrics(daemon.url)).gloved_mqtt_rejected_total - before.m.gloved_mqtt_rejected_total >= bad.length, {
+      timeoutMs: 15000,
+      what: "the bad MQTT messages rejected",
+    });
+    const m = await metrics(daemon.url);
+    assert.equal(m.gloved_mqtt_rejected_total - before.m.gloved_mqtt_rejected_total, bad.length, "each bad message counted once");
+    assert.equal(m.gloved_reports_accepted_total, before.m.gloved_reports_accepted_total, "nothing of them accepted");
+    assert.equal(await totalGood(), before.good, "output unchanged");
+  });
+
+  it("refuses a bundle-scan batch with one bad scan whole, naming the scan", async () => {
+    const post = (body) => api(daemon.url, worker, "POST", "/api/v1/scans", body);
+    const bad = [
+      [{ code: codes[1], ts: now - 1000.5 }, "ts"],
+      [{ code: codes[1], ts: String(now) }, "ts"],
+      [{ code: codes[1], ts: now + HOUR }, "ts"],
+      [{ code: "C".repeat(64) }, "code"],
+      [{ code: 12345 }, "code"],
+      [{ code: codes[1], scan_id: "s".repeat(65) }, "scan_id"],
+      [{ code: codes[1], scan_id: 7 }, "scan_id"],
+    ];
+    for (const [scan, field] of bad) {
+      const r = await post([{ code: codes[0], scan_id: "ok-0" }, scan]);
+      assert.equal(r.status, 400, `${JSON.stringify(scan)}: ${r.text}`);
+      assert.equal(r.json.error.record, 1, r.text);
+      assert.match(r.json.error.message, new RegExp(`'${field}'`), r.text);
+      const one = await post(scan);
+      assert.equal(one.status, 400, `${JSON.stringify(scan)} alone: ${one.text}`);
+      assert.match(one.json.error.message, new RegExp(`'${field}'`), one.text);
+    }
+    const dup = await post(`[{"code":${JSON.stringify(codes[0])},"scan_id":"ok-0"},{"code":${JSON.stringify(codes[1])},"code":"x"}]`);
+    assert.equal(dup.status, 400, dup.text);
+    assert.equal(dup.json.error.record, 1, dup.text);
+    assert.match(dup.json.error.message, /'code' appears twice/);
+    // a boss names the worker: over-long or not a code is refused
+    const bw = await api(daemon.url, boss, "POST", "/api/v1/scans", [{ code: codes[0], worker: "W001" }, { code: codes[1], worker: "W".repeat(33) }]);
+    assert.equal(bw.status, 400, bw.text);
+    assert.equal(bw.json.error.record, 1, bw.text);
+    assert.match(bw.json.error.message, /'worker'/);
+    // nothing of those batches was scanned: the good scan is new now
+    const first = await post({ code: codes[0], scan_id: "ok-0" });
+    assert.equal(first.status, 200, first.text);
+    assert.equal(first.json.repeat, undefined, `the first scan is not a repeat: ${first.text}`);
   });
 });
