@@ -16,6 +16,7 @@
  * certificate payload made again from its fields is the same text; a rate
  * card and a calendar written back parse to the same card and the same
  * JSON. See docs/fuzzing.md. */
+#include "fuzz_text.h"
 #include "app/analytics.h"
 #include "app/cluster.h"
 #include "app/firmcal.h"
@@ -158,16 +159,10 @@ out:
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size < 1 || size > 16384)
-		return 0;
-	uint8_t mode = data[0] % 5;
-	data++;
-	size--;
-	char *s = malloc(size + 1);
+	unsigned mode;
+	char *s = fuzz_split(&data, &size, 16384, 5, &mode);
 	if (!s)
 		return 0;
-	memcpy(s, data, size);
-	s[size] = '\0';
 	switch (mode) {
 	case 0:
 		form(s, size);

@@ -22,6 +22,7 @@
  * value: a day as YYYY-MM-DD, a month as YYYY-MM); every form field is
  * named, NUL-terminated and, encoded again, decodes to the same fields.
  * See docs/fuzzing.md. */
+#include "fuzz_text.h"
 #include "core/tz.h"
 #include "http/http_int.h"
 #include "util/ltime.h"
@@ -331,16 +332,10 @@ out:
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size < 1 || size > 16384)
-		return 0;
-	uint8_t mode = data[0] % 5;
-	data++;
-	size--;
-	char *s = malloc(size + 1);
+	unsigned mode;
+	char *s = fuzz_split(&data, &size, 16384, 5, &mode);
 	if (!s)
 		return 0;
-	memcpy(s, data, size);
-	s[size] = '\0';
 	switch (mode) {
 	case 0:
 		param(s, size);

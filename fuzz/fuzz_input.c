@@ -15,6 +15,7 @@
  * a read plan stays within the register space and one request's size. See
  * docs/fuzzing.md. */
 #define _GNU_SOURCE /* memfd_create */
+#include "fuzz_text.h"
 #include "core/ticket.h"
 #include "ingest/modbus_decode.h"
 #include "util/config.h"
@@ -139,16 +140,10 @@ static void modbus(const char *s, const uint8_t *d, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size < 1 || size > 8192)
-		return 0;
-	uint8_t mode = data[0] % 4;
-	data++;
-	size--;
-	char *s = malloc(size + 1);
+	unsigned mode;
+	char *s = fuzz_split(&data, &size, 8192, 4, &mode);
 	if (!s)
 		return 0;
-	memcpy(s, data, size);
-	s[size] = '\0';
 	if (mode == 0)
 		ticket(s);
 	else if (mode == 1)

@@ -10,6 +10,7 @@
  * never writes past its buffer, nothing the fuzzer makes verifies under the
  * key (it has no signature of the key), and a marking is made only of the
  * levels' characters. See docs/fuzzing.md. */
+#include "fuzz_text.h"
 #include "core/glovetest.h"
 #include "util/label_sign.h"
 
@@ -64,16 +65,10 @@ static double num(const uint8_t **d, size_t *n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size < 1 || size > 4096)
-		return 0;
-	uint8_t mode = data[0] % 4;
-	data++;
-	size--;
-	char *s = malloc(size + 1);
+	unsigned mode;
+	char *s = fuzz_split(&data, &size, 4096, 4, &mode);
 	if (!s)
 		return 0;
-	memcpy(s, data, size);
-	s[size] = '\0';
 	switch (mode) {
 	case 0: /* a serial */
 		(void)label_serial_valid(s);

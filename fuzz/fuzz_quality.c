@@ -17,6 +17,7 @@
  * that spelling parses to the same value; a plan has its letter, a sample
  * of at least 1 and at most the lot, and Re = Ac + 1. See
  * docs/fuzzing.md. */
+#include "fuzz_text.h"
 #include "core/aql.h"
 #include "core/defect.h"
 #include "http/http_int.h"
@@ -113,16 +114,10 @@ static void params(const char *s, const uint8_t *d, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size < 1 || size > 16384)
-		return 0;
-	uint8_t mode = data[0] % 2;
-	data++;
-	size--;
-	char *s = malloc(size + 1);
+	unsigned mode;
+	char *s = fuzz_split(&data, &size, 16384, 2, &mode);
 	if (!s)
 		return 0;
-	memcpy(s, data, size);
-	s[size] = '\0';
 	if (mode == 0)
 		values(s, size);
 	else {
