@@ -62,6 +62,8 @@ const app = {
   fleet: null, // GET /api/v1/gateways answer, or {error}
   fleetAt: 0, // when it was read
   fleetSeq: 0,
+  fleetSkew: 0, // server clock minus this browser's, from the fleet's "now"
+  brokerTimer: null,
 };
 
 // ---------------------------------------------------------------- helpers
@@ -536,6 +538,7 @@ function openEvents() {
     if (!d) return;
     app.machines.clear();
     for (const m of d.machines || []) app.machines.set(key(m.enterprise, m.code), m);
+    if (d.links) onLinks(d.links);
     app.haveSnapshot = true;
     app.liveStatus = "ok";
     app.lastEventAt = Date.now();
@@ -546,6 +549,11 @@ function openEvents() {
   es.addEventListener("machine", (ev) => {
     const m = eventData(ev);
     if (m) onMachine(m);
+  });
+  // a broker link of gloved went down or up: the fleet page says so at once
+  es.addEventListener("link", (ev) => {
+    const d = eventData(ev);
+    if (d) onLinks(d);
   });
   es.onerror = () => {
     if (app.es !== es) return;
@@ -966,6 +974,7 @@ async function fetchFleet() {
     if (seq !== app.fleetSeq) return;
     if (r.status !== 200) throw new Error(errMessage(r));
     app.fleet = r.json;
+    app.fleetSkew = (r.json.now || Date.now()) - Date.now();
   } catch (e) {
     if (e instanceof LoggedOut || seq !== app.fleetSeq) return;
     app.fleet = { error: e.message };
@@ -978,12 +987,50 @@ function protoName(p) {
   return has("fleet.proto." + p) ? t("fleet.proto." + p) : p;
 }
 
+// The broker links of gloved's MQTT clients (issue 15, part 3): a line each,
+// a warning while one is down, with how long it has been down by the
+// server's clock.
+function renderBrokers(d) {
+  const ul = $("fleet-brokers");
+  const brokers = (d && !d.error && d.brokers) || [];
+  ul.hidden = brokers.length === 0;
+  ul.replaceChildren(
+    ...brokers.map((b) => {
+      const up = b.state === "connected";
+      const li = el("li", "fleet-broker");
+      li.dataset.client = b.client;
+      li.dataset.state = b.state;
+      if (!up) li.setAttribute("role", "alert");
+      const status = el("span", "fleet-status");
+      status.dataset.online = String(up);
+      const minutes = Math.max(0, Math.floor((Date.now() + (app.fleetSkew || 0) - b.since) / 60000));
+      const client = has("fleet.broker." + b.client) ? t("fleet.broker." + b.client) : b.client;
+      status.append(el("span", "dot"), el("span", "", t(up ? "fleet.broker.connected" : "fleet.broker.disconnected", { client, time: fmtTime(b.since, true), minutes: numFmt().format(minutes) })));
+      li.append(status);
+      if (b.losses) li.append(el("span", "muted fleet-broker-losses", t("fleet.broker.losses", { n: numFmt().format(b.losses) })));
+      return li;
+    }),
+  );
+  // while a link is down, its minutes go on counting (a local re-render,
+  // not a read of the server)
+  clearTimeout(app.brokerTimer);
+  if (brokers.some((b) => b.state !== "connected")) app.brokerTimer = setTimeout(() => app.view === "fleet" && renderBrokers(app.fleet), 30000);
+}
+
+function onLinks(d) {
+  if (!app.fleet || app.fleet.error) return; // the fleet's own read brings them
+  app.fleet.brokers = d.brokers || [];
+  app.fleetSkew = (d.now || Date.now()) - Date.now();
+  renderBrokers(app.fleet);
+}
+
 function renderFleet() {
   const d = app.fleet;
   const err = $("fleet-error");
   err.hidden = !d?.error;
   err.textContent = d?.error ? t("error.generic", { message: d.error }) : "";
   $("fleet-updated").textContent = app.fleetAt ? t("fleet.updated", { time: fmtTime(app.fleetAt, true) }) : "";
+  renderBrokers(d);
   const list = (d && !d.error && d.gateways) || [];
   $("fleet-empty").hidden = !d || !!d.error || list.length > 0;
   $("fleet-table").hidden = list.length === 0;

@@ -268,7 +268,7 @@ int cli__daemon_start(const gloved_config *cfg, cli_daemon *d)
 			return rc;
 		}
 	}
-	http_app app = {cfg, d->reg, d->lv, d->w, d->mqtt, d->fleet, d->key};
+	http_app app = {cfg, d->reg, d->lv, d->w, d->mqtt, d->fleet, d->key, d->spb};
 	if ((rc = http_start(&app, &d->http))) {
 		cli__daemon_stop(d);
 		return rc;

@@ -240,6 +240,8 @@ static enum MHD_Result h_gateways(http_req *r, store *db)
 		return http__reply_error(r, 500, "internal", -1, "out of memory");
 	int64_t offline_ms = r->srv->app.cfg->offline_after_s * 1000;
 	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "now", (double)now);
+	http__add_links(o, &r->srv->app, 1);
 	cJSON *arr = cJSON_AddArrayToObject(o, "gateways");
 	for (size_t i = 0; i < n; i++) {
 		store_enterprise e;

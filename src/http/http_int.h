@@ -79,6 +79,13 @@ void http__db_put(http_server *s, store *db);
 enum MHD_Result http__reply(http_req *r, unsigned status, const char *ctype, char *body, size_t len,
 			    const char *set_cookie);
 enum MHD_Result http__reply_json(http_req *r, unsigned status, cJSON *json);
+/* The broker links of the MQTT clients (ingest/mqtt.h, ingest/sparkplug.h)
+ * into o. detail 0 (/healthz): "mqtt" and "sparkplug" as "connected",
+ * "disconnected" or "disabled", with "mqtt_since"/"sparkplug_since" (Unix
+ * ms of the last change) for an enabled client. detail 1 (the fleet):
+ * "brokers": [{"client", "state", "since", "losses"}] of the enabled
+ * clients. */
+void http__add_links(cJSON *o, const http_app *app, int detail);
 enum MHD_Result http__reply_error(http_req *r, unsigned status, const char *code, long record,
 				  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Query parameter or NULL. */

@@ -161,6 +161,40 @@ const char *http__arg(http_req *r, const char *name)
 
 /* ---- health, metrics, static files ---- */
 
+void http__add_links(cJSON *o, const http_app *app, int detail)
+{
+	struct {
+		const char *name;
+		int enabled, up;
+		int64_t since;
+		uint64_t losses;
+	} l[2] = {{"mqtt", app->mqtt != NULL, 0, 0, 0}, {"sparkplug", app->spb != NULL, 0, 0, 0}};
+	l[0].up = mqtt_ingest_link(app->mqtt, &l[0].since, &l[0].losses);
+	l[1].up = sparkplug_link(app->spb, &l[1].since, &l[1].losses);
+	cJSON *arr = detail ? cJSON_AddArrayToObject(o, "brokers") : NULL;
+	for (int i = 0; i < 2; i++) {
+		const char *state = !l[i].enabled ? "disabled"
+				    : l[i].up     ? "connected"
+						  : "disconnected";
+		if (!detail) {
+			char key[32];
+			cJSON_AddStringToObject(o, l[i].name, state);
+			snprintf(key, sizeof key, "%s_since", l[i].name);
+			if (l[i].enabled)
+				cJSON_AddNumberToObject(o, key, (double)l[i].since);
+			continue;
+		}
+		if (!arr || !l[i].enabled)
+			continue;
+		cJSON *b = cJSON_CreateObject();
+		cJSON_AddStringToObject(b, "client", l[i].name);
+		cJSON_AddStringToObject(b, "state", state);
+		cJSON_AddNumberToObject(b, "since", (double)l[i].since);
+		cJSON_AddNumberToObject(b, "losses", (double)l[i].losses);
+		cJSON_AddItemToArray(arr, b);
+	}
+}
+
 static enum MHD_Result serve_health(http_req *r)
 {
 	store *db = http__db_get(r->srv);
@@ -170,10 +204,7 @@ static enum MHD_Result serve_health(http_req *r)
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "status", ok ? "ok" : "degraded");
 	cJSON_AddStringToObject(o, "db", ok ? "ok" : "unavailable");
-	cJSON_AddStringToObject(o, "mqtt",
-				!r->srv->app.mqtt                         ? "disabled"
-				: mqtt_ingest_connected(r->srv->app.mqtt) ? "connected"
-									  : "disconnected");
+	http__add_links(o, &r->srv->app, 0);
 	return http__reply_json(r, ok ? 200 : 503, o);
 }
 

@@ -10,9 +10,10 @@
 #include "app/brand_key.h"
 #include "app/fleet.h"
 #include "app/live.h"
-#include "ingest/mqtt.h"
 #include "app/registry.h"
 #include "app/writer.h"
+#include "ingest/mqtt.h"
+#include "ingest/sparkplug.h"
 #include "util/config.h"
 
 #include <stdio.h>
@@ -25,6 +26,7 @@ typedef struct http_app {
 	mqtt_ingest *mqtt; /* NULL when MQTT is disabled */
 	fleet *fleet;
 	const brand_key *key; /* signs labels; NULL: no labels (tests of other parts) */
+	sparkplug_host *spb;  /* NULL when Sparkplug is disabled */
 } http_app;
 
 typedef struct http_server http_server;

@@ -3,7 +3,9 @@
  * connection's thread waits on the live state's version (no polling of the
  * database); when machines change, or once a second to notice machines
  * going offline by silence, it sends a `machine` event for each machine in
- * the caller's scope whose shown state, reason or count changed. A comment
+ * the caller's scope whose shown state, reason or count changed, and a
+ * `link` event when a broker link of the MQTT clients goes down or up
+ * (the snapshot has them as "links"). A comment
  * every 15 s keeps proxies and the browser from closing the stream. */
 #include "core/state.h"
 #include "http/http_int.h"
@@ -31,6 +33,7 @@ typedef struct sse {
 	size_t off;
 	int started;
 	int64_t last_write_ms;
+	char links[384]; /* the broker links last sent (their JSON) */
 } sse;
 
 static int load_machines(sse *c)
@@ -76,7 +79,29 @@ static int emit(sse *c, const char *event, cJSON *data)
 	return rc;
 }
 
-/* Appends events for what changed; the first call sends a snapshot. */
+/* The broker links (http__add_links) as an object {"now", "brokers"};
+ * *changed 1 when they differ from what this stream sent last. */
+static cJSON *links_json(sse *c, int64_t now, int *changed)
+{
+	cJSON *o = cJSON_CreateObject();
+	if (!o)
+		return NULL;
+	http__add_links(o, &c->srv->app, 1);
+	char sig[sizeof c->links];
+	*changed = 0;
+	if (!cJSON_PrintPreallocated(cJSON_GetObjectItem(o, "brokers"), sig, (int)sizeof sig, 0))
+		sig[0] = '\0'; /* longer than the signature: sent each time it is asked */
+	if (!sig[0] || strcmp(sig, c->links) != 0) {
+		*changed = 1;
+		memcpy(c->links, sig, sizeof sig);
+	}
+	cJSON_AddNumberToObject(o, "now", (double)now);
+	return o;
+}
+
+/* Appends events for what changed; the first call sends a snapshot. A
+ * change of the broker links is a `link` event (the fleet page shows it;
+ * the snapshot carries them too). */
 static int collect(sse *c)
 {
 	int rc = load_machines(c);
@@ -105,10 +130,20 @@ static int collect(sse *c)
 			return rc;
 		}
 	}
+	int changed = 0;
+	cJSON *links = links_json(c, now, &changed);
+	if (!links) {
+		cJSON_Delete(snap);
+		return GLOVED_ENOMEM;
+	}
 	if (snap) {
 		c->started = 1;
+		cJSON_AddItemToObject(snap, "links", links);
 		return emit(c, "snapshot", snap);
 	}
+	if (changed)
+		return emit(c, "link", links);
+	cJSON_Delete(links);
 	return GLOVED_OK;
 }
 

@@ -35,7 +35,9 @@ struct mqtt_ingest {
 	int64_t max_future_ms;
 	fleet *fleet;
 	_Atomic int connected;
-	reject_log *rejects; /* rate limit of rejection logs, per enterprise code */
+	_Atomic int64_t since_ms; /* wall clock of the last change of connected */
+	_Atomic uint64_t losses;  /* connections lost since the start */
+	reject_log *rejects;      /* rate limit of rejection logs, per enterprise code */
 	pthread_t thread;
 	_Atomic int stop;
 	int submitted; /* reports handed to the writer since the last barrier */
@@ -43,6 +45,18 @@ struct mqtt_ingest {
 	int port;
 	char client_id[128], username[128], password[256];
 };
+
+/* Every change of the broker link goes through here: the flag, its metric
+ * and the time since when it holds (the fleet page shows it). */
+static void set_connected(mqtt_ingest *m, int up)
+{
+	if (atomic_exchange(&m->connected, up) != up) {
+		atomic_store(&m->since_ms, ltime_now_ms());
+		if (!up)
+			atomic_fetch_add(&m->losses, 1);
+	}
+	metrics_set(M_MQTT_CONNECTED, up);
+}
 
 static void on_connect(struct mosquitto *mosq, void *obj, int rc)
 {
@@ -54,8 +68,7 @@ static void on_connect(struct mosquitto *mosq, void *obj, int rc)
 	int s = mosquitto_subscribe(mosq, NULL, TOPIC_FILTER, 1);
 	if (s != MOSQ_ERR_SUCCESS)
 		log_error("mqtt: subscribe failed: %s", mosquitto_strerror(s));
-	atomic_store(&m->connected, 1);
-	metrics_set(M_MQTT_CONNECTED, 1);
+	set_connected(m, 1);
 	log_info("mqtt: connected, subscribed to %s", TOPIC_FILTER);
 }
 
@@ -63,8 +76,7 @@ static void on_disconnect(struct mosquitto *mosq, void *obj, int rc)
 {
 	(void)mosq;
 	mqtt_ingest *m = obj;
-	atomic_store(&m->connected, 0);
-	metrics_set(M_MQTT_CONNECTED, 0);
+	set_connected(m, 0);
 	if (rc != 0)
 		log_warn("mqtt: disconnected (%s), reconnecting", mosquitto_strerror(rc));
 }
@@ -235,8 +247,7 @@ static void *loop_main(void *arg)
 			 * is committed before any of its PUBACKs can be written */
 			if (m->submitted &&
 			    (writer_barrier(m->w) || writer_async_failures(m->w) != failed0)) {
-				atomic_store(&m->connected, 0);
-				metrics_set(M_MQTT_CONNECTED, 0);
+				set_connected(m, 0);
 				while (drop(m, "a commit failed") && !atomic_load(&m->stop)) {
 					struct timespec d = {1, 0};
 					nanosleep(&d, NULL);
@@ -255,8 +266,7 @@ static void *loop_main(void *arg)
 			rc = mosquitto_loop_misc(m->mosq);
 		if (rc != MOSQ_ERR_SUCCESS) {
 			if (atomic_load(&m->connected)) {
-				atomic_store(&m->connected, 0);
-				metrics_set(M_MQTT_CONNECTED, 0);
+				set_connected(m, 0);
 				log_warn("mqtt: connection lost (%s), reconnecting",
 					 mosquitto_strerror(rc));
 			}
@@ -283,6 +293,7 @@ int mqtt_ingest_start(const mqtt_options *opt, registry *reg, store *rdb, writer
 	m->w = w;
 	m->max_future_ms = opt->max_future_ms;
 	m->fleet = opt->fleet;
+	atomic_store(&m->since_ms, ltime_now_ms());
 	snprintf(m->host, sizeof m->host, "%s", opt->host);
 	m->port = opt->port;
 	snprintf(m->client_id, sizeof m->client_id, "%s", opt->client_id ? opt->client_id : "");
@@ -338,4 +349,13 @@ void mqtt_ingest_stop(mqtt_ingest *m)
 int mqtt_ingest_connected(mqtt_ingest *m)
 {
 	return m ? atomic_load(&m->connected) : 0;
+}
+
+int mqtt_ingest_link(mqtt_ingest *m, int64_t *since_ms, uint64_t *losses)
+{
+	if (since_ms)
+		*since_ms = m ? atomic_load(&m->since_ms) : 0;
+	if (losses)
+		*losses = m ? atomic_load(&m->losses) : 0;
+	return mqtt_ingest_connected(m);
 }

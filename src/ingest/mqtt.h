@@ -15,6 +15,8 @@
 #include "app/registry.h"
 #include "app/writer.h"
 
+#include <stdint.h>
+
 typedef struct mqtt_ingest mqtt_ingest;
 
 typedef struct mqtt_options {
@@ -34,5 +36,10 @@ int mqtt_ingest_start(const mqtt_options *opt, registry *reg, store *rdb, writer
 void mqtt_ingest_stop(mqtt_ingest *m);
 /* 1 while connected. */
 int mqtt_ingest_connected(mqtt_ingest *m);
+/* The broker link: 1 while connected; *since_ms (may be NULL) the wall
+ * clock (Unix ms) since when it is up or down (down since the start until
+ * the first connection), *losses (may be NULL) how often a connection was
+ * lost since the start. NULL m: 0, 0, 0. */
+int mqtt_ingest_link(mqtt_ingest *m, int64_t *since_ms, uint64_t *losses);
 
 #endif

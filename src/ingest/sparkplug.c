@@ -57,6 +57,8 @@ struct sparkplug_host {
 	int64_t reorder_ms, max_future_ms;
 	int64_t birth_ts; /* STATE timestamp of the current (or next) connection */
 	_Atomic int connected;
+	_Atomic int64_t since_ms; /* wall clock of the last change of connected */
+	_Atomic uint64_t losses;  /* connections lost since the start */
 	_Atomic int stopping;
 	pthread_t ticker;
 	int ticker_started;
@@ -272,6 +274,18 @@ static int apply(sparkplug_host *h, node_slot *s, spn_kind kind, const char *dev
 
 /* ---- MQTT callbacks ---- */
 
+/* Every change of the broker link goes through here: the flag, its metric
+ * and the time since when it holds (the fleet page shows it). */
+static void set_connected(sparkplug_host *h, int up)
+{
+	if (atomic_exchange(&h->connected, up) != up) {
+		atomic_store(&h->since_ms, ltime_now_ms());
+		if (!up)
+			atomic_fetch_add(&h->losses, 1);
+	}
+	metrics_set(M_SPB_CONNECTED, up);
+}
+
 static void on_connect(struct mosquitto *mosq, void *obj, int rc)
 {
 	sparkplug_host *h = obj;
@@ -286,8 +300,7 @@ static void on_connect(struct mosquitto *mosq, void *obj, int rc)
 	if (s != MOSQ_ERR_SUCCESS)
 		log_error("sparkplug: subscribe failed: %s", mosquitto_strerror(s));
 	publish_state(h, 1);
-	atomic_store(&h->connected, 1);
-	metrics_set(M_SPB_CONNECTED, 1);
+	set_connected(h, 1);
 	log_info("sparkplug: connected as host %s, STATE online", h->host_id);
 }
 
@@ -295,8 +308,7 @@ static void on_disconnect(struct mosquitto *mosq, void *obj, int rc)
 {
 	(void)mosq;
 	sparkplug_host *h = obj;
-	atomic_store(&h->connected, 0);
-	metrics_set(M_SPB_CONNECTED, 0);
+	set_connected(h, 0);
 	if (atomic_load(&h->stopping))
 		return;
 	/* the next connection is a new STATE birth: a new timestamp in the will */
@@ -543,6 +555,7 @@ int sparkplug_start(const sparkplug_options *opt, registry *reg, store *rdb, wri
 	h->reg = reg;
 	h->rdb = rdb;
 	h->w = w;
+	atomic_store(&h->since_ms, ltime_now_ms());
 	h->fleet = opt->fleet;
 	h->reorder_ms = opt->reorder_timeout_ms > 0 ? opt->reorder_timeout_ms : 2000;
 	h->max_future_ms = opt->max_future_ms;
@@ -594,4 +607,13 @@ void sparkplug_stop(sparkplug_host *h)
 int sparkplug_connected(sparkplug_host *h)
 {
 	return h ? atomic_load(&h->connected) : 0;
+}
+
+int sparkplug_link(sparkplug_host *h, int64_t *since_ms, uint64_t *losses)
+{
+	if (since_ms)
+		*since_ms = h ? atomic_load(&h->since_ms) : 0;
+	if (losses)
+		*losses = h ? atomic_load(&h->losses) : 0;
+	return sparkplug_connected(h);
 }

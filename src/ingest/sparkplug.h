@@ -18,6 +18,8 @@
 #include "app/registry.h"
 #include "app/writer.h"
 
+#include <stdint.h>
+
 typedef struct sparkplug_host sparkplug_host;
 
 typedef struct sparkplug_options {
@@ -42,5 +44,8 @@ int sparkplug_start(const sparkplug_options *opt, registry *reg, store *rdb, wri
 void sparkplug_stop(sparkplug_host *h);
 /* 1 while connected to the broker. */
 int sparkplug_connected(sparkplug_host *h);
+/* The broker link as mqtt_ingest_link (ingest/mqtt.h): 1 while connected,
+ * *since_ms the Unix ms since when, *losses the connections lost. */
+int sparkplug_link(sparkplug_host *h, int64_t *since_ms, uint64_t *losses);
 
 #endif

@@ -269,6 +269,26 @@ describe("machine wall in the browser", { timeout: 240000 }, () => {
     await page.click("#lang");
     await waitText(page.locator("#tab-fleet"), "网关");
 
+    // The broker goes away: the fleet page says so at once (a live event,
+    // not a poll), and again when it is back on the same port.
+    const link = page.locator('#fleet-brokers li[data-client="mqtt"]');
+    await waitFor(async () => (await link.getAttribute("data-state")) === "connected", { timeoutMs: 10000, what: "the broker line: connected" });
+    assert.match(await textOf(link), /^MQTT 代理：已连接，自 \d\d:\d\d:\d\d 起/);
+    const port = broker.port;
+    const readsBefore = fleetCalls();
+    await broker.stop();
+    await waitFor(async () => (await link.getAttribute("data-state")) === "disconnected", { timeoutMs: 15000, what: "the broker line: disconnected" });
+    assert.match(await textOf(link), /MQTT 代理：连接中断，自 \d\d:\d\d:\d\d 起（0 分钟），正在重连/);
+    assert.equal(await link.getAttribute("role"), "alert");
+    await page.click("#lang");
+    await waitText(link.locator(".fleet-broker-losses"), "connections lost since the start: 1");
+    assert.match(await textOf(link), /^MQTT broker: disconnected since \d\d:\d\d:\d\d \(0 min\), reconnecting/);
+    await page.click("#lang");
+    broker = await startBroker({ port });
+    await waitFor(async () => (await link.getAttribute("data-state")) === "connected", { timeoutMs: 60000, what: "the broker line: connected again" });
+    assert.match(await textOf(link), /^MQTT 代理：已连接/);
+    assert.equal(fleetCalls(), readsBefore, "the broker lines came by live events, not by reading the fleet");
+
     await page.click("#tab-wall");
     await tile("K001").waitFor({ state: "visible" });
     await page.locator("#page-fleet").waitFor({ state: "hidden" });
