@@ -10,6 +10,7 @@
 #include "core/state.h"
 #include "util/num.h"
 #include "util/err.h"
+#include "util/json.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -867,7 +868,7 @@ static int money(const cJSON *o, const char *key, int required, int64_t *out, ch
 
 int analytics_card_parse(const char *json, size_t len, wage_card *out, char *err, size_t errlen)
 {
-	cJSON *j = cJSON_ParseWithLength(json, len);
+	cJSON *j = json_parse_all(json, len);
 	int rc = GLOVED_OK;
 	wage_card c;
 	memset(&c, 0, sizeof c);

@@ -9,6 +9,7 @@
 #include "core/tz.h"
 #include "util/num.h"
 #include "util/err.h"
+#include "util/json.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -161,7 +162,7 @@ int cluster_form_parse(const char *json, size_t len, stat_field *f, size_t *n, c
 		       size_t mlen)
 {
 	*n = 0;
-	cJSON *arr = cJSON_ParseWithLength(json, len);
+	cJSON *arr = json_parse_all(json, len);
 	if (!cJSON_IsArray(arr)) {
 		cJSON_Delete(arr);
 		snprintf(msg, mlen, "fields: must be an array of fields");
@@ -849,7 +850,7 @@ static int parse_indicator(const cJSON *o, size_t i, const plan_doc *doc, plan_i
 int cluster_plan_parse(const char *json, size_t len, plan_doc *out, char *msg, size_t mlen)
 {
 	memset(out, 0, sizeof *out);
-	cJSON *j = cJSON_ParseWithLength(json, len);
+	cJSON *j = json_parse_all(json, len);
 	int rc = 0;
 	int64_t v;
 	if (!cJSON_IsObject(j))

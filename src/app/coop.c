@@ -14,6 +14,7 @@
 #include "util/err.h"
 #include "util/ltime.h"
 #include "util/utf8.h"
+#include "util/json.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -120,7 +121,7 @@ static int int_field(const cJSON *j, const char *key, int64_t lo, int64_t hi, in
 int coop_profile_parse(const char *json, size_t len, coop_profile *out, char *msg, size_t mlen)
 {
 	memset(out, 0, sizeof *out);
-	cJSON *j = cJSON_ParseWithLength(json, len);
+	cJSON *j = json_parse_all(json, len);
 	if (!cJSON_IsObject(j)) {
 		cJSON_Delete(j);
 		return bad(msg, mlen, "body", "must be a JSON object");
@@ -252,7 +253,7 @@ int coop_profile_has_family(const coop_profile *p, const char *family)
 int coop_need_parse(const char *json, size_t len, coop_need *out, char *msg, size_t mlen)
 {
 	memset(out, 0, sizeof *out);
-	cJSON *j = cJSON_ParseWithLength(json, len);
+	cJSON *j = json_parse_all(json, len);
 	if (!cJSON_IsObject(j)) {
 		cJSON_Delete(j);
 		return bad(msg, mlen, "need", "must be a JSON object");

@@ -4,6 +4,7 @@
 #include "app/firmcal.h"
 #include "util/err.h"
 #include "app/tzfile.h"
+#include "util/json.h"
 
 #include <cjson/cJSON.h>
 #include <pthread.h>
@@ -60,7 +61,7 @@ int firmcal_parse(const char *json, size_t len, const char *tzdir, firm_cal *out
 	char field[64];
 	if (len > FIRMCAL_MAX_JSON)
 		return bad(err, errlen, "body", "larger than 16 KiB");
-	cJSON *j = cJSON_ParseWithLength(json, len);
+	cJSON *j = json_parse_all(json, len);
 	if (!cJSON_IsObject(j)) {
 		cJSON_Delete(j);
 		return bad(err, errlen, "body", "not a JSON object");

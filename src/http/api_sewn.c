@@ -20,6 +20,7 @@
 #include "util/table.h"
 #include "util/ticket_pdf.h"
 #include "util/utf8.h"
+#include "util/json.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -1044,7 +1045,7 @@ enum MHD_Result http__h_scans(http_req *r, store *db)
 		return http__reply_error(
 		    r, 403, "forbidden", -1,
 		    "scans come from a firm's workers, supervisors and admins");
-	cJSON *j = r->body.len ? cJSON_ParseWithLength(r->body.data, r->body.len) : NULL;
+	cJSON *j = json_parse_all(r->body.data, r->body.len);
 	if (!cJSON_IsObject(j) && !cJSON_IsArray(j)) {
 		cJSON_Delete(j);
 		return http__reply_error(r, 400, "bad_request", -1,
@@ -1054,8 +1055,11 @@ enum MHD_Result http__h_scans(http_req *r, store *db)
 	size_t n = batch ? (size_t)cJSON_GetArraySize(j) : 1;
 	if (n == 0 || n > MAX_SCANS) {
 		cJSON_Delete(j);
-		return http__reply_error(r, 400, "too_large", -1, "1 to %d scans per request",
-					 MAX_SCANS);
+		if (n == 0)
+			return http__reply_error(r, 400, "bad_request", -1,
+						 "no scans: 1 to %d scans per request", MAX_SCANS);
+		return http__reply_error(r, 413, "too_large", -1,
+					 "%zu scans: at most %d per request", n, MAX_SCANS);
 	}
 	sewn_scan_req *req = calloc(n, sizeof *req);
 	sewn_scan_res *res = calloc(n, sizeof *res);

@@ -12,6 +12,7 @@
 #include "util/err.h"
 #include "util/ltime.h"
 #include "util/utf8.h"
+#include "util/json.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,7 @@ cJSON *http__parse_body(http_req *r, enum MHD_Result *ret)
 {
 	cJSON *j = NULL;
 	if (r->body.len)
-		j = cJSON_ParseWithLength(r->body.data, r->body.len);
+		j = json_parse_all(r->body.data, r->body.len);
 	if (!j || !cJSON_IsObject(j)) {
 		cJSON_Delete(j);
 		*ret =

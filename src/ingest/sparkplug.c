@@ -262,11 +262,16 @@ static int apply(sparkplug_host *h, node_slot *s, spn_kind kind, const char *dev
 {
 	collect_ctx c = {0};
 	int64_t now = ltime_now_ms();
+	spn_carry carry;
+	spn_carry_save(s->n, device, &carry);
 	int rc = spn_apply(s->n, kind, device, p, now, collect_report, &c, why, whylen);
 	if (rc == GLOVED_ENOMEM || rc == GLOVED_ETOOBIG)
 		snprintf(why, whylen, "%s", gloved_strerror(rc));
 	if (!rc)
 		rc = submit(h, s, &c, now, why, whylen);
+	/* a refused DDATA changes nothing: its values are not carried over */
+	if (rc && kind == SPN_DDATA)
+		spn_carry_restore(s->n, device, &carry);
 	free(c.recs);
 	free(c.devices);
 	return rc;

@@ -516,6 +516,34 @@ static int emit_groups(dev *d, group *g, size_t ng, spn_emit_fn emit, void *ctx)
 	return 0;
 }
 
+void spn_carry_save(const spn_node *n, const char *device, spn_carry *out)
+{
+	memset(out, 0, sizeof *out);
+	const dev *d = device ? find_dev((spn_node *)n, device) : NULL;
+	if (!d)
+		return;
+	out->found = 1;
+	out->has_count = d->has_count;
+	out->has_state = d->has_state;
+	out->state = d->state;
+	out->count = d->count;
+	out->reject = d->reject;
+	memcpy(out->reason, d->reason, sizeof out->reason);
+}
+
+void spn_carry_restore(spn_node *n, const char *device, const spn_carry *c)
+{
+	dev *d = c->found && device ? find_dev(n, device) : NULL;
+	if (!d)
+		return;
+	d->has_count = c->has_count;
+	d->has_state = c->has_state;
+	d->state = c->state;
+	d->count = c->count;
+	d->reject = c->reject;
+	memcpy(d->reason, c->reason, sizeof d->reason);
+}
+
 int spn_apply(spn_node *n, spn_kind kind, const char *device, const spb_payload *p, int64_t now_ms,
 	      spn_emit_fn emit, void *ctx, char *err, size_t errlen)
 {

@@ -131,6 +131,21 @@ void spn_node_reset(spn_node *n);
 int spn_apply(spn_node *n, spn_kind kind, const char *device, const spb_payload *p, int64_t now_ms,
 	      spn_emit_fn emit, void *ctx, char *err, size_t errlen);
 
+/* The values a device's next DDATA carries over for the metrics it leaves
+ * out (count, reject, state, reason), as a DDATA changes them. The host
+ * saves them before it applies a DDATA and puts them back when that
+ * message's reports are refused after spn_apply (a machine not in the
+ * registry, a counter over the machine's width, a time out of the window),
+ * so that a refused message changes nothing a later one would carry. */
+typedef struct spn_carry {
+	int found; /* 0: the device is not known (nothing to put back) */
+	int has_count, has_state, state;
+	uint64_t count, reject;
+	char reason[33];
+} spn_carry;
+void spn_carry_save(const spn_node *n, const char *device, spn_carry *out);
+void spn_carry_restore(spn_node *n, const char *device, const spn_carry *c);
+
 /* Parses a state metric: a string (run idle stop fault setup off) or an
  * integer 0 off, 1 run, 2 idle, 3 stop, 4 fault, 5 setup. Returns the
  * machine_state or -1. */

@@ -89,6 +89,23 @@ describe("strict input: NUL, invalid UTF-8 and control characters", () => {
     assert.match(JSON.parse(text).error.message, /name/);
   });
 
+  it("refuses a JSON body with anything after its value, and writes nothing", async () => {
+    const hh = (code) => `{"enterprise":"SI01","code":"${code}","name":"王","village":"v","phone":"1","rate_pct":100}`;
+    for (const body of [`${hh("HT1")} junk`, `${hh("HT1")}${hh("HT2")}`, `${hh("HT1")},`, `${hh("HT1")}\u0001`]) {
+      const r = await api(daemon.url, tok, "POST", "/api/v1/households", body);
+      assert.equal(r.status, 400, `${body}: ${r.status} ${r.text}`);
+      assert.match(r.json?.error?.message ?? "", /JSON/, body);
+    }
+    // JSON whitespace after the value is fine
+    const ok = await api(daemon.url, tok, "POST", "/api/v1/households", `${hh("HT3")}\r\n\t `);
+    assert.equal(ok.status, 201, ok.text);
+    const hs = await api(daemon.url, tok, "GET", `/api/v1/households?enterprise=${F}`);
+    assert.equal(hs.status, 200, hs.text);
+    const text = JSON.stringify(hs.json);
+    assert.ok(text.includes('"HT3"'), text);
+    assert.equal(/"HT[12]"/.test(text), false, "no household of a refused body was added");
+  });
+
   it("lets Chinese text through", async () => {
     const r = await api(daemon.url, tok, "POST", "/api/v1/gateway-tokens", { enterprise: F, name: "网关-一号" });
     assert.equal(r.status, 201, r.text);
@@ -274,6 +291,13 @@ describe("strict input: ingest fields out of range, over-long, of the wrong type
       assert.equal(one.status, 400, `${JSON.stringify(scan)} alone: ${one.text}`);
       assert.match(one.json.error.message, new RegExp(`'${field}'`), one.text);
     }
+    // the batch's size: none is a bad request, over 500 too large
+    const none = await post([]);
+    assert.equal(none.status, 400, none.text);
+    const many = await post(new Array(501).fill({ code: codes[0] }));
+    assert.equal(many.status, 413, many.text);
+    assert.equal(many.json.error.code, "too_large", many.text);
+    assert.match(many.json.error.message, /501 scans: at most 500/);
     const dup = await post(`[{"code":${JSON.stringify(codes[0])},"scan_id":"ok-0"},{"code":${JSON.stringify(codes[1])},"code":"x"}]`);
     assert.equal(dup.status, 400, dup.text);
     assert.equal(dup.json.error.record, 1, dup.text);

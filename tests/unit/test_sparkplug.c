@@ -382,6 +382,46 @@ static void test_data_by_alias_and_name(void **state)
 	spn_node_free(n);
 }
 
+/* A DDATA the host refuses after spn_apply (its counter too wide for the
+ * machine, say) is undone with spn_carry_restore: the next DDATA with only a
+ * state carries the count from before, not the refused one. */
+static void test_carry_restore(void **state)
+{
+	(void)state;
+	spn_node *n = born_node();
+	got g = {0};
+	char err[200];
+	assert_int_equal(dbirth(n, "K001", T0, 1000, &g), GLOVED_OK);
+	spn_carry c;
+	spn_carry_save(n, "K001", &c);
+	assert_true(c.found);
+	assert_int_equal(c.count, 1000);
+	spb_metric m[1];
+	spb_metric *mp[1];
+	spb_metric_init(&m[0], NULL, 1, 1, SPB_UINT32, T0 + 1000);
+	m[0].has_datatype = 0;
+	spb_metric_set_int(&m[0], 70000);
+	spb_payload p = mkp(m, 1, 2, T0 + 1000, mp);
+	g.n = 0;
+	assert_int_equal(spn_apply(n, SPN_DDATA, "K001", &p, T0, collect, &g, err, sizeof err), 0);
+	assert_int_equal(g.r[0].count, 70000);
+	spn_carry_restore(n, "K001", &c); /* the host refused it */
+	spb_metric_init(&m[0], "state", 0, 0, SPB_STRING, T0 + 2000);
+	m[0].has_datatype = 0;
+	spb_metric_set_text(&m[0], "idle");
+	p = mkp(m, 1, 3, T0 + 2000, mp);
+	g.n = 0;
+	assert_int_equal(spn_apply(n, SPN_DDATA, "K001", &p, T0, collect, &g, err, sizeof err), 0);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.r[0].count, 1000);
+	assert_int_equal(g.r[0].state, MS_IDLE);
+	/* an unknown device has nothing to put back */
+	spn_carry_save(n, "K999", &c);
+	assert_false(c.found);
+	spn_carry_restore(n, "K999", &c);
+	spn_node_free(n);
+}
+
 static void test_data_refused(void **state)
 {
 	(void)state;
@@ -735,6 +775,7 @@ int main(void)
 	    cmocka_unit_test(test_mapping),
 	    cmocka_unit_test(test_historical),
 	    cmocka_unit_test(test_bdseq),
+	    cmocka_unit_test(test_carry_restore),
 	    cmocka_unit_test(test_seq_order),
 	    cmocka_unit_test(test_seq_wrap_and_gap),
 	    cmocka_unit_test(test_rebirth_resets),
