@@ -8,7 +8,6 @@ FUZZBUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TEST_SECONDS ?= 20
 VGBUILD ?= build-valgrind
-VALGRIND ?= valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --track-origins=yes --quiet
 
 .PHONY: all deps build demo test unit valgrind format format-check bench clean node_modules fuzz fuzz-build
 
@@ -38,6 +37,7 @@ test: deps node_modules
 	./scripts/format-check.sh
 	./scripts/layers.sh
 	cd $(TESTBUILD) && ctest --output-on-failure -j 2
+	$(MAKE) valgrind
 	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_TEST_SECONDS)
 
 unit: deps
@@ -45,19 +45,14 @@ unit: deps
 	cmake --build $(TESTBUILD) -j $(JOBS)
 	cd $(TESTBUILD) && ctest --output-on-failure -L unit
 
-# The unit tests once under valgrind (issue 15: besides ASan/UBSan): a
-# Debug build without sanitizers in $(VGBUILD), each unit test executable
-# (ctest -L unit) under $(VALGRIND); an error or a definite or indirect leak
-# fails it. Not part of
-# `make test` (it takes several minutes; docs/fuzzing.md). Integration tests
-# under valgrind: GLOVED_WRAP="$(VALGRIND)" GLOVED_BIN=$(VGBUILD)/gloved.
-valgrind: deps
+# The suite once under valgrind (issue 15: besides ASan/UBSan): a Debug
+# build without sanitizers in $(VGBUILD); every unit test executable under
+# valgrind, $(JOBS) at a time, then integration tests with the daemon under
+# valgrind (scripts/valgrind.sh, docs/fuzzing.md). `make test` runs it.
+valgrind: deps node_modules
 	cmake -S . -B $(VGBUILD) -DCMAKE_BUILD_TYPE=Debug -DGLOVED_SANITIZE=OFF
 	cmake --build $(VGBUILD) -j $(JOBS)
-	@set -e; cd $(VGBUILD); for t in $$(ctest -L '^unit$$' -N | sed -n 's|^ *Test *#[0-9]*: unit/||p'); do \
-		echo "== valgrind $$t"; $(VALGRIND) ./$$t >$$t.valgrind.log 2>&1 \
-			|| { tail -n 40 $$t.valgrind.log; echo "make valgrind: $$t failed ($(VGBUILD)/$$t.valgrind.log)" >&2; exit 1; }; \
-	done
+	VGBUILD=$(VGBUILD) JOBS=$(JOBS) ./scripts/valgrind.sh
 
 # Benchmarks print figures and ratios (docs/performance.md); BENCH_ARGS go to
 # each, e.g. make bench BENCH_ARGS=--quick.

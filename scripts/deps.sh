@@ -8,7 +8,7 @@ PKGS="build-essential cmake pkg-config clang-format
 libmicrohttpd-dev libcjson-dev libmosquitto-dev mosquitto mosquitto-clients
 libsqlite3-dev sqlite3 libsodium-dev libinih-dev libcmocka-dev fonts-wqy-microhei
 protobuf-c-compiler libprotobuf-c-dev libmodbus-dev clang libclang-rt-14-dev
-libxlsxwriter-dev coinor-libcbc-dev unzip libhpdf-dev libqrencode-dev zbar-tools poppler-utils poppler-data chromium curl ca-certificates tzdata faketime"
+libxlsxwriter-dev coinor-libcbc-dev unzip libhpdf-dev libqrencode-dev zbar-tools poppler-utils poppler-data chromium curl ca-certificates tzdata faketime valgrind"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
