@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* test_store.c: the SQLite store backend: migrations create the schema
- * once and are idempotent, the scope keeps a firm to its own rows,
- * duplicates are refused, rollups add up, samples and live state round-trip,
- * and a read connection on a missing database fails cleanly. */
+/* test_store.c: the store backends: migrations create the schema once and
+ * are idempotent, the scope keeps a firm to its own rows, duplicates are
+ * refused, rollups add up, samples and live state round-trip, and a read
+ * connection on a missing database fails cleanly. Run without arguments it
+ * tests the SQLite backend on a file in /tmp; with --pg the PostgreSQL
+ * backend on the database of $GLOVED_TEST_PG (scripts/pg.sh; emptied
+ * before and after each test), where the capabilities not ported yet
+ * (samples, coop, ...) must answer GLOVED_ENOTSUP (store_pg_test.h). */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,13 +20,18 @@
 #include <cmocka.h>
 
 #include "store/store.h"
+#include "store_pg_test.h"
 #include "util/err.h"
 
-static char path[64];
+static char path[512];
 
 static void rm_db(void)
 {
-	char p[80];
+	if (pg_mode) {
+		assert_int_equal(store__pg_reset(path), 0);
+		return;
+	}
+	char p[600];
 	unlink(path);
 	snprintf(p, sizeof p, "%s-wal", path);
 	unlink(p);
@@ -32,7 +42,10 @@ static void rm_db(void)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(path, sizeof path, "/tmp/gloved-test-store-%d.db", (int)getpid());
+	if (pg_mode)
+		snprintf(path, sizeof path, "%s", pg_uri);
+	else
+		snprintf(path, sizeof path, "/tmp/gloved-test-store-%d.db", (int)getpid());
 	rm_db();
 	return 0;
 }
@@ -89,7 +102,14 @@ static void test_migrations_and_scope(void **state)
 	assert_int_equal(ms[0].id, ma.id);
 	free(ms);
 
-	/* rollups of two firms; the scope sees only its own */
+	/* rollups of two firms; the scope sees only its own (samples: not
+	 * ported to PostgreSQL yet) */
+	if (pg_mode) {
+		assert_int_equal(
+		    store_rollup_add(db, STORE_HOUR, 3600000, ma.id, a.id, wa.id, 10, 1),
+		    GLOVED_ENOTSUP);
+		goto reopen;
+	}
 	assert_int_equal(store_begin(db), 0);
 	assert_int_equal(store_rollup_add(db, STORE_HOUR, 3600000, ma.id, a.id, wa.id, 10, 1), 0);
 	assert_int_equal(store_rollup_add(db, STORE_HOUR, 3600000, ma.id, a.id, wa.id, 5, 0), 0);
@@ -108,6 +128,7 @@ static void test_migrations_and_scope(void **state)
 	assert_int_equal(store_output(db, all, STORE_HOUR, 0, 0, 0, 0, 7200000, &bk, &n), 0);
 	assert_int_equal(bk[0].good, 22);
 	free(bk);
+reopen:
 	store_close(db);
 
 	/* reopening runs no migration twice and keeps the data */
@@ -134,6 +155,16 @@ static void test_samples_live_sessions(void **state)
 	store *db = NULL;
 	store_options o = {0};
 	assert_int_equal(store_open(path, STORE_WRITE, &o, &db), 0);
+	if (pg_mode) {
+		store_sample x = {1000, 1, 10, 0, 0, 0, 1, "", "W1", 0};
+		assert_int_equal(store_sample_insert(db, &x), GLOVED_ENOTSUP);
+		store_live *ls = (store_live *)1;
+		size_t n = 99;
+		assert_int_equal(store_live_list(db, &ls, &n), GLOVED_ENOTSUP);
+		assert_null(ls);
+		assert_int_equal(n, 0);
+		goto sessions;
+	}
 	store_sample s1 = {1000, 1, 10, 0, 0, 0, 1, "", "W1", 0};
 	store_sample s2 = {2000, 1, 15, 0, 5, 0, 3, "yarn_break", "", 0};
 	assert_int_equal(store_begin(db), 0);
@@ -155,6 +186,7 @@ static void test_samples_live_sessions(void **state)
 	assert_string_equal(ls[0].reason, "yarn_break");
 	free(ls);
 
+sessions:;
 	store_user u = {
 	    .username = "boss", .pw_hash = "$argon2id$fake", .role = "enterprise_admin"};
 	assert_int_equal(store_user_add(db, (store_scope){0}, &u), 0);
@@ -170,11 +202,273 @@ static void test_samples_live_sessions(void **state)
 	store_close(db);
 }
 
+/* The registry and auth calls on either backend: lists in scope and in
+ * order, the registry revision moving with every registry change (a
+ * Sparkplug map replaced too), duplicates and missing parents refused with
+ * their codes, a refused duplicate inside a transaction leaving it usable,
+ * password hashes never in a list, gateways found by their token. */
+static void test_registry_auth_calls(void **state)
+{
+	(void)state;
+	store *db = NULL;
+	store_options o = {0};
+	assert_int_equal(store_open(path, STORE_WRITE, &o, &db), 0);
+	store_scope all = {0};
+	store_enterprise a = {0, "JX01", "a", "嘉祥"}, b = {0, "JX02", "b", "嘉祥"};
+	int64_t rev0 = 0, rev = 0;
+	assert_int_equal(store_registry_rev(db, &rev0), 0);
+	assert_true(rev0 > 0);
+	assert_int_equal(store_enterprise_add(db, all, &a), 0);
+	assert_int_equal(store_enterprise_add(db, all, &b), 0);
+	assert_int_equal(store_registry_rev(db, &rev), 0);
+	assert_true(rev > rev0);
+
+	/* a duplicate inside a transaction: refused, the transaction goes on */
+	assert_int_equal(store_begin(db), 0);
+	store_enterprise dup = {0, "JX01", "again", ""}, c = {0, "PY01", "c", "平邑"};
+	assert_int_equal(store_enterprise_add(db, all, &dup), GLOVED_EEXIST);
+	assert_int_equal(store_enterprise_add(db, all, &c), 0);
+	assert_int_equal(store_commit(db), 0);
+	store_enterprise got = {0};
+	assert_int_equal(store_enterprise_by_code(db, all, "PY01", &got), 0);
+	assert_int_equal(got.id, c.id);
+	assert_string_equal(got.town, "平邑");
+	store_enterprise *es = NULL;
+	size_t n = 0;
+	store_scope town = {0};
+	snprintf(town.town, sizeof town.town, "嘉祥");
+	assert_int_equal(store_enterprise_list(db, town, &es, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(es[0].code, "JX01");
+	assert_string_equal(es[1].code, "JX02");
+	free(es);
+
+	store_workshop w1 = {0, a.id, "W2", "缝制"}, w2 = {0, a.id, "W1", "裁剪"},
+		       w3 = {0, b.id, "W1", "x"};
+	store_scope sa = {.enterprise_id = a.id}, sb = {.enterprise_id = b.id};
+	assert_int_equal(store_workshop_add(db, sa, &w1), 0);
+	assert_int_equal(store_workshop_add(db, sa, &w2), 0);
+	assert_int_equal(store_workshop_add(db, sa, &w3), GLOVED_EPERM);
+	assert_int_equal(store_workshop_add(db, all, &w3), 0);
+	store_workshop dupw = {0, a.id, "W1", "again"};
+	assert_int_equal(store_workshop_add(db, all, &dupw), GLOVED_EEXIST);
+	store_workshop *ws = NULL;
+	assert_int_equal(store_workshop_list(db, sa, 0, &ws, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(ws[0].code, "W1");
+	assert_string_equal(ws[1].name, "缝制");
+	free(ws);
+	assert_int_equal(store_workshop_list(db, sa, b.id, &ws, &n), 0);
+	assert_int_equal(n, 0);
+	free(ws);
+
+	store_machine m = {0, a.id, w1.id, "K7", "knitting", 13, 1200, 16};
+	assert_int_equal(store_registry_rev(db, &rev0), 0);
+	assert_int_equal(store_machine_add(db, sa, &m), 0);
+	assert_int_equal(store_registry_rev(db, &rev), 0);
+	assert_true(rev > rev0);
+	store_machine *ms = NULL;
+	assert_int_equal(store_machine_list(db, all, &ms, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ms[0].cycle_ms, 1200);
+	assert_int_equal(ms[0].counter_bits, 16);
+	assert_int_equal(ms[0].gauge, 13);
+	free(ms);
+
+	/* Modbus: in scope, one per machine, the machine must exist */
+	store_modbus_device d = {.machine_id = m.id,
+				 .port = 502,
+				 .unit_id = 3,
+				 .counter_reg = 10,
+				 .counter_words = 2,
+				 .reject_reg = -1,
+				 .state_reg = 12,
+				 .poll_ms = 5000,
+				 .timeout_ms = 2000,
+				 .enabled = 1};
+	snprintf(d.host, sizeof d.host, "10.0.0.7");
+	snprintf(d.word_order, sizeof d.word_order, "big");
+	snprintf(d.state_map, sizeof d.state_map, "0:off,1:run");
+	assert_int_equal(store_modbus_device_add(db, sb, &d), GLOVED_EPERM);
+	assert_int_equal(store_modbus_device_add(db, sa, &d), 0);
+	assert_int_equal(d.enterprise_id, a.id);
+	assert_int_equal(store_modbus_device_add(db, sa, &d), GLOVED_EEXIST);
+	store_modbus_device nomachine = d;
+	nomachine.machine_id = m.id + 1000;
+	assert_int_equal(store_modbus_device_add(db, all, &nomachine), GLOVED_ENOTFOUND);
+	store_modbus_device *ds = NULL;
+	assert_int_equal(store_modbus_device_list(db, sa, &ds, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(ds[0].enterprise_code, "JX01");
+	assert_string_equal(ds[0].machine_code, "K7");
+	assert_int_equal(ds[0].reject_reg, -1);
+	assert_int_equal(ds[0].state_reg, 12);
+	assert_int_equal(ds[0].unit_id, 3);
+	free(ds);
+	assert_int_equal(store_modbus_device_list(db, sb, &ds, &n), 0);
+	assert_int_equal(n, 0);
+	free(ds);
+
+	/* Sparkplug maps: none, put, replaced (the revision moves each time) */
+	store_sparkplug_map sm = {.enterprise_id = a.id};
+	assert_int_equal(store_sparkplug_map_get(db, a.id, "edge1", &sm), GLOVED_ENOTFOUND);
+	snprintf(sm.edge_node, sizeof sm.edge_node, "edge1");
+	snprintf(sm.count_metric, sizeof sm.count_metric, "pieces");
+	snprintf(sm.reject_metric, sizeof sm.reject_metric, "rej");
+	snprintf(sm.state_metric, sizeof sm.state_metric, "st");
+	snprintf(sm.reason_metric, sizeof sm.reason_metric, "why");
+	assert_int_equal(store_sparkplug_map_put(db, sb, &sm), GLOVED_EPERM);
+	assert_int_equal(store_registry_rev(db, &rev0), 0);
+	assert_int_equal(store_sparkplug_map_put(db, sa, &sm), 0);
+	assert_int_equal(store_registry_rev(db, &rev), 0);
+	assert_true(rev > rev0);
+	snprintf(sm.count_metric, sizeof sm.count_metric, "total");
+	assert_int_equal(store_sparkplug_map_put(db, sa, &sm), 0);
+	assert_int_equal(store_registry_rev(db, &rev0), 0);
+	assert_true(rev0 > rev);
+	store_sparkplug_map back;
+	assert_int_equal(store_sparkplug_map_get(db, a.id, "edge1", &back), 0);
+	assert_string_equal(back.count_metric, "total");
+	assert_string_equal(back.reason_metric, "why");
+	assert_string_equal(back.edge_node, "edge1");
+	store_sparkplug_map nofirm = sm;
+	nofirm.enterprise_id = a.id + 1000;
+	assert_int_equal(store_sparkplug_map_put(db, all, &nofirm), GLOVED_ENOTFOUND);
+
+	/* users */
+	store_user u1 = {.username = "li",
+			 .pw_hash = "$argon2id$a",
+			 .role = "supervisor",
+			 .enterprise_id = a.id,
+			 .worker = "W01"};
+	store_user u2 = {.username = "admin", .pw_hash = "$argon2id$b", .role = "cluster_admin"};
+	assert_int_equal(store_user_add(db, sb, &u1), GLOVED_EPERM);
+	assert_int_equal(store_user_add(db, sa, &u1), 0);
+	assert_int_equal(store_user_add(db, all, &u2), 0);
+	store_user again = u2;
+	assert_int_equal(store_user_add(db, all, &again), GLOVED_EEXIST);
+	store_user gu;
+	assert_int_equal(store_user_by_name(db, "li", &gu), 0);
+	assert_int_equal(gu.id, u1.id);
+	assert_string_equal(gu.pw_hash, "$argon2id$a");
+	assert_string_equal(gu.worker, "W01");
+	assert_int_equal(gu.enterprise_id, a.id);
+	assert_int_equal(store_user_by_id(db, u2.id, &gu), 0);
+	assert_int_equal(gu.enterprise_id, 0);
+	assert_int_equal(store_user_by_name(db, "nobody", &gu), GLOVED_ENOTFOUND);
+	store_user *us = NULL;
+	assert_int_equal(store_user_list(db, all, &us, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(us[0].username, "admin");
+	assert_string_equal(us[0].pw_hash, "");
+	assert_string_equal(us[1].pw_hash, "");
+	free(us);
+	assert_int_equal(store_user_list(db, sa, &us, &n), 0);
+	assert_int_equal(n, 1);
+	free(us);
+
+	/* gateways: by their token's hash, listed in scope */
+	uint8_t h1[32], h2[32];
+	memset(h1, 0xA5, sizeof h1);
+	memset(h2, 0x00, sizeof h2); /* a hash of zero bytes binds whole */
+	h2[31] = 1;
+	store_gateway g1 = {0, a.id, "gw-a"}, g2 = {0, b.id, "gw-b"};
+	assert_int_equal(store_gateway_add(db, sa, &g2, h2), GLOVED_EPERM);
+	assert_int_equal(store_gateway_add(db, sa, &g1, h1), 0);
+	assert_int_equal(store_gateway_add(db, all, &g2, h2), 0);
+	store_gateway gg;
+	assert_int_equal(store_gateway_by_token(db, h2, &gg), 0);
+	assert_int_equal(gg.id, g2.id);
+	assert_string_equal(gg.name, "gw-b");
+	h2[0] = 1;
+	assert_int_equal(store_gateway_by_token(db, h2, &gg), GLOVED_ENOTFOUND);
+	store_gateway *gs = NULL;
+	assert_int_equal(store_gateway_list(db, sa, &gs, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(gs[0].id, g1.id);
+	free(gs);
+	assert_int_equal(store_gateway_list(db, all, &gs, &n), 0);
+	assert_int_equal(n, 2);
+	free(gs);
+	store_close(db);
+}
+
+/* ---- PostgreSQL only ---- */
+
+static void *migrate_thread(void *arg)
+{
+	store *db = NULL;
+	store_options o = {0};
+	*(int *)arg = store_open(path, STORE_WRITE, &o, &db);
+	store_close(db);
+	return NULL;
+}
+
+/* Two instances migrating a new database at once both succeed (the
+ * advisory lock lines them up) and leave one schema; opening again
+ * migrates nothing; a database newer than the binary is refused with a
+ * message that says so. */
+static void test_pg_migrations_guarded(void **state)
+{
+	(void)state;
+	if (!pg_mode)
+		skip();
+	pthread_t t[2];
+	int rc[2] = {-1, -1};
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, migrate_thread, &rc[i]), 0);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	assert_int_equal(rc[0], 0);
+	assert_int_equal(rc[1], 0);
+	store *db = NULL;
+	store_options o = {0};
+	assert_int_equal(store_open(path, STORE_READ, &o, &db), 0);
+	int v = 0;
+	assert_int_equal(store_schema_version(db, &v), 0);
+	assert_int_equal(v, 10); /* the steps of sqlite/migrations.c */
+	int64_t rev = 0;
+	assert_int_equal(store_registry_rev(db, &rev), 0);
+	assert_int_equal(rev, 1); /* meta's first row, inserted once */
+	/* a read snapshot is read only */
+	assert_int_equal(store_read_begin(db), 0);
+	store_enterprise e = {0, "RO01", "ro", ""};
+	assert_int_not_equal(store_enterprise_add(db, (store_scope){0}, &e), 0);
+	assert_non_null(strstr(store_errmsg(db), "read-only"));
+	assert_int_equal(store_read_end(db), 0); /* the refused write left it usable */
+	store_close(db);
+	/* a commit after a failed statement outside a guard is a failure */
+	assert_int_equal(store_open(path, STORE_WRITE, &o, &db), 0);
+	assert_int_equal(store_begin(db), 0);
+	assert_int_equal(store_enterprise_add(db, (store_scope){0}, &e), 0);
+	store_workshop w = {0, e.id + 1000, "W1", "nowhere"};
+	assert_int_equal(store_workshop_add(db, (store_scope){0}, &w), GLOVED_EEXIST);
+	assert_int_equal(store_commit(db), 0); /* the guard kept the transaction */
+	store_close(db);
+	assert_int_equal(store__pg_set_version(path, 99), 0);
+	db = (store *)1;
+	assert_int_equal(store_open(path, STORE_WRITE, &o, &db), GLOVED_EDB);
+	assert_null(db);
+}
+
 static void test_read_missing_db(void **state)
 {
 	(void)state;
 	store *db = (store *)1;
 	store_options o = {0};
+	if (pg_mode) {
+		/* a database without the schema: never migrated */
+		assert_int_equal(store__pg_reset(pg_uri), 0);
+		assert_int_equal(store_open(pg_uri, STORE_READ, &o, &db), GLOVED_ENOTFOUND);
+		assert_null(db);
+		/* no server there */
+		db = (store *)1;
+		assert_int_equal(
+		    store_open("postgresql://gloved@127.0.0.1:1/gloved", STORE_READ, &o, &db),
+		    GLOVED_EIO);
+		assert_null(db);
+		return;
+	}
 	assert_int_not_equal(store_open("/tmp/gloved-no-such-dir/x.db", STORE_READ, &o, &db), 0);
 	assert_null(db);
 }
@@ -196,6 +490,12 @@ static void test_coop_scope(void **state)
 	assert_int_equal(store_enterprise_add(db, all, &b), 0);
 	assert_int_equal(store_enterprise_add(db, all, &c), 0);
 	store_coop_order ord = {.lead_id = a.id, .pairs = 24000, .max_partners = 4};
+	if (pg_mode) { /* coop: not ported to PostgreSQL yet */
+		snprintf(ord.code, sizeof ord.code, "C1");
+		assert_int_equal(store_coop_order_add(db, &ord), GLOVED_ENOTSUP);
+		store_close(db);
+		return;
+	}
 	snprintf(ord.code, sizeof ord.code, "C1");
 	snprintf(ord.need, sizeof ord.need, "{}");
 	snprintf(ord.status, sizeof ord.status, "open");
@@ -265,12 +565,15 @@ static void test_coop_scope(void **state)
 	store_close(db);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	store_pg_test_mode(argc, argv);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_migrations_and_scope, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_samples_live_sessions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_coop_scope, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_registry_auth_calls, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_pg_migrations_guarded, setup, teardown),
 	    cmocka_unit_test(test_read_missing_db),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
