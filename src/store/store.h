@@ -54,7 +54,7 @@ typedef struct store_options {
 
 /* Opens a connection. `uri` is a path to an SQLite file, or a
  * postgresql:// (or postgres://) libpq URI that selects the PostgreSQL
- * backend (its capabilities so far: registry, auth; the others answer
+ * backend (its capabilities so far: registry, auth, samples; the others answer
  * GLOVED_ENOTSUP). STORE_WRITE creates the database if
  * needed and runs the schema migrations. Returns GLOVED_OK and *out, or an
  * error with *out NULL. */

@@ -6,7 +6,7 @@
  * tests the SQLite backend on a file in /tmp; with --pg the PostgreSQL
  * backend on the database of $GLOVED_TEST_PG (scripts/pg.sh; emptied
  * before and after each test), where the capabilities not ported yet
- * (samples, coop, ...) must answer GLOVED_ENOTSUP (store_pg_test.h). */
+ * (coop, ...) must answer GLOVED_ENOTSUP (store_pg_test.h). */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -102,14 +102,7 @@ static void test_migrations_and_scope(void **state)
 	assert_int_equal(ms[0].id, ma.id);
 	free(ms);
 
-	/* rollups of two firms; the scope sees only its own (samples: not
-	 * ported to PostgreSQL yet) */
-	if (pg_mode) {
-		assert_int_equal(
-		    store_rollup_add(db, STORE_HOUR, 3600000, ma.id, a.id, wa.id, 10, 1),
-		    GLOVED_ENOTSUP);
-		goto reopen;
-	}
+	/* rollups of two firms; the scope sees only its own */
 	assert_int_equal(store_begin(db), 0);
 	assert_int_equal(store_rollup_add(db, STORE_HOUR, 3600000, ma.id, a.id, wa.id, 10, 1), 0);
 	assert_int_equal(store_rollup_add(db, STORE_HOUR, 3600000, ma.id, a.id, wa.id, 5, 0), 0);
@@ -128,7 +121,6 @@ static void test_migrations_and_scope(void **state)
 	assert_int_equal(store_output(db, all, STORE_HOUR, 0, 0, 0, 0, 7200000, &bk, &n), 0);
 	assert_int_equal(bk[0].good, 22);
 	free(bk);
-reopen:
 	store_close(db);
 
 	/* reopening runs no migration twice and keeps the data */
@@ -155,16 +147,6 @@ static void test_samples_live_sessions(void **state)
 	store *db = NULL;
 	store_options o = {0};
 	assert_int_equal(store_open(path, STORE_WRITE, &o, &db), 0);
-	if (pg_mode) {
-		store_sample x = {1000, 1, 10, 0, 0, 0, 1, "", "W1", 0};
-		assert_int_equal(store_sample_insert(db, &x), GLOVED_ENOTSUP);
-		store_live *ls = (store_live *)1;
-		size_t n = 99;
-		assert_int_equal(store_live_list(db, &ls, &n), GLOVED_ENOTSUP);
-		assert_null(ls);
-		assert_int_equal(n, 0);
-		goto sessions;
-	}
 	store_sample s1 = {1000, 1, 10, 0, 0, 0, 1, "", "W1", 0};
 	store_sample s2 = {2000, 1, 15, 0, 5, 0, 3, "yarn_break", "", 0};
 	assert_int_equal(store_begin(db), 0);
@@ -186,7 +168,6 @@ static void test_samples_live_sessions(void **state)
 	assert_string_equal(ls[0].reason, "yarn_break");
 	free(ls);
 
-sessions:;
 	store_user u = {
 	    .username = "boss", .pw_hash = "$argon2id$fake", .role = "enterprise_admin"};
 	assert_int_equal(store_user_add(db, (store_scope){0}, &u), 0);
@@ -393,6 +374,181 @@ static void test_registry_auth_calls(void **state)
 	store_close(db);
 }
 
+/* Rows of one multi-row statement of the PostgreSQL backend (PG_RUN) and
+ * of the SQLite one (SQ_RUN). */
+#define PG_RUN_ROWS 16
+
+static int range_cb(void *ctx, const store_sample *x)
+{
+	int64_t *st = ctx; /* [0] rows, [1] last ts, [2] out of order, [3] pieces */
+	if (x->ts_ms < st[1])
+		st[2]++;
+	st[0]++;
+	st[1] = x->ts_ms;
+	st[3] += x->d_good;
+	return 0;
+}
+
+/* The samples calls on either backend: runs of samples with a duplicate
+ * instant (the first kept), a long range read whole and in order, rollup
+ * runs whose rows repeat a key (added up), output and totals in scope,
+ * marks, dirty days, rebuild deletes, retention counts and the rebuild
+ * queue. */
+static void test_samples_calls(void **state)
+{
+	(void)state;
+	store *db = NULL;
+	store_options o = {0};
+	assert_int_equal(store_open(path, STORE_WRITE, &o, &db), 0);
+	enum { N = 10050 };
+	store_sample *xs = calloc(N, sizeof *xs);
+	assert_non_null(xs);
+	for (int i = 0; i < N; i++) {
+		xs[i].ts_ms = 1000 + (int64_t)(i / 2) * 1000;
+		xs[i].machine_id = 1 + i % 2;
+		xs[i].count = (uint64_t)i;
+		xs[i].d_good = 1;
+		xs[i].state = 1;
+		if (i == 5)
+			snprintf(xs[i].reason, sizeof xs[i].reason, "yarn_break");
+	}
+	xs[20] = xs[18]; /* the same instant again, other pieces: ignored */
+	xs[20].d_good = 100;
+	assert_int_equal(store_begin(db), 0);
+	assert_int_equal(store_samples_insert(db, xs, N), 0);
+	assert_int_equal(store_samples_insert(db, xs, 3), 0); /* all stored already */
+	assert_int_equal(store_commit(db), 0);
+	int64_t st[4] = {0, 0, 0, 0};
+	assert_int_equal(store_samples_range(db, 0, INT64_MAX, range_cb, st), 0);
+	assert_int_equal(st[0], N - 1);
+	assert_int_equal(st[2], 0);
+	assert_int_equal(st[3], N - 1);
+	st[0] = st[1] = st[2] = st[3] = 0;
+	assert_int_equal(store_samples_range(db, 2000, 3000, range_cb, st), 0);
+	assert_int_equal(st[0], 4);
+	store_sample got;
+	assert_int_equal(store_sample_get(db, 2, 3000, &got), 0);
+	assert_string_equal(got.reason, "yarn_break");
+	assert_int_equal(got.count, 5);
+	assert_string_equal(got.worker, "");
+	assert_int_equal(store_sample_get(db, 3, 3000, &got), GLOVED_ENOTFOUND);
+	int64_t t = 0;
+	assert_int_equal(store_samples_oldest(db, &t), 0);
+	assert_int_equal(t, 1000);
+	assert_int_equal(store_samples_newest(db, &t), 0);
+	assert_int_equal(t, 1000 + (N / 2 - 1) * 1000);
+	store_sample mark = {.ts_ms = 500, .machine_id = 1, .state = 4};
+	snprintf(mark.reason, sizeof mark.reason, "fault");
+	assert_int_equal(store_sample_mark(db, &mark), 0);
+	assert_int_equal(store_sample_get(db, 1, 500, &got), 0);
+	assert_int_equal(got.flags & STORE_SAMPLE_MARK, STORE_SAMPLE_MARK);
+	assert_int_equal(store_sample_update_delta(db, 1, 500, 3, 1), 0);
+	assert_int_equal(store_sample_get(db, 1, 500, &got), 0);
+	assert_int_equal(got.d_good, 3);
+	free(xs);
+
+	/* rollup runs: 40 rows over two firms, keys repeated inside runs */
+	store_rollup_delta d[40];
+	for (int i = 0; i < 40; i++)
+		d[i] =
+		    (store_rollup_delta){60000 * (i % 5), 1 + i % 2, 1 + i % 2, 1, 2, i % 3 == 0};
+	assert_int_equal(store_begin(db), 0);
+	assert_int_equal(store_rollups_add(db, STORE_MINUTE, d, 40), 0);
+	assert_int_equal(store_rollups_add(db, STORE_MINUTE, d, 16), 0);
+	assert_int_equal(store_rollups_add(db, STORE_DAY, d, 1), 0);
+	assert_int_equal(store_rollups_add(db, 7, d, 1), GLOVED_EINVAL);
+	assert_int_equal(store_commit(db), 0);
+	store_bucket *bk = NULL;
+	size_t n = 0;
+	int64_t good = 0, reject = 0;
+	assert_int_equal(
+	    store_output(db, (store_scope){0}, STORE_MINUTE, 0, 0, 0, 0, 300000, &bk, &n), 0);
+	assert_int_equal(n, 5);
+	for (size_t i = 0; i < n; i++) {
+		good += bk[i].good;
+		reject += bk[i].reject;
+		if (i)
+			assert_true(bk[i].ts_ms > bk[i - 1].ts_ms);
+	}
+	free(bk);
+	int64_t want_reject = 0;
+	for (int i = 0; i < 40; i++)
+		want_reject += d[i].reject + (i < 16 ? d[i].reject : 0);
+	assert_int_equal(good, 2 * 56);
+	assert_int_equal(reject, want_reject);
+	store_scope s1 = {.enterprise_id = 1};
+	assert_int_equal(store_output(db, s1, STORE_MINUTE, 0, 0, 0, 0, 300000, &bk, &n), 0);
+	good = 0;
+	for (size_t i = 0; i < n; i++)
+		good += bk[i].good;
+	free(bk);
+	assert_int_equal(good, 2 * 28);
+	assert_int_equal(store_output(db, s1, STORE_MINUTE, 2, 0, 0, 0, 300000, &bk, &n), 0);
+	assert_int_equal(n, 0);
+	free(bk);
+	assert_int_equal(store_output(db, s1, STORE_MINUTE, 0, 0, 2, 0, 300000, &bk, &n), 0);
+	assert_int_equal(n, 0); /* firm 1's scope, machine 2 of firm 2 */
+	free(bk);
+	store_machine_total *mt = NULL;
+	/* a run of 16 distinct keys goes in one statement */
+	store_rollup_delta e[PG_RUN_ROWS];
+	for (int i = 0; i < PG_RUN_ROWS; i++)
+		e[i] = (store_rollup_delta){60000 * (100 + i), 1, 1, 1, i, 0};
+	assert_int_equal(store_rollups_add(db, STORE_MINUTE, e, PG_RUN_ROWS), 0);
+	assert_int_equal(store_rollups_add(db, STORE_MINUTE, e, PG_RUN_ROWS), 0);
+	assert_int_equal(
+	    store_output(db, s1, STORE_MINUTE, 0, 0, 1, 6000000, 6000000 + 60000 * 16, &bk, &n), 0);
+	assert_int_equal(n, PG_RUN_ROWS - 1); /* the first adds nothing */
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(bk[i].good, 2 * ((int64_t)i + 1));
+	free(bk);
+	assert_int_equal(store_machine_totals(db, s1, STORE_MINUTE, 0, 300000, &mt, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(mt[0].machine_id, 1);
+	assert_int_equal(mt[0].good, 2 * 28);
+	free(mt);
+
+	/* dirty days, rebuild deletes, retention, the rebuild queue */
+	assert_int_equal(store_dirty_day_mark(db, 1, 0, 86400000), 0);
+	assert_int_equal(store_dirty_day_mark(db, 1, 0, 86400000), 0);
+	assert_int_equal(store_dirty_day_mark(db, 2, 0, 86400000), 0);
+	store_dirty_day *dd = NULL;
+	assert_int_equal(store_dirty_day_list(db, &dd, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(dd[1].enterprise_id, 2);
+	free(dd);
+	assert_int_equal(store_dirty_day_clear_all(db), 0);
+	assert_int_equal(store_dirty_day_list(db, &dd, &n), 0);
+	assert_int_equal(n, 0);
+	free(dd);
+	assert_int_equal(store_rollup_delete(db, 2, 0, 86400000, 0, 120000), 0);
+	assert_int_equal(
+	    store_machine_totals(db, (store_scope){0}, STORE_MINUTE, 0, 300000, &mt, &n), 0);
+	assert_int_equal(n, 2);
+	for (size_t i = 0; i < n; i++)
+		if (mt[i].machine_id == 2)
+			assert_int_equal(mt[i].good, 2 * 28 - 2 * 12); /* buckets 0 and 1 gone */
+	free(mt);
+	int64_t deleted = 0;
+	assert_int_equal(store_retention_delete(db, STORE_RETAIN_SAMPLES, 3000, 10000, &deleted),
+			 0);
+	assert_int_equal(deleted, 5); /* the mark at 500, two at 1000, two at 2000 */
+	assert_int_equal(store_retention_delete(db, 9, 3000, 10000, &deleted), GLOVED_EINVAL);
+	store_rebuild rb = {.enterprise_id = 1, .day0 = 20000, .day1 = 20001};
+	assert_int_equal(store_rebuild_add(db, &rb), 0);
+	assert_true(rb.id > 0);
+	store_rebuild next;
+	assert_int_equal(store_rebuild_next(db, &next), 0);
+	assert_int_equal(next.id, rb.id);
+	assert_int_equal(next.day1, 20001);
+	assert_int_equal(store_rebuild_done(db, rb.id, 99, "ok: 2 days"), 0);
+	assert_int_equal(store_rebuild_next(db, &next), GLOVED_ENOTFOUND);
+	assert_int_equal(store_rebuild_get(db, rb.id, &next), 0);
+	assert_string_equal(next.result, "ok: 2 days");
+	assert_int_equal(next.done_ms, 99);
+	store_close(db);
+}
+
 /* ---- PostgreSQL only ---- */
 
 static void *migrate_thread(void *arg)
@@ -573,6 +729,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test_setup_teardown(test_samples_live_sessions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_coop_scope, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_registry_auth_calls, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_samples_calls, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_pg_migrations_guarded, setup, teardown),
 	    cmocka_unit_test(test_read_missing_db),
 	};

@@ -477,7 +477,7 @@ static void test_pg_rows(void **state)
 	assert_int_equal(n, 0);
 }
 
-/* A real PostgreSQL connection: registry and auth answer, the capabilities
+/* A real PostgreSQL connection: registry, auth and samples answer, the capabilities
  * not ported yet answer GLOVED_ENOTSUP and clear the lists. */
 static void test_pg_unported_are_enotsup(void **state)
 {
@@ -485,18 +485,22 @@ static void test_pg_unported_are_enotsup(void **state)
 	assert_string_equal(db->ops->name, "postgres");
 	assert_non_null(db->registry);
 	assert_non_null(db->auth);
-	expect_enotsup_all(db, 0, 0, 1, 1, 1, 1);
+	assert_non_null(db->samples);
+	expect_enotsup_all(db, 0, 0, 0, 1, 1, 1);
 	store_licence l;
 	assert_int_equal(store_licence_get(db, 1, &l), GLOVED_ENOTSUP);
 	int64_t rev = 0;
 	assert_int_equal(store_registry_rev(db, &rev), GLOVED_OK);
 	store_user u;
 	assert_int_equal(store_user_by_name(db, "boss", &u), GLOVED_ENOTFOUND);
-	/* and without its registry table the registry answers the same */
-	const store_registry_ops *reg = db->registry;
+	store_rebuild r;
+	assert_int_equal(store_rebuild_next(db, &r), GLOVED_ENOTFOUND);
+	/* and without its tables they answer the same */
+	store saved = *db;
 	db->registry = NULL;
-	expect_enotsup_all(db, 1, 0, 0, 0, 0, 0);
-	db->registry = reg;
+	db->samples = NULL;
+	expect_enotsup_all(db, 1, 0, 1, 0, 0, 0);
+	*db = saved;
 }
 
 int main(int argc, char **argv)

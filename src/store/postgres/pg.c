@@ -7,8 +7,8 @@
  * format). A write transaction is a plain BEGIN (read committed); a read
  * snapshot is REPEATABLE READ READ ONLY, the equivalent of SQLite's
  * deferred transaction on a WAL reader. Migrations (pg_migrations.c) run
- * when a write connection opens. The ported capabilities are registry and
- * auth; the others stay NULL and answer GLOVED_ENOTSUP
+ * when a write connection opens. The ported capabilities are registry,
+ * auth and samples; the others stay NULL and answer GLOVED_ENOTSUP
  * (docs/internals/store.md). */
 #include "store/postgres/pg_int.h"
 #include "util/err.h"
@@ -317,6 +317,8 @@ static void pg_close(store *s)
 {
 	pgc *q = (pgc *)s;
 	PQfinish(q->conn);
+	for (int i = 0; i < PG_RUN_COUNT; i++)
+		free(q->run_sql[i]);
 	free(q);
 }
 
@@ -357,7 +359,8 @@ int store__pg_open(const char *uri, store_mode mode, const store_options *opt, s
 	q->base.ops = &pg_ops;
 	q->base.registry = &pg__registry_ops;
 	q->base.auth = &pg__auth_ops;
-	/* not ported yet: samples, analytics, sewn, quality, brand, cluster, coop */
+	q->base.samples = &pg__samples_ops;
+	/* not ported yet: analytics, sewn, quality, brand, cluster, coop */
 	if ((rc = connect_uri(uri, &q->conn, q->err, sizeof q->err)) != GLOVED_OK)
 		goto out;
 	if ((rc = pg__simple(q, "SET client_min_messages = warning")) != GLOVED_OK)

@@ -3,8 +3,9 @@
  * struct, the parameter list every statement binds, the statement helpers
  * (prepared once per connection by name, run, one row, a list of rows) and
  * the capability tables each file defines. pg.c is the connection core,
- * pg_migrations.c the schema; pg_registry.c and pg_auth.c each fill one
- * capability table (store/<cap>.h), the next files port the others. Capabilities not ported
+ * pg_migrations.c the schema; pg_registry.c, pg_auth.c and pg_samples.c
+ * each fill one capability table (store/<cap>.h), the next files port the
+ * others. Capabilities not ported
  * yet stay NULL in the connection, so their calls answer GLOVED_ENOTSUP. */
 #ifndef GLOVED_STORE_PG_INT_H
 #define GLOVED_STORE_PG_INT_H
@@ -30,6 +31,10 @@
 /* Rows per multi-row insert of the ingest path. */
 #define PG_RUN 16
 
+/* The multi-row statements, their text built once per connection
+ * (pg_samples.c). */
+enum { PG_RUN_SAMPLES, PG_RUN_ROLLUP_MIN, PG_RUN_ROLLUP_HOUR, PG_RUN_ROLLUP_DAY, PG_RUN_COUNT };
+
 typedef struct pg_params {
 	int n;
 	int overflow; /* a value did not fit: the statement is not run */
@@ -44,12 +49,14 @@ typedef struct pgc {
 	store base;
 	PGconn *conn;
 	const char *stmt_sql[PG_STMTS];
+	char *run_sql[PG_RUN_COUNT]; /* malloc'd, freed by close */
 	char err[256];
 } pgc;
 
 /* The capability tables (one per file). */
 extern const store_registry_ops pg__registry_ops;
 extern const store_auth_ops pg__auth_ops;
+extern const store_samples_ops pg__samples_ops;
 
 /* Parameters: pg__p_init empties p; the others append one value. */
 void pg__p_init(pg_params *p);
