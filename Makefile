@@ -31,19 +31,22 @@ demo: build node_modules
 
 # Every test: unit tests, integration tests against the real broker and
 # daemon, the dashboard in headless Chromium. Built with ASan and UBSan.
+# ctest runs under scripts/pg.sh run: a private PostgreSQL server in a
+# temporary directory for the store's PostgreSQL variants (unit/*_pg),
+# stopped and removed afterwards, also when a test fails.
 test: deps node_modules
 	cmake -S . -B $(TESTBUILD) -DCMAKE_BUILD_TYPE=Debug -DGLOVED_SANITIZE=ON
 	cmake --build $(TESTBUILD) -j $(JOBS)
 	./scripts/format-check.sh
 	./scripts/layers.sh
-	cd $(TESTBUILD) && ctest --output-on-failure -j 2
+	./scripts/pg.sh run sh -c 'cd $(TESTBUILD) && ctest --output-on-failure -j 2'
 	$(MAKE) valgrind
 	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_TEST_SECONDS)
 
 unit: deps
 	cmake -S . -B $(TESTBUILD) -DCMAKE_BUILD_TYPE=Debug -DGLOVED_SANITIZE=ON
 	cmake --build $(TESTBUILD) -j $(JOBS)
-	cd $(TESTBUILD) && ctest --output-on-failure -L unit
+	./scripts/pg.sh run sh -c 'cd $(TESTBUILD) && ctest --output-on-failure -L unit'
 
 # The suite once under valgrind (issue 15: besides ASan/UBSan): a Debug
 # build without sanitizers in $(VGBUILD); every unit test executable under

@@ -6,7 +6,7 @@
 set -eu
 PKGS="build-essential cmake pkg-config clang-format
 libmicrohttpd-dev libcjson-dev libmosquitto-dev mosquitto mosquitto-clients
-libsqlite3-dev sqlite3 libsodium-dev libinih-dev libcmocka-dev fonts-wqy-microhei
+libsqlite3-dev sqlite3 postgresql-15 libpq-dev libsodium-dev libinih-dev libcmocka-dev fonts-wqy-microhei
 protobuf-c-compiler libprotobuf-c-dev libmodbus-dev clang libclang-rt-14-dev
 libxlsxwriter-dev coinor-libcbc-dev unzip libhpdf-dev libqrencode-dev zbar-tools poppler-utils poppler-data chromium curl ca-certificates tzdata faketime valgrind"
 missing=""

@@ -17,8 +17,8 @@ int store_open(const char *uri, store_mode mode, const store_options *opt, store
 	*out = NULL;
 	if (!uri || !*uri)
 		return GLOVED_EINVAL;
-	if (strncmp(uri, "postgres", 8) == 0)
-		return GLOVED_EINVAL; /* not built yet */
+	if (strncmp(uri, "postgresql://", 13) == 0 || strncmp(uri, "postgres://", 11) == 0)
+		return store__pg_open(uri, mode, opt, out);
 	return store__sqlite_open(uri, mode, opt, out);
 }
 

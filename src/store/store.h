@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* store.h: gloved's storage interface. Everything above src/store/ reads
  * and writes through these functions; no SQL outside the backends. A
- * `store` is one connection of one backend (sqlite today, postgres later).
+ * `store` is one connection of one backend (sqlite, or postgres in part).
  * This header holds the connection itself (open, close, transactions) and
  * the types every part shares; each capability of a store has its own
  * header, included below: registry.h (firms, workshops, machines, device
@@ -52,8 +52,10 @@ typedef struct store_options {
 	int sync_full; /* fsync every commit (durable against power loss) */
 } store_options;
 
-/* Opens a connection. `uri` is a path to an SQLite file (later: a
- * postgres:// URI selects that backend). STORE_WRITE creates the database if
+/* Opens a connection. `uri` is a path to an SQLite file, or a
+ * postgresql:// (or postgres://) libpq URI that selects the PostgreSQL
+ * backend (its capabilities so far: registry, auth, samples; the others answer
+ * GLOVED_ENOTSUP). STORE_WRITE creates the database if
  * needed and runs the schema migrations. Returns GLOVED_OK and *out, or an
  * error with *out NULL. */
 int store_open(const char *uri, store_mode mode, const store_options *opt, store **out);

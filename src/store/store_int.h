@@ -73,5 +73,14 @@ void store__fail_alloc_after(long k);
 
 /* The SQLite backend's open. */
 int store__sqlite_open(const char *path, store_mode mode, const store_options *opt, store **out);
+/* The PostgreSQL backend's open (postgres/pg.c): uri is a libpq connection
+ * URI (postgresql://user@host:port/db). */
+int store__pg_open(const char *uri, store_mode mode, const store_options *opt, store **out);
+/* Tests only: empties the PostgreSQL database of uri (drops and recreates
+ * its public schema), so that a test starts from nothing. */
+int store__pg_reset(const char *uri);
+/* Tests only: sets the schema version recorded in the PostgreSQL database
+ * of uri (to try a database newer than the binary). */
+int store__pg_set_version(const char *uri, int version);
 
 #endif

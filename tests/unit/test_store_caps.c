@@ -7,7 +7,9 @@
  * the sanitizer build); a connection whose capability table is missing,
  * older than a call or without the call answers GLOVED_ENOTSUP from the
  * wrapper and never crashes. Real SQLite files in a temporary directory,
- * removed at the end. */
+ * removed at the end. With --pg (store_pg_test.h) the same for the
+ * PostgreSQL backend on $GLOVED_TEST_PG: its list helper (pg__rows) and a
+ * real connection whose unported capabilities answer GLOVED_ENOTSUP. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,8 +21,10 @@
 
 #include <cmocka.h>
 
+#include "store/postgres/pg_int.h"
 #include "store/sqlite/sqlite_int.h"
 #include "store/store.h"
+#include "store_pg_test.h"
 #include "util/err.h"
 
 static char dir[64];
@@ -38,6 +42,14 @@ static void rm_db(void)
 
 static int setup(void **state)
 {
+	if (pg_mode) {
+		store *pdb = NULL;
+		store_options po = {0};
+		if (store__pg_reset(pg_uri) || store_open(pg_uri, STORE_WRITE, &po, &pdb))
+			return -1;
+		*state = pdb;
+		return 0;
+	}
 	snprintf(dir, sizeof dir, "/tmp/gloved-test-store-caps-XXXXXX");
 	if (!mkdtemp(dir))
 		return -1;
@@ -54,6 +66,8 @@ static int teardown(void **state)
 {
 	store__fail_alloc_after(-1);
 	store_close(*state);
+	if (pg_mode)
+		return store__pg_reset(pg_uri) ? -1 : 0;
 	rm_db();
 	rmdir(dir);
 	return 0;
@@ -381,8 +395,126 @@ static void test_enotsup_has_a_message(void **state)
 	assert_string_equal(gloved_strerror(GLOVED_ENOTSUP), "not supported by this store backend");
 }
 
-int main(void)
+/* ---- the PostgreSQL backend ---- */
+
+/* The numbers 1..$1, one a row, in order; fails with a division by zero
+ * when $2 is one of them. */
+static const char pg_count_sql[] = "SELECT 1 / (x - $2::bigint) * 0 + x"
+				   " FROM generate_series(1, $1::bigint) x";
+
+static int pg_x_row(const PGresult *r, int row, void *dst)
 {
+	seen++;
+	if (fail_at && seen == fail_at)
+		return GLOVED_EINVAL;
+	*(int64_t *)dst = pg__i64(r, row, 0);
+	return GLOVED_OK;
+}
+
+static int pg_count(store *db, int64_t rows, int64_t fail_row, int64_t **out, size_t *n)
+{
+	pg_params p;
+	pg__p_init(&p);
+	pg__p_i64(&p, rows);
+	pg__p_i64(&p, fail_row ? fail_row : -10);
+	return pg__rows((pgc *)db, pg_count_sql, &p, sizeof **out, pg_x_row, (void **)out, n);
+}
+
+static void test_pg_rows(void **state)
+{
+	store *db = *state;
+	static const int64_t sizes[] = {0, 1, 16, 17, 100};
+	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		int64_t *out = NULL;
+		size_t n = 99;
+		fail_at = 0;
+		seen = 0;
+		assert_int_equal(pg_count(db, sizes[k], 0, &out, &n), GLOVED_OK);
+		assert_int_equal(n, sizes[k]);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(out[i], (int64_t)i + 1);
+		free(out);
+	}
+	/* the decoder fails at row k, the server fails, an allocation fails:
+	 * nothing comes back and nothing is left allocated */
+	static const int64_t at[] = {1, 16, 17, 40};
+	for (size_t k = 0; k < sizeof at / sizeof at[0]; k++) {
+		int64_t *out = (int64_t *)1;
+		size_t n = 99;
+		fail_at = at[k];
+		seen = 0;
+		assert_int_equal(pg_count(db, 50, 0, &out, &n), GLOVED_EINVAL);
+		assert_null(out);
+		assert_int_equal(n, 0);
+		fail_at = 0;
+		out = (int64_t *)1;
+		n = 99;
+		assert_int_equal(pg_count(db, 50, at[k], &out, &n), GLOVED_EDB);
+		assert_null(out);
+		assert_int_equal(n, 0);
+		assert_non_null(strstr(store_errmsg(db), "division by zero"));
+	}
+	for (long k = 0; k < 3; k++) {
+		int64_t *out = (int64_t *)1;
+		size_t n = 99;
+		store__fail_alloc_after(k);
+		assert_int_equal(pg_count(db, 100, 0, &out, &n), GLOVED_ENOMEM);
+		assert_null(out);
+		assert_int_equal(n, 0);
+		store__fail_alloc_after(-1);
+	}
+	/* too many parameters: refused before anything is sent */
+	pg_params p;
+	pg__p_init(&p);
+	for (int i = 0; i <= PG_PARAMS; i++)
+		pg__p_i64(&p, i);
+	int64_t *out = (int64_t *)1;
+	size_t n = 99;
+	assert_int_equal(
+	    pg__rows((pgc *)db, pg_count_sql, &p, sizeof *out, pg_x_row, (void **)&out, &n),
+	    GLOVED_EINVAL);
+	assert_null(out);
+	assert_int_equal(n, 0);
+}
+
+/* A real PostgreSQL connection: registry, auth and samples answer, the capabilities
+ * not ported yet answer GLOVED_ENOTSUP and clear the lists. */
+static void test_pg_unported_are_enotsup(void **state)
+{
+	store *db = *state;
+	assert_string_equal(db->ops->name, "postgres");
+	assert_non_null(db->registry);
+	assert_non_null(db->auth);
+	assert_non_null(db->samples);
+	expect_enotsup_all(db, 0, 0, 0, 1, 1, 1);
+	store_licence l;
+	assert_int_equal(store_licence_get(db, 1, &l), GLOVED_ENOTSUP);
+	int64_t rev = 0;
+	assert_int_equal(store_registry_rev(db, &rev), GLOVED_OK);
+	store_user u;
+	assert_int_equal(store_user_by_name(db, "boss", &u), GLOVED_ENOTFOUND);
+	store_rebuild r;
+	assert_int_equal(store_rebuild_next(db, &r), GLOVED_ENOTFOUND);
+	/* and without its tables they answer the same */
+	store saved = *db;
+	db->registry = NULL;
+	db->samples = NULL;
+	expect_enotsup_all(db, 1, 0, 1, 0, 0, 0);
+	*db = saved;
+}
+
+int main(int argc, char **argv)
+{
+	store_pg_test_mode(argc, argv);
+	if (pg_mode) {
+		const struct CMUnitTest pg_tests[] = {
+		    cmocka_unit_test_setup_teardown(test_pg_rows, setup, teardown),
+		    cmocka_unit_test_setup_teardown(test_enterprise_list_grows_and_fails_cleanly,
+						    setup, teardown),
+		    cmocka_unit_test_setup_teardown(test_pg_unported_are_enotsup, setup, teardown),
+		};
+		return cmocka_run_group_tests(pg_tests, NULL, NULL);
+	}
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_rows_every_row_in_order, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rows_decoder_fails_at_row_k, setup, teardown),

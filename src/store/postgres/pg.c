@@ -1,0 +1,470 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* pg.c: the PostgreSQL backend's connection core (store_int.h) and the
+ * statement helpers its capability files share (pg_int.h). One libpq
+ * connection per `store`; every statement of fixed text is prepared once
+ * per connection, lazily, under a name derived from its slot, and then run
+ * by name with bound parameters (integers as decimal text, bytea in binary
+ * format). A write transaction is a plain BEGIN (read committed); a read
+ * snapshot is REPEATABLE READ READ ONLY, the equivalent of SQLite's
+ * deferred transaction on a WAL reader. Migrations (pg_migrations.c) run
+ * when a write connection opens. The ported capabilities are registry,
+ * auth and samples; the others stay NULL and answer GLOVED_ENOTSUP
+ * (docs/internals/store.md). */
+#include "store/postgres/pg_int.h"
+#include "util/err.h"
+
+#include <libpq-fe.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const store_ops pg_ops;
+
+/* ---- parameters ---- */
+
+void pg__p_init(pg_params *p)
+{
+	p->n = 0;
+	p->overflow = 0;
+}
+
+static int p_slot(pg_params *p)
+{
+	if (p->n >= PG_PARAMS) {
+		p->overflow = 1;
+		return -1;
+	}
+	return p->n++;
+}
+
+void pg__p_i64(pg_params *p, int64_t v)
+{
+	int i = p_slot(p);
+	if (i < 0)
+		return;
+	snprintf(p->num[i], sizeof p->num[i], "%lld", (long long)v);
+	p->val[i] = p->num[i];
+	p->len[i] = 0;
+	p->fmt[i] = 0;
+}
+
+void pg__p_text(pg_params *p, const char *s)
+{
+	int i = p_slot(p);
+	if (i < 0)
+		return;
+	p->val[i] = s;
+	p->len[i] = 0;
+	p->fmt[i] = 0;
+}
+
+void pg__p_bin(pg_params *p, const void *data, size_t len)
+{
+	int i = p_slot(p);
+	if (i < 0)
+		return;
+	if (len > INT32_MAX) {
+		p->overflow = 1;
+		return;
+	}
+	p->val[i] = data;
+	p->len[i] = (int)len;
+	p->fmt[i] = 1;
+}
+
+void pg__p_null(pg_params *p)
+{
+	pg__p_text(p, NULL);
+}
+
+/* ---- errors ---- */
+
+static void keep_err(pgc *q, const char *msg)
+{
+	size_t len = msg ? strlen(msg) : 0;
+	/* libpq's texts end in a newline */
+	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+		len--;
+	if (len >= sizeof q->err)
+		len = sizeof q->err - 1;
+	if (len)
+		memcpy(q->err, msg, len);
+	q->err[len] = '\0';
+}
+
+int pg__fail(pgc *q, PGresult *r, int fk_notfound)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = r ? PQresultErrorMessage(r) : NULL;
+	keep_err(q, msg && *msg ? msg : PQerrorMessage(q->conn));
+	int rc = GLOVED_EDB;
+	if (PQstatus(q->conn) != CONNECTION_OK)
+		rc = GLOVED_EIO;
+	else if (state && strcmp(state, "23503") == 0)
+		rc = fk_notfound ? GLOVED_ENOTFOUND : GLOVED_EEXIST;
+	else if (state && strncmp(state, "23", 2) == 0)
+		rc = GLOVED_EEXIST;
+	else if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+			   strcmp(state, "55P03") == 0))
+		rc = GLOVED_EBUSY;
+	else if (state && strcmp(state, "53200") == 0)
+		rc = GLOVED_ENOMEM;
+	else if (state && (strncmp(state, "08", 2) == 0 || strcmp(state, "53100") == 0))
+		rc = GLOVED_EIO;
+	PQclear(r);
+	return rc;
+}
+
+/* ---- statements ---- */
+
+static int result_ok(const PGresult *r)
+{
+	ExecStatusType t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	return t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK;
+}
+
+PGresult *pg__exec(pgc *q, const char *sql, const pg_params *p, int *rc)
+{
+	static const pg_params none = {0};
+	if (!p)
+		p = &none;
+	if (p->overflow) {
+		keep_err(q, "too many or too large parameters");
+		*rc = GLOVED_EINVAL;
+		return NULL;
+	}
+	int slot = -1, free_slot = -1;
+	for (int i = 0; i < PG_STMTS; i++) {
+		if (q->stmt_sql[i] == sql) {
+			slot = i;
+			break;
+		}
+		if (!q->stmt_sql[i] && free_slot < 0)
+			free_slot = i;
+	}
+	char name[16];
+	PGresult *r;
+	if (slot < 0 && free_slot >= 0) {
+		snprintf(name, sizeof name, "g%d", free_slot);
+		r = PQprepare(q->conn, name, sql, p->n, NULL);
+		if (!result_ok(r)) {
+			*rc = pg__fail(q, r, 0);
+			return NULL;
+		}
+		PQclear(r);
+		q->stmt_sql[free_slot] = sql;
+		slot = free_slot;
+	}
+	if (slot >= 0) {
+		snprintf(name, sizeof name, "g%d", slot);
+		r = PQexecPrepared(q->conn, name, p->n, p->val, p->len, p->fmt, 0);
+	} else {
+		/* every slot taken: still bound parameters, unnamed statement */
+		r = PQexecParams(q->conn, sql, p->n, NULL, p->val, p->len, p->fmt, 0);
+	}
+	if (!result_ok(r)) {
+		*rc = pg__fail(q, r, 0);
+		return NULL;
+	}
+	*rc = GLOVED_OK;
+	return r;
+}
+
+int pg__simple(pgc *q, const char *sql)
+{
+	PGresult *r = PQexec(q->conn, sql);
+	if (!result_ok(r))
+		return pg__fail(q, r, 0);
+	PQclear(r);
+	return GLOVED_OK;
+}
+
+/* Runs sql under a savepoint when guard is set and a transaction is open;
+ * the first row's first column into *id, the rows changed into *affected
+ * (either may be NULL). */
+static int guarded(pgc *q, const char *sql, const pg_params *p, int guard, int64_t *id,
+		   int64_t *affected)
+{
+	int in_tx = guard && PQtransactionStatus(q->conn) == PQTRANS_INTRANS;
+	int rc;
+	if (in_tx && (rc = pg__simple(q, "SAVEPOINT gloved_guard")) != GLOVED_OK)
+		return rc;
+	PGresult *r = pg__exec(q, sql, p, &rc);
+	if (r && id && PQntuples(r) > 0 && PQnfields(r) > 0)
+		*id = pg__i64(r, 0, 0);
+	if (r && affected) {
+		const char *t = PQcmdTuples(r);
+		*affected = t && *t ? strtoll(t, NULL, 10) : 0;
+	}
+	PQclear(r);
+	if (in_tx) {
+		if (rc) {
+			/* keep the statement's error text over the rollback's */
+			char err[sizeof q->err];
+			memcpy(err, q->err, sizeof err);
+			pg__simple(q, "ROLLBACK TO SAVEPOINT gloved_guard");
+			memcpy(q->err, err, sizeof err);
+		}
+		int rr = pg__simple(q, "RELEASE SAVEPOINT gloved_guard");
+		if (!rc)
+			rc = rr;
+	}
+	return rc;
+}
+
+int pg__run(pgc *q, const char *sql, const pg_params *p, int guard, int64_t *affected)
+{
+	return guarded(q, sql, p, guard, NULL, affected);
+}
+
+int pg__insert_id(pgc *q, const char *sql, const pg_params *p, int64_t *id)
+{
+	return guarded(q, sql, p, 1, id, NULL);
+}
+
+int64_t pg__i64(const PGresult *r, int row, int col)
+{
+	if (PQgetisnull(r, row, col))
+		return 0;
+	return strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+int pg__int(const PGresult *r, int row, int col)
+{
+	int64_t v = pg__i64(r, row, col);
+	return v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : (int)v;
+}
+
+void pg__text(const PGresult *r, int row, int col, char *dst, size_t n)
+{
+	const char *t = PQgetvalue(r, row, col);
+	size_t len = t ? (size_t)PQgetlength(r, row, col) : 0;
+	if (len >= n)
+		len = n - 1;
+	if (len)
+		memcpy(dst, t, len);
+	dst[len] = '\0';
+}
+
+void *pg__grow(void **arr, size_t *n, size_t *cap, size_t elem)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 16;
+		if (elem == 0 || nc < *cap || nc > SIZE_MAX / elem)
+			return NULL;
+		void *p = store__realloc(*arr, nc * elem);
+		if (!p)
+			return NULL;
+		*arr = p;
+		*cap = nc;
+	}
+	void *dst = (char *)*arr + (*n)++ * elem;
+	memset(dst, 0, elem);
+	return dst;
+}
+
+int pg__rows(pgc *q, const char *sql, const pg_params *p, size_t elem, pg__row_fn row, void **out,
+	     size_t *n)
+{
+	void *arr = NULL;
+	size_t len = 0, cap = 0;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	PGresult *r = pg__exec(q, sql, p, &rc);
+	if (!r)
+		return rc;
+	int rows = PQntuples(r);
+	for (int i = 0; i < rows; i++) {
+		void *dst = pg__grow(&arr, &len, &cap, elem);
+		if (!dst) {
+			rc = GLOVED_ENOMEM;
+			goto out;
+		}
+		if ((rc = row(r, i, dst)) != GLOVED_OK)
+			goto out;
+	}
+	*out = arr;
+	*n = len;
+	arr = NULL;
+	rc = GLOVED_OK;
+out:
+	PQclear(r);
+	free(arr);
+	return rc;
+}
+
+int pg__one(pgc *q, const char *sql, const pg_params *p, void *dst, pg__row_fn row)
+{
+	int rc;
+	PGresult *r = pg__exec(q, sql, p, &rc);
+	if (!r)
+		return rc;
+	rc = PQntuples(r) > 0 ? row(r, 0, dst) : GLOVED_ENOTFOUND;
+	PQclear(r);
+	return rc;
+}
+
+int pg__scope_ok(store_scope sc, int64_t enterprise_id)
+{
+	return sc.enterprise_id == 0 || sc.enterprise_id == enterprise_id;
+}
+
+/* ---- the connection core ---- */
+
+static void pg_close(store *s)
+{
+	pgc *q = (pgc *)s;
+	PQfinish(q->conn);
+	for (int i = 0; i < PG_RUN_COUNT; i++)
+		free(q->run_sql[i]);
+	free(q);
+}
+
+static const char *pg_errmsg(store *s)
+{
+	return ((pgc *)s)->err;
+}
+
+static void quiet(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg; /* notices ("already exists, skipping") are not errors */
+}
+
+static int connect_uri(const char *uri, PGconn **out, char *err, size_t errlen)
+{
+	*out = PQconnectdb(uri);
+	if (!*out) {
+		snprintf(err, errlen, "out of memory");
+		return GLOVED_ENOMEM;
+	}
+	if (PQstatus(*out) != CONNECTION_OK) {
+		snprintf(err, errlen, "%s", PQerrorMessage(*out));
+		return GLOVED_EIO;
+	}
+	PQsetNoticeProcessor(*out, quiet, NULL);
+	return GLOVED_OK;
+}
+
+int store__pg_open(const char *uri, store_mode mode, const store_options *opt, store **out)
+{
+	(void)opt; /* every commit is durable: synchronous_commit stays the server's */
+	int rc = GLOVED_EDB;
+	*out = NULL;
+	pgc *q = calloc(1, sizeof *q);
+	if (!q)
+		return GLOVED_ENOMEM;
+	q->base.ops = &pg_ops;
+	q->base.registry = &pg__registry_ops;
+	q->base.auth = &pg__auth_ops;
+	q->base.samples = &pg__samples_ops;
+	/* not ported yet: analytics, sewn, quality, brand, cluster, coop */
+	if ((rc = connect_uri(uri, &q->conn, q->err, sizeof q->err)) != GLOVED_OK)
+		goto out;
+	if ((rc = pg__simple(q, "SET client_min_messages = warning")) != GLOVED_OK)
+		goto out;
+	if (mode == STORE_WRITE) {
+		rc = pg__migrate(q);
+	} else {
+		int v = 0;
+		rc = pg__schema_version(q, &v);
+		if (!rc && v == 0) {
+			snprintf(q->err, sizeof q->err, "the database has no gloved schema yet");
+			rc = GLOVED_ENOTFOUND; /* never migrated */
+		}
+	}
+out:
+	if (rc) {
+		fprintf(stderr, "store: postgres: %s\n", q->err[0] ? q->err : gloved_strerror(rc));
+		pg_close(&q->base);
+		return rc;
+	}
+	*out = &q->base;
+	return GLOVED_OK;
+}
+
+int store__pg_reset(const char *uri)
+{
+	pgc q = {0};
+	int rc = connect_uri(uri, &q.conn, q.err, sizeof q.err);
+	if (!rc)
+		rc = pg__simple(&q, "SET client_min_messages = warning;"
+				    " DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
+	if (rc)
+		fprintf(stderr, "store: postgres reset: %s\n", q.err);
+	PQfinish(q.conn);
+	return rc;
+}
+
+int store__pg_set_version(const char *uri, int version)
+{
+	pgc q = {0};
+	int rc = connect_uri(uri, &q.conn, q.err, sizeof q.err);
+	if (!rc) {
+		pg_params p;
+		pg__p_init(&p);
+		pg__p_i64(&p, version);
+		rc = pg__run(&q, "UPDATE schema_version SET version = $1", &p, 0, NULL);
+	}
+	if (rc)
+		fprintf(stderr, "store: postgres set version: %s\n", q.err);
+	PQfinish(q.conn);
+	return rc;
+}
+
+static int pg_schema_version(store *s, int *out)
+{
+	return pg__schema_version((pgc *)s, out);
+}
+
+static int pg_begin(store *s)
+{
+	return pg__simple((pgc *)s, "BEGIN");
+}
+
+/* COMMIT of a transaction that an error aborted answers ROLLBACK, not an
+ * error: that is a failed commit. */
+static int pg_commit(store *s)
+{
+	pgc *q = (pgc *)s;
+	PGresult *r = PQexec(q->conn, "COMMIT");
+	if (!result_ok(r))
+		return pg__fail(q, r, 0);
+	int rolled_back = strcmp(PQcmdStatus(r), "ROLLBACK") == 0;
+	PQclear(r);
+	if (rolled_back) {
+		keep_err(q, "the transaction was aborted by an earlier error and rolled back");
+		return GLOVED_EDB;
+	}
+	return GLOVED_OK;
+}
+
+static int pg_rollback(store *s)
+{
+	return pg__simple((pgc *)s, "ROLLBACK");
+}
+
+static int pg_read_begin(store *s)
+{
+	return pg__simple((pgc *)s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+}
+
+static int pg_read_end(store *s)
+{
+	return pg__simple((pgc *)s, "COMMIT");
+}
+
+static const store_ops pg_ops = {
+    .version = STORE_CORE_VERSION,
+    .name = "postgres",
+    .close = pg_close,
+    .errmsg = pg_errmsg,
+    .schema_version = pg_schema_version,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .read_begin = pg_read_begin,
+    .read_end = pg_read_end,
+};

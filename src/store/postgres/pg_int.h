@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* pg_int.h: shared between the PostgreSQL backend's files: the connection
+ * struct, the parameter list every statement binds, the statement helpers
+ * (prepared once per connection by name, run, one row, a list of rows) and
+ * the capability tables each file defines. pg.c is the connection core,
+ * pg_migrations.c the schema; pg_registry.c, pg_auth.c and pg_samples.c
+ * each fill one capability table (store/<cap>.h), the next files port the
+ * others. Capabilities not ported
+ * yet stay NULL in the connection, so their calls answer GLOVED_ENOTSUP. */
+#ifndef GLOVED_STORE_PG_INT_H
+#define GLOVED_STORE_PG_INT_H
+
+#include "store/store_int.h"
+
+#include <libpq-fe.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Statements of fixed text prepared once per connection (pg__stmt): the
+ * slot of a text (keyed by its address, a string literal) names it
+ * "g<slot>" on the server. */
+#define PG_STMTS 160
+
+/* Parameters of one statement: at most PG_PARAMS (a multi-row insert of
+ * PG_RUN rows of up to 12 columns fits). Integers are sent as decimal text
+ * kept in num[]; texts point at the caller's strings (they must live until
+ * the statement ran); binary values (bytea) go in binary format. */
+#define PG_PARAMS 200
+#define PG_NUM    24
+
+/* Rows per multi-row insert of the ingest path. */
+#define PG_RUN 16
+
+/* The multi-row statements, their text built once per connection
+ * (pg_samples.c). */
+enum { PG_RUN_SAMPLES, PG_RUN_ROLLUP_MIN, PG_RUN_ROLLUP_HOUR, PG_RUN_ROLLUP_DAY, PG_RUN_COUNT };
+
+typedef struct pg_params {
+	int n;
+	int overflow; /* a value did not fit: the statement is not run */
+	const char *val[PG_PARAMS];
+	int len[PG_PARAMS];
+	int fmt[PG_PARAMS];
+	char num[PG_PARAMS][PG_NUM];
+} pg_params;
+
+/* The connection. */
+typedef struct pgc {
+	store base;
+	PGconn *conn;
+	const char *stmt_sql[PG_STMTS];
+	char *run_sql[PG_RUN_COUNT]; /* malloc'd, freed by close */
+	char err[256];
+} pgc;
+
+/* The capability tables (one per file). */
+extern const store_registry_ops pg__registry_ops;
+extern const store_auth_ops pg__auth_ops;
+extern const store_samples_ops pg__samples_ops;
+
+/* Parameters: pg__p_init empties p; the others append one value. */
+void pg__p_init(pg_params *p);
+void pg__p_i64(pg_params *p, int64_t v);
+/* s is not copied; NULL binds SQL NULL. */
+void pg__p_text(pg_params *p, const char *s);
+void pg__p_bin(pg_params *p, const void *data, size_t len);
+void pg__p_null(pg_params *p);
+
+/* Keeps the text of r (or of the connection) as the connection's error and
+ * maps its SQLSTATE to a gloved_err: unique or check violation
+ * GLOVED_EEXIST, foreign key GLOVED_ENOTFOUND... (`fk_notfound` 0: a foreign
+ * key violation is GLOVED_EEXIST too, as SQLite answers), serialization
+ * failure or deadlock GLOVED_EBUSY, a lost connection GLOVED_EIO, else
+ * GLOVED_EDB. Clears r. */
+int pg__fail(pgc *q, PGresult *r, int fk_notfound);
+
+/* Runs statement sql (a string literal: prepared on its first use on this
+ * connection, by name, then executed by name) with parameters p. Returns
+ * the result (PGRES_TUPLES_OK or PGRES_COMMAND_OK) for the caller to
+ * PQclear, or NULL with *rc set (pg__fail) on any error. */
+PGresult *pg__exec(pgc *q, const char *sql, const pg_params *p, int *rc);
+/* As pg__exec for a statement whose result is not read: GLOVED_OK or the
+ * error. `guard` 1: inside a transaction the statement runs under a
+ * savepoint, so that a refused write (a duplicate) leaves the transaction
+ * usable, as in SQLite. *affected (may be NULL) gets the rows changed. */
+int pg__run(pgc *q, const char *sql, const pg_params *p, int guard, int64_t *affected);
+/* An INSERT ... RETURNING id, guarded as pg__run: the id into *id. */
+int pg__insert_id(pgc *q, const char *sql, const pg_params *p, int64_t *id);
+/* Runs fixed text without parameters (transaction control, the schema). */
+int pg__simple(pgc *q, const char *sql);
+
+/* Column accessors of row `row` of r. */
+int64_t pg__i64(const PGresult *r, int row, int col);
+int pg__int(const PGresult *r, int row, int col);
+/* Copies the text into dst (n bytes, truncated, always ended). */
+void pg__text(const PGresult *r, int row, int col, char *dst, size_t n);
+
+/* A row decoder: fills one zeroed result element dst from row `row` of r. */
+typedef int (*pg__row_fn)(const PGresult *r, int row, void *dst);
+/* Every row of the statement into a malloc'd array of `elem`-byte
+ * elements through row(), in row order, growing geometrically
+ * (store__realloc). On any error frees what it allocated and leaves *out
+ * NULL and *n 0. The caller frees *out. */
+int pg__rows(pgc *q, const char *sql, const pg_params *p, size_t elem, pg__row_fn row, void **out,
+	     size_t *n);
+/* The first row into dst through row(): GLOVED_ENOTFOUND when there is none. */
+int pg__one(pgc *q, const char *sql, const pg_params *p, void *dst, pg__row_fn row);
+/* Appends one zeroed element to a malloc'd array (as sqlite__grow). */
+void *pg__grow(void **arr, size_t *n, size_t *cap, size_t elem);
+
+/* Whether a write for enterprise_id is inside scope sc. */
+int pg__scope_ok(store_scope sc, int64_t enterprise_id);
+
+/* Brings the schema to the newest version (pg_migrations.c): each step in
+ * its own transaction under an advisory lock; refuses a database newer
+ * than this binary. */
+int pg__migrate(pgc *q);
+/* The schema version of the database (0: none). */
+int pg__schema_version(pgc *q, int *out);
+
+#endif

@@ -1,0 +1,635 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* pg_samples.c: the PostgreSQL side of store/samples.h: samples and the
+ * minute/hour/day rollups (the ingest path: multi-row inserts of PG_RUN
+ * rows, their text built once per connection), the persisted live state,
+ * the dirty days of deferred rollups, the output queries, rebuild deletes,
+ * retention and the rebuild request queue, with the semantics of
+ * sqlite/sqlite_samples.c. Two differences: a multi-row INSERT ... ON
+ * CONFLICT DO UPDATE may not touch one key twice, so a run of rollup rows
+ * whose keys repeat goes row by row; and a range of samples is read in
+ * pages of PG_PAGE rows by key (never the whole range in memory). Samples
+ * and rollups are plain tables for now (partitions come later). */
+#include "store/postgres/pg_int.h"
+#include "util/err.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#define TEXT(i, f) pg__text(r, row, i, f, sizeof f)
+
+/* Rows of one page of store_samples_range. */
+#define PG_PAGE 10000
+
+static int level_ok(store_level lvl)
+{
+	return (int)lvl >= 0 && (int)lvl < STORE_LEVELS;
+}
+
+/* ---- ingest ---- */
+
+#define SAMPLE_INSERT                                                                              \
+	"INSERT INTO sample(ts, machine_id, count, reject, d_good, d_reject, state, reason,"       \
+	" worker, flags) VALUES"
+#define SAMPLE_ROW_PARAMS 10
+
+static void param_sample(pg_params *p, const store_sample *x)
+{
+	pg__p_i64(p, x->ts_ms);
+	pg__p_i64(p, x->machine_id);
+	pg__p_i64(p, (int64_t)x->count);
+	pg__p_i64(p, (int64_t)x->reject);
+	pg__p_i64(p, x->d_good);
+	pg__p_i64(p, x->d_reject);
+	pg__p_i64(p, x->state);
+	pg__p_text(p, x->reason[0] ? x->reason : NULL);
+	pg__p_text(p, x->worker[0] ? x->worker : NULL);
+	pg__p_i64(p, x->flags);
+}
+
+static int pg_sample_insert(store *s, const store_sample *x)
+{
+	pg_params p;
+	pg__p_init(&p);
+	param_sample(&p, x);
+	return pg__run((pgc *)s,
+		       SAMPLE_INSERT "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+				     " ON CONFLICT(ts, machine_id) DO NOTHING",
+		       &p, 0, NULL);
+}
+
+/* The text of a statement of PG_RUN rows of `cols` parameters each:
+ * head, the rows' placeholders, tail; built once per connection into
+ * q->run_sql[i] (its address names the prepared statement). */
+static const char *run_sql(pgc *q, int i, const char *head, int cols, const char *tail)
+{
+	if (q->run_sql[i])
+		return q->run_sql[i];
+	size_t cap = 4096, len = 0;
+	char *sql = malloc(cap);
+	if (!sql)
+		return NULL;
+	int n = snprintf(sql, cap, "%s", head);
+	for (int k = 0; n >= 0 && (size_t)n < cap - len && k < PG_RUN; k++) {
+		len += (size_t)n;
+		n = snprintf(sql + len, cap - len, "%s(", k ? ", " : "");
+		for (int c = 0; n >= 0 && (size_t)n < cap - len && c < cols; c++) {
+			len += (size_t)n;
+			n = snprintf(sql + len, cap - len, "%s$%d", c ? ", " : "",
+				     k * cols + c + 1);
+		}
+		if (n >= 0 && (size_t)n < cap - len) {
+			len += (size_t)n;
+			n = snprintf(sql + len, cap - len, ")");
+		}
+	}
+	if (n >= 0 && (size_t)n < cap - len) {
+		len += (size_t)n;
+		n = snprintf(sql + len, cap - len, "%s", tail);
+	}
+	if (n < 0 || (size_t)n >= cap - len) {
+		free(sql);
+		return NULL;
+	}
+	q->run_sql[i] = sql;
+	return sql;
+}
+
+/* Runs of PG_RUN samples in one statement, the rest one by one. */
+static int pg_samples_insert(store *s, const store_sample *x, size_t n)
+{
+	pgc *q = (pgc *)s;
+	size_t i = 0;
+	if (n >= PG_RUN) {
+		const char *sql = run_sql(q, PG_RUN_SAMPLES, SAMPLE_INSERT, SAMPLE_ROW_PARAMS,
+					  " ON CONFLICT(ts, machine_id) DO NOTHING");
+		if (!sql)
+			return GLOVED_ENOMEM;
+		for (; i + PG_RUN <= n; i += PG_RUN) {
+			pg_params p;
+			pg__p_init(&p);
+			for (int k = 0; k < PG_RUN; k++)
+				param_sample(&p, &x[i + (size_t)k]);
+			int rc = pg__run(q, sql, &p, 0, NULL);
+			if (rc)
+				return rc;
+		}
+	}
+	for (; i < n; i++) {
+		int rc = pg_sample_insert(s, &x[i]);
+		if (rc)
+			return rc;
+	}
+	return GLOVED_OK;
+}
+
+static int pg_sample_update_delta(store *s, int64_t machine_id, int64_t ts_ms, int64_t d_good,
+				  int64_t d_reject)
+{
+	pg_params p;
+	pg__p_init(&p);
+	pg__p_i64(&p, d_good);
+	pg__p_i64(&p, d_reject);
+	pg__p_i64(&p, ts_ms);
+	pg__p_i64(&p, machine_id);
+	return pg__run(
+	    (pgc *)s,
+	    "UPDATE sample SET d_good = $1, d_reject = $2 WHERE ts = $3 AND machine_id = $4", &p, 0,
+	    NULL);
+}
+
+#define ROLLUP_COLS " (bucket, machine_id, enterprise_id, workshop_id, good, reject) VALUES"
+#define ROLLUP_ADD                                                                                 \
+	" ON CONFLICT(bucket, machine_id) DO UPDATE SET good = t.good + excluded.good,"            \
+	" reject = t.reject + excluded.reject"
+
+static const char *const rollup_add_sql[STORE_LEVELS] = {
+    "INSERT INTO rollup_minute AS t" ROLLUP_COLS "($1, $2, $3, $4, $5, $6)" ROLLUP_ADD,
+    "INSERT INTO rollup_hour AS t" ROLLUP_COLS "($1, $2, $3, $4, $5, $6)" ROLLUP_ADD,
+    "INSERT INTO rollup_day AS t" ROLLUP_COLS "($1, $2, $3, $4, $5, $6)" ROLLUP_ADD,
+};
+
+static void param_delta(pg_params *p, const store_rollup_delta *d)
+{
+	pg__p_i64(p, d->bucket_ms);
+	pg__p_i64(p, d->machine_id);
+	pg__p_i64(p, d->enterprise_id);
+	pg__p_i64(p, d->workshop_id);
+	pg__p_i64(p, d->good);
+	pg__p_i64(p, d->reject);
+}
+
+static int pg_rollup_add(store *s, store_level lvl, int64_t bucket_ms, int64_t machine_id,
+			 int64_t enterprise_id, int64_t workshop_id, int64_t d_good,
+			 int64_t d_reject)
+{
+	if (!level_ok(lvl))
+		return GLOVED_EINVAL;
+	store_rollup_delta d = {bucket_ms,   machine_id, enterprise_id,
+				workshop_id, d_good,     d_reject};
+	pg_params p;
+	pg__p_init(&p);
+	param_delta(&p, &d);
+	return pg__run((pgc *)s, rollup_add_sql[lvl], &p, 0, NULL);
+}
+
+/* Whether two rows of the run share a key (bucket, machine). */
+static int run_repeats(const store_rollup_delta *rows)
+{
+	for (int a = 0; a < PG_RUN; a++)
+		for (int b = a + 1; b < PG_RUN; b++)
+			if (rows[a].bucket_ms == rows[b].bucket_ms &&
+			    rows[a].machine_id == rows[b].machine_id)
+				return 1;
+	return 0;
+}
+
+static int pg_rollups_add(store *s, store_level lvl, const store_rollup_delta *rows, size_t n)
+{
+	static const char *const head[STORE_LEVELS] = {
+	    "INSERT INTO rollup_minute AS t" ROLLUP_COLS,
+	    "INSERT INTO rollup_hour AS t" ROLLUP_COLS,
+	    "INSERT INTO rollup_day AS t" ROLLUP_COLS,
+	};
+	pgc *q = (pgc *)s;
+	if (!level_ok(lvl))
+		return GLOVED_EINVAL;
+	size_t i = 0;
+	while (i < n) {
+		const store_rollup_delta *r = &rows[i];
+		if (i + PG_RUN <= n && !run_repeats(r)) {
+			const char *sql =
+			    run_sql(q, PG_RUN_ROLLUP_MIN + (int)lvl, head[lvl], 6, ROLLUP_ADD);
+			if (!sql)
+				return GLOVED_ENOMEM;
+			pg_params p;
+			pg__p_init(&p);
+			for (int k = 0; k < PG_RUN; k++)
+				param_delta(&p, &r[k]);
+			int rc = pg__run(q, sql, &p, 0, NULL);
+			if (rc)
+				return rc;
+			i += PG_RUN;
+			continue;
+		}
+		int rc = pg_rollup_add(s, lvl, r->bucket_ms, r->machine_id, r->enterprise_id,
+				       r->workshop_id, r->good, r->reject);
+		if (rc)
+			return rc;
+		i++;
+	}
+	return GLOVED_OK;
+}
+
+static int pg_live_put(store *s, const store_live *l)
+{
+	pg_params p;
+	pg__p_init(&p);
+	pg__p_i64(&p, l->machine_id);
+	pg__p_i64(&p, l->last_ts);
+	pg__p_i64(&p, (int64_t)l->count);
+	pg__p_i64(&p, (int64_t)l->reject);
+	pg__p_i64(&p, l->state);
+	pg__p_text(&p, l->reason);
+	pg__p_i64(&p, l->since_ts);
+	pg__p_i64(&p, l->st_ts);
+	pg__p_i64(&p, l->st_state);
+	pg__p_text(&p, l->st_reason);
+	return pg__run(
+	    (pgc *)s,
+	    "INSERT INTO machine_live(machine_id, last_ts, count, reject, state, reason, since_ts,"
+	    " st_ts, st_state, st_reason) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+	    " ON CONFLICT(machine_id) DO UPDATE SET last_ts = excluded.last_ts,"
+	    " count = excluded.count, reject = excluded.reject, state = excluded.state,"
+	    " reason = excluded.reason, since_ts = excluded.since_ts, st_ts = excluded.st_ts,"
+	    " st_state = excluded.st_state, st_reason = excluded.st_reason",
+	    &p, 0, NULL);
+}
+
+static int live_row(const PGresult *r, int row, void *dst)
+{
+	store_live *l = dst;
+	l->machine_id = pg__i64(r, row, 0);
+	l->last_ts = pg__i64(r, row, 1);
+	l->count = (uint64_t)pg__i64(r, row, 2);
+	l->reject = (uint64_t)pg__i64(r, row, 3);
+	l->state = pg__int(r, row, 4);
+	TEXT(5, l->reason);
+	l->since_ts = pg__i64(r, row, 6);
+	l->st_ts = pg__i64(r, row, 7);
+	l->st_state = pg__int(r, row, 8);
+	TEXT(9, l->st_reason);
+	return GLOVED_OK;
+}
+
+static int pg_live_list(store *s, store_live **out, size_t *n)
+{
+	return pg__rows((pgc *)s,
+			"SELECT machine_id, last_ts, count, reject, state, reason, since_ts, st_ts,"
+			" st_state, st_reason FROM machine_live ORDER BY machine_id",
+			NULL, sizeof **out, live_row, (void **)out, n);
+}
+
+/* ---- samples ---- */
+
+#define SAMPLE_COLS                                                                                \
+	"ts, machine_id, count, reject, d_good, d_reject, state, coalesce(reason, ''),"            \
+	" coalesce(worker, ''), flags"
+
+static int sample_row(const PGresult *r, int row, void *dst)
+{
+	store_sample *x = dst;
+	x->ts_ms = pg__i64(r, row, 0);
+	x->machine_id = pg__i64(r, row, 1);
+	x->count = (uint64_t)pg__i64(r, row, 2);
+	x->reject = (uint64_t)pg__i64(r, row, 3);
+	x->d_good = pg__i64(r, row, 4);
+	x->d_reject = pg__i64(r, row, 5);
+	x->state = pg__int(r, row, 6);
+	TEXT(7, x->reason);
+	TEXT(8, x->worker);
+	x->flags = pg__int(r, row, 9);
+	return GLOVED_OK;
+}
+
+/* Stays a callback: a range can hold millions of samples, folded one by
+ * one; read in pages of PG_PAGE by the key (ts, machine_id). */
+static int pg_samples_range(store *s, int64_t from_ms, int64_t to_ms,
+			    int (*cb)(void *ctx, const store_sample *x), void *ctx)
+{
+	pgc *q = (pgc *)s;
+	int64_t after_ts = from_ms, after_m = INT64_MIN;
+	for (;;) {
+		pg_params p;
+		pg__p_init(&p);
+		pg__p_i64(&p, after_ts);
+		pg__p_i64(&p, after_m);
+		pg__p_i64(&p, to_ms);
+		pg__p_i64(&p, PG_PAGE);
+		int rc;
+		PGresult *r = pg__exec(q,
+				       "SELECT " SAMPLE_COLS " FROM sample WHERE (ts, machine_id) >"
+				       " ($1, $2) AND ts <= $3 ORDER BY ts, machine_id LIMIT $4",
+				       &p, &rc);
+		if (!r)
+			return rc;
+		int rows = PQntuples(r);
+		for (int i = 0; i < rows; i++) {
+			store_sample x = {0};
+			sample_row(r, i, &x);
+			after_ts = x.ts_ms;
+			after_m = x.machine_id;
+			if ((rc = cb(ctx, &x)) != 0) {
+				PQclear(r);
+				return rc;
+			}
+		}
+		PQclear(r);
+		if (rows < PG_PAGE)
+			return GLOVED_OK;
+	}
+}
+
+static int pg_sample_get(store *s, int64_t machine_id, int64_t ts_ms, store_sample *out)
+{
+	pg_params p;
+	pg__p_init(&p);
+	pg__p_i64(&p, ts_ms);
+	pg__p_i64(&p, machine_id);
+	return pg__one((pgc *)s,
+		       "SELECT " SAMPLE_COLS " FROM sample WHERE ts = $1 AND machine_id = $2", &p,
+		       out, sample_row);
+}
+
+static int pg_sample_mark(store *s, const store_sample *x)
+{
+	pg_params p;
+	pg__p_init(&p);
+	pg__p_i64(&p, x->ts_ms);
+	pg__p_i64(&p, x->machine_id);
+	pg__p_i64(&p, x->state);
+	pg__p_text(&p, x->reason[0] ? x->reason : NULL);
+	pg__p_i64(&p, x->flags | STORE_SAMPLE_MARK);
+	return pg__run((pgc *)s,
+		       SAMPLE_INSERT "($1, $2, 0, 0, 0, 0, $3, $4, NULL, $5)"
+				     " ON CONFLICT(ts, machine_id) DO NOTHING",
+		       &p, 0, NULL);
+}
+
+static int int64_row(const PGresult *r, int row, void *dst)
+{
+	*(int64_t *)dst = pg__i64(r, row, 0);
+	return GLOVED_OK;
+}
+
+static int pg_samples_newest(store *s, int64_t *out)
+{
+	*out = 0;
+	return pg__one((pgc *)s, "SELECT coalesce(max(ts), 0) FROM sample", NULL, out, int64_row);
+}
+
+static int pg_samples_oldest(store *s, int64_t *out)
+{
+	*out = 0;
+	return pg__one((pgc *)s, "SELECT coalesce(min(ts), 0) FROM sample", NULL, out, int64_row);
+}
+
+/* ---- deferred rollups ---- */
+
+static int pg_dirty_day_mark(store *s, int64_t enterprise_id, int64_t day_ms, int64_t next_day_ms)
+{
+	pg_params p;
+	pg__p_init(&p);
+	pg__p_i64(&p, enterprise_id);
+	pg__p_i64(&p, day_ms);
+	pg__p_i64(&p, next_day_ms);
+	return pg__run((pgc *)s,
+		       "INSERT INTO rollup_dirty_day(enterprise_id, day, next_day)"
+		       " VALUES($1, $2, $3) ON CONFLICT DO NOTHING",
+		       &p, 0, NULL);
+}
+
+static int pg_dirty_day_clear_all(store *s)
+{
+	return pg__run((pgc *)s, "DELETE FROM rollup_dirty_day", NULL, 0, NULL);
+}
+
+static int dirty_day_row(const PGresult *r, int row, void *dst)
+{
+	store_dirty_day *d = dst;
+	d->enterprise_id = pg__i64(r, row, 0);
+	d->day_ms = pg__i64(r, row, 1);
+	d->next_day_ms = pg__i64(r, row, 2);
+	return GLOVED_OK;
+}
+
+static int pg_dirty_day_list(store *s, store_dirty_day **out, size_t *n)
+{
+	return pg__rows((pgc *)s,
+			"SELECT enterprise_id, day, next_day FROM rollup_dirty_day"
+			" ORDER BY enterprise_id, day",
+			NULL, sizeof **out, dirty_day_row, (void **)out, n);
+}
+
+/* ---- queries ---- */
+
+static int bucket_row(const PGresult *r, int row, void *dst)
+{
+	store_bucket *b = dst;
+	b->ts_ms = pg__i64(r, row, 0);
+	b->good = pg__i64(r, row, 1);
+	b->reject = pg__i64(r, row, 2);
+	return GLOVED_OK;
+}
+
+/* $1 from, $2 to, $3 firm, $4 workshop, $5 machine (0: any). */
+#define OUTPUT_SQL(table)                                                                          \
+	"SELECT bucket, sum(good), sum(reject) FROM " table " WHERE bucket >= $1 AND bucket < $2"  \
+	" AND ($3::bigint = 0 OR enterprise_id = $3) AND ($4::bigint = 0 OR workshop_id = $4)"     \
+	" AND ($5::bigint = 0 OR machine_id = $5) GROUP BY bucket"                                 \
+	" HAVING sum(good) != 0 OR sum(reject) != 0 ORDER BY bucket"
+
+static int pg_output(store *s, store_scope sc, store_level lvl, int64_t enterprise_id,
+		     int64_t workshop_id, int64_t machine_id, int64_t from_ms, int64_t to_ms,
+		     store_bucket **out, size_t *n)
+{
+	static const char *const sql[STORE_LEVELS] = {
+	    OUTPUT_SQL("rollup_minute"), OUTPUT_SQL("rollup_hour"), OUTPUT_SQL("rollup_day")};
+	*out = NULL;
+	*n = 0;
+	if (!level_ok(lvl))
+		return GLOVED_EINVAL;
+	/* the firm the read is about: a different one than the scope's sees
+	 * nothing */
+	if (sc.enterprise_id && enterprise_id && sc.enterprise_id != enterprise_id)
+		return GLOVED_OK;
+	int64_t ent = enterprise_id ? enterprise_id : sc.enterprise_id;
+	pg_params p;
+	pg__p_init(&p);
+	pg__p_i64(&p, from_ms);
+	pg__p_i64(&p, to_ms);
+	pg__p_i64(&p, ent);
+	pg__p_i64(&p, workshop_id);
+	pg__p_i64(&p, machine_id);
+	return pg__rows((pgc *)s, sql[lvl], &p, sizeof **out, bucket_row, (void **)out, n);
+}
+
+static int machine_total_row(const PGresult *r, int row, void *dst)
+{
+	store_machine_total *t = dst;
+	t->machine_id = pg__i64(r, row, 0);
+	t->good = pg__i64(r, row, 1);
+	t->reject = pg__i64(r, row, 2);
+	return GLOVED_OK;
+}
+
+#define TOTALS_SQL(table)                                                                          \
+	"SELECT machine_id, sum(good), sum(reject) FROM " table                                    \
+	" WHERE bucket >= $1 AND bucket < $2 AND ($3::bigint = 0 OR enterprise_id = $3)"           \
+	" GROUP BY machine_id"
+
+static int pg_machine_totals(store *s, store_scope sc, store_level lvl, int64_t from_ms,
+			     int64_t to_ms, store_machine_total **out, size_t *n)
+{
+	static const char *const sql[STORE_LEVELS] = {
+	    TOTALS_SQL("rollup_minute"), TOTALS_SQL("rollup_hour"), TOTALS_SQL("rollup_day")};
+	*out = NULL;
+	*n = 0;
+	if (!level_ok(lvl))
+		return GLOVED_EINVAL;
+	pg_params p;
+	pg__p_init(&p);
+	pg__p_i64(&p, from_ms);
+	pg__p_i64(&p, to_ms);
+	pg__p_i64(&p, sc.enterprise_id);
+	return pg__rows((pgc *)s, sql[lvl], &p, sizeof **out, machine_total_row, (void **)out, n);
+}
+
+/* ---- rebuild and retention ---- */
+
+static int pg_rollup_delete(store *s, int64_t enterprise_id, int64_t from_ms, int64_t to_ms,
+			    int64_t hour_from, int64_t hour_to)
+{
+	/* each: $1 from, $2 to, $3 the firm; hourly = minute and hour rows */
+	static const struct {
+		int hourly;
+		const char *sql;
+	} del[] = {
+	    {1, "DELETE FROM rollup_minute WHERE bucket >= $1 AND bucket < $2"
+		" AND enterprise_id = $3"},
+	    {1, "DELETE FROM rollup_hour WHERE bucket >= $1 AND bucket < $2"
+		" AND enterprise_id = $3"},
+	    {0, "DELETE FROM rollup_day WHERE bucket >= $1 AND bucket < $2 AND enterprise_id = $3"},
+	    {0, "DELETE FROM rollup_shift WHERE bucket >= $1 AND bucket < $2"
+		" AND enterprise_id = $3"},
+	    {0, "DELETE FROM rollup_shift_reason WHERE bucket >= $1 AND bucket < $2"
+		" AND enterprise_id = $3"},
+	    {0, "DELETE FROM rollup_shift_worker WHERE bucket >= $1 AND bucket < $2"
+		" AND enterprise_id = $3"},
+	    {0, "DELETE FROM stop_event WHERE start >= $1 AND start < $2 AND enterprise_id = $3"},
+	};
+	for (size_t i = 0; i < sizeof del / sizeof del[0]; i++) {
+		pg_params p;
+		pg__p_init(&p);
+		pg__p_i64(&p, del[i].hourly ? hour_from : from_ms);
+		pg__p_i64(&p, del[i].hourly ? hour_to : to_ms);
+		pg__p_i64(&p, enterprise_id);
+		int rc = pg__run((pgc *)s, del[i].sql, &p, 0, NULL);
+		if (rc)
+			return rc;
+	}
+	return GLOVED_OK;
+}
+
+static int pg_retention_delete(store *s, store_retain what, int64_t before_ms, int64_t slice_ms,
+			       int64_t *deleted)
+{
+	static const char *const sql[][4] = {
+	    {"DELETE FROM sample WHERE ts >= $1 AND ts < $2"},
+	    {"DELETE FROM rollup_minute WHERE bucket >= $1 AND bucket < $2"},
+	    {"DELETE FROM rollup_hour WHERE bucket >= $1 AND bucket < $2"},
+	    {"DELETE FROM rollup_day WHERE bucket >= $1 AND bucket < $2"},
+	    {"DELETE FROM rollup_shift WHERE bucket >= $1 AND bucket < $2",
+	     "DELETE FROM rollup_shift_reason WHERE bucket >= $1 AND bucket < $2",
+	     "DELETE FROM rollup_shift_worker WHERE bucket >= $1 AND bucket < $2",
+	     "DELETE FROM stop_event WHERE start >= $1 AND start < $2"},
+	};
+	*deleted = 0;
+	if ((int)what < 0 || (int)what > STORE_RETAIN_SHIFT)
+		return GLOVED_EINVAL;
+	int rc = GLOVED_OK;
+	for (int i = 0; i < 4 && sql[what][i] && !rc; i++) {
+		pg_params p;
+		pg__p_init(&p);
+		pg__p_i64(&p, before_ms - slice_ms);
+		pg__p_i64(&p, before_ms);
+		int64_t k = 0;
+		rc = pg__run((pgc *)s, sql[what][i], &p, 0, &k);
+		if (!rc)
+			*deleted += k;
+	}
+	return rc;
+}
+
+static int pg_rebuild_add(store *s, store_rebuild *r)
+{
+	pg_params p;
+	pg__p_init(&p);
+	pg__p_i64(&p, r->enterprise_id);
+	pg__p_i64(&p, r->day0);
+	pg__p_i64(&p, r->day1);
+	return pg__insert_id((pgc *)s,
+			     "INSERT INTO rebuild_request(enterprise_id, day0, day1, requested_ms)"
+			     " VALUES($1, $2, $3, (extract(epoch FROM now()) * 1000)::bigint)"
+			     " RETURNING id",
+			     &p, &r->id);
+}
+
+static int rebuild_row(const PGresult *r, int row, void *dst)
+{
+	store_rebuild *b = dst;
+	b->id = pg__i64(r, row, 0);
+	b->enterprise_id = pg__i64(r, row, 1);
+	b->day0 = pg__int(r, row, 2);
+	b->day1 = pg__int(r, row, 3);
+	b->done_ms = pg__i64(r, row, 4);
+	pg__text(r, row, 5, b->result, sizeof b->result);
+	return GLOVED_OK;
+}
+
+static int pg_rebuild_next(store *s, store_rebuild *out)
+{
+	return pg__one((pgc *)s,
+		       "SELECT id, enterprise_id, day0, day1, done_ms, result FROM rebuild_request"
+		       " WHERE done_ms = 0 ORDER BY id LIMIT 1",
+		       NULL, out, rebuild_row);
+}
+
+static int pg_rebuild_get(store *s, int64_t id, store_rebuild *out)
+{
+	pg_params p;
+	pg__p_init(&p);
+	pg__p_i64(&p, id);
+	return pg__one((pgc *)s,
+		       "SELECT id, enterprise_id, day0, day1, done_ms, result FROM rebuild_request"
+		       " WHERE id = $1",
+		       &p, out, rebuild_row);
+}
+
+static int pg_rebuild_done(store *s, int64_t id, int64_t done_ms, const char *result)
+{
+	pg_params p;
+	pg__p_init(&p);
+	pg__p_i64(&p, done_ms);
+	pg__p_text(&p, result);
+	pg__p_i64(&p, id);
+	return pg__run((pgc *)s,
+		       "UPDATE rebuild_request SET done_ms = $1, result = $2 WHERE id = $3", &p, 0,
+		       NULL);
+}
+
+const store_samples_ops pg__samples_ops = {
+    .version = STORE_SAMPLES_VERSION,
+    .sample_insert = pg_sample_insert,
+    .sample_update_delta = pg_sample_update_delta,
+    .sample_get = pg_sample_get,
+    .sample_mark = pg_sample_mark,
+    .rollup_add = pg_rollup_add,
+    .live_put = pg_live_put,
+    .live_list = pg_live_list,
+    .samples_range = pg_samples_range,
+    .samples_newest = pg_samples_newest,
+    .samples_oldest = pg_samples_oldest,
+    .dirty_day_mark = pg_dirty_day_mark,
+    .dirty_day_clear_all = pg_dirty_day_clear_all,
+    .dirty_day_list = pg_dirty_day_list,
+    .output = pg_output,
+    .machine_totals = pg_machine_totals,
+    .rollup_delete = pg_rollup_delete,
+    .retention_delete = pg_retention_delete,
+    .rebuild_add = pg_rebuild_add,
+    .rebuild_next = pg_rebuild_next,
+    .rebuild_get = pg_rebuild_get,
+    .rebuild_done = pg_rebuild_done,
+    .samples_insert = pg_samples_insert,
+    .rollups_add = pg_rollups_add,
+};
