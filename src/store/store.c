@@ -10,6 +10,7 @@
 
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 int store_open(const char *uri, store_mode mode, const store_options *opt, store **out)
@@ -62,6 +63,23 @@ void *store__realloc(void *p, size_t size)
 	if (k == 0)
 		return NULL;
 	return realloc(p, size);
+}
+
+void *store__grow(void **arr, size_t *n, size_t *cap, size_t elem)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 16;
+		if (elem == 0 || nc < *cap || nc > SIZE_MAX / elem)
+			return NULL;
+		void *p = store__realloc(*arr, nc * elem);
+		if (!p)
+			return NULL;
+		*arr = p;
+		*cap = nc;
+	}
+	void *dst = (char *)*arr + (*n)++ * elem;
+	memset(dst, 0, elem);
+	return dst;
 }
 
 /* ---- the connection core ---- */

@@ -69,6 +69,11 @@ int store__private_list(store *s, void **out, size_t *n);
  * NULL, like an exhausted heap) and every later one succeeds again; k < 0
  * turns the hook off. Used by sqlite__rows; off by default. */
 void *store__realloc(void *p, size_t size);
+/* Appends one zeroed element to a malloc'd array of *n of *cap elements of
+ * elem bytes, doubling it (from 16) through store__realloc when full;
+ * returns the new element, or NULL (the array unchanged) when memory or
+ * the size runs out. The backends' row lists use it. */
+void *store__grow(void **arr, size_t *n, size_t *cap, size_t elem);
 void store__fail_alloc_after(long k);
 
 /* The SQLite backend's open. */

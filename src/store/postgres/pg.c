@@ -247,23 +247,6 @@ void pg__text(const PGresult *r, int row, int col, char *dst, size_t n)
 	dst[len] = '\0';
 }
 
-void *pg__grow(void **arr, size_t *n, size_t *cap, size_t elem)
-{
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 16;
-		if (elem == 0 || nc < *cap || nc > SIZE_MAX / elem)
-			return NULL;
-		void *p = store__realloc(*arr, nc * elem);
-		if (!p)
-			return NULL;
-		*arr = p;
-		*cap = nc;
-	}
-	void *dst = (char *)*arr + (*n)++ * elem;
-	memset(dst, 0, elem);
-	return dst;
-}
-
 int pg__rows(pgc *q, const char *sql, const pg_params *p, size_t elem, pg__row_fn row, void **out,
 	     size_t *n)
 {
@@ -277,7 +260,7 @@ int pg__rows(pgc *q, const char *sql, const pg_params *p, size_t elem, pg__row_f
 		return rc;
 	int rows = PQntuples(r);
 	for (int i = 0; i < rows; i++) {
-		void *dst = pg__grow(&arr, &len, &cap, elem);
+		void *dst = store__grow(&arr, &len, &cap, elem);
 		if (!dst) {
 			rc = GLOVED_ENOMEM;
 			goto out;

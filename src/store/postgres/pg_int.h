@@ -105,8 +105,6 @@ int pg__rows(pgc *q, const char *sql, const pg_params *p, size_t elem, pg__row_f
 	     size_t *n);
 /* The first row into dst through row(): GLOVED_ENOTFOUND when there is none. */
 int pg__one(pgc *q, const char *sql, const pg_params *p, void *dst, pg__row_fn row);
-/* Appends one zeroed element to a malloc'd array (as sqlite__grow). */
-void *pg__grow(void **arr, size_t *n, size_t *cap, size_t elem);
 
 /* Whether a write for enterprise_id is inside scope sc. */
 int pg__scope_ok(store_scope sc, int64_t enterprise_id);

@@ -245,23 +245,6 @@ int sqlite__step_hot(sq *q, sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? GLOVED_OK : sqlite__fail(q, rc);
 }
 
-void *sqlite__grow(void **arr, size_t *n, size_t *cap, size_t elem)
-{
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 16;
-		if (elem == 0 || nc < *cap || nc > SIZE_MAX / elem)
-			return NULL;
-		void *p = store__realloc(*arr, nc * elem);
-		if (!p)
-			return NULL;
-		*arr = p;
-		*cap = nc;
-	}
-	void *dst = (char *)*arr + (*n)++ * elem;
-	memset(dst, 0, elem);
-	return dst;
-}
-
 int sqlite__rows(sq *q, sqlite3_stmt *st, size_t elem, sqlite__row_fn row, void **out, size_t *n)
 {
 	void *arr = NULL;
@@ -272,7 +255,7 @@ int sqlite__rows(sq *q, sqlite3_stmt *st, size_t elem, sqlite__row_fn row, void 
 	if (!st)
 		goto out;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		void *dst = sqlite__grow(&arr, &len, &cap, elem);
+		void *dst = store__grow(&arr, &len, &cap, elem);
 		if (!dst) {
 			rc = GLOVED_ENOMEM;
 			goto out;

@@ -554,8 +554,7 @@ static int sa_shift_reason_sums(store *s, store_scope sc, const store_filter *f,
 			if (sums[i].state == state && strcmp(sums[i].reason, reason) == 0)
 				k = i;
 		if (k == len) {
-			store_reason_sum *r =
-			    sqlite__grow((void **)&sums, &len, &cap, sizeof *sums);
+			store_reason_sum *r = store__grow((void **)&sums, &len, &cap, sizeof *sums);
 			if (!r) {
 				rc = GLOVED_ENOMEM;
 				goto out;

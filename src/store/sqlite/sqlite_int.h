@@ -105,11 +105,6 @@ int sqlite__rows(sq *q, sqlite3_stmt *st, size_t elem, sqlite__row_fn row, void 
 /* The first row of st into dst through row(): GLOVED_ENOTFOUND when there
  * is none. Gives st back; NULL st is GLOVED_EDB. */
 int sqlite__one(sq *q, sqlite3_stmt *st, void *dst, sqlite__row_fn row);
-/* Appends one zeroed element to a malloc'd array of *n elements and *cap
- * capacity, growing it geometrically (store__realloc); NULL when out of
- * memory or the size would overflow (the array is then unchanged). For
- * results of another shape than one element per row. */
-void *sqlite__grow(void **arr, size_t *n, size_t *cap, size_t elem);
 
 /* Whether a write for enterprise_id is inside scope sc. */
 int sqlite__scope_ok(store_scope sc, int64_t enterprise_id);
