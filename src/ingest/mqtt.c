@@ -34,10 +34,8 @@ struct mqtt_ingest {
 	writer *w;
 	int64_t max_future_ms;
 	fleet *fleet;
-	_Atomic int connected;
-	_Atomic int64_t since_ms; /* wall clock of the last change of connected */
-	_Atomic uint64_t losses;  /* connections lost since the start */
-	reject_log *rejects;      /* rate limit of rejection logs, per enterprise code */
+	mqtt_link link;      /* the broker link as the fleet page shows it */
+	reject_log *rejects; /* rate limit of rejection logs, per enterprise code */
 	pthread_t thread;
 	_Atomic int stop;
 	int submitted; /* reports handed to the writer since the last barrier */
@@ -50,11 +48,7 @@ struct mqtt_ingest {
  * and the time since when it holds (the fleet page shows it). */
 static void set_connected(mqtt_ingest *m, int up)
 {
-	if (atomic_exchange(&m->connected, up) != up) {
-		atomic_store(&m->since_ms, ltime_now_ms());
-		if (!up)
-			atomic_fetch_add(&m->losses, 1);
-	}
+	mqtt_link_set(&m->link, up);
 	metrics_set(M_MQTT_CONNECTED, up);
 }
 
@@ -265,7 +259,7 @@ static void *loop_main(void *arg)
 		if (rc == MOSQ_ERR_SUCCESS)
 			rc = mosquitto_loop_misc(m->mosq);
 		if (rc != MOSQ_ERR_SUCCESS) {
-			if (atomic_load(&m->connected)) {
+			if (mqtt_link_get(&m->link, NULL, NULL)) {
 				set_connected(m, 0);
 				log_warn("mqtt: connection lost (%s), reconnecting",
 					 mosquitto_strerror(rc));
@@ -273,7 +267,7 @@ static void *loop_main(void *arg)
 			up = 0;
 			next_try = mono_ms() + backoff;
 			backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
-		} else if (atomic_load(&m->connected)) {
+		} else if (mqtt_link_get(&m->link, NULL, NULL)) {
 			backoff = BACKOFF_MIN_MS;
 		}
 	}
@@ -293,7 +287,7 @@ int mqtt_ingest_start(const mqtt_options *opt, registry *reg, store *rdb, writer
 	m->w = w;
 	m->max_future_ms = opt->max_future_ms;
 	m->fleet = opt->fleet;
-	atomic_store(&m->since_ms, ltime_now_ms());
+	mqtt_link_init(&m->link);
 	snprintf(m->host, sizeof m->host, "%s", opt->host);
 	m->port = opt->port;
 	snprintf(m->client_id, sizeof m->client_id, "%s", opt->client_id ? opt->client_id : "");
@@ -348,14 +342,10 @@ void mqtt_ingest_stop(mqtt_ingest *m)
 
 int mqtt_ingest_connected(mqtt_ingest *m)
 {
-	return m ? atomic_load(&m->connected) : 0;
+	return mqtt_link_get(m ? &m->link : NULL, NULL, NULL);
 }
 
 int mqtt_ingest_link(mqtt_ingest *m, int64_t *since_ms, uint64_t *losses)
 {
-	if (since_ms)
-		*since_ms = m ? atomic_load(&m->since_ms) : 0;
-	if (losses)
-		*losses = m ? atomic_load(&m->losses) : 0;
-	return mqtt_ingest_connected(m);
+	return mqtt_link_get(m ? &m->link : NULL, since_ms, losses);
 }

@@ -2,6 +2,7 @@
 /* mqtt_client.c: see mqtt_client.h. */
 #include "ingest/mqtt_client.h"
 #include "util/log.h"
+#include "util/ltime.h"
 
 #include <stdbool.h>
 
@@ -43,4 +44,29 @@ void mqtt_client_connect(struct mosquitto *mosq, const char *what, const char *h
 	if (rc != MOSQ_ERR_SUCCESS)
 		log_warn("%s: cannot connect to %s:%d yet (%s); retrying", what, host, port,
 			 mosquitto_strerror(rc));
+}
+
+void mqtt_link_init(mqtt_link *l)
+{
+	atomic_store(&l->connected, 0);
+	atomic_store(&l->since_ms, ltime_now_ms());
+	atomic_store(&l->losses, 0);
+}
+
+void mqtt_link_set(mqtt_link *l, int up)
+{
+	if (atomic_exchange(&l->connected, up) != up) {
+		atomic_store(&l->since_ms, ltime_now_ms());
+		if (!up)
+			atomic_fetch_add(&l->losses, 1);
+	}
+}
+
+int mqtt_link_get(mqtt_link *l, int64_t *since_ms, uint64_t *losses)
+{
+	if (since_ms)
+		*since_ms = l ? atomic_load(&l->since_ms) : 0;
+	if (losses)
+		*losses = l ? atomic_load(&l->losses) : 0;
+	return l ? atomic_load(&l->connected) : 0;
 }

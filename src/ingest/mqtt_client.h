@@ -10,6 +10,8 @@
 #define GLOVED_INGEST_MQTT_CLIENT_H
 
 #include <mosquitto.h>
+#include <stdatomic.h>
+#include <stdint.h>
 
 #define MQTT_CLIENT_KEEPALIVE_S 30
 
@@ -36,5 +38,25 @@ struct mosquitto *mqtt_client_new_session(const char *id, void *obj, const char 
  * failure now is logged as "<what>: cannot connect to host:port yet (...);
  * retrying" and retried once the network loop runs. */
 void mqtt_client_connect(struct mosquitto *mosq, const char *what, const char *host, int port);
+
+/* The state of one broker link as the fleet page and /healthz show it:
+ * up or down, since when (wall clock, ms), and how many times it was lost
+ * since the start. Written by the client's thread, read by any. */
+typedef struct mqtt_link {
+	_Atomic int connected;
+	_Atomic int64_t since_ms;
+	_Atomic uint64_t losses;
+} mqtt_link;
+
+/* Down since now, no losses. */
+void mqtt_link_init(mqtt_link *l);
+
+/* Records the link up (1) or down (0); the time and, on a loss, the count
+ * change only when the state does. */
+void mqtt_link_set(mqtt_link *l, int up);
+
+/* 1 while up; *since_ms and *losses (either may be NULL) as described
+ * above. A NULL link reads as down since 0 with no losses. */
+int mqtt_link_get(mqtt_link *l, int64_t *since_ms, uint64_t *losses);
 
 #endif

@@ -56,9 +56,7 @@ struct sparkplug_host {
 	char state_topic[128];
 	int64_t reorder_ms, max_future_ms;
 	int64_t birth_ts; /* STATE timestamp of the current (or next) connection */
-	_Atomic int connected;
-	_Atomic int64_t since_ms; /* wall clock of the last change of connected */
-	_Atomic uint64_t losses;  /* connections lost since the start */
+	mqtt_link link;   /* the broker link as the fleet page shows it */
 	_Atomic int stopping;
 	pthread_t ticker;
 	int ticker_started;
@@ -283,11 +281,7 @@ static int apply(sparkplug_host *h, node_slot *s, spn_kind kind, const char *dev
  * and the time since when it holds (the fleet page shows it). */
 static void set_connected(sparkplug_host *h, int up)
 {
-	if (atomic_exchange(&h->connected, up) != up) {
-		atomic_store(&h->since_ms, ltime_now_ms());
-		if (!up)
-			atomic_fetch_add(&h->losses, 1);
-	}
+	mqtt_link_set(&h->link, up);
 	metrics_set(M_SPB_CONNECTED, up);
 }
 
@@ -359,7 +353,7 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
 		text[n] = '\0';
 		char mine[96];
 		if (state_payload(mine, sizeof mine, 1, h->birth_ts) > 0 &&
-		    strcmp(text, mine) != 0 && atomic_load(&h->connected) &&
+		    strcmp(text, mine) != 0 && mqtt_link_get(&h->link, NULL, NULL) &&
 		    !atomic_load(&h->stopping))
 			publish_state(h, 1);
 		return;
@@ -560,7 +554,7 @@ int sparkplug_start(const sparkplug_options *opt, registry *reg, store *rdb, wri
 	h->reg = reg;
 	h->rdb = rdb;
 	h->w = w;
-	atomic_store(&h->since_ms, ltime_now_ms());
+	mqtt_link_init(&h->link);
 	h->fleet = opt->fleet;
 	h->reorder_ms = opt->reorder_timeout_ms > 0 ? opt->reorder_timeout_ms : 2000;
 	h->max_future_ms = opt->max_future_ms;
@@ -600,7 +594,7 @@ void sparkplug_stop(sparkplug_host *h)
 	atomic_store(&h->stopping, 1);
 	if (h->ticker_started)
 		pthread_join(h->ticker, NULL);
-	if (atomic_load(&h->connected))
+	if (mqtt_link_get(&h->link, NULL, NULL))
 		publish_state(h, 0); /* a clean disconnect sends no will */
 	mosquitto_disconnect(h->mosq);
 	mosquitto_loop_stop(h->mosq, true);
@@ -611,14 +605,10 @@ void sparkplug_stop(sparkplug_host *h)
 
 int sparkplug_connected(sparkplug_host *h)
 {
-	return h ? atomic_load(&h->connected) : 0;
+	return mqtt_link_get(h ? &h->link : NULL, NULL, NULL);
 }
 
 int sparkplug_link(sparkplug_host *h, int64_t *since_ms, uint64_t *losses)
 {
-	if (since_ms)
-		*since_ms = h ? atomic_load(&h->since_ms) : 0;
-	if (losses)
-		*losses = h ? atomic_load(&h->losses) : 0;
-	return sparkplug_connected(h);
+	return mqtt_link_get(h ? &h->link : NULL, since_ms, losses);
 }
