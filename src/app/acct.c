@@ -31,6 +31,8 @@ void acct_buf_init(acct_buf *b)
 void acct_buf_free(acct_buf *b)
 {
 	free(b->rows);
+	for (int l = 0; l < ACCT_SHIFT; l++)
+		free(b->small[l]);
 	free(b->reasons);
 	free(b->workers);
 	free(b->stops);
@@ -41,11 +43,14 @@ void acct_buf_free(acct_buf *b)
 void acct_buf_clear(acct_buf *b)
 {
 	b->n_rows = b->n_reasons = b->n_workers = b->n_stops = b->n_dirty = 0;
+	for (int l = 0; l < ACCT_SHIFT; l++)
+		b->n_small[l] = 0;
 }
 
 size_t acct_buf_pending(const acct_buf *b)
 {
-	return b->n_rows + b->n_reasons + b->n_workers + b->n_stops;
+	return b->n_rows + b->n_small[ACCT_MINUTE] + b->n_small[ACCT_HOUR] + b->n_small[ACCT_DAY] +
+	       b->n_reasons + b->n_workers + b->n_stops;
 }
 
 void acct_machine_init(acct_machine *am)
@@ -102,6 +107,19 @@ static int mark_dirty(acct_buf *b, const firm_cal *fc, int64_t ent, int64_t ts)
 
 static int push_row(acct_buf *b, const acct_row *r)
 {
+	if (r->level < ACCT_SHIFT) {
+		if (r->a.good == 0 && r->a.reject == 0)
+			return GLOVED_OK; /* nothing to add to the store */
+		int l = r->level;
+		store_rollup_delta *d =
+		    grow((void **)&b->small[l], &b->n_small[l], &b->cap_small[l], sizeof *d);
+		if (!d)
+			return GLOVED_ENOMEM;
+		*d = (store_rollup_delta){
+		    r->a.k.bucket,      r->a.k.machine_id, r->a.k.enterprise_id,
+		    r->a.k.workshop_id, r->a.good,         r->a.reject};
+		return GLOVED_OK;
+	}
 	acct_row *p = grow((void **)&b->rows, &b->n_rows, &b->cap_rows, sizeof *p);
 	if (!p)
 		return GLOVED_ENOMEM;
@@ -388,27 +406,16 @@ int acct_state(acct_buf *b, acct_machine *am, const firm_cal *fc, const store_ma
 
 /* The minute, hour and day rows of b, level by level, in runs of many
  * rows per store call (store_rollups_add). */
-static int write_rollups(const acct_buf *b, store *s)
+static int write_rollups(acct_buf *b, store *s)
 {
-	store_rollup_delta run[256];
 	for (int l = ACCT_MINUTE; l <= ACCT_DAY; l++) {
-		size_t n = 0;
-		for (size_t i = 0; i <= b->n_rows; i++) {
-			if (n == sizeof run / sizeof run[0] || (i == b->n_rows && n)) {
-				int rc = store_rollups_add(s, (store_level)l, run, n);
-				if (rc)
-					return rc;
-				n = 0;
-			}
-			if (i == b->n_rows)
-				break;
-			const acct_row *r = &b->rows[i];
-			if (r->level != l || (r->a.good == 0 && r->a.reject == 0))
-				continue;
-			run[n++] = (store_rollup_delta){
-			    r->a.k.bucket,      r->a.k.machine_id, r->a.k.enterprise_id,
-			    r->a.k.workshop_id, r->a.good,         r->a.reject};
+		for (size_t i = 0; i < b->n_small[l]; i += 256) {
+			size_t n = b->n_small[l] - i < 256 ? b->n_small[l] - i : 256;
+			int rc = store_rollups_add(s, (store_level)l, b->small[l] + i, n);
+			if (rc)
+				return rc;
 		}
+		b->n_small[l] = 0;
 	}
 	return GLOVED_OK;
 }
@@ -420,7 +427,7 @@ int acct_buf_write(acct_buf *b, store *s)
 		return rc;
 	for (size_t i = 0; i < b->n_rows; i++) {
 		const acct_row *r = &b->rows[i];
-		if (r->level == ACCT_SHIFT && (rc = store_shift_add_row(s, &r->a)))
+		if ((rc = store_shift_add_row(s, &r->a)))
 			return rc;
 	}
 	for (size_t i = 0; i < b->n_reasons; i++) {

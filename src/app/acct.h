@@ -50,8 +50,13 @@ typedef struct acct_dirty {
 typedef int (*acct_sup_fn)(void *ctx, int64_t machine_id, int64_t start_ms, char out[33]);
 
 typedef struct acct_buf {
+	/* closed shift rows; closed minute, hour and day rows are kept as the
+	 * store's 48-byte deltas instead (a third of the memory), one array per
+	 * level, in the order they closed */
 	acct_row *rows;
 	size_t n_rows, cap_rows;
+	store_rollup_delta *small[ACCT_SHIFT];
+	size_t n_small[ACCT_SHIFT], cap_small[ACCT_SHIFT];
 	acct_reason_row *reasons;
 	size_t n_reasons, cap_reasons;
 	acct_worker_row *workers;

@@ -327,6 +327,43 @@ static int skip_value(scan *s, int depth)
 	return scan_value(s, depth, NULL);
 }
 
+/* The known field a key names, or -1: by its first letter, then one
+ * compare (at most two candidates share a letter), instead of comparing
+ * the key with every name (the scan runs for every field of every report). */
+static int field_index(const char *key)
+{
+	int a = -1, b = -1;
+	switch (key[0]) {
+	case 'm':
+		a = F_MACHINE;
+		break;
+	case 't':
+		a = F_TS;
+		break;
+	case 'c':
+		a = F_COUNT;
+		break;
+	case 'r':
+		a = F_REJECT;
+		b = F_REASON;
+		break;
+	case 's':
+		a = F_STATE;
+		b = F_SEQ;
+		break;
+	case 'w':
+		a = F_WORKER;
+		break;
+	default:
+		return -1;
+	}
+	if (strcmp(key, field_names[a]) == 0)
+		return a;
+	if (b >= 0 && strcmp(key, field_names[b]) == 0)
+		return b;
+	return -1;
+}
+
 /* Reads one object into the known fields. Returns 0, -1 on bad JSON, 1
  * when the value is not an object, 2 when a known field comes twice (*dup
  * is which: readers disagree on which of the two counts). */
@@ -353,9 +390,8 @@ static int scan_report(scan *s, jfield f[F_N], int *dup)
 		s->p++;
 		skip_ws(s);
 		jfield *target = NULL;
-		for (int i = 0; i < F_N && !long_key && !target; i++) {
-			if (strcmp(key, field_names[i]) != 0)
-				continue;
+		int i = long_key ? -1 : field_index(key);
+		if (i >= 0) {
 			if (f[i].type != J_NONE) {
 				*dup = i;
 				return 2;

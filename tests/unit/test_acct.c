@@ -56,6 +56,12 @@ static int64_t level_sum(acct_buf *b, acct_machine *am, int level, int64_t bucke
 {
 	assert_int_equal(acct_machine_close(am, b), 0);
 	int64_t good = 0;
+	if (level < ACCT_SHIFT) { /* closed minute/hour/day rows: the small deltas */
+		for (size_t i = 0; i < b->n_small[level]; i++)
+			if (!bucket || b->small[level][i].bucket_ms == bucket)
+				good += b->small[level][i].good;
+		return good;
+	}
 	for (size_t i = 0; i < b->n_rows; i++)
 		if (b->rows[i].level == level && (!bucket || b->rows[i].a.k.bucket == bucket))
 			good += b->rows[i].a.good;
