@@ -343,7 +343,9 @@ int store__pg_open(const char *uri, store_mode mode, const store_options *opt, s
 	q->base.registry = &pg__registry_ops;
 	q->base.auth = &pg__auth_ops;
 	q->base.samples = &pg__samples_ops;
-	/* not ported yet: analytics, sewn, quality, brand, cluster, coop */
+	q->base.cluster = &pg__cluster_ops;
+	q->base.coop = &pg__coop_ops;
+	/* not ported yet: analytics, sewn, quality, brand */
 	if ((rc = connect_uri(uri, &q->conn, q->err, sizeof q->err)) != GLOVED_OK)
 		goto out;
 	if ((rc = pg__simple(q, "SET client_min_messages = warning")) != GLOVED_OK)

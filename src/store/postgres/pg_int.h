@@ -57,6 +57,8 @@ typedef struct pgc {
 extern const store_registry_ops pg__registry_ops;
 extern const store_auth_ops pg__auth_ops;
 extern const store_samples_ops pg__samples_ops;
+extern const store_cluster_ops pg__cluster_ops;
+extern const store_coop_ops pg__coop_ops;
 
 /* Parameters: pg__p_init empties p; the others append one value. */
 void pg__p_init(pg_params *p);
