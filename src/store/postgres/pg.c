@@ -8,8 +8,8 @@
  * snapshot is REPEATABLE READ READ ONLY, the equivalent of SQLite's
  * deferred transaction on a WAL reader. Migrations (pg_migrations.c) run
  * when a write connection opens. The ported capabilities are registry,
- * auth and samples; the others stay NULL and answer GLOVED_ENOTSUP
- * (docs/internals/store.md). */
+ * auth, samples, cluster and coop; the others stay NULL and answer
+ * GLOVED_ENOTSUP (docs/internals/store.md). */
 #include "store/postgres/pg_int.h"
 #include "util/err.h"
 
