@@ -668,26 +668,52 @@ static int enrol_row(const PGresult *r, int row, void *dst)
 	return GLOVED_OK;
 }
 
+static int lock_row(const PGresult *r, int row, void *dst)
+{
+	(void)r;
+	(void)row;
+	(void)dst;
+	return GLOVED_OK;
+}
+
+/* The capacity check and the insert as one unit, the session's row locked
+ * first: two instances enrolling at once into the last seat take turns,
+ * and the second counts the first's enrolment (each statement of a read
+ * committed transaction sees what committed before it), as SQLite's one
+ * writer does. A refusal changes nothing. */
 static int pg_enrolment_add(store *s, store_scope sc, const store_enrolment *x)
 {
+	pgc *q = (pgc *)s;
 	if (!pg__scope_ok(sc, x->enterprise_id))
 		return GLOVED_EPERM;
-	store_course_session ses;
-	int rc = pg_course_session_get(s, x->session_id, &ses);
+	int own = 0;
+	int rc = unit_begin(q, &own);
 	if (rc)
 		return rc;
-	if (ses.enrolled >= ses.capacity)
-		return GLOVED_EBUSY;
 	pg_params p;
+	pg__p_init(&p);
+	pg__p_i64(&p, x->session_id);
+	if ((rc = pg__one(q, "SELECT 1 FROM course_session WHERE id = $1 FOR UPDATE", &p, NULL,
+			  lock_row)))
+		goto out;
+	store_course_session ses;
+	if ((rc = pg_course_session_get(s, x->session_id, &ses)))
+		goto out;
+	if (ses.enrolled >= ses.capacity) {
+		rc = GLOVED_EBUSY;
+		goto out;
+	}
 	pg__p_init(&p);
 	pg__p_i64(&p, x->session_id);
 	pg__p_i64(&p, x->enterprise_id);
 	pg__p_text(&p, x->worker);
 	pg__p_text(&p, x->worker_name);
-	return pg__run((pgc *)s,
-		       "INSERT INTO enrolment(session_id, enterprise_id, worker, worker_name)"
-		       " VALUES($1, $2, $3, $4)",
-		       &p, 1, NULL);
+	rc = pg__run(q,
+		     "INSERT INTO enrolment(session_id, enterprise_id, worker, worker_name)"
+		     " VALUES($1, $2, $3, $4)",
+		     &p, 0, NULL);
+out:
+	return unit_end(q, own, rc);
 }
 
 static int pg_enrolment_put(store *s, store_scope sc, const store_enrolment *x)

@@ -18,8 +18,10 @@
 
 /* Statements of fixed text prepared once per connection (pg__stmt): the
  * slot of a text (keyed by its address, a string literal) names it
- * "g<slot>" on the server. */
-#define PG_STMTS 160
+ * "g<slot>" on the server. Room for every statement of every capability
+ * (registry to coop already use about 160; past the last slot one runs
+ * unnamed, prepared on every use). */
+#define PG_STMTS 512
 
 /* Parameters of one statement: at most PG_PARAMS (a multi-row insert of
  * PG_RUN rows of up to 12 columns fits). Integers are sent as decimal text
