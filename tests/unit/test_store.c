@@ -6,7 +6,7 @@
  * tests the SQLite backend on a file in /tmp; with --pg the PostgreSQL
  * backend on the database of $GLOVED_TEST_PG (scripts/pg.sh; emptied
  * before and after each test), where the capabilities not ported yet
- * (coop, ...) must answer GLOVED_ENOTSUP (store_pg_test.h). */
+ * (analytics, ...) must answer GLOVED_ENOTSUP (store_pg_test.h). */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -646,12 +646,6 @@ static void test_coop_scope(void **state)
 	assert_int_equal(store_enterprise_add(db, all, &b), 0);
 	assert_int_equal(store_enterprise_add(db, all, &c), 0);
 	store_coop_order ord = {.lead_id = a.id, .pairs = 24000, .max_partners = 4};
-	if (pg_mode) { /* coop: not ported to PostgreSQL yet */
-		snprintf(ord.code, sizeof ord.code, "C1");
-		assert_int_equal(store_coop_order_add(db, &ord), GLOVED_ENOTSUP);
-		store_close(db);
-		return;
-	}
 	snprintf(ord.code, sizeof ord.code, "C1");
 	snprintf(ord.need, sizeof ord.need, "{}");
 	snprintf(ord.status, sizeof ord.status, "open");

@@ -3,9 +3,9 @@
  * struct, the parameter list every statement binds, the statement helpers
  * (prepared once per connection by name, run, one row, a list of rows) and
  * the capability tables each file defines. pg.c is the connection core,
- * pg_migrations.c the schema; pg_registry.c, pg_auth.c and pg_samples.c
- * each fill one capability table (store/<cap>.h), the next files port the
- * others. Capabilities not ported
+ * pg_migrations.c the schema; pg_registry.c, pg_auth.c, pg_samples.c,
+ * pg_cluster.c and pg_coop.c each fill one capability table
+ * (store/<cap>.h), the next files port the others. Capabilities not ported
  * yet stay NULL in the connection, so their calls answer GLOVED_ENOTSUP. */
 #ifndef GLOVED_STORE_PG_INT_H
 #define GLOVED_STORE_PG_INT_H
@@ -18,8 +18,10 @@
 
 /* Statements of fixed text prepared once per connection (pg__stmt): the
  * slot of a text (keyed by its address, a string literal) names it
- * "g<slot>" on the server. */
-#define PG_STMTS 160
+ * "g<slot>" on the server. Room for every statement of every capability
+ * (registry to coop already use about 160; past the last slot one runs
+ * unnamed, prepared on every use). */
+#define PG_STMTS 512
 
 /* Parameters of one statement: at most PG_PARAMS (a multi-row insert of
  * PG_RUN rows of up to 12 columns fits). Integers are sent as decimal text
@@ -57,6 +59,8 @@ typedef struct pgc {
 extern const store_registry_ops pg__registry_ops;
 extern const store_auth_ops pg__auth_ops;
 extern const store_samples_ops pg__samples_ops;
+extern const store_cluster_ops pg__cluster_ops;
+extern const store_coop_ops pg__coop_ops;
 
 /* Parameters: pg__p_init empties p; the others append one value. */
 void pg__p_init(pg_params *p);

@@ -274,17 +274,10 @@ static int sc_stat_report_list(store *s, store_scope sc, int32_t month0, int32_t
 	return rc;
 }
 
-static int sc_stat_report_put(store *s, store_scope sc, const store_stat_report *x)
+/* The header and the values of a report (sc_stat_report_put's unit). */
+static int report_write(sq *q, const store_stat_report *x)
 {
-	sq *q = (sq *)s;
-	if (!sqlite__scope_ok(sc, x->enterprise_id))
-		return GLOVED_EPERM;
-	store_stat_report old;
-	int rc = sc_stat_report_get(s, (store_scope){0}, x->enterprise_id, x->month, &old);
-	if (rc == GLOVED_OK && strcmp(old.status, "filed") == 0)
-		return GLOVED_EEXIST;
-	if (rc && rc != GLOVED_ENOTFOUND)
-		return rc;
+	int rc;
 	sqlite3_stmt *st = sqlite__cached(q, "INSERT OR REPLACE INTO stat_report(enterprise_id,"
 					     " month, form_version, status, size_class, filed_ms,"
 					     " updated_ms, by_user) VALUES(?,?,?,?,?,?,?,?)");
@@ -321,6 +314,34 @@ static int sc_stat_report_put(store *s, store_scope sc, const store_stat_report 
 			return rc;
 	}
 	return GLOVED_OK;
+}
+
+/* A report is written whole or not at all (a refused value leaves the
+ * header and the old values as they were): a savepoint, which outside a
+ * transaction is one. */
+static int sc_stat_report_put(store *s, store_scope sc, const store_stat_report *x)
+{
+	sq *q = (sq *)s;
+	if (!sqlite__scope_ok(sc, x->enterprise_id))
+		return GLOVED_EPERM;
+	store_stat_report old;
+	int rc = sc_stat_report_get(s, (store_scope){0}, x->enterprise_id, x->month, &old);
+	if (rc == GLOVED_OK && strcmp(old.status, "filed") == 0)
+		return GLOVED_EEXIST;
+	if (rc && rc != GLOVED_ENOTFOUND)
+		return rc;
+	if ((rc = sqlite__simple(q, "SAVEPOINT stat_report")))
+		return rc;
+	rc = report_write(q, x);
+	if (rc) {
+		char err[sizeof q->err];
+		memcpy(err, q->err, sizeof err);
+		sqlite__simple(q, "ROLLBACK TO stat_report");
+		sqlite__simple(q, "RELEASE stat_report");
+		memcpy(q->err, err, sizeof err);
+		return rc;
+	}
+	return sqlite__simple(q, "RELEASE stat_report");
 }
 
 /* ---- the plan ---- */
