@@ -3,8 +3,8 @@
  * struct, the parameter list every statement binds, the statement helpers
  * (prepared once per connection by name, run, one row, a list of rows) and
  * the capability tables each file defines. pg.c is the connection core,
- * pg_migrations.c the schema; pg_registry.c, pg_auth.c, pg_samples.c and
- * pg_analytics.c each fill one capability table
+ * pg_migrations.c the schema; pg_registry.c, pg_auth.c, pg_samples.c,
+ * pg_analytics.c and pg_brand.c each fill one capability table
  * (store/<cap>.h), the next files port the others. Capabilities not ported
  * yet stay NULL in the connection, so their calls answer GLOVED_ENOTSUP. */
 #ifndef GLOVED_STORE_PG_INT_H
@@ -58,6 +58,7 @@ extern const store_registry_ops pg__registry_ops;
 extern const store_auth_ops pg__auth_ops;
 extern const store_samples_ops pg__samples_ops;
 extern const store_analytics_ops pg__analytics_ops;
+extern const store_brand_ops pg__brand_ops;
 
 /* Parameters: pg__p_init empties p; the others append one value. */
 void pg__p_init(pg_params *p);
