@@ -3,7 +3,8 @@
  * xlsx share, with plain values and a real SQLite file: a firm's stop
  * reasons are the defaults, renamed and extended by its own (and another
  * firm's do not show); the wage total and the worker-output total add up
- * their rows. */
+ * their rows. With --pg (store_pg_test.h) the stop reasons on the
+ * PostgreSQL database of $GLOVED_TEST_PG, emptied before and after. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,13 +18,18 @@
 
 #include "app/analytics.h"
 #include "store/store.h"
+#include "store_pg_test.h"
 #include "util/err.h"
 
-static char path[64];
+static char path[512];
 
 static void rm_db(void)
 {
-	char p[80];
+	if (pg_mode) {
+		assert_int_equal(store__pg_reset(path), 0);
+		return;
+	}
+	char p[600];
 	unlink(path);
 	snprintf(p, sizeof p, "%s-wal", path);
 	unlink(p);
@@ -34,7 +40,10 @@ static void rm_db(void)
 static void test_stop_reasons(void **state)
 {
 	(void)state;
-	snprintf(path, sizeof path, "/tmp/gloved-test-analytics-app-%d.db", (int)getpid());
+	if (pg_mode)
+		snprintf(path, sizeof path, "%s", pg_uri);
+	else
+		snprintf(path, sizeof path, "/tmp/gloved-test-analytics-app-%d.db", (int)getpid());
 	rm_db();
 	store_options o = {0};
 	store *db = NULL;
@@ -110,8 +119,9 @@ static void test_totals(void **state)
 	assert_int_equal(good, 0);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	store_pg_test_mode(argc, argv);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_stop_reasons),
 	    cmocka_unit_test(test_totals),

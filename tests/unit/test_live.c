@@ -6,7 +6,8 @@
  * offline rule, the firm's calendar offline_after, with the configured
  * [ingest] offline_after as the default of firms that set none. Runs the
  * real writer on a SQLite file; times come from the clock (the unit-clock
- * runs move it). */
+ * runs move it). With --pg (store_pg_test.h) the same on the PostgreSQL
+ * database of $GLOVED_TEST_PG, emptied before and after. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,12 +27,13 @@
 #include "core/tz.h"
 #include "store/analytics.h"
 #include "store/store.h"
+#include "store_pg_test.h"
 #include "util/buf.h"
 #include "util/ltime.h"
 
 #define S_MS 1000LL
 
-static char path[64];
+static char path[512];
 static int64_t ny_ent, sh_ent, dflt_ent;
 static store_machine ny_m, sh_m, dflt_m;
 
@@ -47,7 +49,11 @@ static rig rg;
 
 static void rm_db(void)
 {
-	char p[80];
+	if (pg_mode) {
+		assert_int_equal(store__pg_reset(path), 0);
+		return;
+	}
+	char p[600];
 	unlink(path);
 	snprintf(p, sizeof p, "%s-wal", path);
 	unlink(p);
@@ -102,7 +108,10 @@ static int setup(void **state)
 {
 	(void)state;
 	assert_int_equal(ltime_set_zone("Asia/Shanghai"), 0); /* the daemon's zone */
-	snprintf(path, sizeof path, "/tmp/gloved-test-live-%d.db", (int)getpid());
+	if (pg_mode)
+		snprintf(path, sizeof path, "%s", pg_uri);
+	else
+		snprintf(path, sizeof path, "/tmp/gloved-test-live-%d.db", (int)getpid());
 	rm_db();
 	store_options o = {0};
 	store *db = NULL;
@@ -241,8 +250,9 @@ static void test_offline_after_is_the_firms(void **state)
 	rig_close();
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	store_pg_test_mode(argc, argv);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_teardown(test_pieces_today_by_the_firms_day, close_rig),
 	    cmocka_unit_test_teardown(test_offline_after_is_the_firms, close_rig),

@@ -477,8 +477,9 @@ static void test_pg_rows(void **state)
 	assert_int_equal(n, 0);
 }
 
-/* A real PostgreSQL connection: registry, auth and samples answer, the capabilities
- * not ported yet answer GLOVED_ENOTSUP and clear the lists. */
+/* A real PostgreSQL connection: registry, auth, samples, analytics and
+ * brand answer, the capabilities not ported yet answer GLOVED_ENOTSUP and
+ * clear the lists. */
 static void test_pg_unported_are_enotsup(void **state)
 {
 	store *db = *state;
@@ -486,9 +487,14 @@ static void test_pg_unported_are_enotsup(void **state)
 	assert_non_null(db->registry);
 	assert_non_null(db->auth);
 	assert_non_null(db->samples);
-	expect_enotsup_all(db, 0, 0, 0, 1, 1, 1);
+	assert_non_null(db->analytics);
+	assert_non_null(db->brand);
+	expect_enotsup_all(db, 0, 0, 0, 0, 1, 1);
 	store_licence l;
-	assert_int_equal(store_licence_get(db, 1, &l), GLOVED_ENOTSUP);
+	assert_int_equal(store_licence_get(db, 1, &l), GLOVED_ENOTFOUND);
+	char *json = (char *)1;
+	assert_int_equal(store_calendar_get(db, 1, &json), GLOVED_ENOTFOUND);
+	assert_null(json);
 	int64_t rev = 0;
 	assert_int_equal(store_registry_rev(db, &rev), GLOVED_OK);
 	store_user u;
@@ -499,7 +505,10 @@ static void test_pg_unported_are_enotsup(void **state)
 	store saved = *db;
 	db->registry = NULL;
 	db->samples = NULL;
-	expect_enotsup_all(db, 1, 0, 1, 0, 0, 0);
+	db->analytics = NULL;
+	db->brand = NULL;
+	expect_enotsup_all(db, 1, 0, 1, 1, 0, 0);
+	assert_int_equal(store_licence_get(db, 1, &l), GLOVED_ENOTSUP);
 	*db = saved;
 }
 

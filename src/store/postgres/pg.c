@@ -8,7 +8,7 @@
  * snapshot is REPEATABLE READ READ ONLY, the equivalent of SQLite's
  * deferred transaction on a WAL reader. Migrations (pg_migrations.c) run
  * when a write connection opens. The ported capabilities are registry,
- * auth, samples, cluster and coop; the others stay NULL and answer
+ * auth, samples, analytics, brand, cluster and coop; the others stay NULL and answer
  * GLOVED_ENOTSUP (docs/internals/store.md). */
 #include "store/postgres/pg_int.h"
 #include "util/err.h"
@@ -343,9 +343,11 @@ int store__pg_open(const char *uri, store_mode mode, const store_options *opt, s
 	q->base.registry = &pg__registry_ops;
 	q->base.auth = &pg__auth_ops;
 	q->base.samples = &pg__samples_ops;
+	q->base.analytics = &pg__analytics_ops;
+	q->base.brand = &pg__brand_ops;
 	q->base.cluster = &pg__cluster_ops;
 	q->base.coop = &pg__coop_ops;
-	/* not ported yet: analytics, sewn, quality, brand */
+	/* not ported yet: sewn, quality */
 	if ((rc = connect_uri(uri, &q->conn, q->err, sizeof q->err)) != GLOVED_OK)
 		goto out;
 	if ((rc = pg__simple(q, "SET client_min_messages = warning")) != GLOVED_OK)

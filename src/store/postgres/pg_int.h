@@ -4,7 +4,7 @@
  * (prepared once per connection by name, run, one row, a list of rows) and
  * the capability tables each file defines. pg.c is the connection core,
  * pg_migrations.c the schema; pg_registry.c, pg_auth.c, pg_samples.c,
- * pg_cluster.c and pg_coop.c each fill one capability table
+ * pg_analytics.c, pg_brand.c, pg_cluster.c and pg_coop.c each fill one capability table
  * (store/<cap>.h), the next files port the others. Capabilities not ported
  * yet stay NULL in the connection, so their calls answer GLOVED_ENOTSUP. */
 #ifndef GLOVED_STORE_PG_INT_H
@@ -61,6 +61,8 @@ extern const store_auth_ops pg__auth_ops;
 extern const store_samples_ops pg__samples_ops;
 extern const store_cluster_ops pg__cluster_ops;
 extern const store_coop_ops pg__coop_ops;
+extern const store_analytics_ops pg__analytics_ops;
+extern const store_brand_ops pg__brand_ops;
 
 /* Parameters: pg__p_init empties p; the others append one value. */
 void pg__p_init(pg_params *p);
