@@ -45,6 +45,9 @@ typedef struct wmachine {
 	int64_t fc_ent;
 	const firm_cal *today_cal;
 	int64_t today_start, today_next; /* the firm's local today */
+	store_machine m;                 /* the registry's row, as of registry revision m_rev */
+	int64_t m_rev;
+	int m_ok;
 } wmachine;
 
 /* A record of a group with its job, for applying the group in time order. */
@@ -93,6 +96,7 @@ struct writer {
 	size_t n_run;
 	live_machine *pub;
 	size_t pub_cap;
+	int64_t reg_rev; /* the registry's revision, read once per group */
 };
 
 static wmachine *wm_get(writer *w, int64_t id)
@@ -516,17 +520,44 @@ static void sample_worker(writer *w, int64_t machine_id, int64_t ts, char out[33
 		memcpy(out, x.worker, 33);
 }
 
+/* The machine's writer state with the registry's row of the machine,
+ * cached for as long as the registry's revision stays (one registry lookup
+ * per machine and group at most). NULL and *rc when the machine is not
+ * registered (GLOVED_ENOTFOUND) or memory runs out. */
+static wmachine *machine_at(writer *w, int64_t id, int *rc)
+{
+	if (id > 0 && (size_t)id < w->wm_cap) {
+		wmachine *c = &w->wm[id];
+		if (c->init && c->m_ok && c->m_rev == w->reg_rev)
+			return c;
+	}
+	store_machine m;
+	if (registry_machine(w->reg, id, &m)) {
+		registry_refresh(w->reg, w->db, 0);
+		w->reg_rev = registry_rev(w->reg);
+		if (registry_machine(w->reg, id, &m)) {
+			*rc = GLOVED_ENOTFOUND;
+			return NULL;
+		}
+	}
+	wmachine *wmach = wm_get(w, id);
+	if (!wmach) {
+		*rc = GLOVED_ENOMEM;
+		return NULL;
+	}
+	wmach->m = m;
+	wmach->m_rev = w->reg_rev;
+	wmach->m_ok = 1;
+	return wmach;
+}
+
 static int apply_record(writer *w, const ingest_record *r, int64_t now, writer_result *res)
 {
-	store_machine m;
-	if (registry_machine(w->reg, r->machine_id, &m)) {
-		registry_refresh(w->reg, w->db, 0);
-		if (registry_machine(w->reg, r->machine_id, &m))
-			return GLOVED_ENOTFOUND;
-	}
-	wmachine *wmach = wm_get(w, r->machine_id);
+	int rc = GLOVED_OK;
+	wmachine *wmach = machine_at(w, r->machine_id, &rc);
 	if (!wmach)
-		return GLOVED_ENOMEM;
+		return rc;
+	const store_machine m = wmach->m;
 	/* the firm's calendar, cached per machine (dropped when a calendar
 	 * changes: commit_group compares the cache's revision) */
 	if (!wmach->fc || wmach->fc_ent != m.enterprise_id) {
@@ -536,7 +567,6 @@ static int apply_record(writer *w, const ingest_record *r, int64_t now, writer_r
 			return GLOVED_ENOMEM;
 	}
 	const firm_cal *fc = wmach->fc;
-	int rc;
 	/* only reports newer than the machine's newest move its state timeline */
 	int in_order = !wmach->am.st_ts || r->ts_ms > wmach->am.st_ts;
 	if (r->state_only) {
@@ -699,8 +729,14 @@ static int commit_group(writer *w, job *group, size_t nrec, size_t *n_touched)
 		for (size_t i = 0; i < j->n; i++, k++)
 			w->order[k] = (gref){&j->recs[i], j, k};
 	}
-	if (nrec) /* a barrier's group may hold no record */
+	/* mostly in order already (one request's reports, requests of later
+	 * times): then sorting is one pass */
+	size_t unsorted = 0;
+	for (size_t i = 1; i < nrec && !unsorted; i++)
+		unsorted = cmp_ref(&w->order[i - 1], &w->order[i]) > 0;
+	if (unsorted)
 		qsort(w->order, nrec, sizeof *w->order, cmp_ref);
+	w->reg_rev = registry_rev(w->reg);
 	if ((rc = store_begin(w->db)))
 		return rc;
 	w->n_run = 0;
