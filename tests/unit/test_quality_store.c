@@ -261,6 +261,7 @@ static void test_lot_rows_and_cartons(void **state)
 {
 	store *db = *state;
 	store_scope all = {0}, a = {.enterprise_id = ent_a}, b = {.enterprise_id = ent_b};
+	store_lot *lv0 = NULL;
 	static const char *const codes[] = {"Y-2", "L-1", "Y-10"};
 	static const char *const kinds[] = {"yarn", "leather", "yarn"};
 	int64_t mat[3];
@@ -349,6 +350,19 @@ static void test_lot_rows_and_cartons(void **state)
 	int64_t lot_id = 0;
 	assert_int_equal(store_machine_lot(db, m2.id, 11, 11, &lot_id), GLOVED_OK);
 	assert_int_equal(lot_id, l.id);
+	/* a bundle already in a lot, outside a transaction and inside one that
+	 * goes on: refused, and nothing of the new lot is kept */
+	store_lot lx = lot_of("L-X");
+	assert_int_equal(store_lot_add(db, a, &lx, &bundle1, 1, NULL, 0, lm, 3), GLOVED_EEXIST);
+	assert_int_equal(store_begin(db), GLOVED_OK);
+	lx = lot_of("L-X");
+	assert_int_equal(store_lot_add(db, a, &lx, bundles, 2, NULL, 0, lm, 1), GLOVED_EEXIST);
+	assert_int_equal(store_commit(db), GLOVED_OK);
+	store_lot lg;
+	assert_int_equal(store_lot_get(db, all, ent_a, "L-X", 0, &lg), GLOVED_ENOTFOUND);
+	assert_int_equal(store_material_lot_uses(db, all, mat[2], &lv0, &n), GLOVED_OK);
+	assert_int_equal(n, 1);
+	free(lv0);
 	/* a second lot, inspected; by status, newest first */
 	store_lot l2 = lot_of("L-B");
 	assert_int_equal(store_lot_add(db, a, &l2, NULL, 0, NULL, 0, &lm[0], 1), GLOVED_OK);
@@ -458,12 +472,13 @@ static void test_inspections_and_switching(void **state)
 	x->n_defects = 0;
 	assert_int_equal(store_inspection_add(db, x), GLOVED_OK);
 	assert_true(x->id > first);
-	/* a class twice: refused, the transaction rolled back keeps nothing */
+	/* a class twice: refused, and the transaction, which goes on, keeps
+	 * nothing of it */
 	snprintf(x->classes[2].cls, sizeof x->classes[2].cls, "minor");
 	x->ts_ms = 3000;
 	assert_int_equal(store_begin(db), GLOVED_OK);
 	assert_int_equal(store_inspection_add(db, x), GLOVED_EEXIST);
-	assert_int_equal(store_rollback(db), GLOVED_OK);
+	assert_int_equal(store_commit(db), GLOVED_OK);
 	store_inspection *v = NULL;
 	size_t n = 0;
 	assert_int_equal(store_inspection_list(db, a, 0, l.id, 0, 0, &v, &n), GLOVED_OK);

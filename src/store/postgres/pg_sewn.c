@@ -5,7 +5,8 @@
  * its lines, a scan and its three rollups, a machine's assignment closing
  * the one before) is one statement here (data-modifying WITH), so it is
  * atomic by itself, and runs guarded (pg__run, pg__insert_id): a refused
- * write changes nothing and leaves the caller's transaction usable. A
+ * write changes nothing and leaves the caller's transaction usable (an
+ * update of numbers only, which nothing refuses, runs unguarded). A
  * routing's operations and an order's lines go in as one multi-row insert
  * of unnested array parameters (pg__arr_*). Texts sort in byte order
  * (COLLATE "C", as SQLite's BINARY) whatever the database's collation, and
@@ -445,7 +446,7 @@ static int pg_bundle_set_out(store *s, int64_t bundle_id, int64_t household_id, 
 	pg__p_i64(&p, out_ms);
 	pg__p_i64(&p, bundle_id);
 	return pg__run((pgc *)s, "UPDATE bundle SET household_id = $1, out_ms = $2 WHERE id = $3",
-		       &p, 1, NULL);
+		       &p, 0, NULL);
 }
 
 static int pg_bundle_set_pairs(store *s, int64_t bundle_id, int64_t pairs)
@@ -454,7 +455,7 @@ static int pg_bundle_set_pairs(store *s, int64_t bundle_id, int64_t pairs)
 	pg__p_init(&p);
 	pg__p_i64(&p, pairs);
 	pg__p_i64(&p, bundle_id);
-	return pg__run((pgc *)s, "UPDATE bundle SET pairs = $1 WHERE id = $2", &p, 1, NULL);
+	return pg__run((pgc *)s, "UPDATE bundle SET pairs = $1 WHERE id = $2", &p, 0, NULL);
 }
 
 static int pg_bundles_out(store *s, store_scope sc, int64_t enterprise_id, int64_t order_id,
@@ -598,7 +599,7 @@ static int pg_dispatch_close(store *s, const store_dispatch *d)
 	return pg__run((pgc *)s,
 		       "UPDATE dispatch SET back_ms = $1, returned = $2, missing = $3,"
 		       " damaged = $4 WHERE id = $5",
-		       &p, 1, NULL);
+		       &p, 0, NULL);
 }
 
 /* ---- scans ---- */
