@@ -230,9 +230,12 @@ static void test_machine_days_and_tests_in_scope(void **state)
 	assert_int_equal(store_test_add(db, a, t), GLOVED_OK);
 	assert_int_equal(store_test_add(db, a, t), GLOVED_EEXIST);
 	static const char pdf[] = "%PDF-1.4 \0binary\0";
-	assert_int_equal(store_test_pdf_put(db, t->id, pdf, sizeof pdf), GLOVED_OK);
 	void *got = NULL;
 	size_t len = 0;
+	assert_int_equal(store_test_pdf_get(db, a, 0, t->id, &got, &len), GLOVED_ENOTFOUND);
+	assert_int_equal(store_test_pdf_put(db, t->id + 1000, pdf, sizeof pdf), GLOVED_ENOTFOUND);
+	assert_int_equal(store_test_pdf_put(db, t->id, "old", 3), GLOVED_OK);
+	assert_int_equal(store_test_pdf_put(db, t->id, pdf, sizeof pdf), GLOVED_OK);
 	assert_int_equal(store_test_pdf_get(db, b, 0, t->id, &got, &len), GLOVED_ENOTFOUND);
 	assert_null(got);
 	assert_int_equal(store_test_pdf_get(db, a, 0, t->id, &got, &len), GLOVED_OK);
@@ -250,6 +253,38 @@ static void test_machine_days_and_tests_in_scope(void **state)
 	free(v);
 	assert_int_equal(store_test_list(db, b, 0, style_a, 0, &v, &n), GLOVED_OK);
 	assert_int_equal(n, 0);
+	free(v);
+	/* a material lot's report, a later day: newest first, by style or
+	 * material lot or either */
+	store_material_lot m;
+	memset(&m, 0, sizeof m);
+	m.enterprise_id = ent_a;
+	snprintf(m.code, sizeof m.code, "Y9");
+	snprintf(m.kind, sizeof m.kind, "yarn");
+	snprintf(m.unit, sizeof m.unit, "kg");
+	assert_int_equal(store_material_lot_add(db, a, &m), GLOVED_OK);
+	int64_t first = t->id;
+	memset(t, 0, sizeof *t);
+	t->enterprise_id = ent_a;
+	t->material_lot_id = m.id;
+	t->day = 300;
+	snprintf(t->report_no, sizeof t->report_no, "R-2");
+	snprintf(t->markings, sizeof t->markings, "{\"en388\":\"4X43C\"}");
+	snprintf(t->raw, sizeof t->raw, "{}");
+	assert_int_equal(store_test_add(db, a, t), GLOVED_OK);
+	assert_int_equal(store_test_list(db, a, 0, 0, m.id, &v, &n), GLOVED_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].report_no, "R-2");
+	assert_string_equal(v[0].markings, "{\"en388\":\"4X43C\"}");
+	assert_int_equal(v[0].pdf_bytes, 0);
+	free(v);
+	assert_int_equal(store_test_list(db, a, 0, style_a, m.id, &v, &n), GLOVED_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].id, t->id);
+	assert_int_equal(v[1].id, first);
+	free(v);
+	assert_int_equal(store_test_list(db, (store_scope){0}, 0, 0, 0, &v, &n), GLOVED_OK);
+	assert_int_equal(n, 2);
 	free(v);
 	free(t);
 }
