@@ -421,6 +421,61 @@ static void test_cuts_bundles_households(void **state)
 	free(v);
 }
 
+/* A cut's bundles in one write: ids in input order; a number in use
+ * refuses them all, inside a transaction that goes on and keeps none of
+ * them; a cut of 3000 bundles. */
+static void test_bundles_in_one_write(void **state)
+{
+	(void)state;
+	store *db = F.db;
+	store_scope a = {.enterprise_id = F.a};
+	int64_t cut = 0;
+	assert_int_equal(store_cut_add(db, F.order, F.a, 10, 1000, &cut), GLOVED_OK);
+	assert_int_equal(store_bundles_add(db, NULL, 0), GLOVED_OK);
+	enum { N = 3000 };
+	store_bundle *v = calloc(N, sizeof *v);
+	assert_non_null(v);
+	for (int i = 0; i < N; i++) {
+		store_bundle *x = &v[i];
+		x->enterprise_id = F.a;
+		x->order_id = F.order;
+		x->cut_id = cut;
+		x->no = N - i; /* numbers given in reverse */
+		snprintf(x->size, sizeof x->size, "%s", i % 2 ? "9" : "1\"0");
+		x->pairs = i % 7 + 1;
+	}
+	/* the last one takes a number of the first: none of them is added */
+	v[N - 1].no = N;
+	assert_int_equal(store_begin(db), GLOVED_OK);
+	assert_int_equal(store_bundles_add(db, v, N), GLOVED_EEXIST);
+	store_bundle one = {0, F.a, F.other_order, cut, 1, "8", 1, 0, 0};
+	assert_int_equal(store_bundle_add(db, &one), GLOVED_OK);
+	assert_int_equal(store_commit(db), GLOVED_OK);
+	int32_t no = 0;
+	assert_int_equal(store_bundle_next_no(db, F.order, &no), GLOVED_OK);
+	assert_int_equal(no, 1);
+	v[N - 1].no = 1;
+	for (int i = 0; i < N; i++)
+		v[i].id = 0;
+	assert_int_equal(store_bundles_add(db, v, N), GLOVED_OK);
+	store_bundle *got = NULL;
+	size_t n = 0;
+	assert_int_equal(store_bundle_list(db, a, 0, F.order, 0, 0, 10000, &got, &n), GLOVED_OK);
+	assert_int_equal(n, N);
+	for (size_t i = 0; i < n; i++) {
+		const store_bundle *x = &v[N - 1 - i]; /* number i + 1 */
+		assert_int_equal(got[i].no, (int32_t)i + 1);
+		assert_int_equal(got[i].id, x->id);
+		assert_string_equal(got[i].size, x->size);
+		assert_int_equal(got[i].pairs, x->pairs);
+		assert_int_equal(got[i].cut_id, cut);
+	}
+	free(got);
+	for (int i = 1; i < N; i++)
+		assert_true(v[i].id != v[i - 1].id);
+	free(v);
+}
+
 static store_scan scan_of(int64_t bundle, int32_t seq, const char *worker, int64_t pairs,
 			  int64_t rate, const char *scan_id)
 {
@@ -651,6 +706,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_styles_and_orders, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_cuts_bundles_households, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bundles_in_one_write, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_scans_and_rollups, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_firm_keys_and_machines, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_aggregates_read_nothing_private, setup, teardown),

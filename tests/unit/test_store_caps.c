@@ -301,6 +301,8 @@ static void expect_enotsup_all(store *db, int registry, int auth, int samples, i
 		uint8_t key[32];
 		char check[12];
 		assert_int_equal(store_firm_key_get(db, 1, key, check), GLOVED_ENOTSUP);
+		store_bundle b = {0};
+		assert_int_equal(store_bundles_add(db, &b, 1), GLOVED_ENOTSUP);
 	}
 	if (quality) {
 		store_lot *ls = (store_lot *)1;
@@ -357,7 +359,7 @@ static void test_older_table_is_enotsup(void **state)
 	auth.version = STORE_AUTH_VERSION - 1;
 	smp.version = 0;
 	an.version = STORE_ANALYTICS_VERSION - 1;
-	sewn.version = STORE_SEWN_VERSION - 1;
+	sewn.version = 0;
 	qual.version = STORE_QUALITY_VERSION - 1;
 	db->registry = &reg;
 	db->auth = &auth;
@@ -375,6 +377,12 @@ static void test_older_table_is_enotsup(void **state)
 	assert_int_equal(store_rollups_add(db, STORE_MINUTE, &d, 1), GLOVED_ENOTSUP);
 	int64_t newest = -1;
 	assert_int_equal(store_samples_newest(db, &newest), GLOVED_OK);
+	/* a sewn table of version 1: a cut's bundles in one write is refused,
+	 * one bundle answers */
+	sewn.version = 1;
+	store_bundle b = {0};
+	assert_int_equal(store_bundles_add(db, &b, 1), GLOVED_ENOTSUP);
+	assert_int_not_equal(store_bundle_add(db, &b), GLOVED_ENOTSUP);
 	/* the current version but a call left out */
 	reg.version = STORE_REGISTRY_VERSION;
 	reg.enterprise_list = NULL;

@@ -213,6 +213,29 @@ static int guarded(pgc *q, const char *sql, const pg_params *p, int guard, int64
 	return rc;
 }
 
+PGresult *pg__exec_guarded(pgc *q, const char *sql, const pg_params *p, int *rc)
+{
+	int in_tx = PQtransactionStatus(q->conn) == PQTRANS_INTRANS;
+	if (in_tx && (*rc = pg__simple(q, "SAVEPOINT gloved_guard")) != GLOVED_OK)
+		return NULL;
+	PGresult *r = pg__exec(q, sql, p, rc);
+	if (in_tx) {
+		if (!r) {
+			char err[sizeof q->err];
+			memcpy(err, q->err, sizeof err);
+			pg__simple(q, "ROLLBACK TO SAVEPOINT gloved_guard");
+			memcpy(q->err, err, sizeof err);
+		}
+		int rr = pg__simple(q, "RELEASE SAVEPOINT gloved_guard");
+		if (r && rr) {
+			PQclear(r);
+			r = NULL;
+			*rc = rr;
+		}
+	}
+	return r;
+}
+
 int pg__run(pgc *q, const char *sql, const pg_params *p, int guard, int64_t *affected)
 {
 	return guarded(q, sql, p, guard, NULL, affected);

@@ -88,6 +88,9 @@ PGresult *pg__exec(pgc *q, const char *sql, const pg_params *p, int *rc);
 int pg__run(pgc *q, const char *sql, const pg_params *p, int guard, int64_t *affected);
 /* An INSERT ... RETURNING id, guarded as pg__run: the id into *id. */
 int pg__insert_id(pgc *q, const char *sql, const pg_params *p, int64_t *id);
+/* pg__exec guarded as pg__run (a write whose RETURNING rows are read):
+ * the result for the caller to PQclear, or NULL with *rc set. */
+PGresult *pg__exec_guarded(pgc *q, const char *sql, const pg_params *p, int *rc);
 /* Runs fixed text without parameters (transaction control, the schema). */
 int pg__simple(pgc *q, const char *sql);
 

@@ -911,6 +911,83 @@ static int pg_order_machine_list(store *s, int64_t order_id, store_order_machine
 			&p, sizeof **out, order_machine_row, (void **)out, n);
 }
 
+/* A bundle's key (order, number) and its position in the input. */
+typedef struct bundle_key {
+	int64_t order_id;
+	int32_t no;
+	size_t i;
+} bundle_key;
+
+static int by_order_no(const void *x, const void *y)
+{
+	const bundle_key *a = x, *b = y;
+	if (a->order_id != b->order_id)
+		return a->order_id < b->order_id ? -1 : 1;
+	return a->no < b->no ? -1 : a->no > b->no;
+}
+
+/* All n bundles in one multi-row insert of unnested arrays; the ids come
+ * back by (order, number), which is unique, and go to the bundles in
+ * that order. */
+static int pg_bundles_add(store *s, store_bundle *b, size_t n)
+{
+	if (n == 0)
+		return GLOVED_OK;
+	if (n > INT32_MAX || n > SIZE_MAX / sizeof(bundle_key))
+		return GLOVED_EINVAL;
+	enum { ENT, ORDER, CUT, NO, SIZE, PAIRS, ARRS };
+	pg_arr a[ARRS];
+	memset(a, 0, sizeof a);
+	bundle_key *key = malloc(n * sizeof *key);
+	int rc = GLOVED_ENOMEM;
+	PGresult *r = NULL;
+	if (!key)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		key[i] = (bundle_key){b[i].order_id, b[i].no, i};
+		pg__arr_i64(&a[ENT], b[i].enterprise_id);
+		pg__arr_i64(&a[ORDER], b[i].order_id);
+		pg__arr_i64(&a[CUT], b[i].cut_id);
+		pg__arr_i64(&a[NO], b[i].no);
+		pg__arr_text(&a[SIZE], b[i].size);
+		pg__arr_i64(&a[PAIRS], b[i].pairs);
+	}
+	pg_params p;
+	pg__p_init(&p);
+	for (int i = 0; i < ARRS; i++) {
+		const char *v = pg__arr_end(&a[i]);
+		if (!v)
+			goto out;
+		pg__p_text(&p, v);
+	}
+	r = pg__exec_guarded(
+	    (pgc *)s,
+	    "WITH ins AS (INSERT INTO bundle(enterprise_id, order_id, cut_id, no, size, pairs)"
+	    " SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[],"
+	    " $5::text[], $6::bigint[]) RETURNING id, order_id, no)"
+	    " SELECT id, order_id, no FROM ins ORDER BY order_id, no",
+	    &p, &rc);
+	if (!r)
+		goto out;
+	rc = GLOVED_EDB;
+	if ((size_t)PQntuples(r) != n)
+		goto out;
+	qsort(key, n, sizeof *key, by_order_no);
+	for (size_t i = 0; i < n; i++) {
+		store_bundle *x = &b[key[i].i];
+		if (pg__i64(r, (int)i, 1) != x->order_id || pg__int(r, (int)i, 2) != x->no)
+			goto out;
+		x->id = pg__i64(r, (int)i, 0);
+	}
+	rc = GLOVED_OK;
+out:
+	PQclear(r);
+	free(key);
+	for (int i = 0; i < ARRS; i++)
+		pg__arr_free(&a[i]);
+	return rc;
+}
+
 const store_sewn_ops pg__sewn_ops = {
     .version = STORE_SEWN_VERSION,
     .style_add = pg_style_add,
@@ -948,4 +1025,5 @@ const store_sewn_ops pg__sewn_ops = {
     .firm_key_put = pg_firm_key_put,
     .order_machine_add = pg_order_machine_add,
     .order_machine_list = pg_order_machine_list,
+    .bundles_add = pg_bundles_add,
 };

@@ -935,6 +935,18 @@ static int sn_order_machine_list(store *s, int64_t order_id, store_order_machine
 	return sqlite__rows(q, st, sizeof **out, order_machine_row, (void **)out, n);
 }
 
+/* The bundles one by one (one prepared statement) under one savepoint. */
+static int sn_bundles_add(store *s, store_bundle *b, size_t n)
+{
+	sq *q = (sq *)s;
+	int rc = sqlite__unit_begin(q);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = sn_bundle_add(s, &b[i]);
+	return sqlite__unit_end(q, rc);
+}
+
 const store_sewn_ops sqlite__sewn_ops = {
     .version = STORE_SEWN_VERSION,
     .style_add = sn_style_add,
@@ -972,4 +984,5 @@ const store_sewn_ops sqlite__sewn_ops = {
     .firm_key_put = sn_firm_key_put,
     .order_machine_add = sn_order_machine_add,
     .order_machine_list = sn_order_machine_list,
+    .bundles_add = sn_bundles_add,
 };
