@@ -454,6 +454,38 @@ static void test_lot_rows_and_cartons(void **state)
 	assert_int_equal(store_carton_list(db, a, 0, l2.id, &cv, &n), GLOVED_OK);
 	assert_int_equal(n, 0);
 	free(cv);
+	/* a lot's cartons in one write: ids in input order; a code in use
+	 * refuses them all, in a transaction that goes on and keeps none */
+	store_carton pack[3];
+	static const char *const pc[] = {"L-B-C003", "L-B-C001", "L-B-\"C002\""};
+	memset(pack, 0, sizeof pack);
+	for (int i = 0; i < 3; i++) {
+		pack[i].enterprise_id = ent_a;
+		pack[i].lot_id = l2.id;
+		snprintf(pack[i].code, sizeof pack[i].code, "%s", pc[i]);
+		pack[i].pairs = 10 * (i + 1);
+		pack[i].created_ms = 900;
+	}
+	snprintf(pack[2].code, sizeof pack[2].code, "L-A-C002");
+	assert_int_equal(store_begin(db), GLOVED_OK);
+	assert_int_equal(store_cartons_add(db, pack, 3), GLOVED_EEXIST);
+	assert_int_equal(store_commit(db), GLOVED_OK);
+	assert_int_equal(store_carton_list(db, a, 0, l2.id, &cv, &n), GLOVED_OK);
+	assert_int_equal(n, 0);
+	free(cv);
+	snprintf(pack[2].code, sizeof pack[2].code, "%s", pc[2]);
+	assert_int_equal(store_cartons_add(db, pack, 3), GLOVED_OK);
+	assert_int_equal(store_cartons_add(db, pack, 0), GLOVED_OK);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(store_carton_get(db, a, 0, pc[i], &cg), GLOVED_OK);
+		assert_int_equal(cg.id, pack[i].id);
+		assert_int_equal(cg.pairs, 10 * (i + 1));
+	}
+	assert_int_equal(store_carton_list(db, a, 0, l2.id, &cv, &n), GLOVED_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(cv[0].code, "L-B-\"C002\"");
+	assert_string_equal(cv[1].code, "L-B-C001");
+	free(cv);
 	assert_int_equal(store_carton_list(db, b, 0, 0, &cv, &n), GLOVED_OK);
 	assert_int_equal(n, 0);
 	free(cv);

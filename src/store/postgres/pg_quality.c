@@ -372,6 +372,85 @@ static int pg_carton_add(store *s, store_carton *c)
 			     &p, &c->id);
 }
 
+/* A carton's key (firm, code) and its position in the input. */
+typedef struct carton_key {
+	int64_t enterprise_id;
+	const char *code;
+	size_t i;
+} carton_key;
+
+/* Byte order, as COLLATE "C" answers them. */
+static int by_firm_code(const void *x, const void *y)
+{
+	const carton_key *a = x, *b = y;
+	if (a->enterprise_id != b->enterprise_id)
+		return a->enterprise_id < b->enterprise_id ? -1 : 1;
+	return strcmp(a->code, b->code);
+}
+
+/* All n cartons in one multi-row insert of unnested arrays; the ids come
+ * back by (firm, code), which is unique, and go to the cartons in that
+ * order. */
+static int pg_cartons_add(store *s, store_carton *c, size_t n)
+{
+	if (n == 0)
+		return GLOVED_OK;
+	if (n > INT32_MAX || n > SIZE_MAX / sizeof(carton_key))
+		return GLOVED_EINVAL;
+	enum { ENT, LOT, CODE, PAIRS, CREATED, ARRS };
+	pg_arr a[ARRS];
+	memset(a, 0, sizeof a);
+	carton_key *key = malloc(n * sizeof *key);
+	int rc = GLOVED_ENOMEM;
+	PGresult *r = NULL;
+	if (!key)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		key[i] = (carton_key){c[i].enterprise_id, c[i].code, i};
+		pg__arr_i64(&a[ENT], c[i].enterprise_id);
+		pg__arr_i64(&a[LOT], c[i].lot_id);
+		pg__arr_text(&a[CODE], c[i].code);
+		pg__arr_i64(&a[PAIRS], c[i].pairs);
+		pg__arr_i64(&a[CREATED], c[i].created_ms);
+	}
+	pg_params p;
+	pg__p_init(&p);
+	for (int i = 0; i < ARRS; i++) {
+		const char *v = pg__arr_end(&a[i]);
+		if (!v)
+			goto out;
+		pg__p_text(&p, v);
+	}
+	r = pg__exec_guarded((pgc *)s,
+			     "WITH ins AS (INSERT INTO carton(enterprise_id, lot_id, code, pairs,"
+			     " created_ms) SELECT * FROM unnest($1::bigint[], $2::bigint[],"
+			     " $3::text[], $4::bigint[], $5::bigint[])"
+			     " RETURNING id, enterprise_id, code)"
+			     " SELECT id, enterprise_id, code FROM ins"
+			     " ORDER BY enterprise_id, code COLLATE \"C\"",
+			     &p, &rc);
+	if (!r)
+		goto out;
+	rc = GLOVED_EDB;
+	if ((size_t)PQntuples(r) != n)
+		goto out;
+	qsort(key, n, sizeof *key, by_firm_code);
+	for (size_t i = 0; i < n; i++) {
+		store_carton *x = &c[key[i].i];
+		if (pg__i64(r, (int)i, 1) != x->enterprise_id ||
+		    strcmp(PQgetvalue(r, (int)i, 2), x->code) != 0)
+			goto out;
+		x->id = pg__i64(r, (int)i, 0);
+	}
+	rc = GLOVED_OK;
+out:
+	PQclear(r);
+	free(key);
+	for (int i = 0; i < ARRS; i++)
+		pg__arr_free(&a[i]);
+	return rc;
+}
+
 static int pg_carton_get(store *s, store_scope sc, int64_t enterprise_id, const char *code,
 			 store_carton *out)
 {
@@ -877,4 +956,5 @@ const store_quality_ops pg__quality_ops = {
     .test_list = pg_test_list,
     .test_pdf_put = pg_test_pdf_put,
     .test_pdf_get = pg_test_pdf_get,
+    .cartons_add = pg_cartons_add,
 };

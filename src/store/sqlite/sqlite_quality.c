@@ -824,6 +824,18 @@ static int sq_test_pdf_get(store *s, store_scope sc, int64_t enterprise_id, int6
 	return ret;
 }
 
+/* The cartons one by one (one prepared statement) under one savepoint. */
+static int sq_cartons_add(store *s, store_carton *c, size_t n)
+{
+	sq *q = (sq *)s;
+	int rc = sqlite__unit_begin(q);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = sq_carton_add(s, &c[i]);
+	return sqlite__unit_end(q, rc);
+}
+
 const store_quality_ops sqlite__quality_ops = {
     .version = STORE_QUALITY_VERSION,
     .material_lot_add = sq_material_lot_add,
@@ -853,4 +865,5 @@ const store_quality_ops sqlite__quality_ops = {
     .test_list = sq_test_list,
     .test_pdf_put = sq_test_pdf_put,
     .test_pdf_get = sq_test_pdf_get,
+    .cartons_add = sq_cartons_add,
 };
