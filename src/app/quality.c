@@ -331,16 +331,21 @@ static int pack(store *s, pack_call *c)
 	store_carton *v = calloc((size_t)count, sizeof *v);
 	if (!v)
 		return GLOVED_ENOMEM;
-	for (int64_t i = 0; i < count && !rc; i++) {
+	for (int64_t i = 0; i < count; i++) {
 		store_carton *x = &v[i];
 		x->enterprise_id = l.enterprise_id;
 		x->lot_id = l.id;
 		x->pairs = i + 1 < count ? c->per : pairs - c->per * (count - 1);
 		x->created_ms = c->now_ms;
 		snprintf(x->code, sizeof x->code, "%s-C%03lld", l.code, (long long)(i + 1));
-		rc = store_carton_add(s, x);
-		if (rc == GLOVED_EEXIST)
-			snprintf(c->msg, c->len, "a carton %s exists already", x->code);
+	}
+	rc = store_cartons_add(s, v, (size_t)count); /* one write for the lot */
+	for (int64_t i = 0; rc == GLOVED_EEXIST && i < count; i++) {
+		store_carton found;
+		if (store_carton_get(s, all, l.enterprise_id, v[i].code, &found) == GLOVED_OK) {
+			snprintf(c->msg, c->len, "a carton %s exists already", v[i].code);
+			break;
+		}
 	}
 	if (rc) {
 		free(v);

@@ -122,10 +122,11 @@ int sewn_cut(store *s, const store_order *o, const sewn_cut_line *lines, size_t 
 			b->no = no++;
 			snprintf(b->size, sizeof b->size, "%s", lines[i].size);
 			b->pairs = bq[j];
-			rc = store_bundle_add(s, b);
 		}
 	}
 	free(bq);
+	if (!rc) /* one write for the whole cut */
+		rc = store_bundles_add(s, v, k);
 	if (!rc) { /* the order's pairs cut, for WIP */
 		int64_t pairs = 0;
 		for (size_t i = 0; i < k; i++)

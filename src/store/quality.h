@@ -119,6 +119,10 @@ typedef struct store_carton {
 
 /* Inserts a carton (id filled); GLOVED_EEXIST for a code in use. */
 int store_carton_add(store *s, store_carton *c);
+/* Inserts the n cartons of c as store_carton_add does each (ids filled),
+ * as one write (a lot's packing): a refused one (a code in use) refuses
+ * them all and nothing of them is kept. Version 2. */
+int store_cartons_add(store *s, store_carton *c, size_t n);
 /* A carton by code; GLOVED_ENOTFOUND. */
 int store_carton_get(store *s, store_scope sc, int64_t enterprise_id, const char *code,
 		     store_carton *out);
@@ -232,8 +236,8 @@ int store_test_pdf_get(store *s, store_scope sc, int64_t enterprise_id, int64_t 
 /* ---- the backend table ----
  * Same rule as every capability: `version` first, new calls appended and
  * STORE_QUALITY_VERSION raised, wrappers refuse an older table. Version 1:
- * every call above. */
-#define STORE_QUALITY_VERSION 1
+ * every call above but store_cartons_add; version 2 adds it. */
+#define STORE_QUALITY_VERSION 2
 
 typedef struct store_quality_ops {
 	int version;
@@ -281,6 +285,8 @@ typedef struct store_quality_ops {
 	int (*test_pdf_put)(store *s, int64_t id, const void *pdf, size_t len);
 	int (*test_pdf_get)(store *s, store_scope sc, int64_t enterprise_id, int64_t id, void **pdf,
 			    size_t *len);
+	/* version 2 */
+	int (*cartons_add)(store *s, store_carton *c, size_t n);
 } store_quality_ops;
 
 #endif

@@ -195,11 +195,16 @@ typedef struct store_order_machine {
 int store_order_machine_add(store *s, const store_order_machine *m);
 int store_order_machine_list(store *s, int64_t order_id, store_order_machine **out, size_t *n);
 
+/* Inserts the n bundles of b as store_bundle_add does each (ids filled),
+ * as one write (a cut's bundles): a refused one (a number in use) refuses
+ * them all and nothing of them is kept. Version 2. */
+int store_bundles_add(store *s, store_bundle *b, size_t n);
+
 /* ---- the backend table ----
  * Same rule as every capability: `version` first, new calls appended and
  * STORE_SEWN_VERSION raised, wrappers refuse an older table. Version 1:
- * every call above. */
-#define STORE_SEWN_VERSION 1
+ * every call above but store_bundles_add; version 2 adds it. */
+#define STORE_SEWN_VERSION 2
 
 typedef struct store_sewn_ops {
 	int version;
@@ -255,6 +260,8 @@ typedef struct store_sewn_ops {
 			    const char *order_check);
 	int (*order_machine_add)(store *s, const store_order_machine *m);
 	int (*order_machine_list)(store *s, int64_t order_id, store_order_machine **out, size_t *n);
+	/* version 2 */
+	int (*bundles_add)(store *s, store_bundle *b, size_t n);
 } store_sewn_ops;
 
 #endif

@@ -200,3 +200,9 @@ int store_test_pdf_get(store *s, store_scope sc, int64_t enterprise_id, int64_t 
 	return ops ? ops->test_pdf_get(s, sc, enterprise_id, id, pdf, len)
 		   : store__enotsup_list(s, pdf, len);
 }
+
+int store_cartons_add(store *s, store_carton *c, size_t n)
+{
+	const store_quality_ops *ops = STORE__OPS(s, quality, 2, cartons_add);
+	return ops ? ops->cartons_add(s, c, n) : store__enotsup(s);
+}

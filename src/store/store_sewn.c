@@ -264,3 +264,9 @@ int store_order_machine_list(store *s, int64_t order_id, store_order_machine **o
 	return ops ? ops->order_machine_list(s, order_id, out, n)
 		   : store__enotsup_list(s, (void **)out, n);
 }
+
+int store_bundles_add(store *s, store_bundle *b, size_t n)
+{
+	const store_sewn_ops *ops = STORE__OPS(s, sewn, 2, bundles_add);
+	return ops ? ops->bundles_add(s, b, n) : store__enotsup(s);
+}

@@ -301,6 +301,8 @@ static void expect_enotsup_all(store *db, int registry, int auth, int samples, i
 		uint8_t key[32];
 		char check[12];
 		assert_int_equal(store_firm_key_get(db, 1, key, check), GLOVED_ENOTSUP);
+		store_bundle b = {0};
+		assert_int_equal(store_bundles_add(db, &b, 1), GLOVED_ENOTSUP);
 	}
 	if (quality) {
 		store_lot *ls = (store_lot *)1;
@@ -357,8 +359,8 @@ static void test_older_table_is_enotsup(void **state)
 	auth.version = STORE_AUTH_VERSION - 1;
 	smp.version = 0;
 	an.version = STORE_ANALYTICS_VERSION - 1;
-	sewn.version = STORE_SEWN_VERSION - 1;
-	qual.version = STORE_QUALITY_VERSION - 1;
+	sewn.version = 0;
+	qual.version = 0;
 	db->registry = &reg;
 	db->auth = &auth;
 	db->samples = &smp;
@@ -375,6 +377,20 @@ static void test_older_table_is_enotsup(void **state)
 	assert_int_equal(store_rollups_add(db, STORE_MINUTE, &d, 1), GLOVED_ENOTSUP);
 	int64_t newest = -1;
 	assert_int_equal(store_samples_newest(db, &newest), GLOVED_OK);
+	/* a sewn table of version 1: a cut's bundles in one write is refused,
+	 * one bundle answers */
+	sewn.version = 1;
+	store_bundle b = {0};
+	assert_int_equal(store_bundles_add(db, &b, 1), GLOVED_ENOTSUP);
+	assert_int_not_equal(store_bundle_add(db, &b), GLOVED_ENOTSUP);
+	/* a quality table of version 1 likewise: a lot's cartons in one write */
+	qual.version = 1;
+	store_carton ct = {0};
+	assert_int_equal(store_cartons_add(db, &ct, 1), GLOVED_ENOTSUP);
+	store_lot *lots = NULL;
+	size_t nl = 0;
+	assert_int_equal(store_lot_list(db, (store_scope){0}, 0, NULL, &lots, &nl), GLOVED_OK);
+	free(lots);
 	/* the current version but a call left out */
 	reg.version = STORE_REGISTRY_VERSION;
 	reg.enterprise_list = NULL;
@@ -477,9 +493,53 @@ static void test_pg_rows(void **state)
 	assert_int_equal(n, 0);
 }
 
-/* A real PostgreSQL connection: registry, auth, samples, analytics and
- * brand answer, the capabilities not ported yet answer GLOVED_ENOTSUP and
- * clear the lists. */
+/* An array parameter (pg__arr_*) comes back element for element: texts
+ * with quotes, backslashes, commas, braces, blanks and the word NULL, and
+ * the extreme integers; an empty array unnests to no row. */
+static const char pg_arr_sql[] = "SELECT t, i FROM unnest($1::text[], $2::bigint[])"
+				 " WITH ORDINALITY AS u(t, i, k) ORDER BY k";
+
+static void test_pg_arr(void **state)
+{
+	store *db = *state;
+	static const char *const texts[] = {"",     "a,b",  "\"q\"", "\\",    "{x}",
+					    "NULL", " sp ", "手套",  "\\\"\\"};
+	static const int64_t ints[] = {0, -1, INT64_MIN, INT64_MAX, 42, 7, 8, 9, 10};
+	pg_arr t = {0}, i = {0};
+	for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+		pg__arr_text(&t, texts[k]);
+		pg__arr_i64(&i, ints[k]);
+	}
+	pg_params p;
+	pg__p_init(&p);
+	pg__p_text(&p, pg__arr_end(&t));
+	pg__p_text(&p, pg__arr_end(&i));
+	int rc;
+	PGresult *r = pg__exec((pgc *)db, pg_arr_sql, &p, &rc);
+	assert_non_null(r);
+	assert_int_equal(PQntuples(r), (int)(sizeof texts / sizeof texts[0]));
+	for (int k = 0; k < PQntuples(r); k++) {
+		assert_false(PQgetisnull(r, k, 0));
+		assert_string_equal(PQgetvalue(r, k, 0), texts[k]);
+		assert_int_equal(pg__i64(r, k, 1), ints[k]);
+	}
+	PQclear(r);
+	pg__arr_free(&t);
+	pg__arr_free(&i);
+	pg_arr e1 = {0}, e2 = {0};
+	pg__p_init(&p);
+	pg__p_text(&p, pg__arr_end(&e1));
+	pg__p_text(&p, pg__arr_end(&e2));
+	r = pg__exec((pgc *)db, pg_arr_sql, &p, &rc);
+	assert_non_null(r);
+	assert_int_equal(PQntuples(r), 0);
+	PQclear(r);
+	pg__arr_free(&e1);
+	pg__arr_free(&e2);
+}
+
+/* A real PostgreSQL connection: every capability answers; without its
+ * table a capability's calls answer GLOVED_ENOTSUP and clear the lists. */
 static void test_pg_unported_are_enotsup(void **state)
 {
 	store *db = *state;
@@ -489,7 +549,19 @@ static void test_pg_unported_are_enotsup(void **state)
 	assert_non_null(db->samples);
 	assert_non_null(db->analytics);
 	assert_non_null(db->brand);
-	expect_enotsup_all(db, 0, 0, 0, 0, 1, 1);
+	assert_non_null(db->sewn);
+	assert_non_null(db->quality);
+	assert_non_null(db->cluster);
+	assert_non_null(db->coop);
+	expect_enotsup_all(db, 0, 0, 0, 0, 0, 0);
+	uint8_t key[32];
+	char check[12];
+	assert_int_equal(store_firm_key_get(db, 1, key, check), GLOVED_ENOTFOUND);
+	store_lot *lots = (store_lot *)1;
+	size_t nl = 99;
+	assert_int_equal(store_lot_list(db, (store_scope){0}, 0, NULL, &lots, &nl), GLOVED_OK);
+	assert_null(lots);
+	assert_int_equal(nl, 0);
 	store_licence l;
 	assert_int_equal(store_licence_get(db, 1, &l), GLOVED_ENOTFOUND);
 	char *json = (char *)1;
@@ -507,7 +579,9 @@ static void test_pg_unported_are_enotsup(void **state)
 	db->samples = NULL;
 	db->analytics = NULL;
 	db->brand = NULL;
-	expect_enotsup_all(db, 1, 0, 1, 1, 0, 0);
+	db->sewn = NULL;
+	db->quality = NULL;
+	expect_enotsup_all(db, 1, 0, 1, 1, 1, 1);
 	assert_int_equal(store_licence_get(db, 1, &l), GLOVED_ENOTSUP);
 	*db = saved;
 }
@@ -520,6 +594,7 @@ int main(int argc, char **argv)
 		    cmocka_unit_test_setup_teardown(test_pg_rows, setup, teardown),
 		    cmocka_unit_test_setup_teardown(test_enterprise_list_grows_and_fails_cleanly,
 						    setup, teardown),
+		    cmocka_unit_test_setup_teardown(test_pg_arr, setup, teardown),
 		    cmocka_unit_test_setup_teardown(test_pg_unported_are_enotsup, setup, teardown),
 		};
 		return cmocka_run_group_tests(pg_tests, NULL, NULL);

@@ -8,8 +8,8 @@
  * snapshot is REPEATABLE READ READ ONLY, the equivalent of SQLite's
  * deferred transaction on a WAL reader. Migrations (pg_migrations.c) run
  * when a write connection opens. The ported capabilities are registry,
- * auth, samples, analytics, brand, cluster and coop; the others stay NULL and answer
- * GLOVED_ENOTSUP (docs/internals/store.md). */
+ * auth, samples, analytics, sewn, quality, brand, cluster and coop: every
+ * capability (docs/internals/store.md). */
 #include "store/postgres/pg_int.h"
 #include "util/err.h"
 
@@ -213,6 +213,29 @@ static int guarded(pgc *q, const char *sql, const pg_params *p, int guard, int64
 	return rc;
 }
 
+PGresult *pg__exec_guarded(pgc *q, const char *sql, const pg_params *p, int *rc)
+{
+	int in_tx = PQtransactionStatus(q->conn) == PQTRANS_INTRANS;
+	if (in_tx && (*rc = pg__simple(q, "SAVEPOINT gloved_guard")) != GLOVED_OK)
+		return NULL;
+	PGresult *r = pg__exec(q, sql, p, rc);
+	if (in_tx) {
+		if (!r) {
+			char err[sizeof q->err];
+			memcpy(err, q->err, sizeof err);
+			pg__simple(q, "ROLLBACK TO SAVEPOINT gloved_guard");
+			memcpy(q->err, err, sizeof err);
+		}
+		int rr = pg__simple(q, "RELEASE SAVEPOINT gloved_guard");
+		if (r && rr) {
+			PQclear(r);
+			r = NULL;
+			*rc = rr;
+		}
+	}
+	return r;
+}
+
 int pg__run(pgc *q, const char *sql, const pg_params *p, int guard, int64_t *affected)
 {
 	return guarded(q, sql, p, guard, NULL, affected);
@@ -294,6 +317,120 @@ int pg__scope_ok(store_scope sc, int64_t enterprise_id)
 	return sc.enterprise_id == 0 || sc.enterprise_id == enterprise_id;
 }
 
+int64_t pg__read_ent(store_scope sc, int64_t enterprise_id)
+{
+	if (sc.enterprise_id && enterprise_id && sc.enterprise_id != enterprise_id)
+		return -1;
+	return enterprise_id ? enterprise_id : sc.enterprise_id;
+}
+
+int pg__get_by_id_or_code(pgc *q, store_scope sc, int64_t enterprise_id, const char *code,
+			  int64_t id, const char *by_id, const char *by_code, void *out,
+			  size_t size, size_t ent_off, pg__row_fn row)
+{
+	int64_t ent = pg__read_ent(sc, enterprise_id);
+	if (ent < 0 || (!id && (!ent || !code)))
+		return GLOVED_ENOTFOUND;
+	pg_params p;
+	pg__p_init(&p);
+	if (id) {
+		pg__p_i64(&p, id);
+	} else {
+		pg__p_i64(&p, ent);
+		pg__p_text(&p, code);
+	}
+	memset(out, 0, size);
+	int rc = pg__one(q, id ? by_id : by_code, &p, out, row);
+	int64_t row_ent;
+	memcpy(&row_ent, (const char *)out + ent_off, sizeof row_ent);
+	if (!rc && ent && row_ent != ent)
+		rc = GLOVED_ENOTFOUND;
+	return rc;
+}
+
+int pg__firm_rows(pgc *q, store_scope sc, int64_t enterprise_id, const char *all, const char *firm,
+		  size_t elem, pg__row_fn row, void **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	int64_t ent = pg__read_ent(sc, enterprise_id);
+	if (ent < 0)
+		return GLOVED_OK;
+	pg_params p;
+	pg__p_init(&p);
+	if (ent)
+		pg__p_i64(&p, ent);
+	return pg__rows(q, ent ? firm : all, &p, elem, row, out, n);
+}
+
+/* ---- array parameters ---- */
+
+/* Appends len bytes (and keeps the text ended). */
+static void arr_put(pg_arr *a, const char *s, size_t len)
+{
+	if (a->oom)
+		return;
+	if (a->cap - a->len <= len) {
+		size_t cap = a->cap ? a->cap : 256;
+		while (cap - a->len <= len) {
+			if (cap > SIZE_MAX / 2) {
+				a->oom = 1;
+				return;
+			}
+			cap *= 2;
+		}
+		char *b = realloc(a->buf, cap);
+		if (!b) {
+			a->oom = 1;
+			return;
+		}
+		a->buf = b;
+		a->cap = cap;
+	}
+	memcpy(a->buf + a->len, s, len);
+	a->len += len;
+	a->buf[a->len] = '\0';
+}
+
+static void arr_sep(pg_arr *a)
+{
+	arr_put(a, a->n++ ? "," : "{", 1);
+}
+
+void pg__arr_i64(pg_arr *a, int64_t v)
+{
+	char num[24];
+	int k = snprintf(num, sizeof num, "%lld", (long long)v);
+	arr_sep(a);
+	arr_put(a, num, (size_t)k);
+}
+
+void pg__arr_text(pg_arr *a, const char *s)
+{
+	arr_sep(a);
+	arr_put(a, "\"", 1);
+	for (const char *c = s ? s : ""; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			arr_put(a, "\\", 1);
+		arr_put(a, c, 1);
+	}
+	arr_put(a, "\"", 1);
+}
+
+const char *pg__arr_end(pg_arr *a)
+{
+	arr_put(a, a->n ? "}" : "{}", a->n ? 1 : 2);
+	return a->oom ? NULL : a->buf;
+}
+
+void pg__arr_free(pg_arr *a)
+{
+	free(a->buf);
+	a->buf = NULL;
+	a->len = a->cap = 0;
+	a->n = a->oom = 0;
+}
+
 /* ---- the connection core ---- */
 
 static void pg_close(store *s)
@@ -344,10 +481,11 @@ int store__pg_open(const char *uri, store_mode mode, const store_options *opt, s
 	q->base.auth = &pg__auth_ops;
 	q->base.samples = &pg__samples_ops;
 	q->base.analytics = &pg__analytics_ops;
+	q->base.sewn = &pg__sewn_ops;
+	q->base.quality = &pg__quality_ops;
 	q->base.brand = &pg__brand_ops;
 	q->base.cluster = &pg__cluster_ops;
 	q->base.coop = &pg__coop_ops;
-	/* not ported yet: sewn, quality */
 	if ((rc = connect_uri(uri, &q->conn, q->err, sizeof q->err)) != GLOVED_OK)
 		goto out;
 	if ((rc = pg__simple(q, "SET client_min_messages = warning")) != GLOVED_OK)

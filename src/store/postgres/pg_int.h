@@ -4,9 +4,9 @@
  * (prepared once per connection by name, run, one row, a list of rows) and
  * the capability tables each file defines. pg.c is the connection core,
  * pg_migrations.c the schema; pg_registry.c, pg_auth.c, pg_samples.c,
- * pg_analytics.c, pg_brand.c, pg_cluster.c and pg_coop.c each fill one capability table
- * (store/<cap>.h), the next files port the others. Capabilities not ported
- * yet stay NULL in the connection, so their calls answer GLOVED_ENOTSUP. */
+ * pg_analytics.c, pg_sewn.c, pg_quality.c, pg_brand.c, pg_cluster.c and pg_coop.c each fill one
+ * capability table (store/<cap>.h), the next files port the others. Capabilities not ported yet
+ * stay NULL in the connection, so their calls answer GLOVED_ENOTSUP. */
 #ifndef GLOVED_STORE_PG_INT_H
 #define GLOVED_STORE_PG_INT_H
 
@@ -63,6 +63,8 @@ extern const store_cluster_ops pg__cluster_ops;
 extern const store_coop_ops pg__coop_ops;
 extern const store_analytics_ops pg__analytics_ops;
 extern const store_brand_ops pg__brand_ops;
+extern const store_sewn_ops pg__sewn_ops;
+extern const store_quality_ops pg__quality_ops;
 
 /* Parameters: pg__p_init empties p; the others append one value. */
 void pg__p_init(pg_params *p);
@@ -92,6 +94,9 @@ PGresult *pg__exec(pgc *q, const char *sql, const pg_params *p, int *rc);
 int pg__run(pgc *q, const char *sql, const pg_params *p, int guard, int64_t *affected);
 /* An INSERT ... RETURNING id, guarded as pg__run: the id into *id. */
 int pg__insert_id(pgc *q, const char *sql, const pg_params *p, int64_t *id);
+/* pg__exec guarded as pg__run (a write whose RETURNING rows are read):
+ * the result for the caller to PQclear, or NULL with *rc set. */
+PGresult *pg__exec_guarded(pgc *q, const char *sql, const pg_params *p, int *rc);
 /* Runs fixed text without parameters (transaction control, the schema). */
 int pg__simple(pgc *q, const char *sql);
 
@@ -114,6 +119,46 @@ int pg__one(pgc *q, const char *sql, const pg_params *p, void *dst, pg__row_fn r
 
 /* Whether a write for enterprise_id is inside scope sc. */
 int pg__scope_ok(store_scope sc, int64_t enterprise_id);
+
+/* ---- shared by the sewn and quality files (as sqlite_int.h's) ---- */
+
+/* The firm a read is about: enterprise_id, else the scope's; -1 when the
+ * scope is another firm's (the read sees nothing). */
+int64_t pg__read_ent(store_scope sc, int64_t enterprise_id);
+/* A firm's row by id (by_id binds $1 = id) or by the firm and code
+ * (by_code binds $1 = firm, $2 = code) into out (`size` bytes, zeroed
+ * first) through row(). GLOVED_ENOTFOUND when there is none, nothing to
+ * look up by, or the row is another firm's than the one asked for (its
+ * enterprise_id at offset ent_off of out). */
+int pg__get_by_id_or_code(pgc *q, store_scope sc, int64_t enterprise_id, const char *code,
+			  int64_t id, const char *by_id, const char *by_code, void *out,
+			  size_t size, size_t ent_off, pg__row_fn row);
+/* The rows of one firm (firm binds $1 = the firm) or, for the cluster, of
+ * every firm (all, no parameters); nothing for another firm's scope. */
+int pg__firm_rows(pgc *q, store_scope sc, int64_t enterprise_id, const char *all, const char *firm,
+		  size_t elem, pg__row_fn row, void **out, size_t *n);
+
+/* A store_bundle's columns and their row decoder (pg_sewn.c; the quality
+ * file reads a lot's bundles through it). */
+#define PG_BUNDLE_COLS "id, enterprise_id, order_id, cut_id, no, size, pairs, household_id, out_ms"
+int pg__bundle_row(const PGresult *r, int row, void *dst);
+
+/* An array value in PostgreSQL's text form ({1,2} or {"a","b"}), bound
+ * as ONE parameter ($n::bigint[], $n::text[]) of a fixed statement that
+ * unnests it: a multi-row insert of any number of rows in one statement.
+ * Texts are quoted and their quotes and backslashes escaped; nothing of it
+ * is ever SQL text. An array starts zeroed (pg_arr a = {0}); each value
+ * appends one element; pg__arr_end closes it and returns the text (owned by
+ * a, valid until pg__arr_free), NULL when memory ran out. */
+typedef struct pg_arr {
+	char *buf;
+	size_t len, cap;
+	int n, oom;
+} pg_arr;
+void pg__arr_i64(pg_arr *a, int64_t v);
+void pg__arr_text(pg_arr *a, const char *s);
+const char *pg__arr_end(pg_arr *a);
+void pg__arr_free(pg_arr *a);
 
 /* Brings the schema to the newest version (pg_migrations.c): each step in
  * its own transaction under an advisory lock; refuses a database newer

@@ -47,6 +47,22 @@ int sqlite__exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
 	return GLOVED_OK;
 }
 
+int sqlite__unit_begin(sq *q)
+{
+	return sqlite__exec(q->db, "SAVEPOINT gloved_unit", q->err, sizeof q->err);
+}
+
+int sqlite__unit_end(sq *q, int rc)
+{
+	if (!rc)
+		return sqlite__exec(q->db, "RELEASE gloved_unit", q->err, sizeof q->err);
+	char err[sizeof q->err], ignore[64];
+	memcpy(err, q->err, sizeof err);
+	sqlite__exec(q->db, "ROLLBACK TO gloved_unit; RELEASE gloved_unit", ignore, sizeof ignore);
+	memcpy(q->err, err, sizeof err);
+	return rc;
+}
+
 static void sq_close(store *s)
 {
 	sq *q = (sq *)s;

@@ -64,6 +64,14 @@ extern const store_coop_ops sqlite__coop_ops;
 
 /* Runs sql; on error writes the message to err. */
 int sqlite__exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
+/* Several statements that a refusal must leave unchanged, as one (a style
+ * and its routing, a lot and its bundles): under a savepoint, inside the
+ * caller's transaction or (outside one) as a transaction of their own.
+ * sqlite__unit_end(q, rc) releases it when rc is GLOVED_OK, else rolls it
+ * back keeping the error text, and returns rc or the release's error. The
+ * PostgreSQL backend writes these as one statement (docs/internals/store.md). */
+int sqlite__unit_begin(sq *q);
+int sqlite__unit_end(sq *q, int rc);
 /* Brings the schema to the newest version, one transaction per step. */
 int sqlite__migrate(sqlite3 *db, char *err, size_t errlen);
 int sqlite__user_version(sqlite3 *db, int *out);

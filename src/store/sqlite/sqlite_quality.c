@@ -2,9 +2,11 @@
 /* sqlite_quality.c: the SQLite side of store/quality.h. A lot and its
  * bundles, machines and materials are written by one call in the caller's
  * transaction (a bundle's primary key in lot_bundle keeps it in one lot);
- * an inspection with its classes and defects likewise. Reads filter by
- * the scope's enterprise in SQL; the rows of a lot (bundles, machines,
- * materials) are read by lot id after the caller got the lot in scope. */
+ * an inspection with its classes and defects likewise. Each runs under a
+ * savepoint (sqlite__unit_begin): a refused one changes nothing, as on
+ * PostgreSQL. Reads filter by the scope's enterprise in SQL; the rows of a
+ * lot (bundles, machines, materials) are read by lot id after the caller
+ * got the lot in scope. */
 #include "store/sqlite/sqlite_int.h"
 #include "util/err.h"
 
@@ -113,9 +115,9 @@ static int lot_row(sqlite3_stmt *st, void *dst)
 	return GLOVED_OK;
 }
 
-static int sq_lot_add(store *s, store_scope sc, store_lot *l, const int64_t *bundles, size_t nb,
-		      const store_lot_machine *machines, size_t nm, const store_lot_material *mats,
-		      size_t nmat)
+static int sq_lot_add_one(store *s, store_scope sc, store_lot *l, const int64_t *bundles, size_t nb,
+			  const store_lot_machine *machines, size_t nm,
+			  const store_lot_material *mats, size_t nmat)
 {
 	sq *q = (sq *)s;
 	if (!sqlite__scope_ok(sc, l->enterprise_id))
@@ -173,6 +175,20 @@ static int sq_lot_add(store *s, store_scope sc, store_lot *l, const int64_t *bun
 		sqlite3_bind_int64(st, 3, mats[i].qty_milli);
 		rc = sqlite__run(q, st);
 	}
+	return rc;
+}
+
+/* The lot and its bundles, machines and materials, or (refused, as a bundle in
+ * another lot) none of them. */
+static int sq_lot_add(store *s, store_scope sc, store_lot *l, const int64_t *bundles, size_t nb,
+		      const store_lot_machine *machines, size_t nm, const store_lot_material *mats,
+		      size_t nmat)
+{
+	sq *q = (sq *)s;
+	int rc = sqlite__unit_begin(q);
+	if (!rc)
+		rc = sqlite__unit_end(
+		    q, sq_lot_add_one(s, sc, l, bundles, nb, machines, nm, mats, nmat));
 	return rc;
 }
 
@@ -397,7 +413,7 @@ static int sq_carton_list(store *s, store_scope sc, int64_t enterprise_id, int64
 
 /* ---- inspections ---- */
 
-static int sq_inspection_add(store *s, store_inspection *x)
+static int sq_inspection_add_one(store *s, store_inspection *x)
 {
 	sq *q = (sq *)s;
 	sqlite3_stmt *st = sqlite__cached(
@@ -452,6 +468,14 @@ static int sq_inspection_add(store *s, store_inspection *x)
 		rc = sqlite__run(q, st);
 	}
 	return rc;
+}
+
+/* The inspection and its classes and defects, or (refused) none of them. */
+static int sq_inspection_add(store *s, store_inspection *x)
+{
+	sq *q = (sq *)s;
+	int rc = sqlite__unit_begin(q);
+	return rc ? rc : sqlite__unit_end(q, sq_inspection_add_one(s, x));
 }
 
 static int insp_row(sqlite3_stmt *st, void *dst)
@@ -800,6 +824,18 @@ static int sq_test_pdf_get(store *s, store_scope sc, int64_t enterprise_id, int6
 	return ret;
 }
 
+/* The cartons one by one (one prepared statement) under one savepoint. */
+static int sq_cartons_add(store *s, store_carton *c, size_t n)
+{
+	sq *q = (sq *)s;
+	int rc = sqlite__unit_begin(q);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = sq_carton_add(s, &c[i]);
+	return sqlite__unit_end(q, rc);
+}
+
 const store_quality_ops sqlite__quality_ops = {
     .version = STORE_QUALITY_VERSION,
     .material_lot_add = sq_material_lot_add,
@@ -829,4 +865,5 @@ const store_quality_ops sqlite__quality_ops = {
     .test_list = sq_test_list,
     .test_pdf_put = sq_test_pdf_put,
     .test_pdf_get = sq_test_pdf_get,
+    .cartons_add = sq_cartons_add,
 };

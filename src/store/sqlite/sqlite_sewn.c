@@ -2,7 +2,10 @@
 /* sqlite_sewn.c: the SQLite side of store/sewn.h. A scan and its rollups
  * (pairs per order and operation, per operation and day, per worker or
  * household, day and rate) are written by one call in the caller's
- * transaction, so they never disagree. Reads filter by the scope's
+ * transaction, so they never disagree. A style and its routing, an order
+ * and its lines, a machine's assignment and the closing of the one before
+ * are each written under a savepoint (sqlite__unit_begin), so a refused
+ * call changes nothing, as on PostgreSQL. Reads filter by the scope's
  * enterprise in SQL. */
 #include "store/sqlite/sqlite_int.h"
 #include "util/err.h"
@@ -64,7 +67,7 @@ static int load_ops(sq *q, store_style *x)
 
 #define STYLE_COLS "id, enterprise_id, code, name, category, family, materials, sizes"
 
-static int sn_style_add(store *s, store_scope sc, store_style *x)
+static int sn_style_add_one(store *s, store_scope sc, store_style *x)
 {
 	sq *q = (sq *)s;
 	if (!sqlite__scope_ok(sc, x->enterprise_id))
@@ -102,6 +105,14 @@ static int sn_style_add(store *s, store_scope sc, store_style *x)
 		rc = sqlite__run(q, st);
 	}
 	return rc;
+}
+
+/* The style and its routing, or (refused) neither. */
+static int sn_style_add(store *s, store_scope sc, store_style *x)
+{
+	sq *q = (sq *)s;
+	int rc = sqlite__unit_begin(q);
+	return rc ? rc : sqlite__unit_end(q, sn_style_add_one(s, sc, x));
 }
 
 static int sn_style_get(store *s, store_scope sc, int64_t enterprise_id, const char *code,
@@ -168,7 +179,7 @@ static int load_lines(sq *q, store_order *x)
 
 #define ORDER_COLS "id, enterprise_id, style_id, code, buyer, unit, status, due_day, created_ms"
 
-static int sn_order_add(store *s, store_scope sc, store_order *x)
+static int sn_order_add_one(store *s, store_scope sc, store_order *x)
 {
 	sq *q = (sq *)s;
 	if (!sqlite__scope_ok(sc, x->enterprise_id))
@@ -201,6 +212,14 @@ static int sn_order_add(store *s, store_scope sc, store_order *x)
 		rc = sqlite__run(q, st);
 	}
 	return rc;
+}
+
+/* The order and its lines, or (refused, as a size given twice) neither. */
+static int sn_order_add(store *s, store_scope sc, store_order *x)
+{
+	sq *q = (sq *)s;
+	int rc = sqlite__unit_begin(q);
+	return rc ? rc : sqlite__unit_end(q, sn_order_add_one(s, sc, x));
 }
 
 static int sn_order_get(store *s, store_scope sc, int64_t enterprise_id, const char *code,
@@ -863,7 +882,7 @@ static int sn_firm_key_put(store *s, int64_t enterprise_id, const uint8_t *key,
 	return sqlite__run(q, st);
 }
 
-static int sn_order_machine_add(store *s, const store_order_machine *m)
+static int sn_order_machine_add_one(store *s, const store_order_machine *m)
 {
 	sq *q = (sq *)s;
 	/* a machine works one order at a time: close what it worked before */
@@ -888,6 +907,14 @@ static int sn_order_machine_add(store *s, const store_order_machine *m)
 	return sqlite__run(q, st);
 }
 
+/* The new assignment and the closing of the one before, or (refused) neither. */
+static int sn_order_machine_add(store *s, const store_order_machine *m)
+{
+	sq *q = (sq *)s;
+	int rc = sqlite__unit_begin(q);
+	return rc ? rc : sqlite__unit_end(q, sn_order_machine_add_one(s, m));
+}
+
 static int order_machine_row(sqlite3_stmt *st, void *dst)
 {
 	store_order_machine *x = dst;
@@ -906,6 +933,18 @@ static int sn_order_machine_list(store *s, int64_t order_id, store_order_machine
 	if (st)
 		sqlite3_bind_int64(st, 1, order_id);
 	return sqlite__rows(q, st, sizeof **out, order_machine_row, (void **)out, n);
+}
+
+/* The bundles one by one (one prepared statement) under one savepoint. */
+static int sn_bundles_add(store *s, store_bundle *b, size_t n)
+{
+	sq *q = (sq *)s;
+	int rc = sqlite__unit_begin(q);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = sn_bundle_add(s, &b[i]);
+	return sqlite__unit_end(q, rc);
 }
 
 const store_sewn_ops sqlite__sewn_ops = {
@@ -945,4 +984,5 @@ const store_sewn_ops sqlite__sewn_ops = {
     .firm_key_put = sn_firm_key_put,
     .order_machine_add = sn_order_machine_add,
     .order_machine_list = sn_order_machine_list,
+    .bundles_add = sn_bundles_add,
 };
