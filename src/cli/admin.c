@@ -519,6 +519,20 @@ static int rebuild_by_daemon(admin_ctx *c, int32_t d0, int32_t d1)
 /* gloved admin rebuild: when a daemon holds the database, the request goes
  * to its writer and this waits for the answer; otherwise the rebuild runs
  * here, holding the lock so that no daemon starts meanwhile. */
+/* The open (STORE_WRITE) has created or upgraded the schema, each step in
+ * its own transaction, or refused a database newer than this binary. */
+static int migrate(admin_ctx *c)
+{
+	int v = 0;
+	if (store_schema_version(c->db, &v)) {
+		fprintf(stderr, "gloved admin migrate: cannot read the schema version: %s\n",
+			store_errmsg(c->db));
+		return 1;
+	}
+	printf("schema version %d: up to date\n", v);
+	return 0;
+}
+
 static int rebuild(admin_ctx *c)
 {
 	int32_t d0, d1;
@@ -681,6 +695,12 @@ static const admin_cmd ADMIN_COMMANDS[] = {
      modbus_list,
      "print every Modbus device with its registers and settings",
      {ENTERPRISE_OPT}},
+    {"migrate",
+     NULL,
+     migrate,
+     "create or upgrade the database's schema to this binary's version (safe to run again; "
+     "a database newer than the binary is refused)",
+     {{0}}},
     {"rebuild",
      NULL,
      rebuild,

@@ -37,6 +37,7 @@ const COMMANDS = {
     "--word-order", "--reject-reg", "--state-reg", "--state-map", "--poll-ms", "--timeout-ms",
   ],
   "modbus list": ["--enterprise"],
+  migrate: [],
   rebuild: ["--enterprise", "--from", "--to", "--timezone", "--raw-days", "--offline-after"],
   "sparkplug map": ["--enterprise", "--edge-node", "--count-metric", "--reject-metric", "--state-metric", "--reason-metric"],
 };
@@ -104,6 +105,25 @@ describe("gloved admin", { timeout: 180000 }, () => {
       assert.match(main.stdout, new RegExp(`^  ${c} `, "m"), `gloved --help lists ${c}`);
     }
     assert.match(gloved(["version"]).stdout, /^gloved \d+\.\d+\.\d+\n$/);
+  });
+
+  it("migrate creates the schema, is safe to run again, and refuses a database newer than the binary", () => {
+    const mdb = path.join(tmp, "migrate.db");
+    const first = gloved(["admin", "migrate", "--db", mdb]);
+    assert.equal(first.status, 0, first.stderr);
+    const m = first.stdout.match(/^schema version (\d+): up to date$/m);
+    assert.ok(m, first.stdout);
+    assert.equal(sqlite(mdb, "PRAGMA user_version"), m[1]);
+    const tables = sqlite(mdb, "SELECT count(*) FROM sqlite_master WHERE type = 'table'");
+    const again = gloved(["admin", "migrate", "--db", mdb]);
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(again.stdout, first.stdout);
+    assert.equal(sqlite(mdb, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"), tables);
+    sqlite(mdb, `PRAGMA user_version = ${Number(m[1]) + 1}`);
+    const newer = gloved(["admin", "migrate", "--db", mdb]);
+    assert.equal(newer.status, 1);
+    assert.match(newer.stderr, /newer than this gloved/);
+    assert.equal(sqlite(mdb, "PRAGMA user_version"), String(Number(m[1]) + 1), "left as it was");
   });
 
   it("refuses a missing required option, an unknown option and an unknown command with exit 2", () => {
