@@ -549,7 +549,20 @@ static int rebuild(admin_ctx *c)
 	long offline_s;
 	if (int_arg(opt(c, "--offline-after"), 5, 86400, 120, &offline_s, "--offline-after"))
 		return 2;
-	int fd = cli__db_lock(c->db_path);
+	/* a running daemon holds the database (its lock file, or on PostgreSQL
+	 * its claim): then it rebuilds, in its writer */
+	int fd = 0;
+	if (store_is_uri(c->db_path)) {
+		int claim = store_claim(c->db);
+		if (claim == GLOVED_EBUSY)
+			return rebuild_by_daemon(c, d0, d1);
+		if (claim) {
+			fprintf(stderr, "gloved admin: cannot claim %s\n", c->db_path);
+			return 1;
+		}
+	} else {
+		fd = cli__db_lock(c->db_path);
+	}
 	if (fd == -1)
 		return rebuild_by_daemon(c, d0, d1);
 	if (fd < 0) {
@@ -570,7 +583,8 @@ static int rebuild(admin_ctx *c)
 	}
 	firmcal_cache_free(cals);
 	registry_free(reg);
-	close(fd);
+	if (fd > 0)
+		close(fd);
 	return rc;
 }
 

@@ -173,7 +173,10 @@ int cli__daemon_start(const gloved_config *cfg, cli_daemon *d)
 	if (secret_init())
 		return GLOVED_EIO;
 	secret_set_hash_limit((int)cfg->password_hashes, (int)cfg->password_wait_ms);
-	d->lock_fd = cli__db_lock(cfg->db_path);
+	/* one daemon per database: an SQLite file's lock file, a PostgreSQL
+	 * database's advisory lock on the writer's connection (below) */
+	int uri = store_is_uri(cfg->db_path);
+	d->lock_fd = uri ? 0 : cli__db_lock(cfg->db_path);
 	if (d->lock_fd < 0) {
 		log_error("%s: %s", cfg->db_path,
 			  d->lock_fd == -1 ? "another gloved serves this database"
@@ -182,10 +185,16 @@ int cli__daemon_start(const gloved_config *cfg, cli_daemon *d)
 		return GLOVED_EBUSY;
 	}
 	char kpath[600], kmsg[300];
-	if (cfg->brand_key_file[0])
+	if (cfg->brand_key_file[0]) {
 		snprintf(kpath, sizeof kpath, "%s", cfg->brand_key_file);
-	else
+	} else if (uri) {
+		log_error("with a PostgreSQL database, name the brand key's file: [brand] key_file"
+			  " or --brand-key-file");
+		cli__daemon_stop(d);
+		return GLOVED_EINVAL;
+	} else {
 		brand_key_default_path(cfg->db_path, kpath, sizeof kpath);
+	}
 	int krc = brand_key_open(kpath, &d->key, kmsg, sizeof kmsg);
 	if (krc) {
 		log_error("%s", kmsg);
@@ -197,7 +206,16 @@ int cli__daemon_start(const gloved_config *cfg, cli_daemon *d)
 	int rc = store_open(cfg->db_path, STORE_WRITE, &so, &wdb);
 	if (rc) {
 		log_error("cannot open database %s: %s", cfg->db_path, gloved_strerror(rc));
+		cli__daemon_stop(d);
 		return rc;
+	}
+	if (uri && (rc = store_claim(wdb))) {
+		log_error("%s: %s", cfg->db_path,
+			  rc == GLOVED_EBUSY ? "another gloved serves this database"
+					     : "cannot claim the database");
+		store_close(wdb);
+		cli__daemon_stop(d);
+		return rc == GLOVED_EBUSY ? GLOVED_EBUSY : rc;
 	}
 	d->reg = registry_new();
 	d->lv = live_new();

@@ -13,6 +13,12 @@
 #include <stdint.h>
 #include <string.h>
 
+int store_is_uri(const char *uri)
+{
+	return uri &&
+	       (strncmp(uri, "postgresql://", 13) == 0 || strncmp(uri, "postgres://", 11) == 0);
+}
+
 int store_open(const char *uri, store_mode mode, const store_options *opt, store **out)
 {
 	*out = NULL;
@@ -118,6 +124,12 @@ int store_rollback(store *s)
 {
 	const store_ops *ops = STORE__OPS(s, ops, 1, rollback);
 	return ops ? ops->rollback(s) : store__enotsup(s);
+}
+
+int store_claim(store *s)
+{
+	const store_ops *ops = STORE__OPS(s, ops, 2, claim);
+	return ops ? ops->claim(s) : store__enotsup(s);
 }
 
 int store_end(store *s, int rc)

@@ -59,6 +59,8 @@ typedef struct store_options {
  * needed and runs the schema migrations. Returns GLOVED_OK and *out, or an
  * error with *out NULL. */
 int store_open(const char *uri, store_mode mode, const store_options *opt, store **out);
+/* 1 when uri names a PostgreSQL database (not an SQLite file). */
+int store_is_uri(const char *uri);
 /* Closes the connection; NULL is fine. */
 void store_close(store *s);
 /* The last error text of this connection (static or owned by it). */
@@ -74,6 +76,12 @@ int store_rollback(store *s);
  * GLOVED_OK (rolling back when the commit fails), else rolls it back;
  * returns rc or the commit's error. */
 int store_end(store *s, int rc);
+
+/* Claims the database for this connection's process: one `gloved serve`
+ * per database. GLOVED_OK while no other connection holds the claim (it
+ * lasts until s closes), GLOVED_EBUSY when another does. A backend without
+ * it (SQLite: the daemon locks <file>.lock instead) answers GLOVED_ENOTSUP. */
+int store_claim(store *s);
 
 /* A read snapshot: reads between begin and end see one state of the
  * database (a deferred transaction on a read connection). */

@@ -17,7 +17,7 @@
 
 /* The connection core; every backend has it. Same version rule as the
  * capability tables. */
-#define STORE_CORE_VERSION 1
+#define STORE_CORE_VERSION 2 /* 2: claim */
 
 typedef struct store_ops {
 	int version;
@@ -30,6 +30,8 @@ typedef struct store_ops {
 	int (*rollback)(store *s);
 	int (*read_begin)(store *s);
 	int (*read_end)(store *s);
+	/* version 2 */
+	int (*claim)(store *s);
 } store_ops;
 
 struct store {

@@ -295,6 +295,27 @@ export function runAdmin(db, args, { input } = {}) {
   return r.stdout.trim();
 }
 
+// The PostgreSQL variant of a test (CTest's integration/<name>_pg): with
+// GLOVED_TEST_DB=pg every daemon serves the database of $GLOVED_TEST_PG
+// (scripts/pg.sh run), emptied before each daemon that does not reuse an
+// earlier one's folder, instead of an SQLite file in its folder; the brand
+// key lives in the folder. One daemon at a time (the database is claimed).
+export const PG_URI = process.env.GLOVED_TEST_DB === "pg" ? process.env.GLOVED_TEST_PG || "" : "";
+if (process.env.GLOVED_TEST_DB === "pg" && !PG_URI) {
+  const req = process.env.GLOVED_TEST_PG_REQUIRED;
+  if (req && req !== "0") throw new Error("GLOVED_TEST_DB=pg needs GLOVED_TEST_PG (run under scripts/pg.sh run)");
+  process.stdout.write("skipped: GLOVED_TEST_DB=pg without GLOVED_TEST_PG (scripts/pg.sh run ...)\n");
+  process.exit(77);
+}
+
+function pgReset(uri) {
+  const r = spawnSync("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", uri, "-c", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"], {
+    encoding: "utf8",
+    timeout: 60000,
+  });
+  if (r.error || r.status !== 0) throw new Error(`psql: cannot empty ${uri}: ${r.error?.message ?? r.stderr}`);
+}
+
 // Starts `gloved serve` on a free port with its own temp dir and database.
 //
 // options:
@@ -324,7 +345,8 @@ export async function startDaemon({ mqttPort, extraArgs = [], setup, env = {}, t
   } else {
     dir = await makeTempDir("gloved-test-");
   }
-  const db = path.join(dir, "gloved.db");
+  const db = PG_URI || path.join(dir, "gloved.db");
+  if (PG_URI && !reuseDir) pgReset(PG_URI);
   const log = path.join(dir, "gloved.log");
   const admin = (...args) => runAdmin(db, args.flat());
   admin.withInput = (input, ...args) => runAdmin(db, args.flat(), { input });
@@ -349,6 +371,7 @@ export async function startDaemon({ mqttPort, extraArgs = [], setup, env = {}, t
     "--vendor-dir",
     path.join(SOURCE_DIR, "node_modules", "echarts", "dist"),
   ];
+  if (PG_URI) args.push("--brand-key-file", path.join(dir, "brand.key"));
   if (mqttPort) args.push("--mqtt-host", "127.0.0.1", "--mqtt-port", String(mqttPort));
   else args.push("--no-mqtt");
   args.push(...extraArgs.map(String));

@@ -581,6 +581,22 @@ static int pg_read_end(store *s)
 	return pg__simple((pgc *)s, "COMMIT");
 }
 
+/* A session advisory lock ("glovedsv"): held until the connection closes,
+ * released by the server when the process dies with it. */
+static int pg_claim(store *s)
+{
+	int rc = GLOVED_OK;
+	pg_params p;
+	pg__p_init(&p);
+	PGresult *r =
+	    pg__exec((pgc *)s, "SELECT pg_try_advisory_lock(7452728425566631542)::int", &p, &rc);
+	if (!r)
+		return rc ? rc : GLOVED_EDB;
+	int got = PQntuples(r) == 1 && pg__i64(r, 0, 0) == 1;
+	PQclear(r);
+	return got ? GLOVED_OK : GLOVED_EBUSY;
+}
+
 static const store_ops pg_ops = {
     .version = STORE_CORE_VERSION,
     .name = "postgres",
@@ -592,4 +608,5 @@ static const store_ops pg_ops = {
     .rollback = pg_rollback,
     .read_begin = pg_read_begin,
     .read_end = pg_read_end,
+    .claim = pg_claim,
 };
