@@ -423,6 +423,18 @@ const char *pg__arr_end(pg_arr *a)
 	return a->oom ? NULL : a->buf;
 }
 
+int pg__p_arrays(pg_params *p, pg_arr *a, int n)
+{
+	int rc = GLOVED_OK;
+	for (int i = 0; i < n; i++) {
+		const char *v = pg__arr_end(&a[i]);
+		if (!v)
+			rc = GLOVED_ENOMEM;
+		pg__p_text(p, v);
+	}
+	return rc;
+}
+
 void pg__arr_free(pg_arr *a)
 {
 	free(a->buf);

@@ -159,6 +159,10 @@ void pg__arr_i64(pg_arr *a, int64_t v);
 void pg__arr_text(pg_arr *a, const char *s);
 const char *pg__arr_end(pg_arr *a);
 void pg__arr_free(pg_arr *a);
+/* Ends the n arrays a[0..n-1] and appends each to p as one text parameter
+ * (NULL for one that ran out of memory): GLOVED_OK, or GLOVED_ENOMEM when
+ * any did. */
+int pg__p_arrays(pg_params *p, pg_arr *a, int n);
 
 /* Brings the schema to the newest version (pg_migrations.c): each step in
  * its own transaction under an advisory lock; refuses a database newer

@@ -165,13 +165,7 @@ static int pg_lot_add(store *s, store_scope sc, store_lot *l, const int64_t *bun
 	pg__p_i64(&p, l->to_day);
 	pg__p_i64(&p, l->created_ms);
 	pg__p_i64(&p, l->inspected_ms);
-	int rc = GLOVED_OK;
-	for (int i = 0; i < ARRS; i++) {
-		const char *v = pg__arr_end(&a[i]);
-		if (!v)
-			rc = GLOVED_ENOMEM;
-		pg__p_text(&p, v);
-	}
+	int rc = pg__p_arrays(&p, a, ARRS);
 	if (!rc)
 		rc = pg__insert_id(
 		    (pgc *)s,
@@ -415,12 +409,8 @@ static int pg_cartons_add(store *s, store_carton *c, size_t n)
 	}
 	pg_params p;
 	pg__p_init(&p);
-	for (int i = 0; i < ARRS; i++) {
-		const char *v = pg__arr_end(&a[i]);
-		if (!v)
-			goto out;
-		pg__p_text(&p, v);
-	}
+	if (pg__p_arrays(&p, a, ARRS))
+		goto out;
 	r = pg__exec_guarded((pgc *)s,
 			     "WITH ins AS (INSERT INTO carton(enterprise_id, lot_id, code, pairs,"
 			     " created_ms) SELECT * FROM unnest($1::bigint[], $2::bigint[],"
@@ -534,13 +524,7 @@ static int pg_inspection_add(store *s, store_inspection *x)
 	pg__p_i64(&p, x->resubmitted);
 	pg__p_i64(&p, x->lot_pieces);
 	pg__p_text(&p, x->note);
-	int rc = GLOVED_OK;
-	for (int i = 0; i < ARRS; i++) {
-		const char *v = pg__arr_end(&a[i]);
-		if (!v)
-			rc = GLOVED_ENOMEM;
-		pg__p_text(&p, v);
-	}
+	int rc = pg__p_arrays(&p, a, ARRS);
 	if (!rc)
 		rc = pg__insert_id(
 		    (pgc *)s,

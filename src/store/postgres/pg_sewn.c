@@ -954,12 +954,8 @@ static int pg_bundles_add(store *s, store_bundle *b, size_t n)
 	}
 	pg_params p;
 	pg__p_init(&p);
-	for (int i = 0; i < ARRS; i++) {
-		const char *v = pg__arr_end(&a[i]);
-		if (!v)
-			goto out;
-		pg__p_text(&p, v);
-	}
+	if (pg__p_arrays(&p, a, ARRS))
+		goto out;
 	r = pg__exec_guarded(
 	    (pgc *)s,
 	    "WITH ins AS (INSERT INTO bundle(enterprise_id, order_id, cut_id, no, size, pairs)"
