@@ -557,7 +557,9 @@ static int rebuild(admin_ctx *c)
 		if (claim == GLOVED_EBUSY)
 			return rebuild_by_daemon(c, d0, d1);
 		if (claim) {
-			fprintf(stderr, "gloved admin: cannot claim %s\n", c->db_path);
+			char shown[1100];
+			fprintf(stderr, "gloved admin: cannot claim %s\n",
+				store_uri_shown(c->db_path, shown, sizeof shown));
 			return 1;
 		}
 	} else {
@@ -961,7 +963,9 @@ int cli__admin(int argc, char **argv)
 		return 1;
 	store_options so = {1};
 	if (store_open(c.db_path, STORE_WRITE, &so, &c.db)) {
-		fprintf(stderr, "gloved admin: cannot open database %s\n", c.db_path);
+		char shown[1100];
+		fprintf(stderr, "gloved admin: cannot open database %s\n",
+			store_uri_shown(c.db_path, shown, sizeof shown));
 		return 1;
 	}
 	int ek = opt_index(cmd, "--enterprise");

@@ -176,9 +176,11 @@ int cli__daemon_start(const gloved_config *cfg, cli_daemon *d)
 	/* one daemon per database: an SQLite file's lock file, a PostgreSQL
 	 * database's advisory lock on the writer's connection (below) */
 	int uri = store_is_uri(cfg->db_path);
+	char shown[1100];
+	store_uri_shown(cfg->db_path, shown, sizeof shown);
 	d->lock_fd = uri ? 0 : cli__db_lock(cfg->db_path);
 	if (d->lock_fd < 0) {
-		log_error("%s: %s", cfg->db_path,
+		log_error("%s: %s", shown,
 			  d->lock_fd == -1 ? "another gloved serves this database"
 					   : "cannot create its lock file");
 		d->lock_fd = 0;
@@ -205,17 +207,17 @@ int cli__daemon_start(const gloved_config *cfg, cli_daemon *d)
 	store *wdb = NULL;
 	int rc = store_open(cfg->db_path, STORE_WRITE, &so, &wdb);
 	if (rc) {
-		log_error("cannot open database %s: %s", cfg->db_path, gloved_strerror(rc));
+		log_error("cannot open database %s: %s", shown, gloved_strerror(rc));
 		cli__daemon_stop(d);
 		return rc;
 	}
 	if (uri && (rc = store_claim(wdb))) {
-		log_error("%s: %s", cfg->db_path,
+		log_error("%s: %s", shown,
 			  rc == GLOVED_EBUSY ? "another gloved serves this database"
 					     : "cannot claim the database");
 		store_close(wdb);
 		cli__daemon_stop(d);
-		return rc == GLOVED_EBUSY ? GLOVED_EBUSY : rc;
+		return rc;
 	}
 	d->reg = registry_new();
 	d->lv = live_new();
@@ -292,7 +294,7 @@ int cli__daemon_start(const gloved_config *cfg, cli_daemon *d)
 		return rc;
 	}
 	log_info("gloved %s listening on http://%s (database %s, time zone %s, mqtt %s)",
-		 GLOVED_VERSION, cfg->listen, cfg->db_path, cfg->timezone,
+		 GLOVED_VERSION, cfg->listen, shown, cfg->timezone,
 		 cfg->mqtt_enabled ? cfg->mqtt_host : "off");
 	return GLOVED_OK;
 }

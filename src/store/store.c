@@ -11,12 +11,42 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 int store_is_uri(const char *uri)
 {
 	return uri &&
 	       (strncmp(uri, "postgresql://", 13) == 0 || strncmp(uri, "postgres://", 11) == 0);
+}
+
+const char *store_uri_shown(const char *uri, char *out, size_t n)
+{
+	if (!n)
+		return out;
+	int cut = snprintf(out, n, "%s", uri ? uri : "") >= (int)n;
+	if (!store_is_uri(out))
+		return out;
+	if (cut) { /* too long to tell where a password ends: show none of it */
+		snprintf(strstr(out, "//") + 2, n - (size_t)(strstr(out, "//") + 2 - out), "***");
+		return out;
+	}
+	/* scheme://user:password@host...: the password runs from the first ':'
+	 * after "//" to the last '@' before the path */
+	char *auth = strstr(out, "//") + 2;
+	char *end = auth + strcspn(auth, "/?#");
+	char *at = NULL;
+	for (char *c = auth; c < end; c++)
+		if (*c == '@')
+			at = c;
+	char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (!colon)
+		return out;
+	char rest[1024];
+	snprintf(rest, sizeof rest, "%s", at);
+	size_t keep = (size_t)(colon + 1 - out);
+	snprintf(out + keep, n - keep, "***%s", rest);
+	return out;
 }
 
 int store_open(const char *uri, store_mode mode, const store_options *opt, store **out)

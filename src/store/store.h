@@ -61,6 +61,9 @@ typedef struct store_options {
 int store_open(const char *uri, store_mode mode, const store_options *opt, store **out);
 /* 1 when uri names a PostgreSQL database (not an SQLite file). */
 int store_is_uri(const char *uri);
+/* uri as it may be shown (logs, messages): a PostgreSQL URI's password
+ * replaced by "***"; an SQLite path as it is. Returns out. */
+const char *store_uri_shown(const char *uri, char *out, size_t n);
 /* Closes the connection; NULL is fine. */
 void store_close(store *s);
 /* The last error text of this connection (static or owned by it). */

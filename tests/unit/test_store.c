@@ -715,10 +715,34 @@ static void test_coop_scope(void **state)
 	store_close(db);
 }
 
+/* A URI as logs show it: the password hidden, nothing else changed. */
+static void test_uri_shown(void **state)
+{
+	(void)state;
+	char out[200];
+	static const char *const cases[][2] = {
+	    {"postgresql://gloved:s3cr:et@db.example:5432/gloved?sslmode=require",
+	     "postgresql://gloved:***@db.example:5432/gloved?sslmode=require"},
+	    {"postgres://u:p@h/d", "postgres://u:***@h/d"},
+	    {"postgresql://u:p@w@h/d", "postgresql://u:***@h/d"},
+	    {"postgresql://gloved@127.0.0.1:5432/gloved",
+	     "postgresql://gloved@127.0.0.1:5432/gloved"},
+	    {"postgresql://h/d?user=a", "postgresql://h/d?user=a"},
+	    {"postgresql://[::1]:5432/d", "postgresql://[::1]:5432/d"},
+	    {"/var/lib/gloved/a:b@c.db", "/var/lib/gloved/a:b@c.db"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		assert_string_equal(store_uri_shown(cases[i][0], out, sizeof out), cases[i][1]);
+	char small[24];
+	assert_string_equal(store_uri_shown("postgresql://u:password@host/d", small, sizeof small),
+			    "postgresql://***");
+}
+
 int main(int argc, char **argv)
 {
 	store_pg_test_mode(argc, argv);
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_uri_shown),
 	    cmocka_unit_test_setup_teardown(test_migrations_and_scope, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_samples_live_sessions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_coop_scope, setup, teardown),
