@@ -54,7 +54,7 @@ int store_open(const char *uri, store_mode mode, const store_options *opt, store
 	*out = NULL;
 	if (!uri || !*uri)
 		return GLOVED_EINVAL;
-	if (strncmp(uri, "postgresql://", 13) == 0 || strncmp(uri, "postgres://", 11) == 0)
+	if (store_is_uri(uri))
 		return store__pg_open(uri, mode, opt, out);
 	return store__sqlite_open(uri, mode, opt, out);
 }

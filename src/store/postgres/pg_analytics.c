@@ -18,8 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TEXT(i, f) pg__text(r, row, i, f, sizeof f)
-
 /* ---- firm settings ---- */
 
 /* A text column into a malloc'd copy at *(char **)dst. */

@@ -7,8 +7,6 @@
 #include "store/postgres/pg_int.h"
 #include "util/err.h"
 
-#define TEXT(i, f) pg__text(r, row, i, f, sizeof f)
-
 /* ---- users ---- */
 
 static int pg_user_add(store *s, store_scope sc, store_user *u)

@@ -14,8 +14,6 @@
 #include <stddef.h>
 #include <string.h>
 
-#define TEXT(i, f) pg__text(r, row, i, f, sizeof f)
-
 /* The firm a read is about: enterprise_id, else the scope's; -1 when they
  * name different firms (nothing to see), as sqlite__read_ent. */
 static int64_t read_ent(store_scope sc, int64_t enterprise_id)

@@ -21,8 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TEXT(i, f) pg__text(r, row, i, f, sizeof f)
-
 /* A LIMIT bound: a size_t too large for bigint is no limit (SQLite reads
  * it as a negative LIMIT, which is none). */
 static void p_limit(pg_params *p, size_t limit)

@@ -21,8 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TEXT(i, f) pg__text(r, row, i, f, sizeof f)
-
 /* ---- profiles ---- */
 
 static int profile_row(const PGresult *r, int row, void *dst)

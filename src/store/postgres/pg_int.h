@@ -105,6 +105,8 @@ int64_t pg__i64(const PGresult *r, int row, int col);
 int pg__int(const PGresult *r, int row, int col);
 /* Copies the text into dst (n bytes, truncated, always ended). */
 void pg__text(const PGresult *r, int row, int col, char *dst, size_t n);
+/* Inside a row reader (r, row in scope): column i into the char array f. */
+#define TEXT(i, f) pg__text(r, row, i, f, sizeof f)
 
 /* A row decoder: fills one zeroed result element dst from row `row` of r. */
 typedef int (*pg__row_fn)(const PGresult *r, int row, void *dst);

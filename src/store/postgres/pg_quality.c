@@ -18,8 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TEXT(i, f) pg__text(r, row, i, f, sizeof f)
-
 static int i64_row(const PGresult *r, int row, void *dst)
 {
 	*(int64_t *)dst = pg__i64(r, row, 0);

@@ -13,8 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define TEXT(i, f) pg__text(r, row, i, f, sizeof f)
-
 /* ---- enterprises, workshops, machines ---- */
 
 static int pg_enterprise_add(store *s, store_scope sc, store_enterprise *e)

@@ -15,8 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define TEXT(i, f) pg__text(r, row, i, f, sizeof f)
-
 /* Rows of one page of store_samples_range. */
 #define PG_PAGE 10000
 

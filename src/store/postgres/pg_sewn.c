@@ -19,8 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TEXT(i, f) pg__text(r, row, i, f, sizeof f)
-
 /* Frees a list whose per-element loading failed (rc != 0). */
 static int drop_on_error(int rc, void **out, size_t *n)
 {
