@@ -66,6 +66,8 @@ int live_update(live *l, const live_machine *entries, size_t n)
 			l->m = p;
 			l->cap = cap;
 		}
+		if (entries[i].rev && l->m[id].rev > entries[i].rev)
+			continue; /* another instance's newer change came first */
 		l->m[id] = entries[i];
 		l->m[id].version = l->version;
 	}

@@ -21,6 +21,9 @@ typedef struct live_machine {
 	uint64_t count, reject;
 	int64_t good_today, reject_today;
 	int64_t today_start; /* local day the *_today figures belong to */
+	/* several instances: the machine's revision this entry shows (0: not
+	 * ordered); live_update keeps an entry of a higher one */
+	int64_t rev;
 	uint64_t version;
 } live_machine;
 
@@ -28,7 +31,8 @@ typedef struct live live;
 
 live *live_new(void);
 void live_free(live *l);
-/* Stores n entries (keyed by machine_id) and wakes waiting readers. */
+/* Stores n entries (keyed by machine_id) and wakes waiting readers; an
+ * entry older than the stored one by rev (both non-zero) is left out. */
 int live_update(live *l, const live_machine *entries, size_t n);
 /* Copies one machine's entry; an unknown machine gets a zeroed entry with
  * state MS_UNKNOWN. */

@@ -174,11 +174,52 @@ int32_t rebuild_first_fed_day(const firm_cal *fc, int32_t day)
 	return first;
 }
 
+/* With several writers on the database (store_machines_lock works), locks
+ * the firm's machines for the rest of the transaction: no other writer
+ * adds to the rows the rebuild replaces meanwhile, and the bumped
+ * revisions make every writer load the machines again afterwards. */
+static int lock_firm(store *s, registry *reg, int64_t enterprise_id)
+{
+	store_scope sc = {.enterprise_id = enterprise_id};
+	store_machine *ms = NULL;
+	size_t n = 0;
+	int rc = registry_machines(reg, sc, &ms, &n);
+	if (rc || n == 0) {
+		free(ms);
+		return rc;
+	}
+	int64_t *ids = malloc(n * sizeof *ids), *revs = malloc(n * sizeof *revs);
+	if (!ids || !revs) {
+		rc = GLOVED_ENOMEM;
+	} else {
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++) /* ascending, as the lock takes them */
+			if (ms[i].enterprise_id == enterprise_id)
+				ids[k++] = ms[i].id;
+		for (size_t i = 1; i < k; i++)
+			for (size_t j = i; j > 0 && ids[j - 1] > ids[j]; j--) {
+				int64_t t = ids[j];
+				ids[j] = ids[j - 1];
+				ids[j - 1] = t;
+			}
+		rc = store_machines_lock(s, ids, k, revs);
+		if (rc == GLOVED_ENOTSUP)
+			rc = GLOVED_OK; /* one writer per database */
+	}
+	free(ids);
+	free(revs);
+	free(ms);
+	return rc;
+}
+
 int rebuild_days(store *s, registry *reg, firmcal_cache *cals, int64_t enterprise_id, int32_t day0,
 		 int32_t day1, int fix_live, rebuild_stats *st)
 {
 	if (day1 < day0)
 		return GLOVED_EINVAL;
+	int lrc = lock_firm(s, reg, enterprise_id);
+	if (lrc)
+		return lrc;
 	replay r = {0};
 	r.s = s;
 	r.reg = reg;

@@ -3,12 +3,14 @@
 #include "app/writer.h"
 #include "core/counter.h"
 #include "app/acct.h"
+#include "app/livenote.h"
 #include "app/rebuild.h"
 #include "core/state.h"
 #include "util/err.h"
 #include "util/log.h"
 #include "util/ltime.h"
 #include "util/metrics.h"
+#include "util/secret.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -48,6 +50,9 @@ typedef struct wmachine {
 	store_machine m;                 /* the registry's row, as of registry revision m_rev */
 	int64_t m_rev;
 	int m_ok;
+	/* several writers on one database (w->shared) */
+	int64_t rev; /* the machine's revision after this writer's last change (0: none) */
+	int partial; /* the track holds only the newest report (see sync_machines) */
 } wmachine;
 
 /* A record of a group with its job, for applying the group in time order. */
@@ -97,6 +102,15 @@ struct writer {
 	live_machine *pub;
 	size_t pub_cap;
 	int64_t reg_rev; /* the registry's revision, read once per group */
+	/* several writers on one database (docs/design.md, "Several
+	 * instances"): the machines of the current group, locked, with their
+	 * revisions after the bump, and the live notes to the other instances */
+	int shared;
+	char instance[16];
+	int64_t *lk_ids, *lk_revs, *lk_from, *lk_to;
+	size_t n_lk, lk_cap;
+	store_machine_state *lk_state;
+	char note[STORE_NOTIFY_MAX + 1];
 };
 
 static wmachine *wm_get(writer *w, int64_t id)
@@ -406,7 +420,7 @@ static int flush_pending(writer *w)
 		if ((rc = store_live_put(w->db, &sl)))
 			return rc;
 	}
-	if (w->pend.n_dirty && (rc = store_dirty_day_clear_all(w->db)))
+	if (w->pend.n_dirty && !w->shared && (rc = store_dirty_day_clear_all(w->db)))
 		return rc;
 	return GLOVED_OK;
 }
@@ -551,6 +565,269 @@ static wmachine *machine_at(writer *w, int64_t id, int *rc)
 	return wmach;
 }
 
+/* ---- several writers on one database ----
+ *
+ * With shared on (a backend where several daemons write one database:
+ * store_machines_lock works), every transaction of this writer first locks
+ * the revision rows of the machines it will change, in id order, and bumps
+ * them (store_machines_lock). A machine whose revision after the bump is
+ * not one more than this writer's own last one was changed by another
+ * instance (or a rebuild) since: its state is loaded again from the store
+ * under the lock (sync_machines), so reports of one machine arriving at
+ * different instances are reconciled exactly as if one writer had them
+ * all. The rollups are written in every transaction (nothing pends in
+ * memory that another instance would miss, nothing is left to rebuild
+ * after a crash), and the live entries of the changed machines go to the
+ * other instances with the commit (store_notify; app/livenote.c). */
+
+static int grow_lk(writer *w, size_t n)
+{
+	if (n <= w->lk_cap)
+		return GLOVED_OK;
+	size_t cap = w->lk_cap ? w->lk_cap : 64;
+	while (cap < n)
+		cap *= 2;
+	int64_t *a = realloc(w->lk_ids, cap * sizeof *a);
+	if (a)
+		w->lk_ids = a;
+	int64_t *b = realloc(w->lk_revs, cap * sizeof *b);
+	if (b)
+		w->lk_revs = b;
+	int64_t *c = realloc(w->lk_from, cap * sizeof *c);
+	if (c)
+		w->lk_from = c;
+	int64_t *d = realloc(w->lk_to, cap * sizeof *d);
+	if (d)
+		w->lk_to = d;
+	store_machine_state *e = realloc(w->lk_state, cap * sizeof *e);
+	if (e)
+		w->lk_state = e;
+	if (!a || !b || !c || !d || !e)
+		return GLOVED_ENOMEM;
+	w->lk_cap = cap;
+	return GLOVED_OK;
+}
+
+/* Loads machines ids[0..n-1] from the store (inside the transaction that
+ * locked them): the live row, the state timeline's newest sample, the open
+ * stop, today's pieces, and as the track only the newest report (the
+ * track's window is read when a report needs it: load_window). */
+static int sync_machines(writer *w, const int64_t *ids, size_t n, int64_t now)
+{
+	int rc = grow_lk(w, n);
+	if (rc)
+		return rc;
+	int64_t *from = w->lk_from, *to = w->lk_to;
+	const firm_cal **fcs = calloc(n ? n : 1, sizeof *fcs);
+	if (!fcs)
+		return GLOVED_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		from[i] = to[i] = 0;
+		int mrc = GLOVED_OK;
+		wmachine *wm = machine_at(w, ids[i], &mrc);
+		if (!wm)
+			continue; /* not registered: its reports fail the group anyway */
+		fcs[i] = firmcal_get(w->cals, w->db, wm->m.enterprise_id);
+		if (!fcs[i]) {
+			free(fcs);
+			return GLOVED_ENOMEM;
+		}
+		from[i] = tz_day_start_ms(&fcs[i]->zone, now);
+		to[i] = tz_next_day_start_ms(&fcs[i]->zone, now);
+	}
+	store_machine_state *st = w->lk_state;
+	if ((rc = store_machines_state(w->db, ids, from, to, n, st))) {
+		free(fcs);
+		return rc;
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
+		wmachine *wm = wm_get(w, ids[i]);
+		if (!wm) {
+			rc = GLOVED_ENOMEM;
+			break;
+		}
+		counter_track_free(&wm->track);
+		counter_track_init(&wm->track);
+		acct_machine_init(&wm->am);
+		live_machine lv;
+		memset(&lv, 0, sizeof lv);
+		lv.machine_id = ids[i];
+		lv.state = MS_UNKNOWN;
+		if (st[i].has_live) {
+			const store_live *l = &st[i].live;
+			lv.state = l->state;
+			memcpy(lv.reason, l->reason, sizeof lv.reason);
+			lv.since_ts = l->since_ts;
+			lv.last_ts = l->last_ts;
+			lv.count = l->count;
+			lv.reject = l->reject;
+			wm->am.st_ts = l->st_ts;
+			wm->am.st_state = l->st_state;
+			memcpy(wm->am.st_reason, l->st_reason, sizeof wm->am.st_reason);
+			counter_sample a = {l->last_ts, l->count, l->reject, 0, 0};
+			rc = counter_track_load(&wm->track, &a);
+		}
+		const store_stop *x = &st[i].stop;
+		if (st[i].has_stop && wm->am.st_ts && x->end_ms == wm->am.st_ts &&
+		    x->state == wm->am.st_state) {
+			wm->am.ev = *x;
+			wm->am.ev_open = 1;
+			memcpy(wm->am.ev_mreason, x->supervisor ? wm->am.st_reason : x->reason,
+			       sizeof wm->am.ev_mreason);
+		}
+		if (fcs[i]) {
+			lv.good_today = st[i].good;
+			lv.reject_today = st[i].reject;
+			lv.today_start = from[i];
+			wm->today_cal = fcs[i];
+			wm->today_start = from[i];
+			wm->today_next = to[i];
+		}
+		lv.rev = wm->live.rev;
+		wm->live = lv;
+		wm->partial = 1;
+		wm->live_dirty = 0;
+		wm->touched = 1;
+	}
+	free(fcs);
+	return rc;
+}
+
+/* Locks the n machines of w->lk_ids (ascending, distinct) and loads those
+ * another writer changed since this one did (sync_machines). */
+static int lock_machines(writer *w, size_t n, int64_t now)
+{
+	int rc = store_machines_lock(w->db, w->lk_ids, n, w->lk_revs);
+	if (rc)
+		return rc;
+	size_t ns = 0;
+	for (size_t i = 0; i < n; i++) {
+		wmachine *wm = wm_get(w, w->lk_ids[i]);
+		if (!wm)
+			return GLOVED_ENOMEM;
+		if (wm->rev + 1 != w->lk_revs[i])
+			w->lk_from[ns++] = w->lk_ids[i]; /* lk_from as scratch */
+	}
+	if (!ns)
+		return GLOVED_OK;
+	int64_t *stale = malloc(ns * sizeof *stale);
+	if (!stale)
+		return GLOVED_ENOMEM;
+	memcpy(stale, w->lk_from, ns * sizeof *stale);
+	metrics_add(M_SHARED_SYNCS, (int64_t)ns);
+	rc = sync_machines(w, stale, ns, now);
+	free(stale);
+	return rc;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The distinct machines of the group's nrec records into w->lk_ids,
+ * ascending; their count into *n. */
+static int group_machines(writer *w, size_t nrec, size_t *n)
+{
+	int rc = grow_lk(w, nrec ? nrec : 1);
+	if (rc)
+		return rc;
+	size_t k = 0;
+	for (size_t i = 0; i < nrec; i++)
+		if (w->order[i].r->machine_id > 0)
+			w->lk_ids[k++] = w->order[i].r->machine_id;
+	qsort(w->lk_ids, k, sizeof *w->lk_ids, cmp_i64);
+	size_t u = 0;
+	for (size_t i = 0; i < k; i++)
+		if (!u || w->lk_ids[u - 1] != w->lk_ids[i])
+			w->lk_ids[u++] = w->lk_ids[i];
+	*n = u;
+	return GLOVED_OK;
+}
+
+typedef struct window_ctx {
+	int64_t id;
+	counter_track *t;
+} window_ctx;
+
+static int load_one(void *ctx, const store_sample *x)
+{
+	window_ctx *c = ctx;
+	if (x->machine_id != c->id || (x->flags & STORE_SAMPLE_MARK))
+		return GLOVED_OK;
+	counter_sample s = {x->ts_ms, x->count, x->reject, x->d_good, x->d_reject};
+	return counter_track_load(c->t, &s);
+}
+
+/* The whole track of a machine whose track sync_machines left partial,
+ * before a report that is not newer than the track's newest: the samples
+ * within the reorder window of the newest and, as its anchor, the newest
+ * sample before them, as a writer that had every report holds it (a
+ * report older than the window's first sample is placed after the anchor,
+ * not refused as late: before a counter reset that decides its pieces). */
+static int load_window(writer *w, wmachine *wm, int64_t id)
+{
+	int rc = run_flush(w); /* this transaction's samples first */
+	if (rc)
+		return rc;
+	counter_track_free(&wm->track);
+	counter_track_init(&wm->track);
+	int64_t from = wm->live.last_ts - w->opt.window_ms;
+	store_sample before;
+	rc = store_sample_before(w->db, id, from, &before);
+	int anchored = rc == GLOVED_OK;
+	if (rc == GLOVED_OK) {
+		counter_sample s = {before.ts_ms, before.count, before.reject, before.d_good,
+				    before.d_reject};
+		rc = counter_track_load(&wm->track, &s);
+	} else if (rc == GLOVED_ENOTFOUND) {
+		rc = GLOVED_OK;
+	}
+	if (rc)
+		return rc;
+	window_ctx c = {id, &wm->track};
+	if ((rc = store_samples_range(w->db, from, wm->live.last_ts, load_one, &c)))
+		return rc;
+	/* nothing before the window: a report older than every sample is
+	 * still placed (the machine's first reports arriving out of order),
+	 * as in a track that never had to evict */
+	wm->track.has_anchor = (uint8_t)anchored;
+	if (wm->track.n == 0 && wm->live.last_ts) {
+		counter_sample a = {wm->live.last_ts, wm->live.count, wm->live.reject, 0, 0};
+		rc = counter_track_load(&wm->track, &a);
+	}
+	wm->partial = 0;
+	return rc;
+}
+
+/* The live entries of the touched machines to the other instances, in
+ * notes of at most STORE_NOTIFY_MAX bytes, sent when the transaction
+ * commits. */
+static int notify_touched(writer *w)
+{
+	int head = snprintf(w->note, sizeof w->note, "L %s ", w->instance);
+	size_t len = (size_t)head;
+	for (size_t i = 0; i < w->wm_cap; i++) {
+		wmachine *m = &w->wm[i];
+		if (!m->init || !m->touched)
+			continue;
+		size_t k = livenote_put(w->note + len, STORE_NOTIFY_MAX + 1 - len, &m->live);
+		if (!k) {
+			int rc = store_notify(w->db, w->note);
+			if (rc)
+				return rc;
+			len = (size_t)head;
+			w->note[len] = '\0';
+			k = livenote_put(w->note + len, STORE_NOTIFY_MAX + 1 - len, &m->live);
+			if (!k)
+				return GLOVED_EINVAL;
+		}
+		len += k;
+	}
+	return len > (size_t)head ? store_notify(w->db, w->note) : GLOVED_OK;
+}
+
 static int apply_record(writer *w, const ingest_record *r, int64_t now, writer_result *res)
 {
 	int rc = GLOVED_OK;
@@ -598,6 +875,10 @@ static int apply_record(writer *w, const ingest_record *r, int64_t now, writer_r
 		}
 		return GLOVED_OK;
 	}
+	if (wmach->partial && wmach->track.n &&
+	    r->ts_ms <= wmach->track.s[wmach->track.n - 1].ts_ms &&
+	    (rc = load_window(w, wmach, m.id)))
+		return rc;
 	counter_params p = {m.counter_bits ? m.counter_bits : 64, w->opt.window_ms, m.cycle_ms};
 	counter_change ch[2];
 	int nc = 0;
@@ -740,11 +1021,19 @@ static int commit_group(writer *w, job *group, size_t nrec, size_t *n_touched)
 	if ((rc = store_begin(w->db)))
 		return rc;
 	w->n_run = 0;
+	w->n_lk = 0;
+	if (w->shared) {
+		if ((rc = group_machines(w, nrec, &w->n_lk)) ||
+		    (rc = lock_machines(w, w->n_lk, now_ms)))
+			goto fail;
+		for (size_t i = 0; i < w->n_lk; i++)
+			w->wm[w->lk_ids[i]].live.rev = w->lk_revs[i];
+	}
 	for (size_t i = 0; i < nrec; i++) {
 		if ((rc = apply_record(w, w->order[i].r, now_ms, &w->order[i].j->res)))
 			goto fail;
 	}
-	if ((rc = run_flush(w)) || (rc = mark_days(w)))
+	if ((rc = run_flush(w)) || (!w->shared && (rc = mark_days(w))))
 		goto fail;
 	int64_t now = ltime_mono_ms();
 	/* a waiting submitter (HTTP) reads its rollups right after the answer
@@ -754,13 +1043,17 @@ static int commit_group(writer *w, job *group, size_t nrec, size_t *n_touched)
 	for (job *j = group; j; j = j->next)
 		sync |= !j->async && !j->barrier; /* a barrier waits for the samples only */
 	int burst = in_burst(w, now);
-	int flush = (sync && !burst && queue_empty(w)) ||
+	int flush = w->shared || (sync && !burst && queue_empty(w)) ||
 		    now - w->last_flush_ms >= w->opt.flush_ms ||
 		    acct_buf_pending(&w->pend) >= (size_t)w->opt.pend_max;
 	if (flush && (rc = flush_pending(w)))
 		goto fail;
+	if (w->shared && (rc = notify_touched(w)))
+		goto fail;
 	if ((rc = store_commit(w->db)))
 		goto fail;
+	for (size_t i = 0; i < w->n_lk; i++)
+		w->wm[w->lk_ids[i]].rev = w->lk_revs[i];
 	if (flush) {
 		pend_drop(w);
 		w->pending = 0;
@@ -944,16 +1237,35 @@ static int stop_reason_fn(store *s, void *ctx)
 	}
 	if (registry_machine(w->reg, c->machine_id, &m))
 		return GLOVED_ENOTFOUND;
-	if ((rc = store_stop_get(s, all, c->machine_id, c->start_ms, &x)))
-		return rc;
-	if (x.reason[0] && !x.supervisor)
-		return GLOVED_EEXIST; /* the machine gave its own reason */
-	const firm_cal *fc = firmcal_get(w->cals, s, m.enterprise_id);
-	if (!fc)
-		return GLOVED_ENOMEM;
 	wmachine *wm = wm_get(w, c->machine_id);
 	if (!wm)
 		return GLOVED_ENOMEM;
+	/* with several writers the machine is locked first and, when another
+	 * changed it, loaded again: its open stop may be that writer's */
+	int64_t rev = 0;
+	if (w->shared) {
+		if ((rc = store_begin(s)))
+			return rc;
+		if ((rc = store_machines_lock(s, &c->machine_id, 1, &rev)) ||
+		    (wm->rev + 1 != rev &&
+		     (rc = sync_machines(w, &c->machine_id, 1, ltime_now_ms())))) {
+			store_rollback(s);
+			return rc;
+		}
+		wm = &w->wm[c->machine_id];
+	}
+	if ((rc = store_stop_get(s, all, c->machine_id, c->start_ms, &x)) ||
+	    (x.reason[0] && !x.supervisor && (rc = GLOVED_EEXIST))) { /* the machine's own reason */
+		if (w->shared)
+			store_rollback(s);
+		return rc;
+	}
+	const firm_cal *fc = firmcal_get(w->cals, s, m.enterprise_id);
+	if (!fc) {
+		if (w->shared)
+			store_rollback(s);
+		return GLOVED_ENOMEM;
+	}
 	acct_buf tmp;
 	acct_machine am;
 	acct_buf_init(&tmp);
@@ -964,7 +1276,7 @@ static int stop_reason_fn(store *s, void *ctx)
 	if (wm->am.ev_open && wm->am.ev.start_ms == x.start_ms)
 		end = wm->am.st_ts;
 	const char *old = x.supervisor ? x.reason : "";
-	if ((rc = store_begin(s))) {
+	if (!w->shared && (rc = store_begin(s))) {
 		acct_buf_free(&tmp);
 		return rc;
 	}
@@ -977,6 +1289,8 @@ static int stop_reason_fn(store *s, void *ctx)
 		store_rollback(s);
 		return rc;
 	}
+	if (w->shared)
+		wm->rev = rev;
 	if (wm->am.ev_open && wm->am.ev.start_ms == x.start_ms) {
 		snprintf(wm->am.ev.reason, sizeof wm->am.ev.reason, "%s", c->reason);
 		wm->am.ev.supervisor = 1;
@@ -993,6 +1307,11 @@ int writer_set_stop_reason(writer *w, int64_t machine_id, int64_t start_ms, cons
 firmcal_cache *writer_cals(writer *w)
 {
 	return w->cals;
+}
+
+const char *writer_instance(writer *w)
+{
+	return w->shared ? w->instance : NULL;
 }
 
 static void publish_touched(writer *w, size_t n_touched)
@@ -1191,6 +1510,19 @@ int writer_open(const writer_options *opt, store *wdb, registry *reg, live *lv, 
 	pthread_condattr_destroy(&ca);
 	pthread_cond_init(&w->done_cv, NULL);
 	pthread_cond_init(&w->space_cv, NULL);
+	/* several writers on this database? (an empty lock answers whether
+	 * the backend has them) */
+	w->shared = store_machines_lock(wdb, NULL, 0, NULL) == GLOVED_OK;
+	if (w->shared) {
+		char tok[SECRET_TOKEN_MAX];
+		if (secret_token_new("", tok, sizeof tok)) {
+			writer_close(w);
+			return GLOVED_EIO;
+		}
+		for (size_t i = 0; i + 1 < sizeof w->instance; i++) /* base64url: no ' ' */
+			w->instance[i] = tok[i];
+		w->instance[sizeof w->instance - 1] = '\0';
+	}
 	int rc = reload(w);
 	if (rc) {
 		writer_close(w);
@@ -1222,6 +1554,11 @@ void writer_close(writer *w)
 		firmcal_cache_free(w->cals);
 	free(w->order);
 	free(w->pub);
+	free(w->lk_ids);
+	free(w->lk_revs);
+	free(w->lk_from);
+	free(w->lk_to);
+	free(w->lk_state);
 	store_close(w->db);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->work_cv);

@@ -94,4 +94,7 @@ int writer_rebuild(writer *w, int64_t enterprise_id, int32_t day0, int32_t day1,
 int writer_set_stop_reason(writer *w, int64_t machine_id, int64_t start_ms, const char *reason);
 /* The firm calendars the writer uses (shared with the API). */
 firmcal_cache *writer_cals(writer *w);
+/* With several instances on one database (a backend where they can be):
+ * this instance's id in the live notes (app/livenote.h); NULL without. */
+const char *writer_instance(writer *w);
 #endif

@@ -12,6 +12,7 @@
 #include "app/brand_key.h"
 #include "app/fleet.h"
 #include "app/live.h"
+#include "app/livenote.h"
 #include "app/registry.h"
 #include "app/writer.h"
 #include "http/server.h"
@@ -46,8 +47,9 @@ typedef struct cli_daemon {
 	sparkplug_host *spb;
 	modbus_poller *modbus;
 	http_server *http;
-	brand_key *key; /* the label signing key */
-	int lock_fd;    /* flock on <db>.lock: one daemon per database */
+	brand_key *key;  /* the label signing key */
+	livenote *notes; /* several instances: the others' live updates */
+	int lock_fd;     /* flock on <db>.lock: one daemon per database */
 } cli_daemon;
 
 /* Parses serve/demo options (argv[0] is "serve" or "demo") into cfg: the

@@ -118,6 +118,7 @@ void cli__daemon_stop(cli_daemon *d)
 	mqtt_ingest_stop(d->mqtt);
 	sparkplug_stop(d->spb);
 	modbus_poller_stop(d->modbus);
+	livenote_stop(d->notes);
 	writer_close(d->w);
 	brand_key_close(d->key);
 	live_free(d->lv);
@@ -132,8 +133,9 @@ void cli__daemon_stop(cli_daemon *d)
  * so far (the caller returns the error). */
 /* The MQTT client id of this instance: [mqtt] client_id, else
  * "gloved-<host name>-<8 hex digits of a hash of the database's absolute
- * path>": the same across restarts of one deployment, different for two
- * instances on one machine. */
+ * path>" (of a database URI and the HTTP listen address: several
+ * instances serve one database): the same across restarts of one
+ * deployment, different for two instances on one machine. */
 static void mqtt_client_id(const gloved_config *cfg, char *out, size_t n)
 {
 	if (cfg->mqtt_client_id[0]) {
@@ -144,11 +146,25 @@ static void mqtt_client_id(const gloved_config *cfg, char *out, size_t n)
 	if (gethostname(host, sizeof host) != 0)
 		snprintf(host, sizeof host, "host");
 	host[sizeof host - 1] = '\0';
-	const char *p = realpath(cfg->db_path, path) ? path : cfg->db_path;
+	const char *p = store_is_uri(cfg->db_path)     ? cfg->db_path
+			: realpath(cfg->db_path, path) ? path
+						       : cfg->db_path;
 	uint32_t h = 2166136261u; /* FNV-1a */
 	for (const unsigned char *c = (const unsigned char *)p; *c; c++)
 		h = (h ^ *c) * 16777619u;
+	if (store_is_uri(cfg->db_path))
+		for (const unsigned char *c = (const unsigned char *)cfg->listen; *c; c++)
+			h = (h ^ *c) * 16777619u;
 	snprintf(out, n, "gloved-%.40s-%08x", host, (unsigned)h);
+}
+
+/* The shared subscription group of the MQTT transports: [mqtt]
+ * share_group, none when empty. Only a database several instances can
+ * serve (a URI) takes one: on a file one daemon must see everything. */
+static const char *share_group(const gloved_config *cfg)
+{
+	return cfg->mqtt_share_group[0] && store_is_uri(cfg->db_path) ? cfg->mqtt_share_group
+								      : NULL;
 }
 
 static int open_reader(const gloved_config *cfg, const store_options *so, cli_daemon *d,
@@ -211,9 +227,11 @@ int cli__daemon_start(const gloved_config *cfg, cli_daemon *d)
 		cli__daemon_stop(d);
 		return rc;
 	}
-	if (uri && (rc = store_claim(wdb))) {
+	/* a database several instances serve together: each holds the
+	 * shared claim, which keeps offline admin commands out */
+	if (uri && (rc = store_claim_shared(wdb))) {
 		log_error("%s: %s", shown,
-			  rc == GLOVED_EBUSY ? "another gloved serves this database"
+			  rc == GLOVED_EBUSY ? "an admin command holds this database"
 					     : "cannot claim the database");
 		store_close(wdb);
 		cli__daemon_stop(d);
@@ -245,19 +263,32 @@ int cli__daemon_start(const gloved_config *cfg, cli_daemon *d)
 		cli__daemon_stop(d);
 		return rc;
 	}
+	if (writer_instance(d->w)) { /* the other instances' live updates */
+		store *ldb = NULL;
+		if ((rc = open_reader(cfg, &so, d, &ldb)))
+			return rc;
+		if ((rc = livenote_start(ldb, d->lv, d->reg, writer_cals(d->w),
+					 writer_instance(d->w), &d->notes))) {
+			store_close(ldb);
+			cli__daemon_stop(d);
+			return rc;
+		}
+	}
 	if (cfg->mqtt_enabled) {
 		store *rdb = NULL;
 		if ((rc = open_reader(cfg, &so, d, &rdb)))
 			return rc;
 		char cid[96];
 		mqtt_client_id(cfg, cid, sizeof cid);
+		const char *share = share_group(cfg);
 		mqtt_options mo = {.host = cfg->mqtt_host,
 				   .port = (int)cfg->mqtt_port,
 				   .username = cfg->mqtt_username,
 				   .password = cfg->mqtt_password,
 				   .client_id = cid,
 				   .max_future_ms = cfg->max_future_s * 1000,
-				   .fleet = d->fleet};
+				   .fleet = d->fleet,
+				   .share_group = share};
 		if ((rc = mqtt_ingest_start(&mo, d->reg, rdb, d->w, &d->mqtt))) {
 			store_close(rdb);
 			cli__daemon_stop(d);
@@ -271,7 +302,8 @@ int cli__daemon_start(const gloved_config *cfg, cli_daemon *d)
 		sparkplug_options spo = {cfg->mqtt_host,           (int)cfg->mqtt_port,
 					 cfg->mqtt_username,       cfg->mqtt_password,
 					 cfg->spb_host_id,         cfg->spb_reorder_ms,
-					 cfg->max_future_s * 1000, d->fleet};
+					 cfg->max_future_s * 1000, d->fleet,
+					 share_group(cfg)};
 		if ((rc = sparkplug_start(&spo, d->reg, rdb, d->w, &d->spb))) {
 			store_close(rdb);
 			cli__daemon_stop(d);

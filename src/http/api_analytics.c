@@ -269,6 +269,10 @@ enum MHD_Result http__h_calendar_put(http_req *r, store *db)
 	if (rc)
 		return write_failed(r, rc);
 	firmcal_forget(cals(r), ent);
+	/* and the other instances' caches, where several serve the database */
+	char note[40];
+	snprintf(note, sizeof note, "C %lld", (long long)ent);
+	store_notify(db, note);
 	return http__h_calendar_get(r, db);
 }
 

@@ -42,6 +42,7 @@ struct mqtt_ingest {
 	char host[256];
 	int port;
 	char client_id[128], username[128], password[256];
+	char topic[160]; /* TOPIC_FILTER, under $share/<group>/ when shared */
 };
 
 /* Every change of the broker link goes through here: the flag, its metric
@@ -59,11 +60,11 @@ static void on_connect(struct mosquitto *mosq, void *obj, int rc)
 		log_warn("mqtt: connection refused: %s", mosquitto_connack_string(rc));
 		return;
 	}
-	int s = mosquitto_subscribe(mosq, NULL, TOPIC_FILTER, 1);
+	int s = mosquitto_subscribe(mosq, NULL, m->topic, 1);
 	if (s != MOSQ_ERR_SUCCESS)
 		log_error("mqtt: subscribe failed: %s", mosquitto_strerror(s));
 	set_connected(m, 1);
-	log_info("mqtt: connected, subscribed to %s", TOPIC_FILTER);
+	log_info("mqtt: connected, subscribed to %s", m->topic);
 }
 
 static void on_disconnect(struct mosquitto *mosq, void *obj, int rc)
@@ -291,6 +292,11 @@ int mqtt_ingest_start(const mqtt_options *opt, registry *reg, store *rdb, writer
 	snprintf(m->host, sizeof m->host, "%s", opt->host);
 	m->port = opt->port;
 	snprintf(m->client_id, sizeof m->client_id, "%s", opt->client_id ? opt->client_id : "");
+	if (opt->share_group && opt->share_group[0])
+		snprintf(m->topic, sizeof m->topic, "$share/%.64s/%s", opt->share_group,
+			 TOPIC_FILTER);
+	else
+		snprintf(m->topic, sizeof m->topic, "%s", TOPIC_FILTER);
 	snprintf(m->username, sizeof m->username, "%s", opt->username ? opt->username : "");
 	snprintf(m->password, sizeof m->password, "%s", opt->password ? opt->password : "");
 	m->rejects = reject_log_open("mqtt", LOG_SLOTS, REJECT_LOG_INTERVAL_MS, 1);

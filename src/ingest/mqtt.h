@@ -27,6 +27,9 @@ typedef struct mqtt_options {
 	const char *client_id; /* stable per instance: the persistent session's */
 	int64_t max_future_ms;
 	fleet *fleet; /* may be NULL */
+	/* several instances on one database: the shared subscription group
+	 * ($share/<group>/gloved/v1/+/+/report), NULL or "" for none */
+	const char *share_group;
 } mqtt_options;
 
 /* Starts the client; connection failures are retried in the background. */

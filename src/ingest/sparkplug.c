@@ -54,6 +54,13 @@ struct sparkplug_host {
 	fleet *fleet;
 	char host_id[64];
 	char state_topic[128];
+	/* the subscriptions: the data topics under $share/<group>/ when the
+	 * host shares them with other instances (then each sees only part of
+	 * a node's seq: messages are applied as they come, the counters'
+	 * reconciliation orders them) */
+	char share[64];
+	char sub_text[N_SUBS][192];
+	const char *subs[N_SUBS];
 	int64_t reorder_ms, max_future_ms;
 	int64_t birth_ts; /* STATE timestamp of the current (or next) connection */
 	mqtt_link link;   /* the broker link as the fleet page shows it */
@@ -294,8 +301,8 @@ static void on_connect(struct mosquitto *mosq, void *obj, int rc)
 	}
 	int s = mosquitto_subscribe(mosq, NULL, h->state_topic, 1);
 	if (s == MOSQ_ERR_SUCCESS)
-		s = mosquitto_subscribe_multiple(mosq, NULL, (int)N_SUBS,
-						 (char *const *)subscriptions, 1, 0, NULL);
+		s = mosquitto_subscribe_multiple(mosq, NULL, (int)N_SUBS, (char *const *)h->subs, 1,
+						 0, NULL);
 	if (s != MOSQ_ERR_SUCCESS)
 		log_error("sparkplug: subscribe failed: %s", mosquitto_strerror(s));
 	publish_state(h, 1);
@@ -352,8 +359,13 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
 			memcpy(text, msg->payload, n);
 		text[n] = '\0';
 		char mine[96];
-		if (state_payload(mine, sizeof mine, 1, h->birth_ts) > 0 &&
-		    strcmp(text, mine) != 0 && mqtt_link_get(&h->link, NULL, NULL) &&
+		/* several instances share the host id: each says online only
+		 * over an offline (the will of one that died), not over the
+		 * others' online */
+		int have = state_payload(mine, sizeof mine, 1, h->birth_ts) > 0;
+		int differs = h->share[0] ? strstr(text, "\"online\":false") != NULL
+					  : have && strcmp(text, mine) != 0;
+		if (have && differs && mqtt_link_get(&h->link, NULL, NULL) &&
 		    !atomic_load(&h->stopping))
 			publish_state(h, 1);
 		return;
@@ -454,8 +466,9 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
 		why = "message before the node's NBIRTH (rebirth requested)";
 		goto reject;
 	}
-	spn_order o = spn_seq_offer(s->n, p->seq, kind, device, msg->payload,
-				    (size_t)msg->payloadlen, ltime_mono_ms());
+	spn_order o = h->share[0] ? SPN_APPLY
+				  : spn_seq_offer(s->n, p->seq, kind, device, msg->payload,
+						  (size_t)msg->payloadlen, ltime_mono_ms());
 	if (o == SPN_HELD || o == SPN_STALE)
 		goto out;
 	if (o == SPN_OVERFLOW) {
@@ -561,6 +574,14 @@ int sparkplug_start(const sparkplug_options *opt, registry *reg, store *rdb, wri
 	snprintf(h->host_id, sizeof h->host_id, "%s",
 		 opt->host_id && opt->host_id[0] ? opt->host_id : "gloved");
 	snprintf(h->state_topic, sizeof h->state_topic, NS "/STATE/%s", h->host_id);
+	snprintf(h->share, sizeof h->share, "%s", opt->share_group ? opt->share_group : "");
+	for (size_t i = 0; i < N_SUBS; i++) {
+		int data = strstr(subscriptions[i], "DATA") != NULL;
+		snprintf(h->sub_text[i], sizeof h->sub_text[i], "%s%s%s%s",
+			 data && h->share[0] ? "$share/" : "", data && h->share[0] ? h->share : "",
+			 data && h->share[0] ? "/" : "", subscriptions[i]);
+		h->subs[i] = h->sub_text[i];
+	}
 	h->birth_ts = ltime_now_ms();
 	char id[96];
 	snprintf(id, sizeof id, "gloved-spb-%s-%lld", h->host_id, (long long)h->birth_ts);

@@ -31,6 +31,10 @@ typedef struct sparkplug_options {
 	int64_t reorder_timeout_ms; /* how long a seq gap may last before a rebirth */
 	int64_t max_future_ms;      /* report_check's limit on timestamps ahead */
 	fleet *fleet;               /* may be NULL */
+	/* several instances on one database: the shared subscription group
+	 * of the data topics (NDATA, DDATA: $share/<group>/...), NULL or ""
+	 * for none; births and deaths reach every instance */
+	const char *share_group;
 } sparkplug_options;
 
 /* Starts the host (its own MQTT client and a timer thread for seq gaps);

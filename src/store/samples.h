@@ -14,6 +14,7 @@
 #ifndef GLOVED_STORE_SAMPLES_H
 #define GLOVED_STORE_SAMPLES_H
 
+#include "store/analytics.h"
 #include "store/store.h"
 
 #include <stddef.h>
@@ -155,12 +156,50 @@ int store_rebuild_next(store *s, store_rebuild *out);
 int store_rebuild_get(store *s, int64_t id, store_rebuild *out);
 int store_rebuild_done(store *s, int64_t id, int64_t done_ms, const char *result);
 
+/* ---- several writers on one database (docs/design.md, "Several
+ * instances") ----
+ * Where several daemons write one database (PostgreSQL), every writer
+ * transaction that changes a machine first locks the machine's revision
+ * row and bumps it; a writer whose remembered revision is not the one
+ * before its bump reloads the machine (store_machines_state) before it
+ * applies reports. SQLite has one daemon per file and answers
+ * GLOVED_ENOTSUP. */
+
+/* Inside the writer's transaction: locks machines ids[0..n-1] (ascending,
+ * distinct) until the transaction ends, taking them in id order, and bumps
+ * each one's revision (a machine new to the table starts at 1); revs[i]
+ * receives ids[i]'s revision after the bump. */
+int store_machines_lock(store *s, const int64_t *ids, size_t n, int64_t *revs);
+
+typedef struct store_machine_state {
+	int64_t machine_id;
+	int has_live;
+	store_live live;
+	int has_stop;
+	store_stop stop;      /* the machine's newest stop event */
+	int64_t good, reject; /* its day rollups with bucket in [day_from, day_to) */
+} store_machine_state;
+/* The stored state of machines ids[0..n-1] (any order): out[i] for ids[i],
+ * zeroed where there is nothing. */
+int store_machines_state(store *s, const int64_t *ids, const int64_t *day_from,
+			 const int64_t *day_to, size_t n, store_machine_state *out);
+/* The newest counter sample (not a mark) of machine_id before ts_ms:
+ * the anchor of a counter track whose window is read again
+ * (GLOVED_ENOTFOUND when there is none). */
+int store_sample_before(store *s, int64_t machine_id, int64_t ts_ms, store_sample *out);
+/* Sends payload (text, at most STORE_NOTIFY_MAX bytes) to every connection
+ * that listens (store_listen) when the current transaction commits, in
+ * commit order. */
+#define STORE_NOTIFY_MAX 7900
+int store_notify(store *s, const char *payload);
+
 /* ---- the backend table ----
  * Same rule as every capability: `version` first, new calls appended and
  * STORE_SAMPLES_VERSION raised, wrappers refuse an older table. Version
- * 1: every call above but the two of version 2, samples_insert and
- * rollups_add (many rows at once). */
-#define STORE_SAMPLES_VERSION 2
+ * 1: every call above but those of version 2, samples_insert and
+ * rollups_add (many rows at once), and of version 3, machines_lock,
+ * machines_state, sample_before and notify (several writers). */
+#define STORE_SAMPLES_VERSION 3
 
 typedef struct store_samples_ops {
 	int version;
@@ -197,6 +236,12 @@ typedef struct store_samples_ops {
 	/* version 2 */
 	int (*samples_insert)(store *s, const store_sample *x, size_t n);
 	int (*rollups_add)(store *s, store_level lvl, const store_rollup_delta *rows, size_t n);
+	/* version 3 */
+	int (*machines_lock)(store *s, const int64_t *ids, size_t n, int64_t *revs);
+	int (*machines_state)(store *s, const int64_t *ids, const int64_t *day_from,
+			      const int64_t *day_to, size_t n, store_machine_state *out);
+	int (*notify)(store *s, const char *payload);
+	int (*sample_before)(store *s, int64_t machine_id, int64_t ts_ms, store_sample *out);
 } store_samples_ops;
 
 #endif

@@ -162,6 +162,25 @@ int store_claim(store *s)
 	return ops ? ops->claim(s) : store__enotsup(s);
 }
 
+int store_claim_shared(store *s)
+{
+	const store_ops *ops = STORE__OPS(s, ops, 3, claim_shared);
+	return ops ? ops->claim_shared(s) : store__enotsup(s);
+}
+
+int store_listen(store *s)
+{
+	const store_ops *ops = STORE__OPS(s, ops, 3, listen);
+	return ops ? ops->listen(s) : store__enotsup(s);
+}
+
+int store_wait_notify(store *s, int timeout_ms, int (*cb)(void *ctx, const char *payload),
+		      void *ctx)
+{
+	const store_ops *ops = STORE__OPS(s, ops, 3, wait_notify);
+	return ops ? ops->wait_notify(s, timeout_ms, cb, ctx) : store__enotsup(s);
+}
+
 int store_end(store *s, int rc)
 {
 	if (rc) {

@@ -85,6 +85,18 @@ int store_end(store *s, int rc);
  * lasts until s closes), GLOVED_EBUSY when another does. A backend without
  * it (SQLite: the daemon locks <file>.lock instead) answers GLOVED_ENOTSUP. */
 int store_claim(store *s);
+/* The claim of one of several daemons serving one database together (a
+ * backend that allows it: PostgreSQL): held by any number of connections
+ * at once, it keeps store_claim (an offline admin command) out.
+ * GLOVED_EBUSY while an exclusive claim is held, GLOVED_ENOTSUP without. */
+int store_claim_shared(store *s);
+/* Makes s receive what other connections send with store_notify. */
+int store_listen(store *s);
+/* Waits up to timeout_ms for notifications on a listening connection and
+ * calls cb with each payload; GLOVED_OK also when none came, or cb's
+ * first error. */
+int store_wait_notify(store *s, int timeout_ms, int (*cb)(void *ctx, const char *payload),
+		      void *ctx);
 
 /* A read snapshot: reads between begin and end see one state of the
  * database (a deferred transaction on a read connection). */

@@ -17,7 +17,7 @@
 
 /* The connection core; every backend has it. Same version rule as the
  * capability tables. */
-#define STORE_CORE_VERSION 2 /* 2: claim */
+#define STORE_CORE_VERSION 3 /* 2: claim; 3: claim_shared, listen, wait_notify */
 
 typedef struct store_ops {
 	int version;
@@ -32,6 +32,11 @@ typedef struct store_ops {
 	int (*read_end)(store *s);
 	/* version 2 */
 	int (*claim)(store *s);
+	/* version 3 */
+	int (*claim_shared)(store *s);
+	int (*listen)(store *s);
+	int (*wait_notify)(store *s, int timeout_ms, int (*cb)(void *ctx, const char *payload),
+			   void *ctx);
 } store_ops;
 
 struct store {

@@ -5,6 +5,9 @@
  * store_int.h) and dispatches to it, else answers GLOVED_ENOTSUP. A new
  * call appends its wrapper here. */
 #include "store/store_int.h"
+#include "util/err.h"
+
+#include <string.h>
 
 int store_sample_insert(store *s, const store_sample *x)
 {
@@ -158,4 +161,33 @@ int store_rebuild_done(store *s, int64_t id, int64_t done_ms, const char *result
 {
 	const store_samples_ops *ops = STORE__OPS(s, samples, 1, rebuild_done);
 	return ops ? ops->rebuild_done(s, id, done_ms, result) : store__enotsup(s);
+}
+
+int store_machines_lock(store *s, const int64_t *ids, size_t n, int64_t *revs)
+{
+	const store_samples_ops *ops = STORE__OPS(s, samples, 3, machines_lock);
+	return ops ? ops->machines_lock(s, ids, n, revs) : store__enotsup(s);
+}
+
+int store_machines_state(store *s, const int64_t *ids, const int64_t *day_from,
+			 const int64_t *day_to, size_t n, store_machine_state *out)
+{
+	const store_samples_ops *ops = STORE__OPS(s, samples, 3, machines_state);
+	if (n)
+		memset(out, 0, n * sizeof *out);
+	return ops ? ops->machines_state(s, ids, day_from, day_to, n, out) : store__enotsup(s);
+}
+
+int store_notify(store *s, const char *payload)
+{
+	const store_samples_ops *ops = STORE__OPS(s, samples, 3, notify);
+	if (ops && strlen(payload) > STORE_NOTIFY_MAX)
+		return GLOVED_EINVAL;
+	return ops ? ops->notify(s, payload) : store__enotsup(s);
+}
+
+int store_sample_before(store *s, int64_t machine_id, int64_t ts_ms, store_sample *out)
+{
+	const store_samples_ops *ops = STORE__OPS(s, samples, 3, sample_before);
+	return ops ? ops->sample_before(s, machine_id, ts_ms, out) : store__enotsup(s);
 }

@@ -84,6 +84,10 @@ static const option_def options[] = {
 	"the MQTT client id of this instance's persistent session (default: gloved-<host>-<a hash "
 	"of the database path>; keep it stable: the broker keeps what arrives while gloved is "
 	"away under it)"),
+    STR("mqtt", "share_group", "mqtt-share-group", mqtt_share_group,
+	"the shared subscription group over which several instances on one PostgreSQL database "
+	"spread the machines' reports ($share/<group>/...; set the same name, e.g. gloved, on "
+	"every instance; empty: not shared, the default)"),
     INT("modbus", "enabled", "modbus-enabled", modbus_enabled, 0, 1,
 	"1 to poll the Modbus TCP devices registered with `gloved admin modbus add`, 0 not to"),
     INT("sparkplug", "enabled", "sparkplug-enabled", spb_enabled, 0, 1,

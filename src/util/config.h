@@ -34,6 +34,7 @@ typedef struct gloved_config {
 	char mqtt_username[64];      /* [mqtt] username */
 	char mqtt_password[128];     /* [mqtt] password */
 	char mqtt_client_id[96];     /* [mqtt] client_id ("": derived in serve.c) */
+	char mqtt_share_group[64];   /* [mqtt] share_group ("": serve.c decides) */
 	int64_t modbus_enabled;      /* [modbus] enabled 0/1 */
 	int64_t spb_enabled;         /* [sparkplug] enabled 0/1 (needs [mqtt] enabled) */
 	char spb_host_id[64];        /* [sparkplug] host_id */

@@ -45,6 +45,11 @@ static const struct {
 			"Rebirth requests (NCMD) sent to edge nodes"},
     [M_SPB_CONNECTED] = {"gloved_sparkplug_connected", "gauge",
 			 "1 while the Sparkplug B host is connected to the broker"},
+    [M_SHARED_SYNCS] = {"gloved_shared_syncs_total", "counter",
+			"machines reloaded from the database because another gloved instance "
+			"changed them (several instances on one database)"},
+    [M_LIVE_NOTES] = {"gloved_live_notes_total", "counter",
+		      "live updates received from the other gloved instances"},
 };
 
 static _Atomic int64_t values[M_COUNT];

@@ -31,6 +31,8 @@ typedef enum metric_id {
 	M_SPB_REORDERED,
 	M_SPB_REBIRTHS,
 	M_SPB_CONNECTED, /* gauge */
+	M_SHARED_SYNCS,
+	M_LIVE_NOTES,
 	M_COUNT
 } metric_id;
 

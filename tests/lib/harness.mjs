@@ -328,6 +328,9 @@ function pgReset(uri) {
 //   dir        the folder of an earlier daemon stopped with {keepDir: true}:
 //              this daemon reuses its database (and appends to its log) and
 //              owns the folder from now on (removes it on stop)
+//   peer       a running daemon on PostgreSQL: this one serves the same
+//              database beside it (several instances), with a copy of the
+//              peer's brand key in its own folder; setup is not run
 //
 // Returns {url, port, dir, db, log, admin(...args), logText(), stop(), kill()}.
 // stop() sends SIGTERM, waits for the exit (SIGKILL after 10 s), removes the
@@ -336,7 +339,7 @@ function pgReset(uri) {
 // (a crash) and waits for the exit. Both take {keepDir: true} to keep the
 // folder (and database) for a restart with startDaemon({dir}); it is still
 // removed when the test process exits.
-export async function startDaemon({ mqttPort, extraArgs = [], setup, env = {}, t, dir: reuseDir } = {}) {
+export async function startDaemon({ mqttPort, extraArgs = [], setup, env = {}, t, dir: reuseDir, peer } = {}) {
   if (!fs.existsSync(GLOVED_BIN)) throw new Error(`gloved binary not found: ${GLOVED_BIN} (set GLOVED_BIN)`);
   let dir;
   if (reuseDir) {
@@ -345,13 +348,16 @@ export async function startDaemon({ mqttPort, extraArgs = [], setup, env = {}, t
   } else {
     dir = await makeTempDir("gloved-test-");
   }
+  if (peer && !PG_URI) throw new Error("startDaemon: peer needs PostgreSQL (GLOVED_TEST_DB=pg)");
   const db = PG_URI || path.join(dir, "gloved.db");
-  if (PG_URI && !reuseDir) pgReset(PG_URI);
+  if (peer && !reuseDir) fs.copyFileSync(path.join(peer.dir, "brand.key"), path.join(dir, "brand.key"));
+  if (PG_URI && !reuseDir && !peer) pgReset(PG_URI);
   const log = path.join(dir, "gloved.log");
   const admin = (...args) => runAdmin(db, args.flat());
   admin.withInput = (input, ...args) => runAdmin(db, args.flat(), { input });
 
   try {
+    if (peer) setup = undefined;
     if (Array.isArray(setup)) for (const args of setup) admin(...args);
     else if (typeof setup === "function") await setup(admin);
   } catch (e) {

@@ -582,7 +582,7 @@ static void test_pg_migrations_guarded(void **state)
 	assert_int_equal(store_open(path, STORE_READ, &o, &db), 0);
 	int v = 0;
 	assert_int_equal(store_schema_version(db, &v), 0);
-	assert_int_equal(v, 10); /* the steps of sqlite/migrations.c */
+	assert_int_equal(v, 11); /* the steps of sqlite/migrations.c */
 	int64_t rev = 0;
 	assert_int_equal(store_registry_rev(db, &rev), 0);
 	assert_int_equal(rev, 1); /* meta's first row, inserted once */
@@ -605,6 +605,148 @@ static void test_pg_migrations_guarded(void **state)
 	db = (store *)1;
 	assert_int_equal(store_open(path, STORE_WRITE, &o, &db), GLOVED_EDB);
 	assert_null(db);
+}
+
+/* ---- several writers on one database ---- */
+
+typedef struct lock_thread_arg {
+	int rc;
+	int64_t revs[2];
+	volatile int *committed;
+	int saw_commit; /* the first writer had committed when this lock returned */
+} lock_thread_arg;
+
+static void *lock_thread(void *p)
+{
+	lock_thread_arg *a = p;
+	store *db = NULL;
+	store_options o = {0};
+	int64_t ids[2] = {2, 3};
+	a->rc = store_open(path, STORE_WRITE, &o, &db);
+	if (!a->rc && !(a->rc = store_begin(db))) {
+		a->rc = store_machines_lock(db, ids, 2, a->revs);
+		a->saw_commit = *a->committed;
+		if (a->rc)
+			store_rollback(db);
+		else
+			a->rc = store_commit(db);
+	}
+	store_close(db);
+	return NULL;
+}
+
+static int on_note(void *ctx, const char *payload)
+{
+	char *got = ctx;
+	size_t n = strlen(got);
+	snprintf(got + n, 256 - n, "%s|", payload);
+	return GLOVED_OK;
+}
+
+/* SQLite: one writer per file, the calls answer GLOVED_ENOTSUP. PostgreSQL:
+ * the lock creates and bumps revisions, a second writer's lock on a shared
+ * machine waits for the first one's commit, the machines' state comes back
+ * as stored, and a note reaches a listening connection at the commit. */
+static void test_machines_shared(void **state)
+{
+	(void)state;
+	store *db = NULL, *ldb = NULL;
+	store_options o = {0};
+	assert_int_equal(store_open(path, STORE_WRITE, &o, &db), 0);
+	int64_t ids[2] = {1, 2}, revs[2] = {0, 0};
+	if (!pg_mode) {
+		assert_int_equal(store_machines_lock(db, ids, 2, revs), GLOVED_ENOTSUP);
+		assert_int_equal(store_notify(db, "x"), GLOVED_ENOTSUP);
+		assert_int_equal(store_claim_shared(db), GLOVED_ENOTSUP);
+		store_close(db);
+		return;
+	}
+	/* the shared claim: many at once, and it keeps the exclusive one out */
+	assert_int_equal(store_claim_shared(db), 0);
+	assert_int_equal(store_open(path, STORE_READ, &o, &ldb), 0);
+	assert_int_equal(store_claim_shared(ldb), 0);
+	store *adm = NULL;
+	assert_int_equal(store_open(path, STORE_WRITE, &o, &adm), 0);
+	assert_int_equal(store_claim(adm), GLOVED_EBUSY);
+	store_close(adm);
+	assert_int_equal(store_listen(ldb), 0);
+
+	assert_int_equal(store_begin(db), 0);
+	assert_int_equal(store_machines_lock(db, ids, 2, revs), 0);
+	assert_int_equal(revs[0], 1);
+	assert_int_equal(revs[1], 1);
+	int64_t back[2] = {2, 1};
+	assert_int_equal(store_machines_lock(db, back, 2, revs), GLOVED_EINVAL); /* not ascending */
+	assert_int_equal(store_notify(db, "L abc 1,2,3;"), 0);
+	char got[256] = "";
+	assert_int_equal(store_wait_notify(ldb, 50, on_note, got), 0);
+	assert_string_equal(got, ""); /* not before the commit */
+	assert_int_equal(store_commit(db), 0);
+	for (int i = 0; i < 100 && !got[0]; i++)
+		assert_int_equal(store_wait_notify(ldb, 100, on_note, got), 0);
+	assert_string_equal(got, "L abc 1,2,3;|");
+
+	/* a second writer's lock on machine 2 waits for this one's commit */
+	volatile int committed = 0;
+	lock_thread_arg a = {-1, {0, 0}, &committed, -1};
+	assert_int_equal(store_begin(db), 0);
+	assert_int_equal(store_machines_lock(db, ids, 2, revs), 0);
+	assert_int_equal(revs[0], 2);
+	assert_int_equal(revs[1], 2);
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, lock_thread, &a), 0);
+	usleep(300 *
+	       1000); /* give it time to reach the lock (if it did not wait, saw_commit is 0) */
+	committed = 1;
+	assert_int_equal(store_commit(db), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(a.rc, 0);
+	assert_int_equal(a.saw_commit, 1);
+	assert_int_equal(a.revs[0], 3); /* machine 2: bumped by both */
+	assert_int_equal(a.revs[1], 1); /* machine 3: new */
+
+	/* the state of machines as the writer stores it */
+	assert_int_equal(store_begin(db), 0);
+	store_live l = {0};
+	l.machine_id = 2;
+	l.last_ts = 5000;
+	l.count = 70;
+	l.reject = 3;
+	l.state = 1;
+	snprintf(l.reason, sizeof l.reason, "ok");
+	l.since_ts = 4000;
+	l.st_ts = 5000;
+	l.st_state = 3;
+	assert_int_equal(store_live_put(db, &l), 0);
+	store_stop x = {2, 9, 8, 4500, 5000, 3, "yarn", 0};
+	assert_int_equal(store_stop_put(db, &x), 0);
+	x.start_ms = 1000;
+	x.end_ms = 2000;
+	assert_int_equal(store_stop_put(db, &x), 0);
+	assert_int_equal(store_rollup_add(db, STORE_DAY, 86400000, 2, 9, 8, 40, 2), 0);
+	assert_int_equal(store_rollup_add(db, STORE_DAY, 0, 2, 9, 8, 1000, 1000), 0);
+	assert_int_equal(store_commit(db), 0);
+	int64_t q[2] = {7, 2}, from[2] = {0, 86400000}, to[2] = {86400000, 2 * 86400000};
+	store_machine_state st[2];
+	assert_int_equal(store_machines_state(db, q, from, to, 2, st), 0);
+	assert_int_equal(st[0].machine_id, 7);
+	assert_int_equal(st[0].has_live, 0);
+	assert_int_equal(st[0].has_stop, 0);
+	assert_int_equal(st[1].has_live, 1);
+	assert_int_equal(st[1].live.count, 70);
+	assert_int_equal(st[1].live.st_state, 3);
+	assert_string_equal(st[1].live.reason, "ok");
+	assert_int_equal(st[1].has_stop, 1);
+	assert_int_equal(st[1].stop.start_ms, 4500); /* the newest */
+	assert_string_equal(st[1].stop.reason, "yarn");
+	assert_int_equal(st[1].good, 40); /* that day only */
+	assert_int_equal(st[1].reject, 2);
+	char big[STORE_NOTIFY_MAX + 2];
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	assert_int_equal(store_notify(db, big), GLOVED_EINVAL);
+	store_close(ldb);
+	store_close(db);
 }
 
 static void test_read_missing_db(void **state)
@@ -749,6 +891,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test_setup_teardown(test_registry_auth_calls, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_samples_calls, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_pg_migrations_guarded, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_machines_shared, setup, teardown),
 	    cmocka_unit_test(test_read_missing_db),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,7 +13,9 @@
 #include "store/postgres/pg_int.h"
 #include "util/err.h"
 
+#include <errno.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -609,6 +611,63 @@ static int pg_claim(store *s)
 	return got ? GLOVED_OK : GLOVED_EBUSY;
 }
 
+/* The shared form of pg_claim's lock: any number of daemons hold it
+ * together; pg_claim (an offline admin command) cannot get it meanwhile. */
+static int pg_claim_shared(store *s)
+{
+	int rc = GLOVED_OK;
+	pg_params p;
+	pg__p_init(&p);
+	PGresult *r = pg__exec(
+	    (pgc *)s, "SELECT pg_try_advisory_lock_shared(7452728425566631542)::int", &p, &rc);
+	if (!r)
+		return rc ? rc : GLOVED_EDB;
+	int got = PQntuples(r) == 1 && pg__i64(r, 0, 0) == 1;
+	PQclear(r);
+	return got ? GLOVED_OK : GLOVED_EBUSY;
+}
+
+static int pg_listen(store *s)
+{
+	return pg__simple((pgc *)s, "LISTEN gloved_live");
+}
+
+/* Hands every notification received so far to cb. */
+static int pg_drain(pgc *q, int (*cb)(void *ctx, const char *payload), void *ctx)
+{
+	int rc = GLOVED_OK;
+	PGnotify *n;
+	while ((n = PQnotifies(q->conn)) != NULL) {
+		if (!rc)
+			rc = cb(ctx, n->extra ? n->extra : "");
+		PQfreemem(n);
+	}
+	return rc;
+}
+
+static int pg_wait_notify(store *s, int timeout_ms, int (*cb)(void *ctx, const char *payload),
+			  void *ctx)
+{
+	pgc *q = (pgc *)s;
+	if (!PQconsumeInput(q->conn))
+		return pg__fail(q, NULL, 0);
+	int rc = pg_drain(q, cb, ctx);
+	if (rc)
+		return rc;
+	int fd = PQsocket(q->conn);
+	if (fd < 0)
+		return pg__fail(q, NULL, 0);
+	struct pollfd pf = {.fd = fd, .events = POLLIN, .revents = 0};
+	int k = poll(&pf, 1, timeout_ms);
+	if (k < 0)
+		return errno == EINTR ? GLOVED_OK : GLOVED_EIO;
+	if (k == 0)
+		return GLOVED_OK;
+	if (!PQconsumeInput(q->conn))
+		return pg__fail(q, NULL, 0);
+	return pg_drain(q, cb, ctx);
+}
+
 static const store_ops pg_ops = {
     .version = STORE_CORE_VERSION,
     .name = "postgres",
@@ -621,4 +680,7 @@ static const store_ops pg_ops = {
     .read_begin = pg_read_begin,
     .read_end = pg_read_end,
     .claim = pg_claim,
+    .claim_shared = pg_claim_shared,
+    .listen = pg_listen,
+    .wait_notify = pg_wait_notify,
 };

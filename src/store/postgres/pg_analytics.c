@@ -298,10 +298,9 @@ static int pa_stop_put(store *s, const store_stop *x)
 	    &p, 0, NULL);
 }
 
-#define STOP_COLS                                                                                  \
-	"machine_id, enterprise_id, workshop_id, start, \"end\", state, reason, supervisor"
+#define STOP_COLS PG_STOP_COLS
 
-static int stop_row(const PGresult *r, int row, void *dst)
+int pg__stop_row(const PGresult *r, int row, void *dst)
 {
 	store_stop *x = dst;
 	x->machine_id = pg__i64(r, row, 0);
@@ -326,7 +325,7 @@ static int pa_stop_get(store *s, store_scope sc, int64_t machine_id, int64_t sta
 	return pg__one((pgc *)s,
 		       "SELECT " STOP_COLS " FROM stop_event WHERE machine_id = $1 AND start = $2"
 		       " AND ($3::bigint = 0 OR enterprise_id = $3)",
-		       &p, out, stop_row);
+		       &p, out, pg__stop_row);
 }
 
 static int pa_stop_set_reason(store *s, int64_t machine_id, int64_t start_ms, const char *reason)
@@ -369,7 +368,7 @@ static int pa_stop_list(store *s, store_scope sc, int64_t enterprise_id, int64_t
 			" ($3::bigint = 0 OR machine_id = $3) AND start < $5"
 			" AND start >= $4::bigint - 604800000 AND \"end\" >= $4"
 			" ORDER BY start DESC, machine_id LIMIT $6",
-			&p, sizeof **out, stop_row, (void **)out, n);
+			&p, sizeof **out, pg__stop_row, (void **)out, n);
 }
 
 /* One row per machine: SQLite answers them in key order without an ORDER
@@ -383,7 +382,7 @@ static int pa_stop_recent(store *s, int64_t since_ms, store_stop **out, size_t *
 			"SELECT " STOP_COLS " FROM stop_event e WHERE \"end\" >= $1 AND start ="
 			" (SELECT max(start) FROM stop_event f WHERE f.machine_id = e.machine_id)"
 			" ORDER BY machine_id, start",
-			&p, sizeof **out, stop_row, (void **)out, n);
+			&p, sizeof **out, pg__stop_row, (void **)out, n);
 }
 
 static int pa_stop_supervised(store *s, int64_t enterprise_id, int64_t from_ms, int64_t to_ms,
@@ -397,7 +396,7 @@ static int pa_stop_supervised(store *s, int64_t enterprise_id, int64_t from_ms, 
 	return pg__rows((pgc *)s,
 			"SELECT " STOP_COLS " FROM stop_event WHERE enterprise_id = $1 AND"
 			" start >= $2 AND start < $3 AND supervisor = 1 ORDER BY machine_id, start",
-			&p, sizeof **out, stop_row, (void **)out, n);
+			&p, sizeof **out, pg__stop_row, (void **)out, n);
 }
 
 /* ---- queries ---- */

@@ -145,6 +145,12 @@ int pg__firm_rows(pgc *q, store_scope sc, int64_t enterprise_id, const char *all
 #define PG_BUNDLE_COLS "id, enterprise_id, order_id, cut_id, no, size, pairs, household_id, out_ms"
 int pg__bundle_row(const PGresult *r, int row, void *dst);
 
+/* A store_stop's columns and their row decoder (pg_analytics.c; the
+ * writer's machine state reads stops through it, pg_samples.c). */
+#define PG_STOP_COLS                                                                               \
+	"machine_id, enterprise_id, workshop_id, start, \"end\", state, reason, supervisor"
+int pg__stop_row(const PGresult *r, int row, void *dst);
+
 /* An array value in PostgreSQL's text form ({1,2} or {"a","b"}), bound
  * as ONE parameter ($n::bigint[], $n::text[]) of a fixed statement that
  * unnests it: a multi-row insert of any number of rows in one statement.

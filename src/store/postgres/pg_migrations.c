@@ -451,6 +451,11 @@ static const char *const migrations[] = {
      "CREATE INDEX enquiry_route_ent ON enquiry_route(enterprise_id, enquiry_id);"
      "CREATE TABLE town_page(town text PRIMARY KEY, body text NOT NULL,"
      "  updated_ms bigint NOT NULL, by_user text NOT NULL);"),
+    /* 11: several gloved instances on one database (docs/design.md,
+     * "Several instances"): a machine's revision, bumped by every writer
+     * transaction that changes the machine, under whose row lock the
+     * transaction runs */
+    "CREATE TABLE machine_rev(machine_id bigint PRIMARY KEY, rev bigint NOT NULL);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

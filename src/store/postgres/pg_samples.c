@@ -338,6 +338,18 @@ static int pg_sample_get(store *s, int64_t machine_id, int64_t ts_ms, store_samp
 		       out, sample_row);
 }
 
+static int pg_sample_before(store *s, int64_t machine_id, int64_t ts_ms, store_sample *out)
+{
+	pg_params p;
+	pg__p_init(&p);
+	pg__p_i64(&p, ts_ms);
+	pg__p_i64(&p, machine_id);
+	return pg__one((pgc *)s,
+		       "SELECT " SAMPLE_COLS " FROM sample WHERE ts < $1 AND machine_id = $2"
+		       " AND flags & 1 = 0 ORDER BY ts DESC LIMIT 1",
+		       &p, out, sample_row);
+}
+
 static int pg_sample_mark(store *s, const store_sample *x)
 {
 	pg_params p;
@@ -605,6 +617,166 @@ static int pg_rebuild_done(store *s, int64_t id, int64_t done_ms, const char *re
 		       NULL);
 }
 
+/* ---- several writers (samples.h) ---- */
+
+/* The position of id in the ascending ids[0..n-1], or n. */
+static size_t id_at(const int64_t *ids, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ids[mid] < id)
+			lo = mid + 1;
+		else if (ids[mid] > id)
+			hi = mid;
+		else
+			return mid;
+	}
+	return n;
+}
+
+/* One statement: the rows are taken in id order (the array is ascending
+ * and the insert reads it in that order), a machine new to the table is
+ * inserted at revision 1, an existing one is locked and bumped; two
+ * writers whose groups share machines so wait for each other instead of
+ * deadlocking. */
+static int pg_machines_lock(store *s, const int64_t *ids, size_t n, int64_t *revs)
+{
+	if (n == 0)
+		return GLOVED_OK;
+	pg_arr a = {0};
+	for (size_t i = 0; i < n; i++) {
+		if (i && ids[i] <= ids[i - 1]) {
+			pg__arr_free(&a);
+			return GLOVED_EINVAL;
+		}
+		pg__arr_i64(&a, ids[i]);
+		revs[i] = 0;
+	}
+	pg_params p;
+	pg__p_init(&p);
+	int rc = pg__p_arrays(&p, &a, 1);
+	PGresult *r = NULL;
+	if (!rc)
+		r = pg__exec((pgc *)s,
+			     "INSERT INTO machine_rev AS m(machine_id, rev)"
+			     " SELECT u.id, 1 FROM unnest($1::bigint[]) WITH ORDINALITY AS u(id, k)"
+			     " ORDER BY u.k"
+			     " ON CONFLICT(machine_id) DO UPDATE SET rev = m.rev + 1"
+			     " RETURNING m.machine_id, m.rev",
+			     &p, &rc);
+	pg__arr_free(&a);
+	if (!r)
+		return rc ? rc : GLOVED_EDB;
+	int nr = PQntuples(r);
+	for (int i = 0; i < nr; i++) {
+		size_t k = id_at(ids, n, pg__i64(r, i, 0));
+		if (k < n)
+			revs[k] = pg__i64(r, i, 1);
+	}
+	PQclear(r);
+	for (size_t i = 0; i < n; i++)
+		if (revs[i] <= 0)
+			return GLOVED_EDB;
+	return GLOVED_OK;
+}
+
+typedef struct state_ctx {
+	const int64_t *ids;
+	size_t n;
+	store_machine_state *out;
+} state_ctx;
+
+static store_machine_state *state_of(const state_ctx *c, int64_t id)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->ids[i] == id)
+			return &c->out[i];
+	return NULL;
+}
+
+static int pg_machines_state(store *s, const int64_t *ids, const int64_t *day_from,
+			     const int64_t *day_to, size_t n, store_machine_state *out)
+{
+	pgc *q = (pgc *)s;
+	if (n == 0)
+		return GLOVED_OK;
+	state_ctx c = {ids, n, out};
+	for (size_t i = 0; i < n; i++)
+		out[i].machine_id = ids[i];
+	pg_arr a[3] = {{0}, {0}, {0}};
+	for (size_t i = 0; i < n; i++) {
+		pg__arr_i64(&a[0], ids[i]);
+		pg__arr_i64(&a[1], day_from[i]);
+		pg__arr_i64(&a[2], day_to[i]);
+	}
+	pg_params p;
+	pg__p_init(&p);
+	int rc = pg__p_arrays(&p, a, 3);
+	pg_params one; /* the ids alone */
+	pg__p_init(&one);
+	if (!rc)
+		pg__p_text(&one, p.val[0]);
+	store_live *lv = NULL;
+	store_stop *st = NULL;
+	size_t nl = 0, ns = 0;
+	PGresult *r = NULL;
+	if (!rc)
+		rc = pg__rows(q,
+			      "SELECT machine_id, last_ts, count, reject, state, reason, since_ts,"
+			      " st_ts, st_state, st_reason FROM machine_live"
+			      " WHERE machine_id = ANY($1::bigint[])",
+			      &one, sizeof *lv, live_row, (void **)&lv, &nl);
+	if (!rc)
+		rc = pg__rows(
+		    q,
+		    "SELECT DISTINCT ON (machine_id) " PG_STOP_COLS " FROM stop_event"
+		    " WHERE machine_id = ANY($1::bigint[]) ORDER BY machine_id, start DESC",
+		    &one, sizeof *st, pg__stop_row, (void **)&st, &ns);
+	if (!rc)
+		r = pg__exec(q,
+			     "SELECT u.id, sum(d.good), sum(d.reject)"
+			     " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS u(id, f, t)"
+			     " JOIN rollup_day d ON d.machine_id = u.id AND d.bucket >= u.f"
+			     " AND d.bucket < u.t GROUP BY u.id",
+			     &p, &rc);
+	for (size_t i = 0; !rc && i < nl; i++) {
+		store_machine_state *m = state_of(&c, lv[i].machine_id);
+		if (m) {
+			m->has_live = 1;
+			m->live = lv[i];
+		}
+	}
+	for (size_t i = 0; !rc && i < ns; i++) {
+		store_machine_state *m = state_of(&c, st[i].machine_id);
+		if (m) {
+			m->has_stop = 1;
+			m->stop = st[i];
+		}
+	}
+	for (int i = 0; r && i < PQntuples(r); i++) {
+		store_machine_state *m = state_of(&c, pg__i64(r, i, 0));
+		if (m) {
+			m->good = pg__i64(r, i, 1);
+			m->reject = pg__i64(r, i, 2);
+		}
+	}
+	PQclear(r);
+	free(lv);
+	free(st);
+	for (int i = 0; i < 3; i++)
+		pg__arr_free(&a[i]);
+	return rc;
+}
+
+static int pg_notify(store *s, const char *payload)
+{
+	pg_params p;
+	pg__p_init(&p);
+	pg__p_text(&p, payload);
+	return pg__run((pgc *)s, "SELECT pg_notify('gloved_live', $1)", &p, 0, NULL);
+}
+
 const store_samples_ops pg__samples_ops = {
     .version = STORE_SAMPLES_VERSION,
     .sample_insert = pg_sample_insert,
@@ -630,4 +802,8 @@ const store_samples_ops pg__samples_ops = {
     .rebuild_done = pg_rebuild_done,
     .samples_insert = pg_samples_insert,
     .rollups_add = pg_rollups_add,
+    .machines_lock = pg_machines_lock,
+    .machines_state = pg_machines_state,
+    .notify = pg_notify,
+    .sample_before = pg_sample_before,
 };

@@ -429,6 +429,10 @@ static const char *const migrations[] = {
      "CREATE INDEX enquiry_route_ent ON enquiry_route(enterprise_id, enquiry_id);"
      "CREATE TABLE town_page(town TEXT PRIMARY KEY, body TEXT NOT NULL,"
      "  updated_ms INTEGER NOT NULL, by_user TEXT NOT NULL) WITHOUT ROWID;"),
+    /* 11: a machine's writer revision (PostgreSQL's several instances;
+     * one daemon per SQLite file leaves it empty, kept so that a version
+     * names one schema on both backends) */
+    "CREATE TABLE machine_rev(machine_id INTEGER PRIMARY KEY, rev INTEGER NOT NULL);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

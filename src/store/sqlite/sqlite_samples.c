@@ -321,6 +321,19 @@ static int sq_sample_get(store *s, int64_t machine_id, int64_t ts_ms, store_samp
 	return sqlite__one(q, st, out, sample_row);
 }
 
+static int sq_sample_before(store *s, int64_t machine_id, int64_t ts_ms, store_sample *out)
+{
+	sq *q = (sq *)s;
+	sqlite3_stmt *st = sqlite__cached(q, "SELECT " SAMPLE_COLS " FROM sample"
+					     " WHERE ts < ? AND machine_id = ? AND flags & 1 = 0"
+					     " ORDER BY ts DESC LIMIT 1");
+	if (st) {
+		sqlite3_bind_int64(st, 1, ts_ms);
+		sqlite3_bind_int64(st, 2, machine_id);
+	}
+	return sqlite__one(q, st, out, sample_row);
+}
+
 static int sq_sample_mark(store *s, const store_sample *x)
 {
 	sq *q = (sq *)s;
@@ -630,4 +643,5 @@ const store_samples_ops sqlite__samples_ops = {
     .rebuild_done = sq_rebuild_done,
     .samples_insert = sq_samples_insert,
     .rollups_add = sq_rollups_add,
+    .sample_before = sq_sample_before,
 };
