@@ -138,9 +138,26 @@ typedef enum store_retain {
 	STORE_RETAIN_SHIFT = 4, /* shift rows, their reasons and workers, stop events */
 } store_retain;
 /* Deletes rows of that kind older than before_ms, at most those in the
- * time slice [before_ms - slice_ms, before_ms); *deleted receives the count. */
+ * time slice [before_ms - slice_ms, before_ms); *deleted receives the count.
+ * On PostgreSQL, samples and minute rollups drop the monthly partitions
+ * that lie wholly inside the slice (their rows counted first) and delete
+ * the rest of the slice's rows (the month at the boundary, the default
+ * partition); a drop that waits too long for its lock answers GLOVED_EBUSY
+ * and the next call tries again. */
 int store_retention_delete(store *s, store_retain what, int64_t before_ms, int64_t slice_ms,
 			   int64_t *deleted);
+
+/* The time-partitioned tables (PostgreSQL: sample and rollup_minute, one
+ * partition per UTC calendar month, docs/internals/store.md) get the
+ * partitions of now_ms's month and of the STORE_PARTITIONS_AHEAD months
+ * after it, made when missing (a row of another month lands in the
+ * default partition). Runs DDL: call it on the write connection outside a
+ * transaction (GLOVED_EINVAL inside one). Safe when two instances make the
+ * same partition at once. Cheap when called often: the connection
+ * remembers the month it last made sure of and does nothing until it
+ * changes. GLOVED_ENOTSUP on a backend without partitions (SQLite). */
+#define STORE_PARTITIONS_AHEAD 2
+int store_partitions_ensure(store *s, int64_t now_ms);
 
 typedef struct store_rebuild {
 	int64_t id;
@@ -159,8 +176,8 @@ int store_rebuild_done(store *s, int64_t id, int64_t done_ms, const char *result
  * Same rule as every capability: `version` first, new calls appended and
  * STORE_SAMPLES_VERSION raised, wrappers refuse an older table. Version
  * 1: every call above but the two of version 2, samples_insert and
- * rollups_add (many rows at once). */
-#define STORE_SAMPLES_VERSION 2
+ * rollups_add (many rows at once). Version 3: partitions_ensure. */
+#define STORE_SAMPLES_VERSION 3
 
 typedef struct store_samples_ops {
 	int version;
@@ -197,6 +214,8 @@ typedef struct store_samples_ops {
 	/* version 2 */
 	int (*samples_insert)(store *s, const store_sample *x, size_t n);
 	int (*rollups_add)(store *s, store_level lvl, const store_rollup_delta *rows, size_t n);
+	/* version 3 */
+	int (*partitions_ensure)(store *s, int64_t now_ms);
 } store_samples_ops;
 
 #endif

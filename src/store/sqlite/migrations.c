@@ -429,6 +429,11 @@ static const char *const migrations[] = {
      "CREATE INDEX enquiry_route_ent ON enquiry_route(enterprise_id, enquiry_id);"
      "CREATE TABLE town_page(town TEXT PRIMARY KEY, body TEXT NOT NULL,"
      "  updated_ms INTEGER NOT NULL, by_user TEXT NOT NULL) WITHOUT ROWID;"),
+    /* 11: PostgreSQL partitions sample and rollup_minute by month
+     * (postgres/pg_migrations.c); SQLite keeps its tables (retention deletes
+     * rows), the step only keeps the two schema versions naming the same
+     * shape */
+    "SELECT 1;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
