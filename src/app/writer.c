@@ -89,6 +89,7 @@ struct writer {
 	 * the ingest rate that tells a sustained burst from light traffic */
 	int64_t rate_t0, rate_cur, rate_prev;
 	int64_t last_retention_ms;
+	int parts_rc; /* the last store_partitions_ensure's answer, logged when it changes */
 	firmcal_cache *cals;
 	int own_cals;
 	int64_t cal_rev;  /* firmcal_rev when the machines' fc were taken */
@@ -1156,6 +1157,24 @@ static void retention(writer *w)
 	}
 }
 
+/* The partitions of this month and the next ones (PostgreSQL), ahead of
+ * the rows: at the start and at every housekeeping (the store does
+ * nothing until the month changes). A failure is logged once, not every
+ * second; rows of a month without its partition still land in the
+ * default one. */
+static void partitions(writer *w)
+{
+	int rc = store_partitions_ensure(w->db, ltime_now_ms());
+	if (rc == GLOVED_ENOTSUP)
+		rc = GLOVED_OK; /* SQLite: nothing to make */
+	if (rc && rc != w->parts_rc)
+		log_error("writer: making the month's partitions failed: %s (%s)",
+			  gloved_strerror(rc), store_errmsg(w->db));
+	else if (!rc && w->parts_rc)
+		log_info("writer: the month's partitions are made");
+	w->parts_rc = rc;
+}
+
 /* After a calendar changed (firmcal_forget), loads every firm's calendar
  * into the cache again, so that readers without a connection (the live
  * feed: live_machine_view with no store) find the new one. */
@@ -1183,6 +1202,7 @@ static void housekeeping(writer *w)
 	if (now - w->last_house_ms < 1000)
 		return;
 	w->last_house_ms = now;
+	partitions(w);
 	warm_calendars(w);
 	rebuild_requests(w);
 	if (!w->last_retention_ms || now - w->last_retention_ms >= 3600000) {
@@ -1528,6 +1548,7 @@ int writer_open(const writer_options *opt, store *wdb, registry *reg, live *lv, 
 		writer_close(w);
 		return rc;
 	}
+	partitions(w); /* before the first row */
 	if (pthread_create(&w->thread, NULL, writer_main, w)) {
 		w->db = NULL;
 		writer_close(w);

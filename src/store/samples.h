@@ -139,9 +139,26 @@ typedef enum store_retain {
 	STORE_RETAIN_SHIFT = 4, /* shift rows, their reasons and workers, stop events */
 } store_retain;
 /* Deletes rows of that kind older than before_ms, at most those in the
- * time slice [before_ms - slice_ms, before_ms); *deleted receives the count. */
+ * time slice [before_ms - slice_ms, before_ms); *deleted receives the count.
+ * On PostgreSQL, samples and minute rollups drop the monthly partitions
+ * that lie wholly inside the slice (their rows counted first) and delete
+ * the rest of the slice's rows (the month at the boundary, the default
+ * partition); a drop that waits too long for its lock answers GLOVED_EBUSY
+ * and the next call tries again. */
 int store_retention_delete(store *s, store_retain what, int64_t before_ms, int64_t slice_ms,
 			   int64_t *deleted);
+
+/* The time-partitioned tables (PostgreSQL: sample and rollup_minute, one
+ * partition per UTC calendar month, docs/internals/store.md) get the
+ * partitions of now_ms's month and of the STORE_PARTITIONS_AHEAD months
+ * after it, made when missing (a row of another month lands in the
+ * default partition). Runs DDL: call it on the write connection outside a
+ * transaction (GLOVED_EINVAL inside one). Safe when two instances make the
+ * same partition at once. Cheap when called often: the connection
+ * remembers the month it last made sure of and does nothing until it
+ * changes. GLOVED_ENOTSUP on a backend without partitions (SQLite). */
+#define STORE_PARTITIONS_AHEAD 2
+int store_partitions_ensure(store *s, int64_t now_ms);
 
 typedef struct store_rebuild {
 	int64_t id;
@@ -198,7 +215,8 @@ int store_notify(store *s, const char *payload);
  * STORE_SAMPLES_VERSION raised, wrappers refuse an older table. Version
  * 1: every call above but those of version 2, samples_insert and
  * rollups_add (many rows at once), and of version 3, machines_lock,
- * machines_state, sample_before and notify (several writers). */
+ * machines_state, sample_before and notify (several writers) and
+ * partitions_ensure. */
 #define STORE_SAMPLES_VERSION 3
 
 typedef struct store_samples_ops {
@@ -242,6 +260,7 @@ typedef struct store_samples_ops {
 			      const int64_t *day_to, size_t n, store_machine_state *out);
 	int (*notify)(store *s, const char *payload);
 	int (*sample_before)(store *s, int64_t machine_id, int64_t ts_ms, store_sample *out);
+	int (*partitions_ensure)(store *s, int64_t now_ms);
 } store_samples_ops;
 
 #endif

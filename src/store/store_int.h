@@ -94,5 +94,8 @@ int store__pg_reset(const char *uri);
 /* Tests only: sets the schema version recorded in the PostgreSQL database
  * of uri (to try a database newer than the binary). */
 int store__pg_set_version(const char *uri, int version);
+/* Tests only: migrates the PostgreSQL database of uri up to schema
+ * `version` and no further (a database as an older gloved left it). */
+int store__pg_migrate_to(const char *uri, int version);
 
 #endif

@@ -139,6 +139,12 @@ int store_retention_delete(store *s, store_retain what, int64_t before_ms, int64
 		   : store__enotsup(s);
 }
 
+int store_partitions_ensure(store *s, int64_t now_ms)
+{
+	const store_samples_ops *ops = STORE__OPS(s, samples, 3, partitions_ensure);
+	return ops ? ops->partitions_ensure(s, now_ms) : store__enotsup(s);
+}
+
 int store_rebuild_add(store *s, store_rebuild *r)
 {
 	const store_samples_ops *ops = STORE__OPS(s, samples, 1, rebuild_add);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 
 #include "app/firmcal.h"
 #include "app/live.h"
@@ -143,6 +144,19 @@ static int close_rig(void **state)
 	return 0;
 }
 
+/* The first column of a query's first row (PostgreSQL), -1 on an error. */
+static int64_t pg_count(const char *sql)
+{
+	PGconn *c = PQconnectdb(path);
+	PGresult *r = PQexec(c, sql);
+	int64_t n = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1
+			? strtoll(PQgetvalue(r, 0, 0), NULL, 10)
+			: -1;
+	PQclear(r);
+	PQfinish(c);
+	return n;
+}
+
 static ingest_record rec(int64_t mid, int64_t ts, uint64_t count, int st)
 {
 	ingest_record r;
@@ -176,6 +190,23 @@ static void test_pieces_today_by_the_firms_day(void **state)
 	writer_result res;
 	assert_int_equal(writer_submit(rg.w, rs, 3, &res), 0);
 	assert_int_equal(res.accepted, 3);
+	if (pg_mode) {
+		/* the writer made this month's partitions and the next two at its
+		 * start: the report of now is in this month's; the earlier ones
+		 * there too, or (on the 1st, when New York's day began last month
+		 * in UTC) in the default one */
+		tz_date d = tz_civil_from_days(now / 86400000);
+		char sql[128];
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM sample_p%04d%02d", (int)d.year,
+			 (int)d.month);
+		int64_t here = pg_count(sql);
+		assert_true(here >= 1);
+		assert_int_equal(here + pg_count("SELECT count(*) FROM sample_default"), 3);
+		assert_int_equal(
+		    pg_count(
+			"SELECT count(*) FROM pg_inherits WHERE inhparent = 'sample'::regclass"),
+		    1 + 1 + STORE_PARTITIONS_AHEAD);
+	}
 	live_view v;
 	live_machine_view(rg.lv, cals, rg.rdb, &ny_m, ltime_now_ms(), &v);
 	assert_int_equal(v.today_start, ny_today);

@@ -553,6 +553,20 @@ int store__pg_set_version(const char *uri, int version)
 	return rc;
 }
 
+int store__pg_migrate_to(const char *uri, int version)
+{
+	pgc q = {0};
+	int rc = connect_uri(uri, &q.conn, q.err, sizeof q.err);
+	if (!rc)
+		rc = pg__simple(&q, "SET client_min_messages = warning");
+	if (!rc)
+		rc = pg__migrate_to(&q, version);
+	if (rc)
+		fprintf(stderr, "store: postgres migrate to %d: %s\n", version, q.err);
+	PQfinish(q.conn);
+	return rc;
+}
+
 static int pg_schema_version(store *s, int *out)
 {
 	return pg__schema_version((pgc *)s, out);

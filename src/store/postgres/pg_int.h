@@ -52,6 +52,8 @@ typedef struct pgc {
 	PGconn *conn;
 	const char *stmt_sql[PG_STMTS];
 	char *run_sql[PG_RUN_COUNT]; /* malloc'd, freed by close */
+	int64_t parts_month;         /* the month (year * 12 + month - 1) whose
+				      * partitions were last made sure of, 0 none */
 	char err[256];
 } pgc;
 
@@ -176,6 +178,9 @@ int pg__p_arrays(pg_params *p, pg_arr *a, int n);
  * its own transaction under an advisory lock; refuses a database newer
  * than this binary. */
 int pg__migrate(pgc *q);
+/* As pg__migrate, stopping at version upto (tests: a database as an older
+ * gloved left it). */
+int pg__migrate_to(pgc *q, int upto);
 /* The schema version of the database (0: none). */
 int pg__schema_version(pgc *q, int *out);
 

@@ -5,8 +5,9 @@
  * the same shape on both backends: INTEGER is bigint, TEXT text, BLOB
  * bytea, an SQLite rowid key a bigint identity (BY DEFAULT, so a copy may
  * keep its ids), the registry triggers call registry_bump(), stop_event's
- * column "end" is quoted. Samples and rollups are plain tables for now
- * (monthly partitions come with issue 14's later steps).
+ * column "end" is quoted. Step 11 makes samples and minute rollups
+ * partitioned tables (one partition per UTC month, pg_samples.c makes the
+ * later ones); SQLite's step 11 changes nothing.
  *
  * The table schema_version holds the number of migrations applied. Each
  * step runs in its own transaction that first takes a transaction-scoped
@@ -456,6 +457,56 @@ static const char *const migrations[] = {
      * transaction that changes the machine, under whose row lock the
      * transaction runs */
     "CREATE TABLE machine_rev(machine_id bigint PRIMARY KEY, rev bigint NOT NULL);",
+    /* 12: samples and minute rollups partitioned by RANGE on their time
+     * (ts, bucket), one partition per UTC calendar month named
+     * <table>_pYYYYMM, plus <table>_default for rows of a month without
+     * one (docs/internals/store.md, "Partitions"). The rows are moved: the
+     * plain table is renamed, the partitioned one created with the same
+     * columns and key, a partition made for every month that has rows,
+     * the rows copied, the plain table dropped. The partitions' names and
+     * bounds are built from integers (year, month) computed here, the
+     * same as pg_samples.c's; rows outside years 1970..9999 stay in the
+     * default partition. */
+    ("ALTER TABLE sample RENAME TO sample_unparted;"
+     "ALTER INDEX sample_pkey RENAME TO sample_unparted_pkey;"
+     "CREATE TABLE sample("
+     "  ts bigint NOT NULL, machine_id bigint NOT NULL, count bigint NOT NULL,"
+     "  reject bigint NOT NULL, d_good bigint NOT NULL, d_reject bigint NOT NULL,"
+     "  state bigint NOT NULL, reason text, worker text,"
+     "  flags bigint NOT NULL DEFAULT 0, PRIMARY KEY(ts, machine_id))"
+     "  PARTITION BY RANGE(ts);"
+     "CREATE TABLE sample_default PARTITION OF sample DEFAULT;"
+     "ALTER TABLE rollup_minute RENAME TO rollup_minute_unparted;"
+     "ALTER INDEX rollup_minute_pkey RENAME TO rollup_minute_unparted_pkey;"
+     "CREATE TABLE rollup_minute(bucket bigint NOT NULL, machine_id bigint NOT NULL,"
+     "  enterprise_id bigint NOT NULL, workshop_id bigint NOT NULL,"
+     "  good bigint NOT NULL, reject bigint NOT NULL,"
+     "  PRIMARY KEY(bucket, machine_id)) PARTITION BY RANGE(bucket);"
+     "CREATE TABLE rollup_minute_default PARTITION OF rollup_minute DEFAULT;"
+     "DO $$DECLARE t text; k text; m int; y int; mo int; lo bigint; hi bigint;"
+     "BEGIN"
+     "  FOR t, k IN VALUES ('sample', 'ts'), ('rollup_minute', 'bucket') LOOP"
+     "    FOR m IN EXECUTE format('SELECT DISTINCT (extract(year FROM d)::int * 12"
+     "        + extract(month FROM d)::int - 1) FROM (SELECT to_timestamp(%I / 1000)"
+     "        AT TIME ZONE ''UTC'' AS d FROM %I WHERE %I >= 0 AND %I < 253402300800000) s',"
+     "        k, t || '_unparted', k, k) LOOP"
+     "      y := m / 12; mo := m % 12 + 1;"
+     "      lo := (extract(epoch FROM make_timestamp(y, mo, 1, 0, 0, 0)) * 1000)::bigint;"
+     "      hi := (extract(epoch FROM make_timestamp(y, mo, 1, 0, 0, 0) + interval '1 month')"
+     "        * 1000)::bigint;"
+     "      EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%s) TO (%s)',"
+     "        t || '_p' || lpad(y::text, 4, '0') || lpad(mo::text, 2, '0'), t, lo, hi);"
+     "    END LOOP;"
+     "  END LOOP;"
+     "END$$;"
+     "INSERT INTO sample(ts, machine_id, count, reject, d_good, d_reject, state, reason,"
+     "  worker, flags) SELECT ts, machine_id, count, reject, d_good, d_reject, state,"
+     "  reason, worker, flags FROM sample_unparted;"
+     "DROP TABLE sample_unparted;"
+     "INSERT INTO rollup_minute(bucket, machine_id, enterprise_id, workshop_id, good, reject)"
+     "  SELECT bucket, machine_id, enterprise_id, workshop_id, good, reject"
+     "  FROM rollup_minute_unparted;"
+     "DROP TABLE rollup_minute_unparted;"),
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -491,9 +542,9 @@ int pg__schema_version(pgc *q, int *out)
 	return rc == GLOVED_ENOTFOUND ? GLOVED_OK : rc;
 }
 
-/* One step: in a transaction under the lock, the version read again; 1
- * in *done when there is nothing left to do. */
-static int step(pgc *q, int *done)
+/* One step towards version `upto`: in a transaction under the lock, the
+ * version read again; 1 in *done when there is nothing left to do. */
+static int step(pgc *q, int upto, int *done)
 {
 	int rc, v = 0;
 	*done = 0;
@@ -514,7 +565,7 @@ static int step(pgc *q, int *done)
 		rc = GLOVED_EDB;
 		goto out;
 	}
-	if (v == N_MIGRATIONS) {
+	if (v >= upto) {
 		*done = 1;
 		goto out;
 	}
@@ -544,11 +595,18 @@ out:
 	return pg__simple(q, "COMMIT");
 }
 
-int pg__migrate(pgc *q)
+int pg__migrate_to(pgc *q, int upto)
 {
 	int done = 0, rc = GLOVED_OK;
+	if (upto > N_MIGRATIONS)
+		upto = N_MIGRATIONS;
 	/* one step more than there are migrations: the last finds none left */
 	for (int i = 0; i <= N_MIGRATIONS + 1 && !done && !rc; i++)
-		rc = step(q, &done);
+		rc = step(q, upto, &done);
 	return rc;
+}
+
+int pg__migrate(pgc *q)
+{
+	return pg__migrate_to(q, N_MIGRATIONS);
 }

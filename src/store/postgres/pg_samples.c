@@ -7,13 +7,22 @@
  * sqlite/sqlite_samples.c. Two differences: a multi-row INSERT ... ON
  * CONFLICT DO UPDATE may not touch one key twice, so a run of rollup rows
  * whose keys repeat goes row by row; and a range of samples is read in
- * pages of PG_PAGE rows by key (never the whole range in memory). Samples
- * and rollups are plain tables for now (partitions come later). */
+ * pages of PG_PAGE rows by key (never the whole range in memory).
+ *
+ * Samples and minute rollups are partitioned by RANGE on their time, one
+ * partition per UTC calendar month (<table>_pYYYYMM) and a default one
+ * (pg_migrations.c step 11): store_partitions_ensure makes the current
+ * month's and the next ones ahead of the rows, retention drops whole
+ * months (detach, count, drop) and deletes the rest of its slice. That DDL
+ * is the only SQL text built at run time; its identifiers and bounds are
+ * formatted here from integers (a year and a month), never from input. */
+#include "core/tz.h"
 #include "store/postgres/pg_int.h"
 #include "util/err.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Rows of one page of store_samples_range. */
 #define PG_PAGE 10000
@@ -305,8 +314,9 @@ static int pg_samples_range(store *s, int64_t from_ms, int64_t to_ms,
 		pg__p_i64(&p, PG_PAGE);
 		int rc;
 		PGresult *r = pg__exec(q,
-				       "SELECT " SAMPLE_COLS " FROM sample WHERE (ts, machine_id) >"
-				       " ($1, $2) AND ts <= $3 ORDER BY ts, machine_id LIMIT $4",
+				       "SELECT " SAMPLE_COLS " FROM sample WHERE ts >= $1 AND"
+				       " (ts, machine_id) > ($1, $2) AND ts <= $3"
+				       " ORDER BY ts, machine_id LIMIT $4",
 				       &p, &rc);
 		if (!r)
 			return rc;
@@ -530,6 +540,237 @@ static int pg_rollup_delete(store *s, int64_t enterprise_id, int64_t from_ms, in
 	return GLOVED_OK;
 }
 
+/* ---- monthly partitions ---- */
+
+/* The partitioned tables and their partition key, by store_retain. */
+static const struct {
+	const char *table, *key;
+} part_tables[] = {{"sample", "ts"}, {"rollup_minute", "bucket"}};
+#define PART_TABLES ((int)(sizeof part_tables / sizeof part_tables[0]))
+
+/* Months are numbered year * 12 + month - 1 (UTC). */
+static int64_t month_of(int64_t ts_ms)
+{
+	int64_t days = ts_ms / 86400000 - (ts_ms % 86400000 < 0);
+	tz_date d = tz_civil_from_days(days);
+	return (int64_t)d.year * 12 + d.month - 1;
+}
+
+static int64_t month_start_ms(int64_t m)
+{
+	tz_date d = {(int32_t)(m / 12), (int32_t)(m % 12) + 1, 1};
+	return tz_days_from_civil(d) * 86400000;
+}
+
+/* The years a partition may be of: the names have four digits. */
+static int month_ok(int64_t m)
+{
+	return m >= 1970 * 12 && m < 10000 * 12;
+}
+
+/* <table>_pYYYYMM into name (64 bytes). */
+static void part_name(char *name, size_t n, int t, int64_t m)
+{
+	snprintf(name, n, "%s_p%04d%02d", part_tables[t].table, (int)(m / 12), (int)(m % 12) + 1);
+}
+
+static const char *sqlstate(const PGresult *r)
+{
+	const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	return st ? st : "";
+}
+
+/* Runs text built here (DDL); the SQLSTATE of a failure into state (6
+ * bytes) before pg__fail keeps the message. */
+static int ddl(pgc *q, const char *sql, char *state)
+{
+	PGresult *r = PQexec(q->conn, sql);
+	ExecStatusType t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	state[0] = '\0';
+	if (t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK) {
+		PQclear(r);
+		return GLOVED_OK;
+	}
+	snprintf(state, 6, "%s", sqlstate(r));
+	return pg__fail(q, r, 0);
+}
+
+/* Another instance made the same table first: CREATE ... IF NOT EXISTS
+ * still fails when both check before either commits. */
+static int dup_state(const char *state)
+{
+	return strcmp(state, "42P07") == 0 || strcmp(state, "23505") == 0;
+}
+
+/* Rolls back after a failed statement of a transaction built here,
+ * keeping the statement's message. */
+static void ddl_rollback(pgc *q)
+{
+	char err[sizeof q->err];
+	memcpy(err, q->err, sizeof err);
+	pg__simple(q, "ROLLBACK");
+	memcpy(q->err, err, sizeof err);
+}
+
+/* Month m of table t when the default partition holds rows of it (a row
+ * that came before its month's partition): the partition is made apart,
+ * the rows moved out of the default into it, and it is attached, in one
+ * transaction (ATTACH scans the default for rows of the month). */
+static int part_move_in(pgc *q, int t, int64_t m)
+{
+	char name[64], sql[1024], state[6];
+	part_name(name, sizeof name, t, m);
+	const char *tb = part_tables[t].table, *k = part_tables[t].key;
+	long long lo = (long long)month_start_ms(m), hi = (long long)month_start_ms(m + 1);
+	int n = snprintf(sql, sizeof sql,
+			 "BEGIN; SET LOCAL lock_timeout = '10s';"
+			 " CREATE TABLE %s (LIKE %s INCLUDING DEFAULTS);"
+			 " WITH moved AS (DELETE FROM %s_default WHERE %s >= %lld AND %s < %lld"
+			 " RETURNING *) INSERT INTO %s SELECT * FROM moved;"
+			 " ALTER TABLE %s ATTACH PARTITION %s FOR VALUES FROM (%lld) TO (%lld);"
+			 " COMMIT",
+			 name, tb, tb, k, lo, k, hi, name, tb, name, lo, hi);
+	if (n < 0 || (size_t)n >= sizeof sql)
+		return GLOVED_EINVAL;
+	int rc = ddl(q, sql, state);
+	if (rc && PQtransactionStatus(q->conn) != PQTRANS_IDLE)
+		ddl_rollback(q);
+	return rc && dup_state(state) ? GLOVED_OK : rc;
+}
+
+/* Makes month m's partition of table t when it is missing. */
+static int part_make(pgc *q, int t, int64_t m)
+{
+	char name[64], sql[512], state[6];
+	part_name(name, sizeof name, t, m);
+	int n = snprintf(sql, sizeof sql,
+			 "CREATE TABLE IF NOT EXISTS %s PARTITION OF %s FOR VALUES FROM (%lld) TO "
+			 "(%lld)",
+			 name, part_tables[t].table, (long long)month_start_ms(m),
+			 (long long)month_start_ms(m + 1));
+	if (n < 0 || (size_t)n >= sizeof sql)
+		return GLOVED_EINVAL;
+	int rc = ddl(q, sql, state);
+	if (rc && dup_state(state))
+		return GLOVED_OK;
+	/* 23514: the default partition has rows of the month */
+	if (rc && strcmp(state, "23514") == 0)
+		return part_move_in(q, t, m);
+	return rc;
+}
+
+static int pg_partitions_ensure(store *s, int64_t now_ms)
+{
+	pgc *q = (pgc *)s;
+	int64_t cur = month_of(now_ms);
+	if (!month_ok(cur) || !month_ok(cur + STORE_PARTITIONS_AHEAD)) {
+		snprintf(q->err, sizeof q->err, "no partitions for a time outside 1970..9999");
+		return GLOVED_EINVAL;
+	}
+	if (q->parts_month == cur)
+		return GLOVED_OK;
+	if (PQtransactionStatus(q->conn) != PQTRANS_IDLE) {
+		snprintf(q->err, sizeof q->err, "partitions are made outside a transaction");
+		return GLOVED_EINVAL;
+	}
+	for (int t = 0; t < PART_TABLES; t++)
+		for (int64_t m = cur; m <= cur + STORE_PARTITIONS_AHEAD; m++) {
+			int rc = part_make(q, t, m);
+			if (rc)
+				return rc;
+		}
+	q->parts_month = cur;
+	return GLOVED_OK;
+}
+
+/* A table named as a partition, attached or not. */
+typedef struct part_table_row {
+	char name[64];
+	int attached;
+} part_table_row;
+
+static int part_row(const PGresult *r, int row, void *dst)
+{
+	part_table_row *x = dst;
+	TEXT(0, x->name);
+	x->attached = PQgetvalue(r, row, 1)[0] == 't';
+	return GLOVED_OK;
+}
+
+/* The month of a name <table>_pYYYYMM, -1 for any other name. */
+static int64_t part_month(int t, const char *name)
+{
+	size_t tl = strlen(part_tables[t].table);
+	if (strncmp(name, part_tables[t].table, tl) != 0 || strncmp(name + tl, "_p", 2) != 0)
+		return -1;
+	const char *d = name + tl + 2;
+	int64_t v = 0;
+	for (int i = 0; i < 6; i++) {
+		if (d[i] < '0' || d[i] > '9')
+			return -1;
+		v = v * 10 + (d[i] - '0');
+	}
+	if (d[6] != '\0' || v % 100 < 1 || v % 100 > 12)
+		return -1;
+	int64_t m = (v / 100) * 12 + v % 100 - 1;
+	return month_ok(m) ? m : -1;
+}
+
+/* Drops the partitions of table t that lie wholly in [from_ms, before_ms):
+ * each is detached (a short lock of the parent, given up after 5 s outside
+ * a caller's transaction), its rows counted into *deleted, and dropped.
+ * A table of that name left detached (a crash between the steps) is
+ * counted and dropped as well. */
+static int part_drop_old(pgc *q, int t, int64_t from_ms, int64_t before_ms, int64_t *deleted)
+{
+	part_table_row *names = NULL;
+	size_t n = 0;
+	char pattern[64];
+	snprintf(pattern, sizeof pattern, "^%s_p[0-9]{6}$", part_tables[t].table);
+	pg_params p;
+	pg__p_init(&p);
+	pg__p_text(&p, pattern);
+	int rc = pg__rows(q,
+			  "SELECT relname, relispartition FROM pg_class WHERE relkind = 'r'"
+			  " AND relnamespace = current_schema()::regnamespace AND relname ~ $1"
+			  " ORDER BY relname",
+			  &p, sizeof *names, part_row, (void **)&names, &n);
+	if (rc)
+		return rc;
+	int own_tx = PQtransactionStatus(q->conn) == PQTRANS_IDLE;
+	for (size_t i = 0; i < n && !rc; i++) {
+		int64_t m = part_month(t, names[i].name);
+		if (m < 0 || month_start_ms(m) < from_ms || month_start_ms(m + 1) > before_ms)
+			continue;
+		char name[64], sql[512], state[6];
+		part_name(name, sizeof name, t, m); /* formatted again from the integers */
+		int64_t rows = 0;
+		if (names[i].attached) {
+			snprintf(sql, sizeof sql, "%sALTER TABLE %s DETACH PARTITION %s%s",
+				 own_tx ? "BEGIN; SET LOCAL lock_timeout = '5s'; " : "",
+				 part_tables[t].table, name, own_tx ? "; COMMIT" : "");
+			if ((rc = ddl(q, sql, state)) != GLOVED_OK) {
+				if (own_tx && PQtransactionStatus(q->conn) != PQTRANS_IDLE)
+					ddl_rollback(q);
+				break;
+			}
+		}
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", name);
+		PGresult *r = PQexec(q->conn, sql);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			rc = pg__fail(q, r, 0);
+			break;
+		}
+		rows = pg__i64(r, 0, 0);
+		PQclear(r);
+		snprintf(sql, sizeof sql, "DROP TABLE %s", name);
+		if ((rc = ddl(q, sql, state)) == GLOVED_OK)
+			*deleted += rows;
+	}
+	free(names);
+	return rc;
+}
+
 static int pg_retention_delete(store *s, store_retain what, int64_t before_ms, int64_t slice_ms,
 			       int64_t *deleted)
 {
@@ -547,6 +788,9 @@ static int pg_retention_delete(store *s, store_retain what, int64_t before_ms, i
 	if ((int)what < 0 || (int)what > STORE_RETAIN_SHIFT)
 		return GLOVED_EINVAL;
 	int rc = GLOVED_OK;
+	if ((int)what < PART_TABLES)
+		rc = part_drop_old((pgc *)s, (int)what, before_ms - slice_ms, before_ms, deleted);
+	/* the rest of the slice: the month at the boundary, the default */
 	for (int i = 0; i < 4 && sql[what][i] && !rc; i++) {
 		pg_params p;
 		pg__p_init(&p);
@@ -806,4 +1050,5 @@ const store_samples_ops pg__samples_ops = {
     .machines_state = pg_machines_state,
     .notify = pg_notify,
     .sample_before = pg_sample_before,
+    .partitions_ensure = pg_partitions_ensure,
 };

@@ -433,6 +433,11 @@ static const char *const migrations[] = {
      * one daemon per SQLite file leaves it empty, kept so that a version
      * names one schema on both backends) */
     "CREATE TABLE machine_rev(machine_id INTEGER PRIMARY KEY, rev INTEGER NOT NULL);",
+    /* 12: PostgreSQL partitions sample and rollup_minute by month
+     * (postgres/pg_migrations.c); SQLite keeps its tables (retention deletes
+     * rows), the step only keeps the two schema versions naming the same
+     * shape */
+    "SELECT 1;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
