@@ -38,6 +38,7 @@ const COMMANDS = {
   ],
   "modbus list": ["--enterprise"],
   migrate: [],
+  copy: ["--from", "--to"],
   rebuild: ["--enterprise", "--from", "--to", "--timezone", "--raw-days", "--offline-after"],
   "sparkplug map": ["--enterprise", "--edge-node", "--count-metric", "--reject-metric", "--state-metric", "--reason-metric"],
 };

@@ -308,7 +308,7 @@ if (process.env.GLOVED_TEST_DB === "pg" && !PG_URI) {
   process.exit(77);
 }
 
-function pgReset(uri) {
+export function pgReset(uri) {
   const r = spawnSync("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", uri, "-c", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"], {
     encoding: "utf8",
     timeout: 60000,
@@ -328,6 +328,8 @@ function pgReset(uri) {
 //   dir        the folder of an earlier daemon stopped with {keepDir: true}:
 //              this daemon reuses its database (and appends to its log) and
 //              owns the folder from now on (removes it on stop)
+//   db         the database to serve (a file or a postgresql:// URI), as it
+//              is (never emptied), instead of the folder's or $GLOVED_TEST_PG
 //
 // Returns {url, port, dir, db, log, admin(...args), logText(), stop(), kill()}.
 // stop() sends SIGTERM, waits for the exit (SIGKILL after 10 s), removes the
@@ -336,7 +338,7 @@ function pgReset(uri) {
 // (a crash) and waits for the exit. Both take {keepDir: true} to keep the
 // folder (and database) for a restart with startDaemon({dir}); it is still
 // removed when the test process exits.
-export async function startDaemon({ mqttPort, extraArgs = [], setup, env = {}, t, dir: reuseDir } = {}) {
+export async function startDaemon({ mqttPort, extraArgs = [], setup, env = {}, t, dir: reuseDir, db: givenDb } = {}) {
   if (!fs.existsSync(GLOVED_BIN)) throw new Error(`gloved binary not found: ${GLOVED_BIN} (set GLOVED_BIN)`);
   let dir;
   if (reuseDir) {
@@ -345,8 +347,9 @@ export async function startDaemon({ mqttPort, extraArgs = [], setup, env = {}, t
   } else {
     dir = await makeTempDir("gloved-test-");
   }
-  const db = PG_URI || path.join(dir, "gloved.db");
-  if (PG_URI && !reuseDir) pgReset(PG_URI);
+  const db = givenDb || PG_URI || path.join(dir, "gloved.db");
+  const onUri = /^postgres(ql)?:\/\//.test(db);
+  if (PG_URI && !reuseDir && !givenDb) pgReset(PG_URI);
   const log = path.join(dir, "gloved.log");
   const admin = (...args) => runAdmin(db, args.flat());
   admin.withInput = (input, ...args) => runAdmin(db, args.flat(), { input });
@@ -371,7 +374,7 @@ export async function startDaemon({ mqttPort, extraArgs = [], setup, env = {}, t
     "--vendor-dir",
     path.join(SOURCE_DIR, "node_modules", "echarts", "dist"),
   ];
-  if (PG_URI) args.push("--brand-key-file", path.join(dir, "brand.key"));
+  if (onUri && !extraArgs.includes("--brand-key-file")) args.push("--brand-key-file", path.join(dir, "brand.key"));
   if (mqttPort) args.push("--mqtt-host", "127.0.0.1", "--mqtt-port", String(mqttPort));
   else args.push("--no-mqtt");
   args.push(...extraArgs.map(String));
