@@ -824,7 +824,7 @@ static const admin_cmd ADMIN_COMMANDS[] = {
      "move an embedded deployment: copy its SQLite database into an empty PostgreSQL "
      "database, every table row for row with the same ids, in one transaction, checked on "
      "both sides (rows, a digest of every row, pieces and pairs) before the commit (stop "
-     "the daemon first; --db is not used)",
+     "the daemon first)",
      {{"--from", "FILE.db", 1, "the SQLite database, read only"},
       {"--to", "postgresql://...", 1,
        "the PostgreSQL database: migrated, and refused when it holds any data"}}},
@@ -1006,6 +1006,12 @@ static int read_options(int argc, char **argv, admin_ctx *c)
 			continue; /* a word, or -h */
 		int k = opt_index(cmd, a);
 		int db = strcmp(a, "--db") == 0;
+		if (db && own_databases(cmd)) {
+			fprintf(stderr, "gloved admin ");
+			print_name(stderr, cmd);
+			fprintf(stderr, ": takes no --db (its options name the databases)\n");
+			return 2;
+		}
 		if (k < 0 && !db) {
 			fprintf(stderr, "gloved admin ");
 			print_name(stderr, cmd);

@@ -46,6 +46,14 @@ static void say(store_copy_report *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Why a call on s failed: the connection's text, or the code's when the
+ * backend has no text for it (a call it lacks). */
+static const char *why(store *s, int rc)
+{
+	const char *m = store_errmsg(s);
+	return rc == GLOVED_ENOTSUP || !m || !*m ? gloved_strerror(rc) : m;
+}
+
 static int seeded(const char *table)
 {
 	for (size_t i = 0; i < N_SEEDED; i++)
@@ -184,7 +192,7 @@ static int on_row(void *arg, const store_value *v, int n)
 	if (p->to) {
 		int rc = store_bulk_load_row(p->to, p->conv, n);
 		if (rc) {
-			say(p->rep, "table %s: %s", t->name, store_errmsg(p->to));
+			say(p->rep, "table %s: %s", t->name, why(p->to, rc));
 			return rc;
 		}
 	}
@@ -311,20 +319,20 @@ static int copy_table(store *from, store *to, const store_bulk_table *src,
 	if ((rc = map_columns(src, dst, view, rep)))
 		goto out;
 	if ((rc = store_bulk_count(from, src->name, &ct->rows_from))) {
-		say(rep, "cannot count the source's %s: %s", src->name, store_errmsg(from));
+		say(rep, "cannot count the source's %s: %s", src->name, why(from, rc));
 		goto out;
 	}
 	if ((rc = store_bulk_load_begin(to, dst))) {
-		say(rep, "cannot load table %s: %s", dst->name, store_errmsg(to));
+		say(rep, "cannot load table %s: %s", dst->name, why(to, rc));
 		goto out;
 	}
 	pass_init(p, dst, to, rep);
 	rc = store_bulk_rows(from, view, on_row, p);
 	if (rc)
-		say(rep, "cannot read the source's %s: %s", src->name, store_errmsg(from));
+		say(rep, "cannot read the source's %s: %s", src->name, why(from, rc));
 	int end = store_bulk_load_end(to, rc == GLOVED_OK);
 	if (!rc && end) {
-		say(rep, "the target refused the rows of %s: %s", dst->name, store_errmsg(to));
+		say(rep, "the target refused the rows of %s: %s", dst->name, why(to, end));
 		rc = end;
 	}
 	if (rc)
@@ -340,7 +348,7 @@ static int copy_table(store *from, store *to, const store_bulk_table *src,
 			continue;
 		if ((rc = store_bulk_ids_set(to, dst->name, dst->col[i].name, p->id_max[i]))) {
 			say(rep, "cannot set the identity of %s.%s: %s", dst->name,
-			    dst->col[i].name, store_errmsg(to));
+			    dst->col[i].name, why(to, rc));
 			goto out;
 		}
 	}
@@ -367,7 +375,7 @@ static int verify_table(store *to, const store_bulk_table *dst, store_copy_repor
 		rc = store_bulk_rows(to, dst, on_row, p);
 	}
 	if (rc) {
-		say(rep, "cannot read back the target's %s: %s", dst->name, store_errmsg(to));
+		say(rep, "cannot read back the target's %s: %s", dst->name, why(to, rc));
 	} else {
 		ct->read_to = p->rows;
 		ct->digest_to = p->digest;
@@ -406,11 +414,11 @@ int store_copy(store *from, store *to, store_copy_report *rep)
 		goto out;
 	}
 	if ((rc = store_bulk_tables(from, &ft, &nf))) {
-		say(rep, "cannot list the source's tables: %s", store_errmsg(from));
+		say(rep, "cannot list the source's tables: %s", why(from, rc));
 		goto out;
 	}
 	if ((rc = store_bulk_tables(to, &tt, &nt))) {
-		say(rep, "cannot list the target's tables: %s", store_errmsg(to));
+		say(rep, "cannot list the target's tables: %s", why(to, rc));
 		goto out;
 	}
 	if ((rc = match_tables(ft, nf, tt, nt, rep)))
@@ -426,19 +434,19 @@ int store_copy(store *from, store *to, store_copy_report *rep)
 	if ((rc = table_order(tt, nt, order, rep)))
 		goto out;
 	if ((rc = store_read_begin(from))) {
-		say(rep, "cannot begin a read of the source: %s", store_errmsg(from));
+		say(rep, "cannot begin a read of the source: %s", why(from, rc));
 		goto out;
 	}
 	reading = 1;
 	if ((rc = store_begin(to))) {
-		say(rep, "cannot begin a transaction on the target: %s", store_errmsg(to));
+		say(rep, "cannot begin a transaction on the target: %s", why(to, rc));
 		goto out;
 	}
 	writing = 1;
 	for (size_t i = 0; i < nt; i++) {
 		int64_t n = 0;
 		if ((rc = store_bulk_count(to, tt[i].name, &n))) {
-			say(rep, "cannot count the target's %s: %s", tt[i].name, store_errmsg(to));
+			say(rep, "cannot count the target's %s: %s", tt[i].name, why(to, rc));
 			goto out;
 		}
 		if (n && !seeded(tt[i].name)) {
@@ -451,7 +459,7 @@ int store_copy(store *from, store *to, store_copy_report *rep)
 			goto out;
 		}
 		if (seeded(tt[i].name) && (rc = store_bulk_clear(to, tt[i].name))) {
-			say(rep, "cannot empty the target's %s: %s", tt[i].name, store_errmsg(to));
+			say(rep, "cannot empty the target's %s: %s", tt[i].name, why(to, rc));
 			goto out;
 		}
 	}
@@ -474,7 +482,7 @@ int store_copy(store *from, store *to, store_copy_report *rep)
 	}
 	writing = 0;
 	if ((rc = store_commit(to)))
-		say(rep, "cannot commit the copy: %s", store_errmsg(to));
+		say(rep, "cannot commit the copy: %s", why(to, rc));
 out:
 	if (writing)
 		store_rollback(to);

@@ -18,6 +18,7 @@ static const char tables_sql[] = "SELECT name FROM sqlite_master WHERE type = 't
 				 " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name";
 static const char cols_sql[] = "SELECT name, type, pk FROM pragma_table_info(?1) ORDER BY cid";
 static const char pks_sql[] = "SELECT count(*) FROM pragma_table_info(?1) WHERE pk > 0";
+static const char has_col_sql[] = "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2";
 static const char refs_sql[] =
     "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?1) ORDER BY 1";
 
@@ -134,6 +135,20 @@ static int sq_bulk_tables(store *s, store_bulk_table **out, size_t *n)
 	return GLOVED_OK;
 }
 
+/* 1 when table has the column: a double-quoted name SQLite cannot resolve
+ * would otherwise be read as a string literal. */
+static int has_column(sq *q, const char *table, const char *column)
+{
+	sqlite3_stmt *st = sqlite__cached(q, has_col_sql);
+	if (!st)
+		return 0;
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
+	int ok = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+	sqlite__release(q, st);
+	return ok;
+}
+
 static int sq_bulk_rows(store *s, const store_bulk_table *t, store_bulk_row_fn fn, void *arg)
 {
 	sq *q = (sq *)s;
@@ -150,6 +165,13 @@ static int sq_bulk_rows(store *s, const store_bulk_table *t, store_bulk_row_fn f
 	    (size_t)snprintf(sql + len, cap - len, " FROM \"%s\"", t->name) >= cap - len) {
 		bad_name(q, "a table's or column", t->name);
 		goto out;
+	}
+	for (int i = 0; i < t->n_cols; i++) {
+		if (!has_column(q, t->name, t->col[i].name)) {
+			snprintf(q->err, sizeof q->err, "table %s has no column %s", t->name,
+				 t->col[i].name);
+			goto out;
+		}
 	}
 	if (!(st = sqlite__prep(q, sql))) {
 		rc = GLOVED_EDB;
