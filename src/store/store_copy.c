@@ -407,8 +407,8 @@ int store_copy(store *from, store *to, store_copy_report *rep)
 	}
 	if (vf != vt) {
 		say(rep,
-		    "the source's schema is version %d, the target's %d: bring the source to "
-		    "this gloved's schema first (gloved admin migrate --db FILE)",
+		    "the source's schema is version %d, the target's %d: both must be this "
+		    "gloved's (gloved admin migrate --db FILE upgrades an older file)",
 		    vf, vt);
 		rc = GLOVED_EINVAL;
 		goto out;
