@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* admin.c: `gloved admin [--db PATH] <noun> <verb> [options]`, the commands
  * that register firms, workshops, machines, gateway tokens, users, Modbus
- * devices and Sparkplug maps, rebuild rollups and write the broker's ACL.
+ * devices and Sparkplug maps, rebuild rollups, write the broker's ACL and
+ * copy a deployment's SQLite database to PostgreSQL.
  * Each command is one row of ADMIN_COMMANDS: noun, verb, handler, a line of
  * help and its options (name, value placeholder or none for a flag,
  * required or not, what it means). The dispatcher finds the row, refuses an
@@ -590,6 +591,106 @@ static int rebuild(admin_ctx *c)
 	return rc;
 }
 
+/* gloved admin copy: an embedded deployment (its SQLite file) moved into an
+ * empty PostgreSQL database by store_copy, which checks both sides before
+ * it commits. No daemon may hold either: the file's lock and the
+ * database's claim are taken (and held until the copy ends), as a daemon
+ * takes them. */
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const store_copy_table *)a)->name, ((const store_copy_table *)b)->name);
+}
+
+static int copy_db(admin_ctx *c)
+{
+	const char *from = opt(c, "--from"), *to = opt(c, "--to");
+	if (store_is_uri(from) || !store_is_uri(to)) {
+		fprintf(stderr, "gloved admin copy: --from is an SQLite file and --to a "
+				"postgresql:// URI\n");
+		return 2;
+	}
+	char shown[1100];
+	store_uri_shown(to, shown, sizeof shown);
+	store *src = NULL, *dst = NULL;
+	store_options so = {1};
+	store_copy_report rep;
+	memset(&rep, 0, sizeof rep);
+	int fd = -2, rc = 1;
+	if (store_open(from, STORE_READ, &so, &src)) {
+		fprintf(stderr, "gloved admin copy: cannot open %s: not a gloved database\n", from);
+		goto out;
+	}
+	fd = cli__db_lock(from);
+	if (fd == -1) {
+		fprintf(stderr, "gloved admin copy: a daemon holds %s: stop it first\n", from);
+		goto out;
+	}
+	if (fd < 0) {
+		fprintf(stderr, "gloved admin copy: cannot create %s.lock\n", from);
+		goto out;
+	}
+	if (store_open(to, STORE_WRITE, &so, &dst)) {
+		fprintf(stderr, "gloved admin copy: cannot open database %s\n", shown);
+		goto out;
+	}
+	int claim = store_claim(dst);
+	if (claim) {
+		fprintf(stderr,
+			claim == GLOVED_EBUSY
+			    ? "gloved admin copy: a daemon holds %s: stop it first\n"
+			    : "gloved admin copy: cannot claim %s\n",
+			shown);
+		goto out;
+	}
+	int r = store_copy(src, dst, &rep);
+	if (r) {
+		for (size_t i = 0; rep.mismatch && i < rep.n_tables; i++) {
+			const store_copy_table *t = &rep.tables[i];
+			if (t->rows_from != t->read_from || t->rows_to != t->rows_from ||
+			    t->read_to != t->rows_from || t->digest_to != t->digest_from)
+				fprintf(stderr,
+					"gloved admin copy: table %s: %lld rows (%lld read, digest "
+					"%016llx) in %s, %lld (%lld read, digest %016llx) in the "
+					"target\n",
+					t->name, (long long)t->rows_from, (long long)t->read_from,
+					(unsigned long long)t->digest_from, from,
+					(long long)t->rows_to, (long long)t->read_to,
+					(unsigned long long)t->digest_to);
+		}
+		for (size_t j = 0; rep.mismatch && j < rep.n_totals; j++)
+			if (rep.totals[j].from != rep.totals[j].to)
+				fprintf(stderr,
+					"gloved admin copy: sum of %s.%s: %lld in %s, %lld in the "
+					"target\n",
+					rep.totals[j].table, rep.totals[j].column,
+					(long long)rep.totals[j].from, from,
+					(long long)rep.totals[j].to);
+		fprintf(stderr, "gloved admin copy: %s\n", rep.err);
+		goto out;
+	}
+	int64_t good = 0, reject = 0;
+	qsort(rep.tables, rep.n_tables, sizeof *rep.tables, by_name);
+	for (size_t i = 0; i < rep.n_tables; i++)
+		printf("rows\t%s\t%lld\n", rep.tables[i].name, (long long)rep.tables[i].rows_to);
+	for (size_t j = 0; j < rep.n_totals; j++) {
+		const store_copy_total *t = &rep.totals[j];
+		printf("sum\t%s.%s\t%lld\n", t->table, t->column, (long long)t->to);
+		if (strcmp(t->table, "sample") == 0)
+			*(strcmp(t->column, "d_good") == 0 ? &good : &reject) = t->to;
+	}
+	printf("copied %s to %s: %zu tables, %lld rows, %lld good and %lld reject pieces; "
+	       "counts, digests and sums agree on both sides\n",
+	       from, shown, rep.n_tables, (long long)rep.rows, (long long)good, (long long)reject);
+	rc = 0;
+out:
+	store_copy_report_free(&rep);
+	store_close(dst);
+	store_close(src);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 /* gloved admin mqtt-acl: see ingest/mqtt_acl.h. */
 static int mqtt_acl(admin_ctx *c)
 {
@@ -717,6 +818,16 @@ static const admin_cmd ADMIN_COMMANDS[] = {
      "create or upgrade the database's schema to this binary's version (safe to run again; "
      "a database newer than the binary is refused)",
      {{0}}},
+    {"copy",
+     NULL,
+     copy_db,
+     "move an embedded deployment: copy its SQLite database into an empty PostgreSQL "
+     "database, every table row for row with the same ids, in one transaction, checked on "
+     "both sides (rows, a digest of every row, pieces and pairs) before the commit (stop "
+     "the daemon first)",
+     {{"--from", "FILE.db", 1, "the SQLite database, read only"},
+      {"--to", "postgresql://...", 1,
+       "the PostgreSQL database: migrated, and refused when it holds any data"}}},
     {"rebuild",
      NULL,
      rebuild,
@@ -743,6 +854,13 @@ static const admin_cmd ADMIN_COMMANDS[] = {
 };
 
 #define N_COMMANDS (sizeof ADMIN_COMMANDS / sizeof ADMIN_COMMANDS[0])
+
+/* 1 for a command that names and opens its own databases (copy): the
+ * dispatcher opens no --db for it. */
+static int own_databases(const admin_cmd *cmd)
+{
+	return cmd->run == copy_db;
+}
 
 /* ---- help, generated from the rows ---- */
 
@@ -813,7 +931,8 @@ static void command_usage(FILE *out, const admin_cmd *cmd)
 	fputc('\n', out);
 	print_wrapped(out, 0, cmd->help);
 	fprintf(out, "\noptions:\n");
-	fprintf(out, "  %-28s %s\n", "--db PATH", "the database (default gloved.db)");
+	if (!own_databases(cmd))
+		fprintf(out, "  %-28s %s\n", "--db PATH", "the database (default gloved.db)");
 	for (size_t i = 0; i < ADMIN_MAX_OPTS && cmd->opts[i].name; i++) {
 		const admin_opt *o = &cmd->opts[i];
 		char left[120];
@@ -887,6 +1006,12 @@ static int read_options(int argc, char **argv, admin_ctx *c)
 			continue; /* a word, or -h */
 		int k = opt_index(cmd, a);
 		int db = strcmp(a, "--db") == 0;
+		if (db && own_databases(cmd)) {
+			fprintf(stderr, "gloved admin ");
+			print_name(stderr, cmd);
+			fprintf(stderr, ": takes no --db (its options name the databases)\n");
+			return 2;
+		}
 		if (k < 0 && !db) {
 			fprintf(stderr, "gloved admin ");
 			print_name(stderr, cmd);
@@ -959,6 +1084,8 @@ int cli__admin(int argc, char **argv)
 	c.cmd = cmd;
 	if ((rc = read_options(argc, argv, &c)))
 		return rc;
+	if (own_databases(cmd))
+		return cmd->run(&c);
 	if (secret_init())
 		return 1;
 	store_options so = {1};

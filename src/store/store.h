@@ -11,7 +11,9 @@
  * lots, cartons, inspections, test reports) and brand.h (licences, audits,
  * labels, scans, flags), coop.h (profiles, cooperative orders, designs,
  * enquiries) and cluster.h (share settings, the audit log,
- * statistics, the plan, the programme, talent, the cockpit). Each
+ * statistics, the plan, the programme, talent, the cockpit); bulk.h (the
+ * schema's catalogue and whole tables) and copy.h (a database copied to
+ * another backend, verified) move a deployment. Each
  * capability is a versioned table of functions that a backend fills or
  * leaves out (docs/internals/store.md); a call to a capability the backend
  * lacks returns GLOVED_ENOTSUP. The writer thread owns the one write
@@ -105,8 +107,10 @@ int store_read_end(store *s);
 
 #include "store/analytics.h"
 #include "store/brand.h"
+#include "store/bulk.h"
 #include "store/cluster.h"
 #include "store/coop.h"
+#include "store/copy.h"
 #include "store/auth.h"
 #include "store/registry.h"
 #include "store/samples.h"

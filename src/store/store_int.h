@@ -3,7 +3,7 @@
  * unit tests) include this. A connection is a `struct store`: the backend's
  * connection core (open, close, transactions) and one pointer per
  * capability table (registry.h, auth.h, samples.h, analytics.h, sewn.h,
- * quality.h, brand.h, cluster.h, coop.h),
+ * quality.h, brand.h, cluster.h, coop.h, bulk.h),
  * NULL when the backend lacks that capability. A backend embeds `store` as
  * the first member of its own connection struct and fills the pointers in
  * its open. The wrappers (store.c, store_<capability>.c) check a table and
@@ -50,6 +50,7 @@ struct store {
 	const store_brand_ops *brand;
 	const store_cluster_ops *cluster;
 	const store_coop_ops *coop;
+	const store_bulk_ops *bulk; /* the catalogue and whole tables (store/bulk.h) */
 };
 
 /* The table `cap` of connection s when it holds call `fn`, added in table
@@ -82,6 +83,15 @@ void *store__realloc(void *p, size_t size);
  * the size runs out. The backends' row lists use it. */
 void *store__grow(void **arr, size_t *n, size_t *cap, size_t elem);
 void store__fail_alloc_after(long k);
+
+/* Room for a bulk statement's text (store/bulk.h): every column's quoted
+ * name and the table's. */
+#define STORE__BULK_SQL (128 + (STORE_BULK_COLS + 1) * (STORE_BULK_NAME + 4))
+/* Writes the list `"c1", "c2", ...` of t's columns at dst + *len (cap bytes in all) and advances
+ * *len: 0, or -1 when a table or column name is not store_bulk_name_ok or the text does not fit.
+ * The names need no escaping once checked; quoting them keeps keywords (stop_event's "end") names.
+ */
+int store__bulk_cols(const store_bulk_table *t, char *dst, size_t cap, size_t *len);
 
 /* The SQLite backend's open. */
 int store__sqlite_open(const char *path, store_mode mode, const store_options *opt, store **out);

@@ -38,6 +38,7 @@ const COMMANDS = {
   ],
   "modbus list": ["--enterprise"],
   migrate: [],
+  copy: ["--from", "--to"],
   rebuild: ["--enterprise", "--from", "--to", "--timezone", "--raw-days", "--offline-after"],
   "sparkplug map": ["--enterprise", "--edge-node", "--count-metric", "--reject-metric", "--state-metric", "--reason-metric"],
 };
@@ -83,7 +84,8 @@ describe("gloved admin", { timeout: 180000 }, () => {
       const r = gloved(["admin", ...words, "--help"]);
       assert.equal(r.status, 0, `${cmd} --help: ${r.stderr}`);
       assert.match(r.stdout, new RegExp(`^usage: gloved admin ${escape(cmd)}`), `${cmd} --help`);
-      for (const o of ["--db", ...opts]) {
+      // copy names its two databases; every other command works on --db
+      for (const o of [...(cmd === "copy" ? [] : ["--db"]), ...opts]) {
         assert.match(r.stdout, new RegExp(`^  ${escape(o)}( |$)`, "m"), `${cmd} --help describes ${o}`);
       }
       if (words.length === 2) {
@@ -92,6 +94,7 @@ describe("gloved admin", { timeout: 180000 }, () => {
         assert.match(noun.stdout, new RegExp(`^  ${escape(cmd)}( |$)`, "m"), `${words[0]} --help lists '${cmd}'`);
       }
     }
+    assert.doesNotMatch(gloved(["admin", "copy", "--help"]).stdout, /^  --db /m, "copy --help has no --db");
     // required options are marked as such
     const add = gloved(["admin", "machine", "add", "--help"]).stdout;
     for (const o of ["--enterprise", "--workshop", "--code"]) {
@@ -142,6 +145,7 @@ describe("gloved admin", { timeout: 180000 }, () => {
       [["enterprise", "remove", "--code", ENT], /unknown command 'enterprise remove'/],
       [["enterprise"], /'enterprise' needs a verb: add list/],
       [["enterprise", "list", "extra"], /unexpected argument 'extra'/],
+      [["copy", "--from", "a.db", "--to", "postgresql://x@127.0.0.1:1/x"], /^gloved admin copy: takes no --db/],
     ];
     for (const [args, re] of cases) {
       const r = gloved(["admin", "--db", db, ...args]);
@@ -151,6 +155,9 @@ describe("gloved admin", { timeout: 180000 }, () => {
       assert.equal(r.stdout, "", `gloved admin ${args.join(" ")} prints nothing on stdout`);
     }
     assert.equal(fs.existsSync(db), false, "a refused command does not even create the database");
+    const noFrom = gloved(["admin", "copy", "--to", "postgresql://x@127.0.0.1:1/x"]);
+    assert.equal(noFrom.status, 2);
+    assert.match(noFrom.stderr, /^gloved admin copy: --from is required\n$/);
     const bare = gloved(["admin"]);
     assert.equal(bare.status, 2);
     assert.match(bare.stderr, /^usage: gloved admin/);

@@ -308,7 +308,7 @@ if (process.env.GLOVED_TEST_DB === "pg" && !PG_URI) {
   process.exit(77);
 }
 
-function pgReset(uri) {
+export function pgReset(uri) {
   const r = spawnSync("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", uri, "-c", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"], {
     encoding: "utf8",
     timeout: 60000,
@@ -331,6 +331,8 @@ function pgReset(uri) {
 //   peer       a running daemon on PostgreSQL: this one serves the same
 //              database beside it (several instances), with a copy of the
 //              peer's brand key in its own folder; setup is not run
+//   db         the database to serve (a file or a postgresql:// URI), as it
+//              is (never emptied), instead of the folder's or $GLOVED_TEST_PG
 //
 // Returns {url, port, dir, db, log, admin(...args), logText(), stop(), kill()}.
 // stop() sends SIGTERM, waits for the exit (SIGKILL after 10 s), removes the
@@ -339,7 +341,7 @@ function pgReset(uri) {
 // (a crash) and waits for the exit. Both take {keepDir: true} to keep the
 // folder (and database) for a restart with startDaemon({dir}); it is still
 // removed when the test process exits.
-export async function startDaemon({ mqttPort, extraArgs = [], setup, env = {}, t, dir: reuseDir, peer } = {}) {
+export async function startDaemon({ mqttPort, extraArgs = [], setup, env = {}, t, dir: reuseDir, peer, db: givenDb } = {}) {
   if (!fs.existsSync(GLOVED_BIN)) throw new Error(`gloved binary not found: ${GLOVED_BIN} (set GLOVED_BIN)`);
   let dir;
   if (reuseDir) {
@@ -349,9 +351,10 @@ export async function startDaemon({ mqttPort, extraArgs = [], setup, env = {}, t
     dir = await makeTempDir("gloved-test-");
   }
   if (peer && !PG_URI) throw new Error("startDaemon: peer needs PostgreSQL (GLOVED_TEST_DB=pg)");
-  const db = PG_URI || path.join(dir, "gloved.db");
+  const db = givenDb || PG_URI || path.join(dir, "gloved.db");
+  const onUri = /^postgres(ql)?:\/\//.test(db);
   if (peer && !reuseDir) fs.copyFileSync(path.join(peer.dir, "brand.key"), path.join(dir, "brand.key"));
-  if (PG_URI && !reuseDir && !peer) pgReset(PG_URI);
+  if (PG_URI && !reuseDir && !givenDb && !peer) pgReset(PG_URI);
   const log = path.join(dir, "gloved.log");
   const admin = (...args) => runAdmin(db, args.flat());
   admin.withInput = (input, ...args) => runAdmin(db, args.flat(), { input });
@@ -377,7 +380,7 @@ export async function startDaemon({ mqttPort, extraArgs = [], setup, env = {}, t
     "--vendor-dir",
     path.join(SOURCE_DIR, "node_modules", "echarts", "dist"),
   ];
-  if (PG_URI) args.push("--brand-key-file", path.join(dir, "brand.key"));
+  if (onUri && !extraArgs.includes("--brand-key-file")) args.push("--brand-key-file", path.join(dir, "brand.key"));
   if (mqttPort) args.push("--mqtt-host", "127.0.0.1", "--mqtt-port", String(mqttPort));
   else args.push("--no-mqtt");
   args.push(...extraArgs.map(String));

@@ -450,6 +450,7 @@ void pg__arr_free(pg_arr *a)
 static void pg_close(store *s)
 {
 	pgc *q = (pgc *)s;
+	pg__load_free(q);
 	PQfinish(q->conn);
 	for (int i = 0; i < PG_RUN_COUNT; i++)
 		free(q->run_sql[i]);
@@ -500,6 +501,7 @@ int store__pg_open(const char *uri, store_mode mode, const store_options *opt, s
 	q->base.brand = &pg__brand_ops;
 	q->base.cluster = &pg__cluster_ops;
 	q->base.coop = &pg__coop_ops;
+	q->base.bulk = &pg__bulk_ops;
 	if ((rc = connect_uri(uri, &q->conn, q->err, sizeof q->err)) != GLOVED_OK)
 		goto out;
 	if ((rc = pg__simple(q, "SET client_min_messages = warning")) != GLOVED_OK)

@@ -54,6 +54,7 @@ typedef struct pgc {
 	char *run_sql[PG_RUN_COUNT]; /* malloc'd, freed by close */
 	int64_t parts_month;         /* the month (year * 12 + month - 1) whose
 				      * partitions were last made sure of, 0 none */
+	struct pg_load *load;        /* a bulk load under way (pg_bulk.c), freed by close */
 	char err[256];
 } pgc;
 
@@ -67,6 +68,7 @@ extern const store_analytics_ops pg__analytics_ops;
 extern const store_brand_ops pg__brand_ops;
 extern const store_sewn_ops pg__sewn_ops;
 extern const store_quality_ops pg__quality_ops;
+extern const store_bulk_ops pg__bulk_ops;
 
 /* Parameters: pg__p_init empties p; the others append one value. */
 void pg__p_init(pg_params *p);
@@ -173,6 +175,9 @@ void pg__arr_free(pg_arr *a);
  * (NULL for one that ran out of memory): GLOVED_OK, or GLOVED_ENOMEM when
  * any did. */
 int pg__p_arrays(pg_params *p, pg_arr *a, int n);
+
+/* Frees a bulk load left under way (pg_bulk.c; close calls it). */
+void pg__load_free(pgc *q);
 
 /* Brings the schema to the newest version (pg_migrations.c): each step in
  * its own transaction under an advisory lock; refuses a database newer

@@ -116,6 +116,7 @@ int store__sqlite_open(const char *path, store_mode mode, const store_options *o
 	q->base.brand = &sqlite__brand_ops;
 	q->base.cluster = &sqlite__cluster_ops;
 	q->base.coop = &sqlite__coop_ops;
+	q->base.bulk = &sqlite__bulk_ops;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	if (mode == STORE_WRITE)
 		flags |= SQLITE_OPEN_CREATE;

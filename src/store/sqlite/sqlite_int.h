@@ -61,6 +61,7 @@ extern const store_quality_ops sqlite__quality_ops;
 extern const store_brand_ops sqlite__brand_ops;
 extern const store_cluster_ops sqlite__cluster_ops;
 extern const store_coop_ops sqlite__coop_ops;
+extern const store_bulk_ops sqlite__bulk_ops;
 
 /* Runs sql; on error writes the message to err. */
 int sqlite__exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
