@@ -72,6 +72,7 @@ struct writer {
 	int n_sync;            /* queued jobs whose submitter waits */
 	uint64_t async_failed; /* asynchronous jobs whose commit failed, ever */
 	int stop;
+	int fatal; /* an error that ended the writing for good (GLOVED_ECLAIMED) */
 	/* writer-thread only */
 	wmachine *wm;
 	size_t wm_cap;
@@ -97,6 +98,9 @@ struct writer {
 	live_machine *pub;
 	size_t pub_cap;
 	int64_t reg_rev; /* the registry's revision, read once per group */
+	/* the state in memory is not the store's: a reload failed (the
+	 * database unreachable); nothing is committed until one succeeds */
+	int stale;
 };
 
 static wmachine *wm_get(writer *w, int64_t id)
@@ -135,6 +139,7 @@ static void wm_clear(writer *w)
 }
 
 static int reload(writer *w);
+static void set_fatal(writer *w, int rc);
 static void pend_drop(writer *w);
 static int recover_rollups(writer *w);
 
@@ -335,9 +340,27 @@ static int reload(writer *w)
 	rc = publish_all(w);
 out:
 	free(lives);
-	if (rc)
-		log_error("writer: loading state failed: %s", gloved_strerror(rc));
+	if (rc && !w->stale)
+		log_error("writer: loading state failed: %s (%s); trying again",
+			  gloved_strerror(rc), store_errmsg(w->db));
+	else if (!rc && w->stale)
+		log_info("writer: state loaded again from the database; writing resumes");
+	pthread_mutex_lock(&w->mu); /* writer_stale reads it from other threads */
+	w->stale = rc != 0;
+	pthread_mutex_unlock(&w->mu);
+	if (rc == GLOVED_ECLAIMED)
+		set_fatal(w, rc);
 	return rc;
+}
+
+/* Before a group, a call or a flush: the state in memory is the store's,
+ * reloading it first if an earlier reload failed. GLOVED_OK, or the error
+ * (the job is answered with it, nothing is written). */
+static int fresh(writer *w)
+{
+	if (w->fatal)
+		return w->fatal;
+	return w->stale ? reload(w) : GLOVED_OK;
 }
 
 /* ---- rollups: accumulated in memory, written at most every flush_ms ----
@@ -737,8 +760,13 @@ static int commit_group(writer *w, job *group, size_t nrec, size_t *n_touched)
 	if (unsorted)
 		qsort(w->order, nrec, sizeof *w->order, cmp_ref);
 	w->reg_rev = registry_rev(w->reg);
-	if ((rc = store_begin(w->db)))
+	if ((rc = store_begin(w->db))) {
+		log_error("writer: group of %zu reports failed: %s (%s)", nrec, gloved_strerror(rc),
+			  store_errmsg(w->db));
+		if (rc == GLOVED_ECLAIMED)
+			set_fatal(w, rc);
 		return rc;
+	}
 	w->n_run = 0;
 	for (size_t i = 0; i < nrec; i++) {
 		if ((rc = apply_record(w, w->order[i].r, now_ms, &w->order[i].j->res)))
@@ -781,7 +809,10 @@ fail:
 		  store_errmsg(w->db));
 	store_rollback(w->db);
 	metrics_add(M_COMMIT_FAILURES, 1);
-	reload(w);
+	if (rc == GLOVED_ECLAIMED)
+		set_fatal(w, rc);
+	else
+		reload(w); /* when it fails too, the next group reloads first (fresh) */
 	return rc;
 }
 
@@ -795,7 +826,10 @@ static void flush_only(writer *w)
 		log_error("writer: writing rollups failed: %s (%s)", gloved_strerror(rc),
 			  store_errmsg(w->db));
 		store_rollback(w->db);
-		reload(w);
+		if (rc == GLOVED_ECLAIMED)
+			set_fatal(w, rc);
+		else
+			reload(w);
 		return;
 	}
 	pend_drop(w);
@@ -890,6 +924,10 @@ static void housekeeping(writer *w)
 	if (now - w->last_house_ms < 1000)
 		return;
 	w->last_house_ms = now;
+	/* while the database is unreachable, keep trying to reload (the store
+	 * backs off its reconnects), so the state is ready when it is back */
+	if (fresh(w))
+		return;
 	warm_calendars(w);
 	rebuild_requests(w);
 	if (!w->last_retention_ms || now - w->last_retention_ms >= 3600000) {
@@ -1015,6 +1053,38 @@ static void publish_touched(writer *w, size_t n_touched)
 	live_update(w->lv, w->pub, k);
 }
 
+/* Ends the writing for good: the database's claim went to another
+ * instance, so this one must not write again. Every later job is answered
+ * with rc; the daemon reads writer_fatal() and stops. */
+static void set_fatal(writer *w, int rc)
+{
+	pthread_mutex_lock(&w->mu);
+	if (!w->fatal)
+		log_error("writer: %s: no more writes; the daemon stops", gloved_strerror(rc));
+	w->fatal = rc;
+	pthread_mutex_unlock(&w->mu);
+}
+
+int writer_fatal(writer *w)
+{
+	if (!w)
+		return GLOVED_OK;
+	pthread_mutex_lock(&w->mu);
+	int rc = w->fatal;
+	pthread_mutex_unlock(&w->mu);
+	return rc;
+}
+
+int writer_stale(writer *w)
+{
+	if (!w)
+		return 0;
+	pthread_mutex_lock(&w->mu);
+	int stale = w->stale || w->fatal;
+	pthread_mutex_unlock(&w->mu);
+	return stale;
+}
+
 static void finish(writer *w, job *list, int rc)
 {
 	pthread_mutex_lock(&w->mu);
@@ -1088,7 +1158,9 @@ static void *writer_main(void *arg)
 			w->n_sync--;
 			pthread_mutex_unlock(&w->mu);
 			j->next = NULL;
-			int rc = j->fn(w->db, j->ctx);
+			int rc = fresh(w);
+			if (!rc)
+				rc = j->fn(w->db, j->ctx);
 			finish(w, j, rc);
 			continue;
 		}
@@ -1134,7 +1206,9 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&w->mu);
 
 		size_t touched = 0;
-		int rc = commit_group(w, group, nrec, &touched);
+		int rc = fresh(w);
+		if (!rc)
+			rc = commit_group(w, group, nrec, &touched);
 		if (!rc) {
 			publish_touched(w, touched);
 			metrics_add(M_COMMITS, 1);
