@@ -341,8 +341,8 @@ static int reload(writer *w)
 out:
 	free(lives);
 	if (rc && !w->stale)
-		log_error("writer: loading state failed: %s (%s); trying again",
-			  gloved_strerror(rc), store_errmsg(w->db));
+		log_error("writer: loading state failed: %s (%s)", gloved_strerror(rc),
+			  store_errmsg(w->db));
 	else if (!rc && w->stale)
 		log_info("writer: state loaded again from the database; writing resumes");
 	pthread_mutex_lock(&w->mu); /* writer_stale reads it from other threads */
@@ -863,16 +863,22 @@ static int rebuild_now(writer *w, int64_t ent, int32_t day0, int32_t day1, char 
 static void rebuild_requests(writer *w)
 {
 	store_rebuild rq;
-	while (store_rebuild_next(w->db, &rq) == GLOVED_OK) {
+	int rc;
+	while ((rc = store_rebuild_next(w->db, &rq)) == GLOVED_OK) {
 		char msg[128] = "";
-		int rc = rebuild_now(w, rq.enterprise_id, rq.day0, rq.day1, msg, sizeof msg);
-		if (rc && !msg[0])
-			snprintf(msg, sizeof msg, "rebuild failed: %s", gloved_strerror(rc));
+		int brc = rebuild_now(w, rq.enterprise_id, rq.day0, rq.day1, msg, sizeof msg);
+		if (brc && !msg[0])
+			snprintf(msg, sizeof msg, "rebuild failed: %s", gloved_strerror(brc));
 		char result[160];
-		snprintf(result, sizeof result, "%s%s", rc ? "error: " : "ok: ", msg);
-		if (store_rebuild_done(w->db, rq.id, ltime_now_ms(), result) != GLOVED_OK)
+		snprintf(result, sizeof result, "%s%s", brc ? "error: " : "ok: ", msg);
+		if ((rc = store_rebuild_done(w->db, rq.id, ltime_now_ms(), result)) != GLOVED_OK)
 			break;
 	}
+	/* the one statement an idle writer runs every second: where it learns
+	 * that another instance took the database while its connection was
+	 * lost */
+	if (rc == GLOVED_ECLAIMED)
+		set_fatal(w, rc);
 }
 
 static void retention(writer *w)
@@ -888,6 +894,8 @@ static void retention(writer *w)
 		int64_t before = now - days[i] * DAY_MS;
 		int64_t deleted = 0;
 		int rc = store_retention_delete(w->db, (store_retain)i, before, before, &deleted);
+		if (rc == GLOVED_ECLAIMED)
+			set_fatal(w, rc);
 		if (rc)
 			log_error("writer: retention failed: %s (%s)", gloved_strerror(rc),
 				  store_errmsg(w->db));
@@ -1053,11 +1061,14 @@ static void publish_touched(writer *w, size_t n_touched)
 	live_update(w->lv, w->pub, k);
 }
 
-/* Ends the writing for good: the database's claim went to another
- * instance, so this one must not write again. Every later job is answered
- * with rc; the daemon reads writer_fatal() and stops. */
+/* Ends the writing for good (on the writer thread): the database's claim
+ * went to another instance, so this one must not write again. What is
+ * pending is dropped, every later job is answered with rc; the daemon
+ * reads writer_fatal() and stops. */
 static void set_fatal(writer *w, int rc)
 {
+	pend_drop(w); /* nothing pending may be tried again */
+	w->pending = 0;
 	pthread_mutex_lock(&w->mu);
 	if (!w->fatal)
 		log_error("writer: %s: no more writes; the daemon stops", gloved_strerror(rc));
@@ -1161,6 +1172,8 @@ static void *writer_main(void *arg)
 			int rc = fresh(w);
 			if (!rc)
 				rc = j->fn(w->db, j->ctx);
+			if (rc == GLOVED_ECLAIMED)
+				set_fatal(w, rc);
 			finish(w, j, rc);
 			continue;
 		}

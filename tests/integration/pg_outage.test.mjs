@@ -14,13 +14,15 @@
 // and every report is stored exactly once: each report is a minute of its
 // own, so the minute buckets of every machine equal what it made (a lost
 // report would move its pieces to the next minute, a doubled one would
-// count twice).
+// count twice). Last, (d) another session takes the claim the moment
+// gloved's writer connection goes: gloved writes no more and exits with
+// status 1.
 //
 // Run: scripts/pg.sh run sh -c 'cd build-asan && GLOVED_TEST_DB=pg \
 //   GLOVED_BIN=$PWD/gloved GLOVED_SOURCE_DIR=.. node --test ../tests/integration/pg_outage.test.mjs'
 
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { GLOVED_BIN, PG_URI, SOURCE_DIR, freePort, login, mqttPublish, sleep, startBroker, startDaemon, waitFor } from "../lib/harness.mjs";
@@ -238,5 +240,37 @@ describe("PostgreSQL going away and coming back", { timeout: 600000 }, () => {
       `pg_outage: ${tally.ok} HTTP reports acknowledged, ${tally.unavailable} answers 503 on the way; ` +
         `${https.reduce((a, s) => a + s.reports.length, 0) + mq.reports.length} reports stored once\n`,
     );
+  });
+
+  it("stops writing and exits when another session took the claim while its connection was lost", async () => {
+    // a session that waits for the claim gets it the moment gloved's
+    // writer connection goes, before gloved can take it again
+    const rival = spawn("psql", ["-X", "-q", "-tA", PG_URI], { stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    rival.stdout.on("data", (d) => (out += d));
+    const rivalExit = new Promise((ok) => rival.on("exit", ok));
+    try {
+      rival.stdin.write(`SELECT 'waiting'; SELECT pg_advisory_lock(${CLAIM}); SELECT 'holding';\n`);
+      await waitFor(async () => out.includes("waiting"), { timeoutMs: 30000, what: "the rival session waiting" });
+      const killed = psql(
+        "SELECT count(*) FROM (SELECT pg_terminate_backend(pid, 10000) FROM pg_locks WHERE locktype = 'advisory'" +
+          ` AND granted AND objsubid = 1 AND classid::bigint = (${CLAIM}::bigint >> 32)` +
+          ` AND objid::bigint = (${CLAIM}::bigint & 4294967295)) t`,
+      );
+      assert.equal(killed, "1", "gloved's claim holder was terminated");
+      await waitFor(async () => out.includes("holding"), { timeoutMs: 30000, what: "the rival session holding the claim" });
+      // gloved notices on its writer's next use of the database (at most a
+      // second while idle) and exits with status 1
+      await waitFor(async () => daemon.child.exitCode !== null, { timeoutMs: 60000, intervalMs: 100, what: "gloved to exit" });
+      assert.equal(daemon.child.exitCode, 1, "gloved exits with status 1");
+      const log = daemon.logText();
+      assert.match(log, /another gloved took over this database/);
+      assert.doesNotMatch(log, /ERROR: AddressSanitizer|LeakSanitizer/);
+      await daemon.kill(); // it has exited: removes its folder
+      daemon = null;
+    } finally {
+      rival.stdin.end();
+      await rivalExit;
+    }
   });
 });

@@ -615,14 +615,23 @@ static void quiet(void *arg, const char *msg)
 	(void)msg; /* notices ("already exists, skipping") are not errors */
 }
 
-/* Connects to uri. A connection attempt gives up after 10 s unless the URI
- * says otherwise (its connect_timeout overrides the default: libpq takes
- * the later of repeated keywords, and the URI is expanded after it), so a
- * reconnect to an unreachable host does not hang its thread. */
+/* Connects to uri. A connection attempt gives up after 10 s, and a server
+ * that stops answering without closing the connection (a network cut, a
+ * dead host) is noticed by TCP within about a minute (keepalives after 30 s
+ * idle, then every 10 s, 3 lost; sent data unacknowledged for 60 s), so
+ * neither a reconnect nor a statement hangs its thread for long. The URI's
+ * own values win over these defaults (libpq takes the later of repeated
+ * keywords, and the URI is expanded after them). */
 static int connect_uri(const char *uri, PGconn **out, char *err, size_t errlen)
 {
-	const char *const keys[] = {"connect_timeout", "dbname", NULL};
-	const char *const vals[] = {"10", uri, NULL};
+	const char *const keys[] = {"connect_timeout",
+				    "keepalives_idle",
+				    "keepalives_interval",
+				    "keepalives_count",
+				    "tcp_user_timeout",
+				    "dbname",
+				    NULL};
+	const char *const vals[] = {"10", "30", "10", "3", "60000", uri, NULL};
 	*out = PQconnectdbParams(keys, vals, 1);
 	if (!*out) {
 		snprintf(err, errlen, "out of memory");
