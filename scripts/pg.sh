@@ -8,6 +8,11 @@
 #   scripts/pg.sh stop [DIR]   stops the server of DIR (default
 #                              $GLOVED_PG_DIR) and removes DIR
 #   scripts/pg.sh env [DIR]    prints the export lines again
+#   scripts/pg.sh restart [DIR] restarts the server of DIR (default
+#                              $GLOVED_PG_DIR): pg_ctl restart -m fast, every
+#                              session ends (tests of the outage)
+#   scripts/pg.sh down [DIR]   stops the server (fast), keeps DIR and its data
+#   scripts/pg.sh up [DIR]     starts it again on its port after down
 #   scripts/pg.sh run CMD...   start, run CMD with GLOVED_TEST_PG and
 #                              GLOVED_TEST_PG_REQUIRED=1 exported, stop
 #                              (also when CMD fails or is interrupted);
@@ -100,6 +105,35 @@ start() {
 	print_env "$dir"
 }
 
+# The directory of a pg.sh server: DIR or $GLOVED_PG_DIR, checked.
+pg_dir() {
+	d=${1:-${GLOVED_PG_DIR:-}}
+	case "$d" in
+	/tmp/gloved-pg.*) ;;
+	*) echo "pg.sh: not a directory of pg.sh: '$d'" >&2; exit 1 ;;
+	esac
+	[ -f "$d/port" ] || { echo "pg.sh: no server in '$d'" >&2; exit 1; }
+	echo "$d"
+}
+
+restart() {
+	d=$(pg_dir "${1:-}")
+	as_owner "$PGBIN/pg_ctl" -D "$d/data" -l "$d/server.log" -m fast -w -t 60 \
+		restart >/dev/null
+}
+
+down() {
+	d=$(pg_dir "${1:-}")
+	as_owner "$PGBIN/pg_ctl" -D "$d/data" -m fast -w -t 60 stop >/dev/null
+}
+
+up() {
+	d=$(pg_dir "${1:-}")
+	as_owner "$PGBIN/pg_ctl" -D "$d/data" -l "$d/server.log" -w -t 60 \
+		-o "-c listen_addresses=127.0.0.1 -p $(cat "$d/port") -k $d -c fsync=on" \
+		start >/dev/null
+}
+
 stop() {
 	d=${1:-${GLOVED_PG_DIR:-}}
 	case "$d" in
@@ -119,6 +153,9 @@ case "$cmd" in
 start) start ;;
 stop) stop "${1:-}" ;;
 env) print_env "${1:-${GLOVED_PG_DIR:?pg.sh env: no directory}}" ;;
+restart) restart "${1:-}" ;;
+down) down "${1:-}" ;;
+up) up "${1:-}" ;;
 run)
 	[ $# -gt 0 ] || { echo "pg.sh run: no command" >&2; exit 2; }
 	eval "$(start)"
@@ -130,7 +167,7 @@ run)
 	exit "$st"
 	;;
 *)
-	echo "usage: scripts/pg.sh start | stop [DIR] | env [DIR] | run CMD..." >&2
+	echo "usage: scripts/pg.sh start | stop [DIR] | env [DIR] | restart [DIR] | down [DIR] | up [DIR] | run CMD..." >&2
 	exit 2
 	;;
 esac

@@ -77,6 +77,7 @@ struct writer {
 	int n_sync;            /* queued jobs whose submitter waits */
 	uint64_t async_failed; /* asynchronous jobs whose commit failed, ever */
 	int stop;
+	int fatal; /* an error that ended the writing for good (GLOVED_ECLAIMED) */
 	/* writer-thread only */
 	wmachine *wm;
 	size_t wm_cap;
@@ -112,6 +113,9 @@ struct writer {
 	size_t n_lk, lk_cap;
 	store_machine_state *lk_state;
 	char note[STORE_NOTIFY_MAX + 1];
+	/* the state in memory is not the store's: a reload failed (the
+	 * database unreachable); nothing is committed until one succeeds */
+	int stale;
 };
 
 static wmachine *wm_get(writer *w, int64_t id)
@@ -150,6 +154,7 @@ static void wm_clear(writer *w)
 }
 
 static int reload(writer *w);
+static void set_fatal(writer *w, int rc);
 static void pend_drop(writer *w);
 static int recover_rollups(writer *w);
 
@@ -350,9 +355,27 @@ static int reload(writer *w)
 	rc = publish_all(w);
 out:
 	free(lives);
-	if (rc)
-		log_error("writer: loading state failed: %s", gloved_strerror(rc));
+	if (rc && !w->stale)
+		log_error("writer: loading state failed: %s (%s)", gloved_strerror(rc),
+			  store_errmsg(w->db));
+	else if (!rc && w->stale)
+		log_info("writer: state loaded again from the database; writing resumes");
+	pthread_mutex_lock(&w->mu); /* writer_stale reads it from other threads */
+	w->stale = rc != 0;
+	pthread_mutex_unlock(&w->mu);
+	if (rc == GLOVED_ECLAIMED)
+		set_fatal(w, rc);
 	return rc;
+}
+
+/* Before a group, a call or a flush: the state in memory is the store's,
+ * reloading it first if an earlier reload failed. GLOVED_OK, or the error
+ * (the job is answered with it, nothing is written). */
+static int fresh(writer *w)
+{
+	if (w->fatal)
+		return w->fatal;
+	return w->stale ? reload(w) : GLOVED_OK;
 }
 
 /* ---- rollups: accumulated in memory, written at most every flush_ms ----
@@ -1019,8 +1042,13 @@ static int commit_group(writer *w, job *group, size_t nrec, size_t *n_touched)
 	if (unsorted)
 		qsort(w->order, nrec, sizeof *w->order, cmp_ref);
 	w->reg_rev = registry_rev(w->reg);
-	if ((rc = store_begin(w->db)))
+	if ((rc = store_begin(w->db))) {
+		log_error("writer: group of %zu reports failed: %s (%s)", nrec, gloved_strerror(rc),
+			  store_errmsg(w->db));
+		if (rc == GLOVED_ECLAIMED)
+			set_fatal(w, rc);
 		return rc;
+	}
 	w->n_run = 0;
 	w->n_lk = 0;
 	if (w->shared) {
@@ -1075,7 +1103,10 @@ fail:
 		  store_errmsg(w->db));
 	store_rollback(w->db);
 	metrics_add(M_COMMIT_FAILURES, 1);
-	reload(w);
+	if (rc == GLOVED_ECLAIMED)
+		set_fatal(w, rc);
+	else
+		reload(w); /* when it fails too, the next group reloads first (fresh) */
 	return rc;
 }
 
@@ -1089,7 +1120,10 @@ static void flush_only(writer *w)
 		log_error("writer: writing rollups failed: %s (%s)", gloved_strerror(rc),
 			  store_errmsg(w->db));
 		store_rollback(w->db);
-		reload(w);
+		if (rc == GLOVED_ECLAIMED)
+			set_fatal(w, rc);
+		else
+			reload(w);
 		return;
 	}
 	pend_drop(w);
@@ -1123,16 +1157,22 @@ static int rebuild_now(writer *w, int64_t ent, int32_t day0, int32_t day1, char 
 static void rebuild_requests(writer *w)
 {
 	store_rebuild rq;
-	while (store_rebuild_next(w->db, &rq) == GLOVED_OK) {
+	int rc;
+	while ((rc = store_rebuild_next(w->db, &rq)) == GLOVED_OK) {
 		char msg[128] = "";
-		int rc = rebuild_now(w, rq.enterprise_id, rq.day0, rq.day1, msg, sizeof msg);
-		if (rc && !msg[0])
-			snprintf(msg, sizeof msg, "rebuild failed: %s", gloved_strerror(rc));
+		int brc = rebuild_now(w, rq.enterprise_id, rq.day0, rq.day1, msg, sizeof msg);
+		if (brc && !msg[0])
+			snprintf(msg, sizeof msg, "rebuild failed: %s", gloved_strerror(brc));
 		char result[160];
-		snprintf(result, sizeof result, "%s%s", rc ? "error: " : "ok: ", msg);
-		if (store_rebuild_done(w->db, rq.id, ltime_now_ms(), result) != GLOVED_OK)
+		snprintf(result, sizeof result, "%s%s", brc ? "error: " : "ok: ", msg);
+		if ((rc = store_rebuild_done(w->db, rq.id, ltime_now_ms(), result)) != GLOVED_OK)
 			break;
 	}
+	/* the one statement an idle writer runs every second: where it learns
+	 * that another instance took the database while its connection was
+	 * lost */
+	if (rc == GLOVED_ECLAIMED)
+		set_fatal(w, rc);
 }
 
 static void retention(writer *w)
@@ -1148,6 +1188,8 @@ static void retention(writer *w)
 		int64_t before = now - days[i] * DAY_MS;
 		int64_t deleted = 0;
 		int rc = store_retention_delete(w->db, (store_retain)i, before, before, &deleted);
+		if (rc == GLOVED_ECLAIMED)
+			set_fatal(w, rc);
 		if (rc)
 			log_error("writer: retention failed: %s (%s)", gloved_strerror(rc),
 				  store_errmsg(w->db));
@@ -1202,6 +1244,10 @@ static void housekeeping(writer *w)
 	if (now - w->last_house_ms < 1000)
 		return;
 	w->last_house_ms = now;
+	/* while the database is unreachable, keep trying to reload (the store
+	 * backs off its reconnects), so the state is ready when it is back */
+	if (fresh(w))
+		return;
 	partitions(w);
 	warm_calendars(w);
 	rebuild_requests(w);
@@ -1354,6 +1400,41 @@ static void publish_touched(writer *w, size_t n_touched)
 	live_update(w->lv, w->pub, k);
 }
 
+/* Ends the writing for good (on the writer thread): the database's claim
+ * went to another instance, so this one must not write again. What is
+ * pending is dropped, every later job is answered with rc; the daemon
+ * reads writer_fatal() and stops. */
+static void set_fatal(writer *w, int rc)
+{
+	pend_drop(w); /* nothing pending may be tried again */
+	w->pending = 0;
+	pthread_mutex_lock(&w->mu);
+	if (!w->fatal)
+		log_error("writer: %s: no more writes; the daemon stops", gloved_strerror(rc));
+	w->fatal = rc;
+	pthread_mutex_unlock(&w->mu);
+}
+
+int writer_fatal(writer *w)
+{
+	if (!w)
+		return GLOVED_OK;
+	pthread_mutex_lock(&w->mu);
+	int rc = w->fatal;
+	pthread_mutex_unlock(&w->mu);
+	return rc;
+}
+
+int writer_stale(writer *w)
+{
+	if (!w)
+		return 0;
+	pthread_mutex_lock(&w->mu);
+	int stale = w->stale || w->fatal;
+	pthread_mutex_unlock(&w->mu);
+	return stale;
+}
+
 static void finish(writer *w, job *list, int rc)
 {
 	pthread_mutex_lock(&w->mu);
@@ -1427,7 +1508,11 @@ static void *writer_main(void *arg)
 			w->n_sync--;
 			pthread_mutex_unlock(&w->mu);
 			j->next = NULL;
-			int rc = j->fn(w->db, j->ctx);
+			int rc = fresh(w);
+			if (!rc)
+				rc = j->fn(w->db, j->ctx);
+			if (rc == GLOVED_ECLAIMED)
+				set_fatal(w, rc);
 			finish(w, j, rc);
 			continue;
 		}
@@ -1473,7 +1558,9 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&w->mu);
 
 		size_t touched = 0;
-		int rc = commit_group(w, group, nrec, &touched);
+		int rc = fresh(w);
+		if (!rc)
+			rc = commit_group(w, group, nrec, &touched);
 		if (!rc) {
 			publish_touched(w, touched);
 			metrics_add(M_COMMITS, 1);

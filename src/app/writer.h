@@ -79,6 +79,17 @@ uint64_t writer_async_failures(writer *w);
 /* Returns when everything submitted before it has been committed or has
  * failed: GLOVED_OK, or the error of the barrier's own (empty) commit. */
 int writer_barrier(writer *w);
+/* The error that ended the writing for good, or GLOVED_OK while the
+ * writer writes: GLOVED_ECLAIMED when another instance took the database's
+ * claim (its connection was lost and someone else claimed it meanwhile).
+ * The daemon then stops. A database that is merely unreachable is not
+ * fatal: each group is answered with the error (nothing written) and the
+ * writer reloads its state once the database is back. NULL: GLOVED_OK. */
+int writer_fatal(writer *w);
+/* 1 while the writer cannot write: its state could not be loaded from the
+ * database since a failure (it keeps trying), or it stopped for good
+ * (writer_fatal). /healthz reports it. NULL: 0. */
+int writer_stale(writer *w);
 /* Runs fn(wdb, ctx) on the writer thread (outside any ingest transaction)
  * and returns its result. */
 int writer_call(writer *w, int (*fn)(store *s, void *ctx), void *ctx);

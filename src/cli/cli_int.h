@@ -58,10 +58,12 @@ typedef struct cli_daemon {
  * was printed, or -1 after printing an error. */
 int cli__parse_serve(int argc, char **argv, gloved_config *cfg, int *machines);
 /* Blocks SIGINT and SIGTERM in this and every later thread and ignores
- * SIGPIPE; call before any thread starts, then cli__wait_for_signal. */
+ * SIGPIPE; call before any thread starts, then cli__wait_for_stop. */
 void cli__block_signals(void);
-/* Waits for SIGINT or SIGTERM. */
-void cli__wait_for_signal(void);
+/* Waits for SIGINT or SIGTERM (GLOVED_OK), or until d's writer stops for
+ * good (writer_fatal: another instance took the database), and returns
+ * that error after logging it. */
+int cli__wait_for_stop(const cli_daemon *d);
 /* Takes the database lock, opens the store and starts the writer, the
  * enabled transports and the HTTP server. Returns GLOVED_OK, or an error
  * after logging it, with everything started released. */

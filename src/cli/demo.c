@@ -1338,8 +1338,8 @@ int cli__demo(int argc, char **argv)
 	       "  stop with Ctrl-C\n\n",
 	       machines, cfg.listen, DEMO_PASSWORD, demo_login, cfg.db_path);
 	fflush(stdout);
-	cli__wait_for_signal();
+	int rc = cli__wait_for_stop(&d);
 	sim_mqtt_stop(st);
 	cli__daemon_stop(&d);
-	return 0;
+	return rc ? 1 : 0;
 }

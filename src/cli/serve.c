@@ -339,22 +339,31 @@ static void stop_signals(sigset_t *set)
 	sigaddset(set, SIGTERM);
 }
 
-void cli__wait_for_signal(void)
+int cli__wait_for_stop(const cli_daemon *d)
 {
 	/* SIGINT and SIGTERM are blocked in every thread (see
-	 * cli__block_signals); take them here, synchronously */
+	 * cli__block_signals); take them here, synchronously, and look once a
+	 * second whether the writer had to stop for good */
 	sigset_t set;
 	stop_signals(&set);
-	int sig = 0;
-	while (sigwait(&set, &sig) != 0)
-		;
+	struct timespec tick = {1, 0};
+	for (;;) {
+		int rc = writer_fatal(d->w);
+		if (rc) {
+			log_error("stopping: %s", gloved_strerror(rc));
+			return rc;
+		}
+		if (sigtimedwait(&set, NULL, &tick) >= 0)
+			break;
+	}
 	log_info("stopping");
+	return GLOVED_OK;
 }
 
 void cli__block_signals(void)
 {
 	/* Called before any thread starts: threads inherit the mask, so
-	 * SIGINT/SIGTERM are only ever taken by cli__wait_for_signal's sigwait. */
+	 * SIGINT/SIGTERM are only ever taken by cli__wait_for_stop's sigtimedwait. */
 	sigset_t set;
 	stop_signals(&set);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
@@ -371,7 +380,7 @@ int cli__serve(int argc, char **argv)
 	cli_daemon d;
 	if (cli__daemon_start(&cfg, &d))
 		return 1;
-	cli__wait_for_signal();
+	int rc = cli__wait_for_stop(&d);
 	cli__daemon_stop(&d);
-	return 0;
+	return rc ? 1 : 0;
 }

@@ -41,19 +41,26 @@ void http__authenticate(http_req *r, store *db)
 	secret_token_hash(tok, h);
 	if (strncmp(tok, "gw_", 3) == 0) {
 		store_gateway g;
-		if (store_gateway_by_token(db, h, &g) == GLOVED_OK) {
+		int rc = store_gateway_by_token(db, h, &g);
+		if (rc == GLOVED_OK) {
 			r->role = ROLE_GATEWAY;
 			r->gateway_enterprise = g.enterprise_id;
 			memcpy(r->gateway_name, g.name, sizeof r->gateway_name);
 			r->scope.enterprise_id = g.enterprise_id;
+		} else if (rc != GLOVED_ENOTFOUND) {
+			r->auth_rc = rc;
 		}
 		return;
 	}
 	int64_t uid;
-	if (store_session_get(db, h, ltime_now_ms(), &uid) != GLOVED_OK)
+	int rc = store_session_get(db, h, ltime_now_ms(), &uid);
+	if (rc == GLOVED_OK)
+		rc = store_user_by_id(db, uid, &r->user);
+	if (rc != GLOVED_OK) {
+		if (rc != GLOVED_ENOTFOUND)
+			r->auth_rc = rc;
 		return;
-	if (store_user_by_id(db, uid, &r->user) != GLOVED_OK)
-		return;
+	}
 	memset(r->user.pw_hash, 0, sizeof r->user.pw_hash);
 	/* the stored name becomes the enum here, once; an unknown name (none
 	 * is ever stored) is no login */

@@ -69,6 +69,9 @@ typedef struct http_req {
 	int64_t gateway_enterprise;
 	char gateway_name[64];
 	uint8_t session_hash[32];
+	/* the store failed while checking the credentials (the database
+	 * unreachable): the caller gets 503, not 401 */
+	int auth_rc;
 } http_req;
 
 /* A read connection from the pool (opened on demand); NULL on failure. */
@@ -91,7 +94,8 @@ enum MHD_Result http__reply_error(http_req *r, unsigned status, const char *code
 /* Query parameter or NULL. */
 const char *http__arg(http_req *r, const char *name);
 
-/* Authenticates from the cookie or bearer token; fills r->role etc. */
+/* Authenticates from the cookie or bearer token; fills r->role etc., and
+ * r->auth_rc when the store could not check them (not "no such token"). */
 void http__authenticate(http_req *r, store *db);
 /* Tenant checks: a cluster admin, or an admin (may_supervise: or a
  * supervisor) of enterprise_id. */

@@ -180,7 +180,15 @@ enum MHD_Result http__route_api(http_req *r)
 		return http__reply_error(r, 503, "unavailable", -1, "database unavailable");
 	if (!role_allowed(rt->roles, ROLE_NONE))
 		http__authenticate(r, db);
-	enum MHD_Result ret = role_allowed(rt->roles, r->role) ? rt->fn(r, db) : refuse(r, rt);
+	enum MHD_Result ret;
+	if (role_allowed(rt->roles, r->role))
+		ret = rt->fn(r, db);
+	else if (r->auth_rc)
+		ret = http__reply_error(r, 503, "unavailable", -1,
+					"cannot check the credentials: %s; try again",
+					gloved_strerror(r->auth_rc));
+	else
+		ret = refuse(r, rt);
 	http__db_put(r->srv, db);
 	return ret;
 }

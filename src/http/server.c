@@ -201,9 +201,14 @@ static enum MHD_Result serve_health(http_req *r)
 	int v = 0;
 	int ok = db && store_schema_version(db, &v) == GLOVED_OK && v > 0;
 	http__db_put(r->srv, db);
+	/* the writer too: after the database was unreachable it writes again
+	 * only once it has reloaded its state (writer.h) */
+	int writing = !writer_stale(r->srv->app.w);
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "status", ok ? "ok" : "degraded");
+	cJSON_AddStringToObject(o, "status", ok && writing ? "ok" : "degraded");
 	cJSON_AddStringToObject(o, "db", ok ? "ok" : "unavailable");
+	cJSON_AddStringToObject(o, "writer", !writing ? "waiting" : "ok");
+	ok = ok && writing;
 	http__add_links(o, &r->srv->app, 0);
 	return http__reply_json(r, ok ? 200 : 503, o);
 }

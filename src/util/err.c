@@ -16,6 +16,7 @@ static const char *const messages[] = {
     "shutting down",
     "authentication failed",
     "not supported by this store backend",
+    "another gloved took over the database",
 };
 
 const char *gloved_strerror(int rc)

@@ -19,6 +19,7 @@ typedef enum gloved_err {
 	GLOVED_ESHUTDOWN = -10, /* the component is shutting down */
 	GLOVED_EAUTH = -11,     /* authentication failed */
 	GLOVED_ENOTSUP = -12,   /* the store backend lacks this call */
+	GLOVED_ECLAIMED = -13,  /* another instance took the database's claim */
 } gloved_err;
 
 /* Returns a static English description of rc (never NULL). */

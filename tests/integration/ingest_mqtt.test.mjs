@@ -75,7 +75,7 @@ describe("MQTT ingest", { timeout: 300000 }, () => {
     const h = await health(daemon.url);
     assert.equal(h.status, 200);
     const { mqtt_since, sparkplug_since, ...rest } = h.json;
-    assert.deepEqual(rest, { status: "ok", db: "ok", mqtt: "connected", sparkplug: "connected" });
+    assert.deepEqual(rest, { status: "ok", db: "ok", writer: "ok", mqtt: "connected", sparkplug: "connected" });
     assert.ok(mqtt_since > 0 && mqtt_since <= Date.now(), "connected since a time");
     assert.ok(sparkplug_since > 0 && sparkplug_since <= Date.now(), "connected since a time");
     assert.equal((await metrics(daemon.url)).gloved_mqtt_connected, 1);

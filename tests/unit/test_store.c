@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "store/postgres/pg_int.h"
 #include "store/store.h"
 #include "store_pg_test.h"
 #include "util/err.h"
@@ -749,6 +750,103 @@ static void test_machines_shared(void **state)
 	store_close(db);
 }
 
+/* Terminates the server process of PostgreSQL connection s from a
+ * connection of its own and waits until it has exited (its locks gone). */
+static void pg_kill_backend(store *s)
+{
+	int pid = PQbackendPID(((pgc *)s)->conn);
+	assert_true(pid > 0);
+	char sql[96];
+	snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%d, 10000)::int", pid);
+	PGconn *c = PQconnectdb(path);
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	PGresult *r = PQexec(c, sql);
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	assert_string_equal(PQgetvalue(r, 0, 0), "1");
+	PQclear(r);
+	PQfinish(c);
+}
+
+static size_t n_firms(store *db)
+{
+	store_enterprise *es = NULL;
+	size_t n = 0;
+	assert_int_equal(store_enterprise_list(db, (store_scope){0}, &es, &n), 0);
+	free(es);
+	return n;
+}
+
+/* The reconnect rule (docs/internals/store.md): a connection whose server
+ * process went away reconnects by itself; a read outside a transaction is
+ * run again once on the new connection, a transaction that was open is
+ * lost (its statements answer GLOVED_EIO and nothing of it is retried on
+ * the new connection, its commit fails, its rollback ends it), and the
+ * claim is taken again on the new session, or GLOVED_ECLAIMED for good
+ * when someone else took it meanwhile. */
+static void test_pg_reconnect(void **state)
+{
+	(void)state;
+	if (!pg_mode)
+		skip();
+	store *db = NULL, *other = NULL;
+	store_options o = {0};
+	assert_int_equal(store_open(path, STORE_WRITE, &o, &db), 0);
+	/* an autocommit read: answered from the new connection */
+	pg_kill_backend(db);
+	int v = 0;
+	assert_int_equal(store_schema_version(db, &v), 0);
+	assert_int_equal(v, 12);
+	pg_kill_backend(db);
+	assert_int_equal(n_firms(db), 0); /* a prepared statement, prepared again */
+	/* a write outside a transaction is not retried: it may have happened */
+	store_enterprise a = {0, "RC01", "reconnect", ""};
+	pg_kill_backend(db);
+	assert_int_equal(store_enterprise_add(db, (store_scope){0}, &a), GLOVED_EIO);
+	assert_int_equal(n_firms(db), 0); /* the connection is back */
+	/* a transaction lost with its connection */
+	assert_int_equal(store_begin(db), 0);
+	assert_int_equal(store_enterprise_add(db, (store_scope){0}, &a), 0);
+	pg_kill_backend(db);
+	store_enterprise b = {0, "RC02", "lost", ""};
+	assert_int_equal(store_enterprise_add(db, (store_scope){0}, &b), GLOVED_EIO);
+	store_enterprise *es = NULL;
+	size_t n = 5;
+	assert_int_equal(store_enterprise_list(db, (store_scope){0}, &es, &n), GLOVED_EIO);
+	assert_null(es);
+	assert_non_null(strstr(store_errmsg(db), "transaction was lost"));
+	assert_int_equal(store_commit(db), GLOVED_EIO);
+	assert_int_equal(n_firms(db), 0); /* nothing of it was kept or replayed */
+	assert_int_equal(store_begin(db), 0);
+	assert_int_equal(store_enterprise_add(db, (store_scope){0}, &b), 0);
+	pg_kill_backend(db);
+	assert_int_equal(store_enterprise_add(db, (store_scope){0}, &a), GLOVED_EIO);
+	assert_int_equal(store_rollback(db), 0);
+	assert_int_equal(n_firms(db), 0);
+	assert_int_equal(store_begin(db), 0);
+	assert_int_equal(store_enterprise_add(db, (store_scope){0}, &a), 0);
+	assert_int_equal(store_commit(db), 0);
+	assert_int_equal(n_firms(db), 1);
+
+	/* the claim is taken again after a reconnect */
+	assert_int_equal(store_claim(db), 0);
+	assert_int_equal(store_open(path, STORE_READ, &o, &other), 0);
+	assert_int_equal(store_claim(other), GLOVED_EBUSY);
+	pg_kill_backend(db);
+	assert_int_equal(n_firms(db), 1);
+	assert_int_equal(store_claim(other), GLOVED_EBUSY);
+	/* ... unless someone else took it meanwhile: then no more writing */
+	pg_kill_backend(db);
+	assert_int_equal(store_claim(other), 0);
+	store_enterprise *none = NULL;
+	n = 5;
+	assert_int_equal(store_enterprise_list(db, (store_scope){0}, &none, &n), GLOVED_ECLAIMED);
+	assert_null(none);
+	assert_int_equal(store_begin(db), GLOVED_ECLAIMED);
+	assert_int_equal(n_firms(other), 1);
+	store_close(db);
+	store_close(other);
+}
+
 static void test_read_missing_db(void **state)
 {
 	(void)state;
@@ -892,6 +990,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test_setup_teardown(test_samples_calls, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_pg_migrations_guarded, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_machines_shared, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_pg_reconnect, setup, teardown),
 	    cmocka_unit_test(test_read_missing_db),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,7 +3,8 @@
  * submitters share group commits and each gets its own result; a late
  * report moves pieces between minute buckets in the stored rollups; the
  * live state follows the newest report; after closing and reopening on the
- * same database the counting continues exactly where it stopped. */
+ * same database the counting continues exactly where it stopped; a
+ * database that goes away refuses groups until the writer could reload. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,7 +24,9 @@
 #include "app/registry.h"
 #include "app/writer.h"
 #include "store/store.h"
+#include "store/store_int.h"
 #include "util/buf.h"
+#include "util/err.h"
 #include "util/ltime.h"
 
 static char path[64];
@@ -266,6 +269,88 @@ static void test_unknown_machine_fails_whole_group(void **state)
 	ingest_record ok = rec(machine_id + 7, t, 1, MS_RUN);
 	assert_int_equal(writer_submit(r.w, &ok, 1, &res), 0);
 	assert_int_equal(res.accepted, 1);
+	rig_close(&r);
+}
+
+/* A database that goes away: the write connection's tables swapped for
+ * copies whose commit fails (the transaction lost with the connection) and
+ * whose reads of the registry revision fail (reload cannot run) while
+ * db_away is set. */
+static int db_away;
+static store_ops away_ops;
+static store_registry_ops away_registry;
+static const store_ops *real_ops;
+static const store_registry_ops *real_registry;
+
+static int away_commit(store *s)
+{
+	if (!db_away)
+		return real_ops->commit(s);
+	real_ops->rollback(s);
+	return GLOVED_EIO;
+}
+
+static int away_registry_rev(store *s, int64_t *out)
+{
+	return db_away ? GLOVED_EIO : real_registry->registry_rev(s, out);
+}
+
+/* The writer while its database is away: the group whose commit failed is
+ * answered with the error, its reload fails too, and until a reload
+ * succeeds every group is refused before anything is written (the state
+ * in memory is not the store's); once the database is back the next group
+ * reloads first and is stored, and the pieces are exact. */
+static void test_database_away_and_back(void **state)
+{
+	(void)state;
+	store_options o = {0};
+	store *wdb = NULL;
+	assert_int_equal(store_open(path, STORE_WRITE, &o, &wdb), 0);
+	real_ops = wdb->ops;
+	real_registry = wdb->registry;
+	away_ops = *real_ops;
+	away_ops.commit = away_commit;
+	away_registry = *real_registry;
+	away_registry.registry_rev = away_registry_rev;
+	wdb->ops = &away_ops;
+	wdb->registry = &away_registry;
+	db_away = 0;
+	rig r = {registry_new(), live_new(), NULL, NULL};
+	writer_options wo = {900000, 20000, 1, 0, 1000, 0, 5, NULL, 0, 0, 0, 0, 0, 0};
+	int rc = writer_open(&wo, wdb, r.reg, r.lv, &r.w);
+	if (!rc)
+		rc = store_open(path, STORE_READ, &o, &r.rdb);
+	held_rig = r;
+	held_open = 1;
+	assert_int_equal(rc, 0);
+
+	int64_t t = ltime_now_ms() - 300000;
+	int64_t mid = machine_id + 3;
+	writer_result res;
+	ingest_record a = rec(mid, t, 100, MS_RUN);
+	assert_int_equal(writer_submit(r.w, &a, 1, &res), 0);
+	assert_int_equal(writer_stale(r.w), 0);
+	db_away = 1;
+	ingest_record b = rec(mid, t + 60000, 130, MS_RUN);
+	assert_int_equal(writer_submit(r.w, &b, 1, &res), GLOVED_EIO);
+	assert_int_equal(writer_stale(r.w), 1);
+	ingest_record c = rec(mid, t + 120000, 150, MS_RUN);
+	assert_int_equal(writer_submit(r.w, &c, 1, &res), GLOVED_EIO);
+	assert_int_equal(writer_stale(r.w), 1);
+	assert_int_equal(writer_fatal(r.w), GLOVED_OK); /* unreachable is not fatal */
+	assert_int_equal(total_of(&r, mid, STORE_MINUTE, 0, INT64_MAX), 100); /* a's */
+	db_away = 0;
+	/* the gateway sends again what was refused */
+	assert_int_equal(writer_submit(r.w, &b, 1, &res), 0);
+	assert_int_equal(res.duplicates, 0);
+	assert_int_equal(writer_stale(r.w), 0);
+	assert_int_equal(writer_submit(r.w, &c, 1, &res), 0);
+	assert_int_equal(writer_submit(r.w, &a, 1, &res), 0);
+	assert_int_equal(res.duplicates, 1);
+	assert_int_equal(total_of(&r, mid, STORE_MINUTE, 0, INT64_MAX), 150);
+	assert_int_equal(total_of(&r, mid, STORE_MINUTE, t + 60000 - (t + 60000) % 60000,
+				  t + 120000 - (t + 120000) % 60000),
+			 30);
 	rig_close(&r);
 }
 
@@ -596,6 +681,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_concurrent_group_commit, free_held),
 	    cmocka_unit_test_teardown(test_late_report_moves_pieces, free_held),
 	    cmocka_unit_test_teardown(test_unknown_machine_fails_whole_group, free_held),
+	    cmocka_unit_test_teardown(test_database_away_and_back, free_held),
 	    cmocka_unit_test_teardown(test_recovery_rebuilds_dirty_days, free_held),
 	    cmocka_unit_test_teardown(test_rebuild_is_identical, free_held),
 	    cmocka_unit_test_teardown(test_recovery_repairs_previous_night_shift, free_held),

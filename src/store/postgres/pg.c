@@ -7,11 +7,17 @@
  * format). A write transaction is a plain BEGIN (read committed); a read
  * snapshot is REPEATABLE READ READ ONLY, the equivalent of SQLite's
  * deferred transaction on a WAL reader. Migrations (pg_migrations.c) run
- * when a write connection opens. The ported capabilities are registry,
+ * when a write connection opens. A connection whose server went away is
+ * re-established on its next use (pg__reconnect, with a back-off), its
+ * session set up again (session_setup: the settings and the claim); a
+ * transaction lost with it is never replayed, a read outside one is run
+ * once more (docs/internals/store.md, "Reconnecting"). The ported capabilities are registry,
  * auth, samples, analytics, sewn, quality, brand, cluster and coop: every
  * capability (docs/internals/store.md). */
 #include "store/postgres/pg_int.h"
 #include "util/err.h"
+#include "util/log.h"
+#include "util/ltime.h"
 
 #include <errno.h>
 #include <libpq-fe.h>
@@ -95,15 +101,43 @@ static void keep_err(pgc *q, const char *msg)
 	q->err[len] = '\0';
 }
 
+/* Whether the failure of r (or of the connection) means the connection is
+ * gone: the server closed it, the network failed, or the server is
+ * terminating this backend (57P01 admin_shutdown, 57P02 crash_shutdown)
+ * or cannot take connections now (57P03). */
+static int conn_lost(const pgc *q, const PGresult *r)
+{
+	if (!q->conn || PQstatus(q->conn) != CONNECTION_OK)
+		return 1;
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	return state && (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
+			 strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0);
+}
+
+/* Marks the connection lost: what was prepared on it is gone, and so is
+ * the transaction the statement ran in (q->was); the next call reconnects,
+ * the first time at once. */
+static void mark_down(pgc *q)
+{
+	if (!q->down)
+		log_warn("store: postgres: the connection to the server was lost (%s)", q->err);
+	q->down = 1;
+	q->lost_now = 1;
+	if (q->was != PQTRANS_IDLE)
+		q->tx_lost = 1;
+	memset(q->stmt_sql, 0, sizeof q->stmt_sql);
+}
+
 int pg__fail(pgc *q, PGresult *r, int fk_notfound)
 {
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	const char *msg = r ? PQresultErrorMessage(r) : NULL;
-	keep_err(q, msg && *msg ? msg : PQerrorMessage(q->conn));
+	keep_err(q, msg && *msg ? msg : q->conn ? PQerrorMessage(q->conn) : "no connection");
 	int rc = GLOVED_EDB;
-	if (PQstatus(q->conn) != CONNECTION_OK)
+	if (conn_lost(q, r)) {
+		mark_down(q);
 		rc = GLOVED_EIO;
-	else if (state && strcmp(state, "23503") == 0)
+	} else if (state && strcmp(state, "23503") == 0)
 		rc = fk_notfound ? GLOVED_ENOTFOUND : GLOVED_EEXIST;
 	else if (state && strncmp(state, "23", 2) == 0)
 		rc = GLOVED_EEXIST;
@@ -112,7 +146,7 @@ int pg__fail(pgc *q, PGresult *r, int fk_notfound)
 		rc = GLOVED_EBUSY;
 	else if (state && strcmp(state, "53200") == 0)
 		rc = GLOVED_ENOMEM;
-	else if (state && (strncmp(state, "08", 2) == 0 || strcmp(state, "53100") == 0))
+	else if (state && strcmp(state, "53100") == 0)
 		rc = GLOVED_EIO;
 	PQclear(r);
 	return rc;
@@ -126,16 +160,81 @@ static int result_ok(const PGresult *r)
 	return t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK;
 }
 
-PGresult *pg__exec(pgc *q, const char *sql, const pg_params *p, int *rc)
+static int is_begin(const char *sql)
 {
-	static const pg_params none = {0};
-	if (!p)
-		p = &none;
-	if (p->overflow) {
-		keep_err(q, "too many or too large parameters");
-		*rc = GLOVED_EINVAL;
-		return NULL;
+	return strncmp(sql, "BEGIN", 5) == 0;
+}
+
+/* COMMIT or ROLLBACK of the whole transaction (not of a savepoint). */
+static int is_end(const char *sql)
+{
+	return strcmp(sql, "COMMIT") == 0 || strcmp(sql, "ROLLBACK") == 0;
+}
+
+/* A statement that changes nothing, so that running it again on a new
+ * connection cannot do anything twice: a read, a BEGIN, a setting. Only
+ * such a statement, run outside a transaction, is retried after its
+ * connection was lost under it. */
+static int is_retriable(const char *sql)
+{
+	return strncmp(sql, "SELECT ", 7) == 0 || is_begin(sql) || strncmp(sql, "SET ", 4) == 0;
+}
+
+/* Before each statement: GLOVED_OK when it may be sent (reconnecting a
+ * lost connection first), else the error. Inside a transaction that was
+ * lost with its connection nothing runs until a new BEGIN; its end
+ * (COMMIT, ROLLBACK) is answered by end_lost(). */
+static int ready(pgc *q, const char *sql)
+{
+	q->lost_now = 0;
+	if (q->claim_lost) {
+		keep_err(q, "another gloved took over this database; this one writes no more");
+		return GLOVED_ECLAIMED;
 	}
+	if (q->tx_lost) {
+		if (!is_begin(sql)) {
+			keep_err(q, "the transaction was lost with the connection to the server");
+			return GLOVED_EIO;
+		}
+		q->tx_lost = 0;
+	}
+	if (!q->down && PQstatus(q->conn) != CONNECTION_OK) {
+		keep_err(q, PQerrorMessage(q->conn));
+		q->was = PQTRANS_IDLE;
+		mark_down(q);
+	}
+	int rc;
+	if (q->down && (rc = pg__reconnect(q)) != GLOVED_OK)
+		return rc;
+	q->was = PQtransactionStatus(q->conn);
+	return GLOVED_OK;
+}
+
+/* The end of a transaction while the connection is or was lost: a
+ * transaction that went with it is over (ROLLBACK: done; COMMIT: it did
+ * not happen), and on a connection still down there is none to end.
+ * Returns 1 with *rc set when it answered, 0 when the statement is sent. */
+static int end_lost(pgc *q, const char *sql, int *rc)
+{
+	if (!is_end(sql) || (!q->tx_lost && !q->down) || q->claim_lost)
+		return 0;
+	int commit = sql[0] == 'C';
+	if (q->tx_lost || commit) {
+		q->tx_lost = 0;
+		if (commit) {
+			keep_err(q, "the transaction was lost with the connection to the server");
+			*rc = GLOVED_EIO;
+			return 1;
+		}
+	}
+	*rc = GLOVED_OK;
+	return 1;
+}
+
+static PGresult *exec_once(pgc *q, const char *sql, const pg_params *p, int *rc)
+{
+	if ((*rc = ready(q, sql)) != GLOVED_OK)
+		return NULL;
 	int slot = -1, free_slot = -1;
 	for (int i = 0; i < PG_STMTS; i++) {
 		if (q->stmt_sql[i] == sql) {
@@ -173,13 +272,64 @@ PGresult *pg__exec(pgc *q, const char *sql, const pg_params *p, int *rc)
 	return r;
 }
 
+/* Whether a statement that just failed runs once more: its connection was
+ * lost under it outside a transaction, it changes nothing, and the
+ * connection is back. */
+static int retry_once(pgc *q, const char *sql, int *rc)
+{
+	if (!q->lost_now || q->setting_up || q->was != PQTRANS_IDLE || !is_retriable(sql))
+		return 0;
+	int rr = pg__reconnect(q);
+	if (rr == GLOVED_ECLAIMED)
+		*rc = rr; /* the call learns it at once */
+	return rr == GLOVED_OK;
+}
+
+PGresult *pg__exec(pgc *q, const char *sql, const pg_params *p, int *rc)
+{
+	static const pg_params none = {0};
+	if (!p)
+		p = &none;
+	if (p->overflow) {
+		keep_err(q, "too many or too large parameters");
+		*rc = GLOVED_EINVAL;
+		return NULL;
+	}
+	PGresult *r = exec_once(q, sql, p, rc);
+	if (!r && retry_once(q, sql, rc))
+		r = exec_once(q, sql, p, rc);
+	return r;
+}
+
+/* Runs fixed text; the result for the caller, or NULL with *rc set. */
+static PGresult *simple_once(pgc *q, const char *sql, int *rc)
+{
+	if (end_lost(q, sql, rc))
+		return NULL;
+	if ((*rc = ready(q, sql)) != GLOVED_OK)
+		return NULL;
+	PGresult *r = PQexec(q->conn, sql);
+	if (!result_ok(r)) {
+		*rc = pg__fail(q, r, 0);
+		return NULL;
+	}
+	*rc = GLOVED_OK;
+	return r;
+}
+
+static PGresult *simple_exec(pgc *q, const char *sql, int *rc)
+{
+	PGresult *r = simple_once(q, sql, rc);
+	if (!r && *rc && retry_once(q, sql, rc))
+		r = simple_once(q, sql, rc);
+	return r;
+}
+
 int pg__simple(pgc *q, const char *sql)
 {
-	PGresult *r = PQexec(q->conn, sql);
-	if (!result_ok(r))
-		return pg__fail(q, r, 0);
-	PQclear(r);
-	return GLOVED_OK;
+	int rc;
+	PQclear(simple_exec(q, sql, &rc));
+	return rc;
 }
 
 /* Runs sql under a savepoint when guard is set and a transaction is open;
@@ -468,9 +618,24 @@ static void quiet(void *arg, const char *msg)
 	(void)msg; /* notices ("already exists, skipping") are not errors */
 }
 
+/* Connects to uri. A connection attempt gives up after 10 s, and a server
+ * that stops answering without closing the connection (a network cut, a
+ * dead host) is noticed by TCP within about a minute (keepalives after 30 s
+ * idle, then every 10 s, 3 lost; sent data unacknowledged for 60 s), so
+ * neither a reconnect nor a statement hangs its thread for long. The URI's
+ * own values win over these defaults (libpq takes the later of repeated
+ * keywords, and the URI is expanded after them). */
 static int connect_uri(const char *uri, PGconn **out, char *err, size_t errlen)
 {
-	*out = PQconnectdb(uri);
+	const char *const keys[] = {"connect_timeout",
+				    "keepalives_idle",
+				    "keepalives_interval",
+				    "keepalives_count",
+				    "tcp_user_timeout",
+				    "dbname",
+				    NULL};
+	const char *const vals[] = {"10", "30", "10", "3", "60000", uri, NULL};
+	*out = PQconnectdbParams(keys, vals, 1);
 	if (!*out) {
 		snprintf(err, errlen, "out of memory");
 		return GLOVED_ENOMEM;
@@ -481,6 +646,135 @@ static int connect_uri(const char *uri, PGconn **out, char *err, size_t errlen)
 	}
 	PQsetNoticeProcessor(*out, quiet, NULL);
 	return GLOVED_OK;
+}
+
+/* The session advisory lock of store_claim ("glovedsv"), and the server
+ * process that holds it (pg_locks shows a bigint key as its high and low
+ * 32 bits). */
+#define PG_CLAIM_KEY "7452728425566631542"
+static const char claim_sql[] = "SELECT pg_try_advisory_lock(" PG_CLAIM_KEY ")::int";
+static const char claim_shared_sql[] = "SELECT pg_try_advisory_lock_shared(" PG_CLAIM_KEY ")::int";
+static const char holder_sql[] =
+    "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1"
+    " AND classid::bigint = (" PG_CLAIM_KEY "::bigint >> 32)"
+    " AND objid::bigint = (" PG_CLAIM_KEY "::bigint & 4294967295)";
+
+/* Tries the claim on the connection (the shared one, which several
+ * daemons hold together, when `shared`): GLOVED_OK, GLOVED_EBUSY when
+ * another session holds it (for the shared one: holds it exclusively),
+ * or the error. */
+static int try_claim(pgc *q, int shared)
+{
+	int rc = GLOVED_OK;
+	PGresult *r = pg__exec(q, shared ? claim_shared_sql : claim_sql, NULL, &rc);
+	if (!r)
+		return rc ? rc : GLOVED_EDB;
+	int got = PQntuples(r) == 1 && pg__i64(r, 0, 0) == 1;
+	PQclear(r);
+	if (got)
+		q->claim_pid = PQbackendPID(q->conn);
+	return got ? GLOVED_OK : GLOVED_EBUSY;
+}
+
+/* Takes the claim again on a new session. The old session's server
+ * process may not have ended yet (a terminated backend releases its locks
+ * as it exits; a half-open one when TCP gives up on it): while the holder
+ * is that process, GLOVED_EIO, and the reconnect is tried again later.
+ * GLOVED_EBUSY only when another process holds it. */
+static int reclaim(pgc *q)
+{
+	int shared = q->claimed == PG_CLAIM_SHARED;
+	int rc = try_claim(q, shared);
+	for (int i = 0; i < 2 && rc == GLOVED_EBUSY; i++) {
+		PGresult *r = pg__exec(q, holder_sql, NULL, &rc);
+		if (!r)
+			return rc;
+		int holder = PQntuples(r) > 0 ? pg__int(r, 0, 0) : 0;
+		PQclear(r);
+		if (holder && holder == q->claim_pid) {
+			char msg[128];
+			snprintf(msg, sizeof msg,
+				 "the claim is still held by this gloved's lost session (server"
+				 " process %d); trying again",
+				 holder);
+			keep_err(q, msg);
+			return GLOVED_EIO;
+		}
+		rc = holder ? GLOVED_EBUSY : try_claim(q, shared); /* none: released meanwhile */
+	}
+	return rc;
+}
+
+/* What every connection sets up once connected, and again on the new
+ * session after a reconnect: the settings, and the claim when the
+ * connection had taken it (the server released it with the old session).
+ * Keep this the one place that knows a connection's session state: the
+ * multi-instance design replaces the claim here. */
+static int session_setup(pgc *q)
+{
+	q->setting_up = 1;
+	int rc = pg__simple(q, "SET client_min_messages = warning");
+	if (!rc && q->claimed)
+		rc = reclaim(q);
+	q->setting_up = 0;
+	if (rc == GLOVED_EBUSY) {
+		q->claim_lost = 1;
+		keep_err(q, "another gloved took over this database while the connection was"
+			    " lost (an exclusive claim); this one writes no more");
+		log_error("store: postgres: %s", q->err);
+		PQfinish(q->conn);
+		q->conn = NULL;
+		return GLOVED_ECLAIMED;
+	}
+	return rc;
+}
+
+int pg__reconnect(pgc *q)
+{
+	if (q->claim_lost)
+		return GLOVED_ECLAIMED;
+	if (!q->down)
+		return GLOVED_OK;
+	int64_t now = ltime_mono_ms();
+	if (now < q->retry_ms) {
+		char msg[sizeof q->err + 96];
+		snprintf(msg, sizeof msg,
+			 "the database server is unreachable (next attempt in %lld ms): %s",
+			 (long long)(q->retry_ms - now), q->err);
+		if (strncmp(q->err, "the database server is unreachable", 34) != 0)
+			keep_err(q, msg);
+		return GLOVED_EIO;
+	}
+	PQreset(q->conn);
+	int rc = GLOVED_EIO;
+	if (PQstatus(q->conn) == CONNECTION_OK) {
+		/* the session runs its setup as a fresh one: nothing to lose yet */
+		q->down = 0;
+		q->tx_lost = 0;
+		q->was = PQTRANS_IDLE;
+		memset(q->stmt_sql, 0, sizeof q->stmt_sql);
+		if ((rc = session_setup(q)) == GLOVED_OK) {
+			log_info("store: postgres: reconnected to the server");
+			q->backoff_ms = 0;
+			q->retry_ms = 0;
+			return GLOVED_OK;
+		}
+		if (rc == GLOVED_ECLAIMED)
+			return rc;
+		q->down = 1; /* lost again during the setup */
+	} else {
+		keep_err(q, PQerrorMessage(q->conn));
+	}
+	/* the first failure of an outage is a warning, the later ones (at most
+	 * one per PG_BACKOFF_MAX_MS) detail */
+	log_msg(q->backoff_ms ? LOG_DEBUG : LOG_WARN,
+		"store: postgres: reconnecting failed after %lld ms (%s)",
+		(long long)(ltime_mono_ms() - now), q->err);
+	q->backoff_ms = q->backoff_ms ? q->backoff_ms * 2 : PG_BACKOFF_MIN_MS;
+	if (q->backoff_ms > PG_BACKOFF_MAX_MS)
+		q->backoff_ms = PG_BACKOFF_MAX_MS;
+	q->retry_ms = ltime_mono_ms() + q->backoff_ms;
+	return rc == GLOVED_OK ? GLOVED_EIO : rc;
 }
 
 int store__pg_open(const char *uri, store_mode mode, const store_options *opt, store **out)
@@ -504,7 +798,7 @@ int store__pg_open(const char *uri, store_mode mode, const store_options *opt, s
 	q->base.bulk = &pg__bulk_ops;
 	if ((rc = connect_uri(uri, &q->conn, q->err, sizeof q->err)) != GLOVED_OK)
 		goto out;
-	if ((rc = pg__simple(q, "SET client_min_messages = warning")) != GLOVED_OK)
+	if ((rc = session_setup(q)) != GLOVED_OK)
 		goto out;
 	if (mode == STORE_WRITE) {
 		rc = pg__migrate(q);
@@ -584,9 +878,10 @@ static int pg_begin(store *s)
 static int pg_commit(store *s)
 {
 	pgc *q = (pgc *)s;
-	PGresult *r = PQexec(q->conn, "COMMIT");
-	if (!result_ok(r))
-		return pg__fail(q, r, 0);
+	int rc;
+	PGresult *r = simple_exec(q, "COMMIT", &rc);
+	if (!r)
+		return rc;
 	int rolled_back = strcmp(PQcmdStatus(r), "ROLLBACK") == 0;
 	PQclear(r);
 	if (rolled_back) {
@@ -611,36 +906,28 @@ static int pg_read_end(store *s)
 	return pg__simple((pgc *)s, "COMMIT");
 }
 
-/* A session advisory lock ("glovedsv"): held until the connection closes,
- * released by the server when the process dies with it. */
+/* A session advisory lock: held until the connection closes, released by
+ * the server when the process dies with it, and taken again on the new
+ * session when the connection is re-established (session_setup). */
 static int pg_claim(store *s)
 {
-	int rc = GLOVED_OK;
-	pg_params p;
-	pg__p_init(&p);
-	PGresult *r =
-	    pg__exec((pgc *)s, "SELECT pg_try_advisory_lock(7452728425566631542)::int", &p, &rc);
-	if (!r)
-		return rc ? rc : GLOVED_EDB;
-	int got = PQntuples(r) == 1 && pg__i64(r, 0, 0) == 1;
-	PQclear(r);
-	return got ? GLOVED_OK : GLOVED_EBUSY;
+	pgc *q = (pgc *)s;
+	int rc = try_claim(q, 0);
+	if (rc == GLOVED_OK)
+		q->claimed = PG_CLAIM_EXCLUSIVE;
+	return rc;
 }
 
 /* The shared form of pg_claim's lock: any number of daemons hold it
- * together; pg_claim (an offline admin command) cannot get it meanwhile. */
+ * together; pg_claim (an offline admin command) cannot get it meanwhile.
+ * Taken again on a new session after a reconnect, as pg_claim's. */
 static int pg_claim_shared(store *s)
 {
-	int rc = GLOVED_OK;
-	pg_params p;
-	pg__p_init(&p);
-	PGresult *r = pg__exec(
-	    (pgc *)s, "SELECT pg_try_advisory_lock_shared(7452728425566631542)::int", &p, &rc);
-	if (!r)
-		return rc ? rc : GLOVED_EDB;
-	int got = PQntuples(r) == 1 && pg__i64(r, 0, 0) == 1;
-	PQclear(r);
-	return got ? GLOVED_OK : GLOVED_EBUSY;
+	pgc *q = (pgc *)s;
+	int rc = try_claim(q, 1);
+	if (rc == GLOVED_OK)
+		q->claimed = PG_CLAIM_SHARED;
+	return rc;
 }
 
 static int pg_listen(store *s)

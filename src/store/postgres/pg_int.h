@@ -46,16 +46,37 @@ typedef struct pg_params {
 	char num[PG_PARAMS][PG_NUM];
 } pg_params;
 
-/* The connection. */
+/* Reconnecting a lost connection (pg__reconnect): the first attempt at
+ * once, then after PG_BACKOFF_MIN_MS doubling to PG_BACKOFF_MAX_MS between
+ * failed attempts; a call in between answers GLOVED_EIO at once. */
+#define PG_BACKOFF_MIN_MS 100
+#define PG_BACKOFF_MAX_MS 5000
+
+/* The connection. One thread uses it at a time (the writer's, or a reader
+ * taken from a pool), so its reconnect state needs no lock and a reconnect
+ * blocks only its own thread. */
+enum { PG_CLAIM_NONE = 0, PG_CLAIM_EXCLUSIVE = 1, PG_CLAIM_SHARED = 2 };
+
 typedef struct pgc {
 	store base;
 	PGconn *conn;
-	const char *stmt_sql[PG_STMTS];
-	char *run_sql[PG_RUN_COUNT]; /* malloc'd, freed by close */
-	int64_t parts_month;         /* the month (year * 12 + month - 1) whose
-				      * partitions were last made sure of, 0 none */
-	struct pg_load *load;        /* a bulk load under way (pg_bulk.c), freed by close */
+	const char *stmt_sql[PG_STMTS]; /* prepared on conn: forgotten when it is lost */
+	char *run_sql[PG_RUN_COUNT];    /* malloc'd, freed by close */
+	int64_t parts_month;            /* the month (year * 12 + month - 1) whose
+					 * partitions were last made sure of, 0 none */
+	struct pg_load *load;           /* a bulk load under way (pg_bulk.c), freed by close */
 	char err[256];
+	int claimed;    /* PG_CLAIM_*: store_claim or store_claim_shared took the session
+			 * lock: taken again on reconnect */
+	int claim_pid;  /* the server process of the session that holds it */
+	int claim_lost; /* someone else holds it now: every call answers GLOVED_ECLAIMED */
+	int down;       /* the connection was lost and is not re-established yet */
+	int tx_lost;    /* a transaction went with it: only its end is accepted */
+	int lost_now;   /* the statement being run found the connection lost */
+	int setting_up; /* session_setup runs: a lost connection is not retried in it */
+	PGTransactionStatusType was; /* the transaction state before that statement */
+	int64_t retry_ms;            /* monotonic time of the next reconnect attempt */
+	int64_t backoff_ms;          /* the wait after the next failed attempt */
 } pgc;
 
 /* The capability tables (one per file). */
@@ -83,8 +104,18 @@ void pg__p_null(pg_params *p);
  * GLOVED_EEXIST, foreign key GLOVED_ENOTFOUND... (`fk_notfound` 0: a foreign
  * key violation is GLOVED_EEXIST too, as SQLite answers), serialization
  * failure or deadlock GLOVED_EBUSY, a lost connection GLOVED_EIO, else
- * GLOVED_EDB. Clears r. */
+ * GLOVED_EDB. A lost connection (CONNECTION_BAD, SQLSTATE class 08, 57P01,
+ * 57P02, 57P03) is also marked down: its prepared statements are forgotten,
+ * a transaction open on it is lost (q->tx_lost), and the next call
+ * reconnects (pg__reconnect). Clears r. */
 int pg__fail(pgc *q, PGresult *r, int fk_notfound);
+/* Re-establishes a lost connection (PQreset) and re-runs the session setup
+ * every connection had: its settings and, when store_claim took it, the
+ * claim. Backs off between failed attempts (PG_BACKOFF_MIN_MS..MAX_MS): a
+ * call before the next attempt is due answers GLOVED_EIO without trying.
+ * GLOVED_ECLAIMED when another session took the claim meanwhile: the
+ * connection is then closed for good. */
+int pg__reconnect(pgc *q);
 
 /* Runs statement sql (a string literal: prepared on its first use on this
  * connection, by name, then executed by name) with parameters p. Returns
