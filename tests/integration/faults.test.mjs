@@ -19,13 +19,13 @@
 // Run: GLOVED_BIN=build/gloved GLOVED_SOURCE_DIR=$PWD node --test tests/integration/faults.test.mjs
 
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { GLOVED_BIN, api, login, mqttPublish, startBroker, startDaemon, waitFor } from "../lib/harness.mjs";
-import { DAY, HOUR, health, machines, metrics, noonZone, output, stopAll } from "../lib/integration.mjs";
+import { DAY, HOUR, addCluster, health, machines, metrics, noonZone, output, runSim, stopAll } from "../lib/integration.mjs";
 
 const ADMIN = "boss";
 const PASSWORD = "faults-pass-1";
@@ -81,24 +81,6 @@ const CASES = [
   },
 ];
 
-// Runs `gloved sim ...` to its end; resolves {code, stderr}.
-function runSim(args, timeoutMs = 240000) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(GLOVED_BIN, ["sim", ...args], { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`gloved sim did not finish in ${timeoutMs} ms:\n${stderr}`));
-    }, timeoutMs);
-    child.on("error", reject);
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? signal, stderr });
-    });
-  });
-}
-
 // The summary line the simulator prints at the end.
 function faultCounts(stderr) {
   const m = /(\d+) reports: (\d+) delivered, (\d+) lost, (\d+) dropped, (\d+) duplicated, (\d+) held back, (\d+) buffered in outages, (\d+) power cycles, (\d+) ambiguous/.exec(
@@ -133,14 +115,7 @@ for (const c of CASES) {
         mqttPort: broker?.port,
         extraArgs: ["--timezone", zone.tz, "--offline-after", "86400"],
         setup: (admin) => {
-          for (const e of cluster.enterprises) admin("enterprise", "add", "--code", e.code, "--name", e.name, "--town", e.town);
-          for (const w of cluster.workshops) admin("workshop", "add", "--enterprise", w.enterprise, "--code", w.code, "--name", w.name);
-          for (const m of cluster.machines) {
-            const args = ["machine", "add", "--enterprise", m.enterprise, "--workshop", m.workshop, "--code", m.code];
-            args.push("--kind", m.kind, "--cycle-ms", m.cycle_ms, "--counter-bits", m.counter_bits);
-            if (m.gauge) args.push("--gauge", m.gauge);
-            admin(...args);
-          }
+          addCluster(admin, cluster);
           for (const e of cluster.enterprises) tokens.push(`${e.code} ${admin("token", "add", "--enterprise", e.code, "--name", `gw-${e.code}`)}`);
           admin("user", "add", "--username", ADMIN, "--role", "cluster_admin", "--password", PASSWORD);
         },

@@ -5,7 +5,8 @@
 // seeded random generator. The harness (harness.mjs) starts the processes.
 
 import assert from "node:assert/strict";
-import { Fatal, api, waitFor } from "./harness.mjs";
+import { spawn } from "node:child_process";
+import { Fatal, GLOVED_BIN, api, waitFor } from "./harness.mjs";
 
 export const HOUR = 3600000;
 export const MINUTE = 60000;
@@ -281,4 +282,36 @@ export async function stopAll(...things) {
     }
   }
   if (first) throw first;
+}
+
+// Runs `gloved sim ...` to its end; resolves {code, stderr} (the fault
+// scenarios: tests/integration/faults.test.mjs, tests/pg/instances.test.mjs).
+export function runSim(args, timeoutMs = 240000) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(GLOVED_BIN, ["sim", ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`gloved sim did not finish in ${timeoutMs} ms:\n${stderr}`));
+    }, timeoutMs);
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? signal, stderr });
+    });
+  });
+}
+
+// Registers the firms, workshops and machines of `gloved sim --print`'s
+// cluster through admin (a startDaemon setup's argument).
+export function addCluster(admin, cluster) {
+  for (const e of cluster.enterprises) admin("enterprise", "add", "--code", e.code, "--name", e.name, "--town", e.town);
+  for (const w of cluster.workshops) admin("workshop", "add", "--enterprise", w.enterprise, "--code", w.code, "--name", w.name);
+  for (const m of cluster.machines) {
+    const args = ["machine", "add", "--enterprise", m.enterprise, "--workshop", m.workshop, "--code", m.code];
+    args.push("--kind", m.kind, "--cycle-ms", m.cycle_ms, "--counter-bits", m.counter_bits);
+    if (m.gauge) args.push("--gauge", m.gauge);
+    admin(...args);
+  }
 }

@@ -17,13 +17,13 @@
 // Run: scripts/pg.sh run sh -c 'GLOVED_TEST_DB=pg GLOVED_BIN=build/gloved GLOVED_SOURCE_DIR=$PWD node --test tests/pg/instances.test.mjs'
 
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { GLOVED_BIN, PG_URI, login, mqttPublish, startBroker, startDaemon, sleep, waitFor } from "../lib/harness.mjs";
-import { DAY, health, machines, metrics, noonZone, output, stopAll } from "../lib/integration.mjs";
+import { DAY, addCluster, health, machines, metrics, noonZone, output, runSim, stopAll } from "../lib/integration.mjs";
 
 if (!PG_URI) {
   process.stdout.write("skipped: several instances need PostgreSQL (GLOVED_TEST_DB=pg under scripts/pg.sh run)\n");
@@ -43,23 +43,6 @@ const HOURS = 4;
 // instance's fault test keeps the default window).
 const WINDOW_S = 86400;
 const NET_FAULTS = `dup=0.05,reorder=0.1,delay=0.03,drop=0.03,outage=1200/5400,seed=5,window=${WINDOW_S}`;
-
-function runSim(args, timeoutMs = 240000) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(GLOVED_BIN, ["sim", ...args], { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`gloved sim did not finish in ${timeoutMs} ms:\n${stderr}`));
-    }, timeoutMs);
-    child.on("error", reject);
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? signal, stderr });
-    });
-  });
-}
 
 function delivered(stderr) {
   const m = /(\d+) reports: (\d+) delivered, (\d+) lost/.exec(stderr);
@@ -96,14 +79,7 @@ for (const c of CASES.filter((_, i) => !process.env.INSTANCES_CASE || String(i) 
         mqttPort: broker.port,
         extraArgs: [...extra, "--mqtt-client-id", "gloved-test-a"],
         setup: (admin) => {
-          for (const e of cluster.enterprises) admin("enterprise", "add", "--code", e.code, "--name", e.name, "--town", e.town);
-          for (const w of cluster.workshops) admin("workshop", "add", "--enterprise", w.enterprise, "--code", w.code, "--name", w.name);
-          for (const m of cluster.machines) {
-            const args = ["machine", "add", "--enterprise", m.enterprise, "--workshop", m.workshop, "--code", m.code];
-            args.push("--kind", m.kind, "--cycle-ms", m.cycle_ms, "--counter-bits", m.counter_bits);
-            if (m.gauge) args.push("--gauge", m.gauge);
-            admin(...args);
-          }
+          addCluster(admin, cluster);
           admin("user", "add", "--username", ADMIN, "--role", "cluster_admin", "--password", PASSWORD);
         },
       });
@@ -202,8 +178,10 @@ for (const c of CASES.filter((_, i) => !process.env.INSTANCES_CASE || String(i) 
       const late = (await metrics(a.url)).gloved_reports_late_total + (await metrics(b.url)).gloved_reports_late_total;
       assert.equal(late, 0, "nothing late");
       if (!c.kill) assert.equal(dup, duplicates, "duplicates counted once each across the two");
-      // the other instance's live updates reached each
-      assert.ok((await metrics(a.url)).gloved_live_notes_total > 0 && (await metrics(b.url)).gloved_live_notes_total > 0);
+      // the other instance's live updates reached each (a restarted b may
+      // have had nothing left to hear of)
+      assert.ok((await metrics(a.url)).gloved_live_notes_total > 0, "a heard of b's commits");
+      if (!c.kill) assert.ok((await metrics(b.url)).gloved_live_notes_total > 0, "b heard of a's commits");
     });
   });
 }
