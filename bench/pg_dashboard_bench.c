@@ -4,7 +4,8 @@
  * same data in the same run (issue 14). It fills one SQLite file and one
  * PostgreSQL database alike: F firms in three towns with a workshop each and
  * M machines spread over them (the store API: store_enterprise_add,
- * store_machine_add, store_live_put for the live state), then D days up to
+ * store_machine_add; store_live_put for the live state, just before the
+ * daemons start), then D days up to
  * now of hour, day and shift rollups (with two stop-reason rows per machine
  * and shift) and the last --minute-days days of minute rollups, from one
  * deterministic generator, written in bulk (SQLite: prepared inserts in one
@@ -94,7 +95,6 @@ typedef struct frame {
 	tz_zone zone;
 	shift_calendar cal;
 	int64_t now;      /* the last full hour: hours before it have rollups */
-	int64_t clock;    /* when the run began: the live state's last reports */
 	int32_t today;    /* local day number of now */
 	int32_t first;    /* the oldest day of rollups */
 	int32_t min_from; /* the oldest day of minute rollups */
@@ -304,12 +304,44 @@ static int gen_machine(const frame *f, const mach *m, sink *k)
 
 /* ---- filling one backend ---- */
 
+/* The live state, written just before the daemons start: most machines
+ * reported a few seconds ago (one in 11 stopped for a yarn break), one in
+ * 7 two hours ago (offline). The daemons run with --offline-after 3600, so
+ * no machine turns offline between the two backends' answers. */
+static int fill_live(const opts *o, const char *db, const frame *f, const mach *ms, int64_t clock)
+{
+	store *s = NULL;
+	store_options so = {.sync_full = 0};
+	if (store_open(db, STORE_WRITE, &so, &s))
+		return -1;
+	int rc = store_begin(s);
+	for (long j = 0; !rc && j < o->machines; j++) {
+		store_live l;
+		memset(&l, 0, sizeof l);
+		l.machine_id = ms[j].id;
+		l.last_ts =
+		    j % 7 == 3 ? clock - 2 * HOUR_MS : clock - 5000 - (int64_t)(j % 25) * 1000;
+		l.count = (uint64_t)(j * 1000 + 500);
+		l.reject = (uint64_t)(j % 10);
+		l.state = j % 11 == 0 ? MS_STOP : MS_RUN;
+		snprintf(l.reason, sizeof l.reason, "%s", j % 11 == 0 ? "yarn_break" : "");
+		l.since_ts = f->now - (int64_t)(j % 50) * MIN_MS;
+		l.st_ts = l.last_ts;
+		l.st_state = l.state;
+		snprintf(l.st_reason, sizeof l.st_reason, "%s", l.reason);
+		rc = store_live_put(s, &l);
+	}
+	rc = store_end(s, rc);
+	store_close(s);
+	return rc ? -1 : 0;
+}
+
 typedef struct fill_stats {
 	double registry_s, rollups_s;
 	long rows[N_TABLES];
 } fill_stats;
 
-static int fill_registry(const opts *o, const char *db, const frame *f, mach *ms)
+static int fill_registry(const opts *o, const char *db, mach *ms)
 {
 	store *s = NULL;
 	store_options so = {.sync_full = 0};
@@ -361,20 +393,6 @@ static int fill_registry(const opts *o, const char *db, const frame *f, mach *ms
 			       .ent = m.enterprise_id,
 			       .ws = m.workshop_id,
 			       .cycle_ms = m.cycle_ms};
-		/* the live state: running, the last report a few seconds ago */
-		store_live l;
-		memset(&l, 0, sizeof l);
-		l.machine_id = m.id;
-		l.last_ts = f->clock - 5000 - (int64_t)(j % 25) * 1000;
-		l.count = (uint64_t)(j * 1000 + 500);
-		l.reject = (uint64_t)(j % 10);
-		l.state = j % 11 == 0 ? MS_STOP : MS_RUN;
-		snprintf(l.reason, sizeof l.reason, "%s", j % 11 == 0 ? "yarn_break" : "");
-		l.since_ts = f->now - (int64_t)(j % 50) * MIN_MS;
-		l.st_ts = l.last_ts;
-		l.st_state = l.state;
-		snprintf(l.st_reason, sizeof l.st_reason, "%s", l.reason);
-		rc = store_live_put(s, &l);
 	}
 	rc = store_end(s, rc);
 	store_close(s);
@@ -795,8 +813,8 @@ int main(int argc, char **argv)
 	firmcal_default(&dflt, TIMEZONE, NULL);
 	f.zone = dflt.zone;
 	f.cal = dflt.cal;
-	f.clock = ltime_now_ms();
-	f.now = f.clock - f.clock % HOUR_MS;
+	f.now = ltime_now_ms();
+	f.now -= f.now % HOUR_MS;
 	f.today = tz_day_of(&f.zone, f.now - 1);
 	f.first = f.today - (int32_t)o.days + 1;
 	f.min_from = f.today - (int32_t)o.minute_days + 1;
@@ -817,7 +835,7 @@ int main(int argc, char **argv)
 	memset(fs, 0, sizeof fs);
 	for (int b = 0; b < 2; b++) {
 		double t0 = bench_now_s();
-		if (fill_registry(&o, be[b].db, &f, ms) || add_user(&o, be[b].db)) {
+		if (fill_registry(&o, be[b].db, ms) || add_user(&o, be[b].db)) {
 			fprintf(stderr, "pg_dashboard_bench: cannot fill the registry of %s\n",
 				be[b].name);
 			goto done;
@@ -839,6 +857,11 @@ int main(int argc, char **argv)
 	if (stat(be[0].db, &st) == 0)
 		printf("SQLite file %.0f MiB\n", (double)st.st_size / 1048576.0);
 
+	int64_t clock = ltime_now_ms();
+	if (fill_live(&o, be[0].db, &f, ms, clock) || fill_live(&o, be[1].db, &f, ms, clock)) {
+		fprintf(stderr, "pg_dashboard_bench: cannot write the live state\n");
+		goto done;
+	}
 	char keyp[400];
 	snprintf(keyp, sizeof keyp, "%s/brand.key", tmp_dir);
 	for (int b = 0; b < 2; b++) {
