@@ -854,8 +854,15 @@ int main(int argc, char **argv)
 		fflush(stdout);
 	}
 	struct stat st;
-	if (stat(be[0].db, &st) == 0)
-		printf("SQLite file %.0f MiB\n", (double)st.st_size / 1048576.0);
+	double pg_bytes = 0;
+	PGconn *pc = PQconnectdb(be[1].db);
+	PGresult *pr = PQexec(pc, "SELECT pg_database_size(current_database())");
+	if (PQresultStatus(pr) == PGRES_TUPLES_OK && PQntuples(pr) == 1)
+		pg_bytes = strtod(PQgetvalue(pr, 0, 0), NULL);
+	PQclear(pr);
+	PQfinish(pc);
+	printf("SQLite file %.0f MiB, PostgreSQL database %.0f MiB\n",
+	       stat(be[0].db, &st) == 0 ? (double)st.st_size / 1048576.0 : 0, pg_bytes / 1048576.0);
 
 	int64_t clock = ltime_now_ms();
 	if (fill_live(&o, be[0].db, &f, ms, clock) || fill_live(&o, be[1].db, &f, ms, clock)) {
