@@ -96,6 +96,13 @@ int bench_run_cmd(char *const argv[], const char *what, char *out, size_t cap)
 	int fds[2] = {-1, -1};
 	if (out && pipe(fds))
 		return -1;
+	/* neither end may outlive the command in what it starts (a server
+	 * that pg.sh leaves running would hold the pipe open) */
+	if (out && (fcntl(fds[0], F_SETFD, FD_CLOEXEC) || fcntl(fds[1], F_SETFD, FD_CLOEXEC))) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
 	pid_t pid = bench_spawn(argv, out ? fds[1] : -1, -1);
 	if (out)
 		close(fds[1]);
