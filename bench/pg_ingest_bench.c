@@ -15,12 +15,15 @@
  *   (2b) COPY + rollups as gloved writes them: the same, but a rollup row
  *       goes in once, when its machine leaves the bucket (gloved keeps the
  *       open buckets in memory across commits), the open ones at the end;
- *   (3) gloved serve on a fresh PostgreSQL database (--instances N: N
- *       daemons on that database on different ports, the connections
- *       spread over them; one that is refused because another gloved
- *       serves the database is reported and the run goes on with those
- *       that came up), fed JSON arrays of B reports over C keep-alive
- *       connections, timed from the first request to the last 200;
+ *   (3) gloved serve on a fresh PostgreSQL database ([store] instances =
+ *       one: it alone serves the database), fed JSON arrays of B reports
+ *       over C keep-alive connections, timed from the first request to the
+ *       last 200;
+ *   (3b) with --instances N (N > 1): N daemons with instances = several on
+ *       a fresh database on different ports, the connections spread over
+ *       them (one that is refused is reported and the run goes on with
+ *       those that came up); with --instances 1 --several, one daemon in
+ *       that mode (the cost of the mode itself);
  *   (4) the same load on gloved serve on an SQLite file (--no-sqlite skips).
  * Every answer must be 200 with all reports accepted, and afterwards the day
  * rollups must hold exactly the pieces sent. Prints reports/s, the ratios
@@ -50,7 +53,7 @@
 
 typedef struct opts {
 	long machines, batch, conns, reports, instances;
-	int no_sqlite, keep;
+	int no_sqlite, keep, several;
 	char gloved[512];
 } opts;
 
@@ -380,7 +383,8 @@ static void db_tables(const char *uri, char *out, size_t cap, double *bytes)
 }
 
 static int daemon_run(const opts *o, const bench_rep *reps, int64_t t0, int64_t want_good,
-		      int64_t want_reject, const char *db, int want_instances, daemon_result *res)
+		      int64_t want_reject, const char *db, int want_instances, int several,
+		      daemon_result *res)
 {
 	int rc = -1, is_pg = store_is_uri(db);
 	pid_t pids[MAX_INSTANCES + 1];
@@ -431,6 +435,8 @@ static int daemon_run(const opts *o, const bench_rep *reps, int64_t t0, int64_t 
 				keyp,
 				"--log-level",
 				"warn",
+				several ? "--instances" : NULL,
+				"several",
 				NULL};
 		snprintf(logp, sizeof logp, "%s/gloved-%s-%d.log", tmp_dir, is_pg ? "pg" : "sqlite",
 			 i);
@@ -439,9 +445,8 @@ static int daemon_run(const opts *o, const bench_rep *reps, int64_t t0, int64_t 
 		if (p < 0) {
 			if (refused && i > 0) {
 				res->refused++;
-				printf("  instance %d of %d refused: \"another gloved serves this "
-				       "database\" (one gloved per database today): going on with "
-				       "%d\n",
+				printf("  instance %d of %d refused (another gloved holds the "
+				       "database): going on with %d\n",
 				       i + 1, want_instances, n_up);
 				continue;
 			}
@@ -530,7 +535,9 @@ static void usage(FILE *f)
 		   "(default 1000)\n"
 		   "  -c, --connections C   concurrent keep-alive connections (default 4)\n"
 		   "  -n, --reports N       reports in all (default 200000; --quick 30000)\n"
-		   "      --instances N     gloved daemons on the PostgreSQL database (default 1)\n"
+		   "      --instances N     also N gloved daemons with instances = several on one\n"
+		   "                        PostgreSQL database (default 1: not run)\n"
+		   "      --several         with --instances 1: run one daemon in that mode\n"
 		   "      --no-sqlite       skip the SQLite run\n"
 		   "      --gloved PATH     the daemon binary (default: next to this program)\n"
 		   "      --keep            keep the temporary folder and the databases\n");
@@ -572,6 +579,9 @@ static int parse_args(int argc, char **argv, opts *o)
 			hi = MAX_INSTANCES;
 		} else if (strcmp(a, "--quick") == 0) {
 			o->reports = 30000;
+			continue;
+		} else if (strcmp(a, "--several") == 0) {
+			o->several = 1;
 			continue;
 		} else if (strcmp(a, "--no-sqlite") == 0) {
 			o->no_sqlite = 1;
@@ -718,13 +728,19 @@ int main(int argc, char **argv)
 	    copy_run(&o, reps, copy_uri, FULL_AS_GLOVED, &cg))
 		goto done;
 	/* (3) */
-	daemon_result dp, ds;
+	daemon_result dp, dm, ds;
 	memset(&ds, 0, sizeof ds);
+	memset(&dm, 0, sizeof dm);
 	if (bench_pg_fresh_db(&pg, DB_INGEST) ||
-	    daemon_run(&o, reps, t0, good, reject, ingest_uri, (int)o.instances, &dp))
+	    daemon_run(&o, reps, t0, good, reject, ingest_uri, 1, 0, &dp))
+		goto done;
+	/* (3b) */
+	int multi = o.instances > 1 || o.several;
+	if (multi && (bench_pg_fresh_db(&pg, DB_INGEST) ||
+		      daemon_run(&o, reps, t0, good, reject, ingest_uri, (int)o.instances, 1, &dm)))
 		goto done;
 	/* (4) */
-	if (!o.no_sqlite && daemon_run(&o, reps, t0, good, reject, sqlite_db, 1, &ds))
+	if (!o.no_sqlite && daemon_run(&o, reps, t0, good, reject, sqlite_db, 1, 0, &ds))
 		goto done;
 
 	double n = (double)o.reports, rp = rate(n, dp.load.secs);
@@ -736,6 +752,12 @@ int main(int argc, char **argv)
 	printf("  %-46s %10.0f reports/s  (%.2f s)\n", "PostgreSQL COPY + rollups as gloved + live",
 	       rate(n, cg.secs), cg.secs);
 	print_daemon("gloved on PostgreSQL over HTTP (durable)", &dp, n);
+	double rm = rate(n, dm.load.secs);
+	if (multi) {
+		char what[80];
+		snprintf(what, sizeof what, "gloved PG, instances = several (%d up)", dm.instances);
+		print_daemon(what, &dm, n);
+	}
 	if (!o.no_sqlite)
 		print_daemon("gloved on SQLite over HTTP (durable, FULL)", &ds, n);
 	double ratio = cp.secs > 0 ? rp / rate(n, cp.secs) : 0;
@@ -748,6 +770,23 @@ int main(int argc, char **argv)
 	if (!o.no_sqlite && ds.load.secs > 0)
 		printf("  %-46s %10.2f\n", "ratio gloved PG / gloved SQLite",
 		       rp / rate(n, ds.load.secs));
+	double ratio_m = cp.secs > 0 ? rm / rate(n, cp.secs) : 0;
+	if (multi) {
+		printf("  %-46s %10.2f\n", "ratio several / COPY", ratio_m);
+		printf("  %-46s %10.2f\n", "ratio several / COPY + per-batch rollups",
+		       cf.secs > 0 ? rm / rate(n, cf.secs) : 0);
+		printf("  %-46s %10.2f\n", "ratio several / one instance", rp > 0 ? rm / rp : 0);
+		printf("  %-46s %ld requests, %ld failed; good %lld, reject %lld: %s\n",
+		       "several: answers and day rollups", dm.load.requests, dm.load.failures,
+		       (long long)dm.good, (long long)dm.reject,
+		       dm.ok ? "nothing lost" : "MISMATCH");
+		printf("  %-46s %.0f commits, %.0f reports per commit, %.0f transactions\n",
+		       "several: group commits", dm.commits, dm.avg_commit, dm.xacts);
+		printf("  %-46s gloved %.2f us, PostgreSQL server %.2f us\n",
+		       "CPU per report (several run)", dm.daemon_cpu_s * 1e6 / n,
+		       dm.server_cpu_s * 1e6 / n);
+		printf("  %-46s %s\n", "several: tables written most", dm.tables);
+	}
 	printf("  %-46s %ld requests, %ld failed, %ld accepted, %ld duplicates, %ld late\n",
 	       "PG answers", dp.load.requests, dp.load.failures, dp.load.accepted,
 	       dp.load.duplicates, dp.load.late);
@@ -775,8 +814,9 @@ int main(int argc, char **argv)
 	       "server CPU per report (COPY runs)", cp.server_cpu_s * 1e6 / n,
 	       cf.server_cpu_s * 1e6 / n, cg.server_cpu_s * 1e6 / n);
 	double other = cp.other_cores;
-	double ots[] = {cf.other_cores, cg.other_cores, dp.load.other_cores, ds.load.other_cores};
-	for (int i = 0; i < 4; i++)
+	double ots[] = {cf.other_cores, cg.other_cores, dp.load.other_cores, ds.load.other_cores,
+			dm.load.other_cores};
+	for (int i = 0; i < 5; i++)
 		other = ots[i] > other ? ots[i] : other;
 	printf("  %-46s COPY %.2f, +rollups %.2f / %.2f, gloved PG %.2f, SQLite %.2f%s\n",
 	       "other_cores (load of other processes)", cp.other_cores, cf.other_cores,
@@ -786,12 +826,13 @@ int main(int argc, char **argv)
 	    "RESULT M=%ld B=%ld C=%ld N=%ld instances=%d copy_rows_s=%.0f copy_full_s=%.0f "
 	    "copy_gloved_s=%.0f gloved_pg_s=%.0f gloved_sqlite_s=%.0f ratio=%.3f ratio_full=%.3f "
 	    "ratio_as_gloved=%.3f "
-	    "pg_cpu_us=%.2f server_cpu_us=%.2f other_cores=%.2f ok=%d\n",
+	    "pg_cpu_us=%.2f server_cpu_us=%.2f several_s=%.0f several_up=%d ratio_several=%.3f "
+	    "other_cores=%.2f ok=%d\n",
 	    o.machines, o.batch, o.conns, o.reports, dp.instances, rate(n, cp.secs),
 	    rate(n, cf.secs), rate(n, cg.secs), rp, rate(n, ds.load.secs), ratio, ratio_f, ratio_g,
-	    dp.daemon_cpu_s * 1e6 / n, dp.server_cpu_s * 1e6 / n, other,
-	    dp.ok && (o.no_sqlite || ds.ok));
-	fail = !dp.ok || (!o.no_sqlite && !ds.ok);
+	    dp.daemon_cpu_s * 1e6 / n, dp.server_cpu_s * 1e6 / n, rm, dm.instances, ratio_m, other,
+	    dp.ok && (o.no_sqlite || ds.ok) && (!multi || dm.ok));
+	fail = !dp.ok || (!o.no_sqlite && !ds.ok) || (multi && !dm.ok);
 done:
 	free(reps);
 	if (!o.keep) {

@@ -17,7 +17,7 @@ export VALGRIND VGBUILD
 start=$(date +%s)
 # (the store's PostgreSQL variants, unit/*_pg, are the same executables
 # with a server: they run under valgrind by their SQLite names)
-tests=$(cd "$VGBUILD" && ctest -L '^unit$' -N | sed -n 's|^ *Test *#[0-9]*: unit/||p' | grep -v '_pg$')
+tests=$(cd "$VGBUILD" && ctest -L '^unit$' -N | sed -n 's|^ *Test *#[0-9]*: unit/||p' | grep -v '_pg\(_shared\)\?$')
 [ -n "$tests" ] || { echo "valgrind.sh: no unit tests in $VGBUILD" >&2; exit 2; }
 # one line per test: "ok <name> <seconds>" or "FAIL <name> ..."
 results=$(printf '%s\n' $tests | xargs -P "$JOBS" -I{} sh -c '

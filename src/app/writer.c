@@ -1617,9 +1617,14 @@ int writer_open(const writer_options *opt, store *wdb, registry *reg, live *lv, 
 	pthread_condattr_destroy(&ca);
 	pthread_cond_init(&w->done_cv, NULL);
 	pthread_cond_init(&w->space_cv, NULL);
-	/* several writers on this database? (an empty lock answers whether
-	 * the backend has them) */
-	w->shared = store_machines_lock(wdb, NULL, 0, NULL) == GLOVED_OK;
+	/* several writers on this database? (asked for, and an empty lock
+	 * answers whether the backend has them) */
+	w->shared = opt->shared && store_machines_lock(wdb, NULL, 0, NULL) == GLOVED_OK;
+	if (opt->shared && !w->shared) {
+		log_error("this database cannot be served by several instances");
+		writer_close(w);
+		return GLOVED_ENOTSUP;
+	}
 	if (w->shared) {
 		char tok[SECRET_TOKEN_MAX];
 		if (secret_token_new("", tok, sizeof tok)) {

@@ -56,6 +56,11 @@ typedef struct writer_options {
 	/* the offline rule of firms without their own ([ingest] offline_after;
 	 * 0: 120 s), set on the calendar cache */
 	int64_t offline_after_ms;
+	/* 1: several writers share this database ([store] instances =
+	 * several, a backend that has them): machines are locked and synced
+	 * per commit, rollups written with every commit, live updates sent
+	 * by notification. 0: this writer alone (rollups trail by flush_ms). */
+	int shared;
 } writer_options;
 
 typedef struct writer writer;

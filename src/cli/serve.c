@@ -163,8 +163,10 @@ static void mqtt_client_id(const gloved_config *cfg, char *out, size_t n)
  * serve (a URI) takes one: on a file one daemon must see everything. */
 static const char *share_group(const gloved_config *cfg)
 {
-	return cfg->mqtt_share_group[0] && store_is_uri(cfg->db_path) ? cfg->mqtt_share_group
-								      : NULL;
+	return cfg->mqtt_share_group[0] && store_is_uri(cfg->db_path) &&
+		       strcmp(cfg->instances, "several") == 0
+		   ? cfg->mqtt_share_group
+		   : NULL;
 }
 
 static int open_reader(const gloved_config *cfg, const store_options *so, cli_daemon *d,
@@ -192,6 +194,7 @@ int cli__daemon_start(const gloved_config *cfg, cli_daemon *d)
 	/* one daemon per database: an SQLite file's lock file, a PostgreSQL
 	 * database's advisory lock on the writer's connection (below) */
 	int uri = store_is_uri(cfg->db_path);
+	int several = uri && strcmp(cfg->instances, "several") == 0;
 	char shown[1100];
 	store_uri_shown(cfg->db_path, shown, sizeof shown);
 	d->lock_fd = uri ? 0 : cli__db_lock(cfg->db_path);
@@ -227,12 +230,17 @@ int cli__daemon_start(const gloved_config *cfg, cli_daemon *d)
 		cli__daemon_stop(d);
 		return rc;
 	}
-	/* a database several instances serve together: each holds the
-	 * shared claim, which keeps offline admin commands out */
-	if (uri && (rc = store_claim_shared(wdb))) {
+	/* a PostgreSQL database: this daemon alone claims it exclusively;
+	 * several instances serving it together each hold the shared claim.
+	 * Either keeps offline admin commands out, and the two modes never
+	 * mix on one database (the claims conflict). */
+	if (uri && (rc = several ? store_claim_shared(wdb) : store_claim(wdb))) {
 		log_error("%s: %s", shown,
-			  rc == GLOVED_EBUSY ? "an admin command holds this database"
-					     : "cannot claim the database");
+			  rc != GLOVED_EBUSY ? "cannot claim the database"
+			  : several          ? "an admin command or a gloved with instances = one "
+					       "holds this database"
+				    : "another gloved or an admin command holds this database"
+				      " (several instances need instances = several on each)");
 		store_close(wdb);
 		cli__daemon_stop(d);
 		return rc;
@@ -258,7 +266,8 @@ int cli__daemon_start(const gloved_config *cfg, cli_daemon *d)
 			     cfg->hour_days,
 			     cfg->day_days,
 			     cfg->shift_days,
-			     cfg->offline_after_s * 1000};
+			     cfg->offline_after_s * 1000,
+			     several};
 	if ((rc = writer_open(&wo, wdb, d->reg, d->lv, &d->w))) {
 		cli__daemon_stop(d);
 		return rc;

@@ -34,6 +34,11 @@ static const option_def options[] = {
     STR("store", "db", "db", db_path, "SQLite database file"),
     STR("store", "sync", "db-sync", db_sync,
 	"full (fsync every commit: an acknowledged report survives power loss) or normal"),
+    STR("store", "instances", "instances", instances,
+	"one (this gloved alone serves the database: it claims it exclusively and writes rollups "
+	"about once a second under load, the default) or several (several gloved serve one "
+	"PostgreSQL database together: each takes a shared claim, locks the machines it writes, "
+	"writes rollups with every commit and sends live updates by NOTIFY)"),
     STR("http", "listen", "listen", listen, "HTTP listen address host:port"),
     STR("http", "web_root", "web-root", web_root, "folder of the dashboard's static files"),
     STR("http", "vendor_dir", "vendor-dir", vendor_dir,
@@ -131,6 +136,7 @@ void config_defaults(gloved_config *c)
 	memset(c, 0, sizeof *c);
 	snprintf(c->db_path, sizeof c->db_path, "gloved.db");
 	snprintf(c->db_sync, sizeof c->db_sync, "full");
+	snprintf(c->instances, sizeof c->instances, "one");
 	snprintf(c->listen, sizeof c->listen, "127.0.0.1:8080");
 	snprintf(c->web_root, sizeof c->web_root, "%s/web", GLOVED_SOURCE_DIR);
 	snprintf(c->vendor_dir, sizeof c->vendor_dir, "%s/node_modules/echarts/dist",
@@ -262,6 +268,25 @@ int config_validate(const gloved_config *c, char *err, size_t errlen)
 {
 	if (strcmp(c->db_sync, "full") != 0 && strcmp(c->db_sync, "normal") != 0) {
 		snprintf(err, errlen, "sync must be full or normal, not '%s'", c->db_sync);
+		return GLOVED_EINVAL;
+	}
+	if (strcmp(c->instances, "one") != 0 && strcmp(c->instances, "several") != 0) {
+		snprintf(err, errlen, "instances must be one or several, not '%s'", c->instances);
+		return GLOVED_EINVAL;
+	}
+	int several = strcmp(c->instances, "several") == 0;
+	if (several && strncmp(c->db_path, "postgresql://", 13) != 0 &&
+	    strncmp(c->db_path, "postgres://", 11) != 0) {
+		snprintf(err, errlen,
+			 "instances = several needs a PostgreSQL database (db = postgresql://...): "
+			 "an SQLite file is served by one gloved");
+		return GLOVED_EINVAL;
+	}
+	if (c->mqtt_share_group[0] && !several) {
+		snprintf(err, errlen,
+			 "mqtt share_group '%s' spreads reports over several instances: set "
+			 "[store] instances = several (--instances several) with it",
+			 c->mqtt_share_group);
 		return GLOVED_EINVAL;
 	}
 	if (!strchr(c->listen, ':')) {

@@ -13,6 +13,7 @@
 typedef struct gloved_config {
 	char db_path[512];           /* [store] db */
 	char db_sync[16];            /* [store] sync: full | normal */
+	char instances[16];          /* [store] instances: one | several (PostgreSQL) */
 	char listen[128];            /* [http] listen host:port */
 	char web_root[512];          /* [http] web_root */
 	char vendor_dir[512];        /* [http] vendor_dir (echarts dist) */

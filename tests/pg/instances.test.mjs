@@ -59,7 +59,7 @@ const CASES = [
 for (const c of CASES.filter((_, i) => !process.env.INSTANCES_CASE || String(i) === process.env.INSTANCES_CASE)) {
   describe(`the fault scenario over MQTT through ${c.name}`, { timeout: 540000 }, () => {
     const zone = noonZone();
-    const extra = ["--timezone", zone.tz, "--offline-after", "86400", "--mqtt-share-group", "gloved", "--reorder-window", String(WINDOW_S)];
+    const extra = ["--timezone", zone.tz, "--offline-after", "86400", "--instances", "several", "--mqtt-share-group", "gloved", "--reorder-window", String(WINDOW_S)];
     let broker, a, b, tmp;
 
     after(async () => {

@@ -16,6 +16,7 @@
 #include <string.h>
 
 static int pg_mode;
+static int pg_shared; /* --pg --shared: writers as with [store] instances = several */
 static const char *pg_uri = "";
 
 static void store_pg_test_mode(int argc, char **argv)
@@ -23,6 +24,7 @@ static void store_pg_test_mode(int argc, char **argv)
 	if (argc < 2 || strcmp(argv[1], "--pg") != 0)
 		return;
 	pg_mode = 1;
+	pg_shared = argc > 2 && strcmp(argv[2], "--shared") == 0;
 	const char *uri = getenv("GLOVED_TEST_PG");
 	if (uri && *uri) {
 		pg_uri = uri;

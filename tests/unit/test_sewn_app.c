@@ -92,7 +92,7 @@ static int setup(void **state)
 	R.machine_id = m.id;
 	R.reg = registry_new();
 	R.lv = live_new();
-	writer_options wo = {900000, 20000, 1, 0, 1000, 0, 5, NULL, 0, 0, 0, 0, 0, 0};
+	writer_options wo = {900000, 20000, 1, 0, 1000, 0, 5, NULL, 0, 0, 0, 0, 0, 0, pg_shared};
 	assert_int_equal(writer_open(&wo, wdb, R.reg, R.lv, &R.w), 0);
 	assert_int_equal(store_open(path, STORE_READ, &o, &R.rdb), 0);
 

@@ -92,6 +92,23 @@ static void test_config(void **state)
 	unlink(path);
 	snprintf(c.db_sync, sizeof c.db_sync, "maybe");
 	assert_int_equal(config_validate(&c, err, sizeof err), GLOVED_EINVAL);
+	snprintf(c.db_sync, sizeof c.db_sync, "full");
+	assert_int_equal(config_validate(&c, err, sizeof err), 0);
+	/* several instances: only on PostgreSQL; a share group only with them */
+	assert_string_equal(c.instances, "one");
+	assert_int_equal(config_apply_flag(&c, "instances", "several", err, sizeof err), 1);
+	assert_int_equal(config_validate(&c, err, sizeof err), GLOVED_EINVAL);
+	assert_non_null(strstr(err, "PostgreSQL"));
+	snprintf(c.db_path, sizeof c.db_path, "postgresql://gloved@db/gloved");
+	assert_int_equal(config_validate(&c, err, sizeof err), 0);
+	snprintf(c.mqtt_share_group, sizeof c.mqtt_share_group, "gloved");
+	assert_int_equal(config_validate(&c, err, sizeof err), 0);
+	snprintf(c.instances, sizeof c.instances, "one");
+	assert_int_equal(config_validate(&c, err, sizeof err), GLOVED_EINVAL);
+	assert_non_null(strstr(err, "instances = several"));
+	snprintf(c.instances, sizeof c.instances, "many");
+	assert_int_equal(config_validate(&c, err, sizeof err), GLOVED_EINVAL);
+	assert_non_null(strstr(err, "one or several"));
 }
 
 static void test_buf_cap(void **state)

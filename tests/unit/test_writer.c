@@ -65,7 +65,7 @@ static void rig_open(rig *r)
 	r->lv = live_new();
 	r->w = NULL;
 	r->rdb = NULL;
-	writer_options wo = {900000, 20000, 1, 0, 1000, 0, 5, NULL, 0, 0, 0, 0, 0, 0};
+	writer_options wo = {900000, 20000, 1, 0, 1000, 0, 5, NULL, 0, 0, 0, 0, 0, 0, 0};
 	int rc = writer_open(&wo, wdb, r->reg, r->lv, &r->w);
 	if (!rc)
 		rc = store_open(path, STORE_READ, &o, &r->rdb);
@@ -316,7 +316,7 @@ static void test_database_away_and_back(void **state)
 	wdb->registry = &away_registry;
 	db_away = 0;
 	rig r = {registry_new(), live_new(), NULL, NULL};
-	writer_options wo = {900000, 20000, 1, 0, 1000, 0, 5, NULL, 0, 0, 0, 0, 0, 0};
+	writer_options wo = {900000, 20000, 1, 0, 1000, 0, 5, NULL, 0, 0, 0, 0, 0, 0, 0};
 	int rc = writer_open(&wo, wdb, r.reg, r.lv, &r.w);
 	if (!rc)
 		rc = store_open(path, STORE_READ, &o, &r.rdb);
@@ -649,7 +649,7 @@ static void test_retention(void **state)
 	registry *reg = registry_new();
 	live *lv = live_new();
 	writer *w = NULL;
-	writer_options wo = {900000, 20000, 1, 0, 1000, 0, 5, NULL, 3, 4, 0, 0, 4, 0};
+	writer_options wo = {900000, 20000, 1, 0, 1000, 0, 5, NULL, 3, 4, 0, 0, 4, 0, 0};
 	assert_int_equal(writer_open(&wo, wdb, reg, lv, &w), 0);
 	/* the writer runs retention when it first goes idle (samples first,
 	 * shift rows last) */
