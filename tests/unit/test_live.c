@@ -82,7 +82,8 @@ static void rig_open(void)
 	rg.reg = registry_new();
 	rg.lv = live_new();
 	rg.open = 1;
-	writer_options wo = {900000, 20000, 1, 0, 1000, 0, 5, NULL, 0, 0, 0, 0, 0, 300 * S_MS, pg_shared};
+	writer_options wo = {900000, 20000, 1, 0, 1000, 0,          5,        NULL,
+			     0,      0,     0, 0, 0,    300 * S_MS, pg_shared};
 	int rc = writer_open(&wo, wdb, rg.reg, rg.lv, &rg.w);
 	if (!rc)
 		rc = store_open(path, STORE_READ, &o, &rg.rdb);
