@@ -53,6 +53,10 @@ typedef struct wmachine {
 	/* several writers on one database (w->shared) */
 	int64_t rev; /* the machine's revision after this writer's last change (0: none) */
 	int partial; /* the track holds only the newest report (see sync_machines) */
+	/* the window being read for it (read_windows): in it, and the newest
+	 * sample before the window seen so far */
+	int wl, wl_anchored;
+	counter_sample wl_anchor;
 } wmachine;
 
 /* A record of a group with its job, for applying the group in time order. */
@@ -635,7 +639,7 @@ static int grow_lk(writer *w, size_t n)
 /* Loads machines ids[0..n-1] from the store (inside the transaction that
  * locked them): the live row, the state timeline's newest sample, the open
  * stop, today's pieces, and as the track only the newest report (the
- * track's window is read when a report needs it: load_window). */
+ * track's window is read when a report needs it: read_windows). */
 static int sync_machines(writer *w, const int64_t *ids, size_t n, int64_t now)
 {
 	int rc = grow_lk(w, n);
@@ -770,58 +774,130 @@ static int group_machines(writer *w, size_t nrec, size_t *n)
 	return GLOVED_OK;
 }
 
-typedef struct window_ctx {
-	int64_t id;
-	counter_track *t;
-} window_ctx;
-
-static int load_one(void *ctx, const store_sample *x)
+/* Puts anchor before the samples of t (which are all newer). */
+static int anchor_track(counter_track *t, const counter_sample *anchor)
 {
-	window_ctx *c = ctx;
-	if (x->machine_id != c->id || (x->flags & STORE_SAMPLE_MARK))
-		return GLOVED_OK;
-	counter_sample s = {x->ts_ms, x->count, x->reject, x->d_good, x->d_reject};
-	return counter_track_load(c->t, &s);
+	counter_track t2;
+	counter_track_init(&t2);
+	int rc = counter_track_load(&t2, anchor);
+	for (uint32_t i = 0; i < t->n && !rc; i++)
+		rc = counter_track_load(&t2, &t->s[i]);
+	if (rc) {
+		counter_track_free(&t2);
+		return rc;
+	}
+	counter_track_free(t);
+	*t = t2;
+	return GLOVED_OK;
 }
 
-/* The whole track of a machine whose track sync_machines left partial,
- * before a report that is not newer than the track's newest: the samples
- * within the reorder window of the newest and, as its anchor, the newest
- * sample before them, as a writer that had every report holds it (a
- * report older than the window's first sample is placed after the anchor,
- * not refused as late: before a counter reset that decides its pieces). */
-static int load_window(writer *w, wmachine *wm, int64_t id)
+/* One sample of read_windows' scan: into its machine's track when it lies
+ * in the window, else (older) the anchor candidate; in time order, so the
+ * newest candidate wins. */
+static int window_sample(void *ctx, const store_sample *x)
+{
+	writer *w = ctx;
+	if (x->machine_id <= 0 || (size_t)x->machine_id >= w->wm_cap ||
+	    (x->flags & STORE_SAMPLE_MARK))
+		return GLOVED_OK;
+	wmachine *wm = &w->wm[x->machine_id];
+	if (!wm->init || !wm->wl || x->ts_ms > wm->live.last_ts)
+		return GLOVED_OK;
+	counter_sample s = {x->ts_ms, x->count, x->reject, x->d_good, x->d_reject};
+	if (x->ts_ms < wm->live.last_ts - w->opt.window_ms) {
+		wm->wl_anchor = s;
+		wm->wl_anchored = 1;
+		return GLOVED_OK;
+	}
+	return counter_track_load(&wm->track, &s);
+}
+
+/* The whole tracks of machines ids[0..n-1], whose tracks sync_machines
+ * left partial, before reports that are not newer than the track's
+ * newest: the samples within the reorder window of the newest and, as its
+ * anchor, the newest sample before them, as a writer that had every report
+ * holds it (a report older than the window's first sample is placed after
+ * the anchor, not refused as late: before a counter reset that decides its
+ * pieces). One scan of the machines' samples reads every window and, from
+ * a window's length before, most anchors; a machine silent for longer
+ * before its window has its anchor read alone. */
+static int read_windows(writer *w, const int64_t *ids, size_t n)
 {
 	int rc = run_flush(w); /* this transaction's samples first */
-	if (rc)
+	if (rc || !n)
 		return rc;
-	counter_track_free(&wm->track);
-	counter_track_init(&wm->track);
-	int64_t from = wm->live.last_ts - w->opt.window_ms;
-	store_sample before;
-	rc = store_sample_before(w->db, id, from, &before);
-	int anchored = rc == GLOVED_OK;
-	if (rc == GLOVED_OK) {
-		counter_sample s = {before.ts_ms, before.count, before.reject, before.d_good,
-				    before.d_reject};
-		rc = counter_track_load(&wm->track, &s);
-	} else if (rc == GLOVED_ENOTFOUND) {
-		rc = GLOVED_OK;
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	for (size_t i = 0; i < n; i++) {
+		wmachine *wm = &w->wm[ids[i]];
+		counter_track_free(&wm->track);
+		counter_track_init(&wm->track);
+		wm->wl = 1;
+		wm->wl_anchored = 0;
+		int64_t from = wm->live.last_ts - w->opt.window_ms;
+		lo = from - w->opt.window_ms < lo ? from - w->opt.window_ms : lo;
+		hi = wm->live.last_ts > hi ? wm->live.last_ts : hi;
 	}
-	if (rc)
-		return rc;
-	window_ctx c = {id, &wm->track};
-	if ((rc = store_samples_range(w->db, from, wm->live.last_ts, load_one, &c)))
-		return rc;
-	/* nothing before the window: a report older than every sample is
-	 * still placed (the machine's first reports arriving out of order),
-	 * as in a track that never had to evict */
-	wm->track.has_anchor = (uint8_t)anchored;
-	if (wm->track.n == 0 && wm->live.last_ts) {
-		counter_sample a = {wm->live.last_ts, wm->live.count, wm->live.reject, 0, 0};
-		rc = counter_track_load(&wm->track, &a);
+	rc = store_samples_range_of(w->db, lo, hi, ids, n, window_sample, w);
+	for (size_t i = 0; i < n; i++) {
+		wmachine *wm = &w->wm[ids[i]];
+		wm->wl = 0;
+		if (rc)
+			continue;
+		if (!wm->wl_anchored) {
+			store_sample b;
+			int64_t from = wm->live.last_ts - w->opt.window_ms;
+			rc = store_sample_before(w->db, ids[i], from, &b);
+			if (rc == GLOVED_OK) {
+				wm->wl_anchor = (counter_sample){b.ts_ms, b.count, b.reject,
+								 b.d_good, b.d_reject};
+				wm->wl_anchored = 1;
+			} else if (rc == GLOVED_ENOTFOUND) {
+				rc = GLOVED_OK;
+			}
+		}
+		if (!rc && wm->wl_anchored)
+			rc = anchor_track(&wm->track, &wm->wl_anchor);
+		/* nothing before the window: a report older than every sample is
+		 * still placed (the machine's first reports arriving out of
+		 * order), as in a track that never had to evict */
+		wm->track.has_anchor = (uint8_t)wm->wl_anchored;
+		if (!rc && wm->track.n == 0 && wm->live.last_ts) {
+			counter_sample a = {wm->live.last_ts, wm->live.count, wm->live.reject, 0,
+					    0};
+			rc = counter_track_load(&wm->track, &a);
+		}
+		if (!rc)
+			wm->partial = 0;
 	}
-	wm->partial = 0;
+	return rc;
+}
+
+/* Before a group is applied: the windows its late or duplicate reports
+ * will need, all in one read_windows. */
+static int read_group_windows(writer *w, size_t nrec)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < nrec; i++) {
+		const ingest_record *r = w->order[i].r;
+		if (r->machine_id <= 0 || (size_t)r->machine_id >= w->wm_cap)
+			continue;
+		wmachine *wm = &w->wm[r->machine_id];
+		if (wm->init && wm->partial && !wm->wl && wm->track.n &&
+		    r->ts_ms <= wm->track.s[wm->track.n - 1].ts_ms) {
+			wm->wl = 1;
+			w->lk_from[n++] = r->machine_id; /* lk_from as scratch */
+		}
+	}
+	if (!n)
+		return GLOVED_OK;
+	int64_t *ids = malloc(n * sizeof *ids);
+	if (!ids)
+		return GLOVED_ENOMEM;
+	memcpy(ids, w->lk_from, n * sizeof *ids);
+	int rc = read_windows(w, ids, n);
+	for (size_t i = 0; i < n; i++)
+		w->wm[ids[i]].wl = 0;
+	free(ids);
 	return rc;
 }
 
@@ -901,7 +977,7 @@ static int apply_record(writer *w, const ingest_record *r, int64_t now, writer_r
 	}
 	if (wmach->partial && wmach->track.n &&
 	    r->ts_ms <= wmach->track.s[wmach->track.n - 1].ts_ms &&
-	    (rc = load_window(w, wmach, m.id)))
+	    (rc = read_windows(w, &m.id, 1)))
 		return rc;
 	counter_params p = {m.counter_bits ? m.counter_bits : 64, w->opt.window_ms, m.cycle_ms};
 	counter_change ch[2];
@@ -1057,6 +1133,8 @@ static int commit_group(writer *w, job *group, size_t nrec, size_t *n_touched)
 			goto fail;
 		for (size_t i = 0; i < w->n_lk; i++)
 			w->wm[w->lk_ids[i]].live.rev = w->lk_revs[i];
+		if ((rc = read_group_windows(w, nrec)))
+			goto fail;
 	}
 	for (size_t i = 0; i < nrec; i++) {
 		if ((rc = apply_record(w, w->order[i].r, now_ms, &w->order[i].j->res)))

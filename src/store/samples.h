@@ -93,6 +93,10 @@ int store_live_list(store *s, store_live **out, size_t *n);
  * counter tracks; cb returning nonzero stops the scan with that value. */
 int store_samples_range(store *s, int64_t from_ms, int64_t to_ms,
 			int (*cb)(void *ctx, const store_sample *x), void *ctx);
+/* The same, of machines ids[0..n-1] (any order) only: the windows of the
+ * counter tracks a writer reads again (one scan for all of them). */
+int store_samples_range_of(store *s, int64_t from_ms, int64_t to_ms, const int64_t *ids, size_t n,
+			   int (*cb)(void *ctx, const store_sample *x), void *ctx);
 /* Newest sample timestamp of all machines (0 if none). */
 int store_samples_newest(store *s, int64_t *out);
 /* The oldest sample time (0 when none). */
@@ -216,8 +220,8 @@ int store_notify(store *s, const char *payload);
  * 1: every call above but those of version 2, samples_insert and
  * rollups_add (many rows at once), and of version 3, machines_lock,
  * machines_state, sample_before and notify (several writers) and
- * partitions_ensure. */
-#define STORE_SAMPLES_VERSION 3
+ * partitions_ensure, and of version 4, samples_range_of. */
+#define STORE_SAMPLES_VERSION 4
 
 typedef struct store_samples_ops {
 	int version;
@@ -261,6 +265,9 @@ typedef struct store_samples_ops {
 	int (*notify)(store *s, const char *payload);
 	int (*sample_before)(store *s, int64_t machine_id, int64_t ts_ms, store_sample *out);
 	int (*partitions_ensure)(store *s, int64_t now_ms);
+	/* version 4 */
+	int (*samples_range_of)(store *s, int64_t from_ms, int64_t to_ms, const int64_t *ids,
+				size_t n, int (*cb)(void *ctx, const store_sample *x), void *ctx);
 } store_samples_ops;
 
 #endif

@@ -192,6 +192,15 @@ int store_notify(store *s, const char *payload)
 	return ops ? ops->notify(s, payload) : store__enotsup(s);
 }
 
+int store_samples_range_of(store *s, int64_t from_ms, int64_t to_ms, const int64_t *ids, size_t n,
+			   int (*cb)(void *ctx, const store_sample *x), void *ctx)
+{
+	const store_samples_ops *ops = STORE__OPS(s, samples, 4, samples_range_of);
+	if (!ops)
+		return store__enotsup(s);
+	return n ? ops->samples_range_of(s, from_ms, to_ms, ids, n, cb, ctx) : GLOVED_OK;
+}
+
 int store_sample_before(store *s, int64_t machine_id, int64_t ts_ms, store_sample *out)
 {
 	const store_samples_ops *ops = STORE__OPS(s, samples, 3, sample_before);

@@ -390,6 +390,16 @@ static int range_cb(void *ctx, const store_sample *x)
 	return 0;
 }
 
+/* range_cb for samples of machine 2 only (anything else counts as out of
+ * order) */
+static int range_of_cb(void *ctx, const store_sample *x)
+{
+	int64_t *st = ctx;
+	if (x->machine_id != 2)
+		st[2]++;
+	return range_cb(ctx, x);
+}
+
 /* The samples calls on either backend: runs of samples with a duplicate
  * instant (the first kept), a long range read whole and in order, rollup
  * runs whose rows repeat a key (added up), output and totals in scope,
@@ -427,6 +437,19 @@ static void test_samples_calls(void **state)
 	st[0] = st[1] = st[2] = st[3] = 0;
 	assert_int_equal(store_samples_range(db, 2000, 3000, range_cb, st), 0);
 	assert_int_equal(st[0], 4);
+	/* of some machines only: machine 2 has every odd sample, in order,
+	 * over more than a page */
+	int64_t only2[] = {7, 2}, st2[4] = {0, 0, 0, 0};
+	assert_int_equal(store_samples_range_of(db, 0, INT64_MAX, only2, 2, range_of_cb, st2), 0);
+	assert_int_equal(st2[0], N / 2);
+	assert_int_equal(st2[2], 0);
+	assert_int_equal(st2[3], N / 2);
+	memset(st2, 0, sizeof st2);
+	assert_int_equal(store_samples_range_of(db, 2000, 3000, only2, 2, range_of_cb, st2), 0);
+	assert_int_equal(st2[0], 2);
+	memset(st2, 0, sizeof st2);
+	assert_int_equal(store_samples_range_of(db, 0, INT64_MAX, only2, 1, range_of_cb, st2), 0);
+	assert_int_equal(st2[0], 0);
 	store_sample got;
 	assert_int_equal(store_sample_get(db, 2, 3000, &got), 0);
 	assert_string_equal(got.reason, "yarn_break");

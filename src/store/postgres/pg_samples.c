@@ -337,6 +337,52 @@ static int pg_samples_range(store *s, int64_t from_ms, int64_t to_ms,
 	}
 }
 
+static int pg_samples_range_of(store *s, int64_t from_ms, int64_t to_ms, const int64_t *ids,
+			       size_t n, int (*cb)(void *ctx, const store_sample *x), void *ctx)
+{
+	pgc *q = (pgc *)s;
+	pg_arr a = {0};
+	for (size_t i = 0; i < n; i++)
+		pg__arr_i64(&a, ids[i]);
+	const char *arr = pg__arr_end(&a);
+	if (!arr) {
+		pg__arr_free(&a);
+		return GLOVED_ENOMEM;
+	}
+	int64_t after_ts = from_ms, after_m = INT64_MIN;
+	int rc = GLOVED_OK;
+	for (;;) {
+		pg_params p;
+		pg__p_init(&p);
+		pg__p_i64(&p, after_ts);
+		pg__p_i64(&p, after_m);
+		pg__p_i64(&p, to_ms);
+		pg__p_i64(&p, PG_PAGE);
+		pg__p_text(&p, arr);
+		PGresult *r = pg__exec(q,
+				       "SELECT " SAMPLE_COLS " FROM sample WHERE ts >= $1 AND"
+				       " (ts, machine_id) > ($1, $2) AND ts <= $3"
+				       " AND machine_id = ANY($5::bigint[])"
+				       " ORDER BY ts, machine_id LIMIT $4",
+				       &p, &rc);
+		if (!r)
+			break;
+		int rows = PQntuples(r);
+		for (int i = 0; i < rows && !rc; i++) {
+			store_sample x = {0};
+			sample_row(r, i, &x);
+			after_ts = x.ts_ms;
+			after_m = x.machine_id;
+			rc = cb(ctx, &x);
+		}
+		PQclear(r);
+		if (rc || rows < PG_PAGE)
+			break;
+	}
+	pg__arr_free(&a);
+	return rc;
+}
+
 static int pg_sample_get(store *s, int64_t machine_id, int64_t ts_ms, store_sample *out)
 {
 	pg_params p;
@@ -1051,4 +1097,5 @@ const store_samples_ops pg__samples_ops = {
     .notify = pg_notify,
     .sample_before = pg_sample_before,
     .partitions_ensure = pg_partitions_ensure,
+    .samples_range_of = pg_samples_range_of,
 };

@@ -6,6 +6,7 @@
  * deletes, retention and the rebuild request queue. The rollup adds are
  * upserts that add, so the writer never reads before it writes. */
 #include "store/sqlite/sqlite_int.h"
+#include "util/buf.h"
 #include "util/err.h"
 
 #include <stdio.h>
@@ -306,6 +307,46 @@ static int sq_samples_range(store *s, int64_t from_ms, int64_t to_ms,
 	if (!r && rc != SQLITE_DONE)
 		r = sqlite__fail(q, rc);
 	sqlite3_finalize(st);
+	return r;
+}
+
+/* The machines go in as one JSON array bound as text (json_each): a
+ * statement of one shape whatever their number. */
+static int sq_samples_range_of(store *s, int64_t from_ms, int64_t to_ms, const int64_t *ids,
+			       size_t n, int (*cb)(void *ctx, const store_sample *x), void *ctx)
+{
+	sq *q = (sq *)s;
+	buf ids_json;
+	buf_init(&ids_json, 0);
+	int r = buf_puts(&ids_json, "[");
+	for (size_t i = 0; i < n && !r; i++)
+		r = buf_printf(&ids_json, i ? ",%lld" : "%lld", (long long)ids[i]);
+	if (r || (r = buf_puts(&ids_json, "]"))) {
+		buf_free(&ids_json);
+		return GLOVED_ENOMEM;
+	}
+	sqlite3_stmt *st =
+	    sqlite__prep(q, "SELECT " SAMPLE_COLS " FROM sample"
+			    " WHERE ts >= ? AND ts <= ? AND machine_id IN"
+			    " (SELECT value FROM json_each(?)) ORDER BY ts, machine_id");
+	if (!st) {
+		buf_free(&ids_json);
+		return GLOVED_EDB;
+	}
+	sqlite3_bind_int64(st, 1, from_ms);
+	sqlite3_bind_int64(st, 2, to_ms);
+	sqlite3_bind_text(st, 3, ids_json.data, (int)ids_json.len, SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_sample x = {0};
+		sample_row(st, &x);
+		if ((r = cb(ctx, &x)) != 0)
+			break;
+	}
+	if (!r && rc != SQLITE_DONE)
+		r = sqlite__fail(q, rc);
+	sqlite3_finalize(st);
+	buf_free(&ids_json);
 	return r;
 }
 
@@ -644,4 +685,5 @@ const store_samples_ops sqlite__samples_ops = {
     .samples_insert = sq_samples_insert,
     .rollups_add = sq_rollups_add,
     .sample_before = sq_sample_before,
+    .samples_range_of = sq_samples_range_of,
 };
