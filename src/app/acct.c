@@ -420,29 +420,87 @@ static int write_rollups(acct_buf *b, store *s)
 	return GLOVED_OK;
 }
 
+/* The shift rows, reasons and workers of b in chunks of ACCT_CHUNK, one
+ * store call each (one statement on a server backend). */
+#define ACCT_CHUNK 512
+
+static int write_shift_rows(acct_buf *b, store *s)
+{
+	if (!b->n_rows)
+		return GLOVED_OK;
+	store_shift_add *chunk = malloc(ACCT_CHUNK * sizeof *chunk);
+	if (!chunk)
+		return GLOVED_ENOMEM;
+	size_t k = 0;
+	int rc = GLOVED_OK;
+	for (size_t i = 0; i < b->n_rows && !rc; i++) {
+		chunk[k++] = b->rows[i].a;
+		if (k == ACCT_CHUNK || i + 1 == b->n_rows) {
+			rc = store_shift_add_rows(s, chunk, k);
+			k = 0;
+		}
+	}
+	free(chunk);
+	return rc;
+}
+
+static int write_reasons(acct_buf *b, store *s)
+{
+	if (!b->n_reasons)
+		return GLOVED_OK;
+	store_shift_reason_delta *chunk = malloc(ACCT_CHUNK * sizeof *chunk);
+	if (!chunk)
+		return GLOVED_ENOMEM;
+	size_t k = 0;
+	int rc = GLOVED_OK;
+	for (size_t i = 0; i < b->n_reasons && !rc; i++) {
+		const acct_reason_row *r = &b->reasons[i];
+		if (r->ms) {
+			chunk[k].k = r->k;
+			chunk[k].state = r->state;
+			memcpy(chunk[k].reason, r->reason, sizeof chunk[k].reason);
+			chunk[k++].ms = r->ms;
+		}
+		if (k && (k == ACCT_CHUNK || i + 1 == b->n_reasons)) {
+			rc = store_shift_reasons_add(s, chunk, k);
+			k = 0;
+		}
+	}
+	free(chunk);
+	return rc;
+}
+
+static int write_workers(acct_buf *b, store *s)
+{
+	if (!b->n_workers)
+		return GLOVED_OK;
+	store_shift_worker_delta *chunk = malloc(ACCT_CHUNK * sizeof *chunk);
+	if (!chunk)
+		return GLOVED_ENOMEM;
+	size_t k = 0;
+	int rc = GLOVED_OK;
+	for (size_t i = 0; i < b->n_workers && !rc; i++) {
+		const acct_worker_row *w = &b->workers[i];
+		chunk[k].k = w->k;
+		memcpy(chunk[k].worker, w->worker, sizeof chunk[k].worker);
+		chunk[k].good = w->good;
+		chunk[k++].reject = w->reject;
+		if (k == ACCT_CHUNK || i + 1 == b->n_workers) {
+			rc = store_shift_workers_add(s, chunk, k);
+			k = 0;
+		}
+	}
+	free(chunk);
+	return rc;
+}
+
 int acct_buf_write(acct_buf *b, store *s)
 {
 	int rc;
-	if ((rc = write_rollups(b, s)))
+	if ((rc = write_rollups(b, s)) || (rc = write_shift_rows(b, s)) ||
+	    (rc = write_reasons(b, s)) || (rc = write_workers(b, s)) ||
+	    (rc = store_stops_put(s, b->stops, b->n_stops)))
 		return rc;
-	for (size_t i = 0; i < b->n_rows; i++) {
-		const acct_row *r = &b->rows[i];
-		if ((rc = store_shift_add_row(s, &r->a)))
-			return rc;
-	}
-	for (size_t i = 0; i < b->n_reasons; i++) {
-		const acct_reason_row *r = &b->reasons[i];
-		if (r->ms && (rc = store_shift_reason_add(s, &r->k, r->state, r->reason, r->ms)))
-			return rc;
-	}
-	for (size_t i = 0; i < b->n_workers; i++) {
-		const acct_worker_row *w = &b->workers[i];
-		if ((rc = store_shift_worker_add(s, &w->k, w->worker, w->good, w->reject)))
-			return rc;
-	}
-	for (size_t i = 0; i < b->n_stops; i++)
-		if ((rc = store_stop_put(s, &b->stops[i])))
-			return rc;
 	b->n_rows = b->n_reasons = b->n_workers = b->n_stops = 0;
 	return GLOVED_OK;
 }

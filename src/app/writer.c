@@ -429,6 +429,9 @@ static int flush_pending(writer *w)
 	}
 	if ((rc = acct_buf_write(&w->pend, w->db)))
 		return rc;
+	enum { LIVES = 256 };
+	store_live lives[LIVES];
+	size_t nl = 0;
 	for (size_t i = 0; i < w->wm_cap; i++) {
 		wmachine *m = &w->wm[i];
 		if (!m->init || !m->live_dirty)
@@ -445,9 +448,15 @@ static int flush_pending(writer *w)
 		sl.st_ts = m->am.st_ts;
 		sl.st_state = m->am.st_state;
 		memcpy(sl.st_reason, m->am.st_reason, sizeof sl.st_reason);
-		if ((rc = store_live_put(w->db, &sl)))
-			return rc;
+		lives[nl++] = sl;
+		if (nl == LIVES) {
+			if ((rc = store_lives_put(w->db, lives, nl)))
+				return rc;
+			nl = 0;
+		}
 	}
+	if ((rc = store_lives_put(w->db, lives, nl)))
+		return rc;
 	if (w->pend.n_dirty && !w->shared && (rc = store_dirty_day_clear_all(w->db)))
 		return rc;
 	return GLOVED_OK;

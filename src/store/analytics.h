@@ -80,6 +80,22 @@ int store_shift_reason_add(store *s, const store_shift_key *k, int state, const 
 			   int64_t ms);
 int store_shift_worker_add(store *s, const store_shift_key *k, const char *worker, int64_t good,
 			   int64_t reject);
+typedef struct store_shift_reason_delta {
+	store_shift_key k;
+	int state;
+	char reason[33];
+	int64_t ms;
+} store_shift_reason_delta;
+typedef struct store_shift_worker_delta {
+	store_shift_key k;
+	char worker[33];
+	int64_t good, reject;
+} store_shift_worker_delta;
+/* Many rows at once, as the calls above add each (rows repeating a key
+ * add up): one statement per call where the backend has them. */
+int store_shift_add_rows(store *s, const store_shift_add *a, size_t n);
+int store_shift_reasons_add(store *s, const store_shift_reason_delta *r, size_t n);
+int store_shift_workers_add(store *s, const store_shift_worker_delta *w, size_t n);
 
 typedef struct store_stop {
 	int64_t machine_id, enterprise_id, workshop_id;
@@ -91,6 +107,9 @@ typedef struct store_stop {
 /* Inserts or updates a stop event by (machine, start): end and state
  * always, the reason unless the stored row's reason is a supervisor's. */
 int store_stop_put(store *s, const store_stop *x);
+/* Many stop events at once, as store_stop_put each (of one repeated
+ * (machine, start), the last). */
+int store_stops_put(store *s, const store_stop *x, size_t n);
 /* The stop of machine at start_ms (GLOVED_ENOTFOUND). */
 int store_stop_get(store *s, store_scope sc, int64_t machine_id, int64_t start_ms, store_stop *out);
 /* Sets a supervisor reason. */
@@ -148,8 +167,9 @@ int store_shift_worker_sums(store *s, store_scope sc, const store_filter *f, sto
 /* ---- the backend table ----
  * Same rule as every capability: `version` first, new calls appended and
  * STORE_ANALYTICS_VERSION raised, wrappers refuse an older table. Version
- * 1: every call above. */
-#define STORE_ANALYTICS_VERSION 1
+ * 1: every call above but those of version 2, shift_add_rows,
+ * shift_reasons_add, shift_workers_add and stops_put (many rows at once). */
+#define STORE_ANALYTICS_VERSION 2
 
 typedef struct store_analytics_ops {
 	int version;
@@ -185,6 +205,11 @@ typedef struct store_analytics_ops {
 				 store_reason_sum **out, size_t *n);
 	int (*shift_worker_sums)(store *s, store_scope sc, const store_filter *f,
 				 store_worker_sum **out, size_t *n);
+	/* version 2 */
+	int (*shift_add_rows)(store *s, const store_shift_add *a, size_t n);
+	int (*shift_reasons_add)(store *s, const store_shift_reason_delta *r, size_t n);
+	int (*shift_workers_add)(store *s, const store_shift_worker_delta *w, size_t n);
+	int (*stops_put)(store *s, const store_stop *x, size_t n);
 } store_analytics_ops;
 
 #endif

@@ -88,6 +88,8 @@ typedef struct store_rollup_delta {
 /* Adds n rows to level lvl's rollups as store_rollup_add does each. */
 int store_rollups_add(store *s, store_level lvl, const store_rollup_delta *rows, size_t n);
 int store_live_put(store *s, const store_live *l);
+/* Many at once, as store_live_put each (of a repeated machine, the last). */
+int store_lives_put(store *s, const store_live *l, size_t n);
 int store_live_list(store *s, store_live **out, size_t *n);
 /* Samples with from_ms <= ts_ms <= to_ms in time order, for reloading
  * counter tracks; cb returning nonzero stops the scan with that value. */
@@ -220,7 +222,7 @@ int store_notify(store *s, const char *payload);
  * 1: every call above but those of version 2, samples_insert and
  * rollups_add (many rows at once), and of version 3, machines_lock,
  * machines_state, sample_before and notify (several writers) and
- * partitions_ensure, and of version 4, samples_range_of. */
+ * partitions_ensure, and of version 4, samples_range_of and lives_put. */
 #define STORE_SAMPLES_VERSION 4
 
 typedef struct store_samples_ops {
@@ -268,6 +270,7 @@ typedef struct store_samples_ops {
 	/* version 4 */
 	int (*samples_range_of)(store *s, int64_t from_ms, int64_t to_ms, const int64_t *ids,
 				size_t n, int (*cb)(void *ctx, const store_sample *x), void *ctx);
+	int (*lives_put)(store *s, const store_live *l, size_t n);
 } store_samples_ops;
 
 #endif

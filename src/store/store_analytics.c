@@ -92,6 +92,38 @@ int store_shift_worker_add(store *s, const store_shift_key *k, const char *worke
 	return ops ? ops->shift_worker_add(s, k, worker, good, reject) : store__enotsup(s);
 }
 
+int store_shift_add_rows(store *s, const store_shift_add *a, size_t n)
+{
+	const store_analytics_ops *ops = STORE__OPS(s, analytics, 2, shift_add_rows);
+	if (!ops)
+		return store__enotsup(s);
+	return n ? ops->shift_add_rows(s, a, n) : GLOVED_OK;
+}
+
+int store_shift_reasons_add(store *s, const store_shift_reason_delta *r, size_t n)
+{
+	const store_analytics_ops *ops = STORE__OPS(s, analytics, 2, shift_reasons_add);
+	if (!ops)
+		return store__enotsup(s);
+	return n ? ops->shift_reasons_add(s, r, n) : GLOVED_OK;
+}
+
+int store_shift_workers_add(store *s, const store_shift_worker_delta *w, size_t n)
+{
+	const store_analytics_ops *ops = STORE__OPS(s, analytics, 2, shift_workers_add);
+	if (!ops)
+		return store__enotsup(s);
+	return n ? ops->shift_workers_add(s, w, n) : GLOVED_OK;
+}
+
+int store_stops_put(store *s, const store_stop *x, size_t n)
+{
+	const store_analytics_ops *ops = STORE__OPS(s, analytics, 2, stops_put);
+	if (!ops)
+		return store__enotsup(s);
+	return n ? ops->stops_put(s, x, n) : GLOVED_OK;
+}
+
 int store_stop_put(store *s, const store_stop *x)
 {
 	const store_analytics_ops *ops = STORE__OPS(s, analytics, 1, stop_put);

@@ -201,6 +201,14 @@ int store_samples_range_of(store *s, int64_t from_ms, int64_t to_ms, const int64
 	return n ? ops->samples_range_of(s, from_ms, to_ms, ids, n, cb, ctx) : GLOVED_OK;
 }
 
+int store_lives_put(store *s, const store_live *l, size_t n)
+{
+	const store_samples_ops *ops = STORE__OPS(s, samples, 4, lives_put);
+	if (!ops)
+		return store__enotsup(s);
+	return n ? ops->lives_put(s, l, n) : GLOVED_OK;
+}
+
 int store_sample_before(store *s, int64_t machine_id, int64_t ts_ms, store_sample *out)
 {
 	const store_samples_ops *ops = STORE__OPS(s, samples, 3, sample_before);

@@ -314,7 +314,24 @@ static void add_row(store *db, int64_t m, int32_t day, int32_t shift, int64_t go
 	x.ideal_reject_ms = good * 100;
 	for (int i = 0; i < STORE_STATES; i++)
 		x.ms[i] = good + i;
-	assert_int_equal(store_shift_add_row(db, &x), GLOVED_OK);
+	if (good % 2 == 0) {
+		assert_int_equal(store_shift_add_row(db, &x), GLOVED_OK);
+		return;
+	}
+	/* odd: as two rows of one key in one call, which add up */
+	store_shift_add two[2] = {x, x};
+	two[1].good = 1;
+	two[1].reject = 1;
+	two[1].ideal_ms = two[1].ideal_reject_ms = 1;
+	two[0].good -= 1;
+	two[0].reject -= 1;
+	two[0].ideal_ms -= 1;
+	two[0].ideal_reject_ms -= 1;
+	for (int i = 0; i < STORE_STATES; i++) {
+		two[1].ms[i] = 1;
+		two[0].ms[i] -= 1;
+	}
+	assert_int_equal(store_shift_add_rows(db, two, 2), GLOVED_OK);
 }
 
 /* The rows of f in scope sc: their machines and shift days in order. */
@@ -449,15 +466,20 @@ static void test_reason_and_worker_sums(void **state)
 	store_shift_key k4 = key(m_a1, 101, 1);
 	assert_int_equal(store_begin(db), GLOVED_OK);
 	assert_int_equal(store_shift_reason_add(db, &k1, 3, "needle_break", 1000), GLOVED_OK);
-	assert_int_equal(store_shift_reason_add(db, &k1, 3, "needle_break", 500), GLOVED_OK);
-	assert_int_equal(store_shift_reason_add(db, &k2, 3, "needle_break", 500), GLOVED_OK);
-	assert_int_equal(store_shift_reason_add(db, &k1, 4, "", 2000), GLOVED_OK);
-	/* equal time: by state, then reason in byte order */
-	assert_int_equal(store_shift_reason_add(db, &k2, 3, "yarn", 700), GLOVED_OK);
-	assert_int_equal(store_shift_reason_add(db, &k2, 3, "Oil", 700), GLOVED_OK);
-	assert_int_equal(store_shift_reason_add(db, &k1, 2, "zz", 700), GLOVED_OK);
-	assert_int_equal(store_shift_reason_add(db, &k3, 3, "needle_break", 9000), GLOVED_OK);
-	assert_int_equal(store_shift_reason_add(db, &k4, 5, "setup", 50), GLOVED_OK);
+	/* the rest in one call, a key twice in it (added up) */
+	const store_shift_reason_delta rest[] = {
+	    {k1, 3, "needle_break", 250},
+	    {k1, 3, "needle_break", 250},
+	    {k2, 3, "needle_break", 500},
+	    {k1, 4, "", 2000},
+	    /* equal time: by state, then reason in byte order */
+	    {k2, 3, "yarn", 700},
+	    {k2, 3, "Oil", 700},
+	    {k1, 2, "zz", 700},
+	    {k3, 3, "needle_break", 9000},
+	    {k4, 5, "setup", 50}};
+	assert_int_equal(store_shift_reasons_add(db, rest, sizeof rest / sizeof rest[0]),
+			 GLOVED_OK);
 	assert_int_equal(store_commit(db), GLOVED_OK);
 	store_filter f = {.enterprise_id = ent_a, .day0 = 100, .day1 = 100, .shift = -1};
 	store_reason_sum *rs = NULL;
@@ -505,12 +527,11 @@ static void test_reason_and_worker_sums(void **state)
 	store_shift_key k1b = k1;
 	k1b.bucket += 3600000; /* a second instance of the same shift */
 	assert_int_equal(store_shift_worker_add(db, &k1, "w1", 10, 1), GLOVED_OK);
-	assert_int_equal(store_shift_worker_add(db, &k1, "w1", 5, 0), GLOVED_OK);
-	assert_int_equal(store_shift_worker_add(db, &k1b, "w1", 7, 2), GLOVED_OK);
-	assert_int_equal(store_shift_worker_add(db, &k1, "Zed", 3, 0), GLOVED_OK);
-	assert_int_equal(store_shift_worker_add(db, &k2, "amy", 4, 0), GLOVED_OK);
-	assert_int_equal(store_shift_worker_add(db, &k4, "w1", 8, 0), GLOVED_OK);
-	assert_int_equal(store_shift_worker_add(db, &k3, "w1", 9, 0), GLOVED_OK);
+	const store_shift_worker_delta wrest[] = {
+	    {k1, "w1", 2, 0},  {k1, "w1", 3, 0}, {k1b, "w1", 7, 2}, {k1, "Zed", 3, 0},
+	    {k2, "amy", 4, 0}, {k4, "w1", 8, 0}, {k3, "w1", 9, 0}};
+	assert_int_equal(store_shift_workers_add(db, wrest, sizeof wrest / sizeof wrest[0]),
+			 GLOVED_OK);
 	f = (store_filter){.enterprise_id = ent_a, .day0 = 100, .day1 = 101, .shift = -1};
 	store_worker_sum *ws = NULL;
 	assert_int_equal(store_shift_worker_sums(db, all, &f, &ws, &n), GLOVED_OK);
@@ -598,13 +619,14 @@ static void test_stops(void **state)
 	s2.supervisor = 1;
 	assert_int_equal(store_stop_put(db, &s2), GLOVED_OK);
 	store_stop more[] = {
+	    stop_of(m_b1, t + 2000, t + 2200, 3, "x"), /* the same stop again below: the last wins
+							*/
 	    stop_of(m_b1, t + 2000, t + 2500, 5, "setup"),
 	    stop_of(m_a1, t + 20000, t + 30000, 3, ""),
 	    stop_of(m_a2, t - 8 * DAY, t + 100, 7, ""), /* began more than a week before */
 	    stop_of(m_b1, t - 4000, t - 3000, 3, ""),   /* ended before */
 	};
-	for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
-		assert_int_equal(store_stop_put(db, &more[i]), GLOVED_OK);
+	assert_int_equal(store_stops_put(db, more, sizeof more / sizeof more[0]), GLOVED_OK);
 
 	/* overlapping [t, t + 25000): newest first, then by machine */
 	store_stop *v = NULL;

@@ -168,6 +168,28 @@ static void test_samples_live_sessions(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(ls[0].reason, "yarn_break");
 	free(ls);
+	/* many at once: of a machine given twice, the last */
+	store_live many[] = {{1, 3000, 16, 0, 1, "", 3000, 3000, 1, ""},
+			     {2, 2500, 7, 1, 4, "oil", 2400, 2400, 4, "oil"},
+			     {1, 4000, 20, 2, 2, "idle's \"quote\"", 3500, 3500, 2, "x"}};
+	assert_int_equal(store_begin(db), 0);
+	assert_int_equal(store_lives_put(db, many, 3), 0);
+	assert_int_equal(store_commit(db), 0);
+	assert_int_equal(store_live_list(db, &ls, &n), 0);
+	assert_int_equal(n, 2);
+	for (size_t i = 0; i < n; i++) {
+		const store_live *want = ls[i].machine_id == 1 ? &many[2] : &many[1];
+		assert_int_equal(ls[i].last_ts, want->last_ts);
+		assert_int_equal(ls[i].count, want->count);
+		assert_int_equal(ls[i].reject, want->reject);
+		assert_int_equal(ls[i].state, want->state);
+		assert_string_equal(ls[i].reason, want->reason);
+		assert_int_equal(ls[i].since_ts, want->since_ts);
+		assert_int_equal(ls[i].st_ts, want->st_ts);
+		assert_int_equal(ls[i].st_state, want->st_state);
+		assert_string_equal(ls[i].st_reason, want->st_reason);
+	}
+	free(ls);
 
 	store_user u = {
 	    .username = "boss", .pw_hash = "$argon2id$fake", .role = "enterprise_admin"};

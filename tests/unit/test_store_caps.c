@@ -358,7 +358,7 @@ static void test_older_table_is_enotsup(void **state)
 	reg.version = STORE_REGISTRY_VERSION - 1;
 	auth.version = STORE_AUTH_VERSION - 1;
 	smp.version = 0;
-	an.version = STORE_ANALYTICS_VERSION - 1;
+	an.version = 0;
 	sewn.version = 0;
 	qual.version = 0;
 	db->registry = &reg;
@@ -377,6 +377,22 @@ static void test_older_table_is_enotsup(void **state)
 	assert_int_equal(store_rollups_add(db, STORE_MINUTE, &d, 1), GLOVED_ENOTSUP);
 	int64_t newest = -1;
 	assert_int_equal(store_samples_newest(db, &newest), GLOVED_OK);
+	/* of version 3: the calls of version 4 are refused */
+	smp.version = 3;
+	store_live lv = {0};
+	assert_int_equal(store_lives_put(db, &lv, 1), GLOVED_ENOTSUP);
+	int64_t one = 1;
+	assert_int_equal(store_samples_range_of(db, 0, 1, &one, 1, NULL, NULL), GLOVED_ENOTSUP);
+	/* an analytics table of version 1: many shift rows in one write is
+	 * refused, one row answers */
+	an.version = 1;
+	store_shift_add sa = {0};
+	assert_int_equal(store_shift_add_rows(db, &sa, 1), GLOVED_ENOTSUP);
+	store_stop st = {0};
+	assert_int_equal(store_stops_put(db, &st, 1), GLOVED_ENOTSUP);
+	char *cal = NULL;
+	assert_int_not_equal(store_calendar_get(db, 1, &cal), GLOVED_ENOTSUP);
+	free(cal);
 	/* a sewn table of version 1: a cut's bundles in one write is refused,
 	 * one bundle answers */
 	sewn.version = 1;

@@ -274,6 +274,178 @@ static int pa_shift_worker_add(store *s, const store_shift_key *k, const char *w
 	    &p, 0, NULL);
 }
 
+/* ---- many rows in one statement: each column one array parameter,
+ * unnested; rows repeating a key are summed first (an INSERT ... ON
+ * CONFLICT may touch a row once per statement) ---- */
+
+#define PG_MANY 1000 /* rows per statement */
+
+static void arr_key(pg_arr *a, const store_shift_key *k)
+{
+	pg__arr_i64(&a[0], k->bucket);
+	pg__arr_i64(&a[1], k->machine_id);
+	pg__arr_i64(&a[2], k->enterprise_id);
+	pg__arr_i64(&a[3], k->workshop_id);
+	pg__arr_i64(&a[4], k->shift_day);
+	pg__arr_i64(&a[5], k->shift);
+}
+
+/* Runs sql with the na arrays a[] as its parameters $1..$na, then frees
+ * them. */
+static int run_arrays(pgc *q, const char *sql, pg_arr *a, int na)
+{
+	pg_params p;
+	pg__p_init(&p);
+	int rc = pg__p_arrays(&p, a, na);
+	if (!rc)
+		rc = pg__run(q, sql, &p, 0, NULL);
+	for (int i = 0; i < na; i++)
+		pg__arr_free(&a[i]);
+	return rc;
+}
+
+#define KEY_UNNEST                                                                                 \
+	"$1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[]"
+
+static int pa_shift_add_rows(store *s, const store_shift_add *rows, size_t n)
+{
+	int rc = GLOVED_OK;
+	for (size_t at = 0; at < n && !rc; at += PG_MANY) {
+		size_t m = n - at < PG_MANY ? n - at : PG_MANY;
+		pg_arr a[18];
+		memset(a, 0, sizeof a);
+		for (size_t i = 0; i < m; i++) {
+			const store_shift_add *r = &rows[at + i];
+			arr_key(a, &r->k);
+			pg__arr_i64(&a[6], r->good);
+			pg__arr_i64(&a[7], r->reject);
+			pg__arr_i64(&a[8], r->ideal_ms);
+			pg__arr_i64(&a[9], r->ideal_reject_ms);
+			for (int k = 0; k < STORE_STATES; k++)
+				pg__arr_i64(&a[10 + k], r->ms[k]);
+		}
+		rc = run_arrays(
+		    (pgc *)s,
+		    "INSERT INTO rollup_shift AS t(bucket, machine_id, enterprise_id, workshop_id,"
+		    " shift_day, shift, good, reject, ideal_ms, ideal_reject_ms, unknown_ms, "
+		    "run_ms,"
+		    " idle_ms, stop_ms, fault_ms, setup_ms, off_ms, offline_ms)"
+		    " SELECT b, m, min(e), min(w), min(d), min(h), sum(g), sum(r), sum(i), sum(ir),"
+		    " sum(s0), sum(s1), sum(s2), sum(s3), sum(s4), sum(s5), sum(s6), sum(s7)"
+		    " FROM unnest(" KEY_UNNEST ", $7::bigint[], $8::bigint[], $9::bigint[],"
+		    " $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[],"
+		    " $15::bigint[], $16::bigint[], $17::bigint[], $18::bigint[])"
+		    " AS u(b, m, e, w, d, h, g, r, i, ir, s0, s1, s2, s3, s4, s5, s6, s7)"
+		    " GROUP BY b, m"
+		    " ON CONFLICT(bucket, machine_id) DO UPDATE SET good = t.good + excluded.good,"
+		    " reject = t.reject + excluded.reject, ideal_ms = t.ideal_ms + "
+		    "excluded.ideal_ms,"
+		    " ideal_reject_ms = t.ideal_reject_ms + excluded.ideal_reject_ms,"
+		    " unknown_ms = t.unknown_ms + excluded.unknown_ms,"
+		    " run_ms = t.run_ms + excluded.run_ms, idle_ms = t.idle_ms + excluded.idle_ms,"
+		    " stop_ms = t.stop_ms + excluded.stop_ms,"
+		    " fault_ms = t.fault_ms + excluded.fault_ms,"
+		    " setup_ms = t.setup_ms + excluded.setup_ms, off_ms = t.off_ms + "
+		    "excluded.off_ms,"
+		    " offline_ms = t.offline_ms + excluded.offline_ms",
+		    a, 18);
+	}
+	return rc;
+}
+
+static int pa_shift_reasons_add(store *s, const store_shift_reason_delta *rows, size_t n)
+{
+	int rc = GLOVED_OK;
+	for (size_t at = 0; at < n && !rc; at += PG_MANY) {
+		size_t m = n - at < PG_MANY ? n - at : PG_MANY;
+		pg_arr a[9];
+		memset(a, 0, sizeof a);
+		for (size_t i = 0; i < m; i++) {
+			const store_shift_reason_delta *r = &rows[at + i];
+			arr_key(a, &r->k);
+			pg__arr_i64(&a[6], r->state);
+			pg__arr_text(&a[7], r->reason);
+			pg__arr_i64(&a[8], r->ms);
+		}
+		rc = run_arrays((pgc *)s,
+				"INSERT INTO rollup_shift_reason AS t(bucket, machine_id,"
+				" enterprise_id, workshop_id, shift_day, shift, state, reason, ms)"
+				" SELECT b, m, min(e), min(w), min(d), min(h), st, rs, sum(ms)"
+				" FROM unnest(" KEY_UNNEST
+				", $7::bigint[], $8::text[], $9::bigint[])"
+				" AS u(b, m, e, w, d, h, st, rs, ms) GROUP BY b, m, st, rs"
+				" ON CONFLICT(bucket, machine_id, state, reason)"
+				" DO UPDATE SET ms = t.ms + excluded.ms",
+				a, 9);
+	}
+	return rc;
+}
+
+static int pa_shift_workers_add(store *s, const store_shift_worker_delta *rows, size_t n)
+{
+	int rc = GLOVED_OK;
+	for (size_t at = 0; at < n && !rc; at += PG_MANY) {
+		size_t m = n - at < PG_MANY ? n - at : PG_MANY;
+		pg_arr a[9];
+		memset(a, 0, sizeof a);
+		for (size_t i = 0; i < m; i++) {
+			const store_shift_worker_delta *r = &rows[at + i];
+			arr_key(a, &r->k);
+			pg__arr_text(&a[6], r->worker);
+			pg__arr_i64(&a[7], r->good);
+			pg__arr_i64(&a[8], r->reject);
+		}
+		rc = run_arrays(
+		    (pgc *)s,
+		    "INSERT INTO rollup_shift_worker AS t(bucket, machine_id,"
+		    " enterprise_id, workshop_id, shift_day, shift, worker, good, reject)"
+		    " SELECT b, m, min(e), min(w), min(d), min(h), wk, sum(g), sum(r)"
+		    " FROM unnest(" KEY_UNNEST ", $7::text[], $8::bigint[], $9::bigint[])"
+		    " AS u(b, m, e, w, d, h, wk, g, r) GROUP BY b, m, wk"
+		    " ON CONFLICT(bucket, machine_id, worker) DO UPDATE SET"
+		    " good = t.good + excluded.good, reject = t.reject + excluded.reject",
+		    a, 9);
+	}
+	return rc;
+}
+
+static int pa_stops_put(store *s, const store_stop *rows, size_t n)
+{
+	int rc = GLOVED_OK;
+	for (size_t at = 0; at < n && !rc; at += PG_MANY) {
+		size_t m = n - at < PG_MANY ? n - at : PG_MANY;
+		pg_arr a[8];
+		memset(a, 0, sizeof a);
+		for (size_t i = 0; i < m; i++) {
+			const store_stop *x = &rows[at + i];
+			pg__arr_i64(&a[0], x->machine_id);
+			pg__arr_i64(&a[1], x->start_ms);
+			pg__arr_i64(&a[2], x->end_ms);
+			pg__arr_i64(&a[3], x->enterprise_id);
+			pg__arr_i64(&a[4], x->workshop_id);
+			pg__arr_i64(&a[5], x->state);
+			pg__arr_text(&a[6], x->reason);
+			pg__arr_i64(&a[7], x->supervisor ? 1 : 0);
+		}
+		/* of a repeated (machine, start) the last, as one put after
+		 * another; a supervisor's reason stays, supervisor only goes up */
+		rc = run_arrays(
+		    (pgc *)s,
+		    "INSERT INTO stop_event AS t(machine_id, start, \"end\", enterprise_id,"
+		    " workshop_id, state, reason, supervisor)"
+		    " SELECT DISTINCT ON (m, st) m, st, en, e, w, s, rs, sup"
+		    " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[],"
+		    " $5::bigint[], $6::bigint[], $7::text[], $8::bigint[]) WITH ORDINALITY"
+		    " AS u(m, st, en, e, w, s, rs, sup, k) ORDER BY m, st, k DESC"
+		    " ON CONFLICT(machine_id, start) DO UPDATE SET \"end\" = excluded.\"end\","
+		    " state = excluded.state, reason = CASE WHEN t.supervisor <> 0 THEN t.reason"
+		    " ELSE excluded.reason END,"
+		    " supervisor = greatest(t.supervisor, excluded.supervisor)",
+		    a, 8);
+	}
+	return rc;
+}
+
 /* A supervisor's reason stays; supervisor only ever goes from 0 to 1. */
 static int pa_stop_put(store *s, const store_stop *x)
 {
@@ -565,6 +737,10 @@ const store_analytics_ops pg__analytics_ops = {
     .shift_reason_add = pa_shift_reason_add,
     .shift_worker_add = pa_shift_worker_add,
     .stop_put = pa_stop_put,
+    .shift_add_rows = pa_shift_add_rows,
+    .shift_reasons_add = pa_shift_reasons_add,
+    .shift_workers_add = pa_shift_workers_add,
+    .stops_put = pa_stops_put,
     .stop_get = pa_stop_get,
     .stop_set_reason = pa_stop_set_reason,
     .stop_list = pa_stop_list,

@@ -252,6 +252,53 @@ static int pg_live_put(store *s, const store_live *l)
 	    &p, 0, NULL);
 }
 
+/* Many live rows in one statement (each column one array; of a repeated
+ * machine the last). */
+static int pg_lives_put(store *s, const store_live *l, size_t n)
+{
+	int rc = GLOVED_OK;
+	for (size_t at = 0; at < n && !rc; at += 1000) {
+		size_t m = n - at < 1000 ? n - at : 1000;
+		pg_arr a[10];
+		memset(a, 0, sizeof a);
+		for (size_t i = 0; i < m; i++) {
+			const store_live *x = &l[at + i];
+			pg__arr_i64(&a[0], x->machine_id);
+			pg__arr_i64(&a[1], x->last_ts);
+			pg__arr_i64(&a[2], (int64_t)x->count);
+			pg__arr_i64(&a[3], (int64_t)x->reject);
+			pg__arr_i64(&a[4], x->state);
+			pg__arr_text(&a[5], x->reason);
+			pg__arr_i64(&a[6], x->since_ts);
+			pg__arr_i64(&a[7], x->st_ts);
+			pg__arr_i64(&a[8], x->st_state);
+			pg__arr_text(&a[9], x->st_reason);
+		}
+		pg_params p;
+		pg__p_init(&p);
+		rc = pg__p_arrays(&p, a, 10);
+		if (!rc)
+			rc = pg__run(
+			    (pgc *)s,
+			    "INSERT INTO machine_live(machine_id, last_ts, count, reject, state,"
+			    " reason, since_ts, st_ts, st_state, st_reason)"
+			    " SELECT DISTINCT ON (m) m, lt, c, r, s, rs, si, stt, sts, str"
+			    " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[],"
+			    " $4::bigint[], $5::bigint[], $6::text[], $7::bigint[],"
+			    " $8::bigint[], $9::bigint[], $10::text[]) WITH ORDINALITY"
+			    " AS u(m, lt, c, r, s, rs, si, stt, sts, str, k) ORDER BY m, k DESC"
+			    " ON CONFLICT(machine_id) DO UPDATE SET last_ts = excluded.last_ts,"
+			    " count = excluded.count, reject = excluded.reject,"
+			    " state = excluded.state, reason = excluded.reason,"
+			    " since_ts = excluded.since_ts, st_ts = excluded.st_ts,"
+			    " st_state = excluded.st_state, st_reason = excluded.st_reason",
+			    &p, 0, NULL);
+		for (int k = 0; k < 10; k++)
+			pg__arr_free(&a[k]);
+	}
+	return rc;
+}
+
 static int live_row(const PGresult *r, int row, void *dst)
 {
 	store_live *l = dst;
@@ -1098,4 +1145,5 @@ const store_samples_ops pg__samples_ops = {
     .sample_before = pg_sample_before,
     .partitions_ensure = pg_partitions_ensure,
     .samples_range_of = pg_samples_range_of,
+    .lives_put = pg_lives_put,
 };

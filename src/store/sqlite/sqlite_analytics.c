@@ -317,6 +317,40 @@ static int sa_stop_put(store *s, const store_stop *x)
 	return sqlite__step_hot(q, st);
 }
 
+/* Many rows: the same cached statements, one step each (in-process, an
+ * SQLite step costs no round trip). */
+static int sa_shift_add_rows(store *s, const store_shift_add *a, size_t n)
+{
+	int rc = GLOVED_OK;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = sa_shift_add_row(s, &a[i]);
+	return rc;
+}
+
+static int sa_shift_reasons_add(store *s, const store_shift_reason_delta *r, size_t n)
+{
+	int rc = GLOVED_OK;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = sa_shift_reason_add(s, &r[i].k, r[i].state, r[i].reason, r[i].ms);
+	return rc;
+}
+
+static int sa_shift_workers_add(store *s, const store_shift_worker_delta *w, size_t n)
+{
+	int rc = GLOVED_OK;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = sa_shift_worker_add(s, &w[i].k, w[i].worker, w[i].good, w[i].reject);
+	return rc;
+}
+
+static int sa_stops_put(store *s, const store_stop *x, size_t n)
+{
+	int rc = GLOVED_OK;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = sa_stop_put(s, &x[i]);
+	return rc;
+}
+
 #define STOP_COLS "machine_id, enterprise_id, workshop_id, start, end, state, reason, supervisor"
 
 static int stop_row(sqlite3_stmt *st, void *dst)
@@ -626,6 +660,10 @@ const store_analytics_ops sqlite__analytics_ops = {
     .shift_reason_add = sa_shift_reason_add,
     .shift_worker_add = sa_shift_worker_add,
     .stop_put = sa_stop_put,
+    .shift_add_rows = sa_shift_add_rows,
+    .shift_reasons_add = sa_shift_reasons_add,
+    .shift_workers_add = sa_shift_workers_add,
+    .stops_put = sa_stops_put,
     .stop_get = sa_stop_get,
     .stop_set_reason = sa_stop_set_reason,
     .stop_list = sa_stop_list,

@@ -236,6 +236,14 @@ static int sq_live_put(store *s, const store_live *l)
 	return sqlite__step_hot(q, st);
 }
 
+static int sq_lives_put(store *s, const store_live *l, size_t n)
+{
+	int rc = GLOVED_OK;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = sq_live_put(s, &l[i]);
+	return rc;
+}
+
 static int live_row(sqlite3_stmt *st, void *dst)
 {
 	store_live *l = dst;
@@ -686,4 +694,5 @@ const store_samples_ops sqlite__samples_ops = {
     .rollups_add = sq_rollups_add,
     .sample_before = sq_sample_before,
     .samples_range_of = sq_samples_range_of,
+    .lives_put = sq_lives_put,
 };
