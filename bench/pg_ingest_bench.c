@@ -21,9 +21,13 @@
  *       last 200;
  *   (3b) with --instances N (N > 1): N daemons with instances = several on
  *       a fresh database on different ports, the connections spread over
- *       them (one that is refused is reported and the run goes on with
- *       those that came up); with --instances 1 --several, one daemon in
- *       that mode (the cost of the mode itself);
+ *       them, every request holding reports of every machine (one that is
+ *       refused is reported and the run goes on with those that came up);
+ *       with --instances 1 --several, one daemon in that mode (the cost of
+ *       the mode itself);
+ *   (3c) with --instances N (N > 1): the same, but each instance given the
+ *       reports of its own machines (machine % N), as a load balancer that
+ *       hashes by gateway sends them;
  *   (4) the same load on gloved serve on an SQLite file (--no-sqlite skips).
  * Every answer must be 200 with all reports accepted, and afterwards the day
  * rollups must hold exactly the pieces sent. Prints reports/s, the ratios
@@ -382,9 +386,36 @@ static void db_tables(const char *uri, char *out, size_t cap, double *bytes)
 	PQfinish(c);
 }
 
+/* The load with each instance given the reports of its own machines
+ * (machine % n), in batches of B, over its share of the connections (a
+ * load balancer that hashes by gateway). */
+static int pinned_load(const opts *o, const bench_rep *reps, const char *token, const int *ports,
+		       int n, const pid_t *pids, bench_load_result *res)
+{
+	bench_plan pins[MAX_INSTANCES];
+	memset(pins, 0, sizeof pins);
+	bench_rep *part = malloc((size_t)o->reports * sizeof *part);
+	int rc = part ? 0 : -1, built = 0;
+	for (; built < n && !rc; built++) {
+		long np = 0;
+		for (long i = 0; i < o->reports; i++)
+			if (reps[i].machine % n == built)
+				part[np++] = reps[i];
+		rc = bench_plan_build(&pins[built], part, np, o->batch, token);
+	}
+	if (rc)
+		fprintf(stderr, "pg_ingest_bench: cannot build the pinned plans\n");
+	else
+		rc = bench_load_run_plans(pins, n, ports, n, o->conns, pids, n, res);
+	for (int k = 0; k < built; k++)
+		bench_plan_free(&pins[k]);
+	free(part);
+	return rc;
+}
+
 static int daemon_run(const opts *o, const bench_rep *reps, int64_t t0, int64_t want_good,
 		      int64_t want_reject, const char *db, int want_instances, int several,
-		      daemon_result *res)
+		      int pinned, daemon_result *res)
 {
 	int rc = -1, is_pg = store_is_uri(db);
 	pid_t pids[MAX_INSTANCES + 1];
@@ -465,7 +496,10 @@ static int daemon_run(const opts *o, const bench_rep *reps, int64_t t0, int64_t 
 	double cpu0 = 0, scpu0 = bench_pg_cpu_s(&pg);
 	for (int i = 0; i < n_up; i++)
 		cpu0 += bench_proc_cpu_s(pids[i]);
-	if (bench_load_run(&plan, ports, n_up, o->conns, pids, n_up, &res->load))
+	int lrc = pinned && n_up > 1
+		      ? pinned_load(o, reps, token, ports, n_up, pids, &res->load)
+		      : bench_load_run(&plan, ports, n_up, o->conns, pids, n_up, &res->load);
+	if (lrc)
 		goto out;
 	/* the server's CPU is ours too, not other load: bench_load_run knows
 	 * only the postmaster, whose backends are its children */
@@ -732,15 +766,24 @@ int main(int argc, char **argv)
 	memset(&ds, 0, sizeof ds);
 	memset(&dm, 0, sizeof dm);
 	if (bench_pg_fresh_db(&pg, DB_INGEST) ||
-	    daemon_run(&o, reps, t0, good, reject, ingest_uri, 1, 0, &dp))
+	    daemon_run(&o, reps, t0, good, reject, ingest_uri, 1, 0, 0, &dp))
 		goto done;
 	/* (3b) */
 	int multi = o.instances > 1 || o.several;
-	if (multi && (bench_pg_fresh_db(&pg, DB_INGEST) ||
-		      daemon_run(&o, reps, t0, good, reject, ingest_uri, (int)o.instances, 1, &dm)))
+	if (multi &&
+	    (bench_pg_fresh_db(&pg, DB_INGEST) ||
+	     daemon_run(&o, reps, t0, good, reject, ingest_uri, (int)o.instances, 1, 0, &dm)))
+		goto done;
+	/* (3c) the same with each instance given its own machines */
+	daemon_result dn;
+	memset(&dn, 0, sizeof dn);
+	int pin = o.instances > 1;
+	if (pin &&
+	    (bench_pg_fresh_db(&pg, DB_INGEST) ||
+	     daemon_run(&o, reps, t0, good, reject, ingest_uri, (int)o.instances, 1, 1, &dn)))
 		goto done;
 	/* (4) */
-	if (!o.no_sqlite && daemon_run(&o, reps, t0, good, reject, sqlite_db, 1, 0, &ds))
+	if (!o.no_sqlite && daemon_run(&o, reps, t0, good, reject, sqlite_db, 1, 0, 0, &ds))
 		goto done;
 
 	double n = (double)o.reports, rp = rate(n, dp.load.secs);
@@ -755,8 +798,16 @@ int main(int argc, char **argv)
 	double rm = rate(n, dm.load.secs);
 	if (multi) {
 		char what[80];
-		snprintf(what, sizeof what, "gloved PG, instances = several (%d up)", dm.instances);
+		snprintf(what, sizeof what, "gloved PG, several (%d up), machines spread",
+			 dm.instances);
 		print_daemon(what, &dm, n);
+	}
+	double rn = rate(n, dn.load.secs);
+	if (pin) {
+		char what[80];
+		snprintf(what, sizeof what, "gloved PG, several (%d up), machines pinned",
+			 dn.instances);
+		print_daemon(what, &dn, n);
 	}
 	if (!o.no_sqlite)
 		print_daemon("gloved on SQLite over HTTP (durable, FULL)", &ds, n);
@@ -787,6 +838,20 @@ int main(int argc, char **argv)
 		       dm.server_cpu_s * 1e6 / n);
 		printf("  %-46s %s\n", "several: tables written most", dm.tables);
 	}
+	if (pin) {
+		printf("  %-46s %10.2f\n", "ratio pinned / COPY",
+		       cp.secs > 0 ? rn / rate(n, cp.secs) : 0);
+		printf("  %-46s %10.2f\n", "ratio pinned / COPY + rollups as gloved",
+		       cg.secs > 0 ? rn / rate(n, cg.secs) : 0);
+		printf("  %-46s %10.2f\n", "ratio pinned / one instance", rp > 0 ? rn / rp : 0);
+		printf("  %-46s %ld requests, %ld failed; good %lld, reject %lld: %s\n",
+		       "pinned: answers and day rollups", dn.load.requests, dn.load.failures,
+		       (long long)dn.good, (long long)dn.reject,
+		       dn.ok ? "nothing lost" : "MISMATCH");
+		printf("  %-46s gloved %.2f us, PostgreSQL server %.2f us\n",
+		       "CPU per report (pinned run)", dn.daemon_cpu_s * 1e6 / n,
+		       dn.server_cpu_s * 1e6 / n);
+	}
 	printf("  %-46s %ld requests, %ld failed, %ld accepted, %ld duplicates, %ld late\n",
 	       "PG answers", dp.load.requests, dp.load.failures, dp.load.accepted,
 	       dp.load.duplicates, dp.load.late);
@@ -814,9 +879,9 @@ int main(int argc, char **argv)
 	       "server CPU per report (COPY runs)", cp.server_cpu_s * 1e6 / n,
 	       cf.server_cpu_s * 1e6 / n, cg.server_cpu_s * 1e6 / n);
 	double other = cp.other_cores;
-	double ots[] = {cf.other_cores, cg.other_cores, dp.load.other_cores, ds.load.other_cores,
-			dm.load.other_cores};
-	for (int i = 0; i < 5; i++)
+	double ots[] = {cf.other_cores,      cg.other_cores,      dp.load.other_cores,
+			ds.load.other_cores, dm.load.other_cores, dn.load.other_cores};
+	for (int i = 0; i < 6; i++)
 		other = ots[i] > other ? ots[i] : other;
 	printf("  %-46s COPY %.2f, +rollups %.2f / %.2f, gloved PG %.2f, SQLite %.2f%s\n",
 	       "other_cores (load of other processes)", cp.other_cores, cf.other_cores,
@@ -827,12 +892,13 @@ int main(int argc, char **argv)
 	    "copy_gloved_s=%.0f gloved_pg_s=%.0f gloved_sqlite_s=%.0f ratio=%.3f ratio_full=%.3f "
 	    "ratio_as_gloved=%.3f "
 	    "pg_cpu_us=%.2f server_cpu_us=%.2f several_s=%.0f several_up=%d ratio_several=%.3f "
+	    "pinned_s=%.0f "
 	    "other_cores=%.2f ok=%d\n",
 	    o.machines, o.batch, o.conns, o.reports, dp.instances, rate(n, cp.secs),
 	    rate(n, cf.secs), rate(n, cg.secs), rp, rate(n, ds.load.secs), ratio, ratio_f, ratio_g,
-	    dp.daemon_cpu_s * 1e6 / n, dp.server_cpu_s * 1e6 / n, rm, dm.instances, ratio_m, other,
-	    dp.ok && (o.no_sqlite || ds.ok) && (!multi || dm.ok));
-	fail = !dp.ok || (!o.no_sqlite && !ds.ok) || (multi && !dm.ok);
+	    dp.daemon_cpu_s * 1e6 / n, dp.server_cpu_s * 1e6 / n, rm, dm.instances, ratio_m, rn,
+	    other, dp.ok && (o.no_sqlite || ds.ok) && (!multi || dm.ok) && (!pin || dn.ok));
+	fail = !dp.ok || (!o.no_sqlite && !ds.ok) || (multi && !dm.ok) || (pin && !dn.ok);
 done:
 	free(reps);
 	if (!o.keep) {

@@ -137,7 +137,7 @@ void bench_plan_free(bench_plan *p)
 typedef struct load_shared {
 	const bench_plan *p;
 	atomic_long next;
-	pthread_barrier_t go;
+	pthread_barrier_t *go; /* all senders start together */
 } load_shared;
 
 typedef struct sender {
@@ -159,7 +159,7 @@ static void *send_main(void *arg)
 {
 	sender *s = arg;
 	const bench_plan *p = s->sh->p;
-	pthread_barrier_wait(&s->sh->go);
+	pthread_barrier_wait(s->sh->go);
 	for (;;) {
 		long k = atomic_fetch_add(&s->sh->next, 1);
 		if (k >= p->nreq)
@@ -224,12 +224,24 @@ static double pids_cpu(const pid_t *pids, int n)
 int bench_load_run(const bench_plan *p, const int *ports, int nports, long conns, const pid_t *pids,
 		   int npids, bench_load_result *res)
 {
+	return bench_load_run_plans(p, 1, ports, nports, conns, pids, npids, res);
+}
+
+int bench_load_run_plans(const bench_plan *plans, int nplans, const int *ports, int nports,
+			 long conns, const pid_t *pids, int npids, bench_load_result *res)
+{
 	memset(res, 0, sizeof *res);
-	load_shared sh;
-	sh.p = p;
-	atomic_store(&sh.next, 0);
+	if (nplans < 1 || nplans > 64 || nports < 1)
+		return -1;
+	load_shared sh[64];
+	pthread_barrier_t go;
+	for (int i = 0; i < nplans; i++) {
+		sh[i].p = &plans[i];
+		atomic_store(&sh[i].next, 0);
+		sh[i].go = &go;
+	}
 	sender *snd = calloc((size_t)conns, sizeof *snd);
-	if (!snd || nports < 1)
+	if (!snd)
 		return -1;
 	int rc = -1;
 	for (long i = 0; i < conns; i++)
@@ -240,9 +252,9 @@ int bench_load_run(const bench_plan *p, const int *ports, int nports, long conns
 				ports[i % nports]);
 			goto out;
 		}
-		snd[i].sh = &sh;
+		snd[i].sh = &sh[i % nplans];
 	}
-	pthread_barrier_init(&sh.go, NULL, (unsigned)conns + 1);
+	pthread_barrier_init(&go, NULL, (unsigned)conns + 1);
 	long started = 0;
 	for (; started < conns; started++)
 		if (pthread_create(&snd[started].th, NULL, send_main, &snd[started]))
@@ -259,7 +271,7 @@ int bench_load_run(const bench_plan *p, const int *ports, int nports, long conns
 	double self0 = bench_self_cpu_s();
 	bench_noise_start(&nz, pids_cpu(pids, npids));
 	double start = bench_now_s(), end = start;
-	pthread_barrier_wait(&sh.go);
+	pthread_barrier_wait(&go);
 	int printed = 0;
 	for (long i = 0; i < conns; i++) {
 		pthread_join(snd[i].th, NULL);
@@ -276,7 +288,7 @@ int bench_load_run(const bench_plan *p, const int *ports, int nports, long conns
 	res->secs = end - start;
 	res->bench_cpu_s = bench_self_cpu_s() - self0;
 	res->other_cores = bench_noise_end(&nz, pids_cpu(pids, npids));
-	pthread_barrier_destroy(&sh.go);
+	pthread_barrier_destroy(&go);
 	rc = 0;
 out:
 	for (long i = 0; i < conns; i++)

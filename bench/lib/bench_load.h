@@ -55,6 +55,11 @@ typedef struct bench_load_result {
  * Returns 0 when the load ran (even with failures), -1 when it could not. */
 int bench_load_run(const bench_plan *p, const int *ports, int nports, long conns, const pid_t *pids,
 		   int npids, bench_load_result *res);
+/* The same with nplans plans: connection i takes the requests of plan
+ * i % nplans, in order, to ports[i % nports] (plans of disjoint machines
+ * pinned to instances, as a load balancer hashing by gateway does). */
+int bench_load_run_plans(const bench_plan *plans, int nplans, const int *ports, int nports,
+			 long conns, const pid_t *pids, int npids, bench_load_result *res);
 
 /* Starts argv (a `gloved serve` command line with "--listen" followed by
  * a slot that this fills with 127.0.0.1:PORT) with its output to logpath,

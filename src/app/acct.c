@@ -409,8 +409,8 @@ int acct_state(acct_buf *b, acct_machine *am, const firm_cal *fc, const store_ma
 static int write_rollups(acct_buf *b, store *s)
 {
 	for (int l = ACCT_MINUTE; l <= ACCT_DAY; l++) {
-		for (size_t i = 0; i < b->n_small[l]; i += 256) {
-			size_t n = b->n_small[l] - i < 256 ? b->n_small[l] - i : 256;
+		for (size_t i = 0; i < b->n_small[l]; i += 1000) {
+			size_t n = b->n_small[l] - i < 1000 ? b->n_small[l] - i : 1000;
 			int rc = store_rollups_add(s, (store_level)l, b->small[l] + i, n);
 			if (rc)
 				return rc;

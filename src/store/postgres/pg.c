@@ -602,8 +602,6 @@ static void pg_close(store *s)
 	pgc *q = (pgc *)s;
 	pg__load_free(q);
 	PQfinish(q->conn);
-	for (int i = 0; i < PG_RUN_COUNT; i++)
-		free(q->run_sql[i]);
 	free(q);
 }
 

@@ -23,19 +23,12 @@
  * unnamed, prepared on every use). */
 #define PG_STMTS 512
 
-/* Parameters of one statement: at most PG_PARAMS (a multi-row insert of
- * PG_RUN rows of up to 12 columns fits). Integers are sent as decimal text
+/* Parameters of one statement: at most PG_PARAMS (many rows go in as
+ * arrays, one parameter per column: pg__arr_*). Integers are sent as decimal text
  * kept in num[]; texts point at the caller's strings (they must live until
  * the statement ran); binary values (bytea) go in binary format. */
 #define PG_PARAMS 200
 #define PG_NUM    24
-
-/* Rows per multi-row insert of the ingest path. */
-#define PG_RUN 16
-
-/* The multi-row statements, their text built once per connection
- * (pg_samples.c). */
-enum { PG_RUN_SAMPLES, PG_RUN_ROLLUP_MIN, PG_RUN_ROLLUP_HOUR, PG_RUN_ROLLUP_DAY, PG_RUN_COUNT };
 
 typedef struct pg_params {
 	int n;
@@ -61,7 +54,6 @@ typedef struct pgc {
 	store base;
 	PGconn *conn;
 	const char *stmt_sql[PG_STMTS]; /* prepared on conn: forgotten when it is lost */
-	char *run_sql[PG_RUN_COUNT];    /* malloc'd, freed by close */
 	int64_t parts_month;            /* the month (year * 12 + month - 1) whose
 					 * partitions were last made sure of, 0 none */
 	struct pg_load *load;           /* a bulk load under way (pg_bulk.c), freed by close */

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* pg_samples.c: the PostgreSQL side of store/samples.h: samples and the
- * minute/hour/day rollups (the ingest path: multi-row inserts of PG_RUN
- * rows, their text built once per connection), the persisted live state,
+ * minute/hour/day rollups (the ingest path: up to PG_MANY rows in one
+ * statement, each column one array parameter), the persisted live state,
  * the dirty days of deferred rollups, the output queries, rebuild deletes,
  * retention and the rebuild request queue, with the semantics of
- * sqlite/sqlite_samples.c. Two differences: a multi-row INSERT ... ON
- * CONFLICT DO UPDATE may not touch one key twice, so a run of rollup rows
- * whose keys repeat goes row by row; and a range of samples is read in
+ * sqlite/sqlite_samples.c. Two differences: an INSERT ... ON CONFLICT DO
+ * UPDATE may not touch one key twice, so rollup rows are summed by key
+ * in the statement before the upsert; and a range of samples is read in
  * pages of PG_PAGE rows by key (never the whole range in memory).
  *
  * Samples and minute rollups are partitioned by RANGE on their time, one
@@ -64,69 +64,53 @@ static int pg_sample_insert(store *s, const store_sample *x)
 		       &p, 0, NULL);
 }
 
-/* The text of a statement of PG_RUN rows of `cols` parameters each:
- * head, the rows' placeholders, tail; built once per connection into
- * q->run_sql[i] (its address names the prepared statement). */
-static const char *run_sql(pgc *q, int i, const char *head, int cols, const char *tail)
-{
-	if (q->run_sql[i])
-		return q->run_sql[i];
-	size_t cap = 4096, len = 0;
-	char *sql = malloc(cap);
-	if (!sql)
-		return NULL;
-	int n = snprintf(sql, cap, "%s", head);
-	for (int k = 0; n >= 0 && (size_t)n < cap - len && k < PG_RUN; k++) {
-		len += (size_t)n;
-		n = snprintf(sql + len, cap - len, "%s(", k ? ", " : "");
-		for (int c = 0; n >= 0 && (size_t)n < cap - len && c < cols; c++) {
-			len += (size_t)n;
-			n = snprintf(sql + len, cap - len, "%s$%d", c ? ", " : "",
-				     k * cols + c + 1);
-		}
-		if (n >= 0 && (size_t)n < cap - len) {
-			len += (size_t)n;
-			n = snprintf(sql + len, cap - len, ")");
-		}
-	}
-	if (n >= 0 && (size_t)n < cap - len) {
-		len += (size_t)n;
-		n = snprintf(sql + len, cap - len, "%s", tail);
-	}
-	if (n < 0 || (size_t)n >= cap - len) {
-		free(sql);
-		return NULL;
-	}
-	q->run_sql[i] = sql;
-	return sql;
-}
+/* Up to PG_MANY samples in one statement: each column one array
+ * parameter, unnested in order, so of a repeated (ts, machine) the first
+ * is kept as one insert after another keeps it. */
+#define PG_MANY 1000
 
-/* Runs of PG_RUN samples in one statement, the rest one by one. */
 static int pg_samples_insert(store *s, const store_sample *x, size_t n)
 {
 	pgc *q = (pgc *)s;
-	size_t i = 0;
-	if (n >= PG_RUN) {
-		const char *sql = run_sql(q, PG_RUN_SAMPLES, SAMPLE_INSERT, SAMPLE_ROW_PARAMS,
-					  " ON CONFLICT(ts, machine_id) DO NOTHING");
-		if (!sql)
-			return GLOVED_ENOMEM;
-		for (; i + PG_RUN <= n; i += PG_RUN) {
-			pg_params p;
-			pg__p_init(&p);
-			for (int k = 0; k < PG_RUN; k++)
-				param_sample(&p, &x[i + (size_t)k]);
-			int rc = pg__run(q, sql, &p, 0, NULL);
-			if (rc)
-				return rc;
+	if (n == 1)
+		return pg_sample_insert(s, x);
+	int rc = GLOVED_OK;
+	for (size_t at = 0; at < n && !rc; at += PG_MANY) {
+		size_t m = n - at < PG_MANY ? n - at : PG_MANY;
+		pg_arr a[SAMPLE_ROW_PARAMS];
+		memset(a, 0, sizeof a);
+		for (size_t i = 0; i < m; i++) {
+			const store_sample *y = &x[at + i];
+			pg__arr_i64(&a[0], y->ts_ms);
+			pg__arr_i64(&a[1], y->machine_id);
+			pg__arr_i64(&a[2], (int64_t)y->count);
+			pg__arr_i64(&a[3], (int64_t)y->reject);
+			pg__arr_i64(&a[4], y->d_good);
+			pg__arr_i64(&a[5], y->d_reject);
+			pg__arr_i64(&a[6], y->state);
+			pg__arr_text(&a[7], y->reason);
+			pg__arr_text(&a[8], y->worker);
+			pg__arr_i64(&a[9], y->flags);
 		}
+		pg_params p;
+		pg__p_init(&p);
+		rc = pg__p_arrays(&p, a, SAMPLE_ROW_PARAMS);
+		if (!rc)
+			rc = pg__run(
+			    q,
+			    "INSERT INTO sample(ts, machine_id, count, reject, d_good, d_reject,"
+			    " state, reason, worker, flags)"
+			    " SELECT ts, m, c, r, dg, dr, st, nullif(rs, ''), nullif(wk, ''), f"
+			    " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[],"
+			    " $5::bigint[], $6::bigint[], $7::bigint[], $8::text[], $9::text[],"
+			    " $10::bigint[]) WITH ORDINALITY"
+			    " AS u(ts, m, c, r, dg, dr, st, rs, wk, f, k) ORDER BY k"
+			    " ON CONFLICT(ts, machine_id) DO NOTHING",
+			    &p, 0, NULL);
+		for (int i = 0; i < SAMPLE_ROW_PARAMS; i++)
+			pg__arr_free(&a[i]);
 	}
-	for (; i < n; i++) {
-		int rc = pg_sample_insert(s, &x[i]);
-		if (rc)
-			return rc;
-	}
-	return GLOVED_OK;
+	return rc;
 }
 
 static int pg_sample_update_delta(store *s, int64_t machine_id, int64_t ts_ms, int64_t d_good,
@@ -179,52 +163,49 @@ static int pg_rollup_add(store *s, store_level lvl, int64_t bucket_ms, int64_t m
 	return pg__run((pgc *)s, rollup_add_sql[lvl], &p, 0, NULL);
 }
 
-/* Whether two rows of the run share a key (bucket, machine). */
-static int run_repeats(const store_rollup_delta *rows)
-{
-	for (int a = 0; a < PG_RUN; a++)
-		for (int b = a + 1; b < PG_RUN; b++)
-			if (rows[a].bucket_ms == rows[b].bucket_ms &&
-			    rows[a].machine_id == rows[b].machine_id)
-				return 1;
-	return 0;
-}
-
+/* Up to PG_MANY rows in one statement, unnested and summed by key first
+ * (an upsert may touch a row once per statement). */
 static int pg_rollups_add(store *s, store_level lvl, const store_rollup_delta *rows, size_t n)
 {
-	static const char *const head[STORE_LEVELS] = {
-	    "INSERT INTO rollup_minute AS t" ROLLUP_COLS,
-	    "INSERT INTO rollup_hour AS t" ROLLUP_COLS,
-	    "INSERT INTO rollup_day AS t" ROLLUP_COLS,
+	static const char *const sql[STORE_LEVELS] = {
+#define ROLLUPS_SQL(table)                                                                         \
+	"INSERT INTO " table " AS t(bucket, machine_id, enterprise_id, workshop_id, good, reject)" \
+	" SELECT b, m, min(e), min(w), sum(g), sum(r) FROM unnest($1::bigint[], $2::bigint[],"     \
+	" $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[]) AS u(b, m, e, w, g, r)"          \
+	" GROUP BY b, m" ROLLUP_ADD
+	    ROLLUPS_SQL("rollup_minute"),
+	    ROLLUPS_SQL("rollup_hour"),
+	    ROLLUPS_SQL("rollup_day"),
+#undef ROLLUPS_SQL
 	};
-	pgc *q = (pgc *)s;
 	if (!level_ok(lvl))
 		return GLOVED_EINVAL;
-	size_t i = 0;
-	while (i < n) {
-		const store_rollup_delta *r = &rows[i];
-		if (i + PG_RUN <= n && !run_repeats(r)) {
-			const char *sql =
-			    run_sql(q, PG_RUN_ROLLUP_MIN + (int)lvl, head[lvl], 6, ROLLUP_ADD);
-			if (!sql)
-				return GLOVED_ENOMEM;
-			pg_params p;
-			pg__p_init(&p);
-			for (int k = 0; k < PG_RUN; k++)
-				param_delta(&p, &r[k]);
-			int rc = pg__run(q, sql, &p, 0, NULL);
-			if (rc)
-				return rc;
-			i += PG_RUN;
-			continue;
+	if (n == 1)
+		return pg_rollup_add(s, lvl, rows->bucket_ms, rows->machine_id, rows->enterprise_id,
+				     rows->workshop_id, rows->good, rows->reject);
+	int rc = GLOVED_OK;
+	for (size_t at = 0; at < n && !rc; at += PG_MANY) {
+		size_t m = n - at < PG_MANY ? n - at : PG_MANY;
+		pg_arr a[6];
+		memset(a, 0, sizeof a);
+		for (size_t i = 0; i < m; i++) {
+			const store_rollup_delta *r = &rows[at + i];
+			pg__arr_i64(&a[0], r->bucket_ms);
+			pg__arr_i64(&a[1], r->machine_id);
+			pg__arr_i64(&a[2], r->enterprise_id);
+			pg__arr_i64(&a[3], r->workshop_id);
+			pg__arr_i64(&a[4], r->good);
+			pg__arr_i64(&a[5], r->reject);
 		}
-		int rc = pg_rollup_add(s, lvl, r->bucket_ms, r->machine_id, r->enterprise_id,
-				       r->workshop_id, r->good, r->reject);
-		if (rc)
-			return rc;
-		i++;
+		pg_params p;
+		pg__p_init(&p);
+		rc = pg__p_arrays(&p, a, 6);
+		if (!rc)
+			rc = pg__run((pgc *)s, sql[lvl], &p, 0, NULL);
+		for (int i = 0; i < 6; i++)
+			pg__arr_free(&a[i]);
 	}
-	return GLOVED_OK;
+	return rc;
 }
 
 static int pg_live_put(store *s, const store_live *l)
@@ -1065,11 +1046,12 @@ static int pg_machines_state(store *s, const int64_t *ids, const int64_t *day_fr
 			      " WHERE machine_id = ANY($1::bigint[])",
 			      &one, sizeof *lv, live_row, (void **)&lv, &nl);
 	if (!rc)
-		rc = pg__rows(
-		    q,
-		    "SELECT DISTINCT ON (machine_id) " PG_STOP_COLS " FROM stop_event"
-		    " WHERE machine_id = ANY($1::bigint[]) ORDER BY machine_id, start DESC",
-		    &one, sizeof *st, pg__stop_row, (void **)&st, &ns);
+		rc = pg__rows(q,
+			      /* the newest of each by its key, not every stop a machine had */
+			      "SELECT x.* FROM unnest($1::bigint[]) AS u(id) CROSS JOIN LATERAL"
+			      " (SELECT " PG_STOP_COLS " FROM stop_event WHERE machine_id = u.id"
+			      " ORDER BY start DESC LIMIT 1) x",
+			      &one, sizeof *st, pg__stop_row, (void **)&st, &ns);
 	if (!rc)
 		r = pg__exec(q,
 			     "SELECT u.id, sum(d.good), sum(d.reject)"
