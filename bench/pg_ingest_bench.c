@@ -31,7 +31,8 @@
  *   (4) the same load on gloved serve on an SQLite file (--no-sqlite skips).
  * Every answer must be 200 with all reports accepted, and afterwards the day
  * rollups must hold exactly the pieces sent. Prints reports/s, the ratios
- * gloved/COPY (target >= 0.5), the CPU of the daemons and of the database
+ * gloved / COPY of the same rows (2b: target >= 0.5) and of the samples
+ * alone (1), the CPU of the daemons and of the database
  * server, and the load of other processes on the shared machine. The server
  * is $GLOVED_BENCH_PG (or $GLOVED_TEST_PG), else a private one from
  * scripts/pg.sh, stopped at the end. A benchmark, not a test: see
@@ -813,11 +814,15 @@ int main(int argc, char **argv)
 		print_daemon("gloved on SQLite over HTTP (durable, FULL)", &ds, n);
 	double ratio = cp.secs > 0 ? rp / rate(n, cp.secs) : 0;
 	double ratio_f = cf.secs > 0 ? rp / rate(n, cf.secs) : 0;
-	printf("  %-46s %10.2f  (target >= 0.50: %s)\n", "ratio gloved PG / COPY", ratio,
-	       ratio >= 0.5 ? "met" : "NOT met");
+	/* the target compares with COPY of the same rows: every row gloved
+	 * writes for the reports (samples, rollups as gloved writes them, the
+	 * live rows), 2b; the samples alone, 1, are shown beside */
 	double ratio_g = cg.secs > 0 ? rp / rate(n, cg.secs) : 0;
+	printf("  %-46s %10.2f  (target >= 0.50: %s)\n",
+	       "ratio gloved PG / COPY + rollups as gloved", ratio_g,
+	       ratio_g >= 0.5 ? "met" : "NOT met");
+	printf("  %-46s %10.2f  (the sample rows alone)\n", "ratio gloved PG / COPY", ratio);
 	printf("  %-46s %10.2f\n", "ratio gloved PG / COPY + per-batch rollups", ratio_f);
-	printf("  %-46s %10.2f\n", "ratio gloved PG / COPY + rollups as gloved", ratio_g);
 	if (!o.no_sqlite && ds.load.secs > 0)
 		printf("  %-46s %10.2f\n", "ratio gloved PG / gloved SQLite",
 		       rp / rate(n, ds.load.secs));
