@@ -99,6 +99,17 @@ for (const c of CASES.filter((_, i) => !process.env.INSTANCES_CASE || String(i) 
         { timeoutMs: 30000, intervalMs: 300, what: "both instances to receive MQTT messages" },
       );
       const before = (await metrics(a.url)).gloved_mqtt_messages_total + (await metrics(b.url)).gloved_mqtt_messages_total;
+      if (!c.kill) {
+        // a daemon in the default mode (instances = one) claims the
+        // database alone: refused while the two serve it
+        const one = spawnSync(
+          GLOVED_BIN,
+          ["serve", "--db", PG_URI, "--brand-key-file", path.join(a.dir, "brand.key"), "--listen", "127.0.0.1:0", "--no-mqtt"],
+          { encoding: "utf8", timeout: 30000 },
+        );
+        assert.notEqual(one.status, 0, "an instances = one daemon is refused");
+        assert.match(one.stderr, /holds this database/);
+      }
 
       const truthFile = path.join(tmp, "truth.json");
       const args = ["--transport", "mqtt", "--mqtt-host", "127.0.0.1", "--mqtt-port", String(broker.port), ...CLUSTER, ...simFaults];
