@@ -885,10 +885,16 @@ int main(int argc, char **argv)
 			bench_print_file(logp, "  ");
 			goto done;
 		}
-		if (bench_login(be[b].port, be[b].session, sizeof be[b].session) ||
-		    bench_conn_open(&be[b].c, be[b].port))
+		if (bench_login(be[b].port, be[b].session, sizeof be[b].session))
 			goto done;
 	}
+	/* the keep-alive connections only once both daemons are up: one
+	 * opened before the other daemon's start (which can take longer than
+	 * the 10 s a daemon waits for a request head) would be closed with a
+	 * 408 before its first call */
+	for (int b = 0; b < 2; b++)
+		if (bench_conn_open(&be[b].c, be[b].port))
+			goto done;
 
 	pid_t mine[2] = {be[0].pid, be[1].pid};
 	double cpu0 = bench_proc_cpu_s(mine[0]) + bench_proc_cpu_s(mine[1]);

@@ -985,9 +985,11 @@ static const admin_cmd *find_command(const char *const *word, int nword, int hel
 		admin_usage(stdout, word[0]);
 		*status = 0;
 	} else {
+		/* a row of this noun without a verb would have been returned
+		 * above, so every row listed here has one */
 		fprintf(stderr, "gloved admin: '%s' needs a verb:", word[0]);
 		for (size_t i = 0; i < N_COMMANDS; i++)
-			if (strcmp(ADMIN_COMMANDS[i].noun, word[0]) == 0)
+			if (ADMIN_COMMANDS[i].verb && strcmp(ADMIN_COMMANDS[i].noun, word[0]) == 0)
 				fprintf(stderr, " %s", ADMIN_COMMANDS[i].verb);
 		fprintf(stderr, " (see gloved admin %s --help)\n", word[0]);
 	}

@@ -81,6 +81,16 @@ static int64_t partitions_of(const char *table)
 	return raw_i64(sql);
 }
 
+/* The partitions of rollup_minute that have the firm's index
+ * (enterprise_id, bucket) of migration 13. */
+static int64_t firm_indexed_minute_partitions(void)
+{
+	return raw_i64("SELECT count(*) FROM pg_inherits i JOIN pg_index x"
+		       " ON x.indrelid = i.inhrelid"
+		       " WHERE i.inhparent = 'rollup_minute'::regclass"
+		       " AND pg_get_indexdef(x.indexrelid) LIKE '%(enterprise_id, bucket)'");
+}
+
 static int table_exists(const char *name)
 {
 	char sql[256];
@@ -196,6 +206,9 @@ static void test_partitions_and_retention(void **state)
 		assert_int_equal(rc[1], 0);
 		assert_int_equal(partitions_of("sample"), 7);
 		assert_int_equal(partitions_of("rollup_minute"), 7);
+		/* the firm's index on each, the default, those made ahead and
+		 * the month made after its rows arrived */
+		assert_int_equal(firm_indexed_minute_partitions(), 7);
 		assert_int_equal(raw_i64("SELECT count(*) FROM sample_default"), 1);
 		assert_int_equal(raw_i64("SELECT count(*) FROM sample_p202607"), 1);
 		assert_int_equal(raw_i64("SELECT count(*) FROM rollup_minute_p202607"), 1);
@@ -292,7 +305,7 @@ static void test_partitions_migration(void **state)
 	if (!pg_mode) {
 		int v = 0;
 		assert_int_equal(store_schema_version(db, &v), 0);
-		assert_int_equal(v, 12); /* the step is a no-op on SQLite */
+		assert_int_equal(v, 13); /* step 12 is a no-op on SQLite */
 		return;
 	}
 	store_close(db);
@@ -321,7 +334,7 @@ static void test_partitions_migration(void **state)
 	*state = db;
 	int v = 0;
 	assert_int_equal(store_schema_version(db, &v), 0);
-	assert_int_equal(v, 12);
+	assert_int_equal(v, 13);
 	assert_int_equal(raw_i64("SELECT count(*) FROM sample"), 2160 + 3);
 	assert_int_equal(raw_i64("SELECT count(*) FROM rollup_minute"), 129600);
 	assert_int_equal(
@@ -338,6 +351,7 @@ static void test_partitions_migration(void **state)
 			 2);
 	assert_int_equal(partitions_of("sample"), 1 + 3 + 1); /* + 1970-01 */
 	assert_int_equal(partitions_of("rollup_minute"), 1 + 3);
+	assert_int_equal(firm_indexed_minute_partitions(), 1 + 3); /* step 13 after 12 */
 	assert_int_equal(raw_i64("SELECT count(*) FROM sample_p202601"), 31 * 24);
 	assert_int_equal(raw_i64("SELECT count(*) FROM sample_p202602"), 28 * 24);
 	assert_int_equal(raw_i64("SELECT count(*) FROM sample_p202603"), 31 * 24);

@@ -532,6 +532,26 @@ static void test_samples_calls(void **state)
 	assert_int_equal(store_output(db, s1, STORE_MINUTE, 2, 0, 0, 0, 300000, &bk, &n), 0);
 	assert_int_equal(n, 0);
 	free(bk);
+	/* one firm's statement (led by the firm's index) with a workshop:
+	 * every row of firm 1 is in workshop 1 */
+	assert_int_equal(store_output(db, s1, STORE_MINUTE, 0, 1, 0, 0, 300000, &bk, &n), 0);
+	assert_int_equal(n, 5);
+	good = 0;
+	for (size_t i = 0; i < n; i++)
+		good += bk[i].good;
+	free(bk);
+	assert_int_equal(good, 2 * 28);
+	assert_int_equal(store_output(db, s1, STORE_MINUTE, 0, 2, 0, 0, 300000, &bk, &n), 0);
+	assert_int_equal(n, 0);
+	free(bk);
+	/* the cluster's scope reading firm 2 */
+	assert_int_equal(
+	    store_output(db, (store_scope){0}, STORE_MINUTE, 2, 0, 0, 0, 300000, &bk, &n), 0);
+	good = 0;
+	for (size_t i = 0; i < n; i++)
+		good += bk[i].good;
+	free(bk);
+	assert_int_equal(good, 2 * 28);
 	assert_int_equal(store_output(db, s1, STORE_MINUTE, 0, 0, 2, 0, 300000, &bk, &n), 0);
 	assert_int_equal(n, 0); /* firm 1's scope, machine 2 of firm 2 */
 	free(bk);
@@ -628,7 +648,7 @@ static void test_pg_migrations_guarded(void **state)
 	assert_int_equal(store_open(path, STORE_READ, &o, &db), 0);
 	int v = 0;
 	assert_int_equal(store_schema_version(db, &v), 0);
-	assert_int_equal(v, 12); /* the steps of sqlite/migrations.c */
+	assert_int_equal(v, 13); /* the steps of sqlite/migrations.c */
 	int64_t rev = 0;
 	assert_int_equal(store_registry_rev(db, &rev), 0);
 	assert_int_equal(rev, 1); /* meta's first row, inserted once */
@@ -840,7 +860,7 @@ static void test_pg_reconnect(void **state)
 	pg_kill_backend(db);
 	int v = 0;
 	assert_int_equal(store_schema_version(db, &v), 0);
-	assert_int_equal(v, 12);
+	assert_int_equal(v, 13);
 	pg_kill_backend(db);
 	assert_int_equal(n_firms(db), 0); /* a prepared statement, prepared again */
 	/* a write outside a transaction is not retried: it may have happened */

@@ -507,6 +507,12 @@ static const char *const migrations[] = {
      "  SELECT bucket, machine_id, enterprise_id, workshop_id, good, reject"
      "  FROM rollup_minute_unparted;"
      "DROP TABLE rollup_minute_unparted;"),
+    /* 13: a firm's minute rollups by firm, as rollup_hour_ent and
+     * rollup_day_ent (step 5): a firm's minute output read every machine's
+     * rows of its range. Made on the partitioned parent, so every partition
+     * has it, the ones made later too (store_partitions_ensure); building it
+     * locks rollup_minute for the migration's time (docs/operations.md) */
+    "CREATE INDEX rollup_minute_ent ON rollup_minute(enterprise_id, bucket);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
