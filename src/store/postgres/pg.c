@@ -587,6 +587,18 @@ int pg__p_arrays(pg_params *p, pg_arr *a, int n)
 	return rc;
 }
 
+int pg__run_arrays(pgc *q, const char *sql, pg_arr *a, int na)
+{
+	pg_params p;
+	pg__p_init(&p);
+	int rc = pg__p_arrays(&p, a, na);
+	if (!rc)
+		rc = pg__run(q, sql, &p, 0, NULL);
+	for (int i = 0; i < na; i++)
+		pg__arr_free(&a[i]);
+	return rc;
+}
+
 void pg__arr_free(pg_arr *a)
 {
 	free(a->buf);

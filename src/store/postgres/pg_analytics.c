@@ -278,8 +278,6 @@ static int pa_shift_worker_add(store *s, const store_shift_key *k, const char *w
  * unnested; rows repeating a key are summed first (an INSERT ... ON
  * CONFLICT may touch a row once per statement) ---- */
 
-#define PG_MANY 1000 /* rows per statement */
-
 static void arr_key(pg_arr *a, const store_shift_key *k)
 {
 	pg__arr_i64(&a[0], k->bucket);
@@ -288,20 +286,6 @@ static void arr_key(pg_arr *a, const store_shift_key *k)
 	pg__arr_i64(&a[3], k->workshop_id);
 	pg__arr_i64(&a[4], k->shift_day);
 	pg__arr_i64(&a[5], k->shift);
-}
-
-/* Runs sql with the na arrays a[] as its parameters $1..$na, then frees
- * them. */
-static int run_arrays(pgc *q, const char *sql, pg_arr *a, int na)
-{
-	pg_params p;
-	pg__p_init(&p);
-	int rc = pg__p_arrays(&p, a, na);
-	if (!rc)
-		rc = pg__run(q, sql, &p, 0, NULL);
-	for (int i = 0; i < na; i++)
-		pg__arr_free(&a[i]);
-	return rc;
 }
 
 #define KEY_UNNEST                                                                                 \
@@ -324,7 +308,7 @@ static int pa_shift_add_rows(store *s, const store_shift_add *rows, size_t n)
 			for (int k = 0; k < STORE_STATES; k++)
 				pg__arr_i64(&a[10 + k], r->ms[k]);
 		}
-		rc = run_arrays(
+		rc = pg__run_arrays(
 		    (pgc *)s,
 		    "INSERT INTO rollup_shift AS t(bucket, machine_id, enterprise_id, workshop_id,"
 		    " shift_day, shift, good, reject, ideal_ms, ideal_reject_ms, unknown_ms, "
@@ -367,16 +351,16 @@ static int pa_shift_reasons_add(store *s, const store_shift_reason_delta *rows, 
 			pg__arr_text(&a[7], r->reason);
 			pg__arr_i64(&a[8], r->ms);
 		}
-		rc = run_arrays((pgc *)s,
-				"INSERT INTO rollup_shift_reason AS t(bucket, machine_id,"
-				" enterprise_id, workshop_id, shift_day, shift, state, reason, ms)"
-				" SELECT b, m, min(e), min(w), min(d), min(h), st, rs, sum(ms)"
-				" FROM unnest(" KEY_UNNEST
-				", $7::bigint[], $8::text[], $9::bigint[])"
-				" AS u(b, m, e, w, d, h, st, rs, ms) GROUP BY b, m, st, rs"
-				" ON CONFLICT(bucket, machine_id, state, reason)"
-				" DO UPDATE SET ms = t.ms + excluded.ms",
-				a, 9);
+		rc = pg__run_arrays(
+		    (pgc *)s,
+		    "INSERT INTO rollup_shift_reason AS t(bucket, machine_id,"
+		    " enterprise_id, workshop_id, shift_day, shift, state, reason, ms)"
+		    " SELECT b, m, min(e), min(w), min(d), min(h), st, rs, sum(ms)"
+		    " FROM unnest(" KEY_UNNEST ", $7::bigint[], $8::text[], $9::bigint[])"
+		    " AS u(b, m, e, w, d, h, st, rs, ms) GROUP BY b, m, st, rs"
+		    " ON CONFLICT(bucket, machine_id, state, reason)"
+		    " DO UPDATE SET ms = t.ms + excluded.ms",
+		    a, 9);
 	}
 	return rc;
 }
@@ -395,7 +379,7 @@ static int pa_shift_workers_add(store *s, const store_shift_worker_delta *rows, 
 			pg__arr_i64(&a[7], r->good);
 			pg__arr_i64(&a[8], r->reject);
 		}
-		rc = run_arrays(
+		rc = pg__run_arrays(
 		    (pgc *)s,
 		    "INSERT INTO rollup_shift_worker AS t(bucket, machine_id,"
 		    " enterprise_id, workshop_id, shift_day, shift, worker, good, reject)"
@@ -429,7 +413,7 @@ static int pa_stops_put(store *s, const store_stop *rows, size_t n)
 		}
 		/* of a repeated (machine, start) the last, as one put after
 		 * another; a supervisor's reason stays, supervisor only goes up */
-		rc = run_arrays(
+		rc = pg__run_arrays(
 		    (pgc *)s,
 		    "INSERT INTO stop_event AS t(machine_id, start, \"end\", enterprise_id,"
 		    " workshop_id, state, reason, supervisor)"

@@ -198,6 +198,11 @@ void pg__arr_free(pg_arr *a);
  * (NULL for one that ran out of memory): GLOVED_OK, or GLOVED_ENOMEM when
  * any did. */
 int pg__p_arrays(pg_params *p, pg_arr *a, int n);
+/* Runs sql with the na arrays a[] as its parameters $1..$na (nothing
+ * else), then frees them: one statement of many rows. */
+int pg__run_arrays(pgc *q, const char *sql, pg_arr *a, int na);
+/* Rows per such statement on the ingest path. */
+#define PG_MANY 1000
 
 /* Frees a bulk load left under way (pg_bulk.c; close calls it). */
 void pg__load_free(pgc *q);

@@ -67,8 +67,6 @@ static int pg_sample_insert(store *s, const store_sample *x)
 /* Up to PG_MANY samples in one statement: each column one array
  * parameter, unnested in order, so of a repeated (ts, machine) the first
  * is kept as one insert after another keeps it. */
-#define PG_MANY 1000
-
 static int pg_samples_insert(store *s, const store_sample *x, size_t n)
 {
 	pgc *q = (pgc *)s;
@@ -92,23 +90,17 @@ static int pg_samples_insert(store *s, const store_sample *x, size_t n)
 			pg__arr_text(&a[8], y->worker);
 			pg__arr_i64(&a[9], y->flags);
 		}
-		pg_params p;
-		pg__p_init(&p);
-		rc = pg__p_arrays(&p, a, SAMPLE_ROW_PARAMS);
-		if (!rc)
-			rc = pg__run(
-			    q,
-			    "INSERT INTO sample(ts, machine_id, count, reject, d_good, d_reject,"
-			    " state, reason, worker, flags)"
-			    " SELECT ts, m, c, r, dg, dr, st, nullif(rs, ''), nullif(wk, ''), f"
-			    " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[],"
-			    " $5::bigint[], $6::bigint[], $7::bigint[], $8::text[], $9::text[],"
-			    " $10::bigint[]) WITH ORDINALITY"
-			    " AS u(ts, m, c, r, dg, dr, st, rs, wk, f, k) ORDER BY k"
-			    " ON CONFLICT(ts, machine_id) DO NOTHING",
-			    &p, 0, NULL);
-		for (int i = 0; i < SAMPLE_ROW_PARAMS; i++)
-			pg__arr_free(&a[i]);
+		rc = pg__run_arrays(
+		    q,
+		    "INSERT INTO sample(ts, machine_id, count, reject, d_good, d_reject,"
+		    " state, reason, worker, flags)"
+		    " SELECT ts, m, c, r, dg, dr, st, nullif(rs, ''), nullif(wk, ''), f"
+		    " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[],"
+		    " $5::bigint[], $6::bigint[], $7::bigint[], $8::text[], $9::text[],"
+		    " $10::bigint[]) WITH ORDINALITY"
+		    " AS u(ts, m, c, r, dg, dr, st, rs, wk, f, k) ORDER BY k"
+		    " ON CONFLICT(ts, machine_id) DO NOTHING",
+		    a, SAMPLE_ROW_PARAMS);
 	}
 	return rc;
 }
@@ -197,13 +189,7 @@ static int pg_rollups_add(store *s, store_level lvl, const store_rollup_delta *r
 			pg__arr_i64(&a[4], r->good);
 			pg__arr_i64(&a[5], r->reject);
 		}
-		pg_params p;
-		pg__p_init(&p);
-		rc = pg__p_arrays(&p, a, 6);
-		if (!rc)
-			rc = pg__run((pgc *)s, sql[lvl], &p, 0, NULL);
-		for (int i = 0; i < 6; i++)
-			pg__arr_free(&a[i]);
+		rc = pg__run_arrays((pgc *)s, sql[lvl], a, 6);
 	}
 	return rc;
 }
@@ -238,8 +224,8 @@ static int pg_live_put(store *s, const store_live *l)
 static int pg_lives_put(store *s, const store_live *l, size_t n)
 {
 	int rc = GLOVED_OK;
-	for (size_t at = 0; at < n && !rc; at += 1000) {
-		size_t m = n - at < 1000 ? n - at : 1000;
+	for (size_t at = 0; at < n && !rc; at += PG_MANY) {
+		size_t m = n - at < PG_MANY ? n - at : PG_MANY;
 		pg_arr a[10];
 		memset(a, 0, sizeof a);
 		for (size_t i = 0; i < m; i++) {
@@ -255,27 +241,21 @@ static int pg_lives_put(store *s, const store_live *l, size_t n)
 			pg__arr_i64(&a[8], x->st_state);
 			pg__arr_text(&a[9], x->st_reason);
 		}
-		pg_params p;
-		pg__p_init(&p);
-		rc = pg__p_arrays(&p, a, 10);
-		if (!rc)
-			rc = pg__run(
-			    (pgc *)s,
-			    "INSERT INTO machine_live(machine_id, last_ts, count, reject, state,"
-			    " reason, since_ts, st_ts, st_state, st_reason)"
-			    " SELECT DISTINCT ON (m) m, lt, c, r, s, rs, si, stt, sts, str"
-			    " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[],"
-			    " $4::bigint[], $5::bigint[], $6::text[], $7::bigint[],"
-			    " $8::bigint[], $9::bigint[], $10::text[]) WITH ORDINALITY"
-			    " AS u(m, lt, c, r, s, rs, si, stt, sts, str, k) ORDER BY m, k DESC"
-			    " ON CONFLICT(machine_id) DO UPDATE SET last_ts = excluded.last_ts,"
-			    " count = excluded.count, reject = excluded.reject,"
-			    " state = excluded.state, reason = excluded.reason,"
-			    " since_ts = excluded.since_ts, st_ts = excluded.st_ts,"
-			    " st_state = excluded.st_state, st_reason = excluded.st_reason",
-			    &p, 0, NULL);
-		for (int k = 0; k < 10; k++)
-			pg__arr_free(&a[k]);
+		rc = pg__run_arrays(
+		    (pgc *)s,
+		    "INSERT INTO machine_live(machine_id, last_ts, count, reject, state,"
+		    " reason, since_ts, st_ts, st_state, st_reason)"
+		    " SELECT DISTINCT ON (m) m, lt, c, r, s, rs, si, stt, sts, str"
+		    " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[],"
+		    " $4::bigint[], $5::bigint[], $6::text[], $7::bigint[],"
+		    " $8::bigint[], $9::bigint[], $10::text[]) WITH ORDINALITY"
+		    " AS u(m, lt, c, r, s, rs, si, stt, sts, str, k) ORDER BY m, k DESC"
+		    " ON CONFLICT(machine_id) DO UPDATE SET last_ts = excluded.last_ts,"
+		    " count = excluded.count, reject = excluded.reject,"
+		    " state = excluded.state, reason = excluded.reason,"
+		    " since_ts = excluded.since_ts, st_ts = excluded.st_ts,"
+		    " st_state = excluded.st_state, st_reason = excluded.st_reason",
+		    a, 10);
 	}
 	return rc;
 }
