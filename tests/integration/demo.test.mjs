@@ -12,63 +12,21 @@
 // Run: GLOVED_BIN=build/gloved GLOVED_SOURCE_DIR=$PWD node --test tests/integration/demo.test.mjs
 
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { GLOVED_BIN, SOURCE_DIR, api, freePort, login, waitFor } from "../lib/harness.mjs";
+import { DEMO_PASSWORD as PASSWORD, startDemo } from "../lib/demo.mjs";
+import { api, login } from "../lib/harness.mjs";
 
-const PASSWORD = "gloved-demo";
 const PNG_SIG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 describe("the demo's cooperative order, design library and portal (issue 13)", { timeout: 240000 }, () => {
-  let dir, child, url, logPath, exit;
+  let demo, url;
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "gloved-demo-test-"));
-    logPath = path.join(dir, "demo.log");
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    const log = fs.openSync(logPath, "w");
-    child = spawn(
-      GLOVED_BIN,
-      [
-        "demo",
-        "--db",
-        path.join(dir, "gloved.db"),
-        "--listen",
-        `127.0.0.1:${port}`,
-        "--no-mqtt",
-        "--web-root",
-        path.join(SOURCE_DIR, "web"),
-        "--vendor-dir",
-        path.join(SOURCE_DIR, "node_modules", "echarts", "dist"),
-      ],
-      { stdio: ["ignore", log, log], env: { ...process.env, ASAN_OPTIONS: process.env.ASAN_OPTIONS || "detect_leaks=1" } },
-    );
-    fs.closeSync(log);
-    exit = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
-    await waitFor(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`gloved demo exited: ${fs.readFileSync(logPath, "utf8")}`);
-        const r = await fetch(url + "/healthz", { signal: AbortSignal.timeout(2000) }).catch(() => null);
-        if (r) await r.arrayBuffer();
-        return r?.status === 200;
-      },
-      { timeoutMs: 180000, intervalMs: 250, what: "gloved demo /healthz" },
-    );
+    demo = await startDemo();
+    url = demo.url;
   });
 
-  after(async () => {
-    if (child && child.exitCode === null) {
-      child.kill("SIGTERM");
-      const res = await Promise.race([exit, new Promise((r) => setTimeout(() => r(null), 20000))]);
-      if (!res) child.kill("SIGKILL");
-      else assert.equal(res.code, 0, `gloved demo stopped uncleanly:\n${fs.readFileSync(logPath, "utf8").slice(-8000)}`);
-    }
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => demo?.stop());
 
   it("the audit log holds the cooperative order's actions and the seeded profiles, designs, licence and town pages", async () => {
     const admin = await login(url, "admin", PASSWORD);
