@@ -4,7 +4,7 @@
  * at once, each split in turn by app/alloc.c (CBC, lateness then cost)
  * over what the orders before it left free, beside the greedy split
  * (core/coop.c) of the same problem in the same process. The firms are
- * drawn from a fixed seed: free pairs per week (100..3,000, some weeks
+ * drawn from a fixed seed: free pairs per week (500..5,000, some weeks
  * taken by committed work), a price per dozen (24.00..36.00 yuan), a
  * minimum order (0, 500 or 1,000 pairs); an order needs 20,000..150,000
  * pairs, due in week 4..10, from one of three process families (a firm

@@ -17,11 +17,14 @@
 #include "core/tz.h"
 #include "sim/sim.h"
 #include "store/store.h"
+#include "util/buf.h"
 #include "util/err.h"
 #include "util/label_sign.h"
 #include "util/log.h"
 #include "util/ltime.h"
+#include "util/png.h"
 #include "util/secret.h"
+#include "util/techpack_pdf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -899,14 +902,201 @@ static int seed_cluster(store *db, const gloved_config *cfg)
 	return rc;
 }
 
+/* An actor of the demo's seed, as the API would record it: the login (a
+ * firm admin's is its firm's code in lower case) and its role. */
+static void demo_actor(cluster_actor *a, const char *login, const char *role, int64_t now)
+{
+	memset(a, 0, sizeof *a);
+	snprintf(a->name, sizeof a->name, "%s", login);
+	for (char *c = a->name; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	snprintf(a->role, sizeof a->role, "%s", role);
+	a->now_ms = now;
+}
+
+/* The design library of the demo: JX02's ski glove licensable in the
+ * cluster per dozen (JX01 holds a licence), JX03's public work glove, and
+ * the brand-licensed JX01's public catalogue; each with a picture and a
+ * tech pack. */
+#define DEMO_PIC 96
+typedef struct demo_design {
+	const char *owner, *code, *name, *category, *terms, *fee_kind;
+	int64_t fee_fen;
+	const char *description, *sizes, *materials, *ops, *routing;
+	unsigned char glove[3], cuff[3];
+} demo_design;
+
+static const demo_design demo_designs[] = {
+    {"JX02",
+     "D-SKI-01",
+     "雪山系列防水滑雪手套",
+     "ski",
+     "cluster",
+     "per_dozen",
+     120,
+     "三层防水透气，分指内胆",
+     "7,8,9,10",
+     "涤纶, TPU 防水膜, 新雪丽棉",
+     "[{\"code\":\"S01\",\"name\":\"合缝\",\"smv_c\":300},{\"code\":\"S02\",\"name\":"
+     "\"上拇指\",\"smv_c\":300},{\"code\":\"S04\",\"name\":\"上里布\",\"smv_c\":300}]",
+     "S01 合缝 3.00 分钟, S02 上拇指 3.00 分钟, S04 上里布 3.00 分钟",
+     {30, 80, 160},
+     {20, 20, 30}},
+    {"JX03",
+     "D-WORK-01",
+     "经典款皮革劳保手套",
+     "work",
+     "public",
+     "none",
+     0,
+     "牛二层皮掌，耐磨",
+     "M,L,XL",
+     "牛皮, 棉布",
+     "[{\"code\":\"S01\",\"name\":\"合缝\",\"smv_c\":400}]",
+     "S01 合缝 4.00 分钟",
+     {190, 140, 80},
+     {235, 235, 225}},
+    {"JX01",
+     "D-JX-SKI-02",
+     "童趣系列儿童滑雪手套",
+     "ski",
+     "public",
+     "none",
+     0,
+     "防水面料，魔术贴腕口，适合 4 至 10 岁",
+     "XS,S,M",
+     "尼龙塔丝隆, PU 掌面, 抓绒内里",
+     "[{\"code\":\"S01\",\"name\":\"合缝\",\"smv_c\":280},{\"code\":\"S02\",\"name\":"
+     "\"上拇指\",\"smv_c\":260},{\"code\":\"S04\",\"name\":\"上里布\",\"smv_c\":300}]",
+     "S01 合缝 2.80 分钟, S02 上拇指 2.60 分钟, S04 上里布 3.00 分钟",
+     {200, 40, 50},
+     {245, 245, 245}},
+    {"JX01",
+     "D-JX-CYC-01",
+     "竞速系列骑行半指手套",
+     "sports",
+     "public",
+     "none",
+     0,
+     "透气莱卡手背，硅胶防滑掌",
+     "S,M,L,XL",
+     "莱卡, 超纤皮, 硅胶",
+     "[{\"code\":\"S01\",\"name\":\"合缝\",\"smv_c\":240},{\"code\":\"S02\",\"name\":"
+     "\"上拇指\",\"smv_c\":200}]",
+     "S01 合缝 2.40 分钟, S02 上拇指 2.00 分钟",
+     {20, 150, 110},
+     {40, 40, 40}},
+};
+
+/* A design's picture: a glove (four fingers, thumb, palm, cuff) on a
+ * light background, DEMO_PIC pixels square, as a PNG. */
+static int demo_picture(const demo_design *dd, buf *out)
+{
+	static const unsigned char bg[3] = {244, 246, 250};
+	unsigned char *px = malloc(DEMO_PIC * DEMO_PIC * 3);
+	if (!px)
+		return GLOVED_ENOMEM;
+	for (int y = 0; y < DEMO_PIC; y++)
+		for (int x = 0; x < DEMO_PIC; x++) {
+			int finger = y >= 12 && y < 36 && x >= 28 && x < 68 && (x - 28) % 10 < 8;
+			int thumb = y >= 42 && y < 62 && x >= 14 && x < 28;
+			int palm = y >= 34 && y < 74 && x >= 28 && x < 68;
+			int cuff = y >= 74 && y < 88 && x >= 26 && x < 70;
+			const unsigned char *c = cuff                      ? dd->cuff
+						 : finger || thumb || palm ? dd->glove
+									   : bg;
+			memcpy(px + ((size_t)y * DEMO_PIC + (size_t)x) * 3, c, 3);
+		}
+	int rc = png_rgb(px, DEMO_PIC, DEMO_PIC, out);
+	free(px);
+	return rc;
+}
+
+/* One file of design d, audited as the API's design.file is. */
+static int seed_design_file(store *db, const cluster_actor *a, const store_design *d,
+			    const char *kind, const char *name, const char *mime, const buf *b)
+{
+	store_design_file f = {
+	    .design_id = d->id, .data = (unsigned char *)b->data, .size = b->len};
+	snprintf(f.kind, sizeof f.kind, "%s", kind);
+	snprintf(f.name, sizeof f.name, "%s", name);
+	snprintf(f.mime, sizeof f.mime, "%s", mime);
+	int rc = store_design_file_add(db, &f);
+	char after[160];
+	snprintf(after, sizeof after, "%s %s %zu bytes", f.kind, f.name, f.size);
+	return rc ? rc
+		  : cluster_audit_tx(db, a, d->enterprise_id, "design.file", d->code, "", after);
+}
+
+/* Design dd of firm ent (firm_name) added with its picture and tech pack,
+ * each audited as the API's design.add and design.file are; *id. */
+static int seed_design(store *db, const demo_design *dd, int64_t ent, const char *firm_name,
+		       int64_t now, int64_t *id)
+{
+	store_design *d = calloc(1, sizeof *d);
+	if (!d)
+		return GLOVED_ENOMEM;
+	cluster_actor a;
+	demo_actor(&a, dd->owner, "enterprise_admin", now);
+	d->enterprise_id = ent;
+	d->created_ms = d->updated_ms = now;
+	snprintf(d->code, sizeof d->code, "%s", dd->code);
+	snprintf(d->name, sizeof d->name, "%s", dd->name);
+	snprintf(d->category, sizeof d->category, "%s", dd->category);
+	snprintf(d->family, sizeof d->family, "sewn");
+	snprintf(d->terms, sizeof d->terms, "%s", dd->terms);
+	snprintf(d->fee_kind, sizeof d->fee_kind, "%s", dd->fee_kind);
+	d->fee_fen = dd->fee_fen;
+	snprintf(d->by, sizeof d->by, "%s", a.name);
+	snprintf(d->body, sizeof d->body,
+		 "{\"description\":\"%s\",\"sizes\":\"%s\",\"materials\":\"%s\",\"ops\":%s}",
+		 dd->description, dd->sizes, dd->materials, dd->ops);
+	int rc = store_design_add(db, d);
+	char after[64], name[96];
+	snprintf(after, sizeof after, "%s %s", d->terms, d->fee_kind);
+	if (!rc)
+		rc = cluster_audit_tx(db, &a, ent, "design.add", d->code, "", after);
+	buf b;
+	buf_init(&b, 0);
+	if (!rc)
+		rc = demo_picture(dd, &b);
+	snprintf(name, sizeof name, "%s.png", dd->code);
+	if (!rc)
+		rc = seed_design_file(db, &a, d, "image", name, "image/png", &b);
+	buf_reset(&b);
+	const techpack_row rows[] = {
+	    {"类别 Category", dd->category},   {"尺码 Sizes", dd->sizes},
+	    {"材料 Materials", dd->materials}, {"说明 Description", dd->description},
+	    {"工序 Routing", dd->routing},     {"条款 Terms", dd->terms},
+	};
+	techpack tp = {.code = dd->code,
+		       .name = dd->name,
+		       .firm = firm_name,
+		       .rows = rows,
+		       .n_rows = sizeof rows / sizeof rows[0]};
+	if (!rc)
+		rc = techpack_pdf(&tp, &b);
+	snprintf(name, sizeof name, "%s-techpack.pdf", dd->code);
+	if (!rc)
+		rc = seed_design_file(db, &a, d, "techpack", name, "application/pdf", &b);
+	buf_free(&b);
+	*id = d->id;
+	free(d);
+	return rc;
+}
+
 /* Firms working together: JX01..JX04 share their capacity and publish
  * their capabilities (sewn, with operators, prices and certifications),
- * PY01 and GM01 theirs (knitted, dipped); the towns' portal pages; a
- * design library (JX02 licenses a ski glove per dozen, JX01 holds the
- * licence; JX03 publishes a work glove); and JX01's cooperative order
- * CO-2026-01 of 220,000 pairs split by the solver across the four sewing
- * firms and offered, with JX02 and JX03 having accepted (their production
- * orders made). */
+ * PY01 and GM01 theirs (knitted, dipped); the towns' portal pages; the
+ * design library (demo_designs: JX02 licenses a ski glove per dozen, JX01
+ * holds the licence; JX03 publishes a work glove; JX01, the brand-licensed
+ * firm, its public catalogue); and JX01's cooperative order CO-2026-01 of
+ * 220,000 pairs, split by the solver across the four sewing firms (each
+ * has the order's style CO-SKI) and offered, with JX02 and JX03 having
+ * accepted (their production orders made). Each action is audited as the
+ * API audits it (the same action, target and figures, by the login that
+ * would have done it), so the audit log holds the demo's history. */
 static int seed_coop_tx(store *db, store_coop_order *co)
 {
 	store_scope all = {0};
@@ -956,21 +1146,36 @@ static int seed_coop_tx(store *db, store_coop_order *co)
 		coop_profile prof;
 		char msg[200];
 		store_coop_profile sp = {.enterprise_id = e[i].id, .updated_ms = now};
-		snprintf(sp.by, sizeof sp.by, "demo");
 		rc = coop_profile_parse(firms[i].body, strlen(firms[i].body), &prof, msg,
 					sizeof msg);
 		if (!rc)
 			rc = coop_profile_json(&prof, sp.body, sizeof sp.body);
+		/* audited as the API's coop.profile and share.update are, by the
+		 * firm's admin */
+		cluster_actor fa;
+		demo_actor(&fa, firms[i].code, "enterprise_admin", now);
+		snprintf(sp.by, sizeof sp.by, "%s", fa.name);
 		if (!rc)
 			rc = store_coop_profile_put(db, &sp);
+		if (!rc)
+			rc = cluster_audit_tx(db, &fa, e[i].id, "coop.profile", "profile", "",
+					      sp.body);
+		store_share old = {.enterprise_id = e[i].id};
+		char before[128] = "", after[128];
+		if (!rc && !store_share_get(db, e[i].id, &old))
+			cluster_share_json(&old, before, sizeof before);
 		store_share sh = {.enterprise_id = e[i].id,
 				  .capacity = 1,
 				  .catalogue = 1,
 				  .cases = firms[i].cases,
 				  .updated_ms = now};
-		snprintf(sh.by, sizeof sh.by, "demo");
+		snprintf(sh.by, sizeof sh.by, "%s", fa.name);
+		cluster_share_json(&sh, after, sizeof after);
 		if (!rc)
 			rc = store_share_put(db, &sh);
+		if (!rc)
+			rc = cluster_audit_tx(db, &fa, e[i].id, "share.update", "share", before,
+					      after);
 	}
 	static const char *const towns[][2] = {
 	    {"嘉祥",
@@ -994,44 +1199,26 @@ static int seed_coop_tx(store *db, store_coop_order *co)
 		snprintf(tp.body, sizeof tp.body, "%s", towns[i][1]);
 		snprintf(tp.by, sizeof tp.by, "assoc");
 		rc = store_town_page_put(db, &tp);
+		cluster_actor ta;
+		demo_actor(&ta, "assoc", "association", now);
+		if (!rc)
+			rc = cluster_audit_tx(db, &ta, 0, "town.page", tp.town, "", "updated");
 	}
 	if (rc || !e[0].id || !e[1].id || !e[2].id || !e[3].id)
 		return rc; /* the rest needs the four sewing firms */
 	/* the design library */
-	store_design *d = calloc(1, sizeof *d);
-	if (!d)
-		return GLOVED_ENOMEM;
-	d->enterprise_id = e[1].id;
-	d->created_ms = d->updated_ms = now;
-	snprintf(d->code, sizeof d->code, "D-SKI-01");
-	snprintf(d->name, sizeof d->name, "雪山系列防水滑雪手套");
-	snprintf(d->category, sizeof d->category, "ski");
-	snprintf(d->family, sizeof d->family, "sewn");
-	snprintf(d->terms, sizeof d->terms, "cluster");
-	snprintf(d->fee_kind, sizeof d->fee_kind, "per_dozen");
-	d->fee_fen = 120;
-	snprintf(d->by, sizeof d->by, "jx02");
-	snprintf(d->body, sizeof d->body,
-		 "{\"description\":\"三层防水透气，分指内胆\",\"sizes\":\"7,8,9,10\","
-		 "\"materials\":\"涤纶, TPU 防水膜, 新雪丽棉\",\"ops\":[{\"code\":\"S01\","
-		 "\"name\":\"合缝\",\"smv_c\":300},{\"code\":\"S02\",\"name\":\"上拇指\","
-		 "\"smv_c\":300},{\"code\":\"S04\",\"name\":\"上里布\",\"smv_c\":300}]}");
-	rc = store_design_add(db, d);
-	int64_t ski = d->id;
-	d->id = 0;
-	d->enterprise_id = e[2].id;
-	snprintf(d->code, sizeof d->code, "D-WORK-01");
-	snprintf(d->name, sizeof d->name, "经典款皮革劳保手套");
-	snprintf(d->category, sizeof d->category, "work");
-	snprintf(d->terms, sizeof d->terms, "public");
-	snprintf(d->fee_kind, sizeof d->fee_kind, "none");
-	d->fee_fen = 0;
-	snprintf(d->body, sizeof d->body,
-		 "{\"description\":\"牛二层皮掌，耐磨\",\"sizes\":\"M,L,XL\",\"materials\":\"牛皮, "
-		 "棉布\",\"ops\":[{\"code\":\"S01\",\"name\":\"合缝\",\"smv_c\":400}]}");
-	if (!rc)
-		rc = store_design_add(db, d);
-	free(d);
+	int64_t ski = 0;
+	for (size_t i = 0; i < sizeof demo_designs / sizeof demo_designs[0] && !rc; i++) {
+		const store_enterprise *owner = NULL;
+		for (size_t k = 0; k < 4; k++)
+			if (!strcmp(e[k].code, demo_designs[i].owner))
+				owner = &e[k];
+		int64_t id = 0;
+		if (owner)
+			rc = seed_design(db, &demo_designs[i], owner->id, owner->name, now, &id);
+		if (i == 0)
+			ski = id;
+	}
 	store_design_licence l = {.design_id = ski,
 				  .enterprise_id = e[0].id,
 				  .fee_fen = 120,
@@ -1043,6 +1230,16 @@ static int seed_coop_tx(store *db, store_coop_order *co)
 	snprintf(l.by, sizeof l.by, "jx02");
 	if (!rc)
 		rc = store_design_licence_put(db, &l);
+	/* audited as the API's request (by jx01) and grant (by jx02) are */
+	cluster_actor la, oa;
+	demo_actor(&la, "jx01", "enterprise_admin", l.requested_ms);
+	demo_actor(&oa, "jx02", "enterprise_admin", now);
+	if (!rc)
+		rc = cluster_audit_tx(db, &la, e[0].id, "design.licence.request", "D-SKI-01", "",
+				      "requested");
+	if (!rc)
+		rc = cluster_audit_tx(db, &oa, e[1].id, "design.licence.decide", "D-SKI-01",
+				      "requested", "granted");
 	/* JX01 makes the licensed design as its style and orders 1,200 pairs of
 	 * it: the use and its royalty (100 dozen x 1.20 = 120.00 yuan) */
 	store_style *ds = calloc(1, sizeof *ds);
@@ -1064,6 +1261,8 @@ static int seed_coop_tx(store *db, store_coop_order *co)
 		rc = store_style_add(db, all, ds);
 	if (!rc)
 		rc = store_style_design_put(db, ds->id, ski, l.id);
+	if (!rc)
+		rc = cluster_audit_tx(db, &a, e[0].id, "design.adopt", "D-SKI-01", "", ds->code);
 	store_order po = {.enterprise_id = e[0].id,
 			  .style_id = ds->id,
 			  .due_day = today + 30,
@@ -1080,11 +1279,12 @@ static int seed_coop_tx(store *db, store_coop_order *co)
 		rc = store_order_add(db, all, &po);
 	if (!rc)
 		rc = coop_order_royalty_tx(db, &po, now);
-	/* a style for the cooperative order in each partner */
+	/* a style for the cooperative order in each firm that may take a part
+	 * (the lead JX01 too: the solver may give it one) */
 	store_style *st = calloc(1, sizeof *st);
 	if (!st)
 		return GLOVED_ENOMEM;
-	for (size_t i = 1; i < 4 && !rc; i++) {
+	for (size_t i = 0; i < 4 && !rc; i++) {
 		memset(st, 0, sizeof *st);
 		st->enterprise_id = e[i].id;
 		snprintf(st->code, sizeof st->code, "CO-SKI");
@@ -1118,8 +1318,11 @@ static int seed_coop_tx(store *db, store_coop_order *co)
 	free(st);
 	if (!rc)
 		rc = store_coop_order_add(db, &o);
+	char posted[96];
+	snprintf(posted, sizeof posted, "%lld pairs", (long long)o.pairs);
+	if (!rc)
+		rc = cluster_audit_tx(db, &a, o.lead_id, "coop.post", o.code, "", posted);
 	*co = o;
-	(void)a;
 	return rc;
 }
 
@@ -1141,8 +1344,8 @@ static int seed_coop_split_tx(store *db, const store_coop_order *co, const coop_
 	static const char *const partners[] = {"JX02", "JX03"};
 	for (size_t i = 0; i < 2 && !rc; i++) {
 		char msg[200];
-		cluster_actor pa = {.role = "enterprise_admin", .now_ms = now};
-		snprintf(pa.name, sizeof pa.name, "%s", partners[i]);
+		cluster_actor pa;
+		demo_actor(&pa, partners[i], "enterprise_admin", now);
 		store_enterprise e;
 		store_coop_part part;
 		if (store_enterprise_by_code(db, all, partners[i], &e) ||
