@@ -13,6 +13,7 @@
 #include "store/sqlite/sqlite_int.h"
 #include "util/err.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -100,8 +101,19 @@ void sqlite__text_col(sqlite3_stmt *st, int col, char *dst, size_t n)
 	dst[len] = '\0';
 }
 
+/* Once, before SQLite's first use in this process: no memory statistics.
+ * They take a global mutex around every allocation SQLite makes (its page
+ * cache, every statement), which the writer pays thousands of times per
+ * commit; gloved never reads them (sqlite3_memory_used). */
+static pthread_once_t sq_once = PTHREAD_ONCE_INIT;
+static void sq_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int store__sqlite_open(const char *path, store_mode mode, const store_options *opt, store **out)
 {
+	pthread_once(&sq_once, sq_configure);
 	int rc = GLOVED_EDB;
 	sq *q = calloc(1, sizeof *q);
 	if (!q)
@@ -131,9 +143,15 @@ int store__sqlite_open(const char *path, store_mode mode, const store_options *o
 			 sizeof err))
 		goto out;
 	if (mode == STORE_WRITE) {
-		/* a 64 MiB page cache keeps the rollup and index pages the writer
-		 * revisits in memory */
-		if (sqlite__exec(q->db, "PRAGMA journal_mode = WAL; PRAGMA cache_size = -65536;",
+		/* an 8 MiB page cache: it holds the pages the writer revisits
+		 * (the ends of the sample and rollup keys, one leaf per firm in
+		 * rollup_minute's firm index: about 600 pages for 300 firms),
+		 * and the operating system's page cache holds the rest of the
+		 * file. A bigger one (64 MiB until issue 15) made ingest slower:
+		 * every page SQLite caches for the first time is a fresh
+		 * allocation and a page fault, and a large cache's pages are
+		 * cold in the processor's caches (docs/performance.md) */
+		if (sqlite__exec(q->db, "PRAGMA journal_mode = WAL; PRAGMA cache_size = -8192;",
 				 err, sizeof err))
 			goto out;
 		if (sqlite__exec(q->db,
