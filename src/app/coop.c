@@ -702,8 +702,17 @@ static int propose_tx(store *s, void *ctx)
 {
 	propose_ctx *c = ctx;
 	int rc = store_coop_part_clear(s, c->o->id, "proposed");
-	for (size_t i = 0; !rc && i < c->n; i++)
-		rc = store_coop_part_put(s, &c->parts[i]);
+	for (size_t i = 0; !rc && i < c->n; i++) {
+		/* never over a part offered, accepted or declined: the
+		 * store writes a part whole (its status and production order
+		 * with it), so a firm's answer would be lost */
+		store_coop_part old;
+		if (!store_coop_part_get(s, c->o->id, c->parts[i].enterprise_id, &old) &&
+		    strcmp(old.status, "proposed") != 0)
+			rc = GLOVED_EEXIST;
+		else
+			rc = store_coop_part_put(s, &c->parts[i]);
+	}
 	if (!rc && c->body) {
 		store_coop_proposal p = {.order_id = c->o->id, .created_ms = c->a->now_ms};
 		snprintf(p.body, sizeof p.body, "%s", c->body);
@@ -717,8 +726,7 @@ static int propose_tx(store *s, void *ctx)
 	return rc ? rc : cluster_audit_tx(s, c->a, c->o->lead_id, c->action, c->o->code, "", after);
 }
 
-/* Parts already offered or accepted: their pairs and firms. */
-static int held_parts(store *db, int64_t order_id, int64_t *pairs, int *firms)
+int coop_held_parts(store *db, int64_t order_id, int64_t *pairs, int *firms)
 {
 	store_coop_part *v = NULL;
 	size_t n = 0;
@@ -788,7 +796,7 @@ int coop_propose_solve(store *db, registry *reg, firmcal_cache *cals, const clus
 		return GLOVED_EINVAL;
 	int64_t held = 0;
 	int firms = 0;
-	int rc = held_parts(db, o->id, &held, &firms);
+	int rc = coop_held_parts(db, o->id, &held, &firms);
 	if (rc)
 		return rc;
 	int64_t remaining = o->pairs - held;
@@ -924,10 +932,20 @@ int coop_parts_adjust(writer *w, const cluster_actor *a, const store_coop_order 
 	return run_tx(w, propose_tx, &c);
 }
 
-int coop_check_parts(const store_coop_order *o, const coop_pool *pool, const store_coop_part *parts,
-		     size_t n, char *msg, size_t mlen)
+int coop_check_parts(const store_coop_order *o, const coop_pool *pool, int held_firms,
+		     const store_coop_part *parts, size_t n, char *msg, size_t mlen)
 {
-	(void)o;
+	int partners = 0;
+	for (size_t i = 0; i < n; i++)
+		partners += parts[i].pairs > 0;
+	if (partners + held_firms > o->max_partners) {
+		snprintf(msg, mlen,
+			 "parts: %d partners with the %d already offered or accepted, over the "
+			 "order's max_partners of %d (room for %d more)",
+			 partners, held_firms, (int)o->max_partners,
+			 o->max_partners > held_firms ? (int)o->max_partners - held_firms : 0);
+		return GLOVED_EINVAL;
+	}
 	for (size_t i = 0; i < n; i++) {
 		const coop_candidate *c = NULL;
 		for (size_t k = 0; k < pool->n && !c; k++)

@@ -173,13 +173,24 @@ int coop_propose_tx(store *s, const cluster_actor *a, const store_coop_order *o,
 /* ---- the exchange's actions (each one transaction with its audit) ---- */
 int coop_order_post(writer *w, const cluster_actor *a, store_coop_order *o);
 /* Replaces the order's proposed parts by the lead's adjusted ones (each
- * checked by the caller against capacity: coop_check_parts). */
+ * checked by the caller against capacity: coop_check_parts).
+ * GLOVED_EEXIST, nothing written, when one of them names a firm that
+ * holds a part of the order in another status than proposed (offered,
+ * accepted, declined): a part once offered is the firm's to answer and is
+ * never overwritten (coop_propose keeps to this too). */
 int coop_parts_adjust(writer *w, const cluster_actor *a, const store_coop_order *o,
 		      const store_coop_part *parts, size_t n);
-/* Checks adjusted parts: the sum, each firm in the pool, its weekly free
- * capacity and minimum, the partners. GLOVED_EINVAL with msg. */
-int coop_check_parts(const store_coop_order *o, const coop_pool *pool, const store_coop_part *parts,
-		     size_t n, char *msg, size_t mlen);
+/* Checks adjusted parts against order o and its pool: the partners (the
+ * firms with pairs in parts plus held_firms, the firms already holding an
+ * offered or accepted part: coop_held_parts, at most o->max_partners),
+ * each firm in the pool and named once, its weekly free capacity and its
+ * minimum order. The sum against the order is the caller's (it knows the
+ * held pairs). GLOVED_EINVAL with msg naming the figures. */
+int coop_check_parts(const store_coop_order *o, const coop_pool *pool, int held_firms,
+		     const store_coop_part *parts, size_t n, char *msg, size_t mlen);
+/* The pairs and firms of order_id's parts already offered or accepted
+ * (those a proposal or an adjustment leaves alone). */
+int coop_held_parts(store *db, int64_t order_id, int64_t *pairs, int *firms);
 /* Proposed parts become offered; the order offered. */
 int coop_offer(writer *w, const cluster_actor *a, const store_coop_order *o);
 /* A firm's answer to its offered part: accept makes a production order in

@@ -667,14 +667,16 @@ static enum MHD_Result h_parts_put(http_req *r, store *db)
 	}
 	int32_t today = http__today();
 	int64_t held = 0, sum = 0;
+	int held_firms = 0;
 	store_coop_part *cur = NULL;
 	size_t nc = 0;
-	if (!store_coop_part_list(db, o.id, 0, &cur, &nc))
-		for (size_t i = 0; i < nc; i++)
-			if (strcmp(cur[i].status, "offered") == 0 ||
-			    strcmp(cur[i].status, "accepted") == 0)
-				held += cur[i].pairs;
-	free(cur);
+	if (coop_held_parts(db, o.id, &held, &held_firms) ||
+	    store_coop_part_list(db, o.id, 0, &cur, &nc)) {
+		free(v);
+		cJSON_Delete(j);
+		free(cur);
+		return http__reply_error(r, 503, "unavailable", -1, "cannot read the parts");
+	}
 	cluster_actor a;
 	http__actor(r, &a);
 	const cJSON *p;
@@ -691,17 +693,35 @@ static enum MHD_Result h_parts_put(http_req *r, store *db)
 				ret = http__reply_error(r, 400, "bad_request", -1,
 							"%s must be an object", f);
 			free(v);
+			free(cur);
 			cJSON_Delete(j);
 			return ret;
 		}
 		if (registry_enterprise_by_code(r->srv->app.reg, code, &e)) {
 			free(v);
+			free(cur);
 			cJSON_Delete(j);
 			return http__reply_error(r, 400, "bad_request", -1,
 						 "%s.enterprise: no enterprise '%s'", f, code);
 		}
+		/* an adjustment changes proposed parts only: a part offered,
+		 * accepted or declined is the firm's answer */
+		for (size_t c = 0; c < nc; c++)
+			if (cur[c].enterprise_id == e.id && strcmp(cur[c].status, "proposed")) {
+				char st[12];
+				snprintf(st, sizeof st, "%s", cur[c].status);
+				free(v);
+				free(cur);
+				cJSON_Delete(j);
+				return http__reply_error(
+				    r, 409, "conflict", -1,
+				    "%s: %s already holds a part of order %s that is %s; only "
+				    "proposed parts can be adjusted",
+				    f, code, o.code, st);
+			}
 		if (!cJSON_IsArray(w) || cJSON_GetArraySize(w) > COOP_WEEKS) {
 			free(v);
+			free(cur);
 			cJSON_Delete(j);
 			return http__reply_error(r, 400, "bad_request", -1,
 						 "%s.weeks must be an array of at most 12 pairs "
@@ -714,6 +734,7 @@ static enum MHD_Result h_parts_put(http_req *r, store *db)
 		{
 			if (!cJSON_IsNumber(x) || !num_whole(x->valuedouble, 0, 100000000, NULL)) {
 				free(v);
+				free(cur);
 				cJSON_Delete(j);
 				return http__reply_error(r, 400, "bad_request", -1,
 							 "%s.weeks[%d] must be whole pairs, 0 "
@@ -734,6 +755,7 @@ static enum MHD_Result h_parts_put(http_req *r, store *db)
 		i++;
 	}
 	cJSON_Delete(j);
+	free(cur);
 	if (sum + held != o.pairs) {
 		free(v);
 		return http__reply_error(r, 400, "bad_request", -1,
@@ -746,7 +768,7 @@ static enum MHD_Result h_parts_put(http_req *r, store *db)
 	int rc = coop_pool_get(db, r->srv->app.reg, writer_cals(r->srv->app.w), &o, today, a.now_ms,
 			       &pool);
 	char msg[256];
-	if (!rc && coop_check_parts(&o, &pool, v, (size_t)np, msg, sizeof msg)) {
+	if (!rc && coop_check_parts(&o, &pool, held_firms, v, (size_t)np, msg, sizeof msg)) {
 		coop_pool_free(&pool);
 		free(v);
 		return bad_request(r, msg);
@@ -755,6 +777,12 @@ static enum MHD_Result h_parts_put(http_req *r, store *db)
 	if (!rc)
 		rc = coop_parts_adjust(r->srv->app.w, &a, &o, v, (size_t)np);
 	free(v);
+	if (rc == GLOVED_EEXIST)
+		return http__reply_error(
+		    r, 409, "conflict", -1,
+		    "order %s: a firm of these parts holds an offered, accepted "
+		    "or declined part; only proposed parts can be adjusted",
+		    o.code);
 	if (rc)
 		return http__reply_status(r, rc, "parts", o.code);
 	return order_view(r, db, &o, 200, NULL);

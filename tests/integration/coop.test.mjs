@@ -255,6 +255,18 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
     assert.equal(re.proposal.binding, "no_firm");
     assert.equal(re.proposal.pairs, 6336);
 
+    // an adjustment never overwrites a part a firm has answered: JX03's
+    // accepted part keeps its status and its production order
+    for (const ent of ["JX03", "JX02"]) {
+      const r = await put(boss1, "/api/v1/coop/order/parts", { code: "CO-1", parts: [{ enterprise: ent, weeks: [0, 0, 0, 0, 0, 0, 0, 0, 6336] }] });
+      assert.equal(r.status, 409, r.text);
+      assert.match(r.json.error.message, new RegExp(`${ent} already holds a part of order CO-1 that is ${ent === "JX03" ? "accepted" : "declined"}`));
+    }
+    const kept = (await ok(get(boss1, "/api/v1/coop/order?code=CO-1"))).parts.find((x) => x.enterprise === "JX03");
+    assert.equal(kept.status, "accepted");
+    assert.equal(kept.pairs, 3168);
+    assert.equal(kept.progress.production_order, "CO-1");
+
     // progress rolls up to the lead: no partner's workers or wages
     const lead = await ok(get(boss1, "/api/v1/coop/order?code=CO-1"));
     assert.equal(lead.lead_view, true);
@@ -324,6 +336,25 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
     assert.deepEqual(pp.parts.map((x) => x.enterprise), ["JX03"]);
     await ok(post(assoc, "/api/v1/coop/order/cancel", { code: "CO-P" }));
     assert.equal((await post(assoc, "/api/v1/coop/order/propose", { code: "CO-P" })).status, 409);
+  });
+
+  it("counts the partners already placed when the lead adjusts", async () => {
+    // JX04 shares for this order only (restored below)
+    await ok(put(bossX, "/api/v1/cluster/share", { enterprise: "JX04", capacity: true, catalogue: false, cases: false }));
+    const due = dayOf(Date.now() + 41 * DAY);
+    const parts = (...x) => ({ code: "CO-M", parts: x.map(([enterprise, pairs]) => ({ enterprise, weeks: [...Array(10).fill(0), pairs] })) });
+    await ok(post(boss1, "/api/v1/coop/orders", { code: "CO-M", buyer: "z", need: { family: "sewn" }, pairs: 300, due, price_fen: 3200, max_partners: 2 }), 201);
+    await ok(put(boss1, "/api/v1/coop/order/parts", parts(["JX03", 100], ["JX02", 200])));
+    await ok(post(boss1, "/api/v1/coop/order/offer", { code: "CO-M" }));
+    await ok(post(boss2, "/api/v1/coop/order/answer", { code: "CO-M", accept: false, reason: "满产" }));
+    // JX03 holds 100 offered pairs: of the 2 partners, one is left
+    const two = await put(boss1, "/api/v1/coop/order/parts", parts(["JX01", 100], ["JX04", 100]));
+    assert.equal(two.status, 400, two.text);
+    assert.match(two.json.error.message, /2 partners with the 1 already offered or accepted, over the order's max_partners of 2 \(room for 1 more\)/);
+    const one = await ok(put(boss1, "/api/v1/coop/order/parts", parts(["JX04", 200])));
+    assert.deepEqual(Object.fromEntries(one.parts.map((x) => [x.enterprise, x.status])), { JX02: "declined", JX03: "offered", JX04: "proposed" });
+    await ok(post(boss1, "/api/v1/coop/order/cancel", { code: "CO-M" }));
+    await ok(put(bossX, "/api/v1/cluster/share", { enterprise: "JX04", capacity: false, catalogue: false, cases: false }));
   });
 
   it("licenses a design and records the royalty of each production order", async () => {
