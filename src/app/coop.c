@@ -781,6 +781,91 @@ static void proposal_body(const coop_proposal_res *p, int64_t remaining, char *o
 		snprintf(out, n, "{\"status\":\"%s\"}", alloc_status_name(r->status));
 }
 
+static void join_codes(const char (*v)[33], size_t n, char *out, size_t len)
+{
+	size_t k = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < n && k < len; i++)
+		k += (size_t)snprintf(out + k, len - k, "%s%s", i ? "/" : "", v[i]);
+}
+
+/* The why of a "no_firm" answer: which constraints left the firms out,
+ * with the order's figures (holding: willing firms left out because they
+ * hold a part already). */
+static void no_firm_why(const store_coop_order *o, const coop_pool *pool, int64_t holding,
+			char *why, size_t n)
+{
+	coop_need need;
+	char m[8], codes[96];
+	if (coop_need_parse(o->need, strlen(o->need), &need, m, sizeof m))
+		memset(&need, 0, sizeof need);
+	coop_reason r[COOP_X_COUNT + 1];
+	memset(r, 0, sizeof r);
+	for (int i = 0; i < COOP_X_COUNT; i++) {
+		r[i].firms = pool->excluded[i];
+		char *w = r[i].what;
+		size_t wl = sizeof r[i].what;
+		switch (i) {
+		case COOP_X_NOT_SHARED:
+			snprintf(w, wl, "not sharing capacity");
+			break;
+		case COOP_X_NO_PROFILE:
+			snprintf(w, wl, "without a capability profile");
+			break;
+		case COOP_X_FAMILY:
+			snprintf(w, wl, "not making %s gloves", need.family);
+			break;
+		case COOP_X_GAUGE:
+			snprintf(w, wl, "without gauge %d", (int)need.gauge);
+			break;
+		case COOP_X_COMPOUND:
+			snprintf(w, wl, "not dipping %s", need.compound);
+			break;
+		case COOP_X_OPERATIONS:
+			join_codes(need.operations, need.n_operations, codes, sizeof codes);
+			snprintf(w, wl, "without operation%s %s", need.n_operations == 1 ? "" : "s",
+				 codes);
+			break;
+		case COOP_X_CERTIFICATIONS:
+			join_codes(need.certifications, need.n_certifications, codes, sizeof codes);
+			snprintf(w, wl, "without certification%s %s",
+				 need.n_certifications == 1 ? "" : "s", codes);
+			break;
+		case COOP_X_LICENCE:
+			snprintf(w, wl, "without an active licence of the regional brand");
+			break;
+		case COOP_X_QUALITY:
+			if (o->min_quality_pm % 10)
+				snprintf(w, wl, "with a quality record below %d.%d %% (or none)",
+					 (int)(o->min_quality_pm / 10),
+					 (int)(o->min_quality_pm % 10));
+			else
+				snprintf(w, wl, "with a quality record below %d %% (or none)",
+					 (int)(o->min_quality_pm / 10));
+			break;
+		case COOP_X_PRICE:
+			snprintf(w, wl, "asking more than %lld.%02lld a dozen",
+				 (long long)(o->price_fen / 100), (long long)(o->price_fen % 100));
+			break;
+		case COOP_X_DECLINED:
+			snprintf(w, wl, "having declined this order");
+			break;
+		case COOP_X_NO_CAPACITY:
+			snprintf(w, wl,
+				 "without free capacity (or less than their minimum order) in the "
+				 "next %d weeks",
+				 COOP_WEEKS);
+			break;
+		default:
+			break;
+		}
+	}
+	r[COOP_X_COUNT].firms = holding;
+	snprintf(r[COOP_X_COUNT].what, sizeof r[COOP_X_COUNT].what,
+		 "holding a part of this order already");
+	coop_no_firm_why(r, COOP_X_COUNT + 1, 3, why, n);
+}
+
 static int due_week_of(int32_t due_day, int32_t week0_day)
 {
 	int32_t d = due_day - week0_day;
@@ -807,7 +892,7 @@ int coop_propose_solve(store *db, registry *reg, firmcal_cache *cals, const clus
 	if ((rc = coop_pool_get(db, reg, cals, o, today, a->now_ms, &out->pool)))
 		return rc;
 	/* firms already holding a part are not proposed again */
-	size_t k = 0;
+	size_t k = 0, n_pool = out->pool.n;
 	for (size_t i = 0; i < out->pool.n; i++) {
 		store_coop_part p;
 		if (!store_coop_part_get(db, o->id, out->pool.c[i].e.id, &p) &&
@@ -840,6 +925,9 @@ int coop_propose_solve(store *db, registry *reg, firmcal_cache *cals, const clus
 		coop_proposal_free(out);
 		return rc;
 	}
+	if (out->res.status == ALLOC_INFEASIBLE && strcmp(out->res.binding, "no_firm") == 0)
+		no_firm_why(o, &out->pool, (int64_t)(n_pool - k), out->res.why,
+			    sizeof out->res.why);
 	proposal_body(out, remaining, out->body, sizeof out->body);
 	int have = out->res.status == ALLOC_OPTIMAL || out->res.status == ALLOC_FEASIBLE;
 	store_coop_part *parts = calloc(k ? k : 1, sizeof *parts);

@@ -271,6 +271,43 @@ const char *coop_binding(const coop_problem *p, char *why, size_t whylen)
 	return "minimum_order";
 }
 
+void coop_no_firm_why(const coop_reason *reasons, size_t n, size_t most, char *why, size_t whylen)
+{
+	if (!whylen)
+		return;
+	why[0] = '\0';
+	unsigned char used[64] = {0};
+	size_t len = 0, named = 0;
+	int64_t total = 0, shown = 0;
+	for (size_t i = 0; i < n && i < sizeof used; i++)
+		total += reasons[i].firms > 0 ? reasons[i].firms : 0;
+	if (total == 0) {
+		snprintf(why, whylen,
+			 "no firm in the cluster shares its capacity and has the "
+			 "capability the order asks for");
+		return;
+	}
+	len = (size_t)snprintf(why, whylen, "no willing firm qualifies:");
+	while (named < most && len < whylen) {
+		size_t best = n;
+		for (size_t i = 0; i < n && i < sizeof used; i++)
+			if (!used[i] && reasons[i].firms > 0 &&
+			    (best == n || reasons[i].firms > reasons[best].firms))
+				best = i;
+		if (best == n)
+			break;
+		used[best] = 1;
+		shown += reasons[best].firms;
+		len += (size_t)snprintf(why + len, whylen - len, "%s %lld firm%s %s",
+					named ? "," : "", (long long)reasons[best].firms,
+					reasons[best].firms == 1 ? "" : "s", reasons[best].what);
+		named++;
+	}
+	if (total > shown && len < whylen)
+		snprintf(why + len, whylen - len, ", and %lld more for other reasons",
+			 (long long)(total - shown));
+}
+
 int64_t coop_royalty(const char *kind, int64_t fee_fen, int64_t pairs, int first)
 {
 	if (!kind || !strcmp(kind, "none") || !*kind)

@@ -93,6 +93,20 @@ int coop_greedy(const coop_problem *p, int64_t *x);
  * with the figures. Returns the name (static storage). */
 const char *coop_binding(const coop_problem *p, char *why, size_t whylen);
 
+/* Why no willing firm qualifies (the why of "no_firm" when firms were
+ * left out): reasons[i] is how many firms one constraint left out and
+ * what it is, as it reads after the count ("without certification
+ * SA8000", "with a quality record below 95 %"). Names the `most` largest
+ * (ties in the given order) with their figures, then how many more firms
+ * other reasons left out: "no willing firm qualifies: 4 firms without
+ * certification SA8000, 2 firms with a quality record below 95 %". With
+ * no firm left out by any reason: there is no firm in the cluster. */
+typedef struct coop_reason {
+	int64_t firms;
+	char what[120];
+} coop_reason;
+void coop_no_firm_why(const coop_reason *reasons, size_t n, size_t most, char *why, size_t whylen);
+
 /* ---- design royalties ---- */
 /* The royalty of using a design in an order of `pairs`: per_dozen: pairs x
  * fee / 12 fen, rounded half up; flat: the fee on the licence's first use

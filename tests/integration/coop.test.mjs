@@ -254,6 +254,7 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
     assert.equal(re.proposal.status, "infeasible");
     assert.equal(re.proposal.binding, "no_firm");
     assert.equal(re.proposal.pairs, 6336);
+    assert.equal(re.proposal.why, "no willing firm qualifies: 2 firms holding a part of this order already, 1 firm not sharing capacity, 1 firm not making sewn gloves, and 1 more for other reasons");
 
     // an adjustment never overwrites a part a firm has answered: JX03's
     // accepted part keeps its status and its production order
@@ -315,6 +316,12 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
     assert.equal(big.proposal.status, "infeasible");
     assert.equal(big.proposal.binding, "capacity");
     assert.equal(big.parts.length, 0);
+    // no firm: the answer names the constraints that left the firms out
+    await ok(post(boss1, "/api/v1/coop/orders", { code: "CO-S", buyer: "x", need: { family: "sewn", certifications: ["SA8000"] }, pairs: 100, due, price_fen: 3200, max_partners: 3 }), 201);
+    const sa = await ok(post(boss1, "/api/v1/coop/order/propose", { code: "CO-S" }));
+    assert.equal(sa.proposal.binding, "no_firm");
+    assert.equal(sa.proposal.why, "no willing firm qualifies: 3 firms without certification SA8000, 1 firm not sharing capacity, 1 firm not making sewn gloves");
+    await ok(post(boss1, "/api/v1/coop/order/cancel", { code: "CO-S" }));
     await ok(post(assoc, "/api/v1/coop/orders", { code: "CO-Q", buyer: "某采购商", need: { family: "sewn" }, pairs: 100, due, price_fen: 3200, min_quality_pm: 900, max_partners: 2 }), 201);
     const q = await ok(post(assoc, "/api/v1/coop/order/propose", { code: "CO-Q" }));
     assert.equal(q.by_association, true);

@@ -156,6 +156,39 @@ static void test_infeasible(void **state)
 	assert_string_equal(r.binding, "no_firm");
 }
 
+static void test_no_firm_why(void **state)
+{
+	(void)state;
+	coop_reason r[4] = {
+	    {1, "not sharing capacity"},
+	    {2, "with a quality record below 95 %"},
+	    {4, "without certification SA8000"},
+	    {0, "asking more than 27.00 a dozen"},
+	};
+	char why[320];
+	coop_no_firm_why(r, 4, 2, why, sizeof why);
+	assert_string_equal(why, "no willing firm qualifies: 4 firms without certification SA8000, "
+				 "2 firms with a quality record below 95 %, and 1 more for other "
+				 "reasons");
+	coop_no_firm_why(r, 4, 3, why, sizeof why);
+	assert_string_equal(why, "no willing firm qualifies: 4 firms without certification SA8000, "
+				 "2 firms with a quality record below 95 %, 1 firm not sharing "
+				 "capacity");
+	/* ties keep the given order */
+	r[2].firms = 2;
+	coop_no_firm_why(r, 4, 1, why, sizeof why);
+	assert_string_equal(why, "no willing firm qualifies: 2 firms with a quality record below "
+				 "95 %, and 3 more for other reasons");
+	coop_reason none[2] = {{0, "a"}, {0, "b"}};
+	coop_no_firm_why(none, 2, 3, why, sizeof why);
+	assert_string_equal(why, "no firm in the cluster shares its capacity and has the "
+				 "capability the order asks for");
+	/* a short buffer is cut, never overrun */
+	char small[20];
+	coop_no_firm_why(r, 4, 3, small, sizeof small);
+	assert_int_equal(strlen(small), sizeof small - 1);
+}
+
 static void test_minimum_respected(void **state)
 {
 	(void)state;
@@ -257,7 +290,7 @@ int main(void)
 	    cmocka_unit_test(test_capacity),          cmocka_unit_test(test_cheapest_on_time),
 	    cmocka_unit_test(test_least_late),        cmocka_unit_test(test_infeasible),
 	    cmocka_unit_test(test_minimum_respected), cmocka_unit_test(test_random),
-	    cmocka_unit_test(test_royalty),
+	    cmocka_unit_test(test_royalty),           cmocka_unit_test(test_no_firm_why),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
