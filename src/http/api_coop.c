@@ -1298,14 +1298,19 @@ static enum MHD_Result h_design_file_add(http_req *r, store *db)
 		mime = "image/png";
 	else if (n >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff)
 		mime = "image/jpeg";
+	else if (n >= 12 && memcmp(b, "RIFF", 4) == 0 && memcmp(b + 8, "WEBP", 4) == 0)
+		mime = "image/webp";
 	else if (n >= 5 && memcmp(b, "%PDF-", 5) == 0)
 		mime = "application/pdf";
 	if (!mime || (ctype && *ctype && strncmp(ctype, mime, strlen(mime))))
 		return http__reply_error(r, 415, "unsupported_media_type", -1,
-					 "the file must be a PNG, JPEG or PDF, sent with its "
+					 "the file must be a PNG, JPEG, WebP or PDF, sent with its "
 					 "Content-Type");
 	if (strcmp(kind, "techpack") == 0 && strcmp(mime, "application/pdf"))
 		return bad_request(r, "a tech pack is a PDF");
+	if (strcmp(kind, "image") == 0 && strncmp(mime, "image/", 6))
+		return bad_request(r, "an image is a PNG, JPEG or WebP file (this one is a PDF: "
+				      "send it as kind=techpack)");
 	store_design_file f = {
 	    .design_id = int_arg(r, "design"), .data = (unsigned char *)b, .size = n};
 	snprintf(f.kind, sizeof f.kind, "%s", kind);
@@ -1325,20 +1330,53 @@ static enum MHD_Result h_design_file_add(http_req *r, store *db)
 	return http__reply_json(r, 201, o);
 }
 
+/* 1 when the caller may download design d's tech pack: anyone who sees a
+ * public design; for the others (licensable in the cluster, private) only
+ * the owner firm, a firm holding a granted licence of it, the association
+ * and the cluster admin. A design's images go to whoever sees it. */
+static int may_get_techpack(const http_req *r, store *db, const store_design *d)
+{
+	if (strcmp(d->terms, "public") == 0 || http__is_cluster_admin(r) ||
+	    r->role == ROLE_ASSOCIATION)
+		return 1;
+	int64_t e = r->scope.enterprise_id;
+	if (e <= 0)
+		return 0;
+	if (e == d->enterprise_id)
+		return 1;
+	store_design_licence l;
+	return store_design_licence_get(db, 0, d->id, e, &l) == 0 &&
+	       strcmp(l.status, "granted") == 0;
+}
+
 static enum MHD_Result h_design_file(http_req *r, store *db)
 {
 	enum MHD_Result ret;
 	store_design *d = calloc(1, sizeof *d);
 	if (!d)
 		return http__reply_error(r, 503, "unavailable", -1, "out of memory");
-	int bad = design_arg(r, db, int_arg(r, "design"), d, &ret);
-	free(d);
-	if (bad)
+	if (design_arg(r, db, int_arg(r, "design"), d, &ret)) {
+		free(d);
 		return ret;
+	}
 	store_design_file f;
 	int64_t no = int_arg(r, "no");
-	if (no <= 0 || store_design_file_get(db, int_arg(r, "design"), (int32_t)no, &f))
+	if (no <= 0 || store_design_file_get(db, d->id, (int32_t)no, &f)) {
+		free(d);
 		return http__reply_error(r, 404, "not_found", -1, "no such file of the design");
+	}
+	if (strcmp(f.kind, "image") && !may_get_techpack(r, db, d)) {
+		char code[sizeof d->code];
+		snprintf(code, sizeof code, "%s", d->code);
+		free(d);
+		free(f.data);
+		return http__reply_error(r, 403, "forbidden", -1,
+					 "the tech pack of design %s is for its owner, the firms "
+					 "holding a granted licence and the association: request a "
+					 "licence",
+					 code);
+	}
+	free(d);
 	return http__reply_file(r, f.mime, (char *)f.data, f.size, f.name);
 }
 

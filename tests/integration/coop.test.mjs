@@ -383,6 +383,23 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
     assert.equal(f.status, 201, f.text);
     const notPdf = await api(daemon.url, boss2, "POST", `/api/v1/designs/files?design=${d.id}&kind=techpack&name=x.pdf`, "hello", { "Content-Type": "application/pdf" });
     assert.equal(notPdf.status, 415);
+    const pdf = Buffer.from("%PDF-1.4\n%tech pack of D-SKI\n");
+    const tp = await api(daemon.url, boss2, "POST", `/api/v1/designs/files?design=${d.id}&kind=techpack&name=d-ski.pdf`, pdf, { "Content-Type": "application/pdf" });
+    assert.equal(tp.status, 201, tp.text);
+    assert.equal(tp.json.no, 2);
+    const pdfAsImage = await api(daemon.url, boss2, "POST", `/api/v1/designs/files?design=${d.id}&kind=image&name=x.png`, pdf, { "Content-Type": "application/pdf" });
+    assert.equal(pdfAsImage.status, 400, pdfAsImage.text);
+    assert.match(pdfAsImage.json.error.message, /an image is a PNG, JPEG or WebP/);
+    const webp = Buffer.concat([Buffer.from("RIFF"), Buffer.from([4, 0, 0, 0]), Buffer.from("WEBPVP8 ")]);
+    const wf = await api(daemon.url, boss2, "POST", `/api/v1/designs/files?design=${d.id}&kind=image&name=ski.webp`, webp, { "Content-Type": "image/webp" });
+    assert.equal(wf.status, 201, wf.text);
+    assert.equal(wf.json.mime, "image/webp");
+    // the tech pack of a licensable design: the owner and the association, no one else yet
+    assert.equal((await get(boss2, `/api/v1/designs/file?design=${d.id}&no=2`)).status, 200);
+    assert.equal((await get(assoc, `/api/v1/designs/file?design=${d.id}&no=2`)).status, 200);
+    const noLicence = await get(boss1, `/api/v1/designs/file?design=${d.id}&no=2`);
+    assert.equal(noLicence.status, 403, noLicence.text);
+    assert.match(noLicence.json.error.message, /tech pack of design D-SKI/);
     const seen = await ok(get(boss1, "/api/v1/designs"));
     const codes = seen.items.map((x) => x.code).sort();
     assert.deepEqual(codes, ["D-PUB", "D-SKI"], "a private design stays private");
@@ -398,6 +415,8 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
     assert.equal((await put(boss1, "/api/v1/designs/licences", { id: req.id, status: "granted" })).status, 404, "only the owner grants");
     const g = await ok(put(boss2, "/api/v1/designs/licences", { id: req.id, status: "granted" }));
     assert.equal(g.status, "granted");
+    assert.equal((await get(boss1, `/api/v1/designs/file?design=${d.id}&no=2`)).status, 200, "a licensee gets the tech pack");
+    assert.equal((await get(boss3, `/api/v1/designs/file?design=${d.id}&no=2`)).status, 403);
     const st = await ok(post(boss1, "/api/v1/designs/adopt", { design: d.id, style: "D-SKI-JX" }), 201);
     assert.equal(st.sizes, "7,8,9");
     // a production order of 1200 pairs: 100 dozen x 1.20 = 120.00 due
@@ -411,6 +430,7 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
     assert.match(x.text, /D-SKI,JX02,JX01,O-D1,1200,120\.00/);
     // revoked: the next order of the style is refused
     await ok(put(boss2, "/api/v1/designs/licences", { id: req.id, status: "revoked" }));
+    assert.equal((await get(boss1, `/api/v1/designs/file?design=${d.id}&no=2`)).status, 403, "revoked: no tech pack");
     const refused = await post(boss1, "/api/v1/orders", { enterprise: "JX01", code: "O-D2", buyer: "b", style: "D-SKI-JX", due: dayOf(Date.now() + 20 * DAY), lines: [{ size: "8", qty: 12 }] });
     assert.equal(refused.status, 403, refused.text);
     // a public design is adopted without a licence and earns nothing
