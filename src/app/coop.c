@@ -1685,6 +1685,31 @@ static int by_free(const void *a, const void *b)
 	return x->free > y->free ? -1 : x->free < y->free ? 1 : (x->id > y->id) - (x->id < y->id);
 }
 
+/* A firm's free pairs from today up to the enquiry's due week (weeks 0 to
+ * the due week, as a split on time counts them; the whole horizon without
+ * a due day or one beyond it). */
+static int64_t enquiry_free(const coop_capacity *cap, const store_enquiry *q, int32_t today)
+{
+	int last = q->due_day > 0 ? due_week_of(q->due_day, today) : COOP_WEEKS - 1;
+	if (last >= COOP_WEEKS)
+		last = COOP_WEEKS - 1;
+	int64_t sum = 0;
+	for (int wk = 0; wk <= last; wk++)
+		sum += cap->free[wk];
+	return sum;
+}
+
+/* The least a routed firm's free pairs by the due day must cover: its
+ * minimum order, and at least an even share of the enquiry across
+ * COOP_ROUTE_MAX firms (pairs / COOP_ROUTE_MAX rounded up, at least 1). */
+static int64_t enquiry_share(const coop_profile *prof, const store_enquiry *q)
+{
+	int64_t share = (q->pairs + COOP_ROUTE_MAX - 1) / COOP_ROUTE_MAX;
+	if (share < 1)
+		share = 1;
+	return prof->min_order_pairs > share ? prof->min_order_pairs : share;
+}
+
 int coop_enquiry_add(writer *w, store *db, registry *reg, firmcal_cache *cals,
 		     const cluster_actor *a, store_enquiry *q, int32_t today, size_t *routed)
 {
@@ -1715,14 +1740,18 @@ int coop_enquiry_add(writer *w, store *db, registry *reg, firmcal_cache *cals,
 						 : "dipped";
 		if (!coop_profile_has_family(&prof, fam))
 			continue;
+		if (prof.min_order_pairs > q->pairs)
+			continue; /* the enquiry is under its minimum order */
 		coop_capacity cap;
 		rc = coop_capacity_get(db, reg, cals, es[i].id, &prof, fam, 0, today, 0, a->now_ms,
 				       &cap);
-		int64_t sum = 0;
-		for (int wk = 0; wk < COOP_WEEKS; wk++)
-			sum += cap.free[wk];
+		if (rc)
+			break;
+		int64_t sum = enquiry_free(&cap, q, today);
+		if (sum < enquiry_share(&prof, q))
+			continue;
 		rk[k].id = es[i].id;
-		rk[k].free = sh.capacity ? sum : 0;
+		rk[k].free = sum;
 		k++;
 	}
 	free(es);

@@ -255,8 +255,13 @@ int coop_order_royalty_tx(store *s, const store_order *o, int64_t now_ms);
 /* ---- enquiries ---- */
 #define COOP_ROUTE_MAX 8
 /* Stores a buyer's enquiry and routes it to at most COOP_ROUTE_MAX firms
- * that share their catalogue or capacity and run the family (the most
- * free capacity first); *routed: how many. */
+ * that share their catalogue or capacity, have a capability profile that
+ * runs the family (any family they run when the enquiry names none),
+ * whose minimum order is no more than the enquiry's pairs, and whose free
+ * capacity from today to the due week covers their minimum order and at
+ * least pairs / COOP_ROUTE_MAX (rounded up): the most free capacity by
+ * the due day first. The capacity only routes; the buyer never sees it.
+ * *routed: how many (0 is an answer: no firm can make it in time). */
 int coop_enquiry_add(writer *w, store *db, registry *reg, firmcal_cache *cals,
 		     const cluster_actor *a, store_enquiry *q, int32_t today, size_t *routed);
 int coop_enquiry_answer(writer *w, const cluster_actor *a, const store_enquiry_route *x);

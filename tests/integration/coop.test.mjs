@@ -443,10 +443,20 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
     const bad = await post(null, "/api/v1/public/enquiries", { buyer: "B", contact: "x@y", product: "滑雪手套", pairs: 0, due: dayOf(Date.now() + 30 * DAY) });
     assert.equal(bad.status, 400);
     const e = await ok(post(null, "/api/v1/public/enquiries", { buyer: "Nordic Ski AB", contact: "buy@nordic.example", product: "ski glove, waterproof", family: "sewn", pairs: 20000, due: dayOf(Date.now() + 60 * DAY) }), 201);
-    assert.equal(e.routed, 3, "JX01-03 sew and share; JX04 does not share, PY01 knits");
+    // routed to the firms that sew, share, and have free pairs by the due
+    // week (weeks 0-8) for at least 20000 / 8 = 2500: JX01 and JX02. JX03's
+    // 9 x 528 = 4752 are mostly taken by its CO-1 part (3168 pairs, 12
+    // made); JX04 does not share, PY01 knits.
+    assert.equal(e.routed, 2);
+    assert.equal((await get(boss3, "/api/v1/enquiries")).json.items.length, 0, "JX03 has no room for its share");
+    // a smaller enquiry (1000 pairs: a share of 125) reaches JX03 too
+    const small = await ok(post(null, "/api/v1/public/enquiries", { buyer: "Small AB", contact: "s@nordic.example", product: "ski glove", family: "sewn", pairs: 1000, due: dayOf(Date.now() + 60 * DAY) }), 201);
+    assert.equal(small.routed, 3);
+    // one no firm can make by its due day reaches none
+    const rush = await ok(post(null, "/api/v1/public/enquiries", { buyer: "Rush AB", contact: "r@nordic.example", product: "ski glove", family: "sewn", pairs: 60000, due: dayOf(Date.now() + 10 * DAY) }), 201);
+    assert.equal(rush.routed, 0);
     const inbox = await ok(get(boss2, "/api/v1/enquiries"));
-    assert.equal(inbox.items[0].ref, e.ref);
-    assert.equal(inbox.items[0].status, "new");
+    assert.equal(inbox.items.find((x) => x.ref === e.ref)?.status, "new");
     assert.equal((await get(bossX, "/api/v1/enquiries")).json.items.length, 0);
     assert.equal((await put(boss2, "/api/v1/enquiries", { ref: e.ref, status: "quoted" })).status, 400, "a quote has a price");
     await ok(put(boss2, "/api/v1/enquiries", { ref: e.ref, status: "quoted", price: "31.50", answer: "可在 6 周内交货" }));
