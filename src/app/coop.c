@@ -397,7 +397,105 @@ static int32_t measured_oee(store *db, registry *reg, firmcal_cache *cals, int64
 	if (seen < COOP_MIN_SEEN_MS)
 		return -1;
 	int64_t pm = good_ideal * 1000 / seen;
-	return pm > 1000 ? 1000 : pm < 0 ? 0 : (int32_t)pm;
+	return pm > COOP_MAX_OEE_PM ? COOP_MAX_OEE_PM : pm < 0 ? 0 : (int32_t)pm;
+}
+
+/* Planned time of one worker on local day d. */
+static int64_t day_planned_ms(const firm_cal *fc, int32_t d)
+{
+	int64_t from = tz_midnight_ms(&fc->zone, tz_civil_from_days(d));
+	int64_t to = tz_midnight_ms(&fc->zone, tz_civil_from_days(d + 1));
+	shift_iter it;
+	shift_instance in;
+	int64_t sum = 0;
+	shift_iter_init(&it, &fc->zone, &fc->cal, from, to);
+	while (shift_iter_next(&it, &in)) {
+		shift_span sp[SHIFT_MAX_SPANS];
+		int k = shift_planned_spans(&fc->zone, &fc->cal, &in, sp);
+		sum += shift_spans_overlap_ms(sp, k, from, to);
+	}
+	return sum;
+}
+
+typedef struct worker_day {
+	int32_t day;
+	char worker[33];
+} worker_day;
+
+static int by_worker_day(const void *a, const void *b)
+{
+	const worker_day *x = a, *y = b;
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	return strcmp(x->worker, y->worker);
+}
+
+/* The sewing efficiency (per mille) measured from firm ent's operation
+ * scans of the 28 days before today (coop_measured_eff_pm): the standard
+ * minutes its workers earned in the shop (household work left out: its
+ * time is not attended) over the planned time of each worker on each day
+ * the worker scanned; -1 when too little was attended. */
+static int32_t measured_eff(store *db, const firm_cal *fc, int64_t ent, int32_t today)
+{
+	static const char *const st[] = {"released", "done"};
+	store_scope sc = {.enterprise_id = ent};
+	int64_t from = tz_midnight_ms(&fc->zone, tz_civil_from_days(today - 28));
+	int64_t to = tz_midnight_ms(&fc->zone, tz_civil_from_days(today));
+	int64_t earned = 0;
+	worker_day *wd = NULL;
+	size_t nwd = 0, cap = 0;
+	int32_t res = -1;
+	store_style *style = malloc(sizeof *style);
+	if (!style)
+		return -1;
+	for (size_t k = 0; k < 2; k++) {
+		store_order *v = NULL;
+		size_t n = 0;
+		if (store_order_list(db, sc, ent, st[k], &v, &n))
+			goto out;
+		for (size_t i = 0; i < n; i++) {
+			store_scan *sv = NULL;
+			size_t ns = 0;
+			if (store_style_get(db, all, ent, NULL, v[i].style_id, style) ||
+			    strcmp(style->family, "sewn") ||
+			    store_scan_list(db, sc, v[i].id, 0, &sv, &ns))
+				continue;
+			for (size_t j = 0; j < ns; j++) {
+				const store_scan *x = &sv[j];
+				if (x->ts_ms < from || x->ts_ms >= to || x->household_id ||
+				    !x->worker[0] || x->seq < 1 || x->seq > style->n_ops)
+					continue;
+				earned += x->pairs * style->ops[x->seq - 1].smv_c;
+				if (nwd == cap) {
+					size_t nc = cap ? cap * 2 : 64;
+					worker_day *t = realloc(wd, nc * sizeof *wd);
+					if (!t) {
+						free(sv);
+						free(v);
+						goto out;
+					}
+					wd = t;
+					cap = nc;
+				}
+				wd[nwd].day = tz_day_of(&fc->zone, x->ts_ms);
+				snprintf(wd[nwd].worker, sizeof wd[nwd].worker, "%s", x->worker);
+				nwd++;
+			}
+			free(sv);
+		}
+		free(v);
+	}
+	if (nwd)
+		qsort(wd, nwd, sizeof *wd, by_worker_day);
+	int64_t attended = 0;
+	for (size_t i = 0; i < nwd; i++)
+		if (i == 0 || by_worker_day(&wd[i - 1], &wd[i]))
+			attended += day_planned_ms(fc, wd[i].day);
+	res = coop_measured_eff_pm(earned, attended);
+out:
+	free(wd);
+	free(style);
+	return res;
 }
 
 static int order_family(store *db, const store_order *o, char *family, size_t n)
@@ -472,7 +570,8 @@ static int committed_offers(store *db, int64_t ent, const char *family, int64_t 
 
 int coop_capacity_get(store *db, registry *reg, firmcal_cache *cals, int64_t ent,
 		      const coop_profile *prof, const char *family, int32_t gauge,
-		      int32_t week0_day, int64_t skip_order, int64_t now_ms, coop_capacity *out)
+		      const char *style, int32_t week0_day, int64_t skip_order, int64_t now_ms,
+		      coop_capacity *out)
 {
 	memset(out, 0, sizeof *out);
 	snprintf(out->family, sizeof out->family, "%s", family);
@@ -484,9 +583,21 @@ int coop_capacity_get(store *db, registry *reg, firmcal_cache *cals, int64_t ent
 		out->planned_ms[w] = week_planned_ms(fc, week0_day + 7 * w);
 	if (strcmp(family, "sewn") == 0) {
 		out->units = prof ? prof->operators : 0;
-		out->rate_pm =
-		    prof && prof->efficiency_pm ? prof->efficiency_pm : COOP_DEFAULT_EFF_PM;
+		int32_t eff = out->units ? measured_eff(db, fc, ent, week0_day) : -1;
+		out->measured = eff >= 0;
+		out->rate_pm = eff >= 0                      ? eff
+			       : prof && prof->efficiency_pm ? prof->efficiency_pm
+							     : COOP_DEFAULT_EFF_PM;
 		out->smv_c = prof && prof->smv_c ? prof->smv_c : COOP_DEFAULT_SMV_C;
+		snprintf(out->smv_from, sizeof out->smv_from, "%s",
+			 prof && prof->smv_c ? "profile" : "default");
+		store_style *st = style && *style ? malloc(sizeof *st) : NULL;
+		if (st && !store_style_get(db, all, ent, style, 0, st) &&
+		    strcmp(st->family, "sewn") == 0 && sewn_style_smv(st) > 0) {
+			out->smv_c = sewn_style_smv(st);
+			snprintf(out->smv_from, sizeof out->smv_from, "style");
+		}
+		free(st);
 		snprintf(out->basis, sizeof out->basis, "%s", out->units ? "operators" : "none");
 		for (int w = 0; w < COOP_WEEKS; w++)
 			out->gross[w] = coop_operator_pairs(out->units, out->planned_ms[w],
@@ -622,7 +733,7 @@ int coop_pool_get(store *db, registry *reg, firmcal_cache *cals, const store_coo
 			continue;
 		}
 		rc = coop_capacity_get(db, reg, cals, c->e.id, &c->prof, need.family, need.gauge,
-				       week0_day, o->id, now_ms, &c->cap);
+				       o->style, week0_day, o->id, now_ms, &c->cap);
 		if (rc)
 			break;
 		int64_t sum = 0;
@@ -1743,8 +1854,8 @@ int coop_enquiry_add(writer *w, store *db, registry *reg, firmcal_cache *cals,
 		if (prof.min_order_pairs > q->pairs)
 			continue; /* the enquiry is under its minimum order */
 		coop_capacity cap;
-		rc = coop_capacity_get(db, reg, cals, es[i].id, &prof, fam, 0, today, 0, a->now_ms,
-				       &cap);
+		rc = coop_capacity_get(db, reg, cals, es[i].id, &prof, fam, 0, NULL, today, 0,
+				       a->now_ms, &cap);
 		if (rc)
 			break;
 		int64_t sum = enquiry_free(&cap, q, today);

@@ -86,8 +86,9 @@ typedef struct coop_capacity {
 	char basis[12];  /* machines operators none */
 	int64_t units;   /* machines or operators */
 	int32_t rate_pm; /* the OEE (machines) or efficiency (operators) used */
-	int measured;    /* the OEE is the firm's own of the last 28 days */
+	int measured;    /* the OEE or efficiency is the firm's own of the last 28 days */
 	int64_t smv_c;
+	char smv_from[8]; /* sewn: style (the order's style's routing) profile default */
 	int32_t week0_day;
 	int64_t planned_ms[COOP_WEEKS]; /* planned time of one unit, each week */
 	int64_t gross[COOP_WEEKS];
@@ -99,10 +100,18 @@ typedef struct coop_capacity {
 /* The free capacity of firm ent in family from week0_day on: gauge > 0
  * counts only knitting machines of that gauge; skip_order: a cooperative
  * order whose offered parts are not counted as committed (the one being
- * proposed). prof may be NULL (no operators, the defaults). */
+ * proposed). prof may be NULL (no operators, the defaults). Machines run
+ * at their OEE measured over the 28 days before week0_day (up to
+ * COOP_MAX_OEE_PM), else the default. Sewing operators run at the
+ * efficiency measured from the firm's operation scans of those 28 days
+ * (coop_measured_eff_pm, when enough was attended), else the profile's
+ * declared one; a pair takes the SMV of the firm's style named style (the
+ * cooperative order's; NULL or "" none, or the firm has no such sewn
+ * style with a routing), else the profile's, else the default. */
 int coop_capacity_get(store *db, registry *reg, firmcal_cache *cals, int64_t ent,
 		      const coop_profile *prof, const char *family, int32_t gauge,
-		      int32_t week0_day, int64_t skip_order, int64_t now_ms, coop_capacity *out);
+		      const char *style, int32_t week0_day, int64_t skip_order, int64_t now_ms,
+		      coop_capacity *out);
 
 /* ---- the firms of an order ---- */
 enum {

@@ -32,6 +32,15 @@ int64_t coop_operator_pairs(int64_t operators, int64_t planned_ms, int32_t eff_p
 	return operators * minutes_c * eff_pm / 1000 / smv_c;
 }
 
+int32_t coop_measured_eff_pm(int64_t earned_c, int64_t attended_ms)
+{
+	if (attended_ms < COOP_MIN_ATTENDED_MS || earned_c < 0)
+		return -1;
+	/* minutes x 100 -> ms: x 600 */
+	int64_t pm = earned_c * 600 * 1000 / attended_ms;
+	return pm > COOP_MAX_EFF_PM ? COOP_MAX_EFF_PM : (int32_t)pm;
+}
+
 int64_t coop_free(const int64_t *gross, int weeks, int64_t committed, int64_t *free_out)
 {
 	int64_t left = committed > 0 ? committed : 0;

@@ -35,6 +35,21 @@ int64_t coop_machine_pairs(const int64_t *cycle_ms, size_t n_machines, int64_t p
  * planned minutes x eff_pm / 1000 / smv_c x 100 (smv_c: standard minutes
  * of one pair x 100), rounded down; 0 when smv_c <= 0. */
 int64_t coop_operator_pairs(int64_t operators, int64_t planned_ms, int32_t eff_pm, int64_t smv_c);
+/* Sewing line efficiency measured from operation scans, per mille: the
+ * standard minutes earned (each scanned operation's pairs x its SMV;
+ * earned_c = minutes x 100) over the minutes attended (attended_ms: each
+ * worker's planned time on the days the worker scanned). -1 when fewer
+ * than COOP_MIN_ATTENDED_MS were attended (too few scans to trust: five
+ * 8-hour worker-days); at most COOP_MAX_EFF_PM (a line above 150 % of
+ * standard points at a wrong SMV, not at a faster line). */
+#define COOP_MIN_ATTENDED_MS (5 * 8 * 3600000LL)
+#define COOP_MAX_EFF_PM      1500
+int32_t coop_measured_eff_pm(int64_t earned_c, int64_t attended_ms);
+/* A measured OEE (machines) is used as measured up to this (per mille):
+ * above 1000 the machines make more good pieces than their declared cycle
+ * allows, and the capacity is their measured good-piece rate; above 2000
+ * the declared cycle is wrong and the figure is not trusted further. */
+#define COOP_MAX_OEE_PM 2000
 /* Takes committed pairs out of weekly capacities gross[0..weeks-1],
  * earliest week first (a firm works what it has before what it takes on),
  * into free; returns the committed pairs that did not fit (0 when all

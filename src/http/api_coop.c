@@ -97,8 +97,10 @@ static cJSON *capacity_json(const coop_capacity *c)
 	cJSON_AddNumberToObject(o, "units", (double)c->units);
 	cJSON_AddNumberToObject(o, "rate_pm", c->rate_pm);
 	cJSON_AddBoolToObject(o, "measured", c->measured);
-	if (!strcmp(c->family, "sewn"))
+	if (!strcmp(c->family, "sewn")) {
 		cJSON_AddNumberToObject(o, "smv_c", (double)c->smv_c);
+		cJSON_AddStringToObject(o, "smv_from", c->smv_from);
+	}
 	add_day(o, "week0", c->week0_day);
 	cJSON_AddNumberToObject(o, "committed", (double)c->committed);
 	cJSON_AddNumberToObject(o, "overflow", (double)c->overflow);
@@ -174,8 +176,8 @@ static int firm_card(http_req *r, store *db, int64_t ent, int with_capacity, cJS
 				continue;
 			coop_capacity c;
 			rc = coop_capacity_get(db, r->srv->app.reg, writer_cals(r->srv->app.w), ent,
-					       has ? &prof : NULL, fams[i], 0, http__today(), 0,
-					       ltime_now_ms(), &c);
+					       has ? &prof : NULL, fams[i], 0, NULL, http__today(),
+					       0, ltime_now_ms(), &c);
 			if (rc) {
 				cJSON_Delete(o);
 				return rc;
@@ -443,6 +445,12 @@ static enum MHD_Result order_view(http_req *r, store *db, const store_coop_order
 						     cJSON_CreateNumber((double)k->cap.free[w]));
 			}
 			cJSON_AddNumberToObject(y, "free_total", (double)fr);
+			cJSON_AddNumberToObject(y, "rate_pm", k->cap.rate_pm);
+			cJSON_AddBoolToObject(y, "measured", k->cap.measured);
+			if (!strcmp(k->cap.family, "sewn")) {
+				cJSON_AddNumberToObject(y, "smv_c", (double)k->cap.smv_c);
+				cJSON_AddStringToObject(y, "smv_from", k->cap.smv_from);
+			}
 			cJSON_AddNumberToObject(y, "price_fen", (double)k->prof.price_fen);
 			cJSON_AddNumberToObject(y, "min_order_pairs",
 						(double)k->prof.min_order_pairs);

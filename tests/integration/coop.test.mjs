@@ -316,6 +316,24 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
     assert.equal(big.proposal.status, "infeasible");
     assert.equal(big.proposal.binding, "capacity");
     assert.equal(big.parts.length, 0);
+    // a firm's capacity for an order of a style it has takes the SMV of
+    // that style's routing: JX03's SKI20 sews in 20.00 min, so 10 x 2880 x
+    // 0.55 / 20 = 792 pairs a week (its declared 30.00: 528); the others
+    // have no SKI20 and keep their profile's 30.00 (JX01: 1584). Week 11 is
+    // beyond every committed pair.
+    await ok(post(boss3, "/api/v1/styles", { enterprise: "JX03", code: "SKI20", name: "快缝滑雪手套", category: "ski", family: "sewn", sizes: ["8"], routing: [{ code: "S01", name: "合缝", smv: "20.00", rate: "0.5000" }] }), 201);
+    await ok(post(boss1, "/api/v1/coop/orders", { code: "CO-V", buyer: "x", need: { family: "sewn" }, style: "SKI20", pairs: 100, due, price_fen: 3200, max_partners: 3 }), 201);
+    const sv = await ok(post(boss1, "/api/v1/coop/order/propose", { code: "CO-V" }));
+    const cand = Object.fromEntries(sv.candidates.map((x) => [x.enterprise, x]));
+    assert.equal(cand.JX03.smv_c, 2000);
+    assert.equal(cand.JX03.smv_from, "style");
+    assert.equal(cand.JX03.free[11], Math.floor((10 * WEEK_MIN * 0.55) / 20));
+    assert.equal(cand.JX03.free[11], 792);
+    assert.equal(cand.JX01.smv_from, "profile");
+    assert.equal(cand.JX01.free[11], 1584);
+    assert.equal(cand.JX01.measured, false, "no scans in the 28 days before today");
+    await ok(post(boss1, "/api/v1/coop/order/cancel", { code: "CO-V" }));
+
     // no firm: the answer names the constraints that left the firms out
     await ok(post(boss1, "/api/v1/coop/orders", { code: "CO-S", buyer: "x", need: { family: "sewn", certifications: ["SA8000"] }, pairs: 100, due, price_fen: 3200, max_partners: 3 }), 201);
     const sa = await ok(post(boss1, "/api/v1/coop/order/propose", { code: "CO-S" }));

@@ -53,6 +53,20 @@ static void test_capacity(void **state)
 	/* 20 operators x 48 h x 55 % / 30 min a pair = 1056 pairs */
 	assert_int_equal(coop_operator_pairs(20, 48LL * 3600 * 1000, 550, 3000), 1056);
 	assert_int_equal(coop_operator_pairs(20, 48LL * 3600 * 1000, 550, 0), 0);
+	/* measured sewing efficiency: 6 worker-days of 8 h (2880 min) that
+	 * earned 2400 pairs of a 0.90-minute operation and 600 of a 1.20 one
+	 * = 2160 + 720 = 2880 standard minutes of 2880 attended: 1000 per
+	 * mille; half the pairs: 500; under 5 worker-days: not measured;
+	 * twice the standard: cut at 1500 */
+	int64_t day8 = 8 * 3600000LL;
+	assert_int_equal(coop_measured_eff_pm(2400 * 90 + 600 * 120, 6 * day8), 1000);
+	assert_int_equal(coop_measured_eff_pm((2400 * 90 + 600 * 120) / 2, 6 * day8), 500);
+	assert_int_equal(coop_measured_eff_pm(1200 * 90, 4 * day8), -1);
+	assert_int_equal(coop_measured_eff_pm(2 * 288000, 6 * day8), 1500);
+	/* 20 operators x 48 h at the measured 720 per mille, a style of
+	 * 24.00 min: 20 x 2880 x 0.72 / 24 = 1728 pairs */
+	assert_int_equal(coop_measured_eff_pm(5 * 2880 * 72, 5 * 48 * 3600000LL), 720);
+	assert_int_equal(coop_operator_pairs(20, 48LL * 3600 * 1000, 720, 2400), 1728);
 	/* a committed order of 3000 pairs takes week 0 and 816 of week 1 */
 	int64_t gross[COOP_WEEKS], fr[COOP_WEEKS];
 	for (int w = 0; w < COOP_WEEKS; w++)
