@@ -923,6 +923,21 @@ static enum MHD_Result h_ship(http_req *r, store *db)
 	cJSON_Delete(j);
 	if (shipped < 0)
 		return bad_request(r, "field 'shipped' is missing: the pairs shipped so far");
+	/* never more than the partner has produced (the lead's progress:
+	 * finished pairs of its production order) */
+	store_coop_part part;
+	coop_progress pg;
+	if (!store_coop_part_get(db, o.id, ent, &part) && strcmp(part.status, "accepted") == 0 &&
+	    shipped > part.shipped && shipped <= part.pairs &&
+	    !coop_progress_get(db, writer_cals(r->srv->app.w), &part, ltime_now_ms(), &pg) &&
+	    shipped > pg.produced) {
+		store_enterprise e;
+		return http__reply_error(r, 409, "conflict", -1,
+					 "shipped: %lld pairs, more than the %lld %s has produced "
+					 "of its part of %lld",
+					 (long long)shipped, (long long)pg.produced,
+					 http__ent_code(r, ent, &e), (long long)part.pairs);
+	}
 	cluster_actor a;
 	http__actor(r, &a);
 	char msg[200] = "";

@@ -277,12 +277,11 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
       assert.equal(x.wages, undefined);
       assert.deepEqual(Object.keys(x.progress ?? {}).sort(), ["inspected", "lot_list", "lots", "lots_accepted", "produced", "production_order", "shipped"]);
     }
-    // shipping: never more than the part, never less than before
+    // shipping: never more than the part, never more than produced (none yet)
     assert.equal((await post(boss3, "/api/v1/coop/order/ship", { code: "CO-1", shipped: 4000 })).status, 400);
-    await ok(post(boss3, "/api/v1/coop/order/ship", { code: "CO-1", shipped: 1000 }));
-    assert.equal((await post(boss3, "/api/v1/coop/order/ship", { code: "CO-1", shipped: 900 })).status, 400);
-    const after1 = await ok(get(boss1, "/api/v1/coop/order?code=CO-1"));
-    assert.equal(after1.progress.shipped, 1000);
+    const early = await post(boss3, "/api/v1/coop/order/ship", { code: "CO-1", shipped: 1000 });
+    assert.equal(early.status, 409, early.text);
+    assert.match(early.json.error.message, /shipped: 1000 pairs, more than the 0 JX03 has produced of its part of 3168/);
 
     const csv = await get(boss1, "/api/v1/coop/export?format=csv&lang=en");
     assert.equal(csv.status, 200);
@@ -305,6 +304,11 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
     assert.deepEqual(p3.progress.lot_list, [{ lot: "LOT-C1", result: "accepted", pairs: 12 }]);
     assert.equal(lead.progress.produced, 12);
     assert.ok(!JSON.stringify(lead).includes("W301"), "the lead never sees the partner's workers");
+    // ships what it made, never more, never less than before
+    assert.equal((await post(boss3, "/api/v1/coop/order/ship", { code: "CO-1", shipped: 13 })).status, 409);
+    await ok(post(boss3, "/api/v1/coop/order/ship", { code: "CO-1", shipped: 12 }));
+    assert.equal((await post(boss3, "/api/v1/coop/order/ship", { code: "CO-1", shipped: 10 })).status, 400);
+    assert.equal((await ok(get(boss1, "/api/v1/coop/order?code=CO-1"))).progress.shipped, 12);
     const tr = await ok(get(boss3, "/api/v1/trace?enterprise=JX03&lot=LOT-C1"));
     assert.deepEqual(tr.coop, { order: "CO-1", lead: "JX01", partner: "JX03" });
   });
