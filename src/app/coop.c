@@ -1189,6 +1189,7 @@ typedef struct answer_ctx {
 	const char *reason;
 	int64_t shipped;
 	int64_t prod_id;
+	firmcal_cache *cals; /* the firms' zones (NULL: the daemon's) */
 	char *msg;
 	size_t mlen;
 } answer_ctx;
@@ -1320,7 +1321,7 @@ static int answer_tx(store *s, void *ctx)
 			return GLOVED_EINVAL;
 		}
 		if (!rc)
-			rc = coop_order_royalty_tx(s, &po, c->a->now_ms);
+			rc = coop_order_royalty_tx(s, c->cals, &po, c->a->now_ms);
 		if (rc)
 			return rc;
 		c->prod_id = po.id;
@@ -1366,6 +1367,7 @@ int coop_answer(writer *w, const cluster_actor *a, const store_coop_order *o, in
 			.accept = accept,
 			.style = style,
 			.reason = reason,
+			.cals = writer_cals(w),
 			.msg = msg,
 			.mlen = mlen};
 	int rc = run_tx(w, answer_tx, &c);
@@ -1721,7 +1723,7 @@ int coop_design_adopt(writer *w, const cluster_actor *a, const store_design *d, 
 	return run_tx(w, adopt_tx, &c);
 }
 
-int coop_order_royalty_tx(store *s, const store_order *o, int64_t now_ms)
+int coop_order_royalty_tx(store *s, firmcal_cache *cals, const store_order *o, int64_t now_ms)
 {
 	int64_t design_id = 0, licence_id = 0;
 	int rc = store_style_design_get(s, o->style_id, &design_id, &licence_id);
@@ -1753,10 +1755,15 @@ int coop_order_royalty_tx(store *s, const store_order *o, int64_t now_ms)
 		if (u.royalty_fen < 0)
 			u.royalty_fen = 0;
 	}
-	char day[16];
-	tz_date dt;
-	ltime_format_day(now_ms, day, sizeof day);
-	u.month = tz_date_parse(day, &dt) ? 0 : dt.year * 100 + dt.month;
+	const firm_cal *fc = cals ? firmcal_get(cals, s, o->enterprise_id) : NULL;
+	if (fc) {
+		u.month = coop_royalty_month(&fc->zone, now_ms);
+	} else {
+		char day[16];
+		tz_date dt;
+		ltime_format_day(now_ms, day, sizeof day);
+		u.month = tz_date_parse(day, &dt) ? 0 : dt.year * 100 + dt.month;
+	}
 	return store_design_use_add(s, &u);
 }
 

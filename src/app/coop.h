@@ -257,9 +257,10 @@ int coop_licence_decide(writer *w, const cluster_actor *a, store_design_licence 
 int coop_design_adopt(writer *w, const cluster_actor *a, const store_design *d, int64_t ent,
 		      store_style *st, char *msg, size_t mlen);
 /* In the transaction that adds production order o: when its style comes
- * from a licensed design, the use and its royalty. GLOVED_EPERM when the
- * licence is no longer granted. */
-int coop_order_royalty_tx(store *s, const store_order *o, int64_t now_ms);
+ * from a licensed design, the use and its royalty, reported in the local
+ * month of the firm's zone (cals: its calendar's; NULL: the daemon's
+ * zone). GLOVED_EPERM when the licence is no longer granted. */
+int coop_order_royalty_tx(store *s, firmcal_cache *cals, const store_order *o, int64_t now_ms);
 
 /* ---- enquiries ---- */
 #define COOP_ROUTE_MAX 8

@@ -1079,7 +1079,7 @@ static int seed_coop_tx(store *db, store_coop_order *co)
 	if (!rc)
 		rc = store_order_add(db, all, &po);
 	if (!rc)
-		rc = coop_order_royalty_tx(db, &po, now);
+		rc = coop_order_royalty_tx(db, NULL, &po, now);
 	/* a style for the cooperative order in each partner */
 	store_style *st = calloc(1, sizeof *st);
 	if (!st)

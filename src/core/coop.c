@@ -327,3 +327,9 @@ int64_t coop_royalty(const char *kind, int64_t fee_fen, int64_t pairs, int first
 		return first ? fee_fen : 0;
 	return -1;
 }
+
+int32_t coop_royalty_month(const tz_zone *firm_zone, int64_t ts_ms)
+{
+	tz_date d = tz_date_of(firm_zone, ts_ms);
+	return d.year * 100 + d.month;
+}

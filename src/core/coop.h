@@ -14,6 +14,8 @@
 #ifndef GLOVED_CORE_COOP_H
 #define GLOVED_CORE_COOP_H
 
+#include "core/tz.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -127,5 +129,9 @@ void coop_no_firm_why(const coop_reason *reasons, size_t n, size_t most, char *w
  * fee / 12 fen, rounded half up; flat: the fee on the licence's first use
  * (first 1), 0 after; none: 0. Returns -1 for an unknown kind. */
 int64_t coop_royalty(const char *kind, int64_t fee_fen, int64_t pairs, int first);
+/* The month a use at ts_ms is reported in, YYYYMM: the local month in the
+ * using firm's zone (its calendar's), so an order a firm in UTC+8 adds on
+ * the 1st at 01:00 counts in that month, not in the one before. */
+int32_t coop_royalty_month(const tz_zone *firm_zone, int64_t ts_ms);
 
 #endif

@@ -296,6 +296,16 @@ static void test_royalty(void **state)
 	assert_int_equal(coop_royalty("flat", 50000, 1001, 0), 0);
 	assert_int_equal(coop_royalty("none", 50000, 1001, 1), 0);
 	assert_int_equal(coop_royalty("bogus", 1, 1, 1), -1);
+	/* the month of a use is the firm's local one: 2026-11-30 17:00 UTC is
+	 * 2026-12-01 01:00 in UTC+8, still November in UTC and in UTC-5 */
+	tz_zone cn, utc, ny;
+	tz_zone_fixed(&cn, "UTC+8", 8 * 3600);
+	tz_zone_fixed(&utc, "UTC", 0);
+	tz_zone_fixed(&ny, "UTC-5", -5 * 3600);
+	int64_t t = (tz_days_from_civil((tz_date){2026, 11, 30}) * 86400LL + 17 * 3600) * 1000;
+	assert_int_equal(coop_royalty_month(&cn, t), 202612);
+	assert_int_equal(coop_royalty_month(&utc, t), 202611);
+	assert_int_equal(coop_royalty_month(&ny, t), 202611);
 }
 
 int main(void)
