@@ -455,6 +455,7 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
     assert.equal((await get(boss1, `/api/v1/designs/file?design=${d.id}&no=2`)).status, 403, "revoked: no tech pack");
     const refused = await post(boss1, "/api/v1/orders", { enterprise: "JX01", code: "O-D2", buyer: "b", style: "D-SKI-JX", due: dayOf(Date.now() + 20 * DAY), lines: [{ size: "8", qty: 12 }] });
     assert.equal(refused.status, 403, refused.text);
+    assert.match(refused.json.error.message, new RegExp(`design D-SKI of JX02, whose licence ${req.id} is revoked`));
     // a public design is adopted without a licence and earns nothing
     const pub = seen.items.find((y) => y.code === "D-PUB");
     await ok(post(boss1, "/api/v1/designs/adopt", { design: pub.id }), 201);
