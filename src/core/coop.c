@@ -252,11 +252,11 @@ const char *coop_binding(const coop_problem *p, char *why, size_t whylen)
 	}
 	if (all < p->pairs) {
 		free(tot);
-		snprintf(
-		    why, whylen,
-		    "the %zu able firms have %lld pairs of free capacity in the next %d weeks; "
-		    "the order needs %lld",
-		    p->n, (long long)all, COOP_WEEKS, (long long)p->pairs);
+		snprintf(why, whylen,
+			 "the %zu able firm%s %lld pair%s of free capacity in the next %d weeks; "
+			 "the order needs %lld",
+			 p->n, p->n == 1 ? " has" : "s have", (long long)all, all == 1 ? "" : "s",
+			 COOP_WEEKS, (long long)p->pairs);
 		return "capacity";
 	}
 	if (tot) {
@@ -266,17 +266,23 @@ const char *coop_binding(const coop_problem *p, char *why, size_t whylen)
 			top += tot[i];
 		free(tot);
 		if (top < p->pairs) {
-			snprintf(why, whylen,
-				 "the %d largest able firms together have %lld pairs of free "
-				 "capacity; the order needs %lld: allow more partners",
-				 p->max_partners, (long long)top, (long long)p->pairs);
+			if (p->max_partners == 1)
+				snprintf(why, whylen,
+					 "the largest able firm has %lld pairs of free capacity; "
+					 "the order needs %lld: allow more partners",
+					 (long long)top, (long long)p->pairs);
+			else
+				snprintf(why, whylen,
+					 "the %d largest able firms together have %lld pairs of "
+					 "free capacity; the order needs %lld: allow more partners",
+					 p->max_partners, (long long)top, (long long)p->pairs);
 			return "max_partners";
 		}
 	}
 	snprintf(why, whylen,
 		 "capacity and partners would do, but the firms' minimum orders cannot all be "
-		 "met with at most %d partners",
-		 p->max_partners);
+		 "met with at most %d partner%s",
+		 p->max_partners, p->max_partners == 1 ? "" : "s");
 	return "minimum_order";
 }
 

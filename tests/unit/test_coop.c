@@ -154,6 +154,14 @@ static void test_infeasible(void **state)
 	assert_int_equal(alloc_solve(&p, NULL, x, &r), 0);
 	assert_int_equal(r.status, ALLOC_INFEASIBLE);
 	assert_string_equal(r.binding, "max_partners");
+	assert_string_equal(r.why, "the largest able firm has 4800 pairs of free capacity; the "
+				   "order needs 9000: allow more partners");
+	/* one firm, short: singular */
+	coop_problem one = {.pairs = 9000, .due_week = 5, .max_partners = 1, .n = 1, .firms = f};
+	assert_int_equal(alloc_solve(&one, NULL, x, &r), 0);
+	assert_string_equal(r.binding, "capacity");
+	assert_string_equal(r.why, "the 1 able firm has 4800 pairs of free capacity in the next 12 "
+				   "weeks; the order needs 9000");
 	/* minimum order: A has 1200 in all, so B must help, but B takes
 	 * nothing under 5000 and the order is 1500 */
 	fill(&f[0], 1, 100, 0, 1000);
