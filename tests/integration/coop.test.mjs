@@ -501,4 +501,34 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
     assert.equal(ck.cooperation.open_orders, 2);
     assert.equal(ck.cooperation.open_pairs, 10000 + 1000000);
   });
+  it("measures a sewing firm's efficiency from its operation scans", async () => {
+    // JX03's worker W301 sews a bundle of 12 pairs (S01, 30.00 min) on each
+    // of five past working days: 60 x 30 = 1800 standard minutes earned in
+    // 5 x 8 h = 2400 minutes attended = 750 per mille, measured; 10
+    // operators x 2880 min x 0.75 / 30 = 720 pairs a week (declared 550: 528)
+    await ok(post(boss3, "/api/v1/cuts", { enterprise: "JX03", order: "CO-1", bundle_size: 12, lines: [{ size: "8", plies: 1, pairs_per_ply: 60 }] }), 201);
+    const bl = await ok(get(boss3, "/api/v1/bundles?enterprise=JX03&order=CO-1"));
+    const fresh = bl.bundles.filter((b) => b.ops[0].done === undefined || b.ops[0].done === null).slice(0, 5);
+    assert.equal(fresh.length, 5, JSON.stringify(bl.bundles.map((b) => b.ops[0])));
+    const days = [];
+    for (let back = 1; days.length < 5; back++) {
+      const t = Date.now() - back * DAY;
+      const wd = new Intl.DateTimeFormat("en-US", { timeZone: "Asia/Shanghai", weekday: "short" }).format(new Date(t));
+      if (wd !== "Sun") days.push(dayOf(t));
+    }
+    for (let i = 0; i < 5; i++) {
+      const ts = Date.parse(`${days[i]}T10:00:00+08:00`);
+      await ok(post(w3, "/api/v1/scans", [{ code: fresh[i].ops[0].code, scan_id: `m-${i}`, ts }]));
+    }
+    const cap = (await ok(get(boss3, "/api/v1/coop/profile"))).capacity.find((c) => c.family === "sewn");
+    assert.equal(cap.measured, true);
+    assert.equal(cap.rate_pm, 750);
+    assert.equal(cap.smv_from, "profile");
+    assert.equal(cap.weeks[11].free, Math.floor((10 * WEEK_MIN * 0.75) / 30));
+    assert.equal(cap.weeks[11].free, 720);
+    // JX02 scanned nothing: its declared 550
+    const c2 = (await ok(get(boss2, "/api/v1/coop/profile"))).capacity.find((c) => c.family === "sewn");
+    assert.equal(c2.measured, false);
+    assert.equal(c2.rate_pm, 550);
+  });
 });
