@@ -36,7 +36,7 @@ typedef struct alloc_opts {
 typedef struct alloc_result {
 	alloc_status status;
 	char binding[24]; /* coop_binding's name when ALLOC_INFEASIBLE */
-	char why[200];
+	char why[320];
 	coop_eval ev;          /* the split's measures (x filled by alloc_solve) */
 	coop_eval greedy;      /* the greedy split's (ok 0 when it found none) */
 	int from_greedy;       /* 1 when the greedy split was kept (the solver did no better) */

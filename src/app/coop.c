@@ -397,7 +397,105 @@ static int32_t measured_oee(store *db, registry *reg, firmcal_cache *cals, int64
 	if (seen < COOP_MIN_SEEN_MS)
 		return -1;
 	int64_t pm = good_ideal * 1000 / seen;
-	return pm > 1000 ? 1000 : pm < 0 ? 0 : (int32_t)pm;
+	return pm > COOP_MAX_OEE_PM ? COOP_MAX_OEE_PM : pm < 0 ? 0 : (int32_t)pm;
+}
+
+/* Planned time of one worker on local day d. */
+static int64_t day_planned_ms(const firm_cal *fc, int32_t d)
+{
+	int64_t from = tz_midnight_ms(&fc->zone, tz_civil_from_days(d));
+	int64_t to = tz_midnight_ms(&fc->zone, tz_civil_from_days(d + 1));
+	shift_iter it;
+	shift_instance in;
+	int64_t sum = 0;
+	shift_iter_init(&it, &fc->zone, &fc->cal, from, to);
+	while (shift_iter_next(&it, &in)) {
+		shift_span sp[SHIFT_MAX_SPANS];
+		int k = shift_planned_spans(&fc->zone, &fc->cal, &in, sp);
+		sum += shift_spans_overlap_ms(sp, k, from, to);
+	}
+	return sum;
+}
+
+typedef struct worker_day {
+	int32_t day;
+	char worker[33];
+} worker_day;
+
+static int by_worker_day(const void *a, const void *b)
+{
+	const worker_day *x = a, *y = b;
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	return strcmp(x->worker, y->worker);
+}
+
+/* The sewing efficiency (per mille) measured from firm ent's operation
+ * scans of the 28 days before today (coop_measured_eff_pm): the standard
+ * minutes its workers earned in the shop (household work left out: its
+ * time is not attended) over the planned time of each worker on each day
+ * the worker scanned; -1 when too little was attended. */
+static int32_t measured_eff(store *db, const firm_cal *fc, int64_t ent, int32_t today)
+{
+	static const char *const st[] = {"released", "done"};
+	store_scope sc = {.enterprise_id = ent};
+	int64_t from = tz_midnight_ms(&fc->zone, tz_civil_from_days(today - 28));
+	int64_t to = tz_midnight_ms(&fc->zone, tz_civil_from_days(today));
+	int64_t earned = 0;
+	worker_day *wd = NULL;
+	size_t nwd = 0, cap = 0;
+	int32_t res = -1;
+	store_style *style = malloc(sizeof *style);
+	if (!style)
+		return -1;
+	for (size_t k = 0; k < 2; k++) {
+		store_order *v = NULL;
+		size_t n = 0;
+		if (store_order_list(db, sc, ent, st[k], &v, &n))
+			goto out;
+		for (size_t i = 0; i < n; i++) {
+			store_scan *sv = NULL;
+			size_t ns = 0;
+			if (store_style_get(db, all, ent, NULL, v[i].style_id, style) ||
+			    strcmp(style->family, "sewn") ||
+			    store_scan_list(db, sc, v[i].id, 0, &sv, &ns))
+				continue;
+			for (size_t j = 0; j < ns; j++) {
+				const store_scan *x = &sv[j];
+				if (x->ts_ms < from || x->ts_ms >= to || x->household_id ||
+				    !x->worker[0] || x->seq < 1 || x->seq > style->n_ops)
+					continue;
+				earned += x->pairs * style->ops[x->seq - 1].smv_c;
+				if (nwd == cap) {
+					size_t nc = cap ? cap * 2 : 64;
+					worker_day *t = realloc(wd, nc * sizeof *wd);
+					if (!t) {
+						free(sv);
+						free(v);
+						goto out;
+					}
+					wd = t;
+					cap = nc;
+				}
+				wd[nwd].day = tz_day_of(&fc->zone, x->ts_ms);
+				snprintf(wd[nwd].worker, sizeof wd[nwd].worker, "%s", x->worker);
+				nwd++;
+			}
+			free(sv);
+		}
+		free(v);
+	}
+	if (nwd)
+		qsort(wd, nwd, sizeof *wd, by_worker_day);
+	int64_t attended = 0;
+	for (size_t i = 0; i < nwd; i++)
+		if (i == 0 || by_worker_day(&wd[i - 1], &wd[i]))
+			attended += day_planned_ms(fc, wd[i].day);
+	res = coop_measured_eff_pm(earned, attended);
+out:
+	free(wd);
+	free(style);
+	return res;
 }
 
 static int order_family(store *db, const store_order *o, char *family, size_t n)
@@ -472,7 +570,8 @@ static int committed_offers(store *db, int64_t ent, const char *family, int64_t 
 
 int coop_capacity_get(store *db, registry *reg, firmcal_cache *cals, int64_t ent,
 		      const coop_profile *prof, const char *family, int32_t gauge,
-		      int32_t week0_day, int64_t skip_order, int64_t now_ms, coop_capacity *out)
+		      const char *style, int32_t week0_day, int64_t skip_order, int64_t now_ms,
+		      coop_capacity *out)
 {
 	memset(out, 0, sizeof *out);
 	snprintf(out->family, sizeof out->family, "%s", family);
@@ -484,9 +583,21 @@ int coop_capacity_get(store *db, registry *reg, firmcal_cache *cals, int64_t ent
 		out->planned_ms[w] = week_planned_ms(fc, week0_day + 7 * w);
 	if (strcmp(family, "sewn") == 0) {
 		out->units = prof ? prof->operators : 0;
-		out->rate_pm =
-		    prof && prof->efficiency_pm ? prof->efficiency_pm : COOP_DEFAULT_EFF_PM;
+		int32_t eff = out->units ? measured_eff(db, fc, ent, week0_day) : -1;
+		out->measured = eff >= 0;
+		out->rate_pm = eff >= 0                      ? eff
+			       : prof && prof->efficiency_pm ? prof->efficiency_pm
+							     : COOP_DEFAULT_EFF_PM;
 		out->smv_c = prof && prof->smv_c ? prof->smv_c : COOP_DEFAULT_SMV_C;
+		snprintf(out->smv_from, sizeof out->smv_from, "%s",
+			 prof && prof->smv_c ? "profile" : "default");
+		store_style *st = style && *style ? malloc(sizeof *st) : NULL;
+		if (st && !store_style_get(db, all, ent, style, 0, st) &&
+		    strcmp(st->family, "sewn") == 0 && sewn_style_smv(st) > 0) {
+			out->smv_c = sewn_style_smv(st);
+			snprintf(out->smv_from, sizeof out->smv_from, "style");
+		}
+		free(st);
 		snprintf(out->basis, sizeof out->basis, "%s", out->units ? "operators" : "none");
 		for (int w = 0; w < COOP_WEEKS; w++)
 			out->gross[w] = coop_operator_pairs(out->units, out->planned_ms[w],
@@ -622,7 +733,7 @@ int coop_pool_get(store *db, registry *reg, firmcal_cache *cals, const store_coo
 			continue;
 		}
 		rc = coop_capacity_get(db, reg, cals, c->e.id, &c->prof, need.family, need.gauge,
-				       week0_day, o->id, now_ms, &c->cap);
+				       o->style, week0_day, o->id, now_ms, &c->cap);
 		if (rc)
 			break;
 		int64_t sum = 0;
@@ -702,8 +813,17 @@ static int propose_tx(store *s, void *ctx)
 {
 	propose_ctx *c = ctx;
 	int rc = store_coop_part_clear(s, c->o->id, "proposed");
-	for (size_t i = 0; !rc && i < c->n; i++)
-		rc = store_coop_part_put(s, &c->parts[i]);
+	for (size_t i = 0; !rc && i < c->n; i++) {
+		/* never over a part offered, accepted or declined: the
+		 * store writes a part whole (its status and production order
+		 * with it), so a firm's answer would be lost */
+		store_coop_part old;
+		if (!store_coop_part_get(s, c->o->id, c->parts[i].enterprise_id, &old) &&
+		    strcmp(old.status, "proposed") != 0)
+			rc = GLOVED_EEXIST;
+		else
+			rc = store_coop_part_put(s, &c->parts[i]);
+	}
 	if (!rc && c->body) {
 		store_coop_proposal p = {.order_id = c->o->id, .created_ms = c->a->now_ms};
 		snprintf(p.body, sizeof p.body, "%s", c->body);
@@ -717,8 +837,7 @@ static int propose_tx(store *s, void *ctx)
 	return rc ? rc : cluster_audit_tx(s, c->a, c->o->lead_id, c->action, c->o->code, "", after);
 }
 
-/* Parts already offered or accepted: their pairs and firms. */
-static int held_parts(store *db, int64_t order_id, int64_t *pairs, int *firms)
+int coop_held_parts(store *db, int64_t order_id, int64_t *pairs, int *firms)
 {
 	store_coop_part *v = NULL;
 	size_t n = 0;
@@ -773,6 +892,91 @@ static void proposal_body(const coop_proposal_res *p, int64_t remaining, char *o
 		snprintf(out, n, "{\"status\":\"%s\"}", alloc_status_name(r->status));
 }
 
+static void join_codes(const char (*v)[33], size_t n, char *out, size_t len)
+{
+	size_t k = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < n && k < len; i++)
+		k += (size_t)snprintf(out + k, len - k, "%s%s", i ? "/" : "", v[i]);
+}
+
+/* The why of a "no_firm" answer: which constraints left the firms out,
+ * with the order's figures (holding: willing firms left out because they
+ * hold a part already). */
+static void no_firm_why(const store_coop_order *o, const coop_pool *pool, int64_t holding,
+			char *why, size_t n)
+{
+	coop_need need;
+	char m[8], codes[96];
+	if (coop_need_parse(o->need, strlen(o->need), &need, m, sizeof m))
+		memset(&need, 0, sizeof need);
+	coop_reason r[COOP_X_COUNT + 1];
+	memset(r, 0, sizeof r);
+	for (int i = 0; i < COOP_X_COUNT; i++) {
+		r[i].firms = pool->excluded[i];
+		char *w = r[i].what;
+		size_t wl = sizeof r[i].what;
+		switch (i) {
+		case COOP_X_NOT_SHARED:
+			snprintf(w, wl, "not sharing capacity");
+			break;
+		case COOP_X_NO_PROFILE:
+			snprintf(w, wl, "without a capability profile");
+			break;
+		case COOP_X_FAMILY:
+			snprintf(w, wl, "not making %s gloves", need.family);
+			break;
+		case COOP_X_GAUGE:
+			snprintf(w, wl, "without gauge %d", (int)need.gauge);
+			break;
+		case COOP_X_COMPOUND:
+			snprintf(w, wl, "not dipping %s", need.compound);
+			break;
+		case COOP_X_OPERATIONS:
+			join_codes(need.operations, need.n_operations, codes, sizeof codes);
+			snprintf(w, wl, "without operation%s %s", need.n_operations == 1 ? "" : "s",
+				 codes);
+			break;
+		case COOP_X_CERTIFICATIONS:
+			join_codes(need.certifications, need.n_certifications, codes, sizeof codes);
+			snprintf(w, wl, "without certification%s %s",
+				 need.n_certifications == 1 ? "" : "s", codes);
+			break;
+		case COOP_X_LICENCE:
+			snprintf(w, wl, "without an active licence of the regional brand");
+			break;
+		case COOP_X_QUALITY:
+			if (o->min_quality_pm % 10)
+				snprintf(w, wl, "with a quality record below %d.%d %% (or none)",
+					 (int)(o->min_quality_pm / 10),
+					 (int)(o->min_quality_pm % 10));
+			else
+				snprintf(w, wl, "with a quality record below %d %% (or none)",
+					 (int)(o->min_quality_pm / 10));
+			break;
+		case COOP_X_PRICE:
+			snprintf(w, wl, "asking more than %lld.%02lld a dozen",
+				 (long long)(o->price_fen / 100), (long long)(o->price_fen % 100));
+			break;
+		case COOP_X_DECLINED:
+			snprintf(w, wl, "having declined this order");
+			break;
+		case COOP_X_NO_CAPACITY:
+			snprintf(w, wl,
+				 "without free capacity (or less than their minimum order) in the "
+				 "next %d weeks",
+				 COOP_WEEKS);
+			break;
+		default:
+			break;
+		}
+	}
+	r[COOP_X_COUNT].firms = holding;
+	snprintf(r[COOP_X_COUNT].what, sizeof r[COOP_X_COUNT].what,
+		 "holding a part of this order already");
+	coop_no_firm_why(r, COOP_X_COUNT + 1, 3, why, n);
+}
+
 static int due_week_of(int32_t due_day, int32_t week0_day)
 {
 	int32_t d = due_day - week0_day;
@@ -788,7 +992,7 @@ int coop_propose_solve(store *db, registry *reg, firmcal_cache *cals, const clus
 		return GLOVED_EINVAL;
 	int64_t held = 0;
 	int firms = 0;
-	int rc = held_parts(db, o->id, &held, &firms);
+	int rc = coop_held_parts(db, o->id, &held, &firms);
 	if (rc)
 		return rc;
 	int64_t remaining = o->pairs - held;
@@ -799,7 +1003,7 @@ int coop_propose_solve(store *db, registry *reg, firmcal_cache *cals, const clus
 	if ((rc = coop_pool_get(db, reg, cals, o, today, a->now_ms, &out->pool)))
 		return rc;
 	/* firms already holding a part are not proposed again */
-	size_t k = 0;
+	size_t k = 0, n_pool = out->pool.n;
 	for (size_t i = 0; i < out->pool.n; i++) {
 		store_coop_part p;
 		if (!store_coop_part_get(db, o->id, out->pool.c[i].e.id, &p) &&
@@ -832,6 +1036,9 @@ int coop_propose_solve(store *db, registry *reg, firmcal_cache *cals, const clus
 		coop_proposal_free(out);
 		return rc;
 	}
+	if (out->res.status == ALLOC_INFEASIBLE && strcmp(out->res.binding, "no_firm") == 0)
+		no_firm_why(o, &out->pool, (int64_t)(n_pool - k), out->res.why,
+			    sizeof out->res.why);
 	proposal_body(out, remaining, out->body, sizeof out->body);
 	int have = out->res.status == ALLOC_OPTIMAL || out->res.status == ALLOC_FEASIBLE;
 	store_coop_part *parts = calloc(k ? k : 1, sizeof *parts);
@@ -924,10 +1131,20 @@ int coop_parts_adjust(writer *w, const cluster_actor *a, const store_coop_order 
 	return run_tx(w, propose_tx, &c);
 }
 
-int coop_check_parts(const store_coop_order *o, const coop_pool *pool, const store_coop_part *parts,
-		     size_t n, char *msg, size_t mlen)
+int coop_check_parts(const store_coop_order *o, const coop_pool *pool, int held_firms,
+		     const store_coop_part *parts, size_t n, char *msg, size_t mlen)
 {
-	(void)o;
+	int partners = 0;
+	for (size_t i = 0; i < n; i++)
+		partners += parts[i].pairs > 0;
+	if (partners + held_firms > o->max_partners) {
+		snprintf(msg, mlen,
+			 "parts: %d partners with the %d already offered or accepted, over the "
+			 "order's max_partners of %d (room for %d more)",
+			 partners, held_firms, (int)o->max_partners,
+			 o->max_partners > held_firms ? (int)o->max_partners - held_firms : 0);
+		return GLOVED_EINVAL;
+	}
 	for (size_t i = 0; i < n; i++) {
 		const coop_candidate *c = NULL;
 		for (size_t k = 0; k < pool->n && !c; k++)
@@ -972,6 +1189,7 @@ typedef struct answer_ctx {
 	const char *reason;
 	int64_t shipped;
 	int64_t prod_id;
+	firmcal_cache *cals; /* the firms' zones (NULL: the daemon's) */
 	char *msg;
 	size_t mlen;
 } answer_ctx;
@@ -1103,7 +1321,7 @@ static int answer_tx(store *s, void *ctx)
 			return GLOVED_EINVAL;
 		}
 		if (!rc)
-			rc = coop_order_royalty_tx(s, &po, c->a->now_ms);
+			rc = coop_order_royalty_tx(s, c->cals, &po, c->a->now_ms);
 		if (rc)
 			return rc;
 		c->prod_id = po.id;
@@ -1149,6 +1367,7 @@ int coop_answer(writer *w, const cluster_actor *a, const store_coop_order *o, in
 			.accept = accept,
 			.style = style,
 			.reason = reason,
+			.cals = writer_cals(w),
 			.msg = msg,
 			.mlen = mlen};
 	int rc = run_tx(w, answer_tx, &c);
@@ -1504,7 +1723,7 @@ int coop_design_adopt(writer *w, const cluster_actor *a, const store_design *d, 
 	return run_tx(w, adopt_tx, &c);
 }
 
-int coop_order_royalty_tx(store *s, const store_order *o, int64_t now_ms)
+int coop_order_royalty_tx(store *s, firmcal_cache *cals, const store_order *o, int64_t now_ms)
 {
 	int64_t design_id = 0, licence_id = 0;
 	int rc = store_style_design_get(s, o->style_id, &design_id, &licence_id);
@@ -1536,10 +1755,15 @@ int coop_order_royalty_tx(store *s, const store_order *o, int64_t now_ms)
 		if (u.royalty_fen < 0)
 			u.royalty_fen = 0;
 	}
-	char day[16];
-	tz_date dt;
-	ltime_format_day(now_ms, day, sizeof day);
-	u.month = tz_date_parse(day, &dt) ? 0 : dt.year * 100 + dt.month;
+	const firm_cal *fc = cals ? firmcal_get(cals, s, o->enterprise_id) : NULL;
+	if (fc) {
+		u.month = coop_royalty_month(&fc->zone, now_ms);
+	} else {
+		char day[16];
+		tz_date dt;
+		ltime_format_day(now_ms, day, sizeof day);
+		u.month = tz_date_parse(day, &dt) ? 0 : dt.year * 100 + dt.month;
+	}
 	return store_design_use_add(s, &u);
 }
 
@@ -1579,6 +1803,31 @@ static int by_free(const void *a, const void *b)
 	return x->free > y->free ? -1 : x->free < y->free ? 1 : (x->id > y->id) - (x->id < y->id);
 }
 
+/* A firm's free pairs from today up to the enquiry's due week (weeks 0 to
+ * the due week, as a split on time counts them; the whole horizon without
+ * a due day or one beyond it). */
+static int64_t enquiry_free(const coop_capacity *cap, const store_enquiry *q, int32_t today)
+{
+	int last = q->due_day > 0 ? due_week_of(q->due_day, today) : COOP_WEEKS - 1;
+	if (last >= COOP_WEEKS)
+		last = COOP_WEEKS - 1;
+	int64_t sum = 0;
+	for (int wk = 0; wk <= last; wk++)
+		sum += cap->free[wk];
+	return sum;
+}
+
+/* The least a routed firm's free pairs by the due day must cover: its
+ * minimum order, and at least an even share of the enquiry across
+ * COOP_ROUTE_MAX firms (pairs / COOP_ROUTE_MAX rounded up, at least 1). */
+static int64_t enquiry_share(const coop_profile *prof, const store_enquiry *q)
+{
+	int64_t share = (q->pairs + COOP_ROUTE_MAX - 1) / COOP_ROUTE_MAX;
+	if (share < 1)
+		share = 1;
+	return prof->min_order_pairs > share ? prof->min_order_pairs : share;
+}
+
 int coop_enquiry_add(writer *w, store *db, registry *reg, firmcal_cache *cals,
 		     const cluster_actor *a, store_enquiry *q, int32_t today, size_t *routed)
 {
@@ -1609,14 +1858,18 @@ int coop_enquiry_add(writer *w, store *db, registry *reg, firmcal_cache *cals,
 						 : "dipped";
 		if (!coop_profile_has_family(&prof, fam))
 			continue;
+		if (prof.min_order_pairs > q->pairs)
+			continue; /* the enquiry is under its minimum order */
 		coop_capacity cap;
-		rc = coop_capacity_get(db, reg, cals, es[i].id, &prof, fam, 0, today, 0, a->now_ms,
-				       &cap);
-		int64_t sum = 0;
-		for (int wk = 0; wk < COOP_WEEKS; wk++)
-			sum += cap.free[wk];
+		rc = coop_capacity_get(db, reg, cals, es[i].id, &prof, fam, 0, NULL, today, 0,
+				       a->now_ms, &cap);
+		if (rc)
+			break;
+		int64_t sum = enquiry_free(&cap, q, today);
+		if (sum < enquiry_share(&prof, q))
+			continue;
 		rk[k].id = es[i].id;
-		rk[k].free = sh.capacity ? sum : 0;
+		rk[k].free = sum;
 		k++;
 	}
 	free(es);

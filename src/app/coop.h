@@ -86,8 +86,9 @@ typedef struct coop_capacity {
 	char basis[12];  /* machines operators none */
 	int64_t units;   /* machines or operators */
 	int32_t rate_pm; /* the OEE (machines) or efficiency (operators) used */
-	int measured;    /* the OEE is the firm's own of the last 28 days */
+	int measured;    /* the OEE or efficiency is the firm's own of the last 28 days */
 	int64_t smv_c;
+	char smv_from[8]; /* sewn: style (the order's style's routing) profile default */
 	int32_t week0_day;
 	int64_t planned_ms[COOP_WEEKS]; /* planned time of one unit, each week */
 	int64_t gross[COOP_WEEKS];
@@ -99,10 +100,18 @@ typedef struct coop_capacity {
 /* The free capacity of firm ent in family from week0_day on: gauge > 0
  * counts only knitting machines of that gauge; skip_order: a cooperative
  * order whose offered parts are not counted as committed (the one being
- * proposed). prof may be NULL (no operators, the defaults). */
+ * proposed). prof may be NULL (no operators, the defaults). Machines run
+ * at their OEE measured over the 28 days before week0_day (up to
+ * COOP_MAX_OEE_PM), else the default. Sewing operators run at the
+ * efficiency measured from the firm's operation scans of those 28 days
+ * (coop_measured_eff_pm, when enough was attended), else the profile's
+ * declared one; a pair takes the SMV of the firm's style named style (the
+ * cooperative order's; NULL or "" none, or the firm has no such sewn
+ * style with a routing), else the profile's, else the default. */
 int coop_capacity_get(store *db, registry *reg, firmcal_cache *cals, int64_t ent,
 		      const coop_profile *prof, const char *family, int32_t gauge,
-		      int32_t week0_day, int64_t skip_order, int64_t now_ms, coop_capacity *out);
+		      const char *style, int32_t week0_day, int64_t skip_order, int64_t now_ms,
+		      coop_capacity *out);
 
 /* ---- the firms of an order ---- */
 enum {
@@ -173,13 +182,24 @@ int coop_propose_tx(store *s, const cluster_actor *a, const store_coop_order *o,
 /* ---- the exchange's actions (each one transaction with its audit) ---- */
 int coop_order_post(writer *w, const cluster_actor *a, store_coop_order *o);
 /* Replaces the order's proposed parts by the lead's adjusted ones (each
- * checked by the caller against capacity: coop_check_parts). */
+ * checked by the caller against capacity: coop_check_parts).
+ * GLOVED_EEXIST, nothing written, when one of them names a firm that
+ * holds a part of the order in another status than proposed (offered,
+ * accepted, declined): a part once offered is the firm's to answer and is
+ * never overwritten (coop_propose keeps to this too). */
 int coop_parts_adjust(writer *w, const cluster_actor *a, const store_coop_order *o,
 		      const store_coop_part *parts, size_t n);
-/* Checks adjusted parts: the sum, each firm in the pool, its weekly free
- * capacity and minimum, the partners. GLOVED_EINVAL with msg. */
-int coop_check_parts(const store_coop_order *o, const coop_pool *pool, const store_coop_part *parts,
-		     size_t n, char *msg, size_t mlen);
+/* Checks adjusted parts against order o and its pool: the partners (the
+ * firms with pairs in parts plus held_firms, the firms already holding an
+ * offered or accepted part: coop_held_parts, at most o->max_partners),
+ * each firm in the pool and named once, its weekly free capacity and its
+ * minimum order. The sum against the order is the caller's (it knows the
+ * held pairs). GLOVED_EINVAL with msg naming the figures. */
+int coop_check_parts(const store_coop_order *o, const coop_pool *pool, int held_firms,
+		     const store_coop_part *parts, size_t n, char *msg, size_t mlen);
+/* The pairs and firms of order_id's parts already offered or accepted
+ * (those a proposal or an adjustment leaves alone). */
+int coop_held_parts(store *db, int64_t order_id, int64_t *pairs, int *firms);
 /* Proposed parts become offered; the order offered. */
 int coop_offer(writer *w, const cluster_actor *a, const store_coop_order *o);
 /* A firm's answer to its offered part: accept makes a production order in
@@ -237,15 +257,21 @@ int coop_licence_decide(writer *w, const cluster_actor *a, store_design_licence 
 int coop_design_adopt(writer *w, const cluster_actor *a, const store_design *d, int64_t ent,
 		      store_style *st, char *msg, size_t mlen);
 /* In the transaction that adds production order o: when its style comes
- * from a licensed design, the use and its royalty. GLOVED_EPERM when the
- * licence is no longer granted. */
-int coop_order_royalty_tx(store *s, const store_order *o, int64_t now_ms);
+ * from a licensed design, the use and its royalty, reported in the local
+ * month of the firm's zone (cals: its calendar's; NULL: the daemon's
+ * zone). GLOVED_EPERM when the licence is no longer granted. */
+int coop_order_royalty_tx(store *s, firmcal_cache *cals, const store_order *o, int64_t now_ms);
 
 /* ---- enquiries ---- */
 #define COOP_ROUTE_MAX 8
 /* Stores a buyer's enquiry and routes it to at most COOP_ROUTE_MAX firms
- * that share their catalogue or capacity and run the family (the most
- * free capacity first); *routed: how many. */
+ * that share their catalogue or capacity, have a capability profile that
+ * runs the family (any family they run when the enquiry names none),
+ * whose minimum order is no more than the enquiry's pairs, and whose free
+ * capacity from today to the due week covers their minimum order and at
+ * least pairs / COOP_ROUTE_MAX (rounded up): the most free capacity by
+ * the due day first. The capacity only routes; the buyer never sees it.
+ * *routed: how many (0 is an answer: no firm can make it in time). */
 int coop_enquiry_add(writer *w, store *db, registry *reg, firmcal_cache *cals,
 		     const cluster_actor *a, store_enquiry *q, int32_t today, size_t *routed);
 int coop_enquiry_answer(writer *w, const cluster_actor *a, const store_enquiry_route *x);

@@ -630,6 +630,7 @@ typedef struct add_call {
 	const char *text;
 	uint8_t key[TICKET_KEY_LEN];
 	char check[12];
+	firmcal_cache *cals; /* orders: the firm's zone for a royalty's month */
 } add_call;
 
 static int do_style(store *s, void *ctx)
@@ -650,7 +651,7 @@ int sewn_add_style(writer *w, store_scope sc, store_style *st)
 static int order_tx(store *s, add_call *c)
 {
 	int rc = store_order_add(s, c->sc, c->o);
-	return rc ? rc : coop_order_royalty_tx(s, c->o, c->o->created_ms);
+	return rc ? rc : coop_order_royalty_tx(s, c->cals, c->o, c->o->created_ms);
 }
 
 static int do_order(store *s, void *ctx)
@@ -661,7 +662,7 @@ static int do_order(store *s, void *ctx)
 
 int sewn_add_order(writer *w, store_scope sc, store_order *o)
 {
-	add_call c = {.sc = sc, .o = o};
+	add_call c = {.sc = sc, .o = o, .cals = writer_cals(w)};
 	return writer_call(w, do_order, &c);
 }
 

@@ -1278,7 +1278,7 @@ static int seed_coop_tx(store *db, store_coop_order *co)
 	if (!rc)
 		rc = store_order_add(db, all, &po);
 	if (!rc)
-		rc = coop_order_royalty_tx(db, &po, now);
+		rc = coop_order_royalty_tx(db, NULL, &po, now);
 	/* a style for the cooperative order in each firm that may take a part
 	 * (the lead JX01 too: the solver may give it one) */
 	store_style *st = calloc(1, sizeof *st);

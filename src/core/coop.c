@@ -32,6 +32,15 @@ int64_t coop_operator_pairs(int64_t operators, int64_t planned_ms, int32_t eff_p
 	return operators * minutes_c * eff_pm / 1000 / smv_c;
 }
 
+int32_t coop_measured_eff_pm(int64_t earned_c, int64_t attended_ms)
+{
+	if (attended_ms < COOP_MIN_ATTENDED_MS || earned_c < 0)
+		return -1;
+	/* minutes x 100 -> ms: x 600 */
+	int64_t pm = earned_c * 600 * 1000 / attended_ms;
+	return pm > COOP_MAX_EFF_PM ? COOP_MAX_EFF_PM : (int32_t)pm;
+}
+
 int64_t coop_free(const int64_t *gross, int weeks, int64_t committed, int64_t *free_out)
 {
 	int64_t left = committed > 0 ? committed : 0;
@@ -243,11 +252,11 @@ const char *coop_binding(const coop_problem *p, char *why, size_t whylen)
 	}
 	if (all < p->pairs) {
 		free(tot);
-		snprintf(
-		    why, whylen,
-		    "the %zu able firms have %lld pairs of free capacity in the next %d weeks; "
-		    "the order needs %lld",
-		    p->n, (long long)all, COOP_WEEKS, (long long)p->pairs);
+		snprintf(why, whylen,
+			 "the %zu able firm%s %lld pair%s of free capacity in the next %d weeks; "
+			 "the order needs %lld",
+			 p->n, p->n == 1 ? " has" : "s have", (long long)all, all == 1 ? "" : "s",
+			 COOP_WEEKS, (long long)p->pairs);
 		return "capacity";
 	}
 	if (tot) {
@@ -257,18 +266,61 @@ const char *coop_binding(const coop_problem *p, char *why, size_t whylen)
 			top += tot[i];
 		free(tot);
 		if (top < p->pairs) {
-			snprintf(why, whylen,
-				 "the %d largest able firms together have %lld pairs of free "
-				 "capacity; the order needs %lld: allow more partners",
-				 p->max_partners, (long long)top, (long long)p->pairs);
+			if (p->max_partners == 1)
+				snprintf(why, whylen,
+					 "the largest able firm has %lld pairs of free capacity; "
+					 "the order needs %lld: allow more partners",
+					 (long long)top, (long long)p->pairs);
+			else
+				snprintf(why, whylen,
+					 "the %d largest able firms together have %lld pairs of "
+					 "free capacity; the order needs %lld: allow more partners",
+					 p->max_partners, (long long)top, (long long)p->pairs);
 			return "max_partners";
 		}
 	}
 	snprintf(why, whylen,
 		 "capacity and partners would do, but the firms' minimum orders cannot all be "
-		 "met with at most %d partners",
-		 p->max_partners);
+		 "met with at most %d partner%s",
+		 p->max_partners, p->max_partners == 1 ? "" : "s");
 	return "minimum_order";
+}
+
+void coop_no_firm_why(const coop_reason *reasons, size_t n, size_t most, char *why, size_t whylen)
+{
+	if (!whylen)
+		return;
+	why[0] = '\0';
+	unsigned char used[64] = {0};
+	size_t len = 0, named = 0;
+	int64_t total = 0, shown = 0;
+	for (size_t i = 0; i < n && i < sizeof used; i++)
+		total += reasons[i].firms > 0 ? reasons[i].firms : 0;
+	if (total == 0) {
+		snprintf(why, whylen,
+			 "no firm in the cluster shares its capacity and has the "
+			 "capability the order asks for");
+		return;
+	}
+	len = (size_t)snprintf(why, whylen, "no willing firm qualifies:");
+	while (named < most && len < whylen) {
+		size_t best = n;
+		for (size_t i = 0; i < n && i < sizeof used; i++)
+			if (!used[i] && reasons[i].firms > 0 &&
+			    (best == n || reasons[i].firms > reasons[best].firms))
+				best = i;
+		if (best == n)
+			break;
+		used[best] = 1;
+		shown += reasons[best].firms;
+		len += (size_t)snprintf(why + len, whylen - len, "%s %lld firm%s %s",
+					named ? "," : "", (long long)reasons[best].firms,
+					reasons[best].firms == 1 ? "" : "s", reasons[best].what);
+		named++;
+	}
+	if (total > shown && len < whylen)
+		snprintf(why + len, whylen - len, ", and %lld more for other reasons",
+			 (long long)(total - shown));
 }
 
 int64_t coop_royalty(const char *kind, int64_t fee_fen, int64_t pairs, int first)
@@ -280,4 +332,10 @@ int64_t coop_royalty(const char *kind, int64_t fee_fen, int64_t pairs, int first
 	if (!strcmp(kind, "flat"))
 		return first ? fee_fen : 0;
 	return -1;
+}
+
+int32_t coop_royalty_month(const tz_zone *firm_zone, int64_t ts_ms)
+{
+	tz_date d = tz_date_of(firm_zone, ts_ms);
+	return d.year * 100 + d.month;
 }

@@ -14,6 +14,8 @@
 #ifndef GLOVED_CORE_COOP_H
 #define GLOVED_CORE_COOP_H
 
+#include "core/tz.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,6 +37,21 @@ int64_t coop_machine_pairs(const int64_t *cycle_ms, size_t n_machines, int64_t p
  * planned minutes x eff_pm / 1000 / smv_c x 100 (smv_c: standard minutes
  * of one pair x 100), rounded down; 0 when smv_c <= 0. */
 int64_t coop_operator_pairs(int64_t operators, int64_t planned_ms, int32_t eff_pm, int64_t smv_c);
+/* Sewing line efficiency measured from operation scans, per mille: the
+ * standard minutes earned (each scanned operation's pairs x its SMV;
+ * earned_c = minutes x 100) over the minutes attended (attended_ms: each
+ * worker's planned time on the days the worker scanned). -1 when fewer
+ * than COOP_MIN_ATTENDED_MS were attended (too few scans to trust: five
+ * 8-hour worker-days); at most COOP_MAX_EFF_PM (a line above 150 % of
+ * standard points at a wrong SMV, not at a faster line). */
+#define COOP_MIN_ATTENDED_MS (5 * 8 * 3600000LL)
+#define COOP_MAX_EFF_PM      1500
+int32_t coop_measured_eff_pm(int64_t earned_c, int64_t attended_ms);
+/* A measured OEE (machines) is used as measured up to this (per mille):
+ * above 1000 the machines make more good pieces than their declared cycle
+ * allows, and the capacity is their measured good-piece rate; above 2000
+ * the declared cycle is wrong and the figure is not trusted further. */
+#define COOP_MAX_OEE_PM 2000
 /* Takes committed pairs out of weekly capacities gross[0..weeks-1],
  * earliest week first (a firm works what it has before what it takes on),
  * into free; returns the committed pairs that did not fit (0 when all
@@ -93,10 +110,28 @@ int coop_greedy(const coop_problem *p, int64_t *x);
  * with the figures. Returns the name (static storage). */
 const char *coop_binding(const coop_problem *p, char *why, size_t whylen);
 
+/* Why no willing firm qualifies (the why of "no_firm" when firms were
+ * left out): reasons[i] is how many firms one constraint left out and
+ * what it is, as it reads after the count ("without certification
+ * SA8000", "with a quality record below 95 %"). Names the `most` largest
+ * (ties in the given order) with their figures, then how many more firms
+ * other reasons left out: "no willing firm qualifies: 4 firms without
+ * certification SA8000, 2 firms with a quality record below 95 %". With
+ * no firm left out by any reason: there is no firm in the cluster. */
+typedef struct coop_reason {
+	int64_t firms;
+	char what[120];
+} coop_reason;
+void coop_no_firm_why(const coop_reason *reasons, size_t n, size_t most, char *why, size_t whylen);
+
 /* ---- design royalties ---- */
 /* The royalty of using a design in an order of `pairs`: per_dozen: pairs x
  * fee / 12 fen, rounded half up; flat: the fee on the licence's first use
  * (first 1), 0 after; none: 0. Returns -1 for an unknown kind. */
 int64_t coop_royalty(const char *kind, int64_t fee_fen, int64_t pairs, int first);
+/* The month a use at ts_ms is reported in, YYYYMM: the local month in the
+ * using firm's zone (its calendar's), so an order a firm in UTC+8 adds on
+ * the 1st at 01:00 counts in that month, not in the one before. */
+int32_t coop_royalty_month(const tz_zone *firm_zone, int64_t ts_ms);
 
 #endif

@@ -97,8 +97,10 @@ static cJSON *capacity_json(const coop_capacity *c)
 	cJSON_AddNumberToObject(o, "units", (double)c->units);
 	cJSON_AddNumberToObject(o, "rate_pm", c->rate_pm);
 	cJSON_AddBoolToObject(o, "measured", c->measured);
-	if (!strcmp(c->family, "sewn"))
+	if (!strcmp(c->family, "sewn")) {
 		cJSON_AddNumberToObject(o, "smv_c", (double)c->smv_c);
+		cJSON_AddStringToObject(o, "smv_from", c->smv_from);
+	}
 	add_day(o, "week0", c->week0_day);
 	cJSON_AddNumberToObject(o, "committed", (double)c->committed);
 	cJSON_AddNumberToObject(o, "overflow", (double)c->overflow);
@@ -174,8 +176,8 @@ static int firm_card(http_req *r, store *db, int64_t ent, int with_capacity, cJS
 				continue;
 			coop_capacity c;
 			rc = coop_capacity_get(db, r->srv->app.reg, writer_cals(r->srv->app.w), ent,
-					       has ? &prof : NULL, fams[i], 0, http__today(), 0,
-					       ltime_now_ms(), &c);
+					       has ? &prof : NULL, fams[i], 0, NULL, http__today(),
+					       0, ltime_now_ms(), &c);
 			if (rc) {
 				cJSON_Delete(o);
 				return rc;
@@ -443,6 +445,12 @@ static enum MHD_Result order_view(http_req *r, store *db, const store_coop_order
 						     cJSON_CreateNumber((double)k->cap.free[w]));
 			}
 			cJSON_AddNumberToObject(y, "free_total", (double)fr);
+			cJSON_AddNumberToObject(y, "rate_pm", k->cap.rate_pm);
+			cJSON_AddBoolToObject(y, "measured", k->cap.measured);
+			if (!strcmp(k->cap.family, "sewn")) {
+				cJSON_AddNumberToObject(y, "smv_c", (double)k->cap.smv_c);
+				cJSON_AddStringToObject(y, "smv_from", k->cap.smv_from);
+			}
 			cJSON_AddNumberToObject(y, "price_fen", (double)k->prof.price_fen);
 			cJSON_AddNumberToObject(y, "min_order_pairs",
 						(double)k->prof.min_order_pairs);
@@ -667,14 +675,16 @@ static enum MHD_Result h_parts_put(http_req *r, store *db)
 	}
 	int32_t today = http__today();
 	int64_t held = 0, sum = 0;
+	int held_firms = 0;
 	store_coop_part *cur = NULL;
 	size_t nc = 0;
-	if (!store_coop_part_list(db, o.id, 0, &cur, &nc))
-		for (size_t i = 0; i < nc; i++)
-			if (strcmp(cur[i].status, "offered") == 0 ||
-			    strcmp(cur[i].status, "accepted") == 0)
-				held += cur[i].pairs;
-	free(cur);
+	if (coop_held_parts(db, o.id, &held, &held_firms) ||
+	    store_coop_part_list(db, o.id, 0, &cur, &nc)) {
+		free(v);
+		cJSON_Delete(j);
+		free(cur);
+		return http__reply_error(r, 503, "unavailable", -1, "cannot read the parts");
+	}
 	cluster_actor a;
 	http__actor(r, &a);
 	const cJSON *p;
@@ -691,17 +701,35 @@ static enum MHD_Result h_parts_put(http_req *r, store *db)
 				ret = http__reply_error(r, 400, "bad_request", -1,
 							"%s must be an object", f);
 			free(v);
+			free(cur);
 			cJSON_Delete(j);
 			return ret;
 		}
 		if (registry_enterprise_by_code(r->srv->app.reg, code, &e)) {
 			free(v);
+			free(cur);
 			cJSON_Delete(j);
 			return http__reply_error(r, 400, "bad_request", -1,
 						 "%s.enterprise: no enterprise '%s'", f, code);
 		}
+		/* an adjustment changes proposed parts only: a part offered,
+		 * accepted or declined is the firm's answer */
+		for (size_t c = 0; c < nc; c++)
+			if (cur[c].enterprise_id == e.id && strcmp(cur[c].status, "proposed")) {
+				char st[12];
+				snprintf(st, sizeof st, "%s", cur[c].status);
+				free(v);
+				free(cur);
+				cJSON_Delete(j);
+				return http__reply_error(
+				    r, 409, "conflict", -1,
+				    "%s: %s already holds a part of order %s that is %s; only "
+				    "proposed parts can be adjusted",
+				    f, code, o.code, st);
+			}
 		if (!cJSON_IsArray(w) || cJSON_GetArraySize(w) > COOP_WEEKS) {
 			free(v);
+			free(cur);
 			cJSON_Delete(j);
 			return http__reply_error(r, 400, "bad_request", -1,
 						 "%s.weeks must be an array of at most 12 pairs "
@@ -714,6 +742,7 @@ static enum MHD_Result h_parts_put(http_req *r, store *db)
 		{
 			if (!cJSON_IsNumber(x) || !num_whole(x->valuedouble, 0, 100000000, NULL)) {
 				free(v);
+				free(cur);
 				cJSON_Delete(j);
 				return http__reply_error(r, 400, "bad_request", -1,
 							 "%s.weeks[%d] must be whole pairs, 0 "
@@ -734,6 +763,7 @@ static enum MHD_Result h_parts_put(http_req *r, store *db)
 		i++;
 	}
 	cJSON_Delete(j);
+	free(cur);
 	if (sum + held != o.pairs) {
 		free(v);
 		return http__reply_error(r, 400, "bad_request", -1,
@@ -746,7 +776,7 @@ static enum MHD_Result h_parts_put(http_req *r, store *db)
 	int rc = coop_pool_get(db, r->srv->app.reg, writer_cals(r->srv->app.w), &o, today, a.now_ms,
 			       &pool);
 	char msg[256];
-	if (!rc && coop_check_parts(&o, &pool, v, (size_t)np, msg, sizeof msg)) {
+	if (!rc && coop_check_parts(&o, &pool, held_firms, v, (size_t)np, msg, sizeof msg)) {
 		coop_pool_free(&pool);
 		free(v);
 		return bad_request(r, msg);
@@ -755,6 +785,12 @@ static enum MHD_Result h_parts_put(http_req *r, store *db)
 	if (!rc)
 		rc = coop_parts_adjust(r->srv->app.w, &a, &o, v, (size_t)np);
 	free(v);
+	if (rc == GLOVED_EEXIST)
+		return http__reply_error(
+		    r, 409, "conflict", -1,
+		    "order %s: a firm of these parts holds an offered, accepted "
+		    "or declined part; only proposed parts can be adjusted",
+		    o.code);
 	if (rc)
 		return http__reply_status(r, rc, "parts", o.code);
 	return order_view(r, db, &o, 200, NULL);
@@ -887,6 +923,21 @@ static enum MHD_Result h_ship(http_req *r, store *db)
 	cJSON_Delete(j);
 	if (shipped < 0)
 		return bad_request(r, "field 'shipped' is missing: the pairs shipped so far");
+	/* never more than the partner has produced (the lead's progress:
+	 * finished pairs of its production order) */
+	store_coop_part part;
+	coop_progress pg;
+	if (!store_coop_part_get(db, o.id, ent, &part) && strcmp(part.status, "accepted") == 0 &&
+	    shipped > part.shipped && shipped <= part.pairs &&
+	    !coop_progress_get(db, writer_cals(r->srv->app.w), &part, ltime_now_ms(), &pg) &&
+	    shipped > pg.produced) {
+		store_enterprise e;
+		return http__reply_error(r, 409, "conflict", -1,
+					 "shipped: %lld pairs, more than the %lld %s has produced "
+					 "of its part of %lld",
+					 (long long)shipped, (long long)pg.produced,
+					 http__ent_code(r, ent, &e), (long long)part.pairs);
+	}
 	cluster_actor a;
 	http__actor(r, &a);
 	char msg[200] = "";
@@ -1270,14 +1321,19 @@ static enum MHD_Result h_design_file_add(http_req *r, store *db)
 		mime = "image/png";
 	else if (n >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff)
 		mime = "image/jpeg";
+	else if (n >= 12 && memcmp(b, "RIFF", 4) == 0 && memcmp(b + 8, "WEBP", 4) == 0)
+		mime = "image/webp";
 	else if (n >= 5 && memcmp(b, "%PDF-", 5) == 0)
 		mime = "application/pdf";
 	if (!mime || (ctype && *ctype && strncmp(ctype, mime, strlen(mime))))
 		return http__reply_error(r, 415, "unsupported_media_type", -1,
-					 "the file must be a PNG, JPEG or PDF, sent with its "
+					 "the file must be a PNG, JPEG, WebP or PDF, sent with its "
 					 "Content-Type");
 	if (strcmp(kind, "techpack") == 0 && strcmp(mime, "application/pdf"))
 		return bad_request(r, "a tech pack is a PDF");
+	if (strcmp(kind, "image") == 0 && strncmp(mime, "image/", 6))
+		return bad_request(r, "an image is a PNG, JPEG or WebP file (this one is a PDF: "
+				      "send it as kind=techpack)");
 	store_design_file f = {
 	    .design_id = int_arg(r, "design"), .data = (unsigned char *)b, .size = n};
 	snprintf(f.kind, sizeof f.kind, "%s", kind);
@@ -1297,20 +1353,53 @@ static enum MHD_Result h_design_file_add(http_req *r, store *db)
 	return http__reply_json(r, 201, o);
 }
 
+/* 1 when the caller may download design d's tech pack: anyone who sees a
+ * public design; for the others (licensable in the cluster, private) only
+ * the owner firm, a firm holding a granted licence of it, the association
+ * and the cluster admin. A design's images go to whoever sees it. */
+static int may_get_techpack(const http_req *r, store *db, const store_design *d)
+{
+	if (strcmp(d->terms, "public") == 0 || http__is_cluster_admin(r) ||
+	    r->role == ROLE_ASSOCIATION)
+		return 1;
+	int64_t e = r->scope.enterprise_id;
+	if (e <= 0)
+		return 0;
+	if (e == d->enterprise_id)
+		return 1;
+	store_design_licence l;
+	return store_design_licence_get(db, 0, d->id, e, &l) == 0 &&
+	       strcmp(l.status, "granted") == 0;
+}
+
 static enum MHD_Result h_design_file(http_req *r, store *db)
 {
 	enum MHD_Result ret;
 	store_design *d = calloc(1, sizeof *d);
 	if (!d)
 		return http__reply_error(r, 503, "unavailable", -1, "out of memory");
-	int bad = design_arg(r, db, int_arg(r, "design"), d, &ret);
-	free(d);
-	if (bad)
+	if (design_arg(r, db, int_arg(r, "design"), d, &ret)) {
+		free(d);
 		return ret;
+	}
 	store_design_file f;
 	int64_t no = int_arg(r, "no");
-	if (no <= 0 || store_design_file_get(db, int_arg(r, "design"), (int32_t)no, &f))
+	if (no <= 0 || store_design_file_get(db, d->id, (int32_t)no, &f)) {
+		free(d);
 		return http__reply_error(r, 404, "not_found", -1, "no such file of the design");
+	}
+	if (strcmp(f.kind, "image") && !may_get_techpack(r, db, d)) {
+		char code[sizeof d->code];
+		snprintf(code, sizeof code, "%s", d->code);
+		free(d);
+		free(f.data);
+		return http__reply_error(r, 403, "forbidden", -1,
+					 "the tech pack of design %s is for its owner, the firms "
+					 "holding a granted licence and the association: request a "
+					 "licence",
+					 code);
+	}
+	free(d);
 	return http__reply_file(r, f.mime, (char *)f.data, f.size, f.name);
 }
 

@@ -461,6 +461,28 @@ enum MHD_Result http__h_order_add(http_req *r, store *db)
 	snprintf(o.status, sizeof o.status, "open");
 	o.created_ms = ltime_now_ms();
 	int rc = sewn_add_order(r->srv->app.w, r->scope, &o);
+	if (rc == GLOVED_EPERM) {
+		/* the style comes from another firm's design whose licence is
+		 * no longer granted (coop_order_royalty_tx): say so */
+		int64_t design_id = 0, licence_id = 0;
+		store_design *d = malloc(sizeof *d);
+		store_design_licence lic;
+		if (d && !store_style_design_get(db, o.style_id, &design_id, &licence_id) &&
+		    licence_id && !store_design_get(db, design_id, d) &&
+		    !store_design_licence_get(db, licence_id, 0, 0, &lic) &&
+		    strcmp(lic.status, "granted")) {
+			store_enterprise e;
+			enum MHD_Result res = http__reply_error(
+			    r, 403, "forbidden", -1,
+			    "order %s: its style comes from design %s of %s, whose licence %lld "
+			    "is %s; an order of it needs the licence granted again",
+			    o.code, d->code, http__ent_code(r, d->enterprise_id, &e),
+			    (long long)lic.id, lic.status);
+			free(d);
+			return res;
+		}
+		free(d);
+	}
 	if (rc)
 		return store_failed(r, rc, "order", o.code);
 	return http__reply_json(r, 201, order_json(r, db, &o));

@@ -292,6 +292,7 @@ int http__public_allow(http_req *r, enum MHD_Result *ret)
 	if (!ok) {
 		char retry[24];
 		snprintf(retry, sizeof retry, "%lld", (long long)(wait_s > 0 ? wait_s : 1));
+		r->retry_after_s = wait_s > 0 ? wait_s : 1;
 		*ret = http__reply_error(r, 429, "too_many_requests", -1,
 					 "too many requests from this address: at most %lld a "
 					 "minute; try again in %s s",

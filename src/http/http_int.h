@@ -72,6 +72,9 @@ typedef struct http_req {
 	/* the store failed while checking the credentials (the database
 	 * unreachable): the caller gets 503, not 401 */
 	int auth_rc;
+	/* seconds for a Retry-After header on the reply (0: none): a 429
+	 * of a rate limit says when to come back */
+	int64_t retry_after_s;
 } http_req;
 
 /* A read connection from the pool (opened on demand); NULL on failure. */

@@ -293,7 +293,7 @@ static enum MHD_Result home(page *p)
 		buf_puts(b, "\">");
 		esc(p, es[i].town);
 		buf_printf(b, "</a></h3><div class=\"muted\">%zu %s</div></div>\n", cnt,
-			   L(p, "家企业", "firms"));
+			   L(p, "家企业", cnt == 1 ? "firm" : "firms"));
 	}
 	buf_puts(b, "</div>\n<h2>");
 	esc(p, L(p, "区域品牌授权企业", "Brand-licensed firms"));
@@ -862,7 +862,7 @@ static enum MHD_Result enquiry_post(page *p)
 	esc(p, L(p, "询盘编号 ", "Reference "));
 	esc(p, q.ref);
 	buf_printf(b, " · %s %zu %s</p><p>", L(p, "已转给", "routed to"), routed,
-		   L(p, "家企业", "firms"));
+		   L(p, "家企业", routed == 1 ? "firm" : "firms"));
 	esc(p, L(p, "请保存下面的链接，企业报价后可在此查看：",
 		 "Keep this link: the firms' quotes appear there."));
 	buf_puts(b, "</p><p><a id=\"status-link\" href=\"/portal/enquiry/status?ref=");
@@ -894,8 +894,8 @@ static enum MHD_Result enquiry_status(page *p)
 	esc(p, q.product);
 	char due[16];
 	tz_day_format(q.due_day, due);
-	buf_printf(b, " · %lld %s · %s ", (long long)q.pairs, L(p, "双", "pairs"),
-		   L(p, "交期", "due"));
+	buf_printf(b, " · %lld %s · %s ", (long long)q.pairs,
+		   L(p, "双", q.pairs == 1 ? "pair" : "pairs"), L(p, "交期", "due"));
 	esc(p, due);
 	buf_puts(b, "</div><div id=\"quotes\">");
 	const cJSON *x;

@@ -76,6 +76,11 @@ enum MHD_Result http__reply(http_req *r, unsigned status, const char *ctype, cha
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	if (set_cookie)
 		MHD_add_response_header(resp, "Set-Cookie", set_cookie);
+	if (r->retry_after_s > 0) {
+		char ra[24];
+		snprintf(ra, sizeof ra, "%lld", (long long)r->retry_after_s);
+		MHD_add_response_header(resp, "Retry-After", ra);
+	}
 	enum MHD_Result ret = MHD_queue_response(r->conn, status, resp);
 	MHD_destroy_response(resp);
 	r->done = 1;

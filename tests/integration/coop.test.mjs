@@ -254,6 +254,19 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
     assert.equal(re.proposal.status, "infeasible");
     assert.equal(re.proposal.binding, "no_firm");
     assert.equal(re.proposal.pairs, 6336);
+    assert.equal(re.proposal.why, "no willing firm qualifies: 2 firms holding a part of this order already, 1 firm not sharing capacity, 1 firm not making sewn gloves, and 1 more for other reasons");
+
+    // an adjustment never overwrites a part a firm has answered: JX03's
+    // accepted part keeps its status and its production order
+    for (const ent of ["JX03", "JX02"]) {
+      const r = await put(boss1, "/api/v1/coop/order/parts", { code: "CO-1", parts: [{ enterprise: ent, weeks: [0, 0, 0, 0, 0, 0, 0, 0, 6336] }] });
+      assert.equal(r.status, 409, r.text);
+      assert.match(r.json.error.message, new RegExp(`${ent} already holds a part of order CO-1 that is ${ent === "JX03" ? "accepted" : "declined"}`));
+    }
+    const kept = (await ok(get(boss1, "/api/v1/coop/order?code=CO-1"))).parts.find((x) => x.enterprise === "JX03");
+    assert.equal(kept.status, "accepted");
+    assert.equal(kept.pairs, 3168);
+    assert.equal(kept.progress.production_order, "CO-1");
 
     // progress rolls up to the lead: no partner's workers or wages
     const lead = await ok(get(boss1, "/api/v1/coop/order?code=CO-1"));
@@ -264,12 +277,11 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
       assert.equal(x.wages, undefined);
       assert.deepEqual(Object.keys(x.progress ?? {}).sort(), ["inspected", "lot_list", "lots", "lots_accepted", "produced", "production_order", "shipped"]);
     }
-    // shipping: never more than the part, never less than before
+    // shipping: never more than the part, never more than produced (none yet)
     assert.equal((await post(boss3, "/api/v1/coop/order/ship", { code: "CO-1", shipped: 4000 })).status, 400);
-    await ok(post(boss3, "/api/v1/coop/order/ship", { code: "CO-1", shipped: 1000 }));
-    assert.equal((await post(boss3, "/api/v1/coop/order/ship", { code: "CO-1", shipped: 900 })).status, 400);
-    const after1 = await ok(get(boss1, "/api/v1/coop/order?code=CO-1"));
-    assert.equal(after1.progress.shipped, 1000);
+    const early = await post(boss3, "/api/v1/coop/order/ship", { code: "CO-1", shipped: 1000 });
+    assert.equal(early.status, 409, early.text);
+    assert.match(early.json.error.message, /shipped: 1000 pairs, more than the 0 JX03 has produced of its part of 3168/);
 
     const csv = await get(boss1, "/api/v1/coop/export?format=csv&lang=en");
     assert.equal(csv.status, 200);
@@ -292,6 +304,11 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
     assert.deepEqual(p3.progress.lot_list, [{ lot: "LOT-C1", result: "accepted", pairs: 12 }]);
     assert.equal(lead.progress.produced, 12);
     assert.ok(!JSON.stringify(lead).includes("W301"), "the lead never sees the partner's workers");
+    // ships what it made, never more, never less than before
+    assert.equal((await post(boss3, "/api/v1/coop/order/ship", { code: "CO-1", shipped: 13 })).status, 409);
+    await ok(post(boss3, "/api/v1/coop/order/ship", { code: "CO-1", shipped: 12 }));
+    assert.equal((await post(boss3, "/api/v1/coop/order/ship", { code: "CO-1", shipped: 10 })).status, 400);
+    assert.equal((await ok(get(boss1, "/api/v1/coop/order?code=CO-1"))).progress.shipped, 12);
     const tr = await ok(get(boss3, "/api/v1/trace?enterprise=JX03&lot=LOT-C1"));
     assert.deepEqual(tr.coop, { order: "CO-1", lead: "JX01", partner: "JX03" });
   });
@@ -303,6 +320,30 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
     assert.equal(big.proposal.status, "infeasible");
     assert.equal(big.proposal.binding, "capacity");
     assert.equal(big.parts.length, 0);
+    // a firm's capacity for an order of a style it has takes the SMV of
+    // that style's routing: JX03's SKI20 sews in 20.00 min, so 10 x 2880 x
+    // 0.55 / 20 = 792 pairs a week (its declared 30.00: 528); the others
+    // have no SKI20 and keep their profile's 30.00 (JX01: 1584). Week 11 is
+    // beyond every committed pair.
+    await ok(post(boss3, "/api/v1/styles", { enterprise: "JX03", code: "SKI20", name: "快缝滑雪手套", category: "ski", family: "sewn", sizes: ["8"], routing: [{ code: "S01", name: "合缝", smv: "20.00", rate: "0.5000" }] }), 201);
+    await ok(post(boss1, "/api/v1/coop/orders", { code: "CO-V", buyer: "x", need: { family: "sewn" }, style: "SKI20", pairs: 100, due, price_fen: 3200, max_partners: 3 }), 201);
+    const sv = await ok(post(boss1, "/api/v1/coop/order/propose", { code: "CO-V" }));
+    const cand = Object.fromEntries(sv.candidates.map((x) => [x.enterprise, x]));
+    assert.equal(cand.JX03.smv_c, 2000);
+    assert.equal(cand.JX03.smv_from, "style");
+    assert.equal(cand.JX03.free[11], Math.floor((10 * WEEK_MIN * 0.55) / 20));
+    assert.equal(cand.JX03.free[11], 792);
+    assert.equal(cand.JX01.smv_from, "profile");
+    assert.equal(cand.JX01.free[11], 1584);
+    assert.equal(cand.JX01.measured, false, "no scans in the 28 days before today");
+    await ok(post(boss1, "/api/v1/coop/order/cancel", { code: "CO-V" }));
+
+    // no firm: the answer names the constraints that left the firms out
+    await ok(post(boss1, "/api/v1/coop/orders", { code: "CO-S", buyer: "x", need: { family: "sewn", certifications: ["SA8000"] }, pairs: 100, due, price_fen: 3200, max_partners: 3 }), 201);
+    const sa = await ok(post(boss1, "/api/v1/coop/order/propose", { code: "CO-S" }));
+    assert.equal(sa.proposal.binding, "no_firm");
+    assert.equal(sa.proposal.why, "no willing firm qualifies: 3 firms without certification SA8000, 1 firm not sharing capacity, 1 firm not making sewn gloves");
+    await ok(post(boss1, "/api/v1/coop/order/cancel", { code: "CO-S" }));
     await ok(post(assoc, "/api/v1/coop/orders", { code: "CO-Q", buyer: "某采购商", need: { family: "sewn" }, pairs: 100, due, price_fen: 3200, min_quality_pm: 900, max_partners: 2 }), 201);
     const q = await ok(post(assoc, "/api/v1/coop/order/propose", { code: "CO-Q" }));
     assert.equal(q.by_association, true);
@@ -326,6 +367,25 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
     assert.equal((await post(assoc, "/api/v1/coop/order/propose", { code: "CO-P" })).status, 409);
   });
 
+  it("counts the partners already placed when the lead adjusts", async () => {
+    // JX04 shares for this order only (restored below)
+    await ok(put(bossX, "/api/v1/cluster/share", { enterprise: "JX04", capacity: true, catalogue: false, cases: false }));
+    const due = dayOf(Date.now() + 41 * DAY);
+    const parts = (...x) => ({ code: "CO-M", parts: x.map(([enterprise, pairs]) => ({ enterprise, weeks: [...Array(10).fill(0), pairs] })) });
+    await ok(post(boss1, "/api/v1/coop/orders", { code: "CO-M", buyer: "z", need: { family: "sewn" }, pairs: 300, due, price_fen: 3200, max_partners: 2 }), 201);
+    await ok(put(boss1, "/api/v1/coop/order/parts", parts(["JX03", 100], ["JX02", 200])));
+    await ok(post(boss1, "/api/v1/coop/order/offer", { code: "CO-M" }));
+    await ok(post(boss2, "/api/v1/coop/order/answer", { code: "CO-M", accept: false, reason: "满产" }));
+    // JX03 holds 100 offered pairs: of the 2 partners, one is left
+    const two = await put(boss1, "/api/v1/coop/order/parts", parts(["JX01", 100], ["JX04", 100]));
+    assert.equal(two.status, 400, two.text);
+    assert.match(two.json.error.message, /2 partners with the 1 already offered or accepted, over the order's max_partners of 2 \(room for 1 more\)/);
+    const one = await ok(put(boss1, "/api/v1/coop/order/parts", parts(["JX04", 200])));
+    assert.deepEqual(Object.fromEntries(one.parts.map((x) => [x.enterprise, x.status])), { JX02: "declined", JX03: "offered", JX04: "proposed" });
+    await ok(post(boss1, "/api/v1/coop/order/cancel", { code: "CO-M" }));
+    await ok(put(bossX, "/api/v1/cluster/share", { enterprise: "JX04", capacity: false, catalogue: false, cases: false }));
+  });
+
   it("licenses a design and records the royalty of each production order", async () => {
     const design = { enterprise: "JX02", code: "D-SKI", name: "雪山滑雪手套", category: "ski", family: "sewn", terms: "cluster", fee_kind: "per_dozen", fee: "1.20", body: { description: "防水透气", sizes: "7,8,9", materials: "涤纶", ops: [{ code: "S01", name: "合缝", smv_c: 3000 }] } };
     for (const [body, re] of [
@@ -345,6 +405,23 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
     assert.equal(f.status, 201, f.text);
     const notPdf = await api(daemon.url, boss2, "POST", `/api/v1/designs/files?design=${d.id}&kind=techpack&name=x.pdf`, "hello", { "Content-Type": "application/pdf" });
     assert.equal(notPdf.status, 415);
+    const pdf = Buffer.from("%PDF-1.4\n%tech pack of D-SKI\n");
+    const tp = await api(daemon.url, boss2, "POST", `/api/v1/designs/files?design=${d.id}&kind=techpack&name=d-ski.pdf`, pdf, { "Content-Type": "application/pdf" });
+    assert.equal(tp.status, 201, tp.text);
+    assert.equal(tp.json.no, 2);
+    const pdfAsImage = await api(daemon.url, boss2, "POST", `/api/v1/designs/files?design=${d.id}&kind=image&name=x.png`, pdf, { "Content-Type": "application/pdf" });
+    assert.equal(pdfAsImage.status, 400, pdfAsImage.text);
+    assert.match(pdfAsImage.json.error.message, /an image is a PNG, JPEG or WebP/);
+    const webp = Buffer.concat([Buffer.from("RIFF"), Buffer.from([4, 0, 0, 0]), Buffer.from("WEBPVP8 ")]);
+    const wf = await api(daemon.url, boss2, "POST", `/api/v1/designs/files?design=${d.id}&kind=image&name=ski.webp`, webp, { "Content-Type": "image/webp" });
+    assert.equal(wf.status, 201, wf.text);
+    assert.equal(wf.json.mime, "image/webp");
+    // the tech pack of a licensable design: the owner and the association, no one else yet
+    assert.equal((await get(boss2, `/api/v1/designs/file?design=${d.id}&no=2`)).status, 200);
+    assert.equal((await get(assoc, `/api/v1/designs/file?design=${d.id}&no=2`)).status, 200);
+    const noLicence = await get(boss1, `/api/v1/designs/file?design=${d.id}&no=2`);
+    assert.equal(noLicence.status, 403, noLicence.text);
+    assert.match(noLicence.json.error.message, /tech pack of design D-SKI/);
     const seen = await ok(get(boss1, "/api/v1/designs"));
     const codes = seen.items.map((x) => x.code).sort();
     assert.deepEqual(codes, ["D-PUB", "D-SKI"], "a private design stays private");
@@ -360,6 +437,8 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
     assert.equal((await put(boss1, "/api/v1/designs/licences", { id: req.id, status: "granted" })).status, 404, "only the owner grants");
     const g = await ok(put(boss2, "/api/v1/designs/licences", { id: req.id, status: "granted" }));
     assert.equal(g.status, "granted");
+    assert.equal((await get(boss1, `/api/v1/designs/file?design=${d.id}&no=2`)).status, 200, "a licensee gets the tech pack");
+    assert.equal((await get(boss3, `/api/v1/designs/file?design=${d.id}&no=2`)).status, 403);
     const st = await ok(post(boss1, "/api/v1/designs/adopt", { design: d.id, style: "D-SKI-JX" }), 201);
     assert.equal(st.sizes, "7,8,9");
     // a production order of 1200 pairs: 100 dozen x 1.20 = 120.00 due
@@ -373,8 +452,10 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
     assert.match(x.text, /D-SKI,JX02,JX01,O-D1,1200,120\.00/);
     // revoked: the next order of the style is refused
     await ok(put(boss2, "/api/v1/designs/licences", { id: req.id, status: "revoked" }));
+    assert.equal((await get(boss1, `/api/v1/designs/file?design=${d.id}&no=2`)).status, 403, "revoked: no tech pack");
     const refused = await post(boss1, "/api/v1/orders", { enterprise: "JX01", code: "O-D2", buyer: "b", style: "D-SKI-JX", due: dayOf(Date.now() + 20 * DAY), lines: [{ size: "8", qty: 12 }] });
     assert.equal(refused.status, 403, refused.text);
+    assert.match(refused.json.error.message, new RegExp(`design D-SKI of JX02, whose licence ${req.id} is revoked`));
     // a public design is adopted without a licence and earns nothing
     const pub = seen.items.find((y) => y.code === "D-PUB");
     await ok(post(boss1, "/api/v1/designs/adopt", { design: pub.id }), 201);
@@ -385,10 +466,20 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
     const bad = await post(null, "/api/v1/public/enquiries", { buyer: "B", contact: "x@y", product: "滑雪手套", pairs: 0, due: dayOf(Date.now() + 30 * DAY) });
     assert.equal(bad.status, 400);
     const e = await ok(post(null, "/api/v1/public/enquiries", { buyer: "Nordic Ski AB", contact: "buy@nordic.example", product: "ski glove, waterproof", family: "sewn", pairs: 20000, due: dayOf(Date.now() + 60 * DAY) }), 201);
-    assert.equal(e.routed, 3, "JX01-03 sew and share; JX04 does not share, PY01 knits");
+    // routed to the firms that sew, share, and have free pairs by the due
+    // week (weeks 0-8) for at least 20000 / 8 = 2500: JX01 and JX02. JX03's
+    // 9 x 528 = 4752 are mostly taken by its CO-1 part (3168 pairs, 12
+    // made); JX04 does not share, PY01 knits.
+    assert.equal(e.routed, 2);
+    assert.equal((await get(boss3, "/api/v1/enquiries")).json.items.length, 0, "JX03 has no room for its share");
+    // a smaller enquiry (1000 pairs: a share of 125) reaches JX03 too
+    const small = await ok(post(null, "/api/v1/public/enquiries", { buyer: "Small AB", contact: "s@nordic.example", product: "ski glove", family: "sewn", pairs: 1000, due: dayOf(Date.now() + 60 * DAY) }), 201);
+    assert.equal(small.routed, 3);
+    // one no firm can make by its due day reaches none
+    const rush = await ok(post(null, "/api/v1/public/enquiries", { buyer: "Rush AB", contact: "r@nordic.example", product: "ski glove", family: "sewn", pairs: 60000, due: dayOf(Date.now() + 10 * DAY) }), 201);
+    assert.equal(rush.routed, 0);
     const inbox = await ok(get(boss2, "/api/v1/enquiries"));
-    assert.equal(inbox.items[0].ref, e.ref);
-    assert.equal(inbox.items[0].status, "new");
+    assert.equal(inbox.items.find((x) => x.ref === e.ref)?.status, "new");
     assert.equal((await get(bossX, "/api/v1/enquiries")).json.items.length, 0);
     assert.equal((await put(boss2, "/api/v1/enquiries", { ref: e.ref, status: "quoted" })).status, 400, "a quote has a price");
     await ok(put(boss2, "/api/v1/enquiries", { ref: e.ref, status: "quoted", price: "31.50", answer: "可在 6 周内交货" }));
@@ -409,5 +500,35 @@ describe("firms working together: capacity, the exchange, designs, enquiries", {
     const ck = await ok(get(cadmin, "/api/v1/cockpit"));
     assert.equal(ck.cooperation.open_orders, 2);
     assert.equal(ck.cooperation.open_pairs, 10000 + 1000000);
+  });
+  it("measures a sewing firm's efficiency from its operation scans", async () => {
+    // JX03's worker W301 sews a bundle of 12 pairs (S01, 30.00 min) on each
+    // of five past working days: 60 x 30 = 1800 standard minutes earned in
+    // 5 x 8 h = 2400 minutes attended = 750 per mille, measured; 10
+    // operators x 2880 min x 0.75 / 30 = 720 pairs a week (declared 550: 528)
+    await ok(post(boss3, "/api/v1/cuts", { enterprise: "JX03", order: "CO-1", bundle_size: 12, lines: [{ size: "8", plies: 1, pairs_per_ply: 60 }] }), 201);
+    const bl = await ok(get(boss3, "/api/v1/bundles?enterprise=JX03&order=CO-1"));
+    const fresh = bl.bundles.filter((b) => b.ops[0].done === undefined || b.ops[0].done === null).slice(0, 5);
+    assert.equal(fresh.length, 5, JSON.stringify(bl.bundles.map((b) => b.ops[0])));
+    const days = [];
+    for (let back = 1; days.length < 5; back++) {
+      const t = Date.now() - back * DAY;
+      const wd = new Intl.DateTimeFormat("en-US", { timeZone: "Asia/Shanghai", weekday: "short" }).format(new Date(t));
+      if (wd !== "Sun") days.push(dayOf(t));
+    }
+    for (let i = 0; i < 5; i++) {
+      const ts = Date.parse(`${days[i]}T10:00:00+08:00`);
+      await ok(post(w3, "/api/v1/scans", [{ code: fresh[i].ops[0].code, scan_id: `m-${i}`, ts }]));
+    }
+    const cap = (await ok(get(boss3, "/api/v1/coop/profile"))).capacity.find((c) => c.family === "sewn");
+    assert.equal(cap.measured, true);
+    assert.equal(cap.rate_pm, 750);
+    assert.equal(cap.smv_from, "profile");
+    assert.equal(cap.weeks[11].free, Math.floor((10 * WEEK_MIN * 0.75) / 30));
+    assert.equal(cap.weeks[11].free, 720);
+    // JX02 scanned nothing: its declared 550
+    const c2 = (await ok(get(boss2, "/api/v1/coop/profile"))).capacity.find((c) => c.family === "sewn");
+    assert.equal(c2.measured, false);
+    assert.equal(c2.rate_pm, 550);
   });
 });

@@ -105,6 +105,9 @@ describe("the public portal without JavaScript", { timeout: 240000 }, () => {
     const en = curl(`${daemon.url}/portal?lang=en`);
     assert.match(en.body, /<html lang="en">/);
     assert.match(en.body, /Brand-licensed firms/);
+    // one listed firm in each town: singular in English
+    assert.match(en.body, /<div class="muted">1 firm<\/div>/);
+    assert.doesNotMatch(en.body, /\b1 firms\b/);
   });
 
   it("shows a town's page with its firms, and a listed firm with its public catalogue", () => {
@@ -203,5 +206,9 @@ describe("the public portal without JavaScript", { timeout: 240000 }, () => {
     const r = curl(`${limited.url}/portal`);
     assert.equal(r.status, 429);
     assert.match(r.headers["content-type"], /json/);
+    assert.match(r.headers["retry-after"] ?? "", /^\d+$/, "a 429 says when to come back");
+    const wait = Number(r.headers["retry-after"]);
+    assert.ok(wait >= 1 && wait <= 60, `Retry-After ${wait}`);
+    assert.match(r.body, new RegExp(`try again in ${wait} s`));
   });
 });

@@ -53,6 +53,20 @@ static void test_capacity(void **state)
 	/* 20 operators x 48 h x 55 % / 30 min a pair = 1056 pairs */
 	assert_int_equal(coop_operator_pairs(20, 48LL * 3600 * 1000, 550, 3000), 1056);
 	assert_int_equal(coop_operator_pairs(20, 48LL * 3600 * 1000, 550, 0), 0);
+	/* measured sewing efficiency: 6 worker-days of 8 h (2880 min) that
+	 * earned 2400 pairs of a 0.90-minute operation and 600 of a 1.20 one
+	 * = 2160 + 720 = 2880 standard minutes of 2880 attended: 1000 per
+	 * mille; half the pairs: 500; under 5 worker-days: not measured;
+	 * twice the standard: cut at 1500 */
+	int64_t day8 = 8 * 3600000LL;
+	assert_int_equal(coop_measured_eff_pm(2400 * 90 + 600 * 120, 6 * day8), 1000);
+	assert_int_equal(coop_measured_eff_pm((2400 * 90 + 600 * 120) / 2, 6 * day8), 500);
+	assert_int_equal(coop_measured_eff_pm(1200 * 90, 4 * day8), -1);
+	assert_int_equal(coop_measured_eff_pm(2 * 288000, 6 * day8), 1500);
+	/* 20 operators x 48 h at the measured 720 per mille, a style of
+	 * 24.00 min: 20 x 2880 x 0.72 / 24 = 1728 pairs */
+	assert_int_equal(coop_measured_eff_pm(5 * 2880 * 72, 5 * 48 * 3600000LL), 720);
+	assert_int_equal(coop_operator_pairs(20, 48LL * 3600 * 1000, 720, 2400), 1728);
 	/* a committed order of 3000 pairs takes week 0 and 816 of week 1 */
 	int64_t gross[COOP_WEEKS], fr[COOP_WEEKS];
 	for (int w = 0; w < COOP_WEEKS; w++)
@@ -140,6 +154,14 @@ static void test_infeasible(void **state)
 	assert_int_equal(alloc_solve(&p, NULL, x, &r), 0);
 	assert_int_equal(r.status, ALLOC_INFEASIBLE);
 	assert_string_equal(r.binding, "max_partners");
+	assert_string_equal(r.why, "the largest able firm has 4800 pairs of free capacity; the "
+				   "order needs 9000: allow more partners");
+	/* one firm, short: singular */
+	coop_problem one = {.pairs = 9000, .due_week = 5, .max_partners = 1, .n = 1, .firms = f};
+	assert_int_equal(alloc_solve(&one, NULL, x, &r), 0);
+	assert_string_equal(r.binding, "capacity");
+	assert_string_equal(r.why, "the 1 able firm has 4800 pairs of free capacity in the next 12 "
+				   "weeks; the order needs 9000");
 	/* minimum order: A has 1200 in all, so B must help, but B takes
 	 * nothing under 5000 and the order is 1500 */
 	fill(&f[0], 1, 100, 0, 1000);
@@ -154,6 +176,39 @@ static void test_infeasible(void **state)
 	assert_int_equal(alloc_solve(&z, NULL, x, &r), 0);
 	assert_int_equal(r.status, ALLOC_INFEASIBLE);
 	assert_string_equal(r.binding, "no_firm");
+}
+
+static void test_no_firm_why(void **state)
+{
+	(void)state;
+	coop_reason r[4] = {
+	    {1, "not sharing capacity"},
+	    {2, "with a quality record below 95 %"},
+	    {4, "without certification SA8000"},
+	    {0, "asking more than 27.00 a dozen"},
+	};
+	char why[320];
+	coop_no_firm_why(r, 4, 2, why, sizeof why);
+	assert_string_equal(why, "no willing firm qualifies: 4 firms without certification SA8000, "
+				 "2 firms with a quality record below 95 %, and 1 more for other "
+				 "reasons");
+	coop_no_firm_why(r, 4, 3, why, sizeof why);
+	assert_string_equal(why, "no willing firm qualifies: 4 firms without certification SA8000, "
+				 "2 firms with a quality record below 95 %, 1 firm not sharing "
+				 "capacity");
+	/* ties keep the given order */
+	r[2].firms = 2;
+	coop_no_firm_why(r, 4, 1, why, sizeof why);
+	assert_string_equal(why, "no willing firm qualifies: 2 firms with a quality record below "
+				 "95 %, and 3 more for other reasons");
+	coop_reason none[2] = {{0, "a"}, {0, "b"}};
+	coop_no_firm_why(none, 2, 3, why, sizeof why);
+	assert_string_equal(why, "no firm in the cluster shares its capacity and has the "
+				 "capability the order asks for");
+	/* a short buffer is cut, never overrun */
+	char small[20];
+	coop_no_firm_why(r, 4, 3, small, sizeof small);
+	assert_int_equal(strlen(small), sizeof small - 1);
 }
 
 static void test_minimum_respected(void **state)
@@ -249,6 +304,16 @@ static void test_royalty(void **state)
 	assert_int_equal(coop_royalty("flat", 50000, 1001, 0), 0);
 	assert_int_equal(coop_royalty("none", 50000, 1001, 1), 0);
 	assert_int_equal(coop_royalty("bogus", 1, 1, 1), -1);
+	/* the month of a use is the firm's local one: 2026-11-30 17:00 UTC is
+	 * 2026-12-01 01:00 in UTC+8, still November in UTC and in UTC-5 */
+	tz_zone cn, utc, ny;
+	tz_zone_fixed(&cn, "UTC+8", 8 * 3600);
+	tz_zone_fixed(&utc, "UTC", 0);
+	tz_zone_fixed(&ny, "UTC-5", -5 * 3600);
+	int64_t t = (tz_days_from_civil((tz_date){2026, 11, 30}) * 86400LL + 17 * 3600) * 1000;
+	assert_int_equal(coop_royalty_month(&cn, t), 202612);
+	assert_int_equal(coop_royalty_month(&utc, t), 202611);
+	assert_int_equal(coop_royalty_month(&ny, t), 202611);
 }
 
 int main(void)
@@ -257,7 +322,7 @@ int main(void)
 	    cmocka_unit_test(test_capacity),          cmocka_unit_test(test_cheapest_on_time),
 	    cmocka_unit_test(test_least_late),        cmocka_unit_test(test_infeasible),
 	    cmocka_unit_test(test_minimum_respected), cmocka_unit_test(test_random),
-	    cmocka_unit_test(test_royalty),
+	    cmocka_unit_test(test_royalty),           cmocka_unit_test(test_no_firm_why),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
