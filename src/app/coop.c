@@ -334,11 +334,12 @@ int coop_quality_get(store *db, int64_t enterprise_id, coop_quality *out)
 	return 0;
 }
 
-/* The planned time of the firm's calendar in local days [d0, d0 + 7). */
-static int64_t week_planned_ms(const firm_cal *fc, int32_t d0)
+/* The planned time of the firm's calendar in local days [d0, d0 + days):
+ * a week of a machine, or a day of one worker. */
+static int64_t planned_ms(const firm_cal *fc, int32_t d0, int32_t days)
 {
 	int64_t from = tz_midnight_ms(&fc->zone, tz_civil_from_days(d0));
-	int64_t to = tz_midnight_ms(&fc->zone, tz_civil_from_days(d0 + 7));
+	int64_t to = tz_midnight_ms(&fc->zone, tz_civil_from_days(d0 + days));
 	shift_iter it;
 	shift_instance in;
 	int64_t sum = 0;
@@ -398,23 +399,6 @@ static int32_t measured_oee(store *db, registry *reg, firmcal_cache *cals, int64
 		return -1;
 	int64_t pm = good_ideal * 1000 / seen;
 	return pm > COOP_MAX_OEE_PM ? COOP_MAX_OEE_PM : pm < 0 ? 0 : (int32_t)pm;
-}
-
-/* Planned time of one worker on local day d. */
-static int64_t day_planned_ms(const firm_cal *fc, int32_t d)
-{
-	int64_t from = tz_midnight_ms(&fc->zone, tz_civil_from_days(d));
-	int64_t to = tz_midnight_ms(&fc->zone, tz_civil_from_days(d + 1));
-	shift_iter it;
-	shift_instance in;
-	int64_t sum = 0;
-	shift_iter_init(&it, &fc->zone, &fc->cal, from, to);
-	while (shift_iter_next(&it, &in)) {
-		shift_span sp[SHIFT_MAX_SPANS];
-		int k = shift_planned_spans(&fc->zone, &fc->cal, &in, sp);
-		sum += shift_spans_overlap_ms(sp, k, from, to);
-	}
-	return sum;
 }
 
 typedef struct worker_day {
@@ -490,7 +474,7 @@ static int32_t measured_eff(store *db, const firm_cal *fc, int64_t ent, int32_t 
 	int64_t attended = 0;
 	for (size_t i = 0; i < nwd; i++)
 		if (i == 0 || by_worker_day(&wd[i - 1], &wd[i]))
-			attended += day_planned_ms(fc, wd[i].day);
+			attended += planned_ms(fc, wd[i].day, 1);
 	res = coop_measured_eff_pm(earned, attended);
 out:
 	free(wd);
@@ -580,7 +564,7 @@ int coop_capacity_get(store *db, registry *reg, firmcal_cache *cals, int64_t ent
 	if (!fc)
 		return GLOVED_ENOMEM;
 	for (int w = 0; w < COOP_WEEKS; w++)
-		out->planned_ms[w] = week_planned_ms(fc, week0_day + 7 * w);
+		out->planned_ms[w] = planned_ms(fc, week0_day + 7 * w, 7);
 	if (strcmp(family, "sewn") == 0) {
 		out->units = prof ? prof->operators : 0;
 		int32_t eff = out->units ? measured_eff(db, fc, ent, week0_day) : -1;

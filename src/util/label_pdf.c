@@ -57,12 +57,7 @@ static int check(const label_print *v, size_t n)
 static int line(pdfkit *k, HPDF_Page page, HPDF_Font f, const char *utf8, HPDF_REAL x, HPDF_REAL y,
 		HPDF_REAL w, HPDF_REAL size)
 {
-	char g[PDFKIT_LINE_MAX];
-	int rc = pdfkit_gbk(k, utf8, g, sizeof g);
-	if (rc)
-		return rc;
-	return pdfkit_show_fit(page, f, g, x, y, w, size, 4.0f, 0) == HPDF_OK ? GLOVED_OK
-									      : GLOVED_EIO;
+	return pdfkit_text_fit(k, page, f, utf8, x, y, w, size, 4.0f);
 }
 
 static int draw_label(pdfkit *k, HPDF_Page page, const layout *L, const label_print *v, HPDF_REAL x,

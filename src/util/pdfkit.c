@@ -40,6 +40,17 @@ static size_t gbk_char(const char *s)
 	return c >= 0x81 && c <= 0xfe && s[1] ? 2 : 1;
 }
 
+int pdfkit_text_fit(pdfkit *k, HPDF_Page page, HPDF_Font f, const char *utf8, HPDF_REAL x,
+		    HPDF_REAL y, HPDF_REAL max_w, HPDF_REAL size, HPDF_REAL min_size)
+{
+	char g[PDFKIT_LINE_MAX];
+	int rc = pdfkit_gbk(k, utf8, g, sizeof g);
+	if (rc)
+		return rc;
+	return pdfkit_show_fit(page, f, g, x, y, max_w, size, min_size, 0) == HPDF_OK ? GLOVED_OK
+										      : GLOVED_EIO;
+}
+
 HPDF_STATUS pdfkit_show_fit(HPDF_Page page, HPDF_Font font, const char *text, HPDF_REAL x,
 			    HPDF_REAL y, HPDF_REAL max_w, HPDF_REAL size, HPDF_REAL min_size,
 			    int right)

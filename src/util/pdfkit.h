@@ -52,6 +52,11 @@ HPDF_REAL pdfkit_width(HPDF_Font font, const char *text, size_t len, HPDF_REAL s
 HPDF_STATUS pdfkit_show_fit(HPDF_Page page, HPDF_Font font, const char *text, HPDF_REAL x,
 			    HPDF_REAL y, HPDF_REAL max_w, HPDF_REAL size, HPDF_REAL min_size,
 			    int right);
+/* UTF-8 text (valid) drawn in the CJK font f as pdfkit_show_fit does
+ * (left-aligned): converted to GBK first. GLOVED_OK, or the conversion's
+ * error, or GLOVED_EIO. */
+int pdfkit_text_fit(pdfkit *k, HPDF_Page page, HPDF_Font f, const char *utf8, HPDF_REAL x,
+		    HPDF_REAL y, HPDF_REAL max_w, HPDF_REAL size, HPDF_REAL min_size);
 /* Draws the QR symbol of text (8-bit mode, error correction ec) with its
  * top-left corner at (x, top) and side `side` (without the quiet zone).
  * GLOVED_OK, GLOVED_EINVAL (text too long for a QR code), GLOVED_ENOMEM,
